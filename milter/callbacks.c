@@ -1,0 +1,320 @@
+/*
+ * callbacks.c: the libmilter callbacks. Thin: they translate MTA events into the
+ * connection/message contexts and the scanning pipeline; the decision and the
+ * actions happen in eom.c, policy.c and actions.c.
+ *
+ * Per-message reset (msg_reset) is idempotent and runs at MAIL FROM, after end of
+ * message, at abort and at close: libmilter skips abort after ACCEPT/REJECT/DISCARD,
+ * and close may be the only callback, with a NULL private pointer.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "log.h"
+#include "milter.h"
+#include "mta.h"
+
+#define SUBJECT_MAX 998
+
+double
+mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static struct conn *
+conn_of(SMFICTX *ctx)
+{
+	return smfi_getpriv(ctx);
+}
+
+void
+msg_reset(struct conn *c)
+{
+	struct msg *m;
+	size_t i;
+
+	if (c == NULL || (m = c->c_msg) == NULL)
+		return;
+	c->c_msg = NULL;
+	msgscan_free(m->m_scan);
+	spool_free(m->m_raw);
+	for (i = 0; i < m->m_nrcpts; i++)
+		free(m->m_rcpts[i]);
+	free(m->m_rcpts);
+	free(m->m_sender);
+	free(m->m_subject);
+	config_put(m->m_cfg);
+	free(m);
+}
+
+sfsistat
+status_reply(SMFICTX *ctx, const struct em_config *cfg, const char *qid, em_status st,
+    const char *where)
+{
+	enum on_error mode = cfg != NULL ? cfg->on_error : ON_ERROR_TEMPFAIL;
+
+	log_msg(LOG_ERR, qid, "%s: %s; on_error=%s", where, em_status_name(st),
+	    config_on_error_name(mode));
+	switch (mode) {
+	case ON_ERROR_ACCEPT:
+		return SMFIS_ACCEPT;
+	case ON_ERROR_REJECT:
+		mta_set_reply(ctx, qid, "550", "5.7.1", "message could not be scanned");
+		return SMFIS_REJECT;
+	case ON_ERROR_TEMPFAIL:
+	default:
+		mta_set_reply(ctx, qid, "451", "4.3.0", "message could not be scanned, try again later");
+		return SMFIS_TEMPFAIL;
+	}
+}
+
+/* Strip one pair of angle brackets: "<a@b>" -> "a@b". */
+static char *
+addr_dup(const char *a)
+{
+	size_t n;
+	char *d;
+
+	if (a == NULL)
+		return strdup("");
+	n = strnlen(a, 1024);
+	if (n >= 2 && a[0] == '<' && a[n - 1] == '>')
+		a++, n -= 2;
+	if ((d = malloc(n + 1)) == NULL)
+		return NULL;
+	memcpy(d, a, n);
+	d[n] = '\0';
+	return d;
+}
+
+static void
+update_qid(SMFICTX *ctx, struct msg *m)
+{
+	const char *q = mta_macro(ctx, "i");
+
+	if (q != NULL && *q != '\0')
+		snprintf(m->m_qid, sizeof(m->m_qid), "%s", q);
+}
+
+static sfsistat
+cb_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *sa)
+{
+	struct conn *c = calloc(1, sizeof(*c));
+
+	if (c == NULL)
+		return SMFIS_TEMPFAIL;
+	if (sa != NULL && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)sa)->sin_addr, c->c_addr,
+		    sizeof(c->c_addr));
+	else if (sa != NULL && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)(void *)sa)->sin6_addr,
+		    c->c_addr, sizeof(c->c_addr));
+	c->c_name = strdup(host ? host : "");
+	smfi_setpriv(ctx, c);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+cb_helo(SMFICTX *ctx, char *helo)
+{
+	struct conn *c = conn_of(ctx);
+
+	if (c == NULL)
+		return SMFIS_CONTINUE;
+	free(c->c_helo);
+	c->c_helo = strndup(helo ? helo : "", 255);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+cb_envfrom(SMFICTX *ctx, char **argv)
+{
+	struct conn *c = conn_of(ctx);
+	struct msg *m;
+
+	if (c == NULL)
+		return SMFIS_TEMPFAIL;
+	msg_reset(c);
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return status_reply(ctx, NULL, NULL, EM_TEMPFAIL, "out of memory");
+	c->c_msg = m;
+	snprintf(m->m_qid, sizeof(m->m_qid), "NOQUEUE");
+	update_qid(ctx, m);
+	m->m_start = mono_now();
+	m->m_cfg = config_get();
+	m->m_sender = addr_dup(argv ? argv[0] : NULL);
+	m->m_scan = msgscan_new(&m->m_cfg->scan, 0);
+	m->m_raw = spool_new(m->m_cfg->scan.lim.spool_memory, m->m_cfg->tmp_dir);
+	if (m->m_sender == NULL || m->m_scan == NULL || m->m_raw == NULL)
+		return status_reply(ctx, m->m_cfg, m->m_qid, EM_TEMPFAIL, "out of memory");
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+cb_envrcpt(SMFICTX *ctx, char **argv)
+{
+	struct conn *c = conn_of(ctx);
+	struct msg *m = c ? c->c_msg : NULL;
+	char **n;
+
+	if (m == NULL)
+		return SMFIS_TEMPFAIL;
+	if (m->m_nrcpts >= MSG_MAX_RCPTS) {
+		m->m_rcpts_dropped++;
+		return SMFIS_CONTINUE;
+	}
+	n = realloc(m->m_rcpts, (m->m_nrcpts + 1) * sizeof(*n));
+	if (n == NULL)
+		return status_reply(ctx, m->m_cfg, m->m_qid, EM_TEMPFAIL, "out of memory");
+	m->m_rcpts = n;
+	if ((n[m->m_nrcpts] = addr_dup(argv ? argv[0] : NULL)) == NULL)
+		return status_reply(ctx, m->m_cfg, m->m_qid, EM_TEMPFAIL, "out of memory");
+	m->m_nrcpts++;
+	return SMFIS_CONTINUE;
+}
+
+/* Append to the raw copy, turning bare LF (folded header values) into CRLF. */
+static em_status
+raw_add(struct msg *m, const char *s)
+{
+	const char *p;
+	em_status st = EM_OK;
+
+	while (st == EM_OK && (p = strchr(s, '\n')) != NULL) {
+		size_t n = (size_t)(p - s);
+
+		if (n > 0 && s[n - 1] == '\r')
+			n--;
+		st = spool_write(m->m_raw, s, n);
+		if (st == EM_OK)
+			st = spool_write(m->m_raw, "\r\n", 2);
+		s = p + 1;
+	}
+	if (st == EM_OK)
+		st = spool_write(m->m_raw, s, strlen(s));
+	return st;
+}
+
+static sfsistat
+cb_header(SMFICTX *ctx, char *name, char *value)
+{
+	struct conn *c = conn_of(ctx);
+	struct msg *m = c ? c->c_msg : NULL;
+	em_status st;
+
+	if (m == NULL)
+		return SMFIS_TEMPFAIL;
+	if (name == NULL || value == NULL)
+		return SMFIS_CONTINUE;
+	m->m_size += strlen(name) + strlen(value) + 4;
+	if (m->m_subject == NULL && strcasecmp(name, "Subject") == 0)
+		m->m_subject = strndup(value, SUBJECT_MAX);
+	st = raw_add(m, name);
+	if (st == EM_OK)
+		st = raw_add(m, ": ");
+	if (st == EM_OK)
+		st = raw_add(m, value);
+	if (st == EM_OK)
+		st = raw_add(m, "\n");
+	if (st == EM_OK)
+		st = msgscan_header(m->m_scan, name, value);
+	if (st != EM_OK && !em_status_local(st))
+		return status_reply(ctx, m->m_cfg, m->m_qid, st, "header");
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+cb_eoh(SMFICTX *ctx)
+{
+	struct conn *c = conn_of(ctx);
+	struct msg *m = c ? c->c_msg : NULL;
+
+	if (m == NULL)
+		return SMFIS_TEMPFAIL;
+	update_qid(ctx, m);
+	if (raw_add(m, "\n") != EM_OK)
+		return status_reply(ctx, m->m_cfg, m->m_qid, EM_TEMPFAIL, "spool");
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+cb_body(SMFICTX *ctx, unsigned char *buf, size_t len)
+{
+	struct conn *c = conn_of(ctx);
+	struct msg *m = c ? c->c_msg : NULL;
+	em_status st;
+
+	if (m == NULL)
+		return SMFIS_TEMPFAIL;
+	m->m_size += len;
+	m->m_body_size += len;
+	st = spool_write(m->m_raw, buf, len);
+	if (st == EM_OK)
+		st = msgscan_body(m->m_scan, buf, len);
+	if (st != EM_OK && !em_status_local(st))
+		return status_reply(ctx, m->m_cfg, m->m_qid, st, "body");
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+cb_eom(SMFICTX *ctx)
+{
+	struct conn *c = conn_of(ctx);
+	struct msg *m = c ? c->c_msg : NULL;
+	sfsistat r;
+
+	if (m == NULL)
+		return SMFIS_TEMPFAIL;
+	update_qid(ctx, m);
+	r = eom_act(ctx, c, m);
+	msg_reset(c);
+	return r;
+}
+
+static sfsistat
+cb_abort(SMFICTX *ctx)
+{
+	msg_reset(conn_of(ctx));
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+cb_close(SMFICTX *ctx)
+{
+	struct conn *c = conn_of(ctx);
+
+	if (c == NULL)
+		return SMFIS_CONTINUE;
+	msg_reset(c);
+	free(c->c_name);
+	free(c->c_helo);
+	free(c);
+	smfi_setpriv(ctx, NULL);
+	return SMFIS_CONTINUE;
+}
+
+struct smfiDesc embargo_milter = {
+	.xxfi_name = "embargo",
+	.xxfi_version = SMFI_VERSION,
+	.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY | SMFIF_QUARANTINE,
+	.xxfi_connect = cb_connect,
+	.xxfi_helo = cb_helo,
+	.xxfi_envfrom = cb_envfrom,
+	.xxfi_envrcpt = cb_envrcpt,
+	.xxfi_header = cb_header,
+	.xxfi_eoh = cb_eoh,
+	.xxfi_body = cb_body,
+	.xxfi_eom = cb_eom,
+	.xxfi_abort = cb_abort,
+	.xxfi_close = cb_close,
+};

@@ -1,0 +1,89 @@
+/*
+ * eom.c: end of message. Finish the scan, ask the policy for one decision, carry it
+ * out, and write the one summary line of the message.
+ *
+ * Every message gets an X-Embargo header with the version, the size and the
+ * findings summary.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "milter.h"
+#include "mta.h"
+#include "policy.h"
+#include "version.h"
+
+#define SUMMARY_MAX 900   /* bytes of findings in a header or log line */
+
+static void
+log_summary(const struct msg *m, const struct report *r, const struct decision *d)
+{
+	struct strbuf rc = STRBUF_INIT, fs = STRBUF_INIT, from = STRBUF_INIT;
+	size_t i;
+
+	sb_init(&rc, 1024);
+	for (i = 0; i < m->m_nrcpts; i++) {
+		if (i)
+			sb_addc(&rc, ',');
+		sb_safe(&rc, m->m_rcpts[i], strlen(m->m_rcpts[i]), 256);
+	}
+	if (m->m_rcpts_dropped)
+		sb_printf(&rc, ",+%zu", m->m_rcpts_dropped);
+	sb_safe(&from, m->m_sender, strlen(m->m_sender), 256);
+	report_summary(r, &fs, SUMMARY_MAX);
+	log_msg(LOG_INFO, m->m_qid,
+	    "from=<%s> to=<%s> size=%llu findings=%s rule=%s action=%s%s time=%.3fs",
+	    sb_str(&from), sb_str(&rc), (unsigned long long)m->m_size, sb_str(&fs),
+	    d->rule ? d->rule : "-", action_name(d->action), d->observe ? " (observe)" : "",
+	    mono_now() - m->m_start);
+	sb_free(&rc);
+	sb_free(&fs);
+	sb_free(&from);
+}
+
+static int
+add_embargo_header(SMFICTX *ctx, const struct msg *m, const struct report *r)
+{
+	struct strbuf v = STRBUF_INIT, fs = STRBUF_INIT;
+	int rc;
+
+	report_summary(r, &fs, SUMMARY_MAX);
+	sb_printf(&v, "Embargo %s; size=%llu; findings=%s", EMBARGO_VERSION,
+	    (unsigned long long)m->m_size, sb_str(&fs));
+	rc = v.oom ? -1 : mta_add_header(ctx, m->m_qid, "X-Embargo", sb_str(&v));
+	sb_free(&v);
+	sb_free(&fs);
+	return rc;
+}
+
+sfsistat
+eom_act(SMFICTX *ctx, struct conn *c, struct msg *m)
+{
+	struct decision d;
+	struct envelope env;
+	struct report *r;
+	em_status st;
+
+	st = msgscan_end(m->m_scan);
+	if (st != EM_OK && !em_status_local(st))
+		return status_reply(ctx, m->m_cfg, m->m_qid, st, "scan");
+	r = msgscan_report(m->m_scan);
+	memset(&env, 0, sizeof(env));
+	env.queue_id = m->m_qid;
+	env.client_addr = c->c_addr[0] ? c->c_addr : NULL;
+	env.client_name = c->c_name;
+	env.auth_user = mta_macro(ctx, "{auth_authen}");
+	env.sender = m->m_sender;
+	env.rcpts = (const char *const *)m->m_rcpts;
+	env.nrcpts = m->m_nrcpts;
+	if (policy_decide(m->m_cfg->policy, r, &env, &d) != 0)
+		return status_reply(ctx, m->m_cfg, m->m_qid, EM_TEMPFAIL, "policy");
+	if (add_embargo_header(ctx, m, r) != 0) {
+		decision_clear(&d);
+		return status_reply(ctx, m->m_cfg, m->m_qid, EM_TEMPFAIL, "header");
+	}
+	log_summary(m, r, &d);
+	decision_clear(&d);
+	return SMFIS_CONTINUE;
+}
