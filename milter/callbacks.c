@@ -244,6 +244,7 @@ cb_eoh(SMFICTX *ctx)
 	update_qid(ctx, m);
 	if (raw_add(m, "\n") != EM_OK)
 		return status_reply(ctx, m->m_cfg, m->m_qid, EM_TEMPFAIL, "spool");
+	m->m_body_off = spool_size(m->m_raw);
 	return SMFIS_CONTINUE;
 }
 

@@ -30,6 +30,7 @@ struct msg {
 	struct spool *m_raw;        /* the message as received, for the quarantine */
 	uint64_t m_size;            /* header + body bytes */
 	uint64_t m_body_size;
+	uint64_t m_body_off;        /* where the body starts in m_raw */
 	double m_start;             /* monotonic seconds at MAIL FROM */
 	em_status m_failed;         /* first non-local failure, EM_OK if none */
 };
