@@ -4,6 +4,7 @@
 # Suites (EMBARGO_SUITES picks some; default all):
 #   unit     cmocka programs build/tests/test_*            (counted per test case)
 #   fuzz     fuzz targets replaying seeds and saved crashes (one test per target)
+#   cli      tests/cli/t_*.sh: the programs' command lines (ok/not ok lines)
 #   corpus   tests/corpus/*.py: embargo-scan on ../shared/corpus (ok/not ok lines)
 #   milter   tests/milter/*.lua through miltertest against a live embargo
 #   e2e      tests/e2e/*.sh through a private Postfix on loopback (ok/not ok lines)
@@ -12,7 +13,7 @@ set -u
 B=${B:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 2
-SUITES=${EMBARGO_SUITES:-"unit fuzz corpus milter e2e"}
+SUITES=${EMBARGO_SUITES:-"unit fuzz cli corpus milter e2e"}
 LOGS=$B/test-logs
 rm -rf "$LOGS"; mkdir -p "$LOGS"
 export EMBARGO_BUILD="$ROOT/$B" EMBARGO_ROOT="$ROOT"
@@ -65,6 +66,14 @@ suite_corpus() {
 		[ -f "$t" ] || continue
 		n=$(basename "$t" .py); log=$LOGS/corpus_$n.log
 		python3 "$t" >"$log" 2>&1; count_tap "$log" $? "corpus $n"
+	done
+}
+
+suite_cli() {
+	for t in tests/cli/t_*.sh; do
+		[ -f "$t" ] || continue
+		n=$(basename "$t" .sh); log=$LOGS/cli_$n.log
+		sh -c ". tests/lib.sh; . $t" >"$log" 2>&1; count_tap "$log" $? "cli $n"
 	done
 }
 

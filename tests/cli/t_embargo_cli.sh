@@ -1,0 +1,51 @@
+# t_embargo_cli.sh: the daemon's command line, Postfix/Sendmail style.
+T=$(mktemp -d /tmp/embargo-cli.XXXXXX)
+E=$EMBARGO_BUILD/embargo
+em_config "$T" "${EMBARGO_TEST_SETTINGS:-}"
+
+check "-V prints the version" sh -c "'$E' -V | grep -qE '^embargo [0-9]+\.[0-9]+\.[0-9]+$'"
+check "-t accepts the shipped config" "$E" -t -c "$T/embargo.conf"
+
+printf 'socket = "unix:/tmp/x.sock";\nlimits = {\n  mime_depth = 5;\n  bogus = 1;\n};\n' > "$T/bad1.conf"
+"$E" -t -c "$T/bad1.conf" > "$T/out" 2>&1; rc=$?
+check "-t exits 1 on an unknown key" test "$rc" = 1
+check "-t names file and line of the unknown key" \
+    grep -q "^$T/bad1.conf:4: unknown setting 'limits.bogus'" "$T/out"
+
+printf 'on_error = "maybe";\n' > "$T/bad2.conf"
+"$E" -t -c "$T/bad2.conf" > "$T/out" 2>&1
+check "-t rejects a bad value with file:line" grep -q "^$T/bad2.conf:1: on_error: must be" "$T/out"
+
+printf 'limits = { mime_depth = 100000; };\n' > "$T/bad3.conf"
+"$E" -t -c "$T/bad3.conf" > "$T/out" 2>&1
+check "-t rejects a limit above its compiled ceiling" grep -q "bad3.conf:1: limits.mime_depth: out of range" "$T/out"
+
+printf 'socket = "unix:/tmp/x.sock"\nuser = ;\n' > "$T/bad4.conf"
+"$E" -t -c "$T/bad4.conf" > "$T/out" 2>&1
+check "-t reports a syntax error with file:line" grep -q "bad4.conf:[0-9]*: syntax error" "$T/out"
+
+"$E" -t -c "$T/missing.conf" > "$T/out" 2>&1; rc=$?
+check "-t on a missing file exits 1" test "$rc" = 1
+check "-t on a missing file names it" grep -q "missing.conf: cannot read" "$T/out"
+
+# A config error at start: exit 1, nothing listening.
+"$E" -f -c "$T/bad1.conf" -p "unix:$T/never.sock" > "$T/start.log" 2>&1; rc=$?
+check "start with a bad config exits 1" test "$rc" = 1
+check "and leaves no socket behind" test ! -e "$T/never.sock"
+
+# A socket already in use: a clear message and exit 1.
+P=$(free_port)
+python3 -c "import socket,time; s=socket.socket(); s.bind(('127.0.0.1',$P)); s.listen(); time.sleep(5)" &
+blocker=$!
+sleep 0.3
+"$E" -f -c "$T/embargo.conf" -p "inet:$P@127.0.0.1" > "$T/inuse.log" 2>&1; rc=$?
+kill $blocker 2>/dev/null
+check "a socket in use exits 1" test "$rc" = 1
+check "a socket in use says so" grep -q "cannot listen on inet:$P@127.0.0.1" "$T/inuse.log"
+
+# Over TCP the listening socket has TCP_NODELAY (no 40 ms Nagle stall at end of message).
+P=$(free_port)
+em_start "$T" "inet:$P@127.0.0.1"
+check "inet listener has TCP_NODELAY set" python3 "$EMBARGO_ROOT/tests/cli/nodelay.py" "$(cat "$T/embargo.pid")" "$P"
+em_stop "$T"
+rm -rf "$T"
