@@ -34,7 +34,7 @@ PROGS      := $(B)/embargo $(B)/embargo-scan $(B)/embargo-quarantine
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 REGRESS_BIN:= $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(B)/tests/regress_%)
 
-.PHONY: all deps deps-test run test check fuzz asan bench lint fmt clean tests-build
+.PHONY: all deps deps-test run test check fuzz asan bench lint fmt clean tests-build install
 all: $(PROGS)
 
 $(B)/obj/%.o: %.c
@@ -118,6 +118,22 @@ lint:
 
 fmt:
 	clang-format -i scanners/*.[ch] milter/*.[ch]
+
+# make install [DESTDIR=...] [PREFIX=/usr]: programs, man pages, and the shipped
+# config under /etc/embargo (never overwriting an admin's files).
+PREFIX ?= /usr
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
+	    $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
+	    $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)/etc/embargo/rules
+	install -m 755 $(B)/embargo $(B)/embargo-quarantine $(DESTDIR)$(PREFIX)/sbin/
+	install -m 755 $(B)/embargo-scan $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 doc/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 doc/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 644 doc/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	for f in conf/*.conf conf/rules/*.yar; do \
+	  [ -e $(DESTDIR)/etc/embargo/$${f#conf/} ] || install -m 644 $$f $(DESTDIR)/etc/embargo/$${f#conf/}; \
+	done
 
 clean:
 	rm -rf build build-asan
