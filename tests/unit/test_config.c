@@ -1,0 +1,156 @@
+/*
+ * test_config.c: the config key table: defaults equal the scanner defaults, sizes
+ * with suffixes, ceilings, relative paths beside the config file, snapshots.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "config.h"
+
+static char dir[] = "/tmp/embargo-test-config.XXXXXX";
+
+static const char *
+write_conf(const char *name, const char *text)
+{
+	static char path[256];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+	return path;
+}
+
+static void
+defaults_match_scanner_defaults(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct em_config *c = config_load(write_conf("empty.conf", ""), &err);
+	struct scan_limits l;
+
+	(void)state;
+	assert_non_null(c);
+	scan_limits_default(&l);
+	assert_memory_equal(&c->scan.lim, &l, sizeof(l));
+	assert_int_equal(c->on_error, ON_ERROR_TEMPFAIL);
+	assert_int_equal(c->socket_mode, 0660);
+	config_free(c);
+	sb_free(&err);
+}
+
+static void
+sizes_suffixes_and_ceilings(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct em_config *c;
+
+	(void)state;
+	c = config_load(write_conf("s.conf",
+	    "limits = { scan_window = \"8M\"; spool_memory = 65536; archive_bytes = \"2G\"; };\n"),
+	    &err);
+	assert_non_null(c);
+	assert_int_equal(c->scan.lim.scan_window, 8u * 1024 * 1024);
+	assert_int_equal(c->scan.lim.spool_memory, 65536);
+	assert_true(c->scan.lim.archive_bytes == 2ull * 1024 * 1024 * 1024);
+	config_free(c);
+	c = config_load(write_conf("c.conf", "\n\nlimits = { scan_window = \"2G\"; };\n"), &err);
+	assert_null(c);
+	assert_non_null(strstr(sb_str(&err), "c.conf:3: limits.scan_window: out of range"));
+	sb_free(&err);
+}
+
+static void
+relative_paths_are_beside_the_config(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct em_config *c;
+	char want[300];
+
+	(void)state;
+	c = config_load(write_conf("r.conf", "policy_file = \"my-policy.conf\";\n"), &err);
+	assert_non_null(c);
+	snprintf(want, sizeof(want), "%s/my-policy.conf", dir);
+	assert_string_equal(c->policy_file, want);
+	config_free(c);
+	sb_free(&err);
+}
+
+static void
+wrong_types_are_rejected_with_line(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+
+	(void)state;
+	assert_null(config_load(write_conf("t.conf", "socket = 5;\n"), &err));
+	assert_non_null(strstr(sb_str(&err), "t.conf:1: socket: must be a string"));
+	sb_reset(&err);
+	assert_null(config_load(write_conf("u.conf", "yara_rules = \"x\";\n"), &err));
+	assert_non_null(strstr(sb_str(&err), "u.conf:1: yara_rules: must be a list"));
+	sb_reset(&err);
+	assert_null(config_load(write_conf("g.conf", "tuning = { a = 1; };\n"), &err));
+	assert_non_null(strstr(sb_str(&err), "g.conf:1: unknown group 'tuning'"));
+	sb_free(&err);
+}
+
+static void
+snapshots_are_refcounted(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct em_config *a, *b, *got;
+
+	(void)state;
+	a = config_load(write_conf("a.conf", "backlog = 10;\n"), &err);
+	b = config_load(write_conf("b.conf", "backlog = 20;\n"), &err);
+	assert_non_null(a);
+	assert_non_null(b);
+	config_install(a);
+	got = config_get();              /* a message pins a */
+	config_install(b);               /* reload: a stays alive for that message */
+	assert_int_equal(got->backlog, 10);
+	config_put(got);                 /* last reference to a: freed */
+	got = config_get();
+	assert_int_equal(got->backlog, 20);
+	config_put(got);
+	config_install(NULL);
+	sb_free(&err);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[300];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(defaults_match_scanner_defaults),
+		cmocka_unit_test(sizes_suffixes_and_ceilings),
+		cmocka_unit_test(relative_paths_are_beside_the_config),
+		cmocka_unit_test(wrong_types_are_rejected_with_line),
+		cmocka_unit_test(snapshots_are_refcounted),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
