@@ -109,7 +109,8 @@ asan: deps-test
 	@B=build-asan EMBARGO_SUITES="unit fuzz corpus" sh tests/run.sh
 
 bench: deps-test all
-	@$(MAKE) --no-print-directory -C bench B=$(abspath $(B)) bench
+	@$(MAKE) --no-print-directory -C bench B=$(abspath $(B)) all
+	@B=$(B) sh bench/run.sh
 
 lint:
 	@! grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|strtok|alloca)[[:space:]]*\(' \

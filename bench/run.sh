@@ -1,0 +1,122 @@
+#!/bin/sh
+# run.sh: Embargo's benchmarks (make bench). Every figure is printed beside the same
+# run's no-op libmilter milter (bench/noop.c): the protocol's own ceiling.
+#
+# Scenarios: mixed set at 1, 8 and 64 connections; small text mail at 8 connections
+# (p99 of messages without attachments); memory with 64 concurrent 20 MB attachments
+# and at 2/10/20 MB (flat beyond the in-memory spool limit); TCP without and with
+# TCP_NODELAY (the 40 ms trap); embargo-scan MB/s over the bench corpus.
+# Output: a table on stdout and in $B/bench/results.md. Bounded by message counts.
+set -eu
+B=${B:-build}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+B=$(cd "$ROOT" && mkdir -p "$B" && cd "$B" && pwd)
+export EMBARGO_ROOT=$ROOT EMBARGO_BUILD=$B
+. "$ROOT/tests/lib.sh"
+CORPUS=${EMBARGO_CORPUS:-$ROOT/../shared/corpus}
+OUT=$B/bench; C=$OUT/corpus; W=$(mktemp -d /tmp/embargo-bench.XXXXXX)
+chmod 755 "$W"
+N=${BENCH_N:-2000}
+trap 'em_stop "$W" >/dev/null 2>&1; kill $(cat "$W"/noop.pid 2>/dev/null) 2>/dev/null; rm -rf "$W"' EXIT
+mkdir -p "$OUT"
+[ -f "$C/att25m.eml" ] || python3 "$ROOT/bench/mkcorpus.py" "$C" "$CORPUS" >/dev/null
+LOAD=$OUT/miltload
+RES=$OUT/results.md
+
+# mixed set in realistic proportions: mostly clean text, some documents, a few risky
+MIXED=""
+for i in $(seq 28); do MIXED="$MIXED $C/small.eml"; done
+for i in $(seq 5); do MIXED="$MIXED $C/docx50k.eml"; done
+MIXED="$MIXED $C/pdf1m.eml $C/pdf1m.eml $C/zipexe.eml $C/zipexe.eml $C/nested.eml $C/nested.eml"
+[ -f "$C/macro.eml" ] && MIXED="$MIXED $C/macro.eml"
+
+start_noop() { # socket [-N]
+	"$OUT/noop-milter" -p "$@" & echo $! > "$W/noop.pid"; sleep 0.5
+}
+stop_noop() { kill "$(cat "$W/noop.pid")" 2>/dev/null; sleep 0.3; }
+start_embargo() { # socket
+	em_stop "$W" >/dev/null 2>&1 || true
+	: > "$W/embargo.log"
+	em_start "$W" "$1" || { cat "$W/embargo.log"; exit 1; }
+}
+run() { # label socket pidfile conns count files...
+	l=$1 s=$2 p=$3 c=$4 n=$5; shift 5
+	"$LOAD" -s "$s" -c "$c" -n "$n" -p "$(cat "$p")" -l "$l" "$@" | tee -a "$W/raw"
+}
+field() { # line name
+	echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+ratio() { python3 -c "print('%.0f%%' % (100.0 * $1 / $2) if $2 else 'n/a')"; }
+
+em_config "$W" "log_level = \"notice\"" "${EMBARGO_TEST_SETTINGS:-}"
+: > "$W/raw"
+S=unix:$W/embargo.sock; NS=unix:$W/noop.sock
+{
+echo "# Embargo benchmark"
+echo
+echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1); $(uname -sr)."
+echo "Embargo $("$B/embargo" -V | cut -d' ' -f2), config conf/embargo.conf (starter YARA rules, shipped policy), unix sockets unless noted."
+echo "Each row: messages/s, MB/s, latency p50/p95/p99 (ms), errors, peak RSS of the milter; ratio = Embargo / no-op milter in the same run."
+echo
+echo "| scenario | milter | msg/s | MB/s | p50 | p95 | p99 | errors | peak RSS | ratio |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
+} > "$RES"
+
+row() { # scenario milter line ratio
+	echo "| $1 | $2 | $(field "$3" msg_s) | $(field "$3" mb_s) | $(field "$3" p50_ms) | $(field "$3" p95_ms) | $(field "$3" p99_ms) | $(field "$3" errors) | $(( $(field "$3" hwm_kb) / 1024 )) MB | $4 |" >> "$RES"
+}
+
+pair() { # scenario conns count files...
+	sc=$1 c=$2 n=$3; shift 3
+	start_noop "$NS"
+	a=$(run "noop $sc" "$NS" "$W/noop.pid" "$c" "$n" "$@")
+	stop_noop
+	start_embargo "$S"
+	e=$(run "embargo $sc" "$S" "$W/embargo.pid" "$c" "$n" "$@")
+	row "$sc" no-op "$a" ""
+	row "$sc" embargo "$e" "$(ratio "$(field "$e" msg_s)" "$(field "$a" msg_s)")"
+}
+
+pair "mixed, 1 conn" 1 $((N / 4)) $MIXED
+pair "mixed, 8 conns" 8 "$N" $MIXED
+pair "mixed, 64 conns" 64 "$N" $MIXED
+pair "small text, 8 conns" 8 "$N" "$C/small.eml"
+
+# Memory: a fresh daemon per scenario so the peak belongs to it.
+start_embargo "$S"
+e=$(run "embargo 64x20MB" "$S" "$W/embargo.pid" 64 64 "$C/att20m.eml")
+row "64 concurrent 20 MB attachments" embargo "$e" ""
+for mb in 2 10 20 25; do
+	start_embargo "$S"
+	e=$(run "embargo ${mb}MB" "$S" "$W/embargo.pid" 8 16 "$C/att${mb}m.eml")
+	row "8 conns, ${mb} MB attachments" embargo "$e" ""
+done
+
+# TCP: the Nagle trap. No-op milter without and with TCP_NODELAY, and Embargo.
+P=$(free_port)
+start_noop "inet:$P@127.0.0.1"
+a=$(run "noop tcp nagle" "inet:$P@127.0.0.1" "$W/noop.pid" 8 400 "$C/small.eml"); stop_noop
+row "small text over TCP, 8 conns" "no-op, Nagle on" "$a" ""
+P=$(free_port)
+start_noop "inet:$P@127.0.0.1" -N
+a=$(run "noop tcp nodelay" "inet:$P@127.0.0.1" "$W/noop.pid" 8 "$N" "$C/small.eml"); stop_noop
+row "small text over TCP, 8 conns" "no-op, TCP_NODELAY" "$a" ""
+P=$(free_port)
+start_embargo "inet:$P@127.0.0.1"
+e=$(run "embargo tcp" "inet:$P@127.0.0.1" "$W/embargo.pid" 8 "$N" "$C/small.eml")
+row "small text over TCP, 8 conns" embargo "$e" "$(ratio "$(field "$e" msg_s)" "$(field "$a" msg_s)")"
+
+# embargo-scan throughput over the bench corpus (one process, one thread).
+files="$C/small.eml $C/docx50k.eml $C/pdf1m.eml $C/zipexe.eml $C/nested.eml $C/att10m.eml $C/att20m.eml"
+bytes=$(cat $files | wc -c)
+t=$(python3 -c "import subprocess,time,sys; t=time.time(); subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); print(time.time()-t)" \
+    "$B/embargo-scan" -c "$W/embargo.conf" $files)
+{
+echo
+echo "embargo-scan over the bench corpus ($(echo $files | wc -w) messages, $((bytes / 1000000)) MB): $(python3 -c "print('%.1f MB/s' % ($bytes / 1e6 / $t))") (one thread)."
+echo
+echo "Raw driver lines:"
+echo
+sed 's/^/    /' "$W/raw"
+} >> "$RES"
+cat "$RES"
