@@ -47,5 +47,16 @@ check "daemon alive after failed reload" em_alive "$DIR"
 run_lua "$EMBARGO_ROOT/tests/milter/t_basic.lua"
 cp "$DIR/embargo.conf.good" "$DIR/embargo.conf"
 
+# Reload under load: SIGHUPs while 8 connections send messages; none is lost.
+M=$DIR/load.eml
+printf 'From: a@example.org\r\nTo: b@example.net\r\nSubject: load\r\n\r\nbody\r\n' > "$M"
+"$EMBARGO_BUILD/bench/miltload" -s "$SOCK" -c 8 -n 2000 -m 5 -l reload "$M" > "$DIR/load.out" 2>&1 &
+lp=$!
+for i in 1 2 3 4 5; do sleep 0.05; kill -HUP "$(cat "$DIR/embargo.pid")"; done
+wait $lp
+check "reload under load: all 2000 messages answered" grep -q "msgs=2000 .* errors=0 " "$DIR/load.out"
+check "reload under load: daemon alive" em_alive "$DIR"
+[ "$(grep -c 'configuration reloaded' "$DIR/embargo.log")" -ge 3 ] && ok "reloads happened under load" || notok "reloads happened under load"
+
 check "SIGTERM stops the daemon cleanly" em_stop "$DIR"
 check "stop is logged" grep -q "stopped" "$DIR/embargo.log"
