@@ -48,7 +48,8 @@ em_start() {
 	return 1
 }
 
-# em_stop DIR: SIGTERM and wait up to 10 s. Returns 0 when it exited by itself.
+# em_stop DIR: SIGTERM and wait up to 10 s (libmilter notices a stop at its next
+# 5 s poll timeout). Returns 0 when it exited by itself.
 em_stop() {
 	pid=$(cat "$1/embargo.pid" 2>/dev/null) || return 0
 	kill -TERM "$pid" 2>/dev/null || return 0

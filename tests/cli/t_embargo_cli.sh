@@ -48,4 +48,22 @@ P=$(free_port)
 em_start "$T" "inet:$P@127.0.0.1"
 check "inet listener has TCP_NODELAY set" python3 "$EMBARGO_ROOT/tests/cli/nodelay.py" "$(cat "$T/embargo.pid")" "$P"
 em_stop "$T"
+
+# Without -f: detaches, writes the pid file, and (started as root) runs as the
+# configured user.
+if [ "$(id -u)" = 0 ]; then
+	em_config "$T" "${EMBARGO_TEST_SETTINGS:-}" "pid_file = \"$T/daemon.pid\"" "user = \"nobody\""
+	chmod 777 "$T/tmp"
+	"$E" -c "$T/embargo.conf" -p "unix:$T/daemon.sock"; rc=$?
+	check "daemon mode returns 0 after detaching" test "$rc" = 0
+	i=0; while [ ! -s "$T/daemon.pid" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	dpid=$(cat "$T/daemon.pid" 2>/dev/null)
+	check "daemon wrote its pid file" test -n "$dpid"
+	check "daemon is running" kill -0 "$dpid"
+	check "daemon dropped to user nobody" sh -c "grep -q \"^Uid:[[:space:]]*$(id -u nobody)[[:space:]]\" /proc/$dpid/status"
+	check "unix socket belongs to nobody" sh -c "test \"\$(stat -c %U '$T/daemon.sock')\" = nobody"
+	kill -TERM "$dpid"; i=0
+	while kill -0 "$dpid" 2>/dev/null && [ $i -lt 150 ]; do sleep 0.1; i=$((i + 1)); done
+	check "daemon stops on SIGTERM" sh -c "! kill -0 $dpid 2>/dev/null"
+fi
 rm -rf "$T"
