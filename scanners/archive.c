@@ -1,0 +1,682 @@
+/*
+ * archive.c: every container libarchive reads (zip, 7z, rar, tar, cpio, cab, arj,
+ * iso9660, udf, ..., and single-file gzip/bzip2/xz/zstd/lz4/compress streams via the
+ * raw format), also OOXML/ODF documents and disk images.
+ *
+ * The archive is streamed from its spool through read/seek callbacks over
+ * spool_pread, never mapped whole. Each regular member is decompressed into a new
+ * spool under the shared budget (scan_budget_bytes per chunk, scan_budget_time per
+ * chunk and entry), a per-member cap of lim.archive_ratio times the archive size
+ * (archive.bomb; the first part up to the cap is kept and scanned), a padding
+ * detector (archive.padding: the member is mostly one repeated byte or block, the
+ * inflated-document trick), and a cycle check (a member identical to one of its
+ * containers is a quine: archive.bomb). Then scan_child() runs the whole pipeline
+ * on it. Member names are data: they label report parts, nothing is ever written
+ * under them. Directories and special entries are counted, not extracted.
+ *
+ * Encrypted members (archive.encrypted, naming them) are retried with every
+ * candidate password harvested from the message (passwords.c, added all at once:
+ * libarchive tries each). Members opened that way are scanned and recorded as
+ * archive.unlocked (names and the number of candidates, never a password). An
+ * archive that still has locked members is copied onto ctx->deferred (bounded in
+ * count and bytes) and retried by archive_finish() when more passwords arrived.
+ *
+ * BUGS: libarchive decrypts zip only (ZipCrypto, WinZip AES); 7z and rar
+ * encryption is detected, not opened. The ratio is taken against the whole archive
+ * size, not the member's compressed size (libarchive does not expose it). An
+ * archive.encrypted finding stays even when a later retry unlocks the member.
+ * Which candidate opened a member is not known (libarchive does not say).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "analysers.h"
+#include "passwords.h"
+
+#define ARC_BUF        (64u * 1024)          /* read and copy chunk */
+#define ARC_PAD_BLOCK  4096u                 /* padding detector block */
+#define ARC_PAD_PERIOD 256u                  /* longest repeating unit looked for */
+#define ARC_PAD_MIN    (8ull * 1024 * 1024)  /* bytes seen before padding counts */
+#define ARC_PROBE      (16ull * 1024 * 1024) /* read past a cut to measure padding */
+#define ARC_NAMES_MAX  400u                  /* bytes of member names in a detail */
+#define ARC_DEFER_MAX  16u                   /* archives kept for a late retry */
+#define EFTYPE_ARC     EINVAL
+
+struct deferred {
+	struct deferred *next;
+	struct spool *sp;
+	char *name;
+	int part;
+	enum tclass tc, container;
+	unsigned arch_depth;
+	unsigned tried;        /* candidates known when it was last tried */
+};
+
+/* The padding detector: counts 4 KiB blocks equal to the previous block or
+ * periodic with a short period. */
+struct arc_pad {
+	unsigned char prev[ARC_PAD_BLOCK], cur[ARC_PAD_BLOCK];
+	size_t fill;
+	int have_prev;
+	uint64_t seen, repeated;
+};
+
+/* One walk over one archive. */
+struct arc_run {
+	struct scan_ctx *ctx;
+	const struct scan_input *in;
+	struct archive *a;
+	struct spool *src;
+	uint64_t off, size;
+	int retry;                 /* deferred pass: only encrypted members */
+	unsigned entries, files, locked, unlocked, npw;
+	struct strbuf locked_names, unlocked_names;
+	struct arc_pad pad;
+	unsigned char rbuf[ARC_BUF], cbuf[ARC_BUF];
+};
+
+static la_ssize_t
+arc_read_cb(struct archive *a, void *ud, const void **out)
+{
+	struct arc_run *run = ud;
+	size_t got = 0;
+
+	if (spool_pread(run->src, run->off, run->rbuf, sizeof(run->rbuf), &got) != EM_OK) {
+		archive_set_error(a, EIO, "spool read failed");
+		return -1;
+	}
+	run->off += got;
+	*out = run->rbuf;
+	return (la_ssize_t)got;
+}
+
+static la_int64_t
+arc_seek_cb(struct archive *a, void *ud, la_int64_t off, int whence)
+{
+	struct arc_run *run = ud;
+	la_int64_t base;
+
+	(void)a;
+	if (whence == SEEK_SET)
+		base = 0;
+	else if (whence == SEEK_CUR)
+		base = (la_int64_t)run->off;
+	else if (whence == SEEK_END)
+		base = (la_int64_t)run->size;
+	else
+		return ARCHIVE_FATAL;
+	if ((off < 0 && -off > base) || (off > 0 && off > INT64_MAX - base))
+		return ARCHIVE_FATAL;
+	run->off = (uint64_t)(base + off);
+	if (run->off > run->size)
+		run->off = run->size;
+	return (la_int64_t)run->off;
+}
+
+static la_int64_t
+arc_skip_cb(struct archive *a, void *ud, la_int64_t n)
+{
+	struct arc_run *run = ud;
+	uint64_t left = run->size > run->off ? run->size - run->off : 0;
+
+	(void)a;
+	if (n <= 0)
+		return 0;
+	if ((uint64_t)n > left)
+		n = (la_int64_t)left;
+	run->off += (uint64_t)n;
+	return n;
+}
+
+static void
+arc_pad_block(struct arc_pad *p)
+{
+	size_t per;
+	int rep = p->have_prev && memcmp(p->prev, p->cur, ARC_PAD_BLOCK) == 0;
+
+	for (per = 1; !rep && per <= ARC_PAD_PERIOD; per++)
+		rep = memcmp(p->cur, p->cur + per, ARC_PAD_BLOCK - per) == 0;
+	if (rep)
+		p->repeated += ARC_PAD_BLOCK;
+	memcpy(p->prev, p->cur, ARC_PAD_BLOCK);
+	p->have_prev = 1;
+	p->fill = 0;
+}
+
+static void
+arc_pad_feed(struct arc_pad *p, const unsigned char *b, size_t n)
+{
+	size_t take;
+
+	p->seen += n;
+	while (n > 0) {
+		take = ARC_PAD_BLOCK - p->fill;
+		if (take > n)
+			take = n;
+		memcpy(p->cur + p->fill, b, take);
+		p->fill += take;
+		b += take;
+		n -= take;
+		if (p->fill == ARC_PAD_BLOCK)
+			arc_pad_block(p);
+	}
+}
+
+/* Append NAME to a bounded list of member names. */
+static void
+arc_name_add(struct strbuf *sb, const char *name)
+{
+	if (sb->len >= ARC_NAMES_MAX) {
+		if (!sb->truncated)
+			sb_adds(sb, ", ...");
+		sb->truncated = 1;
+		return;
+	}
+	if (sb->len > 0)
+		sb_adds(sb, ", ");
+	sb_safe(sb, name, strlen(name), 120);
+}
+
+/* The per-member cap: ratio times the archive size (saturating). */
+static uint64_t
+arc_cap(const struct arc_run *run)
+{
+	uint64_t ratio = run->ctx->cfg->lim.archive_ratio, size = run->size;
+
+	if (size == 0)
+		size = 1;
+	if (ratio != 0 && size > UINT64_MAX / ratio)
+		return UINT64_MAX;
+	return ratio * size;
+}
+
+/* Keep reading past a cut, discarding, so the padding detector sees more of the
+ * member. Bounded by ARC_PROBE and the time budget. */
+static void
+arc_probe(struct arc_run *run, int part)
+{
+	uint64_t probed = 0;
+	la_ssize_t n;
+
+	while (probed < ARC_PROBE && scan_budget_time(run->ctx, part) == EM_OK) {
+		n = archive_read_data(run->a, run->cbuf, sizeof(run->cbuf));
+		if (n <= 0)
+			break;
+		arc_pad_feed(&run->pad, run->cbuf, (size_t)n);
+		probed += (uint64_t)n;
+	}
+}
+
+/* Decompress the current member into SP. EM_OK: whole; EM_LIMIT: cut by a bound
+ * (finding recorded); EM_BADDATA: libarchive failed (error on the handle). */
+static em_status
+arc_copy(struct arc_run *run, const char *name, struct spool *sp)
+{
+	struct scan_ctx *ctx = run->ctx;
+	int part = run->in->part;
+	uint64_t cap = arc_cap(run), done = 0;
+	la_ssize_t n;
+	size_t take;
+	em_status st;
+
+	memset(&run->pad, 0, sizeof(run->pad));
+	for (;;) {
+		if ((n = archive_read_data(run->a, run->cbuf, sizeof(run->cbuf))) == 0)
+			return EM_OK;
+		if (n < 0)
+			return EM_BADDATA;
+		if ((st = scan_budget_time(ctx, part)) != EM_OK)
+			return st;
+		take = (size_t)n;
+		if (done + take > cap)
+			take = (size_t)(cap - done);
+		if ((st = scan_budget_bytes(ctx, part, take)) != EM_OK)
+			return st;
+		if ((st = spool_write(sp, run->cbuf, take)) != EM_OK)
+			return st;
+		arc_pad_feed(&run->pad, run->cbuf, (size_t)n);
+		done += take;
+		if (take < (size_t)n) {
+			report_add(ctx->r, part, "archive.bomb",
+			    "member %s expands past %u times the archive size (%llu bytes kept)",
+			    name, ctx->cfg->lim.archive_ratio, (unsigned long long)done);
+			arc_probe(run, part);
+			return EM_LIMIT;
+		}
+	}
+}
+
+/* True when SP has the same content as the part being walked or any part above
+ * it: a member that contains itself. */
+static int
+arc_is_cycle(struct arc_run *run, struct spool *sp)
+{
+	const struct report_part *p;
+	char hex[65];
+	int id = run->in->part, steps = 0;
+
+	spool_sha256(sp, hex);
+	while (id >= 0 && steps++ < 10000 && (p = report_part(run->ctx->r, id)) != NULL) {
+		if (strcmp(p->sha256, hex) == 0)
+			return 1;
+		id = p->parent;
+	}
+	return 0;
+}
+
+/* Is libarchive's current error about encryption? */
+static int
+arc_err_encrypted(struct archive *a)
+{
+	const char *e = archive_error_string(a);
+
+	if (e == NULL)
+		return 0;
+	return strstr(e, "ncrypt") != NULL || strstr(e, "assphrase") != NULL ||
+	    strstr(e, "assword") != NULL || strstr(e, "ecrypt") != NULL;
+}
+
+static const char *
+arc_errstr(struct archive *a)
+{
+	const char *e = archive_error_string(a);
+
+	return e != NULL ? e : "unknown error";
+}
+
+/* After a member was read (ST from arc_copy): findings for what went wrong, then
+ * the child scan of whatever was kept. */
+static em_status
+arc_member_done(struct arc_run *run, const char *name, int enc, struct spool *sp,
+    em_status st)
+{
+	struct scan_ctx *ctx = run->ctx;
+	int part = run->in->part;
+
+	/* libarchive 3.6 does not flag encrypted rar5 members; their data then fails
+	 * to decode: take the more suspicious reading */
+	if (st == EM_BADDATA && archive_format(run->a) == ARCHIVE_FORMAT_RAR_V5)
+		enc = 1;
+	if (st == EM_BADDATA && (enc || arc_err_encrypted(run->a))) {
+		run->locked++;
+		arc_name_add(&run->locked_names, name);
+		return EM_OK;
+	}
+	if (st == EM_BADDATA)
+		report_add(ctx->r, part, "archive.corrupt", "member %s: %s", name,
+		    arc_errstr(run->a));
+	if (run->pad.seen >= ARC_PAD_MIN && run->pad.repeated >= run->pad.seen / 4 * 3)
+		report_add(ctx->r, part, "archive.padding",
+		    "member %s: %llu of %llu bytes seen are one repeated byte or block", name,
+		    (unsigned long long)run->pad.repeated, (unsigned long long)run->pad.seen);
+	if (enc && st != EM_BADDATA) {
+		run->unlocked++;
+		arc_name_add(&run->unlocked_names, name);
+	}
+	if (spool_size(sp) == 0 && st == EM_BADDATA)
+		return EM_BADDATA;
+	if (arc_is_cycle(run, sp)) {
+		report_add(ctx->r, part, "archive.bomb",
+		    "member %s is a copy of its own container (self-reproducing archive)", name);
+		return EM_LIMIT;
+	}
+	if (ctx->bytes_left == 0 && st == EM_LIMIT && spool_size(sp) == 0)
+		return EM_LIMIT;
+	{
+		em_status cst = scan_child(ctx, run->in, name, sp, NULL);
+
+		if (!em_status_local(cst))
+			return cst;
+		if (cst == EM_LIMIT && ctx->members_left == 0)
+			return EM_LIMIT;
+	}
+	/* a bad member stops the walk (libarchive's state is unreliable after it);
+	 * a cut member stops it when a message-wide budget is spent */
+	if (st == EM_BADDATA)
+		return EM_BADDATA;
+	if (st == EM_LIMIT && (ctx->bytes_left == 0 || ctx->time_reported))
+		return EM_LIMIT;
+	return EM_OK;
+}
+
+/* The name of the single stream of a raw (compressed, no archive) file: the
+ * container's name without its compression suffix. */
+static void
+arc_raw_name(const struct scan_input *in, char *out, size_t outsz)
+{
+	static const char *const sfx[] = { ".gz", ".bz2", ".xz", ".zst", ".lz4", ".Z",
+	    ".lzma", ".lz", ".tgz", ".tbz2", ".txz" };
+	size_t n, i, l;
+
+	snprintf(out, outsz, "%s", in->name != NULL ? in->name : "data");
+	n = strlen(out);
+	for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
+		l = strlen(sfx[i]);
+		if (n > l && strcmp(out + n - l, sfx[i]) == 0) {
+			out[n - l] = '\0';
+			return;
+		}
+	}
+	if (n + 6 < outsz)
+		memcpy(out + n, ".data", 6);
+}
+
+/* One entry. Returns EM_OK to go on, anything else to stop the walk. */
+static em_status
+arc_entry(struct arc_run *run, struct archive_entry *ae)
+{
+	struct scan_ctx *ctx = run->ctx;
+	const char *name;
+	char rawname[256];
+	struct spool *sp;
+	int enc;
+	em_status st;
+
+	if (++run->entries > ctx->cfg->lim.archive_members) {
+		report_add(ctx->r, run->in->part, "archive.limit",
+		    "more than %u entries in one archive", ctx->cfg->lim.archive_members);
+		return EM_LIMIT;
+	}
+	if ((st = scan_budget_time(ctx, run->in->part)) != EM_OK)
+		return st;
+	if (archive_entry_filetype(ae) != AE_IFREG)
+		return EM_OK;    /* directories, links, devices: counted, not extracted */
+	run->files++;
+	name = archive_entry_pathname_utf8(ae);
+	if (name == NULL)
+		name = archive_entry_pathname(ae);
+	if (archive_format(run->a) == ARCHIVE_FORMAT_RAW) {
+		arc_raw_name(run->in, rawname, sizeof(rawname));
+		name = rawname;
+	}
+	if (name == NULL || *name == '\0')
+		name = "?";
+	enc = archive_entry_is_encrypted(ae);
+	if (run->retry && !enc)
+		return EM_OK;
+	if (enc && run->npw == 0) {
+		run->locked++;
+		arc_name_add(&run->locked_names, name);
+		return EM_OK;
+	}
+	if ((sp = spool_new(ctx->cfg->lim.spool_memory, ctx->cfg->tmpdir)) == NULL)
+		return EM_TEMPFAIL;
+	st = arc_copy(run, name, sp);
+	if (st == EM_TEMPFAIL) {
+		spool_free(sp);
+		return st;
+	}
+	st = arc_member_done(run, name, enc, sp, st);
+	spool_free(sp);
+	return st;
+}
+
+/* Open the archive with every format, every filter, and the raw format for a lone
+ * compressed stream. */
+static int
+arc_open(struct arc_run *run, int seekable)
+{
+	struct pwlist *pw = run->ctx->pw;
+	unsigned i;
+
+	if ((run->a = archive_read_new()) == NULL)
+		return ARCHIVE_FATAL;
+	archive_read_support_filter_all(run->a);
+	archive_read_support_format_all(run->a);
+	archive_read_support_format_raw(run->a);
+	run->npw = pwlist_count(pw);
+	for (i = 0; i < run->npw; i++)
+		archive_read_add_passphrase(run->a, pwlist_get(pw, i));
+	archive_read_set_read_callback(run->a, arc_read_cb);
+	if (seekable)
+		archive_read_set_seek_callback(run->a, arc_seek_cb);
+	archive_read_set_skip_callback(run->a, arc_skip_cb);
+	archive_read_set_callback_data(run->a, run);
+	return archive_read_open1(run->a);
+}
+
+/* Is this the last segment of a spanned zip (an end-of-central-directory record
+ * on a disk other than the first)? Looks at the last 64 KiB + 22 bytes. */
+static int
+arc_spanned(struct arc_run *run)
+{
+	unsigned char *b = run->cbuf;
+	uint64_t off = run->size > ARC_BUF ? run->size - ARC_BUF : 0;
+	size_t got = 0, i;
+
+	if (spool_pread(run->src, off, b, ARC_BUF, &got) != EM_OK || got < 22)
+		return 0;
+	for (i = got - 22 + 1; i-- > 0;)
+		if (b[i] == 'P' && b[i + 1] == 'K' && b[i + 2] == 5 && b[i + 3] == 6)
+			return (b[i + 4] | b[i + 5] << 8) != 0;
+	return 0;
+}
+
+/* A header could not be read: encrypted headers or a corrupt archive. */
+static void
+arc_header_failed(struct arc_run *run, const char *when)
+{
+	struct report *r = run->ctx->r;
+	int part = run->in->part;
+
+	const char *e = archive_error_string(run->a);
+
+	if (e != NULL && strstr(e, "too many filters") != NULL) {
+		report_add(r, part, "archive.bomb", "compression nested on itself (%s)", e);
+	} else if (arc_err_encrypted(run->a) ||
+	    archive_read_has_encrypted_entries(run->a) > 0) {
+		if (!run->retry && run->locked == 0)
+			report_add(r, part, "archive.encrypted",
+			    "archive headers are encrypted (%s); %u candidate passwords tried",
+			    arc_errstr(run->a), run->npw);
+		if (run->locked == 0)
+			run->locked++;
+	} else if (run->in->tc == TC_DISK_IMAGE && run->entries == 0) {
+		report_add(r, part, "archive.corrupt",
+		    "disk image format not readable by libarchive (%s): not inspected",
+		    arc_errstr(run->a));
+	} else if (arc_spanned(run)) {
+		report_add(r, part, "archive.corrupt",
+		    "one segment of a multi-volume zip: the other segments are not here, "
+		    "not inspected");
+	} else {
+		report_add(r, part, "archive.corrupt", "%s: %s", when, arc_errstr(run->a));
+	}
+}
+
+/* A disk image that gave no file: say so (UDF-only images are the usual case:
+ * libarchive reads ISO 9660 and Joliet, not UDF). */
+static void
+arc_image_empty(struct arc_run *run)
+{
+	unsigned char sec[8];
+	size_t got;
+	unsigned i;
+	int udf = 0;
+
+	for (i = 16; i < 32 && !udf; i++)
+		if (spool_pread(run->src, (uint64_t)i * 2048, sec, sizeof(sec), &got) == EM_OK &&
+		    got == sizeof(sec) && memcmp(sec + 1, "NSR0", 4) == 0)
+			udf = 1;
+	report_add(run->ctx->r, run->in->part, "archive.corrupt",
+	    "no file could be read from this %llu-byte disk image%s: not inspected",
+	    (unsigned long long)run->size,
+	    udf ? " (UDF file system, not read by libarchive)" : "");
+}
+
+/* Walk every entry. Returns the status that stopped it (EM_OK when it ended). */
+static em_status
+arc_walk(struct arc_run *run, int seekable)
+{
+	struct archive_entry *ae;
+	em_status st;
+	int rc;
+
+	run->off = 0;
+	if (arc_open(run, seekable) != ARCHIVE_OK) {
+		arc_header_failed(run, "cannot open");
+		return EM_BADDATA;
+	}
+	for (;;) {
+		rc = archive_read_next_header(run->a, &ae);
+		if (rc == ARCHIVE_EOF) {
+			if (run->in->tc == TC_DISK_IMAGE && run->files == 0 && !run->retry)
+				arc_image_empty(run);
+			return EM_OK;
+		}
+		if (rc < ARCHIVE_WARN && seekable && run->entries == 0 &&
+		    archive_format(run->a) == ARCHIVE_FORMAT_ZIP && !arc_err_encrypted(run->a))
+			return EM_END;  /* the central directory disagrees: try streaming */
+		if (rc < ARCHIVE_WARN) {
+			arc_header_failed(run, run->entries ? "after entry" : "first entry");
+			if (rc == ARCHIVE_FATAL)
+				return EM_BADDATA;
+			continue;
+		}
+		if (archive_format(run->a) == ARCHIVE_FORMAT_RAW &&
+		    archive_filter_count(run->a) <= 1) {
+			archive_set_error(run->a, EFTYPE_ARC,
+			    "unrecognized archive format");
+			arc_header_failed(run, "first entry");
+			return EM_BADDATA;
+		}
+		if ((st = arc_entry(run, ae)) != EM_OK)
+			return st;
+	}
+}
+
+/* Copy the archive onto ctx->deferred for a retry at end of message. */
+static void
+arc_defer(struct scan_ctx *ctx, const struct scan_input *in, unsigned tried)
+{
+	struct deferred *d, **tail = &ctx->deferred;
+	unsigned count = 0;
+	uint64_t bytes = 0, off = 0;
+	size_t got;
+	unsigned char buf[8192];
+
+	for (d = ctx->deferred; d != NULL; d = d->next, count++) {
+		bytes += spool_size(d->sp);
+		tail = &d->next;
+	}
+	if (count >= ARC_DEFER_MAX || bytes + in->size > ctx->cfg->lim.scan_window)
+		return;
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		return;
+	d->sp = spool_new(ctx->cfg->lim.spool_memory, ctx->cfg->tmpdir);
+	d->name = in->name != NULL ? strdup(in->name) : NULL;
+	while (d->sp != NULL && off < in->size &&
+	    spool_pread(in->sp, off, buf, sizeof(buf), &got) == EM_OK && got > 0 &&
+	    spool_write(d->sp, buf, got) == EM_OK)
+		off += got;
+	if (d->sp == NULL || off != in->size || (in->name != NULL && d->name == NULL)) {
+		archive_deferred_free(d);
+		return;
+	}
+	d->part = in->part;
+	d->tc = in->tc;
+	d->container = in->container;
+	d->arch_depth = in->arch_depth;
+	d->tried = tried;
+	*tail = d;
+}
+
+/* Findings of one walk, and the deferral of what is still locked. */
+static void
+arc_conclude(struct arc_run *run)
+{
+	struct scan_ctx *ctx = run->ctx;
+	int part = run->in->part;
+
+	if (run->locked > 0 && run->locked_names.len > 0 && !run->retry)
+		report_add(ctx->r, part, "archive.encrypted",
+		    "%u encrypted members not opened (%u candidate passwords from the "
+		    "message tried): %s", run->locked, run->npw, sb_str(&run->locked_names));
+	if (run->unlocked > 0)
+		report_add(ctx->r, part, "archive.unlocked",
+		    "%u members opened with one of %u passwords found in the message: %s",
+		    run->unlocked, run->npw, sb_str(&run->unlocked_names));
+	if (run->locked > 0 && !run->retry)
+		arc_defer(ctx, run->in, run->npw);
+}
+
+static em_status
+arc_run_one(struct scan_ctx *ctx, const struct scan_input *in, int retry)
+{
+	struct arc_run *run = calloc(1, sizeof(*run));
+	em_status st;
+
+	if (run == NULL)
+		return EM_TEMPFAIL;
+	run->ctx = ctx;
+	run->in = in;
+	run->src = in->sp;
+	run->size = spool_size(in->sp);
+	run->retry = retry;
+	sb_init(&run->locked_names, 4096);
+	sb_init(&run->unlocked_names, 4096);
+	if ((st = arc_walk(run, 1)) == EM_END) {
+		/* a zip whose central directory cannot be used is read front to back,
+		 * as Windows and most unzip tools do */
+		archive_read_free(run->a);
+		run->a = NULL;
+		st = arc_walk(run, 0);
+	}
+	arc_conclude(run);
+	if (run->a != NULL)
+		archive_read_free(run->a);
+	sb_free(&run->locked_names);
+	sb_free(&run->unlocked_names);
+	free(run);
+	return st == EM_BADDATA ? EM_OK : st;
+}
+
+em_status
+archive_scan(struct scan_ctx *ctx, struct scan_input *in)
+{
+	return arc_run_one(ctx, in, 0);
+}
+
+em_status
+archive_finish(struct scan_ctx *ctx)
+{
+	struct deferred *d;
+	struct scan_input in;
+	em_status st;
+
+	for (d = ctx->deferred; d != NULL; d = d->next) {
+		if (pwlist_count(ctx->pw) <= d->tried)
+			continue;
+		memset(&in, 0, sizeof(in));
+		in.part = d->part;
+		in.name = d->name;
+		in.sp = d->sp;
+		in.size = spool_size(d->sp);
+		in.tc = d->tc;
+		in.container = d->container;
+		in.arch_depth = d->arch_depth;
+		d->tried = pwlist_count(ctx->pw);
+		st = arc_run_one(ctx, &in, 1);
+		if (!em_status_local(st))
+			return st;
+	}
+	return EM_OK;
+}
+
+void
+archive_deferred_free(struct deferred *d)
+{
+	struct deferred *next;
+
+	for (; d != NULL; d = next) {
+		next = d->next;
+		spool_free(d->sp);
+		free(d->name);
+		free(d);
+	}
+}

@@ -1,0 +1,33 @@
+/*
+ * passwords.h: candidate archive passwords harvested from the text the sender wrote
+ * (subject, text and HTML bodies), tried on encrypted archives of the same message.
+ *
+ * A pwlist holds at most MAX distinct candidates of at most PW_MAXLEN bytes each,
+ * in the order they were found (keyword hits of one text before its quoted tokens,
+ * before its standalone short lines). Not thread-safe: one list per message.
+ */
+#ifndef EMBARGO_PASSWORDS_H
+#define EMBARGO_PASSWORDS_H
+
+#include <stddef.h>
+
+#define PW_MAXLEN     64              /* bytes kept of one candidate */
+#define PW_TEXT_MAX   (1024u * 1024)  /* bytes of one text looked at */
+
+struct pwlist;
+
+/* A list holding at most MAX candidates (0 means none can be added). NULL on OOM. */
+struct pwlist *pwlist_new(unsigned max);
+
+/* Add N bytes of P as a candidate. Returns 1 when added, 0 when empty, too long,
+ * a duplicate or the list is full. */
+int pwlist_add(struct pwlist *pw, const char *p, size_t n);
+
+unsigned pwlist_count(const struct pwlist *pw);
+/* The I-th candidate (NUL-terminated), or NULL past the end. */
+const char *pwlist_get(const struct pwlist *pw, unsigned i);
+
+/* Find candidates in LEN bytes of TEXT (plain text or HTML; tags are stripped). */
+void pwlist_harvest(struct pwlist *pw, const char *text, size_t len);
+
+#endif
