@@ -440,21 +440,28 @@ arc_open(struct arc_run *run, int seekable)
 	return archive_read_open1(run->a);
 }
 
-/* Is this the last segment of a spanned zip (an end-of-central-directory record
- * on a disk other than the first)? Looks at the last 64 KiB + 22 bytes. */
+/* The zip end-of-central-directory record in the last 64 KiB: -1 when there is
+ * none (truncated), 1 when it is on a disk other than the first (one segment of a
+ * spanned zip), 0 otherwise. */
 static int
-arc_spanned(struct arc_run *run)
+arc_eocd(struct arc_run *run)
 {
 	unsigned char *b = run->cbuf;
 	uint64_t off = run->size > ARC_BUF ? run->size - ARC_BUF : 0;
 	size_t got = 0, i;
 
 	if (spool_pread(run->src, off, b, ARC_BUF, &got) != EM_OK || got < 22)
-		return 0;
+		return -1;
 	for (i = got - 22 + 1; i-- > 0;)
 		if (b[i] == 'P' && b[i + 1] == 'K' && b[i + 2] == 5 && b[i + 3] == 6)
 			return (b[i + 4] | b[i + 5] << 8) != 0;
-	return 0;
+	return -1;
+}
+
+static int
+arc_spanned(struct arc_run *run)
+{
+	return arc_eocd(run) == 1;
 }
 
 /* A header could not be read: encrypted headers or a corrupt archive. */
@@ -525,6 +532,10 @@ arc_walk(struct arc_run *run, int seekable)
 	for (;;) {
 		rc = archive_read_next_header(run->a, &ae);
 		if (rc == ARCHIVE_EOF) {
+			if ((archive_format(run->a) & ARCHIVE_FORMAT_BASE_MASK) ==
+			    ARCHIVE_FORMAT_ZIP && !run->retry && arc_eocd(run) < 0)
+				report_add(run->ctx->r, run->in->part, "archive.corrupt",
+				    "zip without a central directory (truncated?)");
 			if (run->in->tc == TC_DISK_IMAGE && run->files == 0 && !run->retry)
 				arc_image_empty(run);
 			return EM_OK;

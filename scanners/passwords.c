@@ -299,6 +299,13 @@ pw_pass_keywords(struct pwlist *pw, const char *t, size_t n)
 		s = i + (size_t)m;
 		s += pw_skip_fillers(t + s, n - s);
 		if ((q = pw_quoted(t + s, n - s, 0, &qs, &l)) > 0) {
+			/* « x » : French typography puts blanks inside the quotes */
+			while (l > 0 && pw_isblank((unsigned char)t[s + qs])) {
+				qs++;
+				l--;
+			}
+			while (l > 0 && pw_isblank((unsigned char)t[s + qs + l - 1]))
+				l--;
 			pwlist_add(pw, t + s + qs, l);
 			i = s + q - 1;
 			continue;
