@@ -2,8 +2,6 @@
  * file when they do. */
 #include "analysers.h"
 em_status ooxml_member_scan(struct scan_ctx *ctx, struct scan_input *in) { (void)ctx; (void)in; return EM_OK; }
-em_status rtf_scan(struct scan_ctx *ctx, struct scan_input *in) { scan_error(ctx, in->part, "rtf", "not built yet"); return EM_OK; }
 em_status pdf_scan(struct scan_ctx *ctx, struct scan_input *in) { scan_error(ctx, in->part, "pdf", "not built yet"); return EM_OK; }
 em_status onenote_scan(struct scan_ctx *ctx, struct scan_input *in) { scan_error(ctx, in->part, "onenote", "not built yet"); return EM_OK; }
 em_status lnk_scan(struct scan_ctx *ctx, struct scan_input *in) { scan_error(ctx, in->part, "lnk", "not built yet"); return EM_OK; }
-em_status html_scan(struct scan_ctx *ctx, struct scan_input *in) { (void)ctx; (void)in; return EM_OK; }
