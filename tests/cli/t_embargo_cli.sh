@@ -60,7 +60,12 @@ if [ "$(id -u)" = 0 ]; then
 	dpid=$(cat "$T/daemon.pid" 2>/dev/null)
 	check "daemon wrote its pid file" test -n "$dpid"
 	check "daemon is running" kill -0 "$dpid"
-	check "daemon dropped to user nobody" sh -c "grep -q \"^Uid:[[:space:]]*$(id -u nobody)[[:space:]]\" /proc/$dpid/status"
+	# the pid file is written just before the switch: give it a moment
+	nuid=$(id -u nobody); i=0
+	until grep -q "^Uid:[[:space:]]*$nuid[[:space:]]" /proc/"$dpid"/status 2>/dev/null || [ $i -ge 30 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	check "daemon dropped to user nobody" grep -q "^Uid:[[:space:]]*$nuid[[:space:]]" /proc/"$dpid"/status
 	check "unix socket belongs to nobody" sh -c "test \"\$(stat -c %U '$T/daemon.sock')\" = nobody"
 	kill -TERM "$dpid"; i=0
 	while kill -0 "$dpid" 2>/dev/null && [ $i -lt 150 ]; do sleep 0.1; i=$((i + 1)); done
