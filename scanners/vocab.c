@@ -27,6 +27,8 @@ static const struct vocab_entry vocab_table[] = {
 	{ "type.shortcut", SEV_HIGH, "a shortcut (LNK, URL, SCF, library-ms, settings-content-ms)" },
 	{ "type.disk_image", SEV_MEDIUM, "a disk image (ISO, IMG, UDF, VHD, DMG) that Windows mounts on a click" },
 	{ "type.onenote", SEV_MEDIUM, "a OneNote document" },
+	{ "shortcut.launcher", SEV_HIGH, "a shortcut that starts an interpreter or system binary (powershell, cmd, mshta, rundll32, ...)" },
+	{ "shortcut.remote", SEV_HIGH, "a shortcut whose target or icon is a file: URL or network share (runs remote code, leaks credentials)" },
 	{ "type.chm", SEV_HIGH, "a compiled HTML help file" },
 	{ "type.html_smuggling", SEV_HIGH, "HTML that builds a file from an embedded blob" },
 	{ "type.message", SEV_INFO, "an attached mail message, scanned as such" },

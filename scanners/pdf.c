@@ -1,0 +1,832 @@
+/*
+ * pdf.c: active content in PDF files. The file is read linearly (the xref table is
+ * ignored: a hostile one points anywhere): name tokens outside stream data are
+ * lexed with name escapes decoded (/J#61vaScript is /JavaScript), strings and
+ * comments skipped, and mapped to findings: pdf.javascript (/JavaScript /JS),
+ * pdf.launch (/Launch, with its /F and /P strings), pdf.open_action (/OpenAction
+ * /AA), pdf.embedded_file (/EmbeddedFile(s) /FileAttachment), pdf.submit_form,
+ * pdf.uri, pdf.flash (/RichMedia /Flash), doc.encrypted (/Encrypt with a reference
+ * or dictionary, as in a trailer).
+ *
+ * Streams are found by their "stream" keyword; the dictionary is the text back to
+ * the nearest "obj". FlateDecode object streams (/Type /ObjStm) are inflated and
+ * lexed the same way. Embedded files (/Type /EmbeddedFile, or a stream an /EF
+ * dictionary points to) are decoded and analysed as children, named from the
+ * filespec's /UF or /F string, else embedded<N>.
+ *
+ * Limits: only the first in->len bytes (scan window). A stream inflates to at most
+ * PDF_STREAM_MAX bytes and all streams of one file to PDF_TOTAL_MAX (scan.limit
+ * when cut), also charged to the message's unpacked byte budget. Three linear
+ * passes; no recursion on input structure (embedded PDFs are children, bounded by
+ * the shared depth budget).
+ * BUGS: only FlateDecode (alone) is decoded; other filters and predictors are not.
+ * Encrypted PDFs are not decrypted (even with an empty user password), so their
+ * streams are not inspected. A "stream" keyword inside a string literal is taken as
+ * a stream. Filespecs inside object streams name their files only when the object
+ * stream comes before the embedded stream in the file's order of passes (it does:
+ * object streams are read in pass two, files in pass three).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "analysers.h"
+#include "strbuf.h"
+
+#define PDF_STREAM_MAX (16u * 1024 * 1024)
+#define PDF_TOTAL_MAX  (64u * 1024 * 1024)
+#define PDF_DICT_BACK  65536   /* bytes searched back from "stream" for "obj" */
+#define PDF_MAX_MAP    256     /* /EF references remembered */
+#define PDF_NAME_MAX   64
+#define PDF_FNAME_MAX  128
+#define PDF_ACTION_WIN 1024    /* bytes after /Launch searched for its target */
+#define PDF_FILE_WIN   4096    /* bytes around /EF searched for the file name */
+
+enum pdf_kind {
+	PK_JS, PK_LAUNCH, PK_OPEN, PK_EMBED, PK_SUBMIT, PK_URI, PK_FLASH, PK__COUNT
+};
+
+static const char *const pdf_finding[PK__COUNT] = {
+	"pdf.javascript", "pdf.launch", "pdf.open_action", "pdf.embedded_file",
+	"pdf.submit_form", "pdf.uri", "pdf.flash",
+};
+
+static const struct {
+	const char *name;
+	enum pdf_kind kind;
+} pdf_names[] = {
+	{ "JavaScript", PK_JS }, { "JS", PK_JS }, { "Launch", PK_LAUNCH },
+	{ "OpenAction", PK_OPEN }, { "AA", PK_OPEN },
+	{ "EmbeddedFile", PK_EMBED }, { "EmbeddedFiles", PK_EMBED },
+	{ "FileAttachment", PK_EMBED }, { "SubmitForm", PK_SUBMIT }, { "URI", PK_URI },
+	{ "RichMedia", PK_FLASH }, { "Flash", PK_FLASH },
+};
+
+enum pdf_pass { PASS_NAMES, PASS_OBJSTM, PASS_FILES };
+
+struct pdf_ref {
+	unsigned long obj;      /* the embedded stream, or the /EF dictionary */
+	int indirect;           /* obj is an /EF dictionary still to be read */
+	char name[PDF_FNAME_MAX];
+};
+
+struct pdf_state {
+	struct scan_ctx *ctx;
+	struct scan_input *in;
+	unsigned count[PK__COUNT];
+	struct strbuf seen[PK__COUNT];  /* distinct names as written, for the detail */
+	struct strbuf launch;           /* /Launch targets */
+	int encrypted;
+	struct pdf_ref map[PDF_MAX_MAP];
+	unsigned nmap;
+	unsigned nfiles;
+	uint64_t decoded;               /* inflated bytes so far */
+	int limit_reported;
+	em_status st;                   /* first non-local status */
+};
+
+/* Character classes (PDF 32000 7.2.2). */
+static int
+pdf_is_ws(unsigned char c)
+{
+	return c == 0 || c == '\t' || c == '\n' || c == '\f' || c == '\r' || c == ' ';
+}
+
+static int
+pdf_is_delim(unsigned char c)
+{
+	return c == '(' || c == ')' || c == '<' || c == '>' || c == '[' || c == ']' ||
+	    c == '{' || c == '}' || c == '/' || c == '%';
+}
+
+static int
+pdf_hex(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static size_t
+pdf_skip_ws(const unsigned char *b, size_t len, size_t i)
+{
+	while (i < len && pdf_is_ws(b[i]))
+		i++;
+	return i;
+}
+
+/* Past the literal string that opens at I (balanced parentheses, escapes). */
+static size_t
+pdf_skip_string(const unsigned char *b, size_t len, size_t i)
+{
+	unsigned depth = 0;
+
+	for (; i < len; i++) {
+		if (b[i] == '\\')
+			i++;
+		else if (b[i] == '(')
+			depth++;
+		else if (b[i] == ')' && --depth == 0)
+			return i + 1;
+	}
+	return len;
+}
+
+/*
+ * The next name token at or after *pos: decoded (#XX escapes) into NM (cut at CAP-1
+ * bytes), *at receives where its '/' is, *pos moves past it. Comments and literal
+ * strings are skipped. Returns 0 at the end.
+ */
+static int
+pdf_next_name(const unsigned char *b, size_t len, size_t *pos, char *nm, size_t cap,
+    size_t *at)
+{
+	size_t i = *pos, k = 0;
+	int h1, h2;
+
+	while (i < len) {
+		if (b[i] == '%') {
+			while (i < len && b[i] != '\r' && b[i] != '\n')
+				i++;
+		} else if (b[i] == '(') {
+			i = pdf_skip_string(b, len, i);
+		} else if (b[i] == '/') {
+			*at = i++;
+			while (i < len && !pdf_is_ws(b[i]) && !pdf_is_delim(b[i])) {
+				unsigned char c = b[i++];
+
+				if (c == '#' && i + 1 < len && (h1 = pdf_hex(b[i])) >= 0 &&
+				    (h2 = pdf_hex(b[i + 1])) >= 0) {
+					c = (unsigned char)(h1 << 4 | h2);
+					i += 2;
+				}
+				if (k + 1 < cap)
+					nm[k++] = (char)c;
+			}
+			nm[k] = '\0';
+			*pos = i;
+			return 1;
+		} else {
+			i++;
+		}
+	}
+	*pos = len;
+	return 0;
+}
+
+/* An unsigned integer at I (after white space); *out, and returns the index past it,
+ * or 0 when there is none. */
+static size_t
+pdf_uint(const unsigned char *b, size_t len, size_t i, unsigned long *out)
+{
+	unsigned long v = 0;
+	size_t start;
+
+	i = pdf_skip_ws(b, len, i);
+	start = i;
+	while (i < len && b[i] >= '0' && b[i] <= '9' && i - start < 10)
+		v = v * 10 + (unsigned long)(b[i++] - '0');
+	if (i == start)
+		return 0;
+	*out = v;
+	return i;
+}
+
+/* "N G R" at I: *obj, and returns the index past R, or 0. */
+static size_t
+pdf_ref(const unsigned char *b, size_t len, size_t i, unsigned long *obj)
+{
+	unsigned long gen;
+
+	if ((i = pdf_uint(b, len, i, obj)) == 0 || (i = pdf_uint(b, len, i, &gen)) == 0)
+		return 0;
+	i = pdf_skip_ws(b, len, i);
+	if (i >= len || b[i] != 'R' || (i + 1 < len && !pdf_is_ws(b[i + 1]) &&
+	    !pdf_is_delim(b[i + 1])))
+		return 0;
+	return i + 1;
+}
+
+/*
+ * The string (literal or hex) at I after white space, as text for a file name:
+ * UTF-16BE (with BOM) folded to UTF-8, path and control characters replaced.
+ * Returns 0 when there is no string.
+ */
+static int
+pdf_string(const unsigned char *b, size_t len, size_t i, struct strbuf *out)
+{
+	struct strbuf raw = STRBUF_INIT;
+	size_t k;
+	int h, hi = -1, ok = 1;
+
+	sb_init(&raw, 2 * PDF_FNAME_MAX);
+	i = pdf_skip_ws(b, len, i);
+	if (i < len && b[i] == '(') {
+		size_t end = pdf_skip_string(b, len, i);
+
+		for (i++; i + 1 < end; i++) {
+			if (b[i] == '\\' && i + 2 < end) {
+				i++;
+				if (b[i] >= '0' && b[i] <= '7') {
+					unsigned v = 0, n;
+
+					for (n = 0; n < 3 && i < end - 1 && b[i] >= '0' &&
+					    b[i] <= '7'; n++)
+						v = v * 8 + (unsigned)(b[i++] - '0');
+					i--;
+					sb_addc(&raw, (char)(v & 0xff));
+					continue;
+				}
+				sb_addc(&raw, b[i] == 'n' ? '\n' : b[i] == 'r' ? '\r' :
+				    b[i] == 't' ? '\t' : (char)b[i]);
+				continue;
+			}
+			sb_addc(&raw, (char)b[i]);
+		}
+	} else if (i + 1 < len && b[i] == '<' && b[i + 1] != '<') {
+		for (i++; i < len && b[i] != '>'; i++) {
+			if ((h = pdf_hex(b[i])) < 0)
+				continue;
+			if (hi < 0) {
+				hi = h;
+			} else {
+				sb_addc(&raw, (char)(hi << 4 | h));
+				hi = -1;
+			}
+		}
+	} else {
+		ok = 0;
+	}
+	if (ok) {
+		const unsigned char *s = (const unsigned char *)sb_str(&raw);
+		int utf16 = raw.len >= 2 && s[0] == 0xfe && s[1] == 0xff;
+
+		for (k = utf16 ? 2 : 0; k < raw.len; k += utf16 ? 2 : 1) {
+			unsigned c = utf16 ? (k + 1 < raw.len ? (unsigned)s[k] << 8 |
+			    s[k + 1] : 0xfffd) : s[k];
+
+			if (c < 0x20 || c == 0x7f || c == '/' || c == '\\' || c == ':')
+				sb_addc(out, '_');
+			else if (c < 0x80 || !utf16)
+				sb_addc(out, (char)c);
+			else if (c < 0x800)
+				sb_printf(out, "%c%c", 0xc0 | c >> 6, 0x80 | (c & 0x3f));
+			else
+				sb_printf(out, "%c%c%c", 0xe0 | c >> 12,
+				    0x80 | (c >> 6 & 0x3f), 0x80 | (c & 0x3f));
+		}
+	}
+	sb_free(&raw);
+	return ok;
+}
+
+/* Start of the last NEEDLE in [LO, HI), or HI when none. */
+static size_t
+pdf_rfind(const unsigned char *b, size_t lo, size_t hi, const char *needle)
+{
+	size_t n = strlen(needle), i;
+
+	for (i = hi; i >= lo + n; i--)
+		if (memcmp(b + i - n, needle, n) == 0)
+			return i - n;
+	return hi;
+}
+
+/* /Launch at P: its /F and /P strings (up to "endobj" or PDF_ACTION_WIN). */
+static void
+pdf_launch_target(struct pdf_state *s, const unsigned char *b, size_t len, size_t p)
+{
+	char nm[PDF_NAME_MAX];
+	size_t hi = len - p > PDF_ACTION_WIN ? p + PDF_ACTION_WIN : len, at;
+	const unsigned char *end = memmem(b + p, hi - p, "endobj", 6);
+
+	if (end != NULL)
+		hi = (size_t)(end - b);
+	while (pdf_next_name(b, hi, &p, nm, sizeof(nm), &at)) {
+		if (strcmp(nm, "F") != 0 && strcmp(nm, "P") != 0)
+			continue;
+		if (s->launch.len > 0)
+			sb_addc(&s->launch, ' ');
+		pdf_string(b, hi, p, &s->launch);
+	}
+}
+
+/* The file name near an /EF at P: the /UF string, else the /F string, within the
+ * same object (back to "obj", on to "endobj", at most PDF_FILE_WIN each way). */
+static void
+pdf_ef_name(const unsigned char *b, size_t lo, size_t hi, size_t p, char *name,
+    size_t cap)
+{
+	struct strbuf uf = STRBUF_INIT, f = STRBUF_INIT;
+	char nm[PDF_NAME_MAX];
+	const unsigned char *e;
+	size_t at, o, start = p - lo > PDF_FILE_WIN ? p - PDF_FILE_WIN : lo;
+	size_t end = hi - p > PDF_FILE_WIN ? p + PDF_FILE_WIN : hi;
+
+	if ((o = pdf_rfind(b, start, p, "obj")) != p)
+		start = o + 3;
+	if ((e = memmem(b + p, end - p, "endobj", 6)) != NULL)
+		end = (size_t)(e - b);
+	sb_init(&uf, cap - 1);
+	sb_init(&f, cap - 1);
+	for (o = start; pdf_next_name(b, end, &o, nm, sizeof(nm), &at);) {
+		if (strcmp(nm, "UF") == 0 && uf.len == 0)
+			pdf_string(b, end, o, &uf);
+		else if (strcmp(nm, "F") == 0 && f.len == 0)
+			pdf_string(b, end, o, &f);
+	}
+	snprintf(name, cap, "%s", uf.len ? sb_str(&uf) : sb_str(&f));
+	sb_free(&uf);
+	sb_free(&f);
+}
+
+/* /EF at AT, name ends at P: remember which stream objects are embedded files. */
+static void
+pdf_ef(struct pdf_state *s, const unsigned char *b, size_t lo, size_t hi, size_t at,
+    size_t p)
+{
+	char nm[PDF_NAME_MAX];
+	size_t end, q, x;
+	unsigned long obj;
+
+	p = pdf_skip_ws(b, hi, p);
+	if (pdf_ref(b, hi, p, &obj) != 0 && s->nmap < PDF_MAX_MAP) {
+		/* /EF 13 0 R: the dictionary is read by pdf_resolve_ef. */
+		s->map[s->nmap].obj = obj;
+		s->map[s->nmap].indirect = 1;
+		pdf_ef_name(b, lo, hi, at, s->map[s->nmap].name, PDF_FNAME_MAX);
+		s->nmap++;
+		return;
+	}
+	if (hi - p < 2 || b[p] != '<' || b[p + 1] != '<')
+		return;
+	end = hi - p > 512 ? p + 512 : hi;
+	for (q = p + 2; q + 1 < end && !(b[q] == '>' && b[q + 1] == '>'); q++)
+		;
+	end = q;
+	for (q = p + 2; pdf_next_name(b, end, &q, nm, sizeof(nm), &x);) {
+		if (pdf_ref(b, end, q, &obj) == 0 || s->nmap >= PDF_MAX_MAP)
+			continue;
+		s->map[s->nmap].obj = obj;
+		pdf_ef_name(b, lo, hi, at, s->map[s->nmap].name, PDF_FNAME_MAX);
+		s->nmap++;
+	}
+}
+
+/* One name token: count it against its finding; the special cases. */
+static void
+pdf_name(struct pdf_state *s, const unsigned char *b, size_t lo, size_t hi,
+    const char *nm, size_t at, size_t p)
+{
+	size_t i;
+	unsigned long obj;
+
+	if (strcmp(nm, "Encrypt") == 0) {
+		size_t q = pdf_skip_ws(b, hi, p);
+
+		if (pdf_ref(b, hi, p, &obj) != 0 || (hi - q >= 2 && b[q] == '<' &&
+		    b[q + 1] == '<'))
+			s->encrypted = 1;
+		return;
+	}
+	if (strcmp(nm, "EF") == 0) {
+		pdf_ef(s, b, lo, hi, at, p);
+		return;
+	}
+	for (i = 0; i < sizeof(pdf_names) / sizeof(pdf_names[0]); i++) {
+		if (strcmp(nm, pdf_names[i].name) != 0)
+			continue;
+		s->count[pdf_names[i].kind]++;
+		/* Show the name as written when escapes hid it. */
+		if (p - at - 1 != strlen(nm) || strstr(sb_str(&s->seen[pdf_names[i].kind]),
+		    nm) == NULL) {
+			sb_addc(&s->seen[pdf_names[i].kind], ' ');
+			sb_add(&s->seen[pdf_names[i].kind], b + at, p - at);
+		}
+		if (pdf_names[i].kind == PK_LAUNCH)
+			pdf_launch_target(s, b, hi, p);
+		return;
+	}
+}
+
+/* Lex [LO, HI) for names. */
+static void
+pdf_lex(struct pdf_state *s, const unsigned char *b, size_t lo, size_t hi)
+{
+	char nm[PDF_NAME_MAX];
+	size_t p = lo, at;
+
+	while (pdf_next_name(b, hi, &p, nm, sizeof(nm), &at))
+		pdf_name(s, b, lo, hi, nm, at, p);
+}
+
+/* Where the value of KEY starts in the dictionary text [LO, HI), or 0 when absent. */
+static size_t
+pdf_dict_key(const unsigned char *b, size_t lo, size_t hi, const char *key)
+{
+	char nm[PDF_NAME_MAX];
+	size_t p = lo, at;
+
+	while (pdf_next_name(b, hi, &p, nm, sizeof(nm), &at))
+		if (strcmp(nm, key) == 0)
+			return p;
+	return 0;
+}
+
+/* True when /KEY /VALUE is in the dictionary text. */
+static int
+pdf_dict_is(const unsigned char *b, size_t lo, size_t hi, const char *key,
+    const char *value)
+{
+	char nm[PDF_NAME_MAX];
+	size_t p = pdf_dict_key(b, lo, hi, key), at;
+
+	if (p == 0)
+		return 0;
+	p = pdf_skip_ws(b, hi, p);
+	return p < hi && b[p] == '/' && pdf_next_name(b, hi, &p, nm, sizeof(nm), &at) &&
+	    strcmp(nm, value) == 0;
+}
+
+enum pdf_filter { PF_NONE, PF_FLATE, PF_OTHER };
+
+/* The stream's /Filter: none, FlateDecode alone, or anything else. */
+static enum pdf_filter
+pdf_filter(const unsigned char *b, size_t lo, size_t hi)
+{
+	char nm[PDF_NAME_MAX];
+	size_t p = pdf_dict_key(b, lo, hi, "Filter"), at, end;
+	unsigned n = 0, flate = 0;
+
+	if (p == 0)
+		return PF_NONE;
+	p = pdf_skip_ws(b, hi, p);
+	if (p < hi && b[p] == '/') {
+		pdf_next_name(b, hi, &p, nm, sizeof(nm), &at);
+		return strcmp(nm, "FlateDecode") == 0 || strcmp(nm, "Fl") == 0 ?
+		    PF_FLATE : PF_OTHER;
+	}
+	if (p >= hi || b[p] != '[')
+		return PF_OTHER;
+	for (end = p; end < hi && b[end] != ']'; end++)
+		;
+	while (pdf_next_name(b, end, &p, nm, sizeof(nm), &at)) {
+		n++;
+		flate += strcmp(nm, "FlateDecode") == 0 || strcmp(nm, "Fl") == 0;
+	}
+	if (n == 0)
+		return PF_NONE;
+	return n == 1 && flate == 1 ? PF_FLATE : PF_OTHER;
+}
+
+struct pdf_stream {
+	size_t dlo, dhi;        /* dictionary text */
+	size_t data, end;       /* stream bytes */
+	size_t next;            /* where the search goes on */
+	unsigned long obj;
+	int has_obj;
+};
+
+/* Start of the next "stream" keyword (not "endstream") followed by an end of line. */
+static size_t
+pdf_find_stream(const unsigned char *b, size_t len, size_t from)
+{
+	const unsigned char *p;
+
+	while (from < len && (p = memmem(b + from, len - from, "stream", 6)) != NULL) {
+		size_t i = (size_t)(p - b);
+
+		from = i + 6;
+		if (i >= 3 && memcmp(b + i - 3, "end", 3) == 0)
+			continue;
+		if (from < len && (b[from] == '\r' || b[from] == '\n'))
+			return i;
+	}
+	return len;
+}
+
+/* The object number before "obj" at O (digits, white space, digits). */
+static int
+pdf_objnum(const unsigned char *b, size_t lo, size_t o, unsigned long *obj)
+{
+	size_t i = o;
+	unsigned long gen;
+
+	while (i > lo && pdf_is_ws(b[i - 1]))
+		i--;
+	while (i > lo && b[i - 1] >= '0' && b[i - 1] <= '9')
+		i--;
+	while (i > lo && pdf_is_ws(b[i - 1]))
+		i--;
+	while (i > lo && b[i - 1] >= '0' && b[i - 1] <= '9')
+		i--;
+	i = pdf_uint(b, o, i, obj);
+	return i != 0 && pdf_uint(b, o, i, &gen) != 0;
+}
+
+/* The stream whose keyword is at KW; FROM is where the previous one ended. */
+static void
+pdf_stream_at(const unsigned char *b, size_t len, size_t from, size_t kw,
+    struct pdf_stream *st)
+{
+	size_t lo = kw - from > PDF_DICT_BACK ? kw - PDF_DICT_BACK : from, o, q;
+	unsigned long n;
+	const unsigned char *e;
+
+	memset(st, 0, sizeof(*st));
+	st->dlo = lo;
+	st->dhi = kw;
+	if ((o = pdf_rfind(b, lo, kw, "obj")) != kw) {
+		st->dlo = o + 3;
+		st->has_obj = pdf_objnum(b, lo, o, &st->obj);
+	}
+	st->data = kw + 6;
+	if (st->data + 1 < len && b[st->data] == '\r' && b[st->data + 1] == '\n')
+		st->data += 2;
+	else
+		st->data++;
+	/* A direct /Length is trusted only when "endstream" follows it. */
+	if ((q = pdf_dict_key(b, st->dlo, st->dhi, "Length")) != 0 &&
+	    pdf_uint(b, st->dhi, q, &n) != 0 && pdf_ref(b, st->dhi, q, &n) == 0 &&
+	    n <= len - st->data) {
+		q = pdf_skip_ws(b, len, st->data + n);
+		if (len - q >= 9 && memcmp(b + q, "endstream", 9) == 0) {
+			st->end = st->data + n;
+			st->next = q + 9;
+			return;
+		}
+	}
+	e = memmem(b + st->data, len - st->data, "endstream", 9);
+	st->end = e != NULL ? (size_t)(e - b) : len;
+	st->next = e != NULL ? st->end + 9 : len;
+	if (st->end > st->data && b[st->end - 1] == '\n')
+		st->end--;
+	if (st->end > st->data && b[st->end - 1] == '\r')
+		st->end--;
+}
+
+/*
+ * /EF dictionaries given by reference: one linear pass over "obj" keywords; each
+ * object that is such a dictionary adds its stream references under the filespec's
+ * name.
+ */
+static void
+pdf_resolve_ef(struct pdf_state *s)
+{
+	const unsigned char *b = s->in->data, *p;
+	size_t len = s->in->len, from = 0, o, q, x, end;
+	unsigned long num, obj;
+	unsigned i, n = s->nmap;
+	char nm[PDF_NAME_MAX];
+
+	while (from < len && (p = memmem(b + from, len - from, "obj", 3)) != NULL) {
+		o = (size_t)(p - b);
+		from = o + 3;
+		if (!pdf_objnum(b, o > 32 ? o - 32 : 0, o, &num))
+			continue;
+		for (i = 0; i < n && !(s->map[i].indirect && s->map[i].obj == num); i++)
+			;
+		q = pdf_skip_ws(b, len, from);
+		if (i == n || len - q < 2 || b[q] != '<' || b[q + 1] != '<')
+			continue;
+		end = len - q > 512 ? q + 512 : len;
+		for (x = q; x + 1 < end && !(b[x] == '>' && b[x + 1] == '>'); x++)
+			;
+		for (q += 2; pdf_next_name(b, x, &q, nm, sizeof(nm), &o);) {
+			if (pdf_ref(b, x, q, &obj) == 0 || s->nmap >= PDF_MAX_MAP)
+				continue;
+			s->map[s->nmap].obj = obj;
+			memcpy(s->map[s->nmap].name, s->map[i].name, PDF_FNAME_MAX);
+			s->nmap++;
+		}
+	}
+}
+
+/* Record the per-file decode cap once. */
+static void
+pdf_limit(struct pdf_state *s, const char *why)
+{
+	if (s->limit_reported)
+		return;
+	s->limit_reported = 1;
+	report_add(s->ctx->r, s->in->part, "scan.limit", "PDF: %s", why);
+}
+
+/*
+ * Inflate SRC (zlib, else raw deflate) into a new buffer: *out (malloc'd, caller
+ * frees) and *outlen, grown as bytes arrive, cut at PDF_STREAM_MAX and at what is
+ * left of PDF_TOTAL_MAX. A damaged stream yields what decoded before the damage.
+ * Returns EM_TEMPFAIL when out of memory, else EM_OK (*out may be NULL).
+ */
+static em_status
+pdf_inflate(struct pdf_state *s, const unsigned char *src, size_t n,
+    unsigned char **out, size_t *outlen)
+{
+	size_t cap = 0, len = 0, max = PDF_STREAM_MAX;
+	unsigned char *buf = NULL, *nb;
+	z_stream z;
+	int zr = Z_OK, attempt;
+
+	*out = NULL;
+	*outlen = 0;
+	if (PDF_TOTAL_MAX - s->decoded < max)
+		max = (size_t)(PDF_TOTAL_MAX - s->decoded);
+	for (attempt = 0; attempt < 2 && len == 0; attempt++) {
+		memset(&z, 0, sizeof(z));
+		if (inflateInit2(&z, attempt == 0 ? 15 + 32 : -15) != Z_OK)
+			break;
+		z.next_in = (unsigned char *)(uintptr_t)src;
+		z.avail_in = n > UINT32_MAX ? UINT32_MAX : (unsigned)n;
+		zr = Z_OK;
+		while (zr == Z_OK && len < max) {
+			if (len == cap) {
+				size_t ncap = cap == 0 ? 65536 : cap * 2;
+
+				if (ncap > max)
+					ncap = max;
+				if ((nb = realloc(buf, ncap)) == NULL) {
+					inflateEnd(&z);
+					free(buf);
+					return EM_TEMPFAIL;
+				}
+				buf = nb;
+				cap = ncap;
+			}
+			z.next_out = buf + len;
+			z.avail_out = (unsigned)(cap - len);
+			zr = inflate(&z, Z_NO_FLUSH);
+			len = cap - z.avail_out;
+		}
+		inflateEnd(&z);
+	}
+	if (zr == Z_OK && len >= max)
+		pdf_limit(s, "stream decoding cut at its size cap");
+	s->decoded += len;
+	if (len > 0 && scan_budget_bytes(s->ctx, s->in->part, len) != EM_OK) {
+		free(buf);
+		return EM_LIMIT;
+	}
+	*out = buf;
+	*outlen = len;
+	return EM_OK;
+}
+
+/* Is stream object OBJ the target of an /EF? Returns the map entry or NULL. */
+static const struct pdf_ref *
+pdf_map_find(const struct pdf_state *s, const struct pdf_stream *st)
+{
+	unsigned i;
+
+	if (!st->has_obj)
+		return NULL;
+	for (i = 0; i < s->nmap; i++)
+		if (!s->map[i].indirect && s->map[i].obj == st->obj)
+			return &s->map[i];
+	return NULL;
+}
+
+/* Pass three: one embedded file stream, decoded, analysed as a child. */
+static em_status
+pdf_file(struct pdf_state *s, const unsigned char *b, const struct pdf_stream *st,
+    const struct pdf_ref *ref)
+{
+	enum pdf_filter f = pdf_filter(b, st->dlo, st->dhi);
+	unsigned char *dec = NULL;
+	size_t declen = 0;
+	char label[PDF_FNAME_MAX + 16];
+	em_status r = EM_OK;
+
+	if (ref != NULL && ref->name[0] != '\0')
+		snprintf(label, sizeof(label), "%s", ref->name);
+	else
+		snprintf(label, sizeof(label), "embedded%u", s->nfiles);
+	s->nfiles++;
+	if (s->count[PK_EMBED] == 0) {
+		s->count[PK_EMBED]++;
+		report_add(s->ctx->r, s->in->part, "pdf.embedded_file",
+		    "embedded file stream %s", label);
+	}
+	if (f == PF_OTHER) {
+		scan_error(s->ctx, s->in->part, "pdf",
+		    "embedded file uses a filter that is not decoded");
+		return EM_OK;
+	}
+	if (f == PF_FLATE) {
+		if ((r = pdf_inflate(s, b + st->data, st->end - st->data, &dec,
+		    &declen)) != EM_OK)
+			return r;
+		r = scan_child_mem(s->ctx, s->in, label, dec, declen, NULL);
+		free(dec);
+		return r;
+	}
+	if ((r = scan_budget_bytes(s->ctx, s->in->part, st->end - st->data)) != EM_OK)
+		return r;
+	return scan_child_mem(s->ctx, s->in, label, b + st->data, st->end - st->data,
+	    NULL);
+}
+
+/* Pass two: an object stream, inflated and lexed for names. */
+static em_status
+pdf_objstm(struct pdf_state *s, const unsigned char *b, const struct pdf_stream *st)
+{
+	unsigned char *dec = NULL;
+	size_t declen = 0;
+	em_status r;
+
+	if (pdf_filter(b, st->dlo, st->dhi) != PF_FLATE)
+		return EM_OK;
+	if ((r = pdf_inflate(s, b + st->data, st->end - st->data, &dec, &declen)) != EM_OK)
+		return r;
+	if (dec != NULL)
+		pdf_lex(s, dec, 0, declen);
+	free(dec);
+	return EM_OK;
+}
+
+/* One linear walk over the streams; PASS says what is done. */
+static em_status
+pdf_walk(struct pdf_state *s, enum pdf_pass pass)
+{
+	const unsigned char *b = s->in->data;
+	size_t len = s->in->len, from = 0, kw;
+	struct pdf_stream st;
+	em_status r = EM_OK;
+
+	while (from < len && r == EM_OK) {
+		kw = pdf_find_stream(b, len, from);
+		if (pass == PASS_NAMES)
+			pdf_lex(s, b, from, kw);
+		if (kw >= len)
+			break;
+		pdf_stream_at(b, len, from, kw, &st);
+		if (pass != PASS_NAMES && scan_budget_time(s->ctx, s->in->part) != EM_OK)
+			return EM_LIMIT;
+		if (pass == PASS_OBJSTM && pdf_dict_is(b, st.dlo, st.dhi, "Type", "ObjStm"))
+			r = pdf_objstm(s, b, &st);
+		else if (pass == PASS_FILES && (pdf_map_find(s, &st) != NULL ||
+		    pdf_dict_is(b, st.dlo, st.dhi, "Type", "EmbeddedFile")))
+			r = pdf_file(s, b, &st, pdf_map_find(s, &st));
+		from = st.next;
+	}
+	return r;
+}
+
+/* The findings of passes one and two. */
+static em_status
+pdf_report(struct pdf_state *s)
+{
+	int k;
+	em_status r = EM_OK;
+
+	if (s->encrypted)
+		r = report_add(s->ctx->r, s->in->part, "doc.encrypted",
+		    "PDF with an /Encrypt dictionary: strings and streams not inspected");
+	for (k = 0; k < PK__COUNT && r == EM_OK; k++) {
+		if (s->count[k] == 0)
+			continue;
+		if (k == PK_LAUNCH && s->launch.len > 0)
+			r = report_add(s->ctx->r, s->in->part, pdf_finding[k],
+			    "%u x%s; target: %s", s->count[k], sb_str(&s->seen[k]),
+			    sb_str(&s->launch));
+		else
+			r = report_add(s->ctx->r, s->in->part, pdf_finding[k], "%u x%s",
+			    s->count[k], sb_str(&s->seen[k]));
+	}
+	return r;
+}
+
+em_status
+pdf_scan(struct scan_ctx *ctx, struct scan_input *in)
+{
+	struct pdf_state *s = calloc(1, sizeof(*s));
+	em_status r;
+	int k;
+
+	if (s == NULL)
+		return EM_TEMPFAIL;
+	s->ctx = ctx;
+	s->in = in;
+	for (k = 0; k < PK__COUNT; k++)
+		sb_init(&s->seen[k], 200);
+	sb_init(&s->launch, 400);
+	r = pdf_walk(s, PASS_NAMES);
+	if (r == EM_OK && !s->encrypted)
+		r = pdf_walk(s, PASS_OBJSTM);
+	if (em_status_local(r))
+		r = pdf_report(s);
+	if (r == EM_OK && !s->encrypted) {
+		pdf_resolve_ef(s);
+		r = pdf_walk(s, PASS_FILES);
+	}
+	for (k = 0; k < PK__COUNT; k++)
+		sb_free(&s->seen[k]);
+	sb_free(&s->launch);
+	free(s);
+	return em_status_local(r) ? EM_OK : r;
+}
