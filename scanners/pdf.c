@@ -214,12 +214,13 @@ pdf_ref(const unsigned char *b, size_t len, size_t i, unsigned long *obj)
 }
 
 /*
- * The string (literal or hex) at I after white space, as text for a file name:
- * UTF-16BE (with BOM) folded to UTF-8, path and control characters replaced.
+ * The string (literal or hex) at I after white space, as text: UTF-16BE (with BOM)
+ * folded to UTF-8, control characters replaced, and path characters too when
+ * FNAME (a file name must not fake a step in the part path).
  * Returns 0 when there is no string.
  */
 static int
-pdf_string(const unsigned char *b, size_t len, size_t i, struct strbuf *out)
+pdf_string(const unsigned char *b, size_t len, size_t i, struct strbuf *out, int fname)
 {
 	struct strbuf raw = STRBUF_INIT;
 	size_t k;
@@ -271,7 +272,8 @@ pdf_string(const unsigned char *b, size_t len, size_t i, struct strbuf *out)
 			unsigned c = utf16 ? (k + 1 < raw.len ? (unsigned)s[k] << 8 |
 			    s[k + 1] : 0xfffd) : s[k];
 
-			if (c < 0x20 || c == 0x7f || c == '/' || c == '\\' || c == ':')
+			if (c < 0x20 || c == 0x7f || (fname && (c == '/' ||
+			    c == '\\' || c == ':')))
 				sb_addc(out, '_');
 			else if (c < 0x80 || !utf16)
 				sb_addc(out, (char)c);
@@ -313,7 +315,7 @@ pdf_launch_target(struct pdf_state *s, const unsigned char *b, size_t len, size_
 			continue;
 		if (s->launch.len > 0)
 			sb_addc(&s->launch, ' ');
-		pdf_string(b, hi, p, &s->launch);
+		pdf_string(b, hi, p, &s->launch, 0);
 	}
 }
 
@@ -337,9 +339,9 @@ pdf_ef_name(const unsigned char *b, size_t lo, size_t hi, size_t p, char *name,
 	sb_init(&f, cap - 1);
 	for (o = start; pdf_next_name(b, end, &o, nm, sizeof(nm), &at);) {
 		if (strcmp(nm, "UF") == 0 && uf.len == 0)
-			pdf_string(b, end, o, &uf);
+			pdf_string(b, end, o, &uf, 1);
 		else if (strcmp(nm, "F") == 0 && f.len == 0)
-			pdf_string(b, end, o, &f);
+			pdf_string(b, end, o, &f, 1);
 	}
 	snprintf(name, cap, "%s", uf.len ? sb_str(&uf) : sb_str(&f));
 	sb_free(&uf);
