@@ -26,6 +26,11 @@
  * size, not the member's compressed size (libarchive does not expose it). An
  * archive.encrypted finding stays even when a later retry unlocks the member.
  * Which candidate opened a member is not known (libarchive does not say).
+ * libarchive dedups zip central-directory entries that share a local header, so
+ * overlapping entries are caught by the ratio cap, not named as such. libarchive
+ * 3.6's 7z reader can calloc() from a header count (fuzzing found a 7 GB
+ * request): lazily backed with overcommit, but only a bound inside libarchive or
+ * a process memory limit really stops it.
  */
 #include <errno.h>
 #include <stdio.h>

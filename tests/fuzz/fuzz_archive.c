@@ -1,13 +1,15 @@
 /*
  * fuzz_archive.c: archive_scan() on arbitrary bytes, as an archive and as a disk
  * image, with a candidate password known and small budgets so every input ends
- * quickly. Checks only that nothing crashes, leaks or hangs.
+ * quickly; and the same bytes through the password harvester as message text.
+ * Checks only that nothing crashes, leaks or hangs.
  */
 #include <stdint.h>
 #include <stddef.h>
 #include <string.h>
 
 #include "analysers.h"
+#include "passwords.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -50,6 +52,10 @@ fuzz_archive_once(const uint8_t *data, size_t size, enum tclass tc)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	struct pwlist *pw = pwlist_new(8);
+
+	pwlist_harvest(pw, (const char *)data, size);
+	passwords_free(pw);
 	fuzz_archive_once(data, size, TC_ARCHIVE);
 	if (size > 0 && (data[0] & 1))
 		fuzz_archive_once(data, size, TC_DISK_IMAGE);

@@ -126,6 +126,9 @@ setup(void **state)
 	char cmd[2048];
 
 	(void)state;
+	/* run.sh joins ROOT and B even when B is absolute (ROOT//tmp/b-x) */
+	if (b != NULL && strstr(b, "//") != NULL)
+		b = strstr(b, "//") + 1;
 	snprintf(fxdir, sizeof(fxdir), "%s/data/archive", b ? b : "/tmp/embargo-test");
 	snprintf(cmd, sizeof(cmd), "python3 %s/tests/data/archive/mkbombs.py '%s'",
 	    root ? root : ".", fxdir);
