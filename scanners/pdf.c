@@ -4,9 +4,9 @@
  * lexed with name escapes decoded (/J#61vaScript is /JavaScript), strings and
  * comments skipped, and mapped to findings: pdf.javascript (/JavaScript /JS),
  * pdf.launch (/Launch, with its /F and /P strings), pdf.open_action (/OpenAction
- * /AA), pdf.embedded_file (/EmbeddedFile(s) /FileAttachment), pdf.submit_form,
- * pdf.uri, pdf.flash (/RichMedia /Flash), doc.encrypted (/Encrypt with a reference
- * or dictionary, as in a trailer).
+ * other than a page destination, /AA), pdf.embedded_file (/EmbeddedFile(s)
+ * /FileAttachment), pdf.submit_form, pdf.uri, pdf.flash (/RichMedia /Flash),
+ * doc.encrypted (/Encrypt with a reference or dictionary, as in a trailer).
  *
  * Streams are found by their "stream" keyword; the dictionary is the text back to
  * the nearest "obj". FlateDecode object streams (/Type /ObjStm) are inflated and
@@ -20,11 +20,11 @@
  * passes; no recursion on input structure (embedded PDFs are children, bounded by
  * the shared depth budget).
  * BUGS: only FlateDecode (alone) is decoded; other filters and predictors are not.
- * Encrypted PDFs are not decrypted (even with an empty user password), so their
- * streams are not inspected. A "stream" keyword inside a string literal is taken as
- * a stream. Filespecs inside object streams name their files only when the object
- * stream comes before the embedded stream in the file's order of passes (it does:
- * object streams are read in pass two, files in pass three).
+ * Encrypted PDFs are not decrypted (even with an empty user password): their
+ * streams fail to inflate and embedded files come out as ciphertext. A "stream"
+ * keyword inside a string literal is taken as a stream. /EF dictionaries given by
+ * reference are resolved only for objects outside object streams. A file's
+ * DOS/Mac/Unix variants are all labelled with the /UF or /F name.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -401,6 +401,10 @@ pdf_name(struct pdf_state *s, const unsigned char *b, size_t lo, size_t hi,
 		pdf_ef(s, b, lo, hi, at, p);
 		return;
 	}
+	/* /OpenAction [3 0 R /Fit] only opens a page: a destination, not an action. */
+	if (strcmp(nm, "OpenAction") == 0 && pdf_skip_ws(b, hi, p) < hi &&
+	    b[pdf_skip_ws(b, hi, p)] == '[')
+		return;
 	for (i = 0; i < sizeof(pdf_names) / sizeof(pdf_names[0]); i++) {
 		if (strcmp(nm, pdf_names[i].name) != 0)
 			continue;
@@ -787,8 +791,8 @@ pdf_report(struct pdf_state *s)
 	em_status r = EM_OK;
 
 	if (s->encrypted)
-		r = report_add(s->ctx->r, s->in->part, "doc.encrypted",
-		    "PDF with an /Encrypt dictionary: strings and streams not inspected");
+		r = report_add(s->ctx->r, s->in->part, "doc.encrypted", "PDF with an "
+		    "/Encrypt dictionary: encrypted strings and streams not inspected");
 	for (k = 0; k < PK__COUNT && r == EM_OK; k++) {
 		if (s->count[k] == 0)
 			continue;
@@ -817,12 +821,14 @@ pdf_scan(struct scan_ctx *ctx, struct scan_input *in)
 	for (k = 0; k < PK__COUNT; k++)
 		sb_init(&s->seen[k], 200);
 	sb_init(&s->launch, 400);
+	/* Streams are tried even under /Encrypt: a bogus /Encrypt must not hide an
+	 * object stream, and an encrypted one merely fails to inflate. */
 	r = pdf_walk(s, PASS_NAMES);
-	if (r == EM_OK && !s->encrypted)
+	if (r == EM_OK)
 		r = pdf_walk(s, PASS_OBJSTM);
 	if (em_status_local(r))
 		r = pdf_report(s);
-	if (r == EM_OK && !s->encrypted) {
+	if (r == EM_OK) {
 		pdf_resolve_ef(s);
 		r = pdf_walk(s, PASS_FILES);
 	}

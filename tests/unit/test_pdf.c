@@ -288,6 +288,10 @@ clean_pdf_with_links_is_info_only(void **state)
 	assert_non_null(detail(&t, "pdf.uri"));
 	assert_int_equal(report_max_sev(t.r), SEV_INFO);
 	run_free(&t);
+	/* Opening at a page is a destination, not an action. */
+	run_str(&t, "%PDF-1.4\n1 0 obj << /Type /Catalog /OpenAction [3 0 R /Fit] >> endobj\n");
+	assert_null(detail(&t, "pdf.open_action"));
+	run_free(&t);
 }
 
 int
