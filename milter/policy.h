@@ -42,6 +42,10 @@ struct decision {
 	int observe;        /* observe mode: action logged and tagged, message delivered */
 	char *reply;        /* SMTP reply text for reject/quarantine-reject, or NULL */
 	char *explain;      /* "rule X on finding Y in part Z; ..." for logs and scan */
+	/* Added by the policy work (zeroed by policy_decide and decision_clear): */
+	char *subject_prefix;   /* tag: prepend to the Subject, or NULL */
+	int quarantine_reject;  /* quarantine: reject with reply (1) or discard (0) */
+	int truncated;          /* a bound was hit while deciding (see explain) */
 };
 
 struct policy;
@@ -57,5 +61,25 @@ int policy_decide(const struct policy *p, const struct report *r,
 void decision_clear(struct decision *d);
 
 const char *action_name(enum action a);
+/* "reject" -> ACT_REJECT. Returns 0 or -1. */
+int action_parse(const char *s, enum action *out);
+
+/* Like policy_load, from TEXT; NAME is used in error messages. */
+struct policy *policy_load_text(const char *text, const char *name, struct strbuf *err);
+/* True when the policy file says observe = true. */
+int policy_observe(const struct policy *p);
+/* Number of rules, and a canonical text form of all rules (for tests and -t). */
+size_t policy_nrules(const struct policy *p);
+void policy_dump(const struct policy *p, struct strbuf *out);
+
+/* Case-insensitive glob with * and ?, O(len(pat) * len(s)) at worst. 1 on match. */
+int policy_glob(const char *pat, const char *s);
+
+/* The text of conf/policy.conf, compiled in (policy_default.c). */
+extern const char policy_default_text[];
+
+#define POLICY_MAX_RULES   1000   /* rules in one file */
+#define POLICY_MAX_LIST    1000   /* entries in one list of a rule */
+#define POLICY_MAX_RSETS   64     /* distinct recipient rule sets evaluated exactly */
 
 #endif
