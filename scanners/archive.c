@@ -14,7 +14,8 @@
  * on it. Member names are data: they label report parts, nothing is ever written
  * under them. Directories and special entries are counted, not extracted.
  *
- * Encrypted members (archive.encrypted, naming them) are retried with every
+ * Encrypted members (archive.encrypted, naming them; each also becomes an empty
+ * part under its name so name checks run) are retried with every
  * candidate password harvested from the message (passwords.c, added all at once:
  * libarchive tries each). Members opened that way are scanned and recorded as
  * archive.unlocked (names and the number of candidates, never a password). An
@@ -294,6 +295,26 @@ arc_errstr(struct archive *a)
 	return e != NULL ? e : "unknown error";
 }
 
+/* A member that could not be opened (encrypted, undecodable): record it as
+ * locked and give its name alone (an empty part) to the pipeline, so name checks
+ * still see "invoice.pdf.exe" inside an encrypted zip. */
+static em_status
+arc_locked(struct arc_run *run, const char *name)
+{
+	struct spool *sp;
+	em_status st;
+
+	run->locked++;
+	arc_name_add(&run->locked_names, name);
+	if (run->retry)
+		return EM_OK;
+	if ((sp = spool_new(64, run->ctx->cfg->tmpdir)) == NULL)
+		return EM_TEMPFAIL;
+	st = scan_child(run->ctx, run->in, name, sp, NULL);
+	spool_free(sp);
+	return em_status_local(st) ? EM_OK : st;
+}
+
 /* After a member was read (ST from arc_copy): findings for what went wrong, then
  * the child scan of whatever was kept. */
 static em_status
@@ -307,11 +328,8 @@ arc_member_done(struct arc_run *run, const char *name, int enc, struct spool *sp
 	 * to decode: take the more suspicious reading */
 	if (st == EM_BADDATA && archive_format(run->a) == ARCHIVE_FORMAT_RAR_V5)
 		enc = 1;
-	if (st == EM_BADDATA && (enc || arc_err_encrypted(run->a))) {
-		run->locked++;
-		arc_name_add(&run->locked_names, name);
-		return EM_OK;
-	}
+	if (st == EM_BADDATA && (enc || arc_err_encrypted(run->a)))
+		return arc_locked(run, name);
 	if (st == EM_BADDATA)
 		report_add(ctx->r, part, "archive.corrupt", "member %s: %s", name,
 		    arc_errstr(run->a));
@@ -323,8 +341,6 @@ arc_member_done(struct arc_run *run, const char *name, int enc, struct spool *sp
 		run->unlocked++;
 		arc_name_add(&run->unlocked_names, name);
 	}
-	if (spool_size(sp) == 0 && st == EM_BADDATA)
-		return EM_BADDATA;
 	if (arc_is_cycle(run, sp)) {
 		report_add(ctx->r, part, "archive.bomb",
 		    "member %s is a copy of its own container (self-reproducing archive)", name);
@@ -404,11 +420,8 @@ arc_entry(struct arc_run *run, struct archive_entry *ae)
 	enc = archive_entry_is_encrypted(ae);
 	if (run->retry && !enc)
 		return EM_OK;
-	if (enc && run->npw == 0) {
-		run->locked++;
-		arc_name_add(&run->locked_names, name);
-		return EM_OK;
-	}
+	if (enc && run->npw == 0)
+		return arc_locked(run, name);
 	if ((sp = spool_new(ctx->cfg->lim.spool_memory, ctx->cfg->tmpdir)) == NULL)
 		return EM_TEMPFAIL;
 	st = arc_copy(run, name, sp);
