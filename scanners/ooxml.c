@@ -16,7 +16,9 @@
  *                           INCLUDEPICTURE/INCLUDETEXT/IMPORT/LINK fields with a
  *                           URL or UNC path -> doc.external_link.
  *   xl/worksheets/N.xml     DDE formulas (app|'topic'!item) -> doc.dde.
- *   xl/externalLinks/N.xml  ddeLink -> doc.dde.
+ *   xl/externalLinks/N.xml  ddeLink -> doc.dde (and DDE supporting books in
+ *                           the .xlsb externalLinkN.bin, ooxml_xlsb.c).
+ *   xl/workbook.bin         Auto_Open defined name (.xlsb) -> macro.xlm.
  *   X/embeddings/...        doc.ole_object for Packager objects (OLE2 with an
  *                           Ole10Native stream) and embeddings that are neither
  *                           OLE2 nor zip; the object is a child part already and
@@ -30,9 +32,9 @@
  * Limits: OOXML_MAX_FINDINGS findings per member (one scan.limit past it); field
  * and formula text cut at OOXML_MAX_TEXT; the scan window bounds everything.
  *
- * BUGS: binary parts of .xlsb (sheetN.bin, workbook.bin, externalLinkN.bin) are
- * judged by name and relationships only: DDE formulas and Auto_Open names inside
- * them are not decoded. Field instructions split across paragraphs are joined.
+ * BUGS: binary macro sheets and worksheets of .xlsb (sheetN.bin) are judged by
+ * name and relationships only: their formulas are not decoded. Field
+ * instructions split across paragraphs are joined.
  */
 #include <stdio.h>
 #include <string.h>
@@ -358,6 +360,8 @@ ox_is_word_story(const char *n)
 static void
 ox_ooxml(struct ox *ox, const char *n)
 {
+	char buf[600];
+
 	if (ox_prefix(n, "word/embeddings/") || ox_prefix(n, "xl/embeddings/") ||
 	    ox_prefix(n, "ppt/embeddings/") || ox_prefix(n, "visio/embeddings/"))
 		ox_embedding(ox, n);
@@ -367,7 +371,7 @@ ox_ooxml(struct ox *ox, const char *n)
 		ox_content_types(ox);
 	else if (ox_prefix(n, "xl/macrosheets/") && ox_suffix(n, ".xml"))
 		ox_formulas(ox, 1);
-	else if (ox_prefix(n, "xl/macrosheets/"))
+	else if (ox_prefix(n, "xl/macrosheets/") && !ox_prefix(n + 15, "binaryIndex"))
 		OX_ADD(ox, "macro.xlm", "Excel 4.0 macro sheet %.300s", n);
 	else if (strcasecmp(n, "xl/workbook.xml") == 0)
 		ox_defined_names(ox);
@@ -375,6 +379,12 @@ ox_ooxml(struct ox *ox, const char *n)
 		ox_formulas(ox, 0);
 	else if (ox_prefix(n, "xl/externalLinks/") && ox_suffix(n, ".xml"))
 		ox_dde_links(ox);
+	else if (ox_prefix(n, "xl/externalLinks/") && ox_suffix(n, ".bin") &&
+	    xlsb_dde_link((const unsigned char *)ox->d, ox->len, buf, sizeof(buf)))
+		OX_ADD(ox, "doc.dde", "DDE link %s", buf);
+	else if (strcasecmp(n, "xl/workbook.bin") == 0 &&
+	    xlsb_auto_open((const unsigned char *)ox->d, ox->len, buf, sizeof(buf)))
+		OX_ADD(ox, "macro.xlm", "defined name %s (xlsb)", buf);
 	else if (ox_is_word_story(n))
 		ox_word_fields(ox);
 }

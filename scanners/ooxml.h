@@ -45,4 +45,12 @@ long xml_attr(const struct xml_el *el, const char *local, char *out, size_t outs
 /* Decode entities of S/N into OUT (NUL-terminated, cut); returns bytes kept. */
 size_t xml_unescape(const char *s, size_t n, char *out, size_t outsz);
 
+/*
+ * ooxml_xlsb.c: BIFF12 (.xlsb) records. xlsb_auto_open(): 1 when workbook.bin
+ * D/LEN defines an Auto_Open name (copied to NAME). xlsb_dde_link(): 1 when an
+ * externalLink .bin is a DDE link ("service|topic" copied to OUT).
+ */
+int xlsb_auto_open(const unsigned char *d, size_t len, char *name, size_t namesz);
+int xlsb_dde_link(const unsigned char *d, size_t len, char *out, size_t outsz);
+
 #endif

@@ -9,7 +9,7 @@ Checks (one ok/not ok line each):
     extracted as a part named update.exe of class executable;
   - html_smuggling/*.html: type.html_smuggling, and the data: payload extracted
     as a part of class executable;
-  - dde/ OOXML samples (.docx .docm .xlsx .xlsm; not the encrypted one): doc.dde;
+  - dde/ OOXML samples (.docx .docm .xlsx .xlsm .xlsb; not the encrypted one): doc.dde;
   - external_link/*: doc.template_injection or doc.external_link;
   - odf_macro/*: macro.odf;
   - xlm_macro/ .xlsm .xlsb .xltm: macro.xlm;
@@ -136,7 +136,7 @@ def main():
             rel + ": data: payload extracted as an executable part (%s)" %
             ", ".join("%s=%s" % (k.get("filename"), k.get("class")) for k in kids))
 
-    expect("dde", (".docx", ".docm", ".xlsx", ".xlsm"), ["doc.dde"], "doc.dde")
+    expect("dde", (".docx", ".docm", ".xlsx", ".xlsm", ".xlsb"), ["doc.dde"], "doc.dde")
     expect("external_link", None, ["doc.template_injection", "doc.external_link"],
            "doc.template_injection or doc.external_link")
     expect("odf_macro", None, ["macro.odf"], "macro.odf")

@@ -17,7 +17,8 @@ static const char *const fuzz_names[] = {
 	"word/_rels/document.xml.rels", "[Content_Types].xml", "word/document.xml",
 	"xl/workbook.xml", "xl/worksheets/sheet1.xml", "xl/macrosheets/sheet1.xml",
 	"xl/externalLinks/externalLink1.xml", "word/embeddings/oleObject1.bin",
-	"Basic/Standard/Module1.xml", "content.xml", "Object 1",
+	"Basic/Standard/Module1.xml", "content.xml", "Object 1", "xl/workbook.bin",
+	"xl/externalLinks/externalLink1.bin",
 };
 
 int

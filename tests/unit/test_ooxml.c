@@ -287,6 +287,32 @@ findings_per_member_are_capped(void **state)
 	sb_free(&sb);
 }
 
+/* BIFF12 records: type 39 BrtName "Auto_Open", type 360 (0xe8 0x02) DDE supbook */
+static void
+xlsb_records(void **state)
+{
+	static const char wb[] = "\x27\x1f" "\x20\0\0\0" "\0" "\xff\xff\xff\xff"
+	    "\x09\0\0\0" "A\0u\0t\0o\0_\0O\0p\0e\0n\0";
+	static const char el[] = "\x01\x00" "\xe8\x02\x12" "\x01\x00"
+	    "\x03\0\0\0" "c\0m\0d\0" "\x01\0\0\0" "x\0";
+	static const char bad[] = "\xe8\x02\x7f" "\x01\x00" "\xff\xff\xff\x7f";
+	struct fx f;
+	char out[32];
+
+	(void)state;
+	fx_run_len(&f, TC_OOXML, "xl/workbook.bin", wb, sizeof(wb) - 1);
+	assert_string_equal(fx_detail(&f, "macro.xlm", 0), "defined name Auto_Open (xlsb)");
+	fx_free(&f);
+	fx_run_len(&f, TC_OOXML, "xl/externalLinks/externalLink1.bin", el, sizeof(el) - 1);
+	assert_string_equal(fx_detail(&f, "doc.dde", 0), "DDE link cmd|x");
+	fx_free(&f);
+	/* a record longer than the data, a string longer than its record */
+	assert_int_equal(xlsb_dde_link((const unsigned char *)bad, sizeof(bad) - 1, out,
+	    sizeof(out)), 0);
+	assert_int_equal(xlsb_auto_open((const unsigned char *)wb, sizeof(wb) - 3, out,
+	    sizeof(out)), 0);
+}
+
 static void
 xml_reader_survives_truncation(void **state)
 {
@@ -321,6 +347,7 @@ main(void)
 		cmocka_unit_test(packager_embeddings_only),
 		cmocka_unit_test(odf_basic_and_events),
 		cmocka_unit_test(findings_per_member_are_capped),
+		cmocka_unit_test(xlsb_records),
 		cmocka_unit_test(xml_reader_survives_truncation),
 	};
 
