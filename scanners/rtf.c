@@ -14,7 +14,9 @@
  *
  * Findings: doc.rtf_object per object (class, kind; Equation.3 called out as
  * CVE-2017-11882 territory), doc.ole_object per embedded object, doc.dde for fields
- * whose instruction is DDE or DDEAUTO, scan.limit past RTF_MAX_OBJECTS objects.
+ * whose instruction is DDE or DDEAUTO, doc.external_link for INCLUDEPICTURE,
+ * INCLUDETEXT, IMPORT and LINK fields with a URL or UNC path, scan.limit past
+ * RTF_MAX_OBJECTS objects.
  *
  * Limits: group depth beyond RTF_MAX_DEPTH is still counted but deeper groups share
  * the state of the deepest tracked group; decoded object data is bounded by the
@@ -162,6 +164,13 @@ rtf_field_end(struct rtf_state *s)
 	}
 	if (rtf_has_prefix_ci(p, n, "DDE ") || rtf_has_prefix_ci(p, n, "DDEAUTO"))
 		report_add(s->ctx->r, s->in->part, "doc.dde", "RTF field: %.*s",
+		    (int)(n > 300 ? 300 : n), p);
+	else if ((rtf_has_prefix_ci(p, n, "INCLUDEPICTURE") ||
+	    rtf_has_prefix_ci(p, n, "INCLUDETEXT") || rtf_has_prefix_ci(p, n, "IMPORT") ||
+	    rtf_has_prefix_ci(p, n, "LINK ")) &&
+	    (memmem(p, n, "://", 3) != NULL || memmem(p, n, "\\\\", 2) != NULL))
+		/* fetched from a server when the document opens or updates */
+		report_add(s->ctx->r, s->in->part, "doc.external_link", "RTF field: %.*s",
 		    (int)(n > 300 ? 300 : n), p);
 	sb_reset(&s->fld);
 	s->fld_depth = 0;

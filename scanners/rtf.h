@@ -23,6 +23,7 @@ struct rtf_ole1 {
 	uint32_t version;
 	uint32_t format;        /* 1 linked, 2 embedded, 3 static (presentation) */
 	char cls[128];          /* class name, NUL-terminated, cut */
+	char topic[256];        /* TopicName: the link source of a linked object */
 	size_t native_off;      /* native data (embedded objects) */
 	size_t native_len;      /* bounded by the bytes present */
 	uint32_t native_declared;

@@ -9,8 +9,11 @@
  * bytes present is cut to what is there (and said so in the detail). Nothing is
  * allocated from a declared size: children are scanned from the decoded buffer.
  *
- * BUGS: linked objects (FormatID 1) are not parsed past the header; a Package of
- * type 1 (link to a file) has no data and yields no child.
+ * Linked objects (FormatID 1) whose topic is a URL or UNC path also get
+ * doc.external_link.
+ *
+ * BUGS: linked objects are not parsed past TopicName/ItemName; a Package of type 1
+ * (link to a file) has no data and yields no child.
  */
 #include <ctype.h>
 #include <stdint.h>
@@ -77,10 +80,15 @@ rtf_ole1_parse(const unsigned char *d, size_t len, struct rtf_ole1 *o)
 		return -1;
 	if (rtf_lpstr(d, len, &off, o->cls, sizeof(o->cls)) != 0)
 		return -1;
+	if (o->format == 3)
+		return 0;
+	/* linked (1) and embedded (2) objects: TopicName, ItemName; a linked one may
+	 * stop after its class name */
+	if (rtf_lpstr(d, len, &off, o->topic, sizeof(o->topic)) != 0 ||
+	    rtf_lpstr(d, len, &off, NULL, 0) != 0)
+		return o->format == 1 ? 0 : -1;
 	if (o->format != 2)
 		return 0;
-	if (rtf_lpstr(d, len, &off, NULL, 0) != 0 || rtf_lpstr(d, len, &off, NULL, 0) != 0)
-		return -1;
 	if (rd_le32(d, len, off, &n) != 0)
 		return -1;
 	o->native_declared = n;
@@ -218,6 +226,10 @@ rtf_object(struct scan_ctx *ctx, struct scan_input *in, unsigned n,
 	    strcasecmp(c, cls) != 0 && cls[0] ? "')" : "", kind, o.format, len,
 	    rtf_is_equation(c) || rtf_is_equation(cls) ?
 	    RTF_EQ_NOTE : "");
+	if (o.format == 1 && (strstr(o.topic, "://") != NULL ||
+	    strncmp(o.topic, "\\\\", 2) == 0))
+		report_add(ctx->r, in->part, "doc.external_link",
+		    "RTF object %u: linked to %s", n, o.topic);
 	if (o.format != 2 || o.native_len == 0)
 		return EM_OK;
 	if (strcasecmp(c, "Package") == 0) {

@@ -203,6 +203,26 @@ ddeauto_field_split_over_groups(void **state)
 }
 
 static void
+remote_fields_and_links_are_external(void **state)
+{
+	/* a linked object: OLE1 format 1, class "Word", topic http://h/x.doc */
+	const char *rtf = "{\\rtf1{\\field{\\*\\fldinst INCLUDEPICTURE "
+	    "\"\\\\\\\\srv\\\\a.png\" \\\\d}{\\fldrslt x}}"
+	    "{\\object\\objautlink{\\*\\objdata 01050000 01000000 05000000 576f726400"
+	    "0f000000 687474703a2f2f682f782e646f6300 00000000}}}";
+	struct fx f;
+
+	(void)state;
+	fx_run(&f, rtf, strlen(rtf));
+	assert_int_equal(fx_count(&f, "doc.external_link"), 2);
+	assert_non_null(strstr(fx_find(&f, "doc.external_link")->detail,
+	    "INCLUDEPICTURE \"\\\\srv\\a.png\""));
+	assert_int_equal(fx_count(&f, "doc.rtf_object"), 1);
+	assert_int_equal(report_nparts(f.r), 1);
+	fx_free(&f);
+}
+
+static void
 ordinary_fields_and_text_are_clean(void **state)
 {
 	const char *rtf = "{\\rtf1\\ansi{\\fonttbl{\\f0 Arial;}}{\\field{\\*\\fldinst "
@@ -281,6 +301,7 @@ main(void)
 		cmocka_unit_test(truncated_header_is_a_finding),
 		cmocka_unit_test(object_without_data_is_reported_once),
 		cmocka_unit_test(ddeauto_field_split_over_groups),
+		cmocka_unit_test(remote_fields_and_links_are_external),
 		cmocka_unit_test(ordinary_fields_and_text_are_clean),
 		cmocka_unit_test(deep_nesting_does_not_recurse),
 		cmocka_unit_test(object_count_is_capped),
