@@ -5,7 +5,9 @@
  * Inside an \objdata destination every hex digit is kept and everything else is
  * dropped, which is how Word reads it: whitespace and CR/LF between digits, unknown
  * control words, nested groups and odd digit counts (the last lone digit is
- * dropped) all decode the way Word decodes them; \bin N copies N raw bytes. The
+ * dropped) all decode the way Word decodes them; \bin N copies N raw bytes; a
+ * nested group that opens another destination (\* or a known destination word)
+ * is not object data. The
  * decoded object is an OLE1 ObjectHeader (version, format id, class name, topic,
  * item, native size) and its native data: a Package is unwrapped and its file
  * scanned under its own name, any other native data (usually an OLE2 file, e.g.
@@ -251,6 +253,29 @@ rtf_kind(struct rtf_state *s, const char *w)
 	s->kind[n] = '\0';
 }
 
+/* Destination control words (RTF 1.9.1) that may open a group inside \objdata;
+ * unknown words do not change the destination, as in Word. */
+static const char *const rtf_destinations[] = {
+	"annotation", "atnauthor", "atnid", "author", "bkmkend", "bkmkstart",
+	"category", "colortbl", "comment", "company", "datafield", "datastore",
+	"docvar", "falt", "field", "fldrslt", "fonttbl", "footer", "footnote",
+	"header", "info", "keywords", "listtable", "manager", "nonshppict",
+	"objclass", "objname", "operator", "pict", "propname", "result", "rsidtbl",
+	"shppict", "sn", "sp", "staticval", "stylesheet", "subject", "sv", "tc",
+	"themedata", "title", "txe", "userprops", "xe", "xmlnstbl", NULL
+};
+
+static int
+rtf_is_destination(const char *w)
+{
+	int i;
+
+	for (i = 0; rtf_destinations[i] != NULL; i++)
+		if (strcmp(w, rtf_destinations[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* A control word with its (optional) parameter. */
 static void
 rtf_word(struct rtf_state *s, const char *w)
@@ -290,6 +315,11 @@ rtf_word(struct rtf_state *s, const char *w)
 		}
 	} else if (first && s->star && rtf_cur(s) == RD_NONE) {
 		/* an ignorable destination we do not read */
+		rtf_set(s, RD_SKIP);
+	} else if (((first && s->star) || rtf_is_destination(w)) &&
+	    rtf_cur(s) == RD_OBJDATA && s->depth > s->objdata_depth) {
+		/* a group inside \objdata that opens another destination: its text
+		 * is not object data (Word skips it; hiding digits there is a trick) */
 		rtf_set(s, RD_SKIP);
 	}
 }

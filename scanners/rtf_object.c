@@ -75,10 +75,13 @@ rtf_ole1_parse(const unsigned char *d, size_t len, struct rtf_ole1 *o)
 	memset(o, 0, sizeof(*o));
 	if (rd_le32(d, len, 0, &o->version) != 0 || rd_le32(d, len, 4, &o->format) != 0)
 		return -1;
-	/* OLEVersion is 0x00000501 in practice; its low word is what readers check */
-	if ((o->version & 0xffff) != 0x0501 || o->format < 1 || o->format > 3)
+	/* OLEVersion is 0x00000501 when written by Office, but Word does not check
+	 * it (exploits set it to anything): the format id and a class name that fits
+	 * are what make an OLE1 object */
+	if (o->format < 1 || o->format > 3)
 		return -1;
-	if (rtf_lpstr(d, len, &off, o->cls, sizeof(o->cls)) != 0)
+	if (rd_le32(d, len, off, &n) != 0 || n == 0 || n > 256 ||
+	    rtf_lpstr(d, len, &off, o->cls, sizeof(o->cls)) != 0)
 		return -1;
 	if (o->format == 3)
 		return 0;
@@ -219,6 +222,10 @@ rtf_object(struct scan_ctx *ctx, struct scan_input *in, unsigned n,
 	}
 	/* the header's class is what OLE loads; \objclass is only a hint */
 	c = o.cls[0] ? o.cls : cls;
+	if (o.version != 0x0501)
+		report_add(ctx->r, in->part, "doc.rtf_object",
+		    "object %u: OLE1 version 0x%x where Office writes 0x501 "
+		    "(hand-made object)", n, o.version);
 	report_add(ctx->r, in->part, "doc.rtf_object",
 	    "object %u: class '%s'%s%s%s %s, format %u, %zu bytes%s", n, c,
 	    strcasecmp(c, cls) != 0 && cls[0] ? " (\\objclass '" : "",
@@ -230,6 +237,10 @@ rtf_object(struct scan_ctx *ctx, struct scan_input *in, unsigned n,
 	    strncmp(o.topic, "\\\\", 2) == 0))
 		report_add(ctx->r, in->part, "doc.external_link",
 		    "RTF object %u: linked to %s", n, o.topic);
+	if (o.format == 2 && o.native_declared > o.native_len)
+		report_add(ctx->r, in->part, "doc.rtf_object",
+		    "object %u: native data size %u past the end (%zu bytes present)",
+		    n, o.native_declared, o.native_len);
 	if (o.format != 2 || o.native_len == 0)
 		return EM_OK;
 	if (strcasecmp(c, "Package") == 0) {

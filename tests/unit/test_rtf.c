@@ -142,6 +142,27 @@ equation_is_called_out(void **state)
 	fx_free(&f);
 }
 
+/* The issue_251 trick: odd version, a control word and a destination group with
+ * hex-looking text ("abc") inside \objdata. */
+static void
+hidden_digits_in_destinations_are_not_data(void **state)
+{
+	const char *rtf = "{\\rtf1{\\object{\\*\\objclass Equation.3}{\\*\\objdata 11\r\n"
+	    "\\fnil 050000020000000B0000006571756174696F6E2E33000000000000000000000\r\n"
+	    "C0000D{\\proptype\\staticval\r\nabc}\r\n0CF11E0A1B11AE1}}}";
+	struct fx f;
+
+	(void)state;
+	fx_run(&f, rtf, strlen(rtf));
+	assert_int_equal(f.st, EM_OK);
+	assert_non_null(fx_find(&f, "doc.ole_object"));
+	assert_non_null(strstr(fx_find(&f, "doc.ole_object")->detail, "equation.3"));
+	assert_int_equal(report_nparts(f.r), 2);
+	/* D0 CF 11 E0 A1 B1 1A E1 and the lone last digit dropped */
+	assert_int_equal(report_part(f.r, 1)->size, 8);
+	fx_free(&f);
+}
+
 static void
 native_size_past_end_is_cut(void **state)
 {
@@ -297,6 +318,7 @@ main(void)
 		cmocka_unit_test(package_object_yields_its_file),
 		cmocka_unit_test(obfuscated_hex_decodes_like_word),
 		cmocka_unit_test(equation_is_called_out),
+		cmocka_unit_test(hidden_digits_in_destinations_are_not_data),
 		cmocka_unit_test(native_size_past_end_is_cut),
 		cmocka_unit_test(truncated_header_is_a_finding),
 		cmocka_unit_test(object_without_data_is_reported_once),
