@@ -43,6 +43,7 @@
 #define PDF_FNAME_MAX  128
 #define PDF_ACTION_WIN 1024    /* bytes after /Launch searched for its target */
 #define PDF_FILE_WIN   4096    /* bytes around /EF searched for the file name */
+#define PDF_MAX_LAUNCH 8       /* /Launch actions whose targets are read */
 
 enum pdf_kind {
 	PK_JS, PK_LAUNCH, PK_OPEN, PK_EMBED, PK_SUBMIT, PK_URI, PK_FLASH, PK__COUNT
@@ -307,15 +308,16 @@ pdf_launch_target(struct pdf_state *s, const unsigned char *b, size_t len, size_
 	char nm[PDF_NAME_MAX];
 	size_t hi = len - p > PDF_ACTION_WIN ? p + PDF_ACTION_WIN : len, at;
 	const unsigned char *end = memmem(b + p, hi - p, "endobj", 6);
+	int got = 0;
 
 	if (end != NULL)
 		hi = (size_t)(end - b);
-	while (pdf_next_name(b, hi, &p, nm, sizeof(nm), &at)) {
+	while (got < 2 && pdf_next_name(b, hi, &p, nm, sizeof(nm), &at)) {
 		if (strcmp(nm, "F") != 0 && strcmp(nm, "P") != 0)
 			continue;
 		if (s->launch.len > 0)
 			sb_addc(&s->launch, ' ');
-		pdf_string(b, hi, p, &s->launch, 0);
+		got += pdf_string(b, hi, p, &s->launch, 0);
 	}
 }
 
@@ -415,21 +417,28 @@ pdf_name(struct pdf_state *s, const unsigned char *b, size_t lo, size_t hi,
 			sb_addc(&s->seen[pdf_names[i].kind], ' ');
 			sb_add(&s->seen[pdf_names[i].kind], b + at, p - at);
 		}
-		if (pdf_names[i].kind == PK_LAUNCH)
+		/* A window is lexed per /Launch: only for the first few, so a file of
+		 * nothing but /Launch stays linear. */
+		if (pdf_names[i].kind == PK_LAUNCH && s->count[PK_LAUNCH] <= PDF_MAX_LAUNCH)
 			pdf_launch_target(s, b, hi, p);
 		return;
 	}
 }
 
-/* Lex [LO, HI) for names. */
-static void
+/* Lex [LO, HI) for names. EM_LIMIT when the message's time is spent. */
+static em_status
 pdf_lex(struct pdf_state *s, const unsigned char *b, size_t lo, size_t hi)
 {
 	char nm[PDF_NAME_MAX];
 	size_t p = lo, at;
+	unsigned n = 0;
 
-	while (pdf_next_name(b, hi, &p, nm, sizeof(nm), &at))
+	while (pdf_next_name(b, hi, &p, nm, sizeof(nm), &at)) {
 		pdf_name(s, b, lo, hi, nm, at, p);
+		if (++n % 4096 == 0 && scan_budget_time(s->ctx, s->in->part) != EM_OK)
+			return EM_LIMIT;
+	}
+	return EM_OK;
 }
 
 /* Where the value of KEY starts in the dictionary text [LO, HI), or 0 when absent. */
@@ -672,7 +681,8 @@ pdf_inflate(struct pdf_state *s, const unsigned char *src, size_t n,
 		inflateEnd(&z);
 	}
 	if (zr == Z_OK && len >= max)
-		pdf_limit(s, "stream decoding cut at its size cap");
+		pdf_limit(s, "stream decoding cut at the per-stream (16 MiB) or "
+		    "per-file (64 MiB) cap");
 	s->decoded += len;
 	if (len > 0 && scan_budget_bytes(s->ctx, s->in->part, len) != EM_OK) {
 		free(buf);
@@ -749,10 +759,9 @@ pdf_objstm(struct pdf_state *s, const unsigned char *b, const struct pdf_stream 
 		return EM_OK;
 	if ((r = pdf_inflate(s, b + st->data, st->end - st->data, &dec, &declen)) != EM_OK)
 		return r;
-	if (dec != NULL)
-		pdf_lex(s, dec, 0, declen);
+	r = dec != NULL ? pdf_lex(s, dec, 0, declen) : EM_OK;
 	free(dec);
-	return EM_OK;
+	return r;
 }
 
 /* One linear walk over the streams; PASS says what is done. */
@@ -766,8 +775,8 @@ pdf_walk(struct pdf_state *s, enum pdf_pass pass)
 
 	while (from < len && r == EM_OK) {
 		kw = pdf_find_stream(b, len, from);
-		if (pass == PASS_NAMES)
-			pdf_lex(s, b, from, kw);
+		if (pass == PASS_NAMES && pdf_lex(s, b, from, kw) != EM_OK)
+			return EM_LIMIT;
 		if (kw >= len)
 			break;
 		pdf_stream_at(b, len, from, kw, &st);
