@@ -316,8 +316,8 @@ rtf_word(struct rtf_state *s, const char *w)
 	} else if (first && s->star && rtf_cur(s) == RD_NONE) {
 		/* an ignorable destination we do not read */
 		rtf_set(s, RD_SKIP);
-	} else if (((first && s->star) || rtf_is_destination(w)) &&
-	    rtf_cur(s) == RD_OBJDATA && s->depth > s->objdata_depth) {
+	} else if (rtf_cur(s) == RD_OBJDATA && s->depth > s->objdata_depth &&
+	    ((first && s->star) || rtf_is_destination(w))) {
 		/* a group inside \objdata that opens another destination: its text
 		 * is not object data (Word skips it; hiding digits there is a trick) */
 		rtf_set(s, RD_SKIP);
