@@ -2,7 +2,8 @@
  * lnk.c: shortcuts. Windows Shell Links (.lnk, MS-SHLLINK) are parsed: header and
  * CLSID, LinkTargetIDList (skipped by its size), LinkInfo (local base path, network
  * share, common path suffix, ANSI and Unicode), StringData (name, relative path,
- * working directory, arguments, icon location) and the EnvironmentVariableDataBlock.
+ * working directory, arguments, icon location) and the EnvironmentVariableDataBlock
+ * and IconEnvironmentDataBlock.
  * Text shortcuts (.url / .scf [InternetShortcut] / [Shell] sections, .library-ms
  * <url> elements) are summarised from their key lines.
  *
@@ -17,7 +18,8 @@
  * string is cut at LNK_MAX_STR bytes of UTF-8, the detail at LNK_MAX_DETAIL.
  * BUGS: the target ID list is skipped, not decoded, so a shortcut whose only target
  * is in the ID list shows no target; other extra data blocks (KnownFolder,
- * SpecialFolder, Darwin) are not reported.
+ * SpecialFolder, Darwin) are not reported. The launcher call-out is a substring
+ * match ("cmd" with "/c" anywhere), so it errs towards calling out.
  */
 #include <ctype.h>
 #include <stdint.h>
@@ -42,6 +44,7 @@
 #define LF_UNICODE    0x00000080u
 
 #define LNK_ENV_SIG   0xa0000001u
+#define LNK_ICONENV_SIG 0xa0000007u
 
 static const unsigned char lnk_clsid[16] = {
 	0x01, 0x14, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00,
@@ -217,11 +220,21 @@ lnk_string(const unsigned char *b, size_t len, size_t off, int unicode,
 	return off + n;
 }
 
-/* ExtraData (2.5): only the EnvironmentVariableDataBlock is read. */
+/* An Environment/IconEnvironment data block at OFF (size checked): the Unicode
+ * string, else the ANSI one. */
+static void
+lnk_env_block(const unsigned char *b, size_t off, struct strbuf *sb)
+{
+	lnk_utf16(b, off + 0x314, off + 8 + 260, SIZE_MAX, sb);
+	if (sb->len == 0)
+		lnk_ansi(b, off + 8 + 260, off + 8, sb);
+}
+
+/* ExtraData (2.5): only the Environment and IconEnvironment blocks are read. */
 static void
 lnk_extra(const unsigned char *b, size_t len, size_t off, struct lnk_info *li)
 {
-	uint32_t size, sig;
+	uint32_t size, sig = 0;
 	unsigned n;
 
 	for (n = 0; n < LNK_MAX_BLOCKS; n++) {
@@ -232,12 +245,11 @@ lnk_extra(const unsigned char *b, size_t len, size_t off, struct lnk_info *li)
 				li->bad = "extra data block runs off the end";
 			return;
 		}
-		if (lnk_rd32(b, len, off + 4, &sig) == 0 && sig == LNK_ENV_SIG &&
-		    size >= 0x314 && li->env.len == 0) {
-			lnk_utf16(b, off + 0x314, off + 8 + 260, SIZE_MAX, &li->env);
-			if (li->env.len == 0)
-				lnk_ansi(b, off + 8 + 260, off + 8, &li->env);
-		}
+		lnk_rd32(b, len, off + 4, &sig);
+		if (sig == LNK_ENV_SIG && size >= 0x314 && li->env.len == 0)
+			lnk_env_block(b, off, &li->env);
+		else if (sig == LNK_ICONENV_SIG && size >= 0x314 && li->icon.len == 0)
+			lnk_env_block(b, off, &li->icon);
 		off += size;
 	}
 }

@@ -15,8 +15,9 @@
  * filespec's /UF or /F string, else embedded<N>.
  *
  * Limits: only the first in->len bytes (scan window). A stream inflates to at most
- * PDF_STREAM_MAX bytes and all streams of one file to PDF_TOTAL_MAX (scan.limit
- * when cut), also charged to the message's unpacked byte budget. Three linear
+ * PDF_STREAM_MAX bytes (or the scan window when smaller) and all streams of one
+ * file to PDF_TOTAL_MAX (scan.limit when cut), also charged to the message's
+ * unpacked byte budget. Three linear
  * passes; no recursion on input structure (embedded PDFs are children, bounded by
  * the shared depth budget).
  * BUGS: only FlateDecode (alone) is decoded; other filters and predictors are not.
@@ -650,6 +651,8 @@ pdf_inflate(struct pdf_state *s, const unsigned char *src, size_t n,
 
 	*out = NULL;
 	*outlen = 0;
+	if (s->ctx->cfg->lim.scan_window < max)
+		max = s->ctx->cfg->lim.scan_window;
 	if (PDF_TOTAL_MAX - s->decoded < max)
 		max = (size_t)(PDF_TOTAL_MAX - s->decoded);
 	for (attempt = 0; attempt < 2 && len == 0; attempt++) {

@@ -176,20 +176,27 @@ execution_policy_switch_is_not_encoded(void **state)
 	sb_free(&sb);
 }
 
-/* EnvironmentVariableDataBlock: 0x314 bytes, ANSI 260 then Unicode 520. */
+/* Environment (or IconEnvironment) data block: 0x314 bytes, ANSI 260 then
+ * Unicode 520. */
 static void
-env_block(struct strbuf *sb, const char *target)
+env_block_sig(struct strbuf *sb, const char *target, uint32_t sig)
 {
 	size_t i, n = strlen(target);
 
 	put32(sb, 0x314);
-	put32(sb, 0xa0000001u);
+	put32(sb, sig);
 	for (i = 0; i < 260; i++)
 		sb_addc(sb, 0);
 	for (i = 0; i < 260; i++) {
 		sb_addc(sb, i < n ? target[i] : 0);
 		sb_addc(sb, 0);
 	}
+}
+
+static void
+env_block(struct strbuf *sb, const char *target)
+{
+	env_block_sig(sb, target, 0xa0000001u);
 }
 
 static void
@@ -214,6 +221,23 @@ environment_block_target_and_cmd(void **state)
 	run_buf(&t, sb.s, sb.len);
 	assert_non_null(detail(&t, "shortcut.launcher"));
 	assert_non_null(strstr(detail(&t, "shortcut.launcher"), "cmd"));
+	run_free(&t);
+	sb_free(&sb);
+}
+
+static void
+icon_environment_block_on_a_share_is_remote(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct run t;
+
+	(void)state;
+	header(&sb, F_LINKINFO);
+	linkinfo(&sb, "C:\\Windows\\notepad.exe", NULL, "");
+	env_block_sig(&sb, "\\\\198.51.100.9\\icons\\x.ico", 0xa0000007u);
+	run_buf(&t, sb.s, sb.len);
+	assert_non_null(strstr(detail(&t, "type.shortcut"), "icon=\\\\198.51.100.9\\icons\\x.ico"));
+	assert_non_null(detail(&t, "shortcut.remote"));
 	run_free(&t);
 	sb_free(&sb);
 }
@@ -330,6 +354,7 @@ main(void)
 		cmocka_unit_test(powershell_encoded_is_called_out),
 		cmocka_unit_test(execution_policy_switch_is_not_encoded),
 		cmocka_unit_test(environment_block_target_and_cmd),
+		cmocka_unit_test(icon_environment_block_on_a_share_is_remote),
 		cmocka_unit_test(benign_target_has_no_call_out),
 		cmocka_unit_test(network_share_is_remote),
 		cmocka_unit_test(unpaired_surrogate_becomes_replacement),
