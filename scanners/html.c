@@ -15,9 +15,10 @@
  * Limits: HTML_MAX_CHILDREN payloads per part; decoded bytes count against the
  * message's unpacked-bytes budget; everything stays within the scan window.
  *
- * BUGS: strings built by concatenation ("TVq" + "QAA") or encoded other than by
- * base64/hex (XOR, reversed, char codes) are seen only through the call names;
- * HTML entities inside data: URIs are not decoded.
+ * BUGS: long hex strings are reported but not decoded; strings built by
+ * concatenation ("TVq" + "QAA") or encoded other than by base64/hex (XOR,
+ * reversed, char codes) are seen only through the call names; HTML entities
+ * inside data: URIs are not decoded.
  */
 #include <ctype.h>
 #include <stdlib.h>

@@ -25,7 +25,7 @@
  *                           is analysed as such (ole.c for OLE2, archive.c for
  *                           OOXML). Embedded workbooks, PDFs, documents: nothing.
  *   ODF Basic/.../N.xml     script:module -> macro.odf; content.xml and styles.xml
- *                           event listeners -> macro.odf; "Object N" Packager
+ *                           event listeners and office:script -> macro.odf; "Object N" Packager
  *                           objects -> doc.ole_object.
  * vbaProject.bin is an OLE2 file: ole.c analyses it on its own.
  *
@@ -389,7 +389,8 @@ ox_ooxml(struct ox *ox, const char *n)
 		ox_word_fields(ox);
 }
 
-/* ODF: content.xml / styles.xml event listeners that call scripts. */
+/* ODF: content.xml / styles.xml event listeners that call scripts, and
+ * office:script elements with content. */
 static void
 ox_odf_events(struct ox *ox)
 {
@@ -398,6 +399,15 @@ ox_odf_events(struct ox *ox)
 	char ev[128], href[512];
 
 	while (xml_next(ox->d, ox->len, &off, &el)) {
+		if (!el.close && !el.selfclose && xml_is(&el, "script") &&
+		    el.name_len > 7 && strncasecmp(el.name, "office:", 7) == 0) {
+			/* <office:scripts/> is in every file; a script element with
+			 * content is document script code */
+			if (xml_attr(&el, "language", ev, sizeof(ev)) < 0)
+				ev[0] = '\0';
+			OX_ADD(ox, "macro.odf", "document script (%s)", ev);
+			continue;
+		}
 		if (el.close || !xml_is(&el, "event-listener"))
 			continue;
 		if (xml_attr(&el, "event-name", ev, sizeof(ev)) < 0)

@@ -262,6 +262,13 @@ odf_basic_and_events(void **state)
 	    "event dom:load runs vnd.sun.star.script:Standard.M.Main?language=Basic"
 	    "&location=document");
 	fx_free(&f);
+	fx_run(&f, TC_ODF, "content.xml",
+	    "<office:document-content><office:scripts><office:script "
+	    "script:language='ooo:Basic'><ooo:libraries/></office:script>"
+	    "</office:scripts><office:scripts/></office:document-content>");
+	assert_string_equal(fx_detail(&f, "macro.odf", 0), "document script (ooo:Basic)");
+	assert_int_equal(report_nfindings(f.r), 1);
+	fx_free(&f);
 	/* an OOXML member with an ODF-looking name is not ODF */
 	fx_run(&f, TC_OOXML, "Basic/Standard/Module1.xml", "<script:module/>");
 	assert_int_equal(report_nfindings(f.r), 0);
