@@ -17,7 +17,10 @@
  * Encrypted members (archive.encrypted, naming them; each also becomes an empty
  * part under its name so name checks run) are retried with every
  * candidate password harvested from the message (passwords.c, added all at once:
- * libarchive tries each). Members opened that way are scanned and recorded as
+ * libarchive tries each; members still locked are then retried with each
+ * candidate alone, since a wrong ZipCrypto password passes libarchive's one-byte
+ * check 1 time in 256 and hides the right one). Members opened that way are
+ * scanned and recorded as
  * archive.unlocked (names and the number of candidates, never a password). An
  * archive that still has locked members is copied onto ctx->deferred (bounded in
  * count and bytes) and retried by archive_finish() when more passwords arrived.
@@ -51,6 +54,7 @@
 #define ARC_PROBE      (16ull * 1024 * 1024) /* read past a cut to measure padding */
 #define ARC_NAMES_MAX  400u                  /* bytes of member names in a detail */
 #define ARC_DEFER_MAX  16u                   /* archives kept for a late retry */
+#define ARC_LOCK_MAX   256u                  /* locked members retried one by one */
 #define EFTYPE_ARC     EINVAL
 
 struct deferred {
@@ -72,6 +76,13 @@ struct arc_pad {
 	uint64_t seen, repeated;
 };
 
+/* A member that stayed locked: its entry number, for the one-password retries. */
+struct arc_lock {
+	unsigned idx;
+	int open;
+	char *name;
+};
+
 /* One walk over one archive. */
 struct arc_run {
 	struct scan_ctx *ctx;
@@ -80,6 +91,11 @@ struct arc_run {
 	struct spool *src;
 	uint64_t off, size;
 	int retry;                 /* deferred pass: only encrypted members */
+	int seekable;
+	int pw_one;                /* -1: every candidate; else only this one */
+	struct arc_run *parent;    /* a one-password retry of PARENT's locked members */
+	struct arc_lock *lk;
+	unsigned nlk;
 	unsigned entries, files, locked, unlocked, npw;
 	struct strbuf locked_names, unlocked_names;
 	struct arc_pad pad;
@@ -295,6 +311,31 @@ arc_errstr(struct archive *a)
 	return e != NULL ? e : "unknown error";
 }
 
+/* The locked-member record of the current entry in PARENT, or NULL. */
+static struct arc_lock *
+arc_lock_of(struct arc_run *run)
+{
+	unsigned i;
+
+	for (i = 0; run->parent != NULL && i < run->parent->nlk; i++)
+		if (run->parent->lk[i].idx == run->entries && !run->parent->lk[i].open)
+			return &run->parent->lk[i];
+	return NULL;
+}
+
+/* An encrypted member was opened with a candidate. */
+static void
+arc_opened(struct arc_run *run, const char *name)
+{
+	struct arc_lock *lk = arc_lock_of(run);
+	struct arc_run *top = run->parent != NULL ? run->parent : run;
+
+	if (lk != NULL)
+		lk->open = 1;
+	top->unlocked++;
+	arc_name_add(&top->unlocked_names, name);
+}
+
 /* A member that could not be opened (encrypted, undecodable): record it as
  * locked and give its name alone (an empty part) to the pipeline, so name checks
  * still see "invoice.pdf.exe" inside an encrypted zip. */
@@ -304,8 +345,20 @@ arc_locked(struct arc_run *run, const char *name)
 	struct spool *sp;
 	em_status st;
 
+	struct arc_lock *lk;
+
+	if (run->parent != NULL)
+		return EM_OK;   /* still locked for this candidate */
 	run->locked++;
 	arc_name_add(&run->locked_names, name);
+	if (run->nlk < ARC_LOCK_MAX &&
+	    (lk = realloc(run->lk, (run->nlk + 1) * sizeof(*lk))) != NULL) {
+		run->lk = lk;
+		lk[run->nlk].idx = run->entries;
+		lk[run->nlk].open = 0;
+		if ((lk[run->nlk].name = strdup(name)) != NULL)
+			run->nlk++;
+	}
 	if (run->retry)
 		return EM_OK;
 	if ((sp = spool_new(64, run->ctx->cfg->tmpdir)) == NULL)
@@ -337,10 +390,8 @@ arc_member_done(struct arc_run *run, const char *name, int enc, struct spool *sp
 		report_add(ctx->r, part, "archive.padding",
 		    "member %s: %llu of %llu bytes seen are one repeated byte or block", name,
 		    (unsigned long long)run->pad.repeated, (unsigned long long)run->pad.seen);
-	if (enc && st != EM_BADDATA) {
-		run->unlocked++;
-		arc_name_add(&run->unlocked_names, name);
-	}
+	if (enc && st != EM_BADDATA)
+		arc_opened(run, name);
 	if (arc_is_cycle(run, sp)) {
 		report_add(ctx->r, part, "archive.bomb",
 		    "member %s is a copy of its own container (self-reproducing archive)", name);
@@ -420,6 +471,8 @@ arc_entry(struct arc_run *run, struct archive_entry *ae)
 	enc = archive_entry_is_encrypted(ae);
 	if (run->retry && !enc)
 		return EM_OK;
+	if (run->parent != NULL && arc_lock_of(run) == NULL)
+		return EM_OK;   /* a one-password retry only tries what is still locked */
 	if (enc && run->npw == 0)
 		return arc_locked(run, name);
 	if ((sp = spool_new(ctx->cfg->lim.spool_memory, ctx->cfg->tmpdir)) == NULL)
@@ -449,7 +502,8 @@ arc_open(struct arc_run *run, int seekable)
 	archive_read_support_format_raw(run->a);
 	run->npw = pwlist_count(pw);
 	for (i = 0; i < run->npw; i++)
-		archive_read_add_passphrase(run->a, pwlist_get(pw, i));
+		if (run->pw_one < 0 || (unsigned)run->pw_one == i)
+			archive_read_add_passphrase(run->a, pwlist_get(pw, i));
 	archive_read_set_read_callback(run->a, arc_read_cb);
 	if (seekable)
 		archive_read_set_seek_callback(run->a, arc_seek_cb);
@@ -488,9 +542,10 @@ arc_header_failed(struct arc_run *run, const char *when)
 {
 	struct report *r = run->ctx->r;
 	int part = run->in->part;
-
 	const char *e = archive_error_string(run->a);
 
+	if (run->parent != NULL)
+		return;         /* the first walk already said it */
 	if (e != NULL && strstr(e, "too many filters") != NULL) {
 		report_add(r, part, "archive.bomb", "compression nested on itself (%s)", e);
 	} else if (arc_err_encrypted(run->a) ||
@@ -543,6 +598,7 @@ arc_walk(struct arc_run *run, int seekable)
 	int rc;
 
 	run->off = 0;
+	run->seekable = seekable;
 	if (arc_open(run, seekable) != ARCHIVE_OK) {
 		arc_header_failed(run, "cannot open");
 		return EM_BADDATA;
@@ -615,6 +671,48 @@ arc_defer(struct scan_ctx *ctx, const struct scan_input *in, unsigned tried)
 	*tail = d;
 }
 
+/* libarchive tries added passphrases in order and stays with the first whose
+ * one-byte check matches (ZipCrypto: 1 in 256 wrong ones do), so with several
+ * candidates a wrong one can hide the right one. Members still locked are
+ * retried with each candidate alone. Bounded by ARC_LOCK_MAX, lim.passwords and
+ * the time budget. */
+static void
+arc_try_each(struct arc_run *run)
+{
+	struct arc_run *sub;
+	unsigned i, k, left;
+
+	for (i = 0; i < run->npw; i++) {
+		for (k = 0, left = 0; k < run->nlk; k++)
+			left += !run->lk[k].open;
+		if (left == 0 || scan_budget_time(run->ctx, run->in->part) != EM_OK)
+			break;
+		if ((sub = calloc(1, sizeof(*sub))) == NULL)
+			return;
+		sub->ctx = run->ctx;
+		sub->in = run->in;
+		sub->src = run->src;
+		sub->size = run->size;
+		sub->retry = 1;
+		sub->parent = run;
+		sub->pw_one = (int)i;
+		arc_walk(sub, run->seekable);
+		if (sub->a != NULL)
+			archive_read_free(sub->a);
+		free(sub);
+	}
+	/* what is still locked, by name */
+	sb_reset(&run->locked_names);
+	run->locked_names.truncated = 0;
+	for (k = 0, left = 0; k < run->nlk; k++) {
+		if (run->lk[k].open)
+			continue;
+		left++;
+		arc_name_add(&run->locked_names, run->lk[k].name);
+	}
+	run->locked = run->locked - run->nlk + left;
+}
+
 /* Findings of one walk, and the deferral of what is still locked. */
 static void
 arc_conclude(struct arc_run *run)
@@ -639,6 +737,7 @@ arc_run_one(struct scan_ctx *ctx, const struct scan_input *in, int retry)
 {
 	struct arc_run *run = calloc(1, sizeof(*run));
 	em_status st;
+	unsigned i;
 
 	if (run == NULL)
 		return EM_TEMPFAIL;
@@ -647,6 +746,7 @@ arc_run_one(struct scan_ctx *ctx, const struct scan_input *in, int retry)
 	run->src = in->sp;
 	run->size = spool_size(in->sp);
 	run->retry = retry;
+	run->pw_one = -1;
 	sb_init(&run->locked_names, 4096);
 	sb_init(&run->unlocked_names, 4096);
 	if ((st = arc_walk(run, 1)) == EM_END) {
@@ -656,9 +756,15 @@ arc_run_one(struct scan_ctx *ctx, const struct scan_input *in, int retry)
 		run->a = NULL;
 		st = arc_walk(run, 0);
 	}
-	arc_conclude(run);
 	if (run->a != NULL)
 		archive_read_free(run->a);
+	run->a = NULL;
+	if (run->nlk > 0 && run->npw > 1 && em_status_local(st))
+		arc_try_each(run);
+	arc_conclude(run);
+	for (i = 0; i < run->nlk; i++)
+		free(run->lk[i].name);
+	free(run->lk);
 	sb_free(&run->locked_names);
 	sb_free(&run->unlocked_names);
 	free(run);
