@@ -96,6 +96,7 @@ struct arc_run {
 	struct arc_run *parent;    /* a one-password retry of PARENT's locked members */
 	struct arc_lock *lk;
 	unsigned nlk;
+	int format;                /* libarchive's format code, once known */
 	unsigned entries, files, locked, unlocked, npw;
 	struct strbuf locked_names, unlocked_names;
 	struct arc_pad pad;
@@ -630,6 +631,7 @@ arc_walk(struct arc_run *run, int seekable)
 			arc_header_failed(run, "first entry");
 			return EM_BADDATA;
 		}
+		run->format = archive_format(run->a);
 		if ((st = arc_entry(run, ae)) != EM_OK)
 			return st;
 	}
@@ -759,7 +761,9 @@ arc_run_one(struct scan_ctx *ctx, const struct scan_input *in, int retry)
 	if (run->a != NULL)
 		archive_read_free(run->a);
 	run->a = NULL;
-	if (run->nlk > 0 && run->npw > 1 && em_status_local(st))
+	/* libarchive decrypts zip only: other formats are not worth a retry */
+	if (run->nlk > 0 && run->npw > 1 && em_status_local(st) &&
+	    (run->format & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP)
 		arc_try_each(run);
 	arc_conclude(run);
 	for (i = 0; i < run->nlk; i++)

@@ -14,9 +14,11 @@
  *
  * Limits: PW_TEXT_MAX bytes of each text; PW_MAXLEN bytes per candidate; the list's
  * own count bound. Every loop advances through a bounded buffer.
- * BUGS: no Unicode case folding beyond ASCII (upper-case non-ASCII keywords are
- * listed explicitly); passwords split across two texts are not joined; script and
- * style element contents are not skipped.
+ * BUGS: bytes are taken as UTF-8 or ASCII: a body in ISO-8859-x or UTF-16 is not
+ * converted, so non-ASCII keywords in it are missed. No Unicode case folding
+ * beyond ASCII (upper-case non-ASCII keywords are listed explicitly). Passwords
+ * split across two texts are not joined; script and style element contents are
+ * not skipped.
  */
 #include <stdlib.h>
 #include <string.h>
