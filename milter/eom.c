@@ -3,11 +3,14 @@
  * out, and write the one summary line of the message.
  *
  * Every message gets an X-Embargo header with the version, the size and the
- * findings summary.
+ * findings summary; actions.c then carries out the decision (and may do something
+ * stronger: a failed quarantine store is a tempfail). The summary line names what
+ * was done, the decision when it differs, and the quarantine id.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "actions.h"
 #include "log.h"
 #include "milter.h"
 #include "mta.h"
@@ -17,7 +20,8 @@
 #define SUMMARY_MAX 900   /* bytes of findings in a header or log line */
 
 static void
-log_summary(const struct msg *m, const struct report *r, const struct decision *d)
+log_summary(const struct msg *m, const struct report *r, const struct decision *d,
+    const struct action_result *res)
 {
 	struct strbuf rc = STRBUF_INIT, fs = STRBUF_INIT, from = STRBUF_INIT;
 	size_t i;
@@ -33,10 +37,15 @@ log_summary(const struct msg *m, const struct report *r, const struct decision *
 	sb_safe(&from, m->m_sender, strlen(m->m_sender), 256);
 	report_summary(r, &fs, SUMMARY_MAX);
 	log_msg(LOG_INFO, m->m_qid,
-	    "from=<%s> to=<%s> size=%llu findings=%s rule=%s action=%s%s time=%.3fs",
+	    "from=<%s> to=<%s> size=%llu findings=%s rule=%s action=%s%s%s%s%s%s "
+	    "quarantine=%s time=%.3fs",
 	    sb_str(&from), sb_str(&rc), (unsigned long long)m->m_size, sb_str(&fs),
-	    d->rule ? d->rule : "-", action_name(d->action), d->observe ? " (observe)" : "",
-	    mono_now() - m->m_start);
+	    d->rule ? d->rule : "-", action_name(res->done),
+	    d->observe ? " (observe: would " : "",
+	    d->observe ? action_name(d->action) : "", d->observe ? ")" : "",
+	    !d->observe && res->done != d->action ? " decided=" : "",
+	    !d->observe && res->done != d->action ? action_name(d->action) : "",
+	    res->qid[0] ? res->qid : "-", mono_now() - m->m_start);
 	sb_free(&rc);
 	sb_free(&fs);
 	sb_free(&from);
@@ -60,8 +69,10 @@ add_embargo_header(SMFICTX *ctx, const struct msg *m, const struct report *r)
 sfsistat
 eom_act(SMFICTX *ctx, struct conn *c, struct msg *m)
 {
+	struct action_result res;
 	struct decision d;
 	struct envelope env;
+	sfsistat rc;
 	struct report *r;
 	em_status st;
 
@@ -83,7 +94,10 @@ eom_act(SMFICTX *ctx, struct conn *c, struct msg *m)
 		decision_clear(&d);
 		return status_reply(ctx, m->m_cfg, m->m_qid, EM_TEMPFAIL, "header");
 	}
-	log_summary(m, r, &d);
+	rc = actions_run(ctx, m, r, &d, &res);
+	if (res.note)
+		log_msg(LOG_NOTICE, m->m_qid, "%s", res.note);
+	log_summary(m, r, &d, &res);
 	decision_clear(&d);
-	return SMFIS_CONTINUE;
+	return rc;
 }

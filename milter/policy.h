@@ -46,6 +46,8 @@ struct decision {
 	char *subject_prefix;   /* tag: prepend to the Subject, or NULL */
 	int quarantine_reject;  /* quarantine: reject with reply (1) or discard (0) */
 	int truncated;          /* a bound was hit while deciding (see explain) */
+	unsigned char *fact;    /* per finding: the strongest action decided for it */
+	int nfact;              /* entries in fact (findings considered) */
 };
 
 struct policy;

@@ -175,6 +175,7 @@ struct eval {
 	size_t nf, nr;
 	unsigned char *fm;     /* nf x nr bits: finding i matches rule j's finding conditions */
 	int *fired;            /* per rule: the first finding it decided, or -1 */
+	unsigned char *fact;   /* per finding: strongest action decided */
 	enum action best;
 	int best_rule, best_finding;
 };
@@ -192,6 +193,8 @@ ev_fire(struct eval *ev, size_t j, size_t i, enum action a)
 {
 	if (ev->fired[j] < 0)
 		ev->fired[j] = (int)i;
+	if (a > ev->fact[i])
+		ev->fact[i] = (unsigned char)a;
 	if (a > ev->best || ev->best_rule < 0) {
 		if (a < ev->best)
 			return;
@@ -367,7 +370,8 @@ policy_decide(const struct policy *p, const struct report *r, const struct envel
 	ev.nf = n > REPORT_MAX_FINDINGS + 1 ? REPORT_MAX_FINDINGS + 1 : (size_t)(n > 0 ? n : 0);
 	ev.nr = p->nrules;
 	if ((ev.fm = calloc(ev.nf * ev.nr / 8 + 1, 1)) == NULL ||
-	    (ev.fired = calloc(ev.nr + 1, sizeof(int))) == NULL)
+	    (ev.fired = calloc(ev.nr + 1, sizeof(int))) == NULL ||
+	    (ev.fact = calloc(ev.nf + 1, 1)) == NULL)
 		goto out;
 	for (j = 0; j < ev.nr; j++)
 		ev.fired[j] = -1;
@@ -377,7 +381,11 @@ policy_decide(const struct policy *p, const struct report *r, const struct envel
 	if (overflow)
 		ev_conservative(&ev);
 	rc = fill(d, &ev, overflow);
+	d->fact = ev.fact;
+	d->nfact = (int)ev.nf;
+	ev.fact = NULL;
 out:
+	free(ev.fact);
 	free(ev.fm);
 	free(ev.fired);
 	if (rc != 0)
@@ -392,6 +400,7 @@ decision_clear(struct decision *d)
 	free(d->reply);
 	free(d->explain);
 	free(d->subject_prefix);
+	free(d->fact);
 	memset(d, 0, sizeof(*d));
 	d->finding = -1;
 }
