@@ -215,6 +215,32 @@ pdf_ref(const unsigned char *b, size_t len, size_t i, unsigned long *obj)
 	return i + 1;
 }
 
+/* Decoded string bytes RAW as text into OUT: UTF-16BE (with BOM) folded to UTF-8,
+ * control characters replaced, path characters too when FNAME. */
+static void
+pdf_text(const struct strbuf *raw, struct strbuf *out, int fname)
+{
+	const unsigned char *s = (const unsigned char *)sb_str(raw);
+	int utf16 = raw->len >= 2 && s[0] == 0xfe && s[1] == 0xff;
+	size_t k;
+
+	for (k = utf16 ? 2 : 0; k < raw->len; k += utf16 ? 2 : 1) {
+		unsigned c = utf16 ? (k + 1 < raw->len ? (unsigned)s[k] << 8 |
+		    s[k + 1] : 0xfffd) : s[k];
+
+		if (c < 0x20 || c == 0x7f || (fname && (c == '/' ||
+		    c == '\\' || c == ':')))
+			sb_addc(out, '_');
+		else if (c < 0x80 || !utf16)
+			sb_addc(out, (char)c);
+		else if (c < 0x800)
+			sb_printf(out, "%c%c", 0xc0 | c >> 6, 0x80 | (c & 0x3f));
+		else
+			sb_printf(out, "%c%c%c", 0xe0 | c >> 12,
+			    0x80 | (c >> 6 & 0x3f), 0x80 | (c & 0x3f));
+	}
+}
+
 /*
  * The string (literal or hex) at I after white space, as text: UTF-16BE (with BOM)
  * folded to UTF-8, control characters replaced, and path characters too when
@@ -225,7 +251,6 @@ static int
 pdf_string(const unsigned char *b, size_t len, size_t i, struct strbuf *out, int fname)
 {
 	struct strbuf raw = STRBUF_INIT;
-	size_t k;
 	int h, hi = -1, ok = 1;
 
 	sb_init(&raw, 2 * PDF_FNAME_MAX);
@@ -266,26 +291,8 @@ pdf_string(const unsigned char *b, size_t len, size_t i, struct strbuf *out, int
 	} else {
 		ok = 0;
 	}
-	if (ok) {
-		const unsigned char *s = (const unsigned char *)sb_str(&raw);
-		int utf16 = raw.len >= 2 && s[0] == 0xfe && s[1] == 0xff;
-
-		for (k = utf16 ? 2 : 0; k < raw.len; k += utf16 ? 2 : 1) {
-			unsigned c = utf16 ? (k + 1 < raw.len ? (unsigned)s[k] << 8 |
-			    s[k + 1] : 0xfffd) : s[k];
-
-			if (c < 0x20 || c == 0x7f || (fname && (c == '/' ||
-			    c == '\\' || c == ':')))
-				sb_addc(out, '_');
-			else if (c < 0x80 || !utf16)
-				sb_addc(out, (char)c);
-			else if (c < 0x800)
-				sb_printf(out, "%c%c", 0xc0 | c >> 6, 0x80 | (c & 0x3f));
-			else
-				sb_printf(out, "%c%c%c", 0xe0 | c >> 12,
-				    0x80 | (c >> 6 & 0x3f), 0x80 | (c & 0x3f));
-		}
-	}
+	if (ok)
+		pdf_text(&raw, out, fname);
 	sb_free(&raw);
 	return ok;
 }
@@ -721,7 +728,9 @@ pdf_file(struct pdf_state *s, const unsigned char *b, const struct pdf_stream *s
 	char label[PDF_FNAME_MAX + 16];
 	em_status r = EM_OK;
 
-	if (ref != NULL && ref->name[0] != '\0')
+	/* "." and ".." would read as path steps: unnamed instead. */
+	if (ref != NULL && ref->name[0] != '\0' && strcmp(ref->name, ".") != 0 &&
+	    strcmp(ref->name, "..") != 0)
 		snprintf(label, sizeof(label), "%s", ref->name);
 	else
 		snprintf(label, sizeof(label), "embedded%u", s->nfiles);
