@@ -29,6 +29,10 @@
  *                           objects -> doc.ole_object.
  * vbaProject.bin is an OLE2 file: ole.c analyses it on its own.
  *
+ * Outside zips: ooxml_flat_scan() runs the field, relationship and formula checks
+ * on Office's single-file XML (Word/Excel 2003 XML, Flat OPC), ooxml_csv_scan()
+ * finds DDE formulas in .csv files. Both need scan.c to call them (ooxml.h).
+ *
  * Limits: OOXML_MAX_FINDINGS findings per member (one scan.limit past it); field
  * and formula text cut at OOXML_MAX_TEXT; the scan window bounds everything.
  *
@@ -461,4 +465,84 @@ ooxml_member_scan(struct scan_ctx *ctx, struct scan_input *in)
 	else if (in->container == TC_OOXML)
 		ox_ooxml(&ox, n);
 	return ox.st;
+}
+
+/* Excel 2003 XML: ss:Formula attributes that are DDE calls. */
+static void
+ox_ss_formulas(struct ox *ox)
+{
+	struct xml_el el;
+	size_t off = 0;
+	char f[OOXML_MAX_TEXT];
+	const char *bar;
+
+	while (xml_next(ox->d, ox->len, &off, &el)) {
+		if (el.close || !xml_is(&el, "Cell") ||
+		    xml_attr(&el, "Formula", f, sizeof(f)) < 0)
+			continue;
+		if ((bar = strchr(f, '|')) != NULL && strchr(bar, '!') != NULL)
+			OX_ADD(ox, "doc.dde", "DDE formula: %.300s", f);
+	}
+}
+
+static int
+ox_has(const struct ox *ox, const char *needle)
+{
+	size_t n = ox->len < 4096 ? ox->len : 4096;
+
+	return memmem(ox->d, n, needle, strlen(needle)) != NULL;
+}
+
+em_status
+ooxml_flat_scan(struct scan_ctx *ctx, struct scan_input *in)
+{
+	struct ox ox;
+
+	memset(&ox, 0, sizeof(ox));
+	ox.ctx = ctx;
+	ox.in = in;
+	ox.d = (const char *)in->data;
+	ox.len = in->data != NULL ? in->len : 0;
+	/* only Office's own XML: Word/Excel 2003 XML and Flat OPC packages */
+	if (!ox_has(&ox, "<?mso-application") && !ox_has(&ox, "xmlPackage") &&
+	    !ox_has(&ox, "wordDocument") && !ox_has(&ox, "office:spreadsheet"))
+		return EM_OK;
+	ox_word_fields(&ox);
+	ox_rels(&ox);
+	ox_formulas(&ox, 0);
+	ox_ss_formulas(&ox);
+	return EM_OK;
+}
+
+em_status
+ooxml_csv_scan(struct scan_ctx *ctx, struct scan_input *in)
+{
+	struct ox ox;
+	const char *p, *end, *bar, *bang, *nl;
+
+	if (in->name == NULL || !ox_suffix(in->name, ".csv") || in->data == NULL)
+		return EM_OK;
+	memset(&ox, 0, sizeof(ox));
+	ox.ctx = ctx;
+	ox.in = in;
+	p = (const char *)in->data;
+	end = p + in->len;
+	/* a cell that starts a formula (= + - @) and calls app|'topic'!item */
+	while (p < end && (bar = memchr(p, '|', (size_t)(end - p))) != NULL) {
+		const char *c = bar;
+
+		nl = memchr(bar, '\n', (size_t)(end - bar));
+		bang = memchr(bar, '!', (size_t)((nl ? nl : end) - bar));
+		while (c > p && c[-1] != ',' && c[-1] != ';' && c[-1] != '\n' &&
+		    c[-1] != '"' && c[-1] != '\t')
+			c--;
+		if (bang != NULL && c < bar && strchr("=+-@", *c) != NULL) {
+			OX_ADD(&ox, "doc.dde", "DDE formula in CSV: %.*s",
+			    (int)((nl ? nl : end) - c > 300 ? 300 : (nl ? nl : end) - c), c);
+			p = nl ? nl : end;   /* one finding per line */
+			continue;
+		}
+		p = bar + 1;
+	}
+	return EM_OK;
 }

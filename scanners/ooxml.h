@@ -11,6 +11,8 @@
 
 #include <stddef.h>
 
+#include "scan.h"
+
 struct xml_el {
 	const char *name;      /* qualified name ("w:instrText"), not NUL-terminated */
 	size_t name_len;
@@ -44,6 +46,14 @@ long xml_attr(const struct xml_el *el, const char *local, char *out, size_t outs
 
 /* Decode entities of S/N into OUT (NUL-terminated, cut); returns bytes kept. */
 size_t xml_unescape(const char *s, size_t n, char *out, size_t outsz);
+
+/*
+ * Office XML outside a zip (TC_XML: Word/Excel 2003 XML, Flat OPC .xml) and CSV
+ * (a .csv name): DDE fields and formulas, external relationships. Other XML and
+ * text are left alone. Return EM_OK (findings recorded).
+ */
+em_status ooxml_flat_scan(struct scan_ctx *ctx, struct scan_input *in);
+em_status ooxml_csv_scan(struct scan_ctx *ctx, struct scan_input *in);
 
 /*
  * ooxml_xlsb.c: BIFF12 (.xlsb) records. xlsb_auto_open(): 1 when workbook.bin

@@ -10,6 +10,8 @@ Checks (one ok/not ok line each):
   - html_smuggling/*.html: type.html_smuggling, and the data: payload extracted
     as a part of class executable;
   - dde/ OOXML samples (.docx .docm .xlsx .xlsm .xlsb; not the encrypted one): doc.dde;
+  - dde/ Office 2003 XML, Flat OPC and CSV samples: doc.dde (needs scan.c to call
+    ooxml_flat_scan for TC_XML and ooxml_csv_scan for TC_TEXT);
   - external_link/*: doc.template_injection or doc.external_link;
   - odf_macro/*: macro.odf;
   - xlm_macro/ .xlsm .xlsb .xltm: macro.xlm;
@@ -38,7 +40,7 @@ MINE = ("doc.template_injection", "doc.external_link", "doc.dde", "doc.ole_objec
 OOXML_EXT = (".docx", ".docm", ".dotx", ".dotm", ".xlsx", ".xlsm", ".xlsb", ".xltx",
              ".xltm", ".pptx", ".pptm", ".ppsx", ".vsdx", ".vsdm", ".xps")
 ODF_EXT = (".odt", ".ods", ".odp", ".odg")
-TEXT_EXT = (".rtf", ".html", ".htm", ".mhtml")
+TEXT_EXT = (".rtf", ".html", ".htm", ".mhtml", ".xml", ".csv")
 count = 0
 
 
@@ -137,6 +139,8 @@ def main():
             ", ".join("%s=%s" % (k.get("filename"), k.get("class")) for k in kids))
 
     expect("dde", (".docx", ".docm", ".xlsx", ".xlsm", ".xlsb"), ["doc.dde"], "doc.dde")
+    expect("dde", (".xml", ".csv"), ["doc.dde"],
+           "doc.dde (Office XML / CSV: ooxml_flat_scan, ooxml_csv_scan)")
     expect("external_link", None, ["doc.template_injection", "doc.external_link"],
            "doc.template_injection or doc.external_link")
     expect("odf_macro", None, ["macro.odf"], "macro.odf")

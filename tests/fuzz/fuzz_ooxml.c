@@ -1,6 +1,7 @@
 /*
  * fuzz_ooxml.c: ooxml_member_scan() on arbitrary bytes, under member names chosen by the
- * first byte (relationships, Word story, sheets, macro sheets, ODF parts),
+ * first byte (relationships, Word story, sheets, macro sheets, ODF parts), then
+ * ooxml_flat_scan() and ooxml_csv_scan() on the same bytes,
  * with small budgets so every input ends quickly. Children (decoded objects and
  * payloads) run through the whole pipeline. Checks only that nothing crashes,
  * leaks or hangs.
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "analysers.h"
+#include "ooxml.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -48,6 +50,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    data[0] % (sizeof(fuzz_names) / sizeof(fuzz_names[0])) : 0];
 		in.container = size > 1 && (data[1] & 1) ? TC_ODF : TC_OOXML;
 		ooxml_member_scan(ctx, &in);
+		/* the same bytes as a single-file Office XML and as a CSV */
+		ooxml_flat_scan(ctx, &in);
+		in.name = "fuzz.csv";
+		ooxml_csv_scan(ctx, &in);
 	}
 	scan_free(ctx);
 	report_free(r);

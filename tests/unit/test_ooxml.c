@@ -321,6 +321,48 @@ xlsb_records(void **state)
 }
 
 static void
+flat_xml_and_csv(void **state)
+{
+	const char *w2003 = "<?xml version='1.0'?><?mso-application progid=\"Word.Document\"?>"
+	    "<w:wordDocument><w:fldChar w:fldCharType='begin'/><w:instrText>DDEAUTO "
+	    "cmd</w:instrText><w:fldChar w:fldCharType='end'/></w:wordDocument>";
+	const char *x2003 = "<?mso-application progid=\"Excel.Sheet\"?><Workbook><Row>"
+	    "<Cell ss:Formula=\"=cmd|&apos;/c calc&apos;!A1\"/></Row></Workbook>";
+	const char *other = "<svg><text>DDEAUTO</text><w:instrText>DDEAUTO x"
+	    "</w:instrText></svg>";
+	const char *csv = "a,b\n1,\"x|y\"\n2,=cmd|' /c calc'!A0\n3,+c|d!e\n";
+	struct fx f;
+
+	(void)state;
+	fx_run(&f, TC_UNKNOWN, "a.xml", "");
+	assert_int_equal(ooxml_flat_scan(f.ctx, &f.in), EM_OK);
+	assert_int_equal(report_nfindings(f.r), 0);
+	fx_free(&f);
+	fx_run(&f, TC_UNKNOWN, NULL, w2003);
+	assert_int_equal(ooxml_flat_scan(f.ctx, &f.in), EM_OK);
+	assert_string_equal(fx_detail(&f, "doc.dde", 0), "field: DDEAUTO cmd");
+	fx_free(&f);
+	fx_run(&f, TC_UNKNOWN, NULL, x2003);
+	assert_int_equal(ooxml_flat_scan(f.ctx, &f.in), EM_OK);
+	assert_string_equal(fx_detail(&f, "doc.dde", 0), "DDE formula: =cmd|'/c calc'!A1");
+	fx_free(&f);
+	fx_run(&f, TC_UNKNOWN, NULL, other);
+	assert_int_equal(ooxml_flat_scan(f.ctx, &f.in), EM_OK);
+	assert_int_equal(report_nfindings(f.r), 0);
+	fx_free(&f);
+	fx_run(&f, TC_UNKNOWN, "list.CSV", csv);
+	assert_int_equal(ooxml_csv_scan(f.ctx, &f.in), EM_OK);
+	assert_int_equal(report_nfindings(f.r), 2);
+	assert_string_equal(fx_detail(&f, "doc.dde", 0),
+	    "DDE formula in CSV: =cmd|' /c calc'!A0");
+	fx_free(&f);
+	fx_run(&f, TC_UNKNOWN, "notes.txt", csv);
+	assert_int_equal(ooxml_csv_scan(f.ctx, &f.in), EM_OK);
+	assert_int_equal(report_nfindings(f.r), 0);
+	fx_free(&f);
+}
+
+static void
 xml_reader_survives_truncation(void **state)
 {
 	const char *d = "<a x='1' y=\"2\"/><b z='unterminated";
@@ -355,6 +397,7 @@ main(void)
 		cmocka_unit_test(odf_basic_and_events),
 		cmocka_unit_test(findings_per_member_are_capped),
 		cmocka_unit_test(xlsb_records),
+		cmocka_unit_test(flat_xml_and_csv),
 		cmocka_unit_test(xml_reader_survives_truncation),
 	};
 
