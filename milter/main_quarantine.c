@@ -477,7 +477,7 @@ run(const struct em_config *cfg, struct qstore *q, const char *cmd, const char *
 	if (strcmp(cmd, "list") == 0)
 		return qstore_list(q, o->since, list_cb, (void *)o) == 0 ? 0 : 2;
 	if (strcmp(cmd, "purge") == 0) {
-		if (o->older <= 0)
+		if (o->older < 0)
 			usage();
 		if (qstore_purge(q, (int64_t)time(NULL) - o->older, &n) != 0)
 			return 2;
@@ -516,6 +516,7 @@ main(int argc, char **argv)
 	int ch, rc;
 
 	memset(&o, 0, sizeof(o));
+	o.older = -1;
 	while ((ch = getopt(argc, argv, "+c:V")) != -1) {
 		switch (ch) {
 		case 'c': cfgfile = optarg; break;
@@ -528,7 +529,7 @@ main(int argc, char **argv)
 	cmd = argv[optind];
 	argc -= optind;
 	argv += optind;
-	optind = 1;
+	optind = 0;   /* GNU getopt: full reset for the second scan */
 	parse_cmd_opts(argc, argv, &o);
 	if (optind < argc)
 		id = argv[optind++];
