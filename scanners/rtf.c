@@ -29,6 +29,7 @@
  * objects (\objlink, \objautlink) are reported, their link target is not parsed.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -61,7 +62,7 @@ struct rtf_state {
 	/* the current object */
 	unsigned obj_depth;                /* depth of the \object group, 0 when none */
 	int obj_done;                      /* its \objdata was decoded and reported */
-	char kind[16];                     /* objemb, objlink, ... */
+	char kind[48];                     /* objemb, objlink, ... [+objupdate] */
 	char cls[RTF_MAX_CLASS];
 	size_t cls_len;
 	unsigned objdata_depth;            /* depth of the \objdata group, 0 when none */
@@ -242,15 +243,21 @@ rtf_group_open(struct rtf_state *s)
 	s->group_start = 1;
 }
 
+/* The object's kind word; \objupdate (update the object on open, which the
+ * Equation Editor exploits rely on) is kept beside it. */
 static void
 rtf_kind(struct rtf_state *s, const char *w)
 {
-	size_t n = strlen(w);
+	int upd = strstr(s->kind, "objupdate") != NULL;
 
-	if (n >= sizeof(s->kind))
-		n = sizeof(s->kind) - 1;
-	memcpy(s->kind, w, n);
-	s->kind[n] = '\0';
+	if (strcmp(w, "objupdate") == 0) {
+		if (!upd)
+			snprintf(s->kind + strlen(s->kind),
+			    sizeof(s->kind) - strlen(s->kind), "%sobjupdate",
+			    s->kind[0] ? "+" : "");
+		return;
+	}
+	snprintf(s->kind, sizeof(s->kind), "%s%s", w, upd ? "+objupdate" : "");
 }
 
 /* Destination control words (RTF 1.9.1) that may open a group inside \objdata;
@@ -293,7 +300,7 @@ rtf_word(struct rtf_state *s, const char *w)
 	    strcmp(w, "objlink") == 0 || strcmp(w, "objautlink") == 0 ||
 	    strcmp(w, "objocx") == 0 || strcmp(w, "objsub") == 0 ||
 	    strcmp(w, "objpub") == 0 || strcmp(w, "objicemb") == 0 ||
-	    strcmp(w, "objhtml") == 0)) {
+	    strcmp(w, "objhtml") == 0 || strcmp(w, "objupdate") == 0)) {
 		rtf_kind(s, w);
 	} else if (strcmp(w, "objdata") == 0) {
 		if (s->objdata_depth == 0 && rtf_cur(s) != RD_OBJDATA) {

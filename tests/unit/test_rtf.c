@@ -126,7 +126,8 @@ obfuscated_hex_decodes_like_word(void **state)
 static void
 equation_is_called_out(void **state)
 {
-	const char *rtf = "{\\rtf1{\\object\\objemb{\\*\\objclass Equation.3}{\\*\\objdata "
+	const char *rtf = "{\\rtf1{\\object\\objupdate\\objemb{\\*\\objclass Equation.3}"
+	    "{\\*\\objdata "
 	    "01050000" "02000000" "0b000000" "4571756174696f6e2e3300"
 	    "00000000" "00000000" "08000000" "d0cf11e0a1b11ae1}}}";
 	struct fx f;
@@ -135,6 +136,7 @@ equation_is_called_out(void **state)
 	fx_run(&f, rtf, strlen(rtf));
 	assert_non_null(fx_find(&f, "doc.rtf_object"));
 	assert_non_null(strstr(fx_find(&f, "doc.rtf_object")->detail, "CVE-2017-11882"));
+	assert_non_null(strstr(fx_find(&f, "doc.rtf_object")->detail, "objemb+objupdate"));
 	assert_non_null(fx_find(&f, "doc.ole_object"));
 	assert_int_equal(report_nparts(f.r), 2);
 	assert_string_equal(report_part(f.r, 1)->filename, "objdata0.bin");
