@@ -230,6 +230,40 @@ ef_by_reference_is_followed(void **state)
 	sb_free(&sb);
 }
 
+/* An object stream of N bytes (the JS name first, zeros after) through pdf_scan. */
+static void
+run_objstm_of(struct run *t, size_t n)
+{
+	unsigned char *zeros = calloc(1, n), *z;
+	struct strbuf sb = STRBUF_INIT;
+	size_t zn;
+
+	assert_non_null(zeros);
+	memcpy(zeros, "<< /JS 1 >>", 11);
+	z = deflate_buf(zeros, n, &zn);
+	free(zeros);
+	sb_adds(&sb, "%PDF-1.5\n");
+	add_stream(&sb, 1, "/Type /ObjStm /Filter /FlateDecode", z, zn);
+	run_pdf(t, sb.s, sb.len);
+	free(z);
+	sb_free(&sb);
+}
+
+static void
+inflate_just_under_the_cap_is_whole(void **state)
+{
+	struct run t;
+
+	(void)state;
+	run_objstm_of(&t, 16u * 1024 * 1024);	/* PDF_STREAM_MAX exactly */
+	assert_null(detail(&t, "scan.limit"));
+	assert_non_null(detail(&t, "pdf.javascript"));
+	run_free(&t);
+	run_objstm_of(&t, 16u * 1024 * 1024 + 1);
+	assert_non_null(detail(&t, "scan.limit"));
+	run_free(&t);
+}
+
 static void
 inflate_is_capped(void **state)
 {
@@ -305,6 +339,7 @@ main(void)
 		cmocka_unit_test(object_streams_are_inflated),
 		cmocka_unit_test(embedded_file_becomes_a_named_child),
 		cmocka_unit_test(ef_by_reference_is_followed),
+		cmocka_unit_test(inflate_just_under_the_cap_is_whole),
 		cmocka_unit_test(inflate_is_capped),
 		cmocka_unit_test(hostile_lengths_and_truncation_are_survived),
 		cmocka_unit_test(clean_pdf_with_links_is_info_only),
