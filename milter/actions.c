@@ -376,7 +376,7 @@ actions_run(SMFICTX *ctx, struct msg *m, const struct report *r,
 	memset(res, 0, sizeof(*res));
 	res->done = d->action;
 	if (d->observe) {
-		res->note = d->action != ACT_ACCEPT ? "observe mode: delivered" : NULL;
+		res->done = d->action == ACT_ACCEPT ? ACT_ACCEPT : ACT_TAG;
 		return d->action == ACT_ACCEPT ? SMFIS_CONTINUE : deliver_tagged(ctx, m, r, d, res);
 	}
 	switch (d->action) {
