@@ -1,0 +1,260 @@
+/*
+ * mime_leaf.c: one MIME leaf: undo the transfer encoding into a spool as lines
+ * arrive, watch decoded text for uuencoded blocks (each becomes a child part, finding
+ * mime.uuencode) and BinHex (mime.binhex), and hand the leaf to scan_part() when it
+ * ends. The end of line before a boundary belongs to the boundary (RFC 2046 5.1.1),
+ * so each line end is held until the next line of the same leaf arrives.
+ *
+ * Limits: the decoded bytes of the whole message (limits.decoded_bytes, mime.limit);
+ * memory is the spool's (limits.spool_memory) plus one text line.
+ * BUGS: x-uuencode transfer encoding is read as text holding uuencoded blocks; a
+ * BinHex block is noted, not decoded.
+ */
+#include <string.h>
+
+#include "mime_int.h"
+#include "mimehdr.h"
+#include "uu.h"
+
+/* Decoded bytes of the leaf (or of an open uuencoded block, SP). */
+static void
+leaf_store(struct mime *p, struct spool *sp, const void *d, size_t n)
+{
+	uint64_t left = p->lim->decoded_bytes - p->decoded;
+
+	if (n == 0 || p->err != EM_OK)
+		return;
+	if (n > left) {
+		if (!p->dec_reported) {
+			p->dec_reported = 1;
+			mime_limit(p, p->leaf.part, "decoded bytes limit of %llu reached",
+			    (unsigned long long)p->lim->decoded_bytes);
+		}
+		p->leaf.cut = 1;
+		n = (size_t)left;
+		if (n == 0)
+			return;
+	}
+	p->decoded += n;
+	if (spool_write(sp, d, n) != EM_OK)
+		p->err = EM_TEMPFAIL;
+}
+
+static void
+uu_finish(struct mime *p, const char *why)
+{
+	struct mime_leaf *l = &p->leaf;
+	struct scan_input parent;
+	em_status st;
+
+	if (l->uusp == NULL)
+		return;
+	if (why != NULL)
+		mime_malformed(p, l->part, "uuencoded block \"%s\": %s", l->uuname, why);
+	report_add(p->r, l->part, "mime.uuencode", "%s", l->uuname);
+	memset(&parent, 0, sizeof(parent));
+	parent.part = l->part;
+	parent.tc = TC_TEXT;
+	parent.from_mime = 1;
+	st = scan_child(p->ctx, &parent, l->uuname, l->uusp, NULL);
+	if (!em_status_local(st) && p->err == EM_OK)
+		p->err = st;
+	spool_free(l->uusp);
+	l->uusp = NULL;
+}
+
+/* One decoded text line (end of line removed). */
+static void
+text_line(struct mime *p, const char *s, size_t n)
+{
+	struct mime_leaf *l = &p->leaf;
+	unsigned char out[64];
+	int k;
+
+	if (l->uusp != NULL) {
+		if (uu_end(s, n)) {
+			uu_finish(p, NULL);
+			return;
+		}
+		if ((k = uu_line(s, n, out)) >= 0) {
+			leaf_store(p, l->uusp, out, (size_t)k);
+			return;
+		}
+		uu_finish(p, "no \"end\" line");
+	}
+	if (uu_begin(s, n, l->uuname, sizeof(l->uuname))) {
+		l->uusp = spool_new(p->lim->spool_memory, p->ctx->cfg->tmpdir);
+		if (l->uusp == NULL)
+			p->err = EM_TEMPFAIL;
+		return;
+	}
+	if (!l->binhex && n >= 39 &&
+	    memmem(s, n, "(This file must be converted with BinHex", 40) != NULL) {
+		l->binhex = 1;
+		report_add(p->r, l->part, "mime.binhex", NULL);
+	}
+}
+
+/* Decoded bytes of a text leaf, split into lines for text_line(). */
+static void
+text_feed(struct mime *p, const unsigned char *d, size_t n)
+{
+	struct mime_leaf *l = &p->leaf;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (d[i] == '\n') {
+			size_t len = l->tlen;
+
+			if (len > 0 && l->tline[len - 1] == '\r')
+				len--;
+			if (!l->tover)
+				text_line(p, l->tline, len);
+			l->tlen = 0;
+			l->tover = 0;
+		} else if (l->tlen < sizeof(l->tline)) {
+			l->tline[l->tlen++] = (char)d[i];
+		} else {
+			l->tover = 1;   /* too long for uuencode or BinHex */
+		}
+	}
+}
+
+static void
+leaf_out(struct mime *p, const unsigned char *d, size_t n)
+{
+	leaf_store(p, p->leaf.sp, d, n);
+	if (p->leaf.is_text)
+		text_feed(p, d, n);
+}
+
+em_status
+mime_leaf_open(struct mime *p, int part, enum mime_enc enc, int is_text, int is_msg)
+{
+	struct mime_leaf *l = &p->leaf;
+
+	memset(l, 0, sizeof(*l));
+	l->part = part;
+	l->enc = enc;
+	l->is_text = is_text || enc == ENC_UU;
+	l->is_msg = is_msg;
+	b64_init(&l->b64);
+	qp_init(&l->qp);
+	if ((l->sp = spool_new(p->lim->spool_memory, p->ctx->cfg->tmpdir)) == NULL)
+		return EM_TEMPFAIL;
+	p->leaf_open = 1;
+	return EM_OK;
+}
+
+/* The held end of line, now that another line follows. */
+static void
+leaf_eol(struct mime *p)
+{
+	struct mime_leaf *l = &p->leaf;
+	unsigned char out[8];
+
+	if (l->eollen == 0)
+		return;
+	if (l->enc == ENC_QP)
+		leaf_out(p, out, qp_eol(&l->qp, l->eol, l->eollen, out));
+	else if (l->enc != ENC_B64)
+		leaf_out(p, (const unsigned char *)l->eol, l->eollen);
+	l->eollen = 0;
+}
+
+void
+mime_leaf_line(struct mime *p, const char *s, size_t n, const char *eol, size_t eollen)
+{
+	struct mime_leaf *l = &p->leaf;
+	unsigned char out[4096 + 8];
+	size_t k, i;
+
+	leaf_eol(p);
+	for (i = 0; i < n; i += k) {
+		k = n - i < 4096 ? n - i : 4096;
+		switch (l->enc) {
+		case ENC_B64:
+			leaf_out(p, out, b64_decode(&l->b64, s + i, k, out));
+			break;
+		case ENC_QP:
+			leaf_out(p, out, qp_decode(&l->qp, s + i, k, out));
+			break;
+		case ENC_RAW:
+		case ENC_UU:
+			leaf_out(p, (const unsigned char *)s + i, k);
+			break;
+		default:
+			p->err = EM_BUG;
+			return;
+		}
+	}
+	if (eollen > 2)
+		eollen = 2;
+	memcpy(l->eol, eol, eollen);
+	l->eollen = eollen;
+}
+
+static void
+leaf_oddities(struct mime *p)
+{
+	struct mime_leaf *l = &p->leaf;
+
+	if (l->b64.invalid > 0)
+		mime_malformed(p, l->part, "%llu bytes outside the base64 alphabet skipped",
+		    (unsigned long long)l->b64.invalid);
+	if (l->b64.after_pad > 0)
+		mime_malformed(p, l->part, "%llu base64 characters after padding decoded",
+		    (unsigned long long)l->b64.after_pad);
+	if (l->b64.nacc == 1)
+		mime_malformed(p, l->part, "base64 data ends in the middle of a byte");
+	if (l->qp.bad > 0)
+		mime_malformed(p, l->part, "%llu malformed quoted-printable escapes kept as text",
+		    (unsigned long long)l->qp.bad);
+}
+
+em_status
+mime_leaf_close(struct mime *p)
+{
+	struct mime_leaf *l = &p->leaf;
+	unsigned char out[8];
+	em_status st = EM_OK;
+
+	if (!p->leaf_open)
+		return EM_OK;
+	p->leaf_open = 0;
+	if (l->enc == ENC_QP)   /* a dangling "=" at the very end */
+		leaf_out(p, out, qp_eol(&l->qp, "", 0, out));
+	if (l->enc == ENC_B64) {
+		unsigned char pad[4];
+
+		if (l->b64.nacc >= 2)   /* missing padding: take what there is */
+			leaf_out(p, pad, b64_decode(&l->b64, "=", 1, pad));
+		l->b64.padded = 0;
+	}
+	if (l->is_text && l->tlen > 0 && !l->tover)
+		text_line(p, l->tline, l->tlen);
+	if (l->uusp != NULL)
+		uu_finish(p, "no \"end\" line");
+	leaf_oddities(p);
+	if (p->err == EM_OK)
+		st = scan_part(p->ctx, l->part, l->sp);
+	if (st == EM_OK && p->err == EM_OK && l->is_msg) {
+		/* an encoded attached message: parse the decoded bytes as a message */
+		struct mime *n = NULL;
+
+		if (p->depth == 0)
+			mime_limit(p, l->part, "nesting deeper than %u levels not parsed",
+			    p->lim->mime_depth);
+		else if ((n = mime_new(p->ctx, l->part, p->depth - 1, 1)) == NULL)
+			st = EM_TEMPFAIL;
+		if (n != NULL) {
+			st = mime_feed_spool(n, l->sp);
+			mime_free(n);
+		}
+	}
+	spool_free(l->sp);
+	l->sp = NULL;
+	if (p->err == EM_OK && !em_status_local(st))
+		p->err = st;
+	return p->err;
+}
