@@ -651,7 +651,9 @@ arc_defer(struct scan_ctx *ctx, const struct scan_input *in, unsigned tried)
 		bytes += spool_size(d->sp);
 		tail = &d->next;
 	}
-	if (count >= ARC_DEFER_MAX || bytes + in->size > ctx->cfg->lim.scan_window)
+	/* bounded in count and bytes; pointless when no candidate can be added */
+	if (count >= ARC_DEFER_MAX || bytes + in->size > ctx->cfg->lim.scan_window ||
+	    tried >= ctx->cfg->lim.passwords)
 		return;
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return;
