@@ -344,9 +344,8 @@ static em_status
 arc_locked(struct arc_run *run, const char *name)
 {
 	struct spool *sp;
-	em_status st;
-
 	struct arc_lock *lk;
+	em_status st;
 
 	if (run->parent != NULL)
 		return EM_OK;   /* still locked for this candidate */
@@ -377,6 +376,7 @@ arc_member_done(struct arc_run *run, const char *name, int enc, struct spool *sp
 {
 	struct scan_ctx *ctx = run->ctx;
 	int part = run->in->part;
+	em_status cst;
 
 	/* libarchive 3.6 does not flag encrypted rar5 members; their data then fails
 	 * to decode: take the more suspicious reading */
@@ -400,14 +400,11 @@ arc_member_done(struct arc_run *run, const char *name, int enc, struct spool *sp
 	}
 	if (ctx->bytes_left == 0 && st == EM_LIMIT && spool_size(sp) == 0)
 		return EM_LIMIT;
-	{
-		em_status cst = scan_child(ctx, run->in, name, sp, NULL);
-
-		if (!em_status_local(cst))
-			return cst;
-		if (cst == EM_LIMIT && ctx->members_left == 0)
-			return EM_LIMIT;
-	}
+	cst = scan_child(ctx, run->in, name, sp, NULL);
+	if (!em_status_local(cst))
+		return cst;
+	if (cst == EM_LIMIT && ctx->members_left == 0)
+		return EM_LIMIT;
 	/* a bad member stops the walk (libarchive's state is unreliable after it);
 	 * a cut member stops it when a message-wide budget is spent */
 	if (st == EM_BADDATA)
