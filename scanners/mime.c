@@ -93,7 +93,7 @@ mime_new(struct scan_ctx *ctx, int root, unsigned depth, int headers_in_body)
 	sb_init(&p->cdisp, hb);
 	sb_init(&p->ctalt, hb);
 	p->lb = malloc(p->lcap);
-	p->fr = calloc(p->nfmax, sizeof(*p->fr));
+	p->fr = calloc(p->nfmax + 1, sizeof(*p->fr));   /* + a leaf on top */
 	if (p->lb == NULL || p->fr == NULL) {
 		mime_free(p);
 		return NULL;
@@ -571,7 +571,7 @@ hdr_end(struct mime *p)
 		if (part >= 0 && decl != NULL)
 			report_part_declared(p->r, part, decl);
 		if (part >= 0 && p->toplevel && parent_root)
-			range_open(p, part, p->ent_start);
+			range_open(p, part, p->body_start);
 	}
 	if (part >= 0)
 		ent_filename(p, part);
@@ -662,7 +662,7 @@ hdr_line(struct mime *p, const char *s, size_t n, const char *eol, size_t eollen
 {
 	p->hbytes += n + 2;
 	if (n == 0) {
-		p->ent_start = p->lstart + eollen;
+		p->body_start = p->lstart + n + eollen;
 		hdr_end(p);
 		return;
 	}
@@ -684,7 +684,7 @@ hdr_line(struct mime *p, const char *s, size_t n, const char *eol, size_t eollen
 		/* not a header: the body starts here (the reading that shows it) */
 		mime_malformed(p, p->fr[p->nf - 1].part,
 		    "line in the header block is not a header: body starts there");
-		p->ent_start = p->lstart;
+		p->body_start = p->lstart;
 		hdr_end(p);
 		if (p->fr[p->nf - 1].kind == F_LEAF)
 			mime_leaf_line(p, s, n, eol, eollen);
@@ -749,7 +749,7 @@ hdr_apart_end(struct mime *p)
 	if (!p->hdr_apart)
 		return;
 	p->hdr_apart = 0;
-	p->ent_start = 0;
+	p->body_start = 0;
 	hdr_end(p);
 }
 
@@ -804,9 +804,11 @@ mime_end(struct mime *p)
 		if (p->nf > 1 && p->fr[p->nf - 1].kind == F_MULTI)
 			mime_malformed(p, p->fr[p->nf - 1].part,
 			    "message ends inside a part's headers");
-		p->ent_start = p->off;
+		p->body_start = p->off;
 		hdr_end(p);
 	}
+	if (p->leaf_open)   /* no boundary follows: the last line end is data */
+		mime_leaf_line(p, "", 0, "", 0);
 	if (p->toplevel)
 		range_close(p, p->off);
 	while (p->nf > 0 && p->err == EM_OK)

@@ -83,7 +83,8 @@ struct mime {
 	int in_hdr;                /* reading headers of a new entity */
 	int hdr_first;             /* no header line seen yet for this entity */
 	int hdr_apart;             /* top headers came through mime_header() */
-	uint64_t ent_start;
+	uint64_t ent_start;        /* where the entity's headers began */
+	uint64_t body_start;       /* where the body began */
 	/* headers of the entity being read */
 	struct strbuf cur, ctype, cte, cdisp;
 	struct strbuf ctalt;       /* other multipart Content-Types, NUL-separated */
