@@ -188,8 +188,9 @@ ox_defined_names(struct ox *ox)
 	sb_free(&ref);
 }
 
-/* A field instruction is complete: DDE and DDEAUTO start a program. */
-static void
+/* A field instruction is complete: DDE and DDEAUTO start a program. Returns 1
+ * when it recorded a finding. */
+static int
 ox_check_field(struct ox *ox, const char *instr)
 {
 	const char *p = instr;
@@ -197,29 +198,70 @@ ox_check_field(struct ox *ox, const char *instr)
 	while (*p == ' ' || *p == '\t' || *p == '"')
 		p++;
 	if (ox_prefix(p, "DDEAUTO") || (ox_prefix(p, "DDE") &&
-	    (p[3] == ' ' || p[3] == '\t' || p[3] == '"')))
+	    (p[3] == ' ' || p[3] == '\t' || p[3] == '"'))) {
 		OX_ADD(ox, "doc.dde", "field: %.300s", p);
-	else if ((ox_prefix(p, "INCLUDEPICTURE") || ox_prefix(p, "INCLUDETEXT") ||
+		return 1;
+	}
+	if ((ox_prefix(p, "INCLUDEPICTURE") || ox_prefix(p, "INCLUDETEXT") ||
 	    ox_prefix(p, "IMPORT") || ox_prefix(p, "LINK")) &&
-	    (strstr(p, "://") != NULL || strstr(p, "\\\\") != NULL))
+	    (strstr(p, "://") != NULL || strstr(p, "\\\\") != NULL)) {
 		/* fetched from a server when the document opens or updates */
 		OX_ADD(ox, "doc.external_link", "field: %.300s", p);
+		return 1;
+	}
+	return 0;
+}
+
+/* One outermost Word field: the instruction text of it and of the fields nested
+ * in it, and where each nested instruction starts (hiding DDEAUTO inside an
+ * outer IF or QUOTE field is a known trick). */
+struct ox_field {
+	struct strbuf instr;
+	size_t starts[OOXML_MAX_FIELDS];
+	unsigned nstarts;
+	unsigned depth;
+};
+
+static void
+ox_field_end(struct ox *ox, struct ox_field *f)
+{
+	unsigned i;
+
+	for (i = 0; i < f->nstarts; i++)
+		if (f->starts[i] <= f->instr.len &&
+		    ox_check_field(ox, sb_str(&f->instr) + f->starts[i]))
+			break;
+	sb_reset(&f->instr);
+	f->nstarts = 0;
+}
+
+static void
+ox_field_char(struct ox *ox, struct ox_field *f, const char *type)
+{
+	if (strcasecmp(type, "begin") == 0) {
+		if (f->nstarts < OOXML_MAX_FIELDS)
+			f->starts[f->nstarts++] = f->instr.len;
+		f->depth++;
+	} else if (strcasecmp(type, "end") == 0 && f->depth > 0 && --f->depth == 0) {
+		ox_field_end(ox, f);
+	}
 }
 
 static void
 ox_word_fields(struct ox *ox)
 {
 	struct xml_el el;
-	struct strbuf instr = STRBUF_INIT;
+	struct ox_field f;
 	size_t off = 0;
-	unsigned depth = 0;
-	int in_text = 0, checked = 0;
+	int in_text = 0;
 	char v[OOXML_MAX_TEXT];
 
-	sb_init(&instr, OOXML_MAX_TEXT);
+	memset(&f, 0, sizeof(f));
+	sb_init(&f.instr, OOXML_MAX_TEXT);
 	while (xml_next(ox->d, ox->len, &off, &el)) {
 		if (in_text && xml_is(&el, "instrText") && el.close) {
-			ox_text(ox, &el, &instr);
+			/* runs join with nothing between them, as Word reads them */
+			ox_text(ox, &el, &f.instr);
 			in_text = 0;
 		} else if (xml_is(&el, "instrText") && !el.close && !el.selfclose) {
 			in_text = 1;
@@ -228,26 +270,12 @@ ox_word_fields(struct ox *ox)
 			ox_check_field(ox, v);
 		} else if (xml_is(&el, "fldChar") &&
 		    xml_attr(&el, "fldCharType", v, sizeof(v)) >= 0) {
-			if (strcasecmp(v, "begin") == 0) {
-				if (depth == 0) {
-					sb_reset(&instr);
-					checked = 0;
-				}
-				if (depth < OOXML_MAX_FIELDS)
-					depth++;
-			} else if (strcasecmp(v, "separate") == 0 && depth == 1 && !checked) {
-				ox_check_field(ox, sb_str(&instr));
-				checked = 1;
-			} else if (strcasecmp(v, "end") == 0 && depth > 0 && --depth == 0 &&
-			    !checked) {
-				ox_check_field(ox, sb_str(&instr));
-				checked = 1;
-			}
+			ox_field_char(ox, &f, v);
 		}
 	}
-	if (depth > 0 && !checked)
-		ox_check_field(ox, sb_str(&instr));   /* unterminated field */
-	sb_free(&instr);
+	if (f.depth > 0)
+		ox_field_end(ox, &f);   /* unterminated field */
+	sb_free(&f.instr);
 }
 
 /* XLM functions that call into the system or run code. */

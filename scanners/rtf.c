@@ -42,6 +42,7 @@
 #define RTF_MAX_WORD     32    /* letters of a control word */
 #define RTF_MAX_CLASS    128   /* bytes of an \objclass name */
 #define RTF_MAX_FIELD    1024  /* bytes of a field instruction kept */
+#define RTF_MAX_FIELDS   64    /* nested instructions checked in one field */
 
 /* What the bytes of the current group mean. */
 enum rtf_dest {
@@ -73,6 +74,8 @@ struct rtf_state {
 	/* the current field instruction */
 	unsigned fld_depth;
 	struct strbuf fld;
+	size_t fld_start[RTF_MAX_FIELDS];  /* where each nested instruction starts */
+	unsigned nfld;
 	em_status st;                      /* first non-local status */
 };
 
@@ -154,29 +157,46 @@ rtf_has_prefix_ci(const char *s, size_t n, const char *pfx)
 	return n >= k && strncasecmp(s, pfx, k) == 0;
 }
 
-/* A field instruction ended: DDE and DDEAUTO run a program when the field updates. */
-static void
-rtf_field_end(struct rtf_state *s)
+/* One field instruction (P/N): DDE and DDEAUTO run a program when the field
+ * updates; remote INCLUDEPICTURE & co. fetch from a server. 1 when reported. */
+static int
+rtf_field_check(struct rtf_state *s, const char *p, size_t n)
 {
-	const char *p = sb_str(&s->fld);
-	size_t n = s->fld.len;
-
 	while (n > 0 && (*p == ' ' || *p == '\t' || *p == '\\')) {
 		p++;
 		n--;
 	}
-	if (rtf_has_prefix_ci(p, n, "DDE ") || rtf_has_prefix_ci(p, n, "DDEAUTO"))
+	if (rtf_has_prefix_ci(p, n, "DDE ") || rtf_has_prefix_ci(p, n, "DDEAUTO")) {
 		report_add(s->ctx->r, s->in->part, "doc.dde", "RTF field: %.*s",
 		    (int)(n > 300 ? 300 : n), p);
-	else if ((rtf_has_prefix_ci(p, n, "INCLUDEPICTURE") ||
+		return 1;
+	}
+	if ((rtf_has_prefix_ci(p, n, "INCLUDEPICTURE") ||
 	    rtf_has_prefix_ci(p, n, "INCLUDETEXT") || rtf_has_prefix_ci(p, n, "IMPORT") ||
 	    rtf_has_prefix_ci(p, n, "LINK ")) &&
-	    (memmem(p, n, "://", 3) != NULL || memmem(p, n, "\\\\", 2) != NULL))
-		/* fetched from a server when the document opens or updates */
+	    (memmem(p, n, "://", 3) != NULL || memmem(p, n, "\\\\", 2) != NULL)) {
 		report_add(s->ctx->r, s->in->part, "doc.external_link", "RTF field: %.*s",
 		    (int)(n > 300 ? 300 : n), p);
+		return 1;
+	}
+	return 0;
+}
+
+/* The outermost field instruction ended: check it and every instruction nested
+ * in it (DDEAUTO hidden in an inner field is a known trick). */
+static void
+rtf_field_end(struct rtf_state *s)
+{
+	unsigned i;
+
+	for (i = 0; i < s->nfld; i++)
+		if (s->fld_start[i] <= s->fld.len &&
+		    rtf_field_check(s, sb_str(&s->fld) + s->fld_start[i],
+		    s->fld.len - s->fld_start[i]))
+			break;
 	sb_reset(&s->fld);
 	s->fld_depth = 0;
+	s->nfld = 0;
 }
 
 static void
@@ -318,8 +338,13 @@ rtf_word(struct rtf_state *s, const char *w)
 		if (s->fld_depth == 0 && rtf_cur(s) != RD_OBJDATA) {
 			s->fld_depth = s->depth;
 			sb_reset(&s->fld);
+			s->nfld = 0;
 			rtf_set(s, RD_FLDINST);
 		}
+		if (s->fld_depth != 0 && s->nfld < RTF_MAX_FIELDS)
+			s->fld_start[s->nfld++] = s->fld.len;
+	} else if (strcmp(w, "fldrslt") == 0 && rtf_cur(s) == RD_FLDINST) {
+		rtf_set(s, RD_NONE);   /* a nested field's result is not instruction */
 	} else if (first && s->star && rtf_cur(s) == RD_NONE) {
 		/* an ignorable destination we do not read */
 		rtf_set(s, RD_SKIP);

@@ -127,6 +127,22 @@ dde_field_split_over_runs(void **state)
 }
 
 static void
+dde_nested_in_another_field(void **state)
+{
+	struct fx f;
+
+	(void)state;
+	fx_run(&f, TC_OOXML, "word/document.xml",
+	    "<w:document><w:fldChar w:fldCharType='begin'/><w:instrText>IF 1 = 1 "
+	    "</w:instrText><w:fldChar w:fldCharType='begin'/><w:instrText>DDEAUTO c:\\a.exe"
+	    "</w:instrText><w:fldChar w:fldCharType='end'/><w:instrText> x</w:instrText>"
+	    "<w:fldChar w:fldCharType='end'/></w:document>");
+	assert_int_equal(report_nfindings(f.r), 1);
+	assert_string_equal(fx_detail(&f, "doc.dde", 0), "field: DDEAUTO c:\\a.exe x");
+	fx_free(&f);
+}
+
+static void
 ordinary_fields_are_clean(void **state)
 {
 	struct fx f;
@@ -389,6 +405,7 @@ main(void)
 		cmocka_unit_test(remote_template_with_single_quotes_and_entities),
 		cmocka_unit_test(external_links_but_not_hyperlinks),
 		cmocka_unit_test(dde_field_split_over_runs),
+		cmocka_unit_test(dde_nested_in_another_field),
 		cmocka_unit_test(ordinary_fields_are_clean),
 		cmocka_unit_test(includepicture_url_is_external),
 		cmocka_unit_test(excel_dde_formula_and_link),

@@ -246,6 +246,20 @@ remote_fields_and_links_are_external(void **state)
 }
 
 static void
+ddeauto_in_a_nested_field(void **state)
+{
+	const char *rtf = "{\\rtf1{\\field{\\*\\fldinst IF 1 = 1 {\\field{\\*\\fldinst "
+	    "DDEAUTO c:\\\\a.exe}{\\fldrslt z}} x}{\\fldrslt y}}}";
+	struct fx f;
+
+	(void)state;
+	fx_run(&f, rtf, strlen(rtf));
+	assert_int_equal(fx_count(&f, "doc.dde"), 1);
+	assert_string_equal(fx_find(&f, "doc.dde")->detail, "RTF field: DDEAUTO c:\\a.exe x");
+	fx_free(&f);
+}
+
+static void
 ordinary_fields_and_text_are_clean(void **state)
 {
 	const char *rtf = "{\\rtf1\\ansi{\\fonttbl{\\f0 Arial;}}{\\field{\\*\\fldinst "
@@ -326,6 +340,7 @@ main(void)
 		cmocka_unit_test(object_without_data_is_reported_once),
 		cmocka_unit_test(ddeauto_field_split_over_groups),
 		cmocka_unit_test(remote_fields_and_links_are_external),
+		cmocka_unit_test(ddeauto_in_a_nested_field),
 		cmocka_unit_test(ordinary_fields_and_text_are_clean),
 		cmocka_unit_test(deep_nesting_does_not_recurse),
 		cmocka_unit_test(object_count_is_capped),
