@@ -16,7 +16,8 @@ cd "$ROOT" || exit 2
 SUITES=${EMBARGO_SUITES:-"unit fuzz cli corpus milter e2e"}
 LOGS=$B/test-logs
 rm -rf "$LOGS"; mkdir -p "$LOGS"
-export EMBARGO_BUILD="$ROOT/$B" EMBARGO_ROOT="$ROOT"
+case $B in /*) EMBARGO_BUILD=$B ;; *) EMBARGO_BUILD=$ROOT/$B ;; esac
+export EMBARGO_BUILD EMBARGO_ROOT="$ROOT"
 export EMBARGO_CORPUS="${EMBARGO_CORPUS:-$ROOT/../shared/corpus}"
 passed=0 failed=0
 
