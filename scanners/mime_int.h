@@ -51,6 +51,8 @@ struct mime_leaf {
 	size_t eollen;             /* the end of the previous line, not yet written */
 	int is_text, is_msg;       /* look for uuencode; parse as a message after */
 	int cut;                   /* decoded-bytes limit cut it short */
+	unsigned char obuf[32768]; /* decoded bytes on their way to the spool */
+	size_t olen;
 	/* text lines (decoded) for uuencode/BinHex */
 	char tline[MIME_TLINE_MAX];
 	size_t tlen;

@@ -16,6 +16,14 @@
 #include "mimehdr.h"
 #include "uu.h"
 
+static void
+leaf_flush(struct mime *p)
+{
+	if (p->leaf.olen > 0 && spool_write(p->leaf.sp, p->leaf.obuf, p->leaf.olen) != EM_OK)
+		p->err = EM_TEMPFAIL;
+	p->leaf.olen = 0;
+}
+
 /* Decoded bytes of the leaf (or of an open uuencoded block, SP). */
 static void
 leaf_store(struct mime *p, struct spool *sp, const void *d, size_t n)
@@ -36,6 +44,16 @@ leaf_store(struct mime *p, struct spool *sp, const void *d, size_t n)
 			return;
 	}
 	p->decoded += n;
+	if (sp == p->leaf.sp) {
+		/* gathered: one write per 32 KiB, not per line */
+		if (p->leaf.olen + n > sizeof(p->leaf.obuf))
+			leaf_flush(p);
+		if (n <= sizeof(p->leaf.obuf)) {
+			memcpy(p->leaf.obuf + p->leaf.olen, d, n);
+			p->leaf.olen += n;
+			return;
+		}
+	}
 	if (spool_write(sp, d, n) != EM_OK)
 		p->err = EM_TEMPFAIL;
 }
@@ -236,6 +254,7 @@ mime_leaf_close(struct mime *p)
 	if (l->uusp != NULL)
 		uu_finish(p, "no \"end\" line");
 	leaf_oddities(p);
+	leaf_flush(p);
 	if (p->err == EM_OK)
 		st = scan_part(p->ctx, l->part, l->sp);
 	if (st == EM_OK && p->err == EM_OK && l->is_msg) {
