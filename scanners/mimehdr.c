@@ -295,6 +295,10 @@ mimehdr_param(const char *v, size_t n, const char *name, struct strbuf *out,
 		mh_skip(v, n, &i, &fl);
 		if (i >= n)
 			break;
+		if (v[i] == '"') {   /* a stray quoted string: skipped whole */
+			mh_value(v, n, &i, &s, &fl);
+			continue;
+		}
 		match = mh_attr(v, n, &i, name, &seg, &ext);
 		mh_skip(v, n, &i, &fl);
 		if (i >= n || v[i] != '=') {
@@ -475,6 +479,10 @@ mimehdr_param_nth(const char *v, size_t n, const char *name, unsigned nth,
 		mh_skip(v, n, &i, &fl);
 		if (i >= n)
 			break;
+		if (v[i] == '"') {   /* a stray quoted string: skipped whole */
+			mh_value(v, n, &i, &s, &fl);
+			continue;
+		}
 		match = mh_attr(v, n, &i, name, &seg, &ext);
 		mh_skip(v, n, &i, &fl);
 		if (i >= n || v[i] != '=') {
