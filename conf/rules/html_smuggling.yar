@@ -17,9 +17,14 @@ rule Embargo_HTML_Smuggling_Blob : html smuggling
 		$save1 = "msSaveOrOpenBlob" nocase
 		$save2 = "createObjectURL" nocase
 		$save3 = ".download" nocase
-		$b64 = /["'`][A-Za-z0-9+\/]{1024}/
+		/* one regexp per quote: each then has an atom (the quote); a class of
+		 * quotes has none and scans at 40 MB/s instead of 600 */
+		$b64_1 = /"[A-Za-z0-9+\/]{1024}/
+		$b64_2 = /'[A-Za-z0-9+\/]{1024}/
+		$b64_3 = /`[A-Za-z0-9+\/]{1024}/
 	condition:
-		filesize < 50MB and any of ($dec*) and $blob and any of ($save*) and $b64
+		filesize < 50MB and any of ($dec*) and $blob and any of ($save*) and
+		any of ($b64_*)
 }
 
 rule Embargo_HTML_DataURI_Executable : html smuggling
