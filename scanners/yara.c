@@ -390,11 +390,13 @@ yara_match_cb(YR_SCAN_CONTEXT *sctx, int msg, void *data, void *arg)
 	const YR_RULE *rule = data;
 	em_status st;
 
-	(void)sctx;
 	if (msg == CALLBACK_MSG_TOO_MANY_MATCHES) {
+		const YR_STRING *s = data;
+
 		report_add(a->ctx->r, a->part, "yara.limit",
-		    "string %s has too many matches: later ones not seen",
-		    ((const YR_STRING *)data)->identifier);
+		    "string %s of rule %s has more than %d matches: later ones not seen",
+		    s->identifier, sctx->rules->rules_table[s->rule_idx].identifier,
+		    YR_MAX_STRING_MATCHES);
 		return CALLBACK_CONTINUE;
 	}
 	if (msg != CALLBACK_MSG_RULE_MATCHING)

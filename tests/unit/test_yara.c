@@ -12,7 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <cmocka.h>
+
+#include <yara/libyara.h>
+#include <yara/error.h>
+#include <yara/compiler.h>
+#include <yara/rules.h>
 
 #include "analysers.h"
 #include "report.h"
@@ -336,6 +342,76 @@ message_budget_stops_yara(void **state)
 	sb_free(&err);
 }
 
+static void
+too_many_matches_is_a_limit(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct yara_rules *rules = load("many", &err);
+	size_t n = 1100000 + 3;
+	unsigned char *buf = malloc(n);
+	struct fixture f;
+	const struct finding *x;
+
+	(void)state;
+	assert_non_null(rules);
+	assert_non_null(buf);
+	memset(buf, 'A', n);
+	fx_open(&f, rules, "a.txt", buf, n);
+	assert_int_not_equal(yara_scan(f.ctx, &f.in), EM_TEMPFAIL);
+	x = finding(f.r, "yara.limit");
+	assert_non_null(x);
+	assert_non_null(strstr(x->detail, "string $a of rule Test_Many has more than"));
+	fx_close(&f);
+	/* just under the cap: a match, no limit */
+	fx_open(&f, rules, "a.txt", buf, 1000000 + 3 - 1);
+	assert_int_equal(yara_scan(f.ctx, &f.in), EM_OK);
+	assert_non_null(finding(f.r, "yara.Test_Many"));
+	assert_null(finding(f.r, "yara.limit"));
+	fx_close(&f);
+	yara_rules_free(rules);
+	free(buf);
+	sb_free(&err);
+}
+
+/* Rules saved by libyara (as yarac does) load as a set of their own beside sources. */
+static void
+precompiled_rules_load_beside_sources(void **state)
+{
+	char src[1200], bin[] = "/tmp/test_yara_compiled_XXXXXX";
+	const char *paths[2] = { bin, src };
+	struct strbuf err = STRBUF_INIT;
+	struct yara_rules *rules;
+	YR_COMPILER *c = NULL;
+	YR_RULES *yr = NULL;
+	struct fixture f;
+	static const char buf[] = "EMBARGO-YARA-MARKER precompiled-marker";
+	int fd;
+
+	(void)state;
+	assert_int_equal(yr_compiler_create(&c), ERROR_SUCCESS);
+	assert_int_equal(yr_compiler_add_string(c,
+	    "rule Test_Precompiled { meta: severity = \"low\" strings: $a = \"precompiled-marker\" "
+	    "condition: $a }", NULL), 0);
+	assert_int_equal(yr_compiler_get_rules(c, &yr), ERROR_SUCCESS);
+	assert_true((fd = mkstemp(bin)) >= 0);
+	close(fd);
+	assert_int_equal(yr_rules_save(yr, bin), ERROR_SUCCESS);
+	yr_rules_destroy(yr);
+	yr_compiler_destroy(c);
+	snprintf(src, sizeof(src), "%s/good/a_markers.yar", datadir);
+	rules = yara_rules_load(paths, 2, &err);
+	assert_non_null(rules);
+	assert_int_equal(yara_rules_count(rules), 7);
+	fx_open(&f, rules, "m.txt", buf, sizeof(buf) - 1);
+	assert_int_equal(yara_scan(f.ctx, &f.in), EM_OK);
+	assert_int_equal(finding(f.r, "yara.Test_Precompiled")->sev, SEV_LOW);
+	assert_non_null(finding(f.r, "yara.Test_Marker_High"));
+	fx_close(&f);
+	yara_rules_free(rules);
+	unlink(bin);
+	sb_free(&err);
+}
+
 int
 main(void)
 {
@@ -350,6 +426,8 @@ main(void)
 		cmocka_unit_test(two_rule_objects_both_scan),
 		cmocka_unit_test(slow_rule_hits_timeout_not_a_pass),
 		cmocka_unit_test(message_budget_stops_yara),
+		cmocka_unit_test(too_many_matches_is_a_limit),
+		cmocka_unit_test(precompiled_rules_load_beside_sources),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
