@@ -1,0 +1,24 @@
+/*
+ * xlm.h: Excel 4.0 (XLM) macros and encryption in a BIFF5/BIFF8 workbook stream
+ * (the Workbook or Book stream of an .xls/.xlt file).
+ */
+#ifndef EMBARGO_XLM_H
+#define EMBARGO_XLM_H
+
+#include <stddef.h>
+
+#include "scan.h"
+
+#define XLM_MAX_RECORDS 4000000u   /* records walked in one stream (scan.limit) */
+
+/*
+ * Walk the BIFF records of WB/LEN (part PART): macro sheets (BOUNDSHEET dt=1, BOF
+ * of a macro sheet substream) with their visibility, FORMULA records whose tokens
+ * call macro functions (EXEC, CALL, REGISTER, RUN, FORMULA, FORMULA.FILL, HALT,
+ * GOTO, ...), Auto_Open/Auto_Close names (built-in and spelled out) give one
+ * macro.xlm finding; FILEPASS gives doc.encrypted. Malformed records end the walk
+ * with scan.error. Returns EM_OK, EM_LIMIT or EM_TEMPFAIL.
+ */
+em_status xlm_scan(struct scan_ctx *ctx, int part, const unsigned char *wb, size_t len);
+
+#endif
