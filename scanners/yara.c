@@ -149,41 +149,78 @@ yara_namespace(const char *path, char *ns, size_t nsz)
 	ns[n] = '\0';
 }
 
+/* One load in progress. libyara aborts (assert) when a compiler that reported an
+ * error is given more source, so files after a broken one are only checked, each in
+ * a scratch compiler (every file has its own namespace, so a file never needs an
+ * earlier one's rules), and the load fails with every file's errors. */
+struct yara_load {
+	struct yara_rules *r;
+	YR_COMPILER *c;
+	int failed;
+	struct strbuf *err;
+};
+
+/* Compile the source file FP into the load's compiler, or a scratch one after a
+ * failure. 0 or -1. */
+static int
+yara_compile_file(struct yara_load *L, FILE *fp, const char *path)
+{
+	YR_COMPILER *use = L->c, *scratch = NULL;
+	char ns[128];
+	int k;
+
+	if (L->failed) {
+		if (yr_compiler_create(&scratch) != ERROR_SUCCESS ||
+		    yara_define_externals(scratch) != 0) {
+			yr_compiler_destroy(scratch);
+			sb_printf(L->err, "%s:0: out of memory\n", path);
+			return -1;
+		}
+		yr_compiler_set_callback(scratch, yara_compile_cb, L->err);
+		use = scratch;
+	}
+	yara_namespace(path, ns, sizeof(ns));
+	k = yr_compiler_add_file(use, fp, ns, path);
+	if (scratch != NULL)
+		yr_compiler_destroy(scratch);
+	if (k != 0)
+		L->failed = 1;
+	return k == 0 ? 0 : -1;
+}
+
 /* One file: into the compiler, or loaded as a precompiled set. 0 or -1. */
 static int
-yara_add_file(struct yara_rules *r, YR_COMPILER *c, const char *path, int *nsrc,
-    struct strbuf *err)
+yara_add_file(struct yara_load *L, const char *path)
 {
-	char ns[128];
+	struct yara_rules *r = L->r;
 	FILE *fp;
 	int k;
 
 	if ((k = yara_is_compiled(path)) < 0) {
-		sb_printf(err, "%s:0: cannot open: %s\n", path, strerror(errno));
+		sb_printf(L->err, "%s:0: cannot open: %s\n", path, strerror(errno));
 		return -1;
 	}
 	if (k == 1) {
 		if (r->nset >= YARA_MAX_SETS) {
-			sb_printf(err, "%s:0: more than %d precompiled rule files\n", path,
+			sb_printf(L->err, "%s:0: more than %d precompiled rule files\n", path,
 			    YARA_MAX_SETS - 1);
 			return -1;
 		}
 		if (yr_rules_load(path, &r->set[r->nset]) != ERROR_SUCCESS) {
-			sb_printf(err, "%s:0: not a compiled rule file this libyara reads\n", path);
+			sb_printf(L->err, "%s:0: not a compiled rule file this libyara reads\n",
+			    path);
 			return -1;
 		}
 		r->nset++;
 		return 0;
 	}
 	if ((fp = fopen(path, "r")) == NULL) {
-		sb_printf(err, "%s:0: cannot open: %s\n", path, strerror(errno));
+		sb_printf(L->err, "%s:0: cannot open: %s\n", path, strerror(errno));
 		return -1;
 	}
-	yara_namespace(path, ns, sizeof(ns));
-	k = yr_compiler_add_file(c, fp, ns, path);
+	k = yara_compile_file(L, fp, path);
 	fclose(fp);
-	(*nsrc)++;
-	return k == 0 ? 0 : -1;
+	return k;
 }
 
 static int
@@ -199,26 +236,25 @@ yara_rule_file_name(const struct dirent *d)
 
 /* A folder: its *.yar / *.yara files in name order. 0 or -1. */
 static int
-yara_add_dir(struct yara_rules *r, YR_COMPILER *c, const char *dir, int *nsrc,
-    struct strbuf *err)
+yara_add_dir(struct yara_load *L, const char *dir)
 {
 	struct dirent **list = NULL;
 	struct strbuf path = STRBUF_INIT;
 	int i, n, rc = 0;
 
 	if ((n = scandir(dir, &list, yara_rule_file_name, alphasort)) < 0) {
-		sb_printf(err, "%s:0: cannot read folder: %s\n", dir, strerror(errno));
+		sb_printf(L->err, "%s:0: cannot read folder: %s\n", dir, strerror(errno));
 		return -1;
 	}
 	if (n > YARA_MAX_FILES) {
-		sb_printf(err, "%s:0: more than %d rule files\n", dir, YARA_MAX_FILES);
+		sb_printf(L->err, "%s:0: more than %d rule files\n", dir, YARA_MAX_FILES);
 		rc = -1;
 	}
 	for (i = 0; i < n; i++) {
-		if (rc == 0) {
+		if (i < YARA_MAX_FILES) {
 			sb_reset(&path);
 			sb_printf(&path, "%s/%s", dir, list[i]->d_name);
-			if (path.oom || yara_add_file(r, c, sb_str(&path), nsrc, err) != 0)
+			if (path.oom || yara_add_file(L, sb_str(&path)) != 0)
 				rc = -1;
 		}
 		free(list[i]);
@@ -241,55 +277,53 @@ yara_count_cb(const YR_RULES *set)
 }
 
 static int
-yara_add_path(struct yara_rules *r, YR_COMPILER *c, const char *p, int *nsrc,
-    struct strbuf *err)
+yara_add_path(struct yara_load *L, const char *p)
 {
 	struct stat st;
 
 	if (stat(p, &st) != 0) {
-		sb_printf(err, "%s:0: %s\n", p, strerror(errno));
+		sb_printf(L->err, "%s:0: %s\n", p, strerror(errno));
 		return -1;
 	}
 	if (S_ISDIR(st.st_mode))
-		return yara_add_dir(r, c, p, nsrc, err);
-	return yara_add_file(r, c, p, nsrc, err);
+		return yara_add_dir(L, p);
+	return yara_add_file(L, p);
 }
 
 struct yara_rules *
 yara_rules_load(const char *const *paths, size_t npaths, struct strbuf *err)
 {
-	struct yara_rules *r = NULL;
-	YR_COMPILER *c = NULL;
+	struct yara_load L = { NULL, NULL, 0, err };
 	size_t i;
-	int nsrc = 0, bad = 0;
+	int bad = 0;
 
-	if ((r = calloc(1, sizeof(*r))) == NULL || yr_compiler_create(&c) != ERROR_SUCCESS) {
+	if ((L.r = calloc(1, sizeof(*L.r))) == NULL || yr_compiler_create(&L.c) != ERROR_SUCCESS) {
 		sb_adds(err, "yara: out of memory\n");
 		goto fail;
 	}
-	r->nset = 1;            /* set[0]: the compiled sources */
-	yr_compiler_set_callback(c, yara_compile_cb, err);
-	if (yara_define_externals(c) != 0) {
+	L.r->nset = 1;          /* set[0]: the compiled sources */
+	yr_compiler_set_callback(L.c, yara_compile_cb, err);
+	if (yara_define_externals(L.c) != 0) {
 		sb_adds(err, "yara: cannot define external variables\n");
 		goto fail;
 	}
 	for (i = 0; i < npaths; i++)
-		if (yara_add_path(r, c, paths[i], &nsrc, err) != 0)
+		if (yara_add_path(&L, paths[i]) != 0)
 			bad = 1;
-	if (bad)
+	if (bad || L.failed)
 		goto fail;
-	if (yr_compiler_get_rules(c, &r->set[0]) != ERROR_SUCCESS) {
+	if (yr_compiler_get_rules(L.c, &L.r->set[0]) != ERROR_SUCCESS) {
 		sb_adds(err, "yara: out of memory\n");
 		goto fail;
 	}
-	yr_compiler_destroy(c);
-	for (i = 0; i < r->nset; i++)
-		r->count += (unsigned)yara_count_cb(r->set[i]);
-	return r;
+	yr_compiler_destroy(L.c);
+	for (i = 0; i < L.r->nset; i++)
+		L.r->count += (unsigned)yara_count_cb(L.r->set[i]);
+	return L.r;
 fail:
-	if (c != NULL)
-		yr_compiler_destroy(c);
-	yara_rules_free(r);
+	if (L.c != NULL)
+		yr_compiler_destroy(L.c);
+	yara_rules_free(L.r);
 	return NULL;
 }
 

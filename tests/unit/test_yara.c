@@ -133,6 +133,22 @@ syntax_error_names_file_and_line(void **state)
 }
 
 static void
+every_broken_file_is_reported(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+	char want[1200];
+
+	(void)state;
+	assert_null(load("bad2", &err));
+	snprintf(want, sizeof(want), "%s/bad2/a.yar:3: ", datadir);
+	assert_non_null(strstr(sb_str(&err), want));
+	snprintf(want, sizeof(want), "%s/bad2/c.yar:2: ", datadir);
+	assert_non_null(strstr(sb_str(&err), want));
+	assert_null(strstr(sb_str(&err), "b.yar"));
+	sb_free(&err);
+}
+
+static void
 missing_path_is_an_error(void **state)
 {
 	struct strbuf err = STRBUF_INIT;
@@ -418,6 +434,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(folder_loads_yar_and_yara_files_only),
 		cmocka_unit_test(syntax_error_names_file_and_line),
+		cmocka_unit_test(every_broken_file_is_reported),
 		cmocka_unit_test(missing_path_is_an_error),
 		cmocka_unit_test(matches_carry_meta_severity),
 		cmocka_unit_test(no_match_no_finding),

@@ -1,0 +1,4 @@
+/* error on line 3 */
+rule A_Bad {
+	condition: and
+}

@@ -1,0 +1,1 @@
+rule B_Fine { condition: filesize > 0 }
