@@ -85,6 +85,7 @@ mime_new(struct scan_ctx *ctx, int root, unsigned depth, int headers_in_body)
 	p->root = root;
 	p->depth = depth;
 	p->nfmax = depth + 1;
+	p->dec = &p->decoded;
 	p->lcap = p->lim->line_length > 0 ? p->lim->line_length : 1;
 	hb = p->lim->header_bytes + 1;
 	sb_init(&p->cur, hb);
@@ -397,8 +398,8 @@ ent_filename(struct mime *p, int part)
 	sb_free(&nm);
 }
 
-static enum mime_enc
-ent_encoding(struct mime *p, int part)
+enum mime_enc
+mime_encoding(struct mime *p, int part, int report)
 {
 	char t[32];
 
@@ -410,7 +411,7 @@ ent_encoding(struct mime *p, int part)
 	if (strcmp(t, "x-uuencode") == 0 || strcmp(t, "uuencode") == 0 ||
 	    strcmp(t, "x-uue") == 0)
 		return ENC_UU;
-	if (t[0] != '\0' && strcmp(t, "7bit") != 0 && strcmp(t, "8bit") != 0 &&
+	if (report && t[0] != '\0' && strcmp(t, "7bit") != 0 && strcmp(t, "8bit") != 0 &&
 	    strcmp(t, "binary") != 0)
 		mime_malformed(p, part, "unknown Content-Transfer-Encoding \"%s\" read as binary", t);
 	return ENC_RAW;
@@ -442,7 +443,7 @@ ent_leaf(struct mime *p, int part, const char *type, int is_msg)
 		frame_push(p, F_SKIP, -1);
 		return;
 	}
-	enc = ent_encoding(p, part);
+	enc = mime_encoding(p, part, 1);
 	is_text = strncmp(type, "text/", 5) == 0 && strcmp(type, "text/html") != 0;
 	if (is_msg && enc == ENC_RAW)
 		is_msg = 0;   /* raw message/rfc822 past the depth limit: opaque */
@@ -556,7 +557,7 @@ hdr_end(struct mime *p)
 	if (multi) {
 		if (decl != NULL && report_part(p->r, owner)->declared_type == NULL)
 			report_part_declared(p->r, owner, decl);
-		if (p->ncte > 0 && ent_encoding(p, owner) != ENC_RAW)
+		if (p->ncte > 0 && mime_encoding(p, owner, 0) != ENC_RAW)
 			mime_malformed(p, owner, "encoded multipart: encoding ignored");
 		if (ent_multi(p, owner, type) == 0)
 			return;
@@ -576,7 +577,7 @@ hdr_end(struct mime *p)
 	if (part >= 0)
 		ent_filename(p, part);
 	if (part >= 0 && msg) {
-		enum mime_enc enc = ent_encoding(p, part);
+		enum mime_enc enc = mime_encoding(p, part, 0);
 
 		if (enc == ENC_RAW && ent_room(p, part)) {
 			frame_push(p, F_MSG, part);

@@ -96,7 +96,9 @@ struct mime {
 	/* counters */
 	unsigned nparts;
 	int parts_reported, depth_reported, dec_reported;
-	uint64_t decoded;
+	uint64_t decoded;          /* this parser's own count */
+	uint64_t *dec;             /* the count in force: shared with the parser of
+	                              the message an encoded rfc822 part sits in */
 	struct mime_leaf leaf;
 	int leaf_open;
 	/* top-level-body entity ranges */
@@ -112,6 +114,7 @@ void mime_limit(struct mime *p, int part, const char *fmt, ...)
 /* mime_leaf.c */
 em_status mime_leaf_open(struct mime *p, int part, enum mime_enc enc, int is_text,
     int is_msg);
+enum mime_enc mime_encoding(struct mime *p, int part, int report);
 void mime_leaf_line(struct mime *p, const char *s, size_t n, const char *eol,
     size_t eollen);
 em_status mime_leaf_close(struct mime *p);

@@ -28,7 +28,7 @@ leaf_flush(struct mime *p)
 static void
 leaf_store(struct mime *p, struct spool *sp, const void *d, size_t n)
 {
-	uint64_t left = p->lim->decoded_bytes - p->decoded;
+	uint64_t left = p->lim->decoded_bytes - *p->dec;
 
 	if (n == 0 || p->err != EM_OK)
 		return;
@@ -43,7 +43,7 @@ leaf_store(struct mime *p, struct spool *sp, const void *d, size_t n)
 		if (n == 0)
 			return;
 	}
-	p->decoded += n;
+	*p->dec += n;
 	if (sp == p->leaf.sp) {
 		/* gathered: one write per 32 KiB, not per line */
 		if (p->leaf.olen + n > sizeof(p->leaf.obuf))
@@ -230,6 +230,15 @@ leaf_oddities(struct mime *p)
 		    (unsigned long long)l->qp.bad);
 }
 
+/* Did type detection find a message in this leaf? */
+static int
+leaf_is_message(struct mime *p, int part)
+{
+	const struct report_part *rp = report_part(p->r, part);
+
+	return rp != NULL && rp->type_class != NULL && strcmp(rp->type_class, "message") == 0;
+}
+
 em_status
 mime_leaf_close(struct mime *p)
 {
@@ -257,16 +266,19 @@ mime_leaf_close(struct mime *p)
 	leaf_flush(p);
 	if (p->err == EM_OK)
 		st = scan_part(p->ctx, l->part, l->sp);
-	if (st == EM_OK && p->err == EM_OK && l->is_msg) {
-		/* an encoded attached message: parse the decoded bytes as a message */
+	if (st == EM_OK && p->err == EM_OK && (l->is_msg || leaf_is_message(p, l->part))) {
+		/* an encoded attached message, or a message sent as another type: parse
+		 * the decoded bytes as a message (scan.c leaves MIME leaves to us) */
 		struct mime *n = NULL;
 
-		if (p->depth == 0)
+		/* the leaf's own frame is where a raw message would sit */
+		if (p->nf > p->nfmax)
 			mime_limit(p, l->part, "nesting deeper than %u levels not parsed",
 			    p->lim->mime_depth);
-		else if ((n = mime_new(p->ctx, l->part, p->depth - 1, 1)) == NULL)
+		else if ((n = mime_new(p->ctx, l->part, p->nfmax - p->nf, 1)) == NULL)
 			st = EM_TEMPFAIL;
 		if (n != NULL) {
+			n->dec = p->dec;   /* one decoded-bytes budget per mail */
 			st = mime_feed_spool(n, l->sp);
 			mime_free(n);
 		}

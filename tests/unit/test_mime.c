@@ -208,6 +208,50 @@ encoded_attached_message_is_parsed(void **state)
 	m = mt_run(msg, sizeof(msg) - 1, 0);
 	assert_non_null(mt_part(m, "1.1:x.exe"));
 	assert_int_equal(mt_part(m, "1.1:x.exe")->size, 2);
+	assert_int_equal(mt_count(m, "mime.limit"), 0);
+	msgscan_free(m);
+	/* the inner message shares the mail's decoded-bytes budget: 42 + 2 bytes */
+	mt_cfg.lim.decoded_bytes = 44;
+	m = mt_run(msg, sizeof(msg) - 1, 0);
+	assert_int_equal(mt_count(m, "mime.limit"), 0);
+	msgscan_free(m);
+	mt_cfg.lim.decoded_bytes = 43;
+	m = mt_run(msg, sizeof(msg) - 1, 0);
+	assert_int_equal(mt_count(m, "mime.limit"), 1);
+	assert_int_equal(mt_part(m, "1.1:x.exe")->size, 1);
+	msgscan_free(m);
+	/* past the depth limit the encoded message stays one opaque part */
+	mt_config();
+	mt_cfg.lim.mime_depth = 1;
+	m = mt_run(msg, sizeof(msg) - 1, 0);
+	assert_null(mt_part(m, "1.1:x.exe"));
+	assert_int_equal(mt_count(m, "mime.limit"), 1);
+	msgscan_free(m);
+}
+
+static void
+message_sent_as_octet_stream_is_parsed(void **state)
+{
+	static const char msg[] = MP_HEAD
+	    "--b1\r\nContent-Type: application/octet-stream; name=\"fwd.eml\"\r\n"
+	    "Content-Transfer-Encoding: base64\r\n\r\n"
+	    /* From: a@b.example / Subject: x / MIME-Version: 1.0 / text/plain name=y.exe */
+	    "RnJvbTogYUBiLmV4YW1wbGUNClN1YmplY3Q6IHgNCk1JTUUtVmVyc2lvbjogMS4wDQpDb250ZW50\r\n"
+	    "LVR5cGU6IHRleHQvcGxhaW47IG5hbWU9eS5leGUNCg0KaGVsbG8NCg==\r\n--b1--\r\n";
+	struct msgscan *m;
+	const struct report_part *p;
+
+	(void)state;
+	mt_config();
+	m = mt_run(msg, sizeof(msg) - 1, 0);
+	p = mt_part(m, "1:fwd.eml");
+	assert_non_null(p);
+	if (p->type_class == NULL || strcmp(p->type_class, "message") != 0) {
+		msgscan_free(m);
+		skip();   /* type detection does not call it a message */
+		return;
+	}
+	assert_non_null(mt_part(m, "1.1:y.exe"));
 	msgscan_free(m);
 }
 
@@ -415,6 +459,7 @@ main(void)
 		cmocka_unit_test(missing_close_and_zero_length),
 		cmocka_unit_test(uuencode_becomes_a_child),
 		cmocka_unit_test(encoded_attached_message_is_parsed),
+		cmocka_unit_test(message_sent_as_octet_stream_is_parsed),
 		cmocka_unit_test(depth_limit_under_and_over),
 		cmocka_unit_test(parts_limit_under_and_over),
 		cmocka_unit_test(header_bytes_limit),
