@@ -1,0 +1,927 @@
+/*
+ * filetype.c: what a part really is. Sets in->tc (enum tclass) and in->mime and
+ * records type.* findings.
+ *
+ * Order: our own signature checks first (filetype_sniff: PE/ELF/Mach-O, OLE2 with
+ * MSI told apart by the root entry CLSID, OneNote GUID, CHM, LNK header+CLSID, PDF
+ * within 1 KB, RTF, zip told apart as OOXML ([Content_Types].xml in a local or
+ * central header name) / ODF (first member "mimetype"), 7z/rar/tar/gzip/... ,
+ * ISO 9660 / UDF / VHD / VHDX / DMG / FAT / NTFS images, text shortcuts); then
+ * libmagic's MIME type (one magic_t per thread, kept in a pthread key whose destructor
+ * closes it); then, on text, mail messages (a leading run of RFC 5322 header lines
+ * with at least one of From/Received/Return-Path/Message-ID/MIME-Version, or an mbox
+ * "From " line) and scripts (extension plus content markers, filetype_script()).
+ *
+ * Findings: type.executable, type.script, type.shortcut, type.disk_image,
+ * type.onenote, type.chm (detail: what was seen), type.message (info).
+ * type.mismatch rules (filetype_mismatch), never on members of OOXML/ODF containers
+ * (their own XML and bin parts):
+ *   - the name or declared type promises a document, image, media or text and the
+ *     content is executable, script, shortcut, CHM, disk image or OneNote;
+ *   - it promises text, image, media or PDF and the content is an archive or an
+ *     Office/ODF container (a .txt that is a zip, a .jpg that is a docm);
+ *   - a macro-free OOXML extension (.docx .xlsx .pptx ...) on a package holding
+ *     vbaProject.bin;
+ *   - an image carrying an appended zip, rar, 7z or PE (polyglot);
+ *   - low severity only: Office formats under each other's extension (.doc that is
+ *     RTF or OOXML, .docx that is OLE2): Word opens them all, but extension-based
+ *     policies and users are misled (the RTF-as-.doc exploit delivery).
+ *   Declared application/octet-stream and unknown types are ignored.
+ *
+ * Limits: libmagic sees at most FT_MAGIC_MAX bytes of the window; text checks read at
+ * most FT_TEXT_SCAN bytes; zip header walks stop after FT_ZIP_HEADERS signatures.
+ * Threads: libmagic is not thread-safe; each thread has its own handle.
+ * BUGS: UTF-16 scripts (PowerShell saved as "Unicode") are seen as binary and only
+ * caught by extension; raw disk images other than FAT/NTFS (ext, HFS) are unknown;
+ * the VHD and DMG trailers are read from the spool, so a part without a spool (unit
+ * tests) only sees a window that holds the whole file.
+ */
+#include <magic.h>
+#include <pthread.h>
+#include <string.h>
+
+#include "analysers.h"
+#include "filetype.h"
+
+#define FT_MAGIC_MAX  (1024u * 1024u)
+#define FT_TEXT_SCAN  (64u * 1024u)
+#define FT_ZIP_HEADERS 4096u
+#define FT_TAIL       512u
+
+/* libmagic: one handle per thread. */
+static pthread_key_t ft_key;
+static pthread_once_t ft_once = PTHREAD_ONCE_INIT;
+static int ft_key_ok;
+
+static void
+ft_magic_close(void *m)
+{
+	magic_close((magic_t)m);
+}
+
+static void
+ft_key_init(void)
+{
+	ft_key_ok = pthread_key_create(&ft_key, ft_magic_close) == 0;
+}
+
+static magic_t
+ft_magic(void)
+{
+	magic_t m;
+
+	pthread_once(&ft_once, ft_key_init);
+	if (!ft_key_ok)
+		return NULL;
+	if ((m = pthread_getspecific(ft_key)) != NULL)
+		return m;
+	if ((m = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR)) == NULL)
+		return NULL;
+	if (magic_load(m, NULL) != 0 || pthread_setspecific(ft_key, m) != 0) {
+		magic_close(m);
+		return NULL;
+	}
+	return m;
+}
+
+/* Bounds-checked readers: 0 when the field does not fit. */
+static int
+rd_le16(const unsigned char *d, size_t len, size_t off, uint32_t *out)
+{
+	if (off > len || len - off < 2)
+		return 0;
+	*out = (uint32_t)d[off] | (uint32_t)d[off + 1] << 8;
+	return 1;
+}
+
+static int
+rd_le32(const unsigned char *d, size_t len, size_t off, uint32_t *out)
+{
+	if (off > len || len - off < 4)
+		return 0;
+	*out = (uint32_t)d[off] | (uint32_t)d[off + 1] << 8 |
+	    (uint32_t)d[off + 2] << 16 | (uint32_t)d[off + 3] << 24;
+	return 1;
+}
+
+static int
+at(const unsigned char *d, size_t len, size_t off, const void *sig, size_t n)
+{
+	return off <= len && len - off >= n && memcmp(d + off, sig, n) == 0;
+}
+
+static void
+append(struct ft_sniff *o, const char *what)
+{
+	size_t have = strlen(o->what), n = strlen(what);
+
+	if (n > sizeof(o->what) - 1 - have)
+		n = sizeof(o->what) - 1 - have;
+	memcpy(o->what + have, what, n);
+	o->what[have + n] = '\0';
+}
+
+/* Sets the class, MIME type (static or the report's) and what was seen. */
+static void
+set(struct ft_sniff *o, enum tclass tc, const char *mime, const char *what)
+{
+	o->tc = tc;
+	o->mime = mime;
+	if (what != o->what) {
+		o->what[0] = '\0';
+		append(o, what);
+	}
+}
+
+static int
+sniff_pe(const unsigned char *d, size_t len, struct ft_sniff *o)
+{
+	uint32_t lfanew, chars, magic, clr = 0;
+	size_t dirs;
+
+	if (!at(d, len, 0, "MZ", 2) || !rd_le32(d, len, 0x3c, &lfanew) ||
+	    !at(d, len, lfanew, "PE\0\0", 4) || !rd_le16(d, len, (size_t)lfanew + 22, &chars))
+		return 0;
+	set(o, TC_EXECUTABLE, "application/vnd.microsoft.portable-executable", "PE");
+	if (rd_le16(d, len, (size_t)lfanew + 24, &magic)) {
+		dirs = (size_t)lfanew + 24 + (magic == 0x20b ? 112 : 96);
+		if (rd_le32(d, len, dirs + 14 * 8, &clr) && clr != 0)
+			append(o, " .NET");
+		append(o, magic == 0x20b ? " PE32+" : " PE32");
+	}
+	if (chars & 0x2000)
+		append(o, " DLL");
+	return 1;
+}
+
+static int
+sniff_native(const unsigned char *d, size_t len, struct ft_sniff *o)
+{
+	static const unsigned char macho[][4] = {
+		{ 0xfe, 0xed, 0xfa, 0xce }, { 0xfe, 0xed, 0xfa, 0xcf },
+		{ 0xce, 0xfa, 0xed, 0xfe }, { 0xcf, 0xfa, 0xed, 0xfe },
+	};
+	uint32_t nfat;
+	size_t i;
+
+	if (sniff_pe(d, len, o))
+		return 1;
+	if (at(d, len, 0, "\177ELF", 4) && len >= 20 && (d[4] == 1 || d[4] == 2)) {
+		set(o, TC_EXECUTABLE, "application/x-executable", "ELF");
+		return 1;
+	}
+	for (i = 0; i < sizeof(macho) / sizeof(macho[0]); i++)
+		if (at(d, len, 0, macho[i], 4)) {
+			set(o, TC_EXECUTABLE, "application/x-mach-binary", "Mach-O");
+			return 1;
+		}
+	/* CAFEBABE is also a Java class; a fat Mach-O has a small architecture count
+	 * where a class file has its version (>= 45). */
+	if (at(d, len, 0, "\xca\xfe\xba\xbe", 4) && len >= 8) {
+		nfat = (uint32_t)d[4] << 24 | (uint32_t)d[5] << 16 | (uint32_t)d[6] << 8 | d[7];
+		if (nfat > 0 && nfat < 32) {
+			set(o, TC_EXECUTABLE, "application/x-mach-binary", "Mach-O universal");
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* OLE2: an MSI/MSP is told by its root storage CLSID (000C1084/000C1086). */
+static int
+sniff_ole2(const unsigned char *d, size_t len, struct ft_sniff *o)
+{
+	static const unsigned char tail[] = { 0x0c, 0x00, 0x00, 0x00, 0x00, 0x00, 0xc0,
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46 };
+	uint32_t shift, dirsect;
+	uint64_t off;
+
+	if (!at(d, len, 0, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8))
+		return 0;
+	set(o, TC_OLE2, NULL, "OLE2 compound file");
+	if (!rd_le16(d, len, 0x1e, &shift) || (shift != 9 && shift != 12) ||
+	    !rd_le32(d, len, 0x30, &dirsect) || dirsect >= 0xfffffffau)
+		return 1;
+	off = ((uint64_t)dirsect + 1) << shift;
+	off += 0x50;   /* the root entry's CLSID */
+	if (off > len || len - off < 16)
+		return 1;
+	if ((d[off] == 0x84 || d[off] == 0x86) && d[off + 1] == 0x10 &&
+	    memcmp(d + off + 2, tail, sizeof(tail)) == 0) {
+		set(o, TC_EXECUTABLE, "application/x-msi",
+		    d[off] == 0x84 ? "MSI installer (OLE2)" : "MSP patch (OLE2)");
+	}
+	return 1;
+}
+
+/* A zip local (PK\3\4) or central (PK\1\2) header whose name ends in NEEDLE. */
+static int
+zip_has_name(const unsigned char *d, size_t len, const char *needle)
+{
+	size_t nl = strlen(needle), off = 0, hdr, noff;
+	unsigned seen = 0;
+	uint32_t namelen;
+	const unsigned char *p;
+
+	while (off < len && seen++ < FT_ZIP_HEADERS) {
+		if ((p = memmem(d + off, len - off, "PK", 2)) == NULL)
+			return 0;
+		hdr = (size_t)(p - d);
+		off = hdr + 2;
+		if (at(d, len, hdr, "PK\3\4", 4))
+			noff = 30;
+		else if (at(d, len, hdr, "PK\1\2", 4))
+			noff = 46;
+		else
+			continue;
+		if (!rd_le16(d, len, hdr + (noff == 30 ? 26 : 28), &namelen) || namelen < nl ||
+		    hdr + noff + namelen > len)
+			continue;
+		if (memcmp(d + hdr + noff + namelen - nl, needle, nl) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+sniff_zip(const unsigned char *d, size_t len, struct ft_sniff *o)
+{
+	uint32_t nlen, xlen;
+	size_t data;
+
+	if (!at(d, len, 0, "PK\3\4", 4) && !at(d, len, 0, "PK\5\6", 4) &&
+	    !at(d, len, 0, "PK\7\10PK\3\4", 8))
+		return 0;
+	if (rd_le16(d, len, 26, &nlen) && rd_le16(d, len, 28, &xlen) && nlen == 8 &&
+	    at(d, len, 30, "mimetype", 8)) {
+		data = 38 + (size_t)xlen;
+		if (at(d, len, data, "application/vnd.oasis.opendocument", 34)) {
+			set(o, TC_ODF, NULL, "OpenDocument package");
+			return 1;
+		}
+	}
+	if (zip_has_name(d, len, "[Content_Types].xml")) {
+		set(o, TC_OOXML, NULL, "OOXML package");
+		o->vba = zip_has_name(d, len, "vbaProject.bin");
+		return 1;
+	}
+	set(o, TC_ARCHIVE, "application/zip", "zip");
+	return 1;
+}
+
+static const struct ft_sig {
+	size_t off;
+	const char *sig;
+	size_t n;
+	enum tclass tc;
+	const char *mime;  /* NULL: ask libmagic */
+	const char *what;
+} ft_sigs[] = {
+	{ 0, "\xe4\x52\x5c\x7b\x8c\xd8\xa7\x4d\xae\xb1\x53\x78\xd0\x29\x96\xd3", 16,
+	    TC_ONENOTE, "application/onenote", "OneNote section (GUID E4525C7B-...)" },
+	{ 0, "ITSF", 4, TC_CHM, "application/vnd.ms-htmlhelp", "CHM (ITSF header)" },
+	{ 0, "L\0\0\0\x01\x14\x02\0\0\0\0\0\xc0\0\0\0\0\0\0\x46", 20, TC_SHORTCUT,
+	    "application/x-ms-shortcut", "Windows shell link (.lnk header and CLSID)" },
+	{ 0, "{\\rt", 4, TC_RTF, "text/rtf", "RTF" },
+	{ 0, "7z\xbc\xaf\x27\x1c", 6, TC_ARCHIVE, "application/x-7z-compressed", "7z" },
+	{ 0, "Rar!\x1a\x07\x01\x00", 8, TC_ARCHIVE, "application/vnd.rar", "rar5" },
+	{ 0, "Rar!\x1a\x07\x00", 7, TC_ARCHIVE, "application/vnd.rar", "rar" },
+	{ 257, "ustar", 5, TC_ARCHIVE, "application/x-tar", "tar" },
+	{ 0, "\x1f\x8b\x08", 3, TC_ARCHIVE, "application/gzip", "gzip" },
+	{ 0, "\xfd" "7zXZ\0", 6, TC_ARCHIVE, "application/x-xz", "xz" },
+	{ 0, "\x28\xb5\x2f\xfd", 4, TC_ARCHIVE, "application/zstd", "zstd" },
+	{ 0, "\x04\x22\x4d\x18", 4, TC_ARCHIVE, "application/x-lz4", "lz4" },
+	{ 0, "\x1f\x9d", 2, TC_ARCHIVE, "application/x-compress", "compress" },
+	{ 0, "MSCF\0\0\0\0", 8, TC_ARCHIVE, "application/vnd.ms-cab-compressed", "cab" },
+	{ 0, "\x60\xea", 2, TC_ARCHIVE, "application/x-arj", "arj" },
+	{ 0, "070707", 6, TC_ARCHIVE, "application/x-cpio", "cpio" },
+	{ 0, "070701", 6, TC_ARCHIVE, "application/x-cpio", "cpio" },
+	{ 0, "070702", 6, TC_ARCHIVE, "application/x-cpio", "cpio" },
+	{ 0, "\xc7\x71", 2, TC_ARCHIVE, "application/x-cpio", "cpio (binary)" },
+	{ 0, "!<arch>\n", 8, TC_ARCHIVE, "application/x-archive", "ar" },
+	{ 0, "xar!", 4, TC_ARCHIVE, "application/x-xar", "xar" },
+	{ 0, "vhdxfile", 8, TC_DISK_IMAGE, "application/x-vhdx", "VHDX" },
+	{ 0, "conectix", 8, TC_DISK_IMAGE, "application/x-vhd", "VHD (footer copy at start)" },
+	{ 0x8001, "CD001", 5, TC_DISK_IMAGE, "application/x-iso9660-image", "ISO 9660 at 0x8001" },
+	{ 0x8801, "CD001", 5, TC_DISK_IMAGE, "application/x-iso9660-image", "ISO 9660 at 0x8801" },
+	{ 0x9001, "CD001", 5, TC_DISK_IMAGE, "application/x-iso9660-image", "ISO 9660 at 0x9001" },
+	{ 0x8001, "BEA01", 5, TC_DISK_IMAGE, "application/x-udf-image", "UDF (BEA01 at 0x8001)" },
+	{ 0x8001, "NSR02", 5, TC_DISK_IMAGE, "application/x-udf-image", "UDF (NSR02)" },
+	{ 0x8001, "NSR03", 5, TC_DISK_IMAGE, "application/x-udf-image", "UDF (NSR03)" },
+	{ 3, "NTFS    ", 8, TC_DISK_IMAGE, "application/x-raw-disk-image", "NTFS volume image" },
+};
+
+/* A FAT boot sector: jump, sane bytes per sector, 55AA, and a FAT type string. */
+static int
+sniff_fat(const unsigned char *d, size_t len)
+{
+	uint32_t bps;
+
+	if (len < 512 || !(d[0] == 0xeb || d[0] == 0xe9) || d[510] != 0x55 || d[511] != 0xaa)
+		return 0;
+	if (!rd_le16(d, len, 11, &bps) || (bps != 512 && bps != 1024 && bps != 2048 &&
+	    bps != 4096))
+		return 0;
+	return at(d, len, 0x36, "FAT1", 4) || at(d, len, 0x52, "FAT32", 5);
+}
+
+static int
+sniff_sigs(const unsigned char *d, size_t len, const unsigned char *tail, size_t taillen,
+    struct ft_sniff *o)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ft_sigs) / sizeof(ft_sigs[0]); i++)
+		if (at(d, len, ft_sigs[i].off, ft_sigs[i].sig, ft_sigs[i].n)) {
+			set(o, ft_sigs[i].tc, ft_sigs[i].mime, ft_sigs[i].what);
+			return 1;
+		}
+	if (len >= 7 && d[2] == '-' && d[3] == 'l' && (d[4] == 'h' || d[4] == 'z') &&
+	    d[6] == '-') {
+		set(o, TC_ARCHIVE, "application/x-lzh-compressed", "lha");
+		return 1;
+	}
+	if (len >= 4 && d[0] == 'B' && d[1] == 'Z' && d[2] == 'h' && d[3] >= '1' && d[3] <= '9') {
+		set(o, TC_ARCHIVE, "application/x-bzip2", "bzip2");
+		return 1;
+	}
+	if (sniff_fat(d, len)) {
+		set(o, TC_DISK_IMAGE, "application/x-raw-disk-image", "FAT volume image");
+		return 1;
+	}
+	if (tail != NULL && taillen >= 512 && at(tail, taillen, taillen - 512, "conectix", 8)) {
+		set(o, TC_DISK_IMAGE, "application/x-vhd", "VHD (conectix footer)");
+		return 1;
+	}
+	if (tail != NULL && taillen >= 512 && at(tail, taillen, taillen - 512, "koly", 4)) {
+		set(o, TC_DISK_IMAGE, "application/x-apple-diskimage", "DMG (koly trailer)");
+		return 1;
+	}
+	return 0;
+}
+
+static const unsigned char *
+ft_casemem(const unsigned char *d, size_t len, const char *needle)
+{
+	size_t n = strlen(needle), i, j;
+
+	if (len > FT_TEXT_SCAN)
+		len = FT_TEXT_SCAN;
+	for (i = 0; n != 0 && i + n <= len; i++) {
+		for (j = 0; j < n; j++)
+			if ((d[i + j] | 0x20) != (needle[j] | 0x20))
+				break;
+		if (j == n)
+			return d + i;
+	}
+	return NULL;
+}
+
+/* The first bytes after a BOM and white space start with WORD (any case). */
+static int
+ft_starts(const unsigned char *d, size_t len, const char *word)
+{
+	size_t i = 0, n = strlen(word);
+
+	if (at(d, len, 0, "\xef\xbb\xbf", 3))
+		i = 3;
+	while (i < len && i < 4096 && (d[i] == ' ' || d[i] == '\t' || d[i] == '\r' ||
+	    d[i] == '\n'))
+		i++;
+	return len - i >= n && ft_casemem(d + i, n, word) == d + i;
+}
+
+/* Text shortcuts: .url/.scf sections, library-ms, search connectors, settings. */
+static int
+sniff_text_shortcut(const unsigned char *d, size_t len, struct ft_sniff *o)
+{
+	if (ft_starts(d, len, "[InternetShortcut]"))
+		set(o, TC_SHORTCUT, "application/x-mswinurl", "Internet shortcut ([InternetShortcut])");
+	else if (ft_starts(d, len, "[Shell]"))
+		set(o, TC_SHORTCUT, "application/x-ms-scf", "Shell command file ([Shell])");
+	else if (!filetype_is_text(d, len))
+		return 0;
+	else if (ft_casemem(d, len, "<libraryDescription") != NULL)
+		set(o, TC_SHORTCUT, "application/x-library-ms", "library-ms description");
+	else if (ft_casemem(d, len, "<searchConnectorDescription") != NULL)
+		set(o, TC_SHORTCUT, "application/x-searchconnector-ms", "search connector");
+	else if (ft_casemem(d, len, "<PCSettings>") != NULL)
+		set(o, TC_SHORTCUT, "application/x-settingcontent-ms", "settings-content-ms");
+	return o->tc == TC_SHORTCUT;
+}
+
+int
+filetype_sniff(const unsigned char *d, size_t len, uint64_t size,
+    const unsigned char *tail, size_t taillen, struct ft_sniff *out)
+{
+	size_t pdf_max = len < 1024 ? len : 1024;
+
+	memset(out, 0, sizeof(*out));
+	if (size == 0) {
+		set(out, TC_EMPTY, "inode/x-empty", "empty");
+		return 1;
+	}
+	if (d == NULL)
+		return 0;
+	if (sniff_native(d, len, out) || sniff_ole2(d, len, out) || sniff_zip(d, len, out))
+		return 1;
+	if (memmem(d, pdf_max, "%PDF-", 5) != NULL) {
+		set(out, TC_PDF, "application/pdf", "PDF");
+		return 1;
+	}
+	return sniff_sigs(d, len, tail, taillen, out) || sniff_text_shortcut(d, len, out);
+}
+
+int
+filetype_is_text(const unsigned char *d, size_t len)
+{
+	size_t i, n = len < 8192 ? len : 8192, bad = 0;
+
+	for (i = 0; i < n; i++) {
+		if (d[i] == 0)
+			return 0;
+		if (d[i] < 0x20 && d[i] != '\t' && d[i] != '\n' && d[i] != '\r' &&
+		    d[i] != '\f' && d[i] != 0x1b)
+			bad++;
+	}
+	return bad * 100 <= n;  /* at most 1% control bytes */
+}
+
+/* RFC 5322 field names: printable US-ASCII except ':' (section 3.6.8). */
+static int
+ft_is_ftext(unsigned char c)
+{
+	return c >= 33 && c <= 126 && c != ':';
+}
+
+static int
+ft_strong_header(const unsigned char *p, size_t n)
+{
+	static const char *const strong[] = { "from", "received", "return-path",
+		"message-id", "mime-version", "delivered-to", "x-mailer" };
+	size_t i;
+
+	for (i = 0; i < sizeof(strong) / sizeof(strong[0]); i++)
+		if (strlen(strong[i]) == n && ft_casemem(p, n, strong[i]) == p)
+			return 1;
+	return 0;
+}
+
+int
+filetype_is_message(const unsigned char *d, size_t len)
+{
+	size_t off = 0, eol, name, lines = 0, strong = 0;
+
+	if (len > FT_TEXT_SCAN)
+		len = FT_TEXT_SCAN;
+	if (at(d, len, 0, "From ", 5)) {   /* mbox separator line */
+		const unsigned char *nl = memchr(d, '\n', len);
+		if (nl == NULL)
+			return 0;
+		off = (size_t)(nl - d) + 1;
+		strong++;
+	}
+	while (off < len && lines < 200) {
+		const unsigned char *nl = memchr(d + off, '\n', len - off);
+		eol = nl ? (size_t)(nl - d) : len;
+		if (eol == off || (eol == off + 1 && d[off] == '\r'))
+			break;                 /* blank line: end of the header block */
+		if (d[off] == ' ' || d[off] == '\t') {
+			if (lines == 0)
+				return 0;      /* continuation before any field */
+		} else {
+			for (name = off; name < eol && ft_is_ftext(d[name]); name++)
+				;
+			if (name == off || name >= eol || d[name] != ':')
+				return 0;
+			strong += ft_strong_header(d + off, name - off);
+			lines++;
+		}
+		if (nl == NULL)
+			break;
+		off = eol + 1;
+	}
+	return lines >= 2 && strong >= 1;
+}
+
+/* The extension of NAME (after the last dot, trailing dots and spaces dropped) in
+ * lower case into BUF; 0 when there is none. */
+static int
+ft_ext(const char *name, char *buf, size_t bufsz)
+{
+	size_t end, dot, i;
+
+	if (name == NULL)
+		return 0;
+	end = strlen(name);
+	while (end > 0 && (name[end - 1] == ' ' || name[end - 1] == '.'))
+		end--;
+	for (dot = end; dot > 0 && name[dot - 1] != '.' && name[dot - 1] != '/' &&
+	    name[dot - 1] != '\\'; dot--)
+		;
+	if (dot == 0 || name[dot - 1] != '.' || end - dot == 0 || end - dot >= bufsz)
+		return 0;
+	for (i = 0; i < end - dot; i++) {
+		unsigned char c = (unsigned char)name[dot + i];
+		buf[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	buf[i] = '\0';
+	return 1;
+}
+
+static const struct ft_ext_row {
+	const char *ext;
+	enum tclass tc;
+} ft_exts[] = {
+	{ "txt", TC_TEXT }, { "csv", TC_TEXT }, { "log", TC_TEXT }, { "md", TC_TEXT },
+	{ "jpg", TC_IMAGE }, { "jpeg", TC_IMAGE }, { "png", TC_IMAGE }, { "gif", TC_IMAGE },
+	{ "bmp", TC_IMAGE }, { "tif", TC_IMAGE }, { "tiff", TC_IMAGE }, { "webp", TC_IMAGE },
+	{ "ico", TC_IMAGE }, { "heic", TC_IMAGE },
+	{ "mp3", TC_MEDIA }, { "mp4", TC_MEDIA }, { "wav", TC_MEDIA }, { "avi", TC_MEDIA },
+	{ "mov", TC_MEDIA }, { "m4a", TC_MEDIA }, { "ogg", TC_MEDIA },
+	{ "pdf", TC_PDF }, { "rtf", TC_RTF }, { "htm", TC_HTML }, { "html", TC_HTML },
+	{ "xml", TC_XML },
+	{ "doc", TC_OLE2 }, { "dot", TC_OLE2 }, { "xls", TC_OLE2 }, { "xlt", TC_OLE2 },
+	{ "ppt", TC_OLE2 }, { "pps", TC_OLE2 }, { "msg", TC_OLE2 }, { "pub", TC_OLE2 },
+	{ "vsd", TC_OLE2 },
+	{ "docx", TC_OOXML }, { "docm", TC_OOXML }, { "dotx", TC_OOXML }, { "dotm", TC_OOXML },
+	{ "xlsx", TC_OOXML }, { "xlsm", TC_OOXML }, { "xltx", TC_OOXML }, { "xltm", TC_OOXML },
+	{ "xlsb", TC_OOXML }, { "pptx", TC_OOXML }, { "pptm", TC_OOXML }, { "ppsx", TC_OOXML },
+	{ "potx", TC_OOXML }, { "vsdx", TC_OOXML }, { "vsdm", TC_OOXML },
+	{ "odt", TC_ODF }, { "ods", TC_ODF }, { "odp", TC_ODF }, { "odg", TC_ODF },
+	{ "zip", TC_ARCHIVE }, { "7z", TC_ARCHIVE }, { "rar", TC_ARCHIVE }, { "tar", TC_ARCHIVE },
+	{ "gz", TC_ARCHIVE }, { "tgz", TC_ARCHIVE }, { "cab", TC_ARCHIVE },
+	{ "exe", TC_EXECUTABLE }, { "dll", TC_EXECUTABLE }, { "scr", TC_EXECUTABLE },
+	{ "com", TC_EXECUTABLE }, { "pif", TC_EXECUTABLE }, { "msi", TC_EXECUTABLE },
+	{ "cpl", TC_EXECUTABLE }, { "sys", TC_EXECUTABLE }, { "xll", TC_EXECUTABLE },
+	{ "lnk", TC_SHORTCUT }, { "url", TC_SHORTCUT }, { "scf", TC_SHORTCUT },
+	{ "library-ms", TC_SHORTCUT }, { "searchconnector-ms", TC_SHORTCUT },
+	{ "settingcontent-ms", TC_SHORTCUT },
+	{ "iso", TC_DISK_IMAGE }, { "img", TC_DISK_IMAGE }, { "vhd", TC_DISK_IMAGE },
+	{ "vhdx", TC_DISK_IMAGE }, { "dmg", TC_DISK_IMAGE },
+	{ "one", TC_ONENOTE }, { "chm", TC_CHM }, { "eml", TC_MESSAGE },
+};
+
+/* Script extensions and what they are. */
+static const struct ft_script_row {
+	const char *ext;
+	const char *what;
+} ft_script_exts[] = {
+	{ "js", "JScript" }, { "jse", "encoded JScript" }, { "vbs", "VBScript" },
+	{ "vbe", "encoded VBScript" }, { "vb", "VBScript" }, { "wsf", "Windows Script File" },
+	{ "wsh", "Windows Script Host settings" }, { "wsc", "Windows Script Component" },
+	{ "sct", "scriptlet" }, { "hta", "HTML application" }, { "ps1", "PowerShell" },
+	{ "psm1", "PowerShell module" }, { "psd1", "PowerShell data" },
+	{ "bat", "batch" }, { "cmd", "batch" }, { "py", "Python" }, { "pyw", "Python" },
+	{ "sh", "shell" }, { "bash", "shell" }, { "ksh", "shell" }, { "csh", "shell" },
+	{ "iqy", "Excel web query" }, { "slk", "SYLK" }, { "jar", "Java archive" },
+	{ "msh", "Monad script" }, { "reg", "registry file" }, { "inf", "setup information" },
+};
+
+enum tclass
+filetype_ext_class(const char *name)
+{
+	char ext[24];
+	size_t i;
+
+	if (!ft_ext(name, ext, sizeof(ext)))
+		return TC_UNKNOWN;
+	for (i = 0; i < sizeof(ft_script_exts) / sizeof(ft_script_exts[0]); i++)
+		if (strcmp(ext, ft_script_exts[i].ext) == 0)
+			return TC_SCRIPT;
+	for (i = 0; i < sizeof(ft_exts) / sizeof(ft_exts[0]); i++)
+		if (strcmp(ext, ft_exts[i].ext) == 0)
+			return ft_exts[i].tc;
+	return TC_UNKNOWN;
+}
+
+/* Content markers of scripts whatever their name. */
+static const char *
+ft_script_strong(const unsigned char *d, size_t len)
+{
+	if (ft_starts(d, len, "#@~^"))
+		return "encoded script (#@~^, VBE/JSE)";
+	if (ft_casemem(d, len, "<hta:application") != NULL)
+		return "HTML application (<HTA:APPLICATION>)";
+	if ((ft_starts(d, len, "<job") || ft_starts(d, len, "<package")) &&
+	    ft_casemem(d, len, "<script") != NULL)
+		return "Windows Script File (<job> with <script>)";
+	if (ft_starts(d, len, "@echo off"))
+		return "batch (@echo off)";
+	if (ft_starts(d, len, "#!"))
+		return "script with #! interpreter line";
+	if (ft_starts(d, len, "WEB\n1\n") || ft_starts(d, len, "WEB\r\n1\r\n"))
+		return "Excel web query (WEB/1 header)";
+	return NULL;
+}
+
+/* Markers that are only trusted on a named file whose extension is not a plain
+ * text or web document (those open in a viewer, not a script host). */
+static const char *
+ft_script_weak(const unsigned char *d, size_t len)
+{
+	if (ft_casemem(d, len, "WScript.") != NULL)
+		return "script using WScript";
+	if (ft_casemem(d, len, "ActiveXObject") != NULL)
+		return "script using ActiveXObject";
+	if (ft_casemem(d, len, "CreateObject(") != NULL)
+		return "script using CreateObject";
+	if (ft_casemem(d, len, "powershell -e") != NULL ||
+	    ft_casemem(d, len, "powershell.exe -e") != NULL)
+		return "PowerShell encoded command";
+	return NULL;
+}
+
+const char *
+filetype_script(const unsigned char *d, size_t len, const char *name)
+{
+	static const char *const viewer[] = { "txt", "csv", "log", "md", "htm", "html",
+		"xml", "json", "eml", "ics", "vcf", "svg", "xhtml", "mhtml", "mht" };
+	const char *s;
+	char ext[24];
+	size_t i;
+	int has_ext;
+
+	if (d == NULL || !filetype_is_text(d, len))
+		return NULL;
+	has_ext = ft_ext(name, ext, sizeof(ext));
+	for (i = 0; has_ext && i < sizeof(ft_script_exts) / sizeof(ft_script_exts[0]); i++)
+		if (strcmp(ext, ft_script_exts[i].ext) == 0)
+			return ft_script_exts[i].what;
+	if ((s = ft_script_strong(d, len)) != NULL)
+		return s;
+	if (name == NULL)
+		return NULL;
+	for (i = 0; has_ext && i < sizeof(viewer) / sizeof(viewer[0]); i++)
+		if (strcmp(ext, viewer[i]) == 0)
+			return NULL;
+	return ft_script_weak(d, len);
+}
+
+static const struct ft_mime_row {
+	const char *prefix;
+	enum tclass tc;
+} ft_mimes[] = {
+	{ "inode/x-empty", TC_EMPTY }, { "application/x-empty", TC_EMPTY },
+	{ "application/pdf", TC_PDF }, { "text/rtf", TC_RTF }, { "application/rtf", TC_RTF },
+	{ "text/html", TC_HTML }, { "image/svg", TC_HTML }, { "application/xhtml", TC_HTML },
+	{ "text/xml", TC_XML }, { "application/xml", TC_XML }, { "message/", TC_MESSAGE },
+	{ "text/x-msdos-batch", TC_SCRIPT }, { "text/x-shellscript", TC_SCRIPT },
+	{ "text/", TC_TEXT }, { "application/json", TC_TEXT }, { "application/csv", TC_TEXT },
+	{ "image/", TC_IMAGE }, { "audio/", TC_MEDIA }, { "video/", TC_MEDIA },
+	{ "application/vnd.openxmlformats", TC_OOXML }, { "application/vnd.ms-visio", TC_OOXML },
+	{ "application/vnd.ms-excel.sheet", TC_OOXML },
+	{ "application/vnd.oasis.opendocument", TC_ODF },
+	{ "application/msword", TC_OLE2 }, { "application/vnd.ms-excel", TC_OLE2 },
+	{ "application/vnd.ms-powerpoint", TC_OLE2 }, { "application/vnd.ms-outlook", TC_OLE2 },
+	{ "application/vnd.ms-office", TC_OLE2 }, { "application/x-ole-storage", TC_OLE2 },
+	{ "application/cdfv2", TC_OLE2 }, { "application/vnd.visio", TC_OLE2 },
+	{ "application/x-msi", TC_EXECUTABLE }, { "application/x-dosexec", TC_EXECUTABLE },
+	{ "application/vnd.microsoft.portable-executable", TC_EXECUTABLE },
+	{ "application/x-executable", TC_EXECUTABLE }, { "application/x-sharedlib", TC_EXECUTABLE },
+	{ "application/x-pie-executable", TC_EXECUTABLE },
+	{ "application/x-mach-binary", TC_EXECUTABLE },
+	{ "application/x-ms-shortcut", TC_SHORTCUT },
+	{ "application/x-iso9660-image", TC_DISK_IMAGE },
+	{ "application/x-apple-diskimage", TC_DISK_IMAGE },
+	{ "application/vnd.ms-htmlhelp", TC_CHM },
+	{ "application/zip", TC_ARCHIVE }, { "application/x-zip", TC_ARCHIVE },
+	{ "application/x-7z", TC_ARCHIVE }, { "application/x-rar", TC_ARCHIVE },
+	{ "application/vnd.rar", TC_ARCHIVE }, { "application/x-tar", TC_ARCHIVE },
+	{ "application/gzip", TC_ARCHIVE }, { "application/x-gzip", TC_ARCHIVE },
+	{ "application/x-bzip2", TC_ARCHIVE }, { "application/x-xz", TC_ARCHIVE },
+	{ "application/zstd", TC_ARCHIVE }, { "application/x-lz4", TC_ARCHIVE },
+	{ "application/x-compress", TC_ARCHIVE }, { "application/vnd.ms-cab", TC_ARCHIVE },
+	{ "application/x-lha", TC_ARCHIVE }, { "application/x-lzh", TC_ARCHIVE },
+	{ "application/x-arj", TC_ARCHIVE }, { "application/x-cpio", TC_ARCHIVE },
+	{ "application/x-archive", TC_ARCHIVE }, { "application/x-xar", TC_ARCHIVE },
+	{ "application/java-archive", TC_ARCHIVE },
+};
+
+enum tclass
+filetype_mime_class(const char *mime)
+{
+	size_t i;
+
+	if (mime == NULL)
+		return TC_UNKNOWN;
+	for (i = 0; i < sizeof(ft_mimes) / sizeof(ft_mimes[0]); i++)
+		if (strncmp(mime, ft_mimes[i].prefix, strlen(ft_mimes[i].prefix)) == 0)
+			return ft_mimes[i].tc;
+	return TC_UNKNOWN;
+}
+
+static int
+ft_risky(enum tclass tc)
+{
+	return tc == TC_EXECUTABLE || tc == TC_SCRIPT || tc == TC_SHORTCUT ||
+	    tc == TC_CHM || tc == TC_DISK_IMAGE || tc == TC_ONENOTE;
+}
+
+static int
+ft_office(enum tclass tc)
+{
+	return tc == TC_OLE2 || tc == TC_OOXML || tc == TC_RTF;
+}
+
+/* One promise (from the extension or the declared type) against the content. */
+static const char *
+ft_mismatch1(enum tclass promise, enum tclass content, int *low)
+{
+	int harmless = promise == TC_TEXT || promise == TC_IMAGE || promise == TC_MEDIA ||
+	    promise == TC_PDF;
+
+	if (promise == TC_UNKNOWN || promise == content)
+		return NULL;
+	if (ft_risky(content) && (harmless || ft_office(promise) || promise == TC_ODF ||
+	    promise == TC_HTML || promise == TC_XML || promise == TC_ARCHIVE))
+		return "content is riskier than the name or type says";
+	if (harmless && (content == TC_ARCHIVE || content == TC_OOXML ||
+	    content == TC_ODF || content == TC_OLE2))
+		return "a container passed off as a plain file";
+	if ((promise == TC_IMAGE || promise == TC_PDF || promise == TC_MEDIA) &&
+	    content == TC_HTML)
+		return "HTML passed off as a plain file";
+	if (ft_office(promise) && ft_office(content)) {
+		*low = 1;
+		return "an Office format under another Office extension";
+	}
+	return NULL;
+}
+
+/* Declared types worth comparing: the rest (octet-stream, x-unknown) say nothing. */
+static enum tclass
+ft_declared_class(const char *declared)
+{
+	enum tclass tc;
+
+	if (declared == NULL || strncmp(declared, "application/octet-stream", 24) == 0)
+		return TC_UNKNOWN;
+	tc = filetype_mime_class(declared);
+	return tc == TC_EMPTY || tc == TC_MESSAGE ? TC_UNKNOWN : tc;
+}
+
+const char *
+filetype_mismatch(enum tclass content, int vba, const char *name, const char *declared,
+    int *low)
+{
+	static const char *const macro_free[] = { "docx", "dotx", "xlsx", "xltx", "pptx",
+		"potx", "ppsx", "vsdx" };
+	const char *why;
+	char ext[24];
+	size_t i;
+
+	*low = 0;
+	if (vba && ft_ext(name, ext, sizeof(ext)))
+		for (i = 0; i < sizeof(macro_free) / sizeof(macro_free[0]); i++)
+			if (strcmp(ext, macro_free[i]) == 0)
+				return "a macro-enabled package (vbaProject.bin) under a macro-free extension";
+	if (vba && (filetype_ext_class(name) == TC_IMAGE || filetype_ext_class(name) == TC_TEXT ||
+	    filetype_ext_class(name) == TC_PDF))
+		return "a macro-enabled package passed off as a plain file";
+	if ((why = ft_mismatch1(filetype_ext_class(name), content, low)) != NULL)
+		return why;
+	return ft_mismatch1(ft_declared_class(declared), content, low);
+}
+
+/* An image that carries an archive or a PE after its first bytes (polyglot). */
+static const char *
+ft_image_payload(const unsigned char *d, size_t len, size_t *where)
+{
+	static const struct { const char *sig; size_t n; const char *what; } pay[] = {
+		{ "PK\3\4", 4, "zip" }, { "Rar!\x1a\x07", 6, "rar" },
+		{ "7z\xbc\xaf\x27\x1c", 6, "7z" }, { "MZ", 2, "PE" },
+	};
+	const unsigned char *p;
+	size_t i, off;
+	uint32_t v, lfanew;
+
+	for (i = 0; i < sizeof(pay) / sizeof(pay[0]); i++) {
+		for (off = 16; off < len; off = (size_t)(p - d) + 1) {
+			if ((p = memmem(d + off, len - off, pay[i].sig, pay[i].n)) == NULL)
+				break;
+			*where = (size_t)(p - d);
+			if (i == 0 && !(rd_le16(d, len, *where + 4, &v) && v <= 63 &&
+			    rd_le16(d, len, *where + 26, &v) && v > 0 && v <= 1024))
+				continue;
+			if (i == 3 && !(rd_le32(d, len, *where + 0x3c, &lfanew) &&
+			    lfanew < len - *where &&
+			    at(d, len, *where + lfanew, "PE\0\0", 4)))
+				continue;
+			return pay[i].what;
+		}
+	}
+	return NULL;
+}
+
+/* The last bytes of the part, for trailers (VHD footer, DMG koly). */
+static size_t
+ft_tail(const struct scan_input *in, unsigned char *buf, size_t bufsz)
+{
+	size_t got = 0, n = bufsz;
+
+	if (in->size < n)
+		n = (size_t)in->size;
+	if (in->size <= in->len && in->data != NULL) {
+		memcpy(buf, in->data + (in->len - n), n);
+		return n;
+	}
+	if (in->sp == NULL || spool_pread(in->sp, in->size - n, buf, n, &got) != EM_OK)
+		return 0;
+	return got;
+}
+
+/* Text-like parts: mail messages, scripts, text shortcuts by extension. */
+static void
+ft_refine_text(const struct scan_input *in, struct ft_sniff *o)
+{
+	const char *what;
+
+	if (o->tc != TC_TEXT && o->tc != TC_HTML && o->tc != TC_XML && o->tc != TC_UNKNOWN &&
+	    o->tc != TC_MESSAGE && o->tc != TC_SCRIPT)
+		return;
+	if (o->tc != TC_MESSAGE && o->tc != TC_SCRIPT &&
+	    filetype_is_message(in->data, in->len)) {
+		set(o, TC_MESSAGE, "message/rfc822", "RFC 5322 header block");
+		return;
+	}
+	if (o->tc == TC_MESSAGE) {
+		set(o, TC_MESSAGE, o->mime, "message");
+		return;
+	}
+	if ((what = filetype_script(in->data, in->len, in->name)) != NULL) {
+		set(o, TC_SCRIPT, o->tc == TC_SCRIPT ? o->mime : "text/x-script", what);
+		return;
+	}
+	if (o->tc == TC_SCRIPT) {
+		set(o, TC_SCRIPT, o->mime, "script by its MIME type");
+		return;
+	}
+	if (filetype_ext_class(in->name) == TC_SHORTCUT && filetype_is_text(in->data, in->len))
+		set(o, TC_SHORTCUT, "application/x-mswinurl", "text shortcut by extension");
+}
+
+static em_status
+ft_findings(struct scan_ctx *ctx, const struct scan_input *in, const struct ft_sniff *o)
+{
+	static const struct { enum tclass tc; const char *name; } byclass[] = {
+		{ TC_EXECUTABLE, "type.executable" }, { TC_SCRIPT, "type.script" },
+		{ TC_SHORTCUT, "type.shortcut" }, { TC_DISK_IMAGE, "type.disk_image" },
+		{ TC_ONENOTE, "type.onenote" }, { TC_CHM, "type.chm" },
+		{ TC_MESSAGE, "type.message" },
+	};
+	const char *why, *pay;
+	size_t i, where = 0;
+	int low = 0;
+
+	for (i = 0; i < sizeof(byclass) / sizeof(byclass[0]); i++)
+		if (byclass[i].tc == o->tc)
+			report_add(ctx->r, in->part, byclass[i].name, "%s", o->what);
+	if (in->container == TC_OOXML || in->container == TC_ODF)
+		return EM_OK;
+	if ((why = filetype_mismatch(o->tc, o->vba, in->name, in->declared, &low)) != NULL)
+		return report_add_sev(ctx->r, in->part, "type.mismatch",
+		    low ? SEV_LOW : SEV_MEDIUM, "%s: %s (%s), declared %s", why,
+		    tclass_name(o->tc), o->what, in->declared ? in->declared : "nothing");
+	if (o->tc == TC_IMAGE && (pay = ft_image_payload(in->data, in->len, &where)) != NULL)
+		return report_add(ctx->r, in->part, "type.mismatch",
+		    "image carries a %s at offset %zu", pay, where);
+	return EM_OK;
+}
+
+em_status
+filetype_scan(struct scan_ctx *ctx, struct scan_input *in)
+{
+	unsigned char tail[FT_TAIL];
+	struct ft_sniff o;
+	const char *mime = NULL;
+	const struct report_part *p;
+	magic_t m;
+	size_t taillen = ft_tail(in, tail, sizeof(tail));
+
+	if (!filetype_sniff(in->data, in->len, in->size, tail, taillen, &o) || o.mime == NULL) {
+		if ((m = ft_magic()) == NULL)
+			scan_error(ctx, in->part, "filetype", "libmagic could not be loaded");
+		else
+			mime = magic_buffer(m, in->data, in->len < FT_MAGIC_MAX ? in->len :
+			    FT_MAGIC_MAX);
+		if (o.tc == TC_UNKNOWN) {
+			o.tc = filetype_mime_class(mime);
+			if (o.tc == TC_UNKNOWN && in->data != NULL &&
+			    filetype_is_text(in->data, in->len))
+				o.tc = TC_TEXT;
+		}
+		o.mime = mime != NULL ? mime : "application/octet-stream";
+		if (o.what[0] == '\0')
+			set(&o, o.tc, o.mime, o.mime);
+		if (o.tc != TC_EMPTY && in->data != NULL)
+			ft_refine_text(in, &o);
+	}
+	in->tc = o.tc;
+	report_part_detected(ctx->r, in->part, o.mime, tclass_name(o.tc));
+	/* libmagic's string lives until the next call on this thread: point at the
+	 * report's copy instead. */
+	p = report_part(ctx->r, in->part);
+	in->mime = p != NULL && p->detected_type != NULL ? p->detected_type : "application/octet-stream";
+	return ft_findings(ctx, in, &o);
+}
