@@ -9,16 +9,16 @@
  *   2. a script with a long base64 or hex string (HTML_MIN_BLOB characters or
  *      more, not inside a data:image URI) together with a file-building call:
  *      Blob, msSaveOrOpenBlob, createObjectURL, atob or a download attribute.
- *      The longest base64 string is decoded and scanned as "blob.bin".
+ *      The longest base64 string (or, when there is none, the longest hex
+ *      string) is decoded and scanned as "blob.bin".
  * Either records type.html_smuggling once per shape.
  *
  * Limits: HTML_MAX_CHILDREN payloads per part; decoded bytes count against the
  * message's unpacked-bytes budget; everything stays within the scan window.
  *
- * BUGS: long hex strings are reported but not decoded; strings built by
- * concatenation ("TVq" + "QAA") or encoded other than by base64/hex (XOR,
- * reversed, char codes) are seen only through the call names; HTML entities
- * inside data: URIs are not decoded.
+ * BUGS: strings built by concatenation ("TVq" + "QAA") or encoded other than by
+ * base64/hex (XOR, reversed, char codes) are seen only through the call names;
+ * HTML entities inside data: URIs are not decoded.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -84,6 +84,18 @@ html_b64decode(const unsigned char *s, size_t n, unsigned char *out)
 		}
 	}
 	return o;
+}
+
+static int
+html_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return 0;
 }
 
 /* Decode and scan one payload as a child. */
@@ -168,12 +180,12 @@ html_data_uri(struct html_state *h, const unsigned char *d, size_t len, size_t o
 /* The longest base64 (or hex) string outside data:image URIs. */
 static void
 html_longest_blob(const unsigned char *d, size_t len, size_t *b64_off,
-    size_t *b64_len, size_t *hex_len)
+    size_t *b64_len, size_t *hex_off, size_t *hex_len)
 {
 	size_t i = 0, j;
 	int hex;
 
-	*b64_off = *b64_len = *hex_len = 0;
+	*b64_off = *b64_len = *hex_off = *hex_len = 0;
 	while (i < len) {
 		if (html_b64val(d[i]) < 0 || d[i] == '-' || d[i] == '_') {
 			i++;
@@ -186,8 +198,10 @@ html_longest_blob(const unsigned char *d, size_t len, size_t *b64_off,
 				hex = 0;
 		if (j - i >= HTML_MIN_BLOB && !(i >= 6 &&
 		    html_find(d, i, i > 64 ? i - 64 : 0, "data:image/") != NULL)) {
-			if (hex && j - i > *hex_len)
+			if (hex && j - i > *hex_len) {
+				*hex_off = i;
 				*hex_len = j - i;
+			}
 			if (!hex && j - i > *b64_len) {
 				*b64_off = i;
 				*b64_len = j - i;
@@ -202,11 +216,34 @@ static const char *const html_calls[] = {
 	"download=", ".download", NULL
 };
 
+/* Decode a hex string and scan it as a child. */
+static em_status
+html_hex_child(struct html_state *h, const unsigned char *s, size_t n)
+{
+	unsigned char *buf;
+	size_t i, k = 0;
+	em_status st;
+
+	if (h->children >= HTML_MAX_CHILDREN)
+		return EM_LIMIT;
+	h->children++;
+	if ((buf = malloc(n / 2 + 1)) == NULL)
+		return EM_TEMPFAIL;
+	for (i = 0; i + 1 < n; i += 2)
+		buf[k++] = (unsigned char)(html_hexval(s[i]) << 4 | html_hexval(s[i + 1]));
+	st = scan_budget_bytes(h->ctx, h->in->part, k);
+	if (st == EM_OK)
+		st = scan_child_mem(h->ctx, h->in, "blob.bin", buf, k, NULL);
+	free(buf);
+	return st;
+}
+
 static void
 html_script_blob(struct html_state *h, const unsigned char *d, size_t len)
 {
-	size_t off, blen, hlen;
+	size_t off, blen, hoff, hlen;
 	const char *call = NULL;
+	em_status st;
 	int i;
 
 	for (i = 0; html_calls[i] != NULL && call == NULL; i++)
@@ -214,13 +251,17 @@ html_script_blob(struct html_state *h, const unsigned char *d, size_t len)
 			call = html_calls[i];
 	if (call == NULL)
 		return;
-	html_longest_blob(d, len, &off, &blen, &hlen);
+	html_longest_blob(d, len, &off, &blen, &hoff, &hlen);
 	if (blen == 0 && hlen == 0)
 		return;
 	report_add(h->ctx->r, h->in->part, "type.html_smuggling",
 	    "%s with a %zu-character %s string", call, blen ? blen : hlen,
 	    blen ? "base64" : "hex");
-	if (blen > 0 && !em_status_local(html_child(h, d + off, blen, "blob.bin")))
+	if (blen > 0)
+		st = html_child(h, d + off, blen, "blob.bin");
+	else
+		st = html_hex_child(h, d + hoff, hlen);
+	if (!em_status_local(st))
 		h->st = EM_TEMPFAIL;
 }
 

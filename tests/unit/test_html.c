@@ -111,6 +111,26 @@ script_blob_with_long_base64(void **state)
 }
 
 static void
+script_blob_with_long_hex(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct fx f;
+	int i;
+
+	(void)state;
+	sb_adds(&sb, "<script>var h=\"");
+	for (i = 0; i < 600; i++)
+		sb_adds(&sb, "4D5a");
+	sb_adds(&sb, "\";navigator.msSaveOrOpenBlob(b, 'a.exe');</script>");
+	fx_run(&f, sb_str(&sb), sb.len);
+	assert_int_equal(fx_count(&f, "type.html_smuggling"), 1);
+	assert_int_equal(report_nparts(f.r), 2);
+	assert_int_equal(report_part(f.r, 1)->size, 1200);
+	fx_free(&f);
+	sb_free(&sb);
+}
+
+static void
 short_strings_or_no_call_are_clean(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -193,6 +213,7 @@ main(void)
 		cmocka_unit_test(data_uri_download_is_smuggling),
 		cmocka_unit_test(images_and_fonts_are_ordinary),
 		cmocka_unit_test(script_blob_with_long_base64),
+		cmocka_unit_test(script_blob_with_long_hex),
 		cmocka_unit_test(short_strings_or_no_call_are_clean),
 		cmocka_unit_test(payloads_are_capped),
 		cmocka_unit_test(truncated_data_uri_is_safe),
