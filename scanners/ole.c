@@ -8,7 +8,8 @@
  *   WordDocument                   -> FIB fEncrypted (doc.encrypted), DDE fields
  *   EncryptedPackage/EncryptionInfo, EncryptedSummary -> doc.encrypted
  *   \1Ole10Native                  -> the Packager file as a child, doc.ole_object
- *   Package, CONTENTS              -> embedded OOXML / PDF as a child
+ *   Package, CONTENTS              -> embedded OOXML / PDF as a child (no finding:
+ *                                     the child's own analysers judge it)
  *   ObjectPool storage             -> doc.ole_object (Word embedded objects)
  *   PowerPoint Document            -> ExOleObjStg atoms (zlib) as children (VBA
  *                                     projects and objects), CryptSession10 encryption
@@ -299,8 +300,7 @@ ole_stream(struct scan_ctx *ctx, struct scan_input *in, const struct cfb *c, uns
 		st = ole_ppt(ctx, in, s, d, n);
 	} else {
 		snprintf(label, sizeof(label), "%s/%s", cfb_entry(c, (unsigned)par)->name, e->name);
-		report_add(ctx->r, in->part, "doc.ole_object", "embedded %s stream in %.100s",
-		    e->name, cfb_entry(c, (unsigned)par)->name);
+		/* an embedded file (OOXML, PDF): its own analyser judges it */
 		if ((st = scan_budget_bytes(ctx, in->part, n)) == EM_OK)
 			st = scan_child_mem(ctx, in, label, d, n, NULL);
 	}

@@ -94,7 +94,7 @@ vba_decompress(const unsigned char *in, size_t len, size_t max, unsigned char **
 
 	if (len < 1 || in[0] != 0x01)
 		rc = -1;
-	while (rc == 0 && len - pos >= 2) {
+	while (rc == 0 && pos < len && len - pos >= 2) {
 		hdr = (unsigned)in[pos] | (unsigned)in[pos + 1] << 8;
 		pos += 2;
 		end = pos + (hdr & 0x0FFF) + 1;   /* chunk size + 3, less the header */
