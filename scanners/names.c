@@ -25,7 +25,8 @@
  *   name.rtlo                 any bidi control (names_is_bidi).
  *   name.invisible            any invisible character (names_is_invisible).
  *   name.clsid                a final {8-4-4-4-12} CLSID extension, which Explorer hides.
- *   name.overlong             more than NAMES_OVERLONG characters or NAMES_MAX_BYTES bytes.
+ *   name.overlong             more than NAMES_OVERLONG characters or NAMES_MAX_BYTES bytes;
+ *                             only the last NAMES_MAX_BYTES bytes are checked.
  * Not checked: parts of OOXML/ODF packages and the VBA/ sources vba.c labels.
  * Invalid UTF-8 is not a finding by itself (legacy 8-bit names are common); it is
  * decoded as U+FFFD, a visible character.
@@ -40,6 +41,7 @@
 #include "names.h"
 
 #define NAMES_SHOWN_MAX (NAMES_MAX_BYTES + 4)
+#define NAMES_SCAN_MAX  65536   /* a longer string is cut here first */
 
 size_t
 names_utf8(const unsigned char *s, size_t n, uint32_t *cp)
@@ -316,14 +318,17 @@ names_scan(struct scan_ctx *ctx, struct scan_input *in)
 	if (in->container == TC_OOXML || in->container == TC_ODF ||
 	    (in->container == TC_OLE2 && strncmp(in->name, "VBA/", 4) == 0))
 		return EM_OK;
-	full = names_len(in->name, NAMES_MAX_BYTES + 1);
+	full = names_len(in->name, NAMES_SCAN_MAX);
 	/* the last path step (archive members carry their folders) */
 	for (base = in->name, p = in->name; p < in->name + full; p++)
 		if (*p == '/' || *p == '\\')
 			base = p + 1;
 	n = full - (size_t)(base - in->name);
-	if (n > NAMES_MAX_BYTES)
+	if (n > NAMES_MAX_BYTES) {
+		/* keep the end, where Windows looks for the extension */
+		base += n - NAMES_MAX_BYTES;
 		n = NAMES_MAX_BYTES;
+	}
 	names_decode((const unsigned char *)base, n, &v);
 	if (v.bidi != 0)
 		report_add(ctx->r, in->part, "name.rtlo", "U+%04X at byte %zu; shown "
@@ -332,8 +337,8 @@ names_scan(struct scan_ctx *ctx, struct scan_input *in)
 		report_add(ctx->r, in->part, "name.invisible", "U+%04X at byte %zu",
 		    (unsigned)(v.invisible == 0x110000 ? 0 : v.invisible), v.invisible_at);
 	if (full > NAMES_MAX_BYTES || v.chars > NAMES_OVERLONG)
-		report_add(ctx->r, in->part, "name.overlong", "%s%zu characters",
-		    full > NAMES_MAX_BYTES ? "more than " : "", v.chars);
+		report_add(ctx->r, in->part, "name.overlong", "%zu bytes, %s%zu characters",
+		    full, full > NAMES_MAX_BYTES ? "the last " : "", v.chars);
 	names_check_shown(ctx, in->part, &v);
 	return EM_OK;
 }
