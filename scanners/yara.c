@@ -15,11 +15,15 @@
  * yara.<identifier> with the severity of its meta "severity" (info, low, medium,
  * high, critical, or 0..4), medium when it has none.
  *
- * Limits: each scan gets at most lim.yara_timeout seconds; the YARA scans of one
- * message share lim.scan_seconds (the wall-clock budget of the whole analysis, so
- * YARA alone can never use more). A timeout, a string with too many matches or a
+ * Limits: each scan gets at most lim.yara_timeout seconds, and never more than is
+ * left before the message's deadline (ctx->deadline); the YARA scans of one message
+ * also share lim.scan_seconds between them (a YARA-only budget would need its own
+ * field in limits.h). A timeout, a string with too many matches or a
  * spent budget is yara.limit, never a pass. At most YARA_MAX_FILES files per folder
  * and YARA_MAX_SETS rule sets (precompiled files) per load.
+ *
+ * Every source file has its own namespace, so a rule cannot refer to a rule of
+ * another file (use `include` for shared private rules).
  *
  * BUGS: precompiled rule sets cannot see the external variables unless they were
  * compiled with them (their values are then simply not set). Only the first
@@ -498,12 +502,17 @@ yara_set_externals(YR_SCANNER *sc, const struct scan_ctx *ctx, const struct scan
 	yr_scanner_define_integer_variable(sc, "depth", p != NULL ? (int64_t)p->depth : 0);
 }
 
-/* Seconds this scan may take: the per-part timeout within the message's budget. */
+/* Seconds this scan may take: the per-part timeout within the message's YARA
+ * budget and within the time left before the message's deadline. */
 static int
 yara_timeout(const struct scan_ctx *ctx, const struct yara_msg *y)
 {
 	double left = (double)ctx->cfg->lim.scan_seconds - y->spent;
+	double dl = ctx->deadline - yara_now();
 	unsigned t = ctx->cfg->lim.yara_timeout;
+
+	if (dl < left)
+		left = dl;
 
 	if (t == 0 || t > EM_CEIL_YARA_TIMEOUT)
 		t = EM_CEIL_YARA_TIMEOUT;
@@ -529,7 +538,8 @@ yara_scan_set(struct scan_ctx *ctx, struct scan_input *in, const YR_RULES *set)
 	yr_scanner_set_callback(sc, yara_match_cb, &a);
 	yr_scanner_set_timeout(sc, tmo);
 	t0 = yara_now();
-	rc = yr_scanner_scan_mem(sc, in->data, in->len);
+	rc = yr_scanner_scan_mem(sc, in->data != NULL ? in->data : (const uint8_t *)"",
+	    in->data != NULL ? in->len : 0);
 	y->spent += yara_now() - t0;
 	yr_scanner_set_callback(sc, NULL, NULL);
 	switch (rc) {
@@ -563,11 +573,12 @@ yara_scan(struct scan_ctx *ctx, struct scan_input *in)
 		return EM_TEMPFAIL;
 	for (i = 0; i < 4 && (r = ctx->cfg->rules[i]) != NULL; i++)
 		for (j = 0; j < r->nset; j++) {
-			if (ctx->yara->spent >= (double)ctx->cfg->lim.scan_seconds) {
+			if (ctx->yara->spent >= (double)ctx->cfg->lim.scan_seconds ||
+			    yara_now() >= ctx->deadline) {
 				if (!ctx->yara->budget_reported)
 					report_add(ctx->r, in->part, "yara.limit",
-					    "the message's YARA time budget (%u s) is spent",
-					    ctx->cfg->lim.scan_seconds);
+					    "the message's time budget (%u s) is spent: "
+					    "YARA skipped from here on", ctx->cfg->lim.scan_seconds);
 				ctx->yara->budget_reported = 1;
 				return EM_LIMIT;
 			}

@@ -2,7 +2,8 @@
  * test_yara.c: yara_rules_load() on the rules in tests/data/yara/ (folder order,
  * file:line compile errors, missing paths) and yara_scan() through a scan_ctx:
  * yara.<rule> findings with the meta severity, the external variables, the
- * per-scan timeout and the message budget (yara.limit), one scanner per message.
+ * per-scan timeout, the message budget and deadline, the per-string match cap
+ * (yara.limit), precompiled rules beside sources.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -359,6 +360,27 @@ message_budget_stops_yara(void **state)
 }
 
 static void
+past_deadline_skips_with_a_limit(void **state)
+{
+	static const char buf[] = "EMBARGO-YARA-MARKER";
+	struct strbuf err = STRBUF_INIT;
+	struct yara_rules *rules = load("good", &err);
+	struct fixture f;
+
+	(void)state;
+	fx_open(&f, rules, "x.exe", buf, sizeof(buf) - 1);
+	f.ctx->deadline = 0;    /* the analysers before YARA used all the time */
+	assert_int_equal(yara_scan(f.ctx, &f.in), EM_LIMIT);
+	assert_int_equal(yara_scan(f.ctx, &f.in), EM_LIMIT);
+	assert_int_equal(report_nfindings(f.r), 1);
+	assert_string_equal(report_finding(f.r, 0)->name, "yara.limit");
+	assert_non_null(strstr(report_finding(f.r, 0)->detail, "budget"));
+	fx_close(&f);
+	yara_rules_free(rules);
+	sb_free(&err);
+}
+
+static void
 too_many_matches_is_a_limit(void **state)
 {
 	struct strbuf err = STRBUF_INIT;
@@ -443,6 +465,7 @@ main(void)
 		cmocka_unit_test(two_rule_objects_both_scan),
 		cmocka_unit_test(slow_rule_hits_timeout_not_a_pass),
 		cmocka_unit_test(message_budget_stops_yara),
+		cmocka_unit_test(past_deadline_skips_with_a_limit),
 		cmocka_unit_test(too_many_matches_is_a_limit),
 		cmocka_unit_test(precompiled_rules_load_beside_sources),
 	};
