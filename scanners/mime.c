@@ -444,7 +444,9 @@ ent_leaf(struct mime *p, int part, const char *type, int is_msg)
 		return;
 	}
 	enc = mime_encoding(p, part, 1);
-	is_text = strncmp(type, "text/", 5) == 0 && strcmp(type, "text/html") != 0;
+	/* every leaf is watched: a uuencoded or BinHex file sent as
+	 * application/octet-stream (or as image/jpeg) is still a wrapped file */
+	is_text = type != NULL;
 	if (is_msg && enc == ENC_RAW)
 		is_msg = 0;   /* raw message/rfc822 past the depth limit: opaque */
 	frame_push(p, F_LEAF, part);

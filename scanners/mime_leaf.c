@@ -113,28 +113,39 @@ text_line(struct mime *p, const char *s, size_t n)
 	}
 }
 
-/* Decoded bytes of a text leaf, split into lines for text_line(). */
+/* Decoded bytes of a leaf, split into lines for text_line(). Only the first
+ * MIME_TLINE_MAX bytes of a line are kept: longer lines are neither uuencode nor
+ * BinHex markers. */
 static void
 text_feed(struct mime *p, const unsigned char *d, size_t n)
 {
 	struct mime_leaf *l = &p->leaf;
-	size_t i;
+	const unsigned char *lf;
+	size_t k, room;
 
-	for (i = 0; i < n; i++) {
-		if (d[i] == '\n') {
+	while (n > 0) {
+		lf = memchr(d, '\n', n);
+		k = lf != NULL ? (size_t)(lf - d) : n;
+		room = sizeof(l->tline) - l->tlen;
+		if (!l->tover && k <= room) {
+			memcpy(l->tline + l->tlen, d, k);
+			l->tlen += k;
+		} else {
+			l->tover = 1;   /* too long for uuencode or BinHex */
+		}
+		if (lf == NULL)
+			return;
+		if (!l->tover) {
 			size_t len = l->tlen;
 
 			if (len > 0 && l->tline[len - 1] == '\r')
 				len--;
-			if (!l->tover)
-				text_line(p, l->tline, len);
-			l->tlen = 0;
-			l->tover = 0;
-		} else if (l->tlen < sizeof(l->tline)) {
-			l->tline[l->tlen++] = (char)d[i];
-		} else {
-			l->tover = 1;   /* too long for uuencode or BinHex */
+			text_line(p, l->tline, len);
 		}
+		l->tlen = 0;
+		l->tover = 0;
+		d += k + 1;
+		n -= k + 1;
 	}
 }
 
