@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -450,6 +451,65 @@ precompiled_rules_load_beside_sources(void **state)
 	sb_free(&err);
 }
 
+/* One rules object shared by threads, each with its own message (as in the daemon). */
+struct thr_arg {
+	const struct yara_rules *rules;
+	int ok;
+};
+
+static void *
+thr_scan(void *p)
+{
+	static const char buf[] = "xx EMBARGO-YARA-MARKER xx";
+	struct thr_arg *a = p;
+	struct fixture f;
+	int i;
+
+	a->ok = 1;
+	for (i = 0; i < 200; i++) {
+		memset(&f, 0, sizeof(f));
+		scan_limits_default(&f.cfg.lim);
+		f.cfg.rules[0] = a->rules;
+		if ((f.r = report_new()) == NULL || report_part_add(f.r, -1, "", 1) != 0 ||
+		    (f.ctx = scan_new(&f.cfg, f.r)) == NULL) {
+			a->ok = 0;
+			report_free(f.r);
+			break;
+		}
+		f.in.name = i % 2 ? "a.exe" : "a.txt";
+		f.in.data = (const unsigned char *)buf;
+		f.in.len = sizeof(buf) - 1;
+		if (yara_scan(f.ctx, &f.in) != EM_OK ||
+		    report_nfindings(f.r) != (i % 2 ? 6 : 5))
+			a->ok = 0;
+		fx_close(&f);
+	}
+	return NULL;
+}
+
+static void
+threads_share_rules(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct yara_rules *rules = load("good", &err);
+	struct thr_arg a[8];
+	pthread_t t[8];
+	int i;
+
+	(void)state;
+	assert_non_null(rules);
+	for (i = 0; i < 8; i++) {
+		a[i].rules = rules;
+		assert_int_equal(pthread_create(&t[i], NULL, thr_scan, &a[i]), 0);
+	}
+	for (i = 0; i < 8; i++) {
+		pthread_join(t[i], NULL);
+		assert_true(a[i].ok);
+	}
+	yara_rules_free(rules);
+	sb_free(&err);
+}
+
 int
 main(void)
 {
@@ -468,6 +528,7 @@ main(void)
 		cmocka_unit_test(past_deadline_skips_with_a_limit),
 		cmocka_unit_test(too_many_matches_is_a_limit),
 		cmocka_unit_test(precompiled_rules_load_beside_sources),
+		cmocka_unit_test(threads_share_rules),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
