@@ -12,7 +12,9 @@ Checks (one ok/not ok line each):
   - the XLM rule on the macro sheet *member* of an .xlsm: needs type detection
     (filetype.c) to route the zip to archive.c; until it lands this fails, saying so;
   - no yara.Embargo_* finding on any file in clean/ nor on any other corpus class
-    where no rule is meant to fire (false positives), and no yara.limit anywhere.
+    where no rule is meant to fire (false positives), and no yara.limit anywhere;
+  - the corpus positives again through MIME (eml/<class>/<file>.eml, no --raw), and
+    nothing on eml/clean/.
 Only the standard library.
 """
 import json
@@ -53,10 +55,11 @@ def say(ok, what):
     print(("ok" if ok else "not ok") + " - " + what)
 
 
-def scan(path):
+def scan(path, raw=True):
     """(exit status, [report objects]) of one file."""
     try:
-        p = subprocess.run([SCAN, "--json", "--raw", "--rules", RULES, path],
+        p = subprocess.run([SCAN, "--json"] + (["--raw"] if raw else []) +
+                           ["--rules", RULES, path],
                            capture_output=True, timeout=120)
     except (OSError, subprocess.TimeoutExpired) as e:
         return -1, [], str(e)
@@ -127,6 +130,18 @@ def main():
             say(hits == [want], "%s fires (alone) on fixture %s (got %s)" % (want, name, hits))
         elif name.startswith("neg_"):
             say(not hits, "no starter rule on near miss %s (got %s)" % (name, hits))
+
+    # the same through MIME: eml/<class>/<file>.eml
+    for rel, want in sorted(CORPUS_POS.items()):
+        rc, reps, err = scan(os.path.join(CORPUS, "eml", rel + ".eml"), raw=False)
+        hits = yara_hits(reps)
+        say(want in hits, "%s fires on eml/%s.eml (got %s)" % (want, rel, sorted(hits)))
+    d = os.path.join(CORPUS, "eml", "clean")
+    fps = []
+    for n in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+        rc, reps, err = scan(os.path.join(d, n), raw=False)
+        fps += ["%s: %s" % (n, h) for h in yara_hits(reps) if h.startswith("Embargo_")]
+    say(os.path.isdir(d) and not fps, "no starter rule fires on eml/clean/ (%s)" % "; ".join(fps))
 
     rc, reps, err = scan(os.path.join(FIXTURES, "pos_xlm_exec.xlsm"))
     hits = yara_hits(reps)
