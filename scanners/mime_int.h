@@ -7,6 +7,7 @@
 #define EMBARGO_MIME_INT_H
 
 #include "b64.h"
+#include "binhex.h"
 #include "mime.h"
 #include "qp.h"
 
@@ -57,8 +58,9 @@ struct mime_leaf {
 	char tline[MIME_TLINE_MAX];
 	size_t tlen;
 	int tover;
-	int binhex;
-	/* an open uuencoded block */
+	/* an open uuencoded or BinHex block */
+	int bh_active;             /* the block is BinHex */
+	struct binhex bh;
 	struct spool *uusp;
 	char uuname[256];
 	int uubad;

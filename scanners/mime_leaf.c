@@ -1,14 +1,15 @@
 /*
  * mime_leaf.c: one MIME leaf: undo the transfer encoding into a spool as lines
  * arrive, watch decoded text for uuencoded blocks (each becomes a child part, finding
- * mime.uuencode) and BinHex (mime.binhex), and hand the leaf to scan_part() when it
+ * mime.uuencode) and BinHex blocks (decoded too, finding mime.binhex), and hand the
+ * leaf to scan_part() when it
  * ends. The end of line before a boundary belongs to the boundary (RFC 2046 5.1.1),
  * so each line end is held until the next line of the same leaf arrives.
  *
  * Limits: the decoded bytes of the whole message (limits.decoded_bytes, mime.limit);
  * memory is the spool's (limits.spool_memory) plus one text line.
- * BUGS: x-uuencode transfer encoding is read as text holding uuencoded blocks; a
- * BinHex block is noted, not decoded.
+ * BUGS: x-uuencode transfer encoding is read as text holding uuencoded blocks; only
+ * the data fork of a BinHex block is kept, CRCs unchecked.
  */
 #include <string.h>
 
@@ -58,27 +59,65 @@ leaf_store(struct mime *p, struct spool *sp, const void *d, size_t n)
 		p->err = EM_TEMPFAIL;
 }
 
+/* The open uuencoded or BinHex block ends: it becomes a child of the leaf. */
 static void
 uu_finish(struct mime *p, const char *why)
 {
 	struct mime_leaf *l = &p->leaf;
+	const char *kind = l->bh_active ? "mime.binhex" : "mime.uuencode";
+	const char *name = l->bh_active ? l->bh.name : l->uuname;
 	struct scan_input parent;
-	em_status st;
+	em_status st = EM_OK;
 
 	if (l->uusp == NULL)
 		return;
 	if (why != NULL)
-		mime_malformed(p, l->part, "uuencoded block \"%s\": %s", l->uuname, why);
-	report_add(p->r, l->part, "mime.uuencode", "%s", l->uuname);
-	memset(&parent, 0, sizeof(parent));
-	parent.part = l->part;
-	parent.tc = TC_TEXT;
-	parent.from_mime = 1;
-	st = scan_child(p->ctx, &parent, l->uuname, l->uusp, NULL);
+		mime_malformed(p, l->part, "%s block \"%s\": %s",
+		    l->bh_active ? "BinHex" : "uuencoded", name, why);
+	report_add(p->r, l->part, kind, "%s", *name ? name : "(no name)");
+	if (!l->bh_active || l->bh.hdr_done) {
+		memset(&parent, 0, sizeof(parent));
+		parent.part = l->part;
+		parent.tc = TC_TEXT;
+		parent.from_mime = 1;
+		st = scan_child(p->ctx, &parent, *name ? name : "binhex", l->uusp, NULL);
+	}
 	if (!em_status_local(st) && p->err == EM_OK)
 		p->err = st;
 	spool_free(l->uusp);
 	l->uusp = NULL;
+	l->bh_active = 0;
+}
+
+static void
+bh_emit(void *arg, const unsigned char *d, size_t n)
+{
+	struct mime *p = arg;
+
+	leaf_store(p, p->leaf.uusp, d, n);
+}
+
+/* A line inside an open BinHex block. */
+static void
+bh_text(struct mime *p, const char *s, size_t n)
+{
+	int r = binhex_line(&p->leaf.bh, s, n, bh_emit, p);
+
+	if (r == 1)
+		uu_finish(p, NULL);
+	else if (r < 0)
+		uu_finish(p, "not BinHex data");
+}
+
+static int
+wrapped_open(struct mime *p)
+{
+	struct mime_leaf *l = &p->leaf;
+
+	l->uusp = spool_new(p->lim->spool_memory, p->ctx->cfg->tmpdir);
+	if (l->uusp == NULL)
+		p->err = EM_TEMPFAIL;
+	return l->uusp != NULL;
 }
 
 /* One decoded text line (end of line removed). */
@@ -89,6 +128,10 @@ text_line(struct mime *p, const char *s, size_t n)
 	unsigned char out[64];
 	int k;
 
+	if (l->uusp != NULL && l->bh_active) {
+		bh_text(p, s, n);
+		return;
+	}
 	if (l->uusp != NULL) {
 		if (uu_end(s, n)) {
 			uu_finish(p, NULL);
@@ -101,15 +144,13 @@ text_line(struct mime *p, const char *s, size_t n)
 		uu_finish(p, "no \"end\" line");
 	}
 	if (uu_begin(s, n, l->uuname, sizeof(l->uuname))) {
-		l->uusp = spool_new(p->lim->spool_memory, p->ctx->cfg->tmpdir);
-		if (l->uusp == NULL)
-			p->err = EM_TEMPFAIL;
+		wrapped_open(p);
 		return;
 	}
-	if (!l->binhex && n >= 39 &&
-	    memmem(s, n, "(This file must be converted with BinHex", 40) != NULL) {
-		l->binhex = 1;
-		report_add(p->r, l->part, "mime.binhex", NULL);
+	if (n >= 39 && memmem(s, n, "(This file must be converted with BinHex", 40) != NULL &&
+	    wrapped_open(p)) {
+		binhex_init(&l->bh);
+		l->bh_active = 1;
 	}
 }
 

@@ -10,6 +10,8 @@ Checks (one ok/not ok line each):
     continuations and charsets, RFC 2047, right-to-left override, uuencoded,
     name/filename conflicts) at the expected section, decoded to the sample it
     wraps, plus mime.uuencode / mime.malformed where the case calls for them;
+  - eml/mail_container/clam.exe.binhex.eml: the BinHex attachment is decoded and
+    its data fork, clam.exe, is a child part identical to executable/clam.exe;
   - eml/native/*.eml (ClamAV and Tika bypass tests): the attachment (clam.exe,
     test.zip) is exposed whatever the trick (comments in header names, repeated
     boundaries or Content-Types, RFC 2231 boundaries);
@@ -159,6 +161,11 @@ def main():
             check_native(rel, digests)
         else:
             check_wrapped(rel, digests)
+    rel = "eml/mail_container/clam.exe.binhex.eml"
+    rep = scan(rel) if rel in digests else None
+    say(rep is not None and has_part(rep, "clam.exe", digests.get("executable/clam.exe"),
+                                     "2:clam.exe.binhex/"),
+        "%s: BinHex data fork clam.exe decoded as a child" % rel)
     say(len(emls) >= 300, "the manifest lists the corpus messages (%d)" % len(emls))
     return 0
 
