@@ -670,7 +670,9 @@ static const struct ft_mime_row {
 	{ "text/", TC_TEXT }, { "application/json", TC_TEXT }, { "application/csv", TC_TEXT },
 	{ "image/", TC_IMAGE }, { "audio/", TC_MEDIA }, { "video/", TC_MEDIA },
 	{ "application/vnd.openxmlformats", TC_OOXML }, { "application/vnd.ms-visio", TC_OOXML },
-	{ "application/vnd.ms-excel.sheet", TC_OOXML },
+	/* macro-enabled and binary OOXML types: vnd.ms-<app>.<something> */
+	{ "application/vnd.ms-excel.", TC_OOXML }, { "application/vnd.ms-word.", TC_OOXML },
+	{ "application/vnd.ms-powerpoint.", TC_OOXML },
 	{ "application/vnd.oasis.opendocument", TC_ODF },
 	{ "application/msword", TC_OLE2 }, { "application/vnd.ms-excel", TC_OLE2 },
 	{ "application/vnd.ms-powerpoint", TC_OLE2 }, { "application/vnd.ms-outlook", TC_OLE2 },

@@ -10,7 +10,10 @@
  *
  * Findings:
  *   name.dangerous_extension  the real extension runs, installs or mounts on a click
- *                             (names_ext_kind NX_RUNS). The list covers Microsoft
+ *                             (names_ext_kind NX_RUNS), or a disk image / notebook
+ *                             extension (NX_MOUNT) on content type detection did not
+ *                             find to be one (a real one has type.disk_image or
+ *                             type.onenote, and its contents are scanned). The list covers Microsoft
  *                             365's default common-attachment filter and Outlook's
  *                             Level 1 list, plus iso img vhd vhdx one lnk hta js jse
  *                             vbs vbe wsf ps1 xll and recent lures (rdp, appinstaller,
@@ -122,7 +125,7 @@ names_is_hex(unsigned char c)
 static const char *const names_runs[] = {
 	/* Microsoft 365 default common attachment filter (runnable part) */
 	"ace", "ani", "apk", "app", "appx", "bat", "cmd", "com", "deb", "dex", "dll", "elf",
-	"exe", "hta", "img", "iso", "jar", "jnlp", "kext", "lib", "library", "lnk", "macho",
+	"exe", "hta", "jar", "jnlp", "kext", "lib", "library", "lnk", "macho",
 	"msc", "msi", "msix", "msp", "mst", "pif", "reg", "rev", "scf", "scr", "sct", "sys",
 	"uif", "vb", "vbe", "vbs", "vxd", "wsc", "wsf", "wsh", "xll",
 	/* Outlook blocked (Level 1) and Microsoft's optional list */
@@ -133,11 +136,11 @@ static const char *const names_runs[] = {
 	"mdt", "mdw", "mdz", "msh", "msh1", "msh2", "mshxml", "msh1xml", "msh2xml", "msu",
 	"ops", "osd", "pcd", "pl", "plg", "prf", "prg", "printerexport", "ps1", "ps1xml",
 	"ps2", "ps2xml", "psc1", "psc2", "psd1", "psdm1", "psm1", "pst", "py", "pyc", "pyo",
-	"pyw", "pyz", "pyzw", "shb", "shs", "theme", "url", "vbp", "vhd", "vhdx",
+	"pyw", "pyz", "pyzw", "shb", "shs", "theme", "url", "vbp", 
 	"vsmacros", "vsw", "webpnp", "website", "ws", "wsb", "xbap", "xnk",
 	/* lures seen since */
-	"one", "onepkg", "iqy", "slk", "settingcontent-ms", "library-ms",
-	"searchconnector-ms", "rdp", "appinstaller", "appxbundle", "msixbundle", "dmg",
+	"iqy", "slk", "settingcontent-ms", "library-ms",
+	"searchconnector-ms", "rdp", "appinstaller", "appxbundle", "msixbundle",
 	"vbx", "xlam", "wll", "sh", "bash",
 };
 
@@ -146,10 +149,18 @@ static const char *const names_content[] = {
 	"xltm", "pptm", "potm", "ppsm", "sldm", "zip", "7z", "rar", "gz", "tgz", "tar",
 };
 
+static const char *const names_mount[] = {
+	"iso", "img", "vhd", "vhdx", "dmg", "one", "onepkg",
+};
+
 enum names_ext_kind
 names_ext_kind(const char *ext)
 {
 	size_t i;
+
+	for (i = 0; i < sizeof(names_mount) / sizeof(names_mount[0]); i++)
+		if (strcmp(ext, names_mount[i]) == 0)
+			return NX_MOUNT;
 
 	for (i = 0; i < sizeof(names_runs) / sizeof(names_runs[0]); i++)
 		if (strcmp(ext, names_runs[i]) == 0)
@@ -285,7 +296,7 @@ names_len(const char *name, size_t max)
 }
 
 static void
-names_check_shown(struct scan_ctx *ctx, int part, struct names_seen *v)
+names_check_shown(struct scan_ctx *ctx, int part, enum tclass tc, struct names_seen *v)
 {
 	char ext[24];
 	size_t end = v->shown_len, dot;
@@ -297,9 +308,21 @@ names_check_shown(struct scan_ctx *ctx, int part, struct names_seen *v)
 		    "real type", v->shown + end - 38);
 		return;
 	}
-	if (!names_last_ext(v->shown, end, ext, sizeof(ext), &dot) ||
-	    names_ext_kind(ext) != NX_RUNS)
+	if (!names_last_ext(v->shown, end, ext, sizeof(ext), &dot))
 		return;
+	switch (names_ext_kind(ext)) {
+	case NX_RUNS:
+		break;
+	case NX_MOUNT:
+		if (tc == TC_DISK_IMAGE || tc == TC_ONENOTE || tc == TC_EMPTY)
+			return;
+		break;
+	case NX_NONE:
+	case NX_CONTENT:
+		return;
+	default:
+		return;
+	}
 	report_add(ctx->r, part, "name.dangerous_extension", ".%s", ext);
 	names_double(ctx, part, v->shown, dot, ext);
 }
@@ -339,6 +362,6 @@ names_scan(struct scan_ctx *ctx, struct scan_input *in)
 	if (full > NAMES_MAX_BYTES || v.chars > NAMES_OVERLONG)
 		report_add(ctx->r, in->part, "name.overlong", "%zu bytes, %s%zu characters",
 		    full, full > NAMES_MAX_BYTES ? "the last " : "", v.chars);
-	names_check_shown(ctx, in->part, &v);
+	names_check_shown(ctx, in->part, in->tc, &v);
 	return EM_OK;
 }

@@ -33,6 +33,10 @@ enum names_ext_kind {
 	NX_RUNS,        /* runs, installs or mounts on a click: name.dangerous_extension */
 	NX_CONTENT,     /* on Microsoft's block list but a container the analysers open
 	                   (archives, macro documents): left to the content findings */
+	NX_MOUNT,       /* disk images and notebooks (iso img vhd vhdx dmg one onepkg):
+	                   flagged only when the content is not what the name says, since
+	                   a real one already has type.disk_image / type.onenote and its
+	                   contents are scanned */
 };
 enum names_ext_kind names_ext_kind(const char *ext);
 

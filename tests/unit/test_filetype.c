@@ -345,6 +345,12 @@ mismatch_rules(void **state)
 	assert_null(filetype_mismatch(TC_TEXT, 0, "a.csv", "text/plain", &low));
 	assert_null(filetype_mismatch(TC_IMAGE, 0, "a.png", "image/jpeg", &low));
 	assert_null(filetype_mismatch(TC_OLE2, 0, "a.xls", NULL, &low));
+	assert_null(filetype_mismatch(TC_OOXML, 1, "a.xltm",
+	    "application/vnd.ms-excel.template.macroenabled.12", &low));
+	assert_null(filetype_mismatch(TC_OOXML, 0, "a.docx", "application/vnd.ms-word."
+	    "document.macroenabled.12", &low));
+	assert_non_null(filetype_mismatch(TC_OOXML, 0, "x", "application/vnd.ms-excel", &low));
+	assert_true(low);
 }
 
 static void

@@ -78,7 +78,8 @@ code_point_predicates(void **state)
 	assert_false(names_is_invisible(0xfffd));
 	assert_true(names_is_space(0x3000));
 	assert_int_equal(names_ext_kind("exe"), NX_RUNS);
-	assert_int_equal(names_ext_kind("iso"), NX_RUNS);
+	assert_int_equal(names_ext_kind("iso"), NX_MOUNT);
+	assert_int_equal(names_ext_kind("one"), NX_MOUNT);
 	assert_int_equal(names_ext_kind("settingcontent-ms"), NX_RUNS);
 	assert_int_equal(names_ext_kind("cab"), NX_CONTENT);
 	assert_int_equal(names_ext_kind("docm"), NX_CONTENT);
@@ -88,7 +89,7 @@ code_point_predicates(void **state)
 
 /* names_scan on NAME; returns the report (caller frees). */
 static struct report *
-scan(const char *name, enum tclass container)
+scan_tc(const char *name, enum tclass container, enum tclass tc)
 {
 	struct scan_config cfg;
 	struct scan_input in;
@@ -102,9 +103,16 @@ scan(const char *name, enum tclass container)
 	memset(&in, 0, sizeof(in));
 	in.name = name;
 	in.container = container;
+	in.tc = tc;
 	assert_int_equal(names_scan(ctx, &in), EM_OK);
 	scan_free(ctx);
 	return r;
+}
+
+static struct report *
+scan(const char *name, enum tclass container)
+{
+	return scan_tc(name, container, TC_UNKNOWN);
 }
 
 static int
@@ -201,6 +209,26 @@ overlong_bounds(void **state)
 }
 
 static void
+mount_extensions_by_content(void **state)
+{
+	struct report *r;
+
+	(void)state;
+	r = scan_tc("docs.iso", TC_UNKNOWN, TC_DISK_IMAGE);   /* type.disk_image says it */
+	assert_int_equal(report_nfindings(r), 0);
+	report_free(r);
+	r = scan_tc("notes.one", TC_UNKNOWN, TC_ONENOTE);
+	assert_int_equal(report_nfindings(r), 0);
+	report_free(r);
+	r = scan_tc("docs.iso", TC_UNKNOWN, TC_EXECUTABLE);   /* not an image at all */
+	assert_true(report_has(r, 0, "name.dangerous_extension"));
+	report_free(r);
+	r = scan_tc("invoice.pdf.img", TC_UNKNOWN, TC_UNKNOWN);
+	assert_true(report_has(r, 0, "name.double_extension"));
+	report_free(r);
+}
+
+static void
 container_parts_skipped(void **state)
 {
 	struct report *r;
@@ -227,6 +255,7 @@ main(void)
 		cmocka_unit_test(dangerous_and_double),
 		cmocka_unit_test(bidi_invisible_clsid),
 		cmocka_unit_test(overlong_bounds),
+		cmocka_unit_test(mount_extensions_by_content),
 		cmocka_unit_test(container_parts_skipped),
 	};
 
