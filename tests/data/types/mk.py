@@ -22,8 +22,10 @@ def pe():
 def docm():
     f = io.BytesIO()
     with zipfile.ZipFile(f, "w") as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr("word/vbaProject.bin", b"\xd0\xcf\x11\xe0")
+        # fixed dates so the seed is the same on every run
+        z.writestr(zipfile.ZipInfo("[Content_Types].xml", (2024, 1, 1, 0, 0, 0)), "<Types/>")
+        z.writestr(zipfile.ZipInfo("word/vbaProject.bin", (2024, 1, 1, 0, 0, 0)),
+                   b"\xd0\xcf\x11\xe0")
     return f.getvalue()
 
 
