@@ -192,6 +192,8 @@ vba_dir_parse(const unsigned char *dir, size_t len, struct vba_module *mods,
 		} else if (cur >= 0 && id == 0x0031 && size >= 4) {     /* MODULEOFFSET */
 			mods[cur].offset = (uint32_t)dir[pos] | (uint32_t)dir[pos + 1] << 8 |
 			    (uint32_t)dir[pos + 2] << 16 | (uint32_t)dir[pos + 3] << 24;
+		} else if (cur >= 0 && id == 0x0021) {  /* MODULETYPE: procedural */
+			mods[cur].procedural = 1;
 		} else if (id == 0x002B) {              /* module terminator */
 			cur = -1;
 		} else if (id == 0x0010) {              /* end of dir */
@@ -318,8 +320,11 @@ static const struct vba_kw {
 static int
 vba_at_word(const char *s, size_t len, size_t i, const char *kw, int how)
 {
-	size_t k = strlen(kw);
+	size_t k;
 
+	if (((unsigned char)s[i] | 0x20) != ((unsigned char)kw[0] | 0x20))
+		return 0;       /* the common case, before strlen */
+	k = strlen(kw);
 	if (len - i < k || strncasecmp(s + i, kw, k) != 0)
 		return 0;
 	if (how == KW_ANY)
@@ -397,7 +402,7 @@ vba_proc_name(const char *l, size_t n, size_t *start)
 }
 
 static void
-vba_proc_check(const char *name, size_t n, struct strbuf *autoexec)
+vba_proc_check(const char *name, size_t n, struct strbuf *autoexec, int events)
 {
 	char buf[80];
 	size_t k, el;
@@ -411,7 +416,7 @@ vba_proc_check(const char *name, size_t n, struct strbuf *autoexec)
 			vba_list(autoexec, vba_auto_names[k]);
 			return;
 		}
-	for (k = 0; k < sizeof(vba_auto_events) / sizeof(vba_auto_events[0]); k++) {
+	for (k = 0; events && k < sizeof(vba_auto_events) / sizeof(vba_auto_events[0]); k++) {
 		el = strlen(vba_auto_events[k]);
 		if (n > el && strcasecmp(buf + n - el, vba_auto_events[k]) == 0) {
 			vba_list(autoexec, buf);
@@ -422,12 +427,13 @@ vba_proc_check(const char *name, size_t n, struct strbuf *autoexec)
 
 /* Line-shaped statements: Declare ... Lib, Open ... For Output|Binary|Append, Put #. */
 static void
-vba_line(const char *l, size_t n, struct strbuf *autoexec, struct strbuf *susp)
+vba_line(const char *l, size_t n, struct strbuf *autoexec, struct strbuf *susp,
+    int events)
 {
 	size_t ps = 0, pn = vba_proc_name(l, n, &ps);
 
 	if (pn > 0)
-		vba_proc_check(l + ps, pn, autoexec);
+		vba_proc_check(l + ps, pn, autoexec, events);
 	if (vba_find(l, n, "Declare", KW_WORD) && vba_find(l, n, "Lib", KW_WORD))
 		vba_list(susp, "Declare Lib");
 	if (vba_find(l, n, "Open", KW_WORD) && (vba_find(l, n, "For Output", KW_WORD) ||
@@ -477,14 +483,15 @@ vba_blobs(const char *s, size_t len, struct strbuf *susp)
 }
 
 void
-vba_analyse(const char *src, size_t len, struct strbuf *autoexec, struct strbuf *susp)
+vba_analyse(const char *src, size_t len, int events, struct strbuf *autoexec,
+    struct strbuf *susp)
 {
 	size_t i, start = 0, nchr = 0;
 	char buf[40];
 
 	for (i = 0; i <= len; i++) {
 		if (i == len || src[i] == '\n') {
-			vba_line(src + start, i - start, autoexec, susp);
+			vba_line(src + start, i - start, autoexec, susp, events);
 			start = i + 1;
 		}
 	}
@@ -510,9 +517,30 @@ vba_analyse(const char *src, size_t len, struct strbuf *autoexec, struct strbuf 
 
 struct vba_state {
 	struct strbuf names, autoexec, susp, stomped;
+	struct strbuf project;  /* the PROJECT stream's text (module kinds) */
 	unsigned ncode;
 	int pcode;              /* the project carries p-code */
 };
+
+/*
+ * Is NAME a designer module (a UserForm)? The PROJECT stream lists them as
+ * "BaseClass=<name>" lines; their control events run only when code shows the form.
+ */
+static int
+vba_is_form(const struct strbuf *project, const char *name)
+{
+	const char *p = sb_str(project), *e;
+	size_t n = strlen(name);
+
+	while ((p = strstr(p, "BaseClass=")) != NULL) {
+		p += 10;
+		for (e = p; *e != '\0' && *e != '\r' && *e != '\n'; e++)
+			;
+		if ((size_t)(e - p) == n && strncasecmp(p, name, n) == 0)
+			return 1;
+	}
+	return 0;
+}
 
 /* One module: read, decompress, analyse, add as a child. */
 static em_status
@@ -551,7 +579,9 @@ vba_module_scan(struct scan_ctx *ctx, struct scan_input *in, const struct cfb *c
 	if (src != NULL && vba_has_code(src, slen)) {
 		st->ncode++;
 		sb_printf(&st->names, "%s%.100s", st->names.len ? ", " : "", m->name);
-		vba_analyse((const char *)src, slen, &st->autoexec, &st->susp);
+		vba_analyse((const char *)src, slen, !m->procedural &&
+		    !vba_is_form(&st->project, m->name),
+		    &st->autoexec, &st->susp);
 		memcpy(label, "VBA/", 4);
 		vba_label(label + 4, sizeof(label) - 8, m->name);
 		memcpy(label + strlen(label), ".bas", 5);
@@ -561,6 +591,25 @@ vba_module_scan(struct scan_ctx *ctx, struct scan_input *in, const struct cfb *c
 	free(raw);
 	free(src);
 	return es;
+}
+
+/* The PROJECT stream beside the VBA storage (64 KiB of it), NULs dropped. */
+static void
+vba_project_text(const struct cfb *c, int vba, struct strbuf *out)
+{
+	const struct cfb_entry *v = cfb_entry(c, (unsigned)vba);
+	unsigned char *p = NULL;
+	size_t n = 0, i;
+	int cut;
+
+	if (v == NULL || v->parent < 0 ||
+	    cfb_read(c, (unsigned)cfb_child(c, v->parent, "PROJECT"), 1u << 16, &p, &n,
+	    &cut) != 0)
+		return;
+	for (i = 0; i < n; i++)
+		if (p[i] != 0)
+			sb_addc(out, (char)p[i]);
+	free(p);
 }
 
 static void
@@ -594,6 +643,7 @@ vba_scan_project(struct scan_ctx *ctx, struct scan_input *in, const struct cfb *
 	sb_init(&st.autoexec, 900);
 	sb_init(&st.susp, 900);
 	sb_init(&st.stomped, 900);
+	sb_init(&st.project, 1u << 16);
 	raw = vba_stream(c, cfb_child(c, vba, "dir"), in->len, &rlen, &oom);
 	if (oom || raw == NULL) {
 		es = oom ? EM_TEMPFAIL : EM_OK;
@@ -610,6 +660,7 @@ vba_scan_project(struct scan_ctx *ctx, struct scan_input *in, const struct cfb *
 	if (n == VBA_MAX_MODULES)
 		report_add(ctx->r, in->part, "scan.limit", "VBA: more than %u modules not read",
 		    VBA_MAX_MODULES);
+	vba_project_text(c, vba, &st.project);
 	pji = cfb_child(c, vba, "_VBA_PROJECT");
 	pj = pji >= 0 ? cfb_entry(c, (unsigned)pji) : NULL;
 	st.pcode = pj != NULL && pj->size > 7;
@@ -627,5 +678,6 @@ out:
 	sb_free(&st.autoexec);
 	sb_free(&st.susp);
 	sb_free(&st.stomped);
+	sb_free(&st.project);
 	return es;
 }

@@ -25,6 +25,7 @@ struct vba_module {
 	char stream[128];      /* MODULESTREAMNAME (code page) */
 	char ustream[CFB_NAME_MAX]; /* the Unicode stream name as UTF-8, "" when none */
 	uint32_t offset;       /* MODULEOFFSET: where the compressed source starts */
+	int procedural;        /* MODULETYPE 0x21: a standard module (no events) */
 };
 
 /*
@@ -46,9 +47,12 @@ int vba_dir_parse(const unsigned char *dir, size_t len, struct vba_module *mods,
 /*
  * Keyword analysis of module source SRC/LEN: procedure names that run on open,
  * close or a control event are appended to AUTO, suspicious keywords to SUSP (each
- * name once, comma-separated).
+ * name once, comma-separated). EVENTS: count control event handlers (X_Click,
+ * ...) as entry points; vba_scan_project gives 0 for standard modules (a handler
+ * there is only a name, run by a user action at most) and UserForm modules (their
+ * events run only when code shows the form; the PROJECT stream says which).
  */
-void vba_analyse(const char *src, size_t len, struct strbuf *autoexec,
+void vba_analyse(const char *src, size_t len, int events, struct strbuf *autoexec,
     struct strbuf *susp);
 
 /*

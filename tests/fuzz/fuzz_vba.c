@@ -24,11 +24,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sb_init(&s, 900);
 	if (vba_decompress(data, size, 1u << 20, &out, &n) != -2) {
 		(void)vba_dir_parse(out, n, mods, 16, &nm);
-		vba_analyse((const char *)out, n, &a, &s);
+		vba_analyse((const char *)out, n, 1, &a, &s);
 		free(out);
 	}
 	(void)vba_dir_parse(data, size, mods, 16, &nm);
-	vba_analyse((const char *)data, size, &a, &s);
+	vba_analyse((const char *)data, size, (int)(size & 1), &a, &s);
 	sb_free(&a);
 	sb_free(&s);
 	return 0;

@@ -147,6 +147,7 @@ dir_records(void **state)
 	o += rec(d + o, 0x001A, "Module1", 7);
 	o += rec(d + o, 0x0032, "M\0o\0d\0\xe9\0", 8);
 	o += rec(d + o, 0x0031, "\x34\x12\x00\x00", 4);
+	o += rec(d + o, 0x0021, "", 0);
 	o += rec(d + o, 0x002B, "", 0);
 	o += rec(d + o, 0x0019, "Other", 5);
 	o += rec(d + o, 0x0010, "", 0);
@@ -157,7 +158,9 @@ dir_records(void **state)
 	assert_string_equal(m[0].stream, "Module1");
 	assert_string_equal(m[0].ustream, "Mod\xc3\xa9");
 	assert_int_equal(m[0].offset, 0x1234);
+	assert_int_equal(m[0].procedural, 1);
 	assert_string_equal(m[1].name, "Other");
+	assert_int_equal(m[1].procedural, 0);
 	/* a size past the end is malformed; modules read so far are kept */
 	o = rec(d, 0x0019, "A", 1);
 	d[o] = 0x1A;
@@ -175,12 +178,14 @@ dir_records(void **state)
 	assert_int_equal(n, 1);
 }
 
+static int events = 1;
+
 static void
 analyse(const char *src, struct strbuf *a, struct strbuf *s)
 {
 	sb_init(a, 900);
 	sb_init(s, 900);
-	vba_analyse(src, strlen(src), a, s);
+	vba_analyse(src, strlen(src), events, a, s);
 }
 
 static void
@@ -197,6 +202,15 @@ autoexec_names_and_events(void **state)
 	assert_string_equal(sb_str(&a),
 	    "Document_Open, Auto_Close, CommandButton1_Click, InkPicture1_Painted");
 	assert_string_equal(sb_str(&s), "");
+	sb_free(&a);
+	sb_free(&s);
+	/* a UserForm's control events wait for code to show the form */
+	events = 0;
+	analyse("Attribute VB_Base = \"0{C62A69F0-16DC-11CE-9E98-00AA00574A4F}{1}\"\r\n"
+	    "Private Sub CommandButton1_Click()\r\nEnd Sub\r\nSub AutoOpen()\r\nEnd Sub\r\n",
+	    &a, &s);
+	events = 1;
+	assert_string_equal(sb_str(&a), "AutoOpen");
 	sb_free(&a);
 	sb_free(&s);
 }
