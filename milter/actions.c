@@ -218,6 +218,47 @@ cmp_range(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
+/*
+ * Move START back to the first byte after the boundary line that opens its entity.
+ * message.h promises ranges that include the entity's headers; the MIME parser
+ * currently gives the start of the entity's body. Walking back to the boundary
+ * line serves both (when START already follows the boundary line, it stays).
+ * Headers are bounded by limits.header_bytes, so is the walk.
+ */
+static int
+entity_start(const struct msg *m, uint64_t *start)
+{
+	size_t want = m->m_cfg->scan.lim.header_bytes + 1024, got, i;
+	unsigned char *buf;
+	uint64_t from;
+	int rc = -1;
+
+	if (*start < want)
+		want = (size_t)*start;
+	from = *start - want;
+	if (want == 0 || (buf = malloc(want)) == NULL)
+		return -1;
+	if (spool_pread(m->m_raw, m->m_body_off + from, buf, want, &got) != EM_OK ||
+	    got != want)
+		goto out;
+	/* The last line before START that begins with "--" is the boundary line. */
+	for (i = want; i-- > 0;) {
+		if (buf[i] != '-' || i + 1 >= want || buf[i + 1] != '-' ||
+		    (i > 0 && buf[i - 1] != '\n') || (i == 0 && from != 0))
+			continue;
+		while (i < want && buf[i] != '\n')
+			i++;
+		if (i < want) {
+			*start = from + i + 1;
+			rc = 0;
+		}
+		break;
+	}
+out:
+	free(buf);
+	return rc;
+}
+
 /* The entities to replace, sorted. Returns the count, or -1 when strip is impossible. */
 static int
 strip_ranges(const struct msg *m, const struct report *r, const struct decision *d,
@@ -235,7 +276,8 @@ strip_ranges(const struct msg *m, const struct report *r, const struct decision 
 		if (k < n)
 			continue;
 		if (n == ACT_MAX_STRIP ||
-		    msgscan_part_range(m->m_scan, top, &rg[n].start, &rg[n].end) != 0)
+		    msgscan_part_range(m->m_scan, top, &rg[n].start, &rg[n].end) != 0 ||
+		    entity_start(m, &rg[n].start) != 0)
 			return -1;
 		rg[n++].part = top;
 	}
