@@ -268,6 +268,52 @@ mh_join(const char *v, struct mh_seg *segs, size_t nseg, struct strbuf *out,
 	sb_free(&raw);
 }
 
+/* Past the type (or disposition) token, to the first ';' outside quotes. */
+static size_t
+mh_start(const char *v, size_t n, unsigned *fl)
+{
+	struct mh_seg s;
+	size_t i = 0;
+
+	while (i < n && v[i] != ';') {
+		if (v[i] == '"')
+			mh_value(v, n, &i, &s, fl);
+		else
+			i++;
+	}
+	return i;
+}
+
+/* The next parameter at *I: -1 at the end, 1 when it is NAME (value in *S,
+ * section in *SEG, "*" in *EXT), else 0. */
+static int
+mh_next(const char *v, size_t n, size_t *i, const char *name, struct mh_seg *s,
+    long *seg, int *ext, unsigned *fl)
+{
+	int match;
+
+	while (*i < n && (v[*i] == ';' || mh_blank((unsigned char)v[*i])))
+		(*i)++;
+	mh_skip(v, n, i, fl);
+	if (*i >= n)
+		return -1;
+	if (v[*i] == '"') {   /* a stray quoted string: skipped whole */
+		mh_value(v, n, i, s, fl);
+		return 0;
+	}
+	match = mh_attr(v, n, i, name, seg, ext);
+	mh_skip(v, n, i, fl);
+	if (*i >= n || v[*i] != '=') {
+		while (*i < n && v[*i] != ';')
+			(*i)++;
+		return 0;
+	}
+	(*i)++;
+	mh_skip(v, n, i, fl);
+	mh_value(v, n, i, s, fl);
+	return match;
+}
+
 int
 mimehdr_param(const char *v, size_t n, const char *name, struct strbuf *out,
     unsigned *flags)
@@ -275,40 +321,13 @@ mimehdr_param(const char *v, size_t n, const char *name, struct strbuf *out,
 	struct mh_seg segs[MIMEHDR_MAX_SEGMENTS], plain, s;
 	unsigned fl = 0;
 	size_t i = 0, nseg = 0;
-	int have_plain = 0, have_2231 = 0, ext;
+	int have_plain = 0, have_2231 = 0, ext, match;
 	long seg;
 
 	memset(segs, 0, sizeof(segs));
 	memset(&plain, 0, sizeof(plain));
-	/* past the type (or disposition) token, to the first ';' outside quotes */
-	while (i < n && v[i] != ';') {
-		if (v[i] == '"')
-			mh_value(v, n, &i, &s, &fl);
-		else
-			i++;
-	}
-	while (i < n) {
-		int match;
-
-		while (i < n && (v[i] == ';' || mh_blank((unsigned char)v[i])))
-			i++;
-		mh_skip(v, n, &i, &fl);
-		if (i >= n)
-			break;
-		if (v[i] == '"') {   /* a stray quoted string: skipped whole */
-			mh_value(v, n, &i, &s, &fl);
-			continue;
-		}
-		match = mh_attr(v, n, &i, name, &seg, &ext);
-		mh_skip(v, n, &i, &fl);
-		if (i >= n || v[i] != '=') {
-			while (i < n && v[i] != ';')
-				i++;
-			continue;
-		}
-		i++;
-		mh_skip(v, n, &i, &fl);
-		mh_value(v, n, &i, &s, &fl);
+	i = mh_start(v, n, &fl);
+	while ((match = mh_next(v, n, &i, name, &s, &seg, &ext, &fl)) >= 0) {
 		if (!match)
 			continue;
 		s.ext = ext;
@@ -461,38 +480,11 @@ mimehdr_param_nth(const char *v, size_t n, const char *name, unsigned nth,
 {
 	struct mh_seg s;
 	unsigned fl = 0, seen = 0;
-	size_t i = 0;
-	int ext;
+	size_t i = mh_start(v, n, &fl);
+	int ext, match;
 	long seg;
 
-	while (i < n && v[i] != ';') {
-		if (v[i] == '"')
-			mh_value(v, n, &i, &s, &fl);
-		else
-			i++;
-	}
-	while (i < n) {
-		int match;
-
-		while (i < n && (v[i] == ';' || mh_blank((unsigned char)v[i])))
-			i++;
-		mh_skip(v, n, &i, &fl);
-		if (i >= n)
-			break;
-		if (v[i] == '"') {   /* a stray quoted string: skipped whole */
-			mh_value(v, n, &i, &s, &fl);
-			continue;
-		}
-		match = mh_attr(v, n, &i, name, &seg, &ext);
-		mh_skip(v, n, &i, &fl);
-		if (i >= n || v[i] != '=') {
-			while (i < n && v[i] != ';')
-				i++;
-			continue;
-		}
-		i++;
-		mh_skip(v, n, &i, &fl);
-		mh_value(v, n, &i, &s, &fl);
+	while ((match = mh_next(v, n, &i, name, &s, &seg, &ext, &fl)) >= 0) {
 		if (match && seg < 0 && !ext && seen++ == nth) {
 			mh_raw(v, &s, out);
 			return 1;
