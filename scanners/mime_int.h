@@ -113,6 +113,10 @@ void mime_malformed(struct mime *p, int part, const char *fmt, ...)
 void mime_limit(struct mime *p, int part, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* mime_head.c: the header line in p->cur is complete; could LINE start a field? */
+void mime_hdr_flush(struct mime *p);
+int mime_hdr_looks(const char *s, size_t n);
+
 /* mime_leaf.c */
 em_status mime_leaf_open(struct mime *p, int part, enum mime_enc enc, int is_text,
     int is_msg);
