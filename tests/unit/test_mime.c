@@ -12,6 +12,8 @@
 #include <cmocka.h>
 
 #include "mime_testlib.h"
+#include "mime.h"
+#include "passwords.h"
 
 #define MP_HEAD "Subject: t\r\nMIME-Version: 1.0\r\n" \
 	"Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\npreamble\r\n"
@@ -446,6 +448,34 @@ garbage_never_crashes(void **state)
 	msgscan_free(m);
 }
 
+static void
+subject_is_harvested_decoded(void **state)
+{
+	static const char msg[] = "Subject: =?utf-8?q?invoice_password=3A_Xk7pQ2?=\r\n"
+	    "\r\nbody\r\n";
+	struct report *r = report_new();
+	struct scan_ctx *ctx;
+	struct mime *p;
+	unsigned i;
+	int found = 0;
+
+	(void)state;
+	mt_config();
+	report_part_add(r, -1, "", 1);
+	ctx = scan_new(&mt_cfg, r);
+	p = mime_new(ctx, 0, mt_cfg.lim.mime_depth, 1);
+	assert_int_equal(mime_feed(p, msg, sizeof(msg) - 1), EM_OK);
+	assert_int_equal(mime_end(p), EM_OK);
+	assert_non_null(ctx->pw);
+	for (i = 0; i < pwlist_count(ctx->pw); i++)
+		if (strcmp(pwlist_get(ctx->pw, i), "Xk7pQ2") == 0)
+			found = 1;
+	assert_true(found);
+	mime_free(p);
+	scan_free(ctx);
+	report_free(r);
+}
+
 int
 main(void)
 {
@@ -467,6 +497,7 @@ main(void)
 		cmocka_unit_test(decoded_bytes_limit),
 		cmocka_unit_test(ambiguous_headers_take_the_exposing_reading),
 		cmocka_unit_test(garbage_never_crashes),
+		cmocka_unit_test(subject_is_harvested_decoded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
