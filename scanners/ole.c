@@ -112,6 +112,26 @@ ole_word(struct scan_ctx *ctx, struct scan_input *in, struct ole_state *s,
 	}
 }
 
+/* Does command line CMD start a program or script (by its first word's extension)? */
+static int
+ole_runs(const char *cmd)
+{
+	static const char *const ext[] = {
+		".exe", ".com", ".scr", ".pif", ".bat", ".cmd", ".ps1", ".vbs", ".vbe", ".js",
+		".jse", ".wsf", ".wsh", ".hta", ".lnk", ".msi", ".cpl", ".dll", ".jar",
+	};
+	const char *w = cmd[0] == '"' ? cmd + 1 : cmd;
+	size_t n = strcspn(w, cmd[0] == '"' ? "\"" : " \t"), k, el;
+
+	for (k = 0; k < sizeof(ext) / sizeof(ext[0]); k++) {
+		el = strlen(ext[k]);
+		if ((n >= el && strncasecmp(w + n - el, ext[k], el) == 0) ||
+		    (strlen(cmd) >= el && strcasecmp(cmd + strlen(cmd) - el, ext[k]) == 0))
+			return 1;
+	}
+	return 0;
+}
+
 /* A Packager object that only links to a command or file (no bytes embedded). */
 static em_status
 ole_native_link(struct scan_ctx *ctx, struct scan_input *in, const char *label,
@@ -127,6 +147,10 @@ ole_native_link(struct scan_ctx *ctx, struct scan_input *in, const char *label,
 	cmd[o] = '\0';
 	report_add(ctx->r, in->part, "doc.ole_object", "Packager link %.100s to %s",
 	    label[0] ? label : "(no name)", o ? cmd : "(nothing)");
+	/* a double-click on the object starts the program it links to: a shortcut */
+	if (ole_runs(cmd))
+		report_add(ctx->r, in->part, "type.shortcut",
+		    "Packager link object that starts %s", cmd);
 	return EM_OK;
 }
 

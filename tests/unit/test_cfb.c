@@ -436,6 +436,39 @@ packager_object_becomes_a_child(void **state)
 	free(f);
 }
 
+/* A Packager link (type word 1, not 3): no bytes, but a double-click runs the target */
+static void
+packager_link_to_a_program_is_a_shortcut(void **state)
+{
+	static const unsigned char native[] =
+	    "\x40\x00\x00\x00\x02\x00" "calc.exe\0" "C:\\W\\calc.exe\0" "\x00\x00\x01\x00"
+	    "\x01\x00" "C:\\Program Files\\x\\calc.exe\0\0\0";
+	static const unsigned char txt[] =
+	    "\x40\x00\x00\x00\x02\x00" "a.txt\0" "C:\\a.txt\0" "\x00\x00\x01\x00"
+	    "\x01\x00" "C:\\a.txt\0";
+	struct bent e[] = { { "\001Ole10Native", CFB_STREAM, -1, native, sizeof(native) - 1 } };
+	struct fixture fx;
+	unsigned char *f;
+	size_t len;
+
+	(void)state;
+	f = build(e, 1, 512, &len);
+	run_ole(&fx, f, len);
+	assert_non_null(strstr(detail_of(fx.r, "doc.ole_object"), "Packager link calc.exe"));
+	assert_non_null(strstr(detail_of(fx.r, "type.shortcut"), "Program Files\\x\\calc.exe"));
+	assert_int_equal(report_nparts(fx.r), 1);
+	fixture_free(&fx);
+	free(f);
+	e[0].data = txt;
+	e[0].len = sizeof(txt) - 1;
+	f = build(e, 1, 512, &len);
+	run_ole(&fx, f, len);
+	assert_non_null(detail_of(fx.r, "doc.ole_object"));
+	assert_null(detail_of(fx.r, "type.shortcut"));
+	fixture_free(&fx);
+	free(f);
+}
+
 static void
 encrypted_package_is_reported(void **state)
 {
@@ -511,6 +544,7 @@ main(void)
 		cmocka_unit_test(difat_loop_is_bounded),
 		cmocka_unit_test(every_truncation_is_safe),
 		cmocka_unit_test(packager_object_becomes_a_child),
+		cmocka_unit_test(packager_link_to_a_program_is_a_shortcut),
 		cmocka_unit_test(encrypted_package_is_reported),
 		cmocka_unit_test(word_dde_utf16_and_fencrypted),
 		cmocka_unit_test(garbage_is_a_scan_error),
