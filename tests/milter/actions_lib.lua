@@ -1,7 +1,8 @@
 -- actions_lib.lua: helpers for the t_actions_*.lua scenarios (loaded with dofile
 -- after lib.lua). Each scenario starts its own embargo with a purpose-made policy
 -- (findings = "*", so any finding triggers it) on its own socket and store, so the
--- action is tested independently of which scanners have landed.
+-- action is tested independently of which scanners have landed. Scripts end with
+-- stop_embargo().
 
 local function bin(name)
 	local b = os.getenv("EMBARGO_BUILD") or (root .. "/build")
@@ -43,8 +44,22 @@ function start_embargo(name, policy, settings)
 	end
 	writefile(d .. "/embargo.conf", conf .. "\n")
 	local s = "unix:" .. d .. "/embargo.sock"
-	mt.startfilter(bin("embargo"), "-f", "-c", d .. "/embargo.conf", "-p", s)
+	-- Not mt.startfilter: a daemon left behind by a failed script would keep
+	-- miltertest's output pipe open and hang run.sh. Output goes to a file, and
+	-- timeout ends the daemon even if the script dies before stop_embargo().
+	os.execute("timeout 120 '" .. bin("embargo") .. "' -f -c '" .. d .. "/embargo.conf' -p '" ..
+		s .. "' > '" .. d .. "/embargo.log' 2>&1 & echo $! > '" .. d .. "/run.pid'")
+	started = started or {}
+	table.insert(started, d)
 	return s, d .. "/embargo.conf", d .. "/q"
+end
+
+-- Stop every daemon this script started.
+function stop_embargo()
+	for _, d in ipairs(started or {}) do
+		os.execute("kill $(cat '" .. d .. "/run.pid') 2>/dev/null")
+	end
+	started = {}
 end
 
 function connect_to(s)

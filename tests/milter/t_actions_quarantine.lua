@@ -24,3 +24,4 @@ expect(r == SMFIR_REPLYCODE, "quarantine+reject answers with a reply, got " .. t
 expect(mt.eom_check(conn, MT_SMTPREPLY, "550", "5.7.1", "Held for review (test)"), "reply text")
 expect(qfiles(q) == 2, "second message stored too")
 mt.disconnect(conn)
+stop_embargo()

@@ -11,3 +11,4 @@ expect(mt.eom_check(conn, MT_SMTPREPLY, "550", "5.7.1", "Executables refused (te
 	"550 5.7.1 with the configured text")
 expect(qfiles(q) == 0, "nothing stored for a reject")
 mt.disconnect(conn)
+stop_embargo()

@@ -1,4 +1,4 @@
--- accept, discard, tempfail and observe mode, one daemon each rule set.
+-- accept, discard, tempfail, and two recipients under different rules.
 dofile(root .. "/tests/milter/lib.lua")
 dofile(root .. "/tests/milter/actions_lib.lua")
 local s = start_embargo("act-simple", [[
@@ -25,15 +25,4 @@ conn = connect_to(s)
 expect(send_test_message(conn, "MT-ACT-MULTI", {"<ok@example.net>", "<later@example.net>"}) == SMFIR_REPLYCODE,
 	"accept + tempfail recipients: tempfail for the message")
 mt.disconnect(conn)
-
-local s2 = start_embargo("act-observe", [[
-observe = true;
-rules = ( { name = "t-reject"; action = "reject"; } );
-]])
-conn = connect_to(s2)
-r = send_test_message(conn, "MT-ACT-OBS")
-expect(r == SMFIR_CONTINUE or r == SMFIR_ACCEPT, "observe mode delivers, got " .. tostring(r))
-local a = mt.getheader(conn, "X-Embargo-Action", 0)
-expect(a ~= nil and a:find("^observe; would reject; rule=t%-reject") ~= nil, "observe header: " .. tostring(a))
-expect(not mt.eom_check(conn, MT_HDRCHANGE, "Subject"), "observe leaves the subject")
-mt.disconnect(conn)
+stop_embargo()

@@ -13,3 +13,4 @@ expect(r == SMFIR_REPLYCODE, "tempfail reply, got " .. tostring(r))
 expect(mt.eom_check(conn, MT_SMTPREPLY, "451", "4.3.0", "Temporary quarantine failure, try again later"),
 	"451 4.3.0 when the store fails")
 mt.disconnect(conn)
+stop_embargo()

@@ -30,3 +30,4 @@ expect(mt.eom_check(conn, MT_BODYCHANGE, notice .. "Reason: " .. tostring(reason
 	" (rule t-strip).\r\nQuarantine id: " .. id .. "\r\n"), "notice in place of part 2")
 expect(mt.eom_check(conn, MT_BODYCHANGE, post), "body after part 2 byte-identical")
 mt.disconnect(conn)
+stop_embargo()

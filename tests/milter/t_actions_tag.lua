@@ -15,3 +15,4 @@ expect(mt.eom_check(conn, MT_HDRCHANGE, "Subject", "[SUSPICIOUS] invoice"), "sub
 expect(not mt.eom_check(conn, MT_BODYCHANGE), "body untouched")
 expect(qfiles(q) == 0, "nothing stored for a tag")
 mt.disconnect(conn)
+stop_embargo()
