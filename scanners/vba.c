@@ -232,7 +232,7 @@ vba_has_name_attr(const unsigned char *s, size_t n)
 	return 0;
 }
 
-/* Lines that are neither blank nor "Attribute ...": real code. */
+/* Lines that are not blank, "Attribute ...", "Option ..." or comments: real code. */
 static int
 vba_has_code(const unsigned char *s, size_t n)
 {
@@ -243,7 +243,10 @@ vba_has_code(const unsigned char *s, size_t n)
 			i++;
 		if (i >= n)
 			return 0;
-		if (n - i < 10 || strncasecmp((const char *)s + i, "attribute ", 10) != 0)
+		if (s[i] != '\'' && (n - i < 10 ||
+		    strncasecmp((const char *)s + i, "attribute ", 10) != 0) &&
+		    (n - i < 7 || strncasecmp((const char *)s + i, "option ", 7) != 0) &&
+		    (n - i < 4 || strncasecmp((const char *)s + i, "rem ", 4) != 0))
 			return 1;
 		for (j = i; j < n && s[j] != '\n'; j++)
 			;
