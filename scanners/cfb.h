@@ -22,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CFB_MAX_ENTRIES 65536u   /* directory entries read; more is cfb->overflow */
+#define CFB_MAX_ENTRIES 65536u   /* directory entries read; more is an anomaly */
 #define CFB_NAME_MAX    100      /* UTF-8 bytes of a name, NUL included */
 
 enum cfb_type {
