@@ -314,6 +314,12 @@ rule_check(struct rule *ru, const config_setting_t **where, const config_setting
 	*where = g;
 	if (ru->name == NULL || ru->name[0] == '\0')
 		return "rule without a name";
+	/* Names go into headers, log lines and SMTP replies: keep them plain. */
+	if (strlen(ru->name) > 64 || strspn(ru->name, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != strlen(ru->name)) {
+		*where = config_setting_get_member(g, "name");
+		return "rule names are letters, digits, '.', '_' and '-' (at most 64)";
+	}
 	if (!ru->has_action)
 		return "rule without an action";
 	for (i = 0; i < ru->findings.n; i++)

@@ -286,6 +286,10 @@ errors_name_file_and_line(void **state)
 	e = load_error("rules = ({ name = \"a\"; action = \"tag\"; severity = \"huge\"; });");
 	assert_non_null(strstr(e, "severity must be"));
 	free(e);
+	e = load_error("rules = ({ name = \"a b\\nX-Evil: 1\"; action = \"tag\"; });");
+	assert_non_null(strstr(e, "t.conf:1: rule a b"));
+	assert_non_null(strstr(e, "rule names are letters"));
+	free(e);
 	e = load_error("rules = ({ name = \"a\"; });");
 	assert_non_null(strstr(e, "rule without an action"));
 	free(e);
