@@ -7,9 +7,10 @@ vbaProject.bin once the archive reader has unpacked them; they are checked too.
 Checks (one ok/not ok line each):
   - vba_macro/*: macro.vba somewhere in the report and a VBA/<module>.bas part;
     no macro.vba.autoexec (none of them has an open/close trigger);
-  - vba_autoexec/*: macro.vba.autoexec or an Auto_Open macro.xlm name; the two
-    encrypted OOXML ones (.xlsb .xlsm, default password) only as doc.encrypted:
-    the macro cannot be seen without decrypting (a known gap, said in the check);
+  - vba_autoexec/*: macro.vba.autoexec or an Auto_Open macro.xlm name (the
+    encrypted .xlsb/.xlsm open with Excel's default password);
+  - dde/dde-test-encrypt-standardpassword.xlsx: opened with the default password,
+    doc.dde inside;
   - xlm_macro/*.xls *.xlt (OLE2): macro.xlm naming Auto_Open;
   - encrypted_office/* except .odt and .pdf (not OLE2): doc.encrypted;
   - ole_object/*.doc *.xls *.ppt: doc.ole_object and the object as a child part;
@@ -90,11 +91,6 @@ def vba_macro(reps):
 def vba_autoexec(reps):
     for rel in files("vba_autoexec"):
         rep = reps[rel]
-        if rel.endswith((".xlsb", ".xlsm")):
-            say("doc.encrypted" in names(rep),
-                "%s: encrypted OOXML seen as doc.encrypted (its Auto_Open is not "
-                "visible without decryption)%s" % (rel, why(rep)))
-            continue
         auto = "macro.vba.autoexec" in names(rep) or any(
             "Auto_Open" in d for d in details(rep, "macro.xlm"))
         say(auto, "%s: an auto-exec trigger%s" % (rel, why(rep)))
@@ -121,6 +117,11 @@ def objects():
         kids = rep["parts"][1:] if rep else []
         say("doc.ole_object" in names(rep) and kids,
             "%s: doc.ole_object and the object as a child part%s" % (rel, why(rep)))
+    rel = "dde/dde-test-encrypt-standardpassword.xlsx"
+    rep = scan(rel)
+    say("doc.dde" in names(rep) and any("default password" in d
+                                        for d in details(rep, "doc.encrypted")),
+        "%s: opened with the default password, doc.dde inside%s" % (rel, why(rep)))
     for rel in files("dde", (".doc",)):
         rep = scan(rel)
         say("doc.dde" in names(rep), "%s: doc.dde%s" % (rel, why(rep)))

@@ -338,6 +338,20 @@ corpus_vba_and_xlm(void **state)
 			bas = 1;
 	assert_true(bas);
 	run_free(&x);
+	/* agile encryption with Excel's default password: the package is a child part */
+	if (run_file(&x, "vba_autoexec/autostart-encrypt-standardpassword.xlsm") == 0) {
+		assert_non_null(strstr(detail(x.r, "doc.encrypted"), "default password"));
+		assert_true(report_nparts(x.r) > 1);
+		assert_string_equal(report_part(x.r, 1)->path, "EncryptedPackage");
+		assert_true(report_part(x.r, 1)->size > 1000);
+		run_free(&x);
+	}
+	/* another password: no child, just doc.encrypted */
+	if (run_file(&x, "encrypted_office/encrypted.docx") == 0) {
+		assert_non_null(strstr(detail(x.r, "doc.encrypted"), "EncryptedPackage"));
+		assert_int_equal(report_nparts(x.r), 1);
+		run_free(&x);
+	}
 	if (run_file(&x, "vba_autoexec/autostart-encrypt-standardpassword.xls") == 0) {
 		assert_non_null(strstr(detail(x.r, "macro.vba.autoexec"), "Auto_Open"));
 		assert_non_null(detail(x.r, "doc.encrypted"));
