@@ -5,7 +5,9 @@
 #     byte-identical, the original is in the quarantine;
 #   - a full quarantine disk makes Postfix answer 4xx: nothing delivered, nothing
 #     stored, the sender keeps the message; with space again it is quarantined;
-#   - release (pickup told to skip milters, as doc/policy.md says) delivers it.
+#   - release (pickup told to skip milters, as doc/policy.md says) delivers it;
+#   - hold: the message waits in Postfix's hold queue, the index records it,
+#     embargo-quarantine points to postsuper -H, which then delivers it.
 # Postfix is switched back to the shared embargo at the end.
 CD=$DIR/custom
 CSOCK=unix:$CD/embargo.sock
@@ -14,6 +16,7 @@ mount -t tmpfs -o size=1m,mode=0700 tmpfs "$CD/quarantine" || notok "tmpfs for t
 cat > "$CD/policy.conf" <<'EOP'
 rules = (
   { name = "t-strip"; action = "strip"; recipient = "strip@example.net"; },
+  { name = "t-hold"; action = "hold"; recipient = "hold@example.net"; },
   { name = "t-quarantine"; action = "quarantine"; }
 );
 EOP
@@ -85,6 +88,24 @@ got=$(ls -t "$SINK"/* 2>/dev/null | head -1)
 check "released message is the original (attachment intact)" grep -q "TVqQ" "$got"
 "$EMBARGO_BUILD/embargo-quarantine" -c "$CD/embargo.conf" list --json > "$CD/list2.json" 2>&1
 check "release recorded in the index" grep -q "\"id\":\"$QID\".*\"state\":\"released\"" "$CD/list2.json"
+
+# Hold: in Postfix's hold queue until postsuper -H.
+before=$(ls "$SINK" | wc -l)
+send "$M" --to hold@example.net > "$CD/hold.swaks"
+check "hold: 250 queued" grep -q "250 2.0.0 Ok: queued as" "$CD/hold.swaks"
+HQID=$(qid_of "$CD/hold.swaks")
+wait_log "$HQID: milter-hold" >/dev/null
+check "hold: message in Postfix's hold queue" \
+    sh -c "postqueue -c '$PF/etc' -j | grep -q '\"queue_name\": *\"hold\".*\"queue_id\": *\"$HQID\"\|\"queue_id\": *\"$HQID\".*\"queue_name\": *\"hold\"'"
+check "hold: not delivered" test "$(ls "$SINK" | wc -l)" -eq "$before"
+"$EMBARGO_BUILD/embargo-quarantine" -c "$CD/embargo.conf" list --json > "$CD/list3.json" 2>&1
+HID=$(sed -n "s/.*\"id\":\"\([0-9a-f]*\)\",\"time\":[0-9]*,\"queue_id\":\"$HQID\".*/\1/p" "$CD/list3.json")
+check "hold: recorded in the index" grep -q "\"queue_id\":\"$HQID\".*\"action\":\"hold\"" "$CD/list3.json"
+"$EMBARGO_BUILD/embargo-quarantine" -c "$CD/embargo.conf" release "${HID:-none}" > "$CD/hold-release.out" 2>&1
+check "hold: release points to postsuper -H $HQID" grep -q "postsuper -H $HQID" "$CD/hold-release.out"
+postsuper -c "$PF/etc" -H "$HQID" >/dev/null 2>&1
+postqueue -c "$PF/etc" -f >/dev/null 2>&1
+check "hold: delivered after postsuper -H" wait_sink $((before + 1))
 
 # Back to the shared embargo.
 postconf -c "$PF/etc" -e "smtpd_milters = $SOCK" "non_smtpd_milters = $SOCK"
