@@ -219,6 +219,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s", sb_str(&err));
 		return 2;
 	}
+	/* Spool files go to $TMPDIR (or /tmp), not the daemon's tmp_dir: an admin
+	 * trying a file need not be able to write there. */
+	cfg->scan.tmpdir = NULL;
 	if (rules[0] != NULL) {
 		if ((extra = yara_rules_load(rules, 1, &err)) == NULL) {
 			fprintf(stderr, "%s", sb_str(&err));

@@ -21,6 +21,9 @@ em_status archive_scan(struct scan_ctx *ctx, struct scan_input *in);
 em_status ole_scan(struct scan_ctx *ctx, struct scan_input *in);
 /* ooxml.c: a member of an OOXML/ODF container (in->container says which). */
 em_status ooxml_member_scan(struct scan_ctx *ctx, struct scan_input *in);
+/* ooxml.c: Office 2003 XML and Flat OPC documents outside a zip; CSV with DDE. */
+em_status ooxml_flat_scan(struct scan_ctx *ctx, struct scan_input *in);
+em_status ooxml_csv_scan(struct scan_ctx *ctx, struct scan_input *in);
 /* rtf.c, pdf.c, onenote.c, lnk.c, html.c */
 em_status rtf_scan(struct scan_ctx *ctx, struct scan_input *in);
 em_status pdf_scan(struct scan_ctx *ctx, struct scan_input *in);

@@ -48,14 +48,6 @@ long xml_attr(const struct xml_el *el, const char *local, char *out, size_t outs
 size_t xml_unescape(const char *s, size_t n, char *out, size_t outsz);
 
 /*
- * Office XML outside a zip (TC_XML: Word/Excel 2003 XML, Flat OPC .xml) and CSV
- * (a .csv name): DDE fields and formulas, external relationships. Other XML and
- * text are left alone. Return EM_OK (findings recorded).
- */
-em_status ooxml_flat_scan(struct scan_ctx *ctx, struct scan_input *in);
-em_status ooxml_csv_scan(struct scan_ctx *ctx, struct scan_input *in);
-
-/*
  * ooxml_xlsb.c: BIFF12 (.xlsb) records. xlsb_auto_open(): 1 when workbook.bin
  * D/LEN defines an Auto_Open name (copied to NAME). xlsb_dde_link(): 1 when an
  * externalLink .bin is a DDE link ("service|topic" copied to OUT).

@@ -134,14 +134,15 @@ dispatch(struct scan_ctx *ctx, struct scan_input *in)
 	case TC_TEXT:
 		if (in->from_mime)
 			passwords_harvest(ctx, (const char *)in->data, in->len);
-		return EM_OK;
+		return ooxml_csv_scan(ctx, in);
+	case TC_XML:
+		return ooxml_flat_scan(ctx, in);
 	case TC_MESSAGE:
 		if (in->from_mime)
 			return EM_OK;   /* the MIME parser already parsed it in place */
 		return mime_scan_nested(ctx, in);
 	case TC_UNKNOWN:
 	case TC_EMPTY:
-	case TC_XML:
 	case TC_IMAGE:
 	case TC_MEDIA:
 	case TC_EXECUTABLE:

@@ -53,7 +53,7 @@ em_stop "$T"
 # configured user.
 if [ "$(id -u)" = 0 ]; then
 	em_config "$T" "${EMBARGO_TEST_SETTINGS:-}" "pid_file = \"$T/daemon.pid\"" "user = \"nobody\""
-	chmod 777 "$T/tmp"
+	chmod 777 "$T/tmp" "$T/quarantine"
 	"$E" -c "$T/embargo.conf" -p "unix:$T/daemon.sock"; rc=$?
 	check "daemon mode returns 0 after detaching" test "$rc" = 0
 	i=0; while [ ! -s "$T/daemon.pid" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
