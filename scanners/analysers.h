@@ -15,6 +15,9 @@
 em_status filetype_scan(struct scan_ctx *ctx, struct scan_input *in);
 /* names.c: name.* findings on in->name. */
 em_status names_scan(struct scan_ctx *ctx, struct scan_input *in);
+/* fatimg.c: FAT12/16/32 disk images (libarchive does not read them); EM_END when
+ * the part is not a FAT image. */
+em_status fatimg_scan(struct scan_ctx *ctx, struct scan_input *in);
 /* archive.c: every container libarchive reads (also OOXML, ODF, disk images). */
 em_status archive_scan(struct scan_ctx *ctx, struct scan_input *in);
 /* ole.c: OLE2 files: VBA (vba.c), XLM (xlm.c), encrypted packages, Ole10Native. */

@@ -111,11 +111,16 @@ is_doc_container(enum tclass tc)
 static em_status
 dispatch(struct scan_ctx *ctx, struct scan_input *in)
 {
+	em_status st;
+
 	switch (in->tc) {
+	case TC_DISK_IMAGE:
+		if ((st = fatimg_scan(ctx, in)) != EM_END)
+			return st;    /* a FAT image, which libarchive cannot read */
+		return archive_scan(ctx, in);
 	case TC_ARCHIVE:
 	case TC_OOXML:
 	case TC_ODF:
-	case TC_DISK_IMAGE:
 		return archive_scan(ctx, in);
 	case TC_OLE2:
 		return ole_scan(ctx, in);
@@ -155,6 +160,26 @@ dispatch(struct scan_ctx *ctx, struct scan_input *in)
 	}
 }
 
+/* An archive or disk image inside another: benign on its own, but the classic way to
+ * get past gateways that open one level, so it is recorded (low) for the policy. */
+static void
+note_nesting(struct scan_ctx *ctx, const struct scan_input *in)
+{
+	const struct report_part *p = report_part(ctx->r, in->part), *up;
+
+	if (in->tc != TC_ARCHIVE && in->tc != TC_DISK_IMAGE)
+		return;
+	for (up = p ? report_part(ctx->r, p->parent) : NULL; up != NULL;
+	    up = report_part(ctx->r, up->parent)) {
+		if (up->type_class != NULL && (strcmp(up->type_class, "archive") == 0 ||
+		    strcmp(up->type_class, "disk_image") == 0)) {
+			report_add(ctx->r, in->part, "archive.nested", "%s inside %s",
+			    tclass_name(in->tc), up->type_class);
+			return;
+		}
+	}
+}
+
 /* Run the whole pipeline on one prepared input. */
 static em_status
 analyse(struct scan_ctx *ctx, struct scan_input *in)
@@ -177,13 +202,12 @@ analyse(struct scan_ctx *ctx, struct scan_input *in)
 		return st;
 	if ((st = names_scan(ctx, in)) != EM_OK && !em_status_local(st))
 		return st;
+	note_nesting(ctx, in);
 	if (is_doc_container(in->container) &&
 	    (st = ooxml_member_scan(ctx, in)) != EM_OK && !em_status_local(st))
 		return st;
 	if ((st = dispatch(ctx, in)) != EM_OK && !em_status_local(st))
 		return st;
-	/* The analyser may have re-mapped or grown nothing; map again defensively since
-	 * children never write to the parent's spool. */
 	if ((st = yara_scan(ctx, in)) != EM_OK && !em_status_local(st))
 		return st;
 	return EM_OK;

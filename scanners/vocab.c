@@ -11,8 +11,8 @@ static const struct vocab_entry vocab_table[] = {
 	/* message structure */
 	{ "mime.malformed", SEV_LOW, "MIME structure that readers may disagree on; the exposing reading was taken" },
 	{ "mime.limit", SEV_MEDIUM, "a MIME bound was crossed (depth, parts, header bytes, line length, decoded bytes): not fully inspected" },
-	{ "mime.uuencode", SEV_INFO, "a uuencoded block inside a text part was decoded as an attachment" },
-	{ "mime.binhex", SEV_LOW, "a BinHex block inside a text part (not decoded)" },
+	{ "mime.uuencode", SEV_INFO, "a uuencoded block inside a part was decoded as a child part" },
+	{ "mime.binhex", SEV_LOW, "a BinHex block inside a part; its data fork was decoded as a child part" },
 	/* names */
 	{ "name.dangerous_extension", SEV_HIGH, "the filename has an extension that Windows executes or mounts" },
 	{ "name.double_extension", SEV_HIGH, "the filename hides its real extension behind a harmless-looking one" },
@@ -38,6 +38,8 @@ static const struct vocab_entry vocab_table[] = {
 	{ "archive.bomb", SEV_HIGH, "an archive whose expansion ratio or structure is a decompression bomb" },
 	{ "archive.limit", SEV_MEDIUM, "an archive bound was crossed (depth, members, bytes): not fully inspected" },
 	{ "archive.corrupt", SEV_MEDIUM, "an archive that could not be read to the end" },
+	{ "archive.nested", SEV_LOW, "an archive inside another archive: the usual way past gateways that open one level" },
+	{ "archive.split", SEV_INFO, "one segment of a multi-volume archive; the recipient cannot open it alone either" },
 	{ "archive.padding", SEV_HIGH, "a member padded far beyond its real content (inflated document trick)" },
 	/* macros */
 	{ "macro.vba", SEV_MEDIUM, "a VBA project with code" },
