@@ -21,6 +21,7 @@
 #include <netinet/tcp.h>
 
 #include <errno.h>
+#include <locale.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <pthread.h>
@@ -238,6 +239,11 @@ main(int argc, char **argv)
 	int ch, foreground = 0, check = 0, rc = 0;
 	pthread_t mt, rt;
 	sigset_t set;
+
+	/* Archive member names are UTF-8 on the wire: libarchive converts them
+	 * through the C library, which needs a UTF-8 character type. */
+	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
+		setlocale(LC_CTYPE, "");
 
 	while ((ch = getopt(argc, argv, "c:p:ftV")) != -1) {
 		switch (ch) {

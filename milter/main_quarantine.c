@@ -15,6 +15,7 @@
  * message from passing the milter again: configure the MTA (doc/policy.md).
  */
 #include <errno.h>
+#include <locale.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <pwd.h>
@@ -514,6 +515,11 @@ main(int argc, char **argv)
 	struct qstore *q;
 	struct qopts o;
 	int ch, rc;
+
+	/* Archive member names are UTF-8 on the wire: libarchive converts them
+	 * through the C library, which needs a UTF-8 character type. */
+	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
+		setlocale(LC_CTYPE, "");
 
 	memset(&o, 0, sizeof(o));
 	o.older = -1;

@@ -12,6 +12,7 @@
  * than accept, 2 an error.
  */
 #include <errno.h>
+#include <locale.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -188,6 +189,11 @@ main(int argc, char **argv)
 	struct em_config *cfg;
 	struct opts o;
 	int ch, i, worst = 0, rc;
+
+	/* Archive member names are UTF-8 on the wire: libarchive converts them
+	 * through the C library, which needs a UTF-8 character type. */
+	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
+		setlocale(LC_CTYPE, "");
 
 	memset(&o, 0, sizeof(o));
 	while ((ch = getopt_long(argc, argv, "c:V", longopts, NULL)) != -1) {

@@ -92,6 +92,23 @@ hdr_field(struct mime *p, const char *name, size_t nlen, const char *v, size_t n
 	}
 }
 
+/* The length of the header name in S (N bytes before the colon) as the most
+ * exposing reader sees it: "Content-Type(x)" is Content-Type to some readers, and
+ * "Content-Type " was allowed by RFC 822. The same for stream and milter headers. */
+static size_t
+hdr_name_len(struct mime *p, const char *s, size_t n)
+{
+	const char *cmt = memchr(s, '(', n);
+
+	if (cmt != NULL) {
+		n = (size_t)(cmt - s);
+		mime_malformed(p, p->fr[p->nf - 1].part, "comment in a header name");
+	}
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return n;
+}
+
 /* The header line assembled in p->cur is complete. */
 void
 mime_hdr_flush(struct mime *p)
@@ -103,13 +120,7 @@ mime_hdr_flush(struct mime *p)
 		return;
 	colon = memchr(s, ':', p->cur.len);
 	if (colon != NULL) {
-		const char *cmt = memchr(s, '(', (size_t)(colon - s));
-
-		nlen = (size_t)((cmt != NULL ? cmt : colon) - s);
-		if (cmt != NULL)   /* "Content-Type(x):" is Content-Type to some readers */
-			mime_malformed(p, p->fr[p->nf - 1].part, "comment in a header name");
-		while (nlen > 0 && (s[nlen - 1] == ' ' || s[nlen - 1] == '\t'))
-			nlen--;   /* "Content-Type : x" (RFC 822 allowed it) */
+		nlen = hdr_name_len(p, s, (size_t)(colon - s));
 		hdr_field(p, s, nlen, colon + 1, p->cur.len - (size_t)(colon + 1 - s));
 	}
 	sb_reset(&p->cur);
@@ -150,7 +161,7 @@ mime_header(struct mime *p, const char *name, const char *value)
 			    p->lim->header_bytes);
 		return p->err;
 	}
-	hdr_field(p, name, nl, value, vl);
+	hdr_field(p, name, hdr_name_len(p, name, nl), value, vl);
 	p->hdr_first = 0;
 	return p->err;
 }
