@@ -100,8 +100,11 @@ struct arc_run {
 	unsigned entries, files, locked, unlocked, npw;
 	struct strbuf locked_names, unlocked_names;
 	struct arc_pad pad;
+	int split_noted;           /* archive.split recorded for this segment */
 	unsigned char rbuf[ARC_BUF], cbuf[ARC_BUF];
 };
+
+static int arc_spanned(struct arc_run *run);
 
 static la_ssize_t
 arc_read_cb(struct archive *a, void *ud, const void **out)
@@ -384,9 +387,14 @@ arc_member_done(struct arc_run *run, const char *name, int enc, struct spool *sp
 		enc = 1;
 	if (st == EM_BADDATA && (enc || arc_err_encrypted(run->a)))
 		return arc_locked(run, name);
-	if (st == EM_BADDATA)
+	if (st == EM_BADDATA && arc_spanned(run)) {
+		if (!run->split_noted++)
+			report_add(ctx->r, part, "archive.split", "one segment of a split zip: "
+			    "member %s is cut off where the segment ends", name);
+	} else if (st == EM_BADDATA) {
 		report_add(ctx->r, part, "archive.corrupt", "member %s: %s", name,
 		    arc_errstr(run->a));
+	}
 	if (run->pad.seen >= ARC_PAD_MIN && run->pad.repeated >= run->pad.seen / 4 * 3)
 		report_add(ctx->r, part, "archive.padding",
 		    "member %s: %llu of %llu bytes seen are one repeated byte or block", name,
@@ -528,9 +536,18 @@ arc_eocd(struct arc_run *run)
 	return -1;
 }
 
+/* One segment of a split or spanned zip: the first starts with the spanning
+ * signature PK 07 08 (APPNOTE 8.5.3), later ones carry an end record naming a disk
+ * other than the first. */
 static int
 arc_spanned(struct arc_run *run)
 {
+	unsigned char sig[4];
+	size_t got = 0;
+
+	if (spool_pread(run->src, 0, sig, 4, &got) == EM_OK && got == 4 &&
+	    memcmp(sig, "PK\x07\x08", 4) == 0)
+		return 1;
 	return arc_eocd(run) == 1;
 }
 
@@ -559,9 +576,10 @@ arc_header_failed(struct arc_run *run, const char *when)
 		    "disk image format not readable by libarchive (%s): not inspected",
 		    arc_errstr(run->a));
 	} else if (arc_spanned(run)) {
-		report_add(r, part, "archive.corrupt",
+		/* The recipient cannot open a lone segment either; the policy decides. */
+		report_add(r, part, "archive.split",
 		    "one segment of a multi-volume zip: the other segments are not here, "
-		    "not inspected");
+		    "its members were not inspected");
 	} else {
 		report_add(r, part, "archive.corrupt", "%s: %s", when, arc_errstr(run->a));
 	}

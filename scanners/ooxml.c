@@ -472,6 +472,27 @@ ox_odf(struct ox *ox, const char *n)
 	}
 }
 
+/* Office packages never declare entities: a DTD with entities that expand other
+ * entities is the "billion laughs" bomb aimed at whatever parses the XML next. The
+ * declarations sit before the root element, so the first 64 KiB are enough. */
+static void
+ox_entities(struct ox *ox)
+{
+	size_t n = ox->len < 65536 ? ox->len : 65536, off = 0, decls = 0, nested = 0;
+	const char *p, *end;
+
+	while (off < n && (p = memmem(ox->d + off, n - off, "<!ENTITY", 8)) != NULL) {
+		decls++;
+		off = (size_t)(p - ox->d) + 8;
+		end = memchr(ox->d + off, '>', n - off);
+		if (end != NULL && memchr(ox->d + off, '&', (size_t)(end - (ox->d + off))))
+			nested++;
+	}
+	if (nested > 0)
+		OX_ADD(ox, "archive.bomb", "XML entity expansion: %zu entity declarations, "
+		    "%zu expanding other entities", decls, nested);
+}
+
 em_status
 ooxml_member_scan(struct scan_ctx *ctx, struct scan_input *in)
 {
@@ -488,10 +509,16 @@ ooxml_member_scan(struct scan_ctx *ctx, struct scan_input *in)
 	ox.d = (const char *)in->data;
 	ox.len = in->data != NULL ? in->len : 0;
 	ox.st = EM_OK;
-	if (in->container == TC_ODF)
+	ox_entities(&ox);
+	if (in->container == TC_ODF) {
+		if (strcmp(n, "META-INF/manifest.xml") == 0 &&
+		    memmem(ox.d, ox.len, "encryption-data", 15) != NULL)
+			OX_ADD(&ox, "doc.encrypted", "OpenDocument package with encrypted "
+			    "members (META-INF/manifest.xml): not inspected");
 		ox_odf(&ox, n);
-	else if (in->container == TC_OOXML)
+	} else if (in->container == TC_OOXML) {
 		ox_ooxml(&ox, n);
+	}
 	return ox.st;
 }
 
