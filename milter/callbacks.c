@@ -22,6 +22,10 @@
 
 #define SUBJECT_MAX 998
 
+const char *const embargo_headers[3] = {
+	"X-Embargo", "X-Embargo-Action", "X-Embargo-Findings",
+};
+
 double
 mono_now(void)
 {
@@ -211,6 +215,7 @@ cb_header(SMFICTX *ctx, char *name, char *value)
 	struct conn *c = conn_of(ctx);
 	struct msg *m = c ? c->c_msg : NULL;
 	em_status st;
+	int i;
 
 	if (m == NULL)
 		return SMFIS_TEMPFAIL;
@@ -219,6 +224,9 @@ cb_header(SMFICTX *ctx, char *name, char *value)
 	m->m_size += strlen(name) + strlen(value) + 4;
 	if (m->m_subject == NULL && strcasecmp(name, "Subject") == 0)
 		m->m_subject = strndup(value, SUBJECT_MAX);
+	for (i = 0; i < 3; i++)
+		if (strcasecmp(name, embargo_headers[i]) == 0 && m->m_ours[i] < 1000)
+			m->m_ours[i]++;
 	st = raw_add(m, name);
 	if (st == EM_OK)
 		st = raw_add(m, ": ");

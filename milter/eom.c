@@ -51,6 +51,21 @@ log_summary(const struct msg *m, const struct report *r, const struct decision *
 	sb_free(&from);
 }
 
+/* Remove the copies of our headers the message arrived with (last first, so the
+ * indexes stay valid). */
+static int
+remove_forged_headers(SMFICTX *ctx, const struct msg *m)
+{
+	unsigned i, k;
+
+	for (i = 0; i < 3; i++)
+		for (k = m->m_ours[i]; k > 0; k--)
+			if (mta_change_header(ctx, m->m_qid, embargo_headers[i], (int)k,
+			    NULL) != 0)
+				return -1;
+	return 0;
+}
+
 static int
 add_embargo_header(SMFICTX *ctx, const struct msg *m, const struct report *r)
 {
@@ -90,7 +105,7 @@ eom_act(SMFICTX *ctx, struct conn *c, struct msg *m)
 	env.nrcpts = m->m_nrcpts;
 	if (policy_decide(m->m_cfg->policy, r, &env, &d) != 0)
 		return status_reply(ctx, m->m_cfg, m->m_qid, EM_TEMPFAIL, "policy");
-	if (add_embargo_header(ctx, m, r) != 0) {
+	if (remove_forged_headers(ctx, m) != 0 || add_embargo_header(ctx, m, r) != 0) {
 		decision_clear(&d);
 		return status_reply(ctx, m->m_cfg, m->m_qid, EM_TEMPFAIL, "header");
 	}

@@ -109,22 +109,19 @@ drop_privileges(const struct em_config *cfg, const char *sockpath)
 	return 0;
 }
 
-/* The folders the daemon writes to must be writable by the user it runs as:
- * found out now rather than at the first message that needs them. */
-static int
+/* The folders the daemon writes to should be writable by the user it runs as: say
+ * so at start rather than at the first message that needs them. Not fatal: such
+ * messages are tempfailed and stay with the MTA until the folder is fixed. */
+static void
 check_dirs(const struct em_config *cfg)
 {
 	const char *dirs[2] = { cfg->tmp_dir, cfg->quarantine_dir };
 	int i;
 
-	for (i = 0; i < 2; i++) {
-		if (dirs[i] != NULL && access(dirs[i], W_OK | X_OK) != 0) {
-			log_msg(LOG_ERR, NULL, "%s: %s: %s", cfg->file, dirs[i], strerror(errno));
-			fprintf(stderr, "embargo: %s: %s: %s\n", cfg->file, dirs[i], strerror(errno));
-			return -1;
-		}
-	}
-	return 0;
+	for (i = 0; i < 2; i++)
+		if (dirs[i] != NULL && access(dirs[i], W_OK | X_OK) != 0)
+			log_msg(LOG_WARNING, NULL, "%s: %s: %s: messages that need it will be "
+			    "tempfailed", cfg->file, dirs[i], strerror(errno));
 }
 
 /* Reload: a thread of its own so the main thread is back in sigwait at once. */
@@ -294,8 +291,7 @@ main(int argc, char **argv)
 		return 1;
 	if (drop_privileges(cfg, unix_path(cfg->socket)) != 0)
 		return 1;
-	if (check_dirs(cfg) != 0)
-		return 1;
+	check_dirs(cfg);
 	config_install(cfg);
 	log_msg(LOG_NOTICE, NULL, "embargo %s listening on %s (config %s)", EMBARGO_VERSION,
 	    cfg->socket, config_file);

@@ -33,7 +33,12 @@ struct msg {
 	uint64_t m_body_off;        /* where the body starts in m_raw */
 	double m_start;             /* monotonic seconds at MAIL FROM */
 	em_status m_failed;         /* first non-local failure, EM_OK if none */
+	unsigned m_ours[3];         /* incoming X-Embargo, -Action, -Findings headers */
 };
+
+/* The headers Embargo writes; copies arriving with the message are removed so a
+ * sender cannot forge a verdict. */
+extern const char *const embargo_headers[3];
 
 struct conn {
 	char c_addr[64];            /* client address, "" when unknown */
