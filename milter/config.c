@@ -76,6 +76,7 @@ static const struct config_key config_keys[] = {
 	{ "limits", "passwords", K_UINT, LIM(passwords), "32", 0, EM_CEIL_PASSWORDS },
 	{ "limits", "scan_seconds", K_UINT, LIM(scan_seconds), "60", 1, EM_CEIL_SCAN_SECONDS },
 	{ "limits", "yara_timeout", K_UINT, LIM(yara_timeout), "10", 1, EM_CEIL_YARA_TIMEOUT },
+	{ "limits", "yara_seconds", K_UINT, LIM(yara_seconds), "30", 1, EM_CEIL_YARA_SECONDS },
 };
 #define NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))
 

@@ -21,6 +21,7 @@ scan_limits_default(struct scan_limits *l)
 	l->passwords = EM_LIMIT_PASSWORDS;
 	l->scan_seconds = EM_LIMIT_SCAN_SECONDS;
 	l->yara_timeout = EM_LIMIT_YARA_TIMEOUT;
+	l->yara_seconds = EM_LIMIT_YARA_SECONDS;
 }
 
 const char *

@@ -33,6 +33,7 @@ struct scan_limits {
 	unsigned scan_seconds;
 	/* YARA (yara.limit) */
 	unsigned yara_timeout;    /* seconds per scanned part */
+	unsigned yara_seconds;    /* seconds of YARA per message, all parts together */
 };
 
 /*             name              default                  ceiling */
@@ -64,6 +65,8 @@ struct scan_limits {
 #define EM_CEIL_SCAN_SECONDS     3600u
 #define EM_LIMIT_YARA_TIMEOUT    10u
 #define EM_CEIL_YARA_TIMEOUT     600u
+#define EM_LIMIT_YARA_SECONDS    30u
+#define EM_CEIL_YARA_SECONDS     3600u
 
 /* Fill *l with the defaults above. */
 void scan_limits_default(struct scan_limits *l);

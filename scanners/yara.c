@@ -17,8 +17,7 @@
  *
  * Limits: each scan gets at most lim.yara_timeout seconds, and never more than is
  * left before the message's deadline (ctx->deadline); the YARA scans of one message
- * also share lim.scan_seconds between them (a YARA-only budget would need its own
- * field in limits.h). A timeout, a string with too many matches or a
+ * also share lim.yara_seconds between them. A timeout, a string with too many matches or a
  * spent budget is yara.limit, never a pass. At most YARA_MAX_FILES files per folder
  * and YARA_MAX_SETS rule sets (precompiled files) per load.
  *
@@ -507,7 +506,7 @@ yara_set_externals(YR_SCANNER *sc, const struct scan_ctx *ctx, const struct scan
 static int
 yara_timeout(const struct scan_ctx *ctx, const struct yara_msg *y)
 {
-	double left = (double)ctx->cfg->lim.scan_seconds - y->spent;
+	double left = (double)ctx->cfg->lim.yara_seconds - y->spent;
 	double dl = ctx->deadline - yara_now();
 	unsigned t = ctx->cfg->lim.yara_timeout;
 
@@ -573,12 +572,12 @@ yara_scan(struct scan_ctx *ctx, struct scan_input *in)
 		return EM_TEMPFAIL;
 	for (i = 0; i < 4 && (r = ctx->cfg->rules[i]) != NULL; i++)
 		for (j = 0; j < r->nset; j++) {
-			if (ctx->yara->spent >= (double)ctx->cfg->lim.scan_seconds ||
+			if (ctx->yara->spent >= (double)ctx->cfg->lim.yara_seconds ||
 			    yara_now() >= ctx->deadline) {
 				if (!ctx->yara->budget_reported)
 					report_add(ctx->r, in->part, "yara.limit",
 					    "the message's time budget (%u s) is spent: "
-					    "YARA skipped from here on", ctx->cfg->lim.scan_seconds);
+					    "YARA skipped from here on", ctx->cfg->lim.yara_seconds);
 				ctx->yara->budget_reported = 1;
 				return EM_LIMIT;
 			}

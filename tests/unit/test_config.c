@@ -43,6 +43,7 @@ defaults_match_scanner_defaults(void **state)
 
 	(void)state;
 	assert_non_null(c);
+	memset(&l, 0, sizeof(l));   /* padding compares equal */
 	scan_limits_default(&l);
 	assert_memory_equal(&c->scan.lim, &l, sizeof(l));
 	assert_int_equal(c->on_error, ON_ERROR_TEMPFAIL);

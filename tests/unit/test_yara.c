@@ -344,7 +344,7 @@ message_budget_stops_yara(void **state)
 	assert_non_null(buf);
 	fx_open(&f, rules, "big.bin", buf, 64 * 1024);
 	f.cfg.lim.yara_timeout = 1;
-	f.cfg.lim.scan_seconds = 2;
+	f.cfg.lim.yara_seconds = 2;
 	/* two timeouts spend the 2 s budget; the third part is refused at once */
 	assert_int_equal(yara_scan(f.ctx, &f.in), EM_LIMIT);
 	assert_int_equal(yara_scan(f.ctx, &f.in), EM_LIMIT);
