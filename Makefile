@@ -54,9 +54,9 @@ $(B)/embargo-quarantine: $(B)/obj/milter/main_quarantine.o $(B)/libcommon.a $(B)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
 # Unit tests: one cmocka program per tests/unit/test_*.c.
-$(B)/tests/test_%: tests/unit/test_%.c $(B)/libcommon.a $(B)/libscanners.a
+$(B)/tests/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(B)/libcommon.a $(B)/libscanners.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $^ $(LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $(filter-out %.h,$^) $(LIBS) -lcmocka
 
 # Fuzz regressions: each fuzz target linked with a driver that replays its corpus.
 $(B)/tests/regress_%: tests/fuzz/fuzz_%.c tests/fuzz/regress_main.c $(B)/libcommon.a $(B)/libscanners.a

@@ -403,7 +403,7 @@ print_part(const struct report *r, FILE *fp, int id, int indent)
 	int i;
 
 	fprintf(fp, "%*s", indent * 2, "");
-	print_safe(fp, id == 0 ? "(message)" : p->path);
+	print_safe(fp, id != 0 ? p->path : p->filename != NULL ? p->filename : "(message)");
 	fprintf(fp, "  [%s", p->type_class ? p->type_class : "?");
 	if (p->detected_type) {
 		fputs(" ", fp);
