@@ -3,39 +3,12 @@
  * ends quickly. Children run through the whole pipeline. Checks only that nothing
  * crashes, leaks or hangs.
  */
-#include <stdint.h>
-#include <stddef.h>
-#include <string.h>
-
-#include "analysers.h"
+#include "fuzz_analyser.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct scan_config cfg;
-	struct scan_input in;
-	struct report *r;
-	struct scan_ctx *ctx;
-
-	memset(&cfg, 0, sizeof(cfg));
-	scan_limits_default(&cfg.lim);
-	cfg.lim.archive_bytes = 8u << 20;
-	cfg.lim.archive_members = 200;
-	cfg.lim.archive_depth = 3;
-	cfg.lim.scan_seconds = 5;
-	if ((r = report_new()) == NULL)
-		return 0;
-	report_part_add(r, -1, "", 1);
-	if ((ctx = scan_new(&cfg, r)) != NULL) {
-		memset(&in, 0, sizeof(in));
-		in.data = data;
-		in.len = size;
-		in.size = size;
-		in.tc = TC_PDF;
-		pdf_scan(ctx, &in);
-	}
-	scan_free(ctx);
-	report_free(r);
+	fuzz_analyser(data, size, TC_PDF, pdf_scan);
 	return 0;
 }

@@ -1,0 +1,46 @@
+/*
+ * fuzz_analyser.h: the shared body of the fuzz targets that feed one analyser:
+ * a scan_ctx with small budgets (so every input ends quickly), the bytes as part 0
+ * of class TC, the analyser, then everything freed. Children go through the whole
+ * pipeline. Checks only that nothing crashes, leaks or hangs.
+ */
+#ifndef EMBARGO_FUZZ_ANALYSER_H
+#define EMBARGO_FUZZ_ANALYSER_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "analysers.h"
+
+static inline void
+fuzz_analyser(const uint8_t *data, size_t size, enum tclass tc,
+    em_status (*fn)(struct scan_ctx *, struct scan_input *))
+{
+	struct scan_config cfg;
+	struct scan_input in;
+	struct report *r;
+	struct scan_ctx *ctx;
+
+	memset(&cfg, 0, sizeof(cfg));
+	scan_limits_default(&cfg.lim);
+	cfg.lim.archive_bytes = 8u << 20;
+	cfg.lim.archive_members = 200;
+	cfg.lim.archive_depth = 3;
+	cfg.lim.scan_seconds = 5;
+	if ((r = report_new()) == NULL)
+		return;
+	report_part_add(r, -1, "", 1);
+	if ((ctx = scan_new(&cfg, r)) != NULL) {
+		memset(&in, 0, sizeof(in));
+		in.data = data;
+		in.len = size;
+		in.size = size;
+		in.tc = tc;
+		fn(ctx, &in);
+	}
+	scan_free(ctx);
+	report_free(r);
+}
+
+#endif
