@@ -2,7 +2,8 @@
 """mkfat.py: FAT12/16/32 images for tests/unit/test_fatimg.c and the fuzz seeds.
 
 Usage: mkfat.py OUTDIR        writes the fixtures below into OUTDIR
-       mkfat.py --seeds DIR   writes small seeds for tests/fuzz/seeds/fatimg
+       mkfat.py --seeds DIR   writes small seeds (mkfat_*.img, cut short) for
+                              tests/fuzz/seeds/fatimg
 
 Writes the structures itself (boot sector, FATs, directories, VFAT long names), so
 neither mkfs.fat nor mtools is needed. Same bytes every run (fixed volume ids, no
@@ -277,11 +278,12 @@ def fixtures():
 def main():
     if len(sys.argv) == 3 and sys.argv[1] == "--seeds":
         f = fixtures()
-        want = {"fat12.img": f["fat12.img"][:40 * 512],
-                "loop.img": f["loop.img"][:12 * 512],
-                "dirloop.img": f["dirloop.img"][:12 * 512],
-                "fat32.img": f["fat32.img"][:80 * 512],
-                "mbr.img": f["mbr.img"][:(63 + 12) * 512]}
+        # prefixed: tests/data/qa/mkfat.py writes its own seeds to the same folder
+        want = {"mkfat_fat12.img": f["fat12.img"][:40 * 512],
+                "mkfat_loop.img": f["loop.img"][:12 * 512],
+                "mkfat_dirloop.img": f["dirloop.img"][:12 * 512],
+                "mkfat_fat32.img": f["fat32.img"][:80 * 512],
+                "mkfat_mbr.img": f["mbr.img"][:(63 + 12) * 512]}
         d = sys.argv[2]
     elif len(sys.argv) == 2:
         want, d = fixtures(), sys.argv[1]
