@@ -6,7 +6,8 @@ embargo-scan --json (--raw for a lone attachment) runs under a 60 s timeout and:
   - exits 0 or 1 (never a signal, never 2), within the timeout;
   - prints one JSON object;
   - carries the limit finding the input is built to cross, where one applies
-    (mime.limit, archive.limit, scan.error for an OLE chain loop);
+    (mime.limit, archive.limit, scan.error for an OLE chain loop); "@child"
+    instead wants a part at depth 1 (the data behind 1 KiB of NULs in a gzip);
   - stays under 300 MB peak RSS (ru_maxrss of that child, from os.wait4).
 Also checks that the run took under 10 s (these inputs are cut at a bound early).
 Only the standard library.
@@ -41,6 +42,7 @@ CASES = {
     "fatloop.doc": (True, "scan.error", "loop"),
     "nest.pdf": (True, None, None),
     "brace.rtf": (True, None, None),
+    "zeropad.gz": (True, "@child", None),
 }
 
 
@@ -74,7 +76,10 @@ def check(name, raw, want, detail):
     except (ValueError, IndexError):
         res.append((False, "%s: one JSON object on stdout" % name))
         return res
-    if want:
+    if want == "@child":
+        kids = [p for p in obj.get("parts", []) if p.get("depth") == 1]
+        res.append((bool(kids), "%s: the decompressed data is a child part" % name))
+    elif want:
         hits = [f for f in obj.get("findings", []) if f["name"] == want]
         ok = bool(hits) and (detail is None or any(detail in (f.get("detail") or "")
                                                     for f in hits))

@@ -14,10 +14,13 @@ Writes, deterministically (same bytes every run), into OUTDIR:
                  stream sector 3->3) and whose directory tree points back at itself
   nest.pdf       %PDF header then 5 MB of '<<'
   brace.rtf      {\\rtf1 then 1M '{'
+  zeropad.gz     gzip of 1024 NULs then a PE header: libarchive's tar bidder takes
+                 the NULs for an end-of-archive mark (an empty tar.gz)
 Limits: all files are under 11 MB. Only the standard library.
 BUGS: the OLE file is hand-built for one loop shape; other shapes (DIFAT loops,
 mini FAT loops) are left to the cfb fuzz target.
 """
+import gzip
 import os
 import struct
 import sys
@@ -115,6 +118,7 @@ def main():
         "fatloop.doc": fatloop(),
         "nest.pdf": b"%PDF-1.7\n1 0 obj\n" + b"<<" * (5 * 1024 * 1024 // 2),
         "brace.rtf": b"{\\rtf1" + b"{" * (1024 * 1024),
+        "zeropad.gz": gzip.compress(b"\0" * 1024 + b"MZ" + b"\x90" * 4096, 9, mtime=0),
     }
     for name, data in files.items():
         with open(os.path.join(out, name), "wb") as f:
