@@ -7,9 +7,10 @@
  * Recognition: a boot sector with a jump (EB or E9), 55AA at 510, 512..4096 bytes
  * per sector, a power-of-two cluster, >= 1 reserved sector, 1..4 FATs, a FAT size
  * and a data area inside the declared volume; or an MBR whose first FAT partition
- * starts with such a boot sector. filetype.c's sniff_fat is a subset of this (it
- * also wants the "FAT1x"/"FAT32" label, which the spec calls informational). Not
- * FAT: EM_END, nothing recorded, and scan.c hands the part to archive.c.
+ * starts with such a boot sector. filetype.c's sniff_fat checks the same jump, 55AA
+ * and sector size, and also wants the "FAT1x"/"FAT32" label, which the spec calls
+ * informational and is not needed here. FAT32 is told by a zero 16-bit FAT size, as
+ * Linux does. Not FAT: EM_END, nothing recorded; scan.c then tries archive.c.
  *
  * Limits: directories are walked from an explicit stack (FAT_MAX_DEPTH deep,
  * FAT_MAX_PENDING waiting), never by recursion; one bitmap of the clusters already
@@ -17,7 +18,7 @@
  * cross-linked files, so every chain is bounded by the clusters in the image. A
  * file's bytes are min(declared size, its chain, the image); they count against the
  * message's unpacked-bytes budget and each file against the member budget
- * (scan_child). Only FAT_CHUNK bytes of the image are held at a time.
+ * (scan_child). The image is read through a few FAT_CHUNK buffers, never whole.
  * Findings: archive.corrupt (malformed structure: that file or directory stops; what
  * was read of a file is still scanned), archive.limit (a bound crossed).
  * Threads: none; one call per part.
@@ -26,7 +27,9 @@
  * deleted entries, slack space and entries after an end-of-directory mark are not
  * looked at; OEM (non-ASCII) bytes of 8.3 names show as '_'; exFAT, NTFS and
  * GPT-partitioned images are left to archive.c; a LFN whose extension differs from
- * the 8.3 name is not reported (Explorer shows and opens the long name).
+ * the 8.3 name is not reported (Explorer shows and opens the long name); paths past
+ * FAT_PATH_MAX bytes are cut. filetype.c does not class an MBR-partitioned image as
+ * a disk image, so the MBR case is reached only through tests for now.
  */
 #include <stdarg.h>
 #include <stdio.h>
