@@ -2,7 +2,8 @@
  * test_fatimg.c: fatimg_scan() on FAT images built by tests/data/fat/mkfat.py (run
  * here into a private folder): files in subdirectories with long names become parts
  * on FAT12, FAT16, FAT32 and an MBR-partitioned image; a bad long-name checksum falls
- * back to the 8.3 name; a cluster loop, a chain past the image, a truncated image and
+ * back to the 8.3 name; separators, controls and lone surrogates in long names are
+ * neutralised; a cluster loop, a chain past the image, a truncated image and
  * a directory loop are archive.corrupt and end; the depth, member and byte bounds give
  * archive.limit just over and not just under; a non-FAT buffer is EM_END with nothing
  * recorded.
@@ -208,6 +209,22 @@ bad_lfn_checksum_uses_short_name(void **state)
 }
 
 static void
+hostile_long_names_are_sanitised(void **state)
+{
+	struct run x;
+
+	(void)state;
+	run_fx(&x, "names.img", NULL);
+	assert_int_equal(x.st, EM_OK);
+	assert_int_equal(report_nparts(x.r), 3);
+	/* '/', '\\' and U+0001 become '_', the lone surrogate U+FFFD: no fake path step */
+	assert_int_not_equal(part_named(&x, "a_b_c_\xef\xbf\xbd.exe"), -1);
+	/* a long name "." is no name: the 8.3 name is used */
+	assert_int_not_equal(part_named(&x, "DOT~1.TXT"), -1);
+	run_free(&x);
+}
+
+static void
 cluster_loop_is_corrupt(void **state)
 {
 	struct run x;
@@ -375,6 +392,7 @@ main(void)
 		cmocka_unit_test(fat32_long_name_in_subdirectory),
 		cmocka_unit_test(mbr_first_fat_partition),
 		cmocka_unit_test(bad_lfn_checksum_uses_short_name),
+		cmocka_unit_test(hostile_long_names_are_sanitised),
 		cmocka_unit_test(cluster_loop_is_corrupt),
 		cmocka_unit_test(chain_past_image_is_corrupt),
 		cmocka_unit_test(truncated_image_is_corrupt),

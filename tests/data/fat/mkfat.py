@@ -27,6 +27,7 @@ dates). Fixtures:
   deep32.img    32 nested directories D, file deep.txt inside the last (read)
   deep33.img    33 nested directories D, file deep.txt inside the last (not read)
   notfat.bin    512 bytes with 55AA and a jump but 3 bytes per sector
+  names.img     hostile long names: "a/b\\c<U+0001><lone surrogate D800>.exe" and "."
 """
 import os
 import struct
@@ -48,7 +49,7 @@ def lfn_sum(s11):
 
 
 def lfn_entries(name, s11, bad_sum=False):
-    raw = name.encode("utf-16-le")
+    raw = name.encode("utf-16-le", "surrogatepass")
     units = list(struct.unpack("<%dH" % (len(raw) // 2), raw))
     if len(units) % 13:
         units.append(0)
@@ -275,6 +276,10 @@ def fixtures():
     nf[11:13] = b"\x03\x00"
     nf[510:512] = b"\x55\xAA"
     out["notfat.bin"] = bytes(nf)
+    vn = Vol(12, 200)
+    vn.build([("a/b\\c\x01\ud800.exe", short83("ABC~1.EXE"), b"MZ"),
+              (".", short83("DOT~1.TXT"), b"dot\n")])
+    out["names.img"] = vn.image()
     return out
 
 
