@@ -20,6 +20,7 @@
  * split across two texts are not joined; script and style element contents are
  * not skipped.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,9 +110,12 @@ pw_lower(unsigned char c)
 static int
 pw_match(const char *t, size_t n, const char *k)
 {
-	size_t kl = strlen(k), i;
+	size_t kl, i;
 
-	if (kl > n)
+	/* most positions fail on the first byte: test it before measuring K */
+	if (n == 0 || pw_lower((unsigned char)t[0]) != pw_lower((unsigned char)k[0]))
+		return 0;
+	if ((kl = strlen(k)) > n)
 		return 0;
 	for (i = 0; i < kl; i++)
 		if (pw_lower((unsigned char)t[i]) != pw_lower((unsigned char)k[i]))
@@ -289,8 +293,16 @@ pw_pass_keywords(struct pwlist *pw, const char *t, size_t n)
 	size_t i, k, s, qs, l, q;
 	int m;
 
+	unsigned char first[256];
+
+	memset(first, 0, sizeof(first));
+	for (k = 0; k < nk; k++) {
+		first[(unsigned char)pw_keywords[k][0]] = 1;
+		first[pw_lower((unsigned char)pw_keywords[k][0])] = 1;
+		first[(unsigned char)toupper((unsigned char)pw_keywords[k][0])] = 1;
+	}
 	for (i = 0; i < n; i++) {
-		if (i > 0 && pw_isalnum((unsigned char)t[i - 1]))
+		if (!first[(unsigned char)t[i]] || (i > 0 && pw_isalnum((unsigned char)t[i - 1])))
 			continue;
 		m = 0;
 		for (k = 0; k < nk && m == 0; k++)
@@ -324,9 +336,14 @@ static void
 pw_pass_quoted(struct pwlist *pw, const char *t, size_t n)
 {
 	size_t i, s, l, q;
+	unsigned char first[256];
 
+	memset(first, 0, sizeof(first));
+	for (q = 0; q < PW_NQUOTES; q++)
+		first[(unsigned char)pw_quotes[q][0][0]] = 1;
 	for (i = 0; i < n; i++) {
-		if ((q = pw_quoted(t + i, n - i, 1, &s, &l)) == 0)
+		if (!first[(unsigned char)t[i]] ||
+		    (q = pw_quoted(t + i, n - i, 1, &s, &l)) == 0)
 			continue;
 		if (l >= 3)
 			pwlist_add(pw, t + i + s, l);
