@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "gate.h"
 #include "log.h"
 #include "milter.h"
 #include "version.h"
@@ -124,6 +125,10 @@ check_dirs(const struct em_config *cfg)
 			    "tempfailed", cfg->file, dirs[i], strerror(errno));
 }
 
+/* The process's one analysis gate (gate.h): lives as long as the daemon, shared by
+ * every config snapshot, resized on reload. */
+static struct scan_gate *gate;
+
 /* Reload: a thread of its own so the main thread is back in sigwait at once. */
 static pthread_mutex_t reload_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t reload_cond = PTHREAD_COND_INITIALIZER;
@@ -148,6 +153,8 @@ reload_thread(void *arg)
 			    sb_str(&err));
 		} else {
 			log_set_level(c->log_level);
+			gate_set_places(gate, c->scan.lim.scan_parallel);
+			c->scan.gate = gate;
 			config_install(c);
 			log_msg(LOG_NOTICE, NULL, "configuration reloaded from %s (%u YARA rules)",
 			    config_file, yara_rules_count(c->rules));
@@ -292,6 +299,9 @@ main(int argc, char **argv)
 	if (drop_privileges(cfg, unix_path(cfg->socket)) != 0)
 		return 1;
 	check_dirs(cfg);
+	if ((gate = gate_new(cfg->scan.lim.scan_parallel)) == NULL)
+		return 1;
+	cfg->scan.gate = gate;
 	config_install(cfg);
 	log_msg(LOG_NOTICE, NULL, "embargo %s listening on %s (config %s)", EMBARGO_VERSION,
 	    cfg->socket, config_file);

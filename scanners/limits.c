@@ -14,6 +14,7 @@ scan_limits_default(struct scan_limits *l)
 	l->decoded_bytes = EM_LIMIT_DECODED_BYTES;
 	l->spool_memory = EM_LIMIT_SPOOL_MEMORY;
 	l->scan_window = EM_LIMIT_SCAN_WINDOW;
+	l->scan_parallel = EM_LIMIT_SCAN_PARALLEL;
 	l->archive_depth = EM_LIMIT_ARCHIVE_DEPTH;
 	l->archive_members = EM_LIMIT_ARCHIVE_MEMBERS;
 	l->archive_bytes = EM_LIMIT_ARCHIVE_BYTES;

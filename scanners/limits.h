@@ -23,6 +23,7 @@ struct scan_limits {
 	size_t spool_memory;
 	/* analysis (finding scan.limit): bytes of one part given to content analysers */
 	size_t scan_window;
+	unsigned scan_parallel;   /* large parts analysed at once in the daemon (gate.h) */
 	/* archives (archive.limit / archive.bomb) */
 	unsigned archive_depth;   /* archives inside archives, documents, messages */
 	unsigned archive_members; /* members in the whole message */
@@ -47,10 +48,12 @@ struct scan_limits {
 #define EM_CEIL_LINE_LENGTH      (16u * 1024 * 1024)
 #define EM_LIMIT_DECODED_BYTES   (512ull * 1024 * 1024)
 #define EM_CEIL_DECODED_BYTES    (16ull * 1024 * 1024 * 1024)
-#define EM_LIMIT_SPOOL_MEMORY    (1u * 1024 * 1024)
+#define EM_LIMIT_SPOOL_MEMORY    (256u * 1024)
 #define EM_CEIL_SPOOL_MEMORY     (256u * 1024 * 1024)
 #define EM_LIMIT_SCAN_WINDOW     (32u * 1024 * 1024)
 #define EM_CEIL_SCAN_WINDOW      (1024u * 1024 * 1024)
+#define EM_LIMIT_SCAN_PARALLEL   4u
+#define EM_CEIL_SCAN_PARALLEL    256u
 #define EM_LIMIT_ARCHIVE_DEPTH   8u
 #define EM_CEIL_ARCHIVE_DEPTH    64u
 #define EM_LIMIT_ARCHIVE_MEMBERS 10000u

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "analysers.h"
+#include "gate.h"
 #include "scan.h"
 
 static const char *const tclass_names[TC__COUNT] = {
@@ -218,6 +219,8 @@ scan_part(struct scan_ctx *ctx, int part, struct spool *sp)
 {
 	const struct report_part *p = report_part(ctx->r, part);
 	struct scan_input in;
+	em_status st;
+	int gated;
 
 	if (p == NULL)
 		return EM_BUG;
@@ -228,7 +231,13 @@ scan_part(struct scan_ctx *ctx, int part, struct spool *sp)
 	in.sp = sp;
 	in.size = spool_size(sp);
 	in.from_mime = 1;
-	return analyse(ctx, &in);
+	gated = ctx->cfg->gate != NULL && in.size > ctx->cfg->lim.spool_memory;
+	if (gated)
+		ctx->deadline += gate_enter(ctx->cfg->gate);  /* waiting is not analysing */
+	st = analyse(ctx, &in);
+	if (gated)
+		gate_leave(ctx->cfg->gate);
+	return st;
 }
 
 em_status

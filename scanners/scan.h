@@ -53,11 +53,13 @@ const char *tclass_name(enum tclass tc);
 struct yara_rules;   /* yara.h: compiled rules, immutable, shared */
 struct yara_msg;     /* yara.h: per-message scanner state */
 struct pwlist;       /* passwords.h: candidate passwords from the message text */
+struct scan_gate;    /* gate.h: how many large parts are analysed at once */
 
 struct scan_config {
 	struct scan_limits lim;
 	const char *tmpdir;            /* spool files; NULL for $TMPDIR or /tmp */
 	const struct yara_rules *rules[4]; /* configured rules, then extra (--rules); NULL-ended */
+	struct scan_gate *gate;        /* NULL: no gate (embargo-scan) */
 };
 
 /* What an analyser is given about the part it analyses. */
