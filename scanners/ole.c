@@ -20,7 +20,10 @@
  * storage reports on this part.
  *
  * Limits: streams are read up to the part's scan window; OLE_MAX_STREAMS entries
- * are looked at; children count against the message budget (scan_child).
+ * are looked at; every stream read counts against the message's unpacked-bytes
+ * budget (archive.limit; the walk stops there), so entries cross-linked to one
+ * big chain cannot multiply the work; children count against the message budget
+ * (scan_child).
  * BUGS: RC4/XOR-encrypted .xls and .doc and Standard (non-agile) encrypted OOXML
  * are not decrypted, and no password but Excel's default is tried; Word text is searched for DDE without the piece table, so
  * a field split over pieces is missed; ObjectPool members are not extracted as
@@ -45,6 +48,7 @@ struct ole_state {
 	int encrypted_reported;
 	int dde_reported;
 	unsigned objectpool;
+	int bytes_spent;        /* the message's unpacked-bytes budget ran out */
 };
 
 static em_status
@@ -316,6 +320,12 @@ ole_stream(struct scan_ctx *ctx, struct scan_input *in, const struct cfb *c, uns
 		return EM_OK;
 	if ((st = ole_read(ctx, in, c, i, &d, &n)) != EM_OK)
 		return st == EM_TEMPFAIL ? st : EM_OK;
+	/* every stream read counts: many entries cross-linked to one big chain */
+	if ((st = scan_budget_bytes(ctx, in->part, n)) != EM_OK) {
+		s->bytes_spent = 1;
+		free(d);
+		return st;
+	}
 	if (strcasecmp(e->name, "Workbook") == 0 || strcasecmp(e->name, "Book") == 0) {
 		st = xlm_scan(ctx, in->part, d, n);
 		if (st == EM_OK && report_has(ctx->r, in->part, "doc.encrypted"))
@@ -329,8 +339,7 @@ ole_stream(struct scan_ctx *ctx, struct scan_input *in, const struct cfb *c, uns
 	} else {
 		snprintf(label, sizeof(label), "%s/%s", cfb_entry(c, (unsigned)par)->name, e->name);
 		/* an embedded file (OOXML, PDF): its own analyser judges it */
-		if ((st = scan_budget_bytes(ctx, in->part, n)) == EM_OK)
-			st = scan_child_mem(ctx, in, label, d, n, NULL);
+		st = scan_child_mem(ctx, in, label, d, n, NULL);
 	}
 	free(d);
 	return st;
@@ -575,7 +584,7 @@ ole_scan(struct scan_ctx *ctx, struct scan_input *in)
 		    OLE_MAX_STREAMS);
 		n = OLE_MAX_STREAMS;
 	}
-	for (i = 1; i < n && em_status_local(st); i++) {
+	for (i = 1; i < n && em_status_local(st) && !s.bytes_spent; i++) {
 		const struct cfb_entry *e = cfb_entry(c, i);
 
 		if ((st = scan_budget_time(ctx, in->part)) != EM_OK)

@@ -42,6 +42,7 @@ CASES = {
     "fatloop.doc": (True, "scan.error", "loop"),
     "nest.pdf": (True, None, None),
     "brace.rtf": (True, None, None),
+    "crosslink.xls": (True, "archive.limit", "unpacked bytes"),
     "zeropad.gz": (True, "@child", None),
 }
 

@@ -14,6 +14,9 @@ Writes, deterministically (same bytes every run), into OUTDIR:
                  stream sector 3->3) and whose directory tree points back at itself
   nest.pdf       %PDF header then 5 MB of '<<'
   brace.rtf      {\\rtf1 then 1M '{'
+  crosslink.xls  an OLE2 file of 20000 directory entries named Workbook, all
+                 cross-linked to one 3 MB chain (each read is legal; together they
+                 are 60 GB of work unless stream reads count against the budget)
   zeropad.gz     gzip of 1024 NULs then a PE header: libarchive's tar bidder takes
                  the NULs for an end-of-archive mark (an empty tar.gz)
 Limits: all files are under 11 MB. Only the standard library.
@@ -107,6 +110,32 @@ def fatloop():
     return h + s0 + s1 + s2 + s3
 
 
+def crosslink(k=20000, size=3 * 1024 * 1024):
+    free, endc, fatsect = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
+    dsec, dirsec = size // 512, (k + 1 + 3) // 4
+    nfat = 1
+    while nfat * 128 < dsec + dirsec + nfat:
+        nfat += 1
+    fat = [fatsect] * nfat
+    d0 = len(fat)
+    fat += [d0 + i + 1 for i in range(dsec - 1)] + [endc]
+    r0 = len(fat)
+    fat += [r0 + i + 1 for i in range(dirsec - 1)] + [endc]
+    fat += [free] * (nfat * 128 - len(fat))
+    h = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16
+    h += struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\0" * 6
+    h += struct.pack("<IIII", 0, nfat, r0, 0)
+    h += struct.pack("<IIIII", 4096, endc, 0, endc, 0)
+    h += struct.pack("<109I", *(list(range(nfat)) + [free] * (109 - nfat)))
+    ents = [direntry("Root Entry", 5, free, free, 1, endc, 0)]
+    ents += [direntry("Workbook", 2, free, i + 1 if i < k else free, free, d0, size)
+             for i in range(1, k + 1)]
+    bof = struct.pack("<HH", 0x0809, 16) + b"\0" * 16
+    data = (bof + b"\x00\x02\x00\x00" * (size // 4))[:size]
+    return (h + struct.pack("<%dI" % len(fat), *fat) + data
+            + b"".join(ents).ljust(dirsec * 512, b"\0"))
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "."
     os.makedirs(out, exist_ok=True)
@@ -118,6 +147,7 @@ def main():
         "fatloop.doc": fatloop(),
         "nest.pdf": b"%PDF-1.7\n1 0 obj\n" + b"<<" * (5 * 1024 * 1024 // 2),
         "brace.rtf": b"{\\rtf1" + b"{" * (1024 * 1024),
+        "crosslink.xls": crosslink(),
         "zeropad.gz": gzip.compress(b"\0" * 1024 + b"MZ" + b"\x90" * 4096, 9, mtime=0),
     }
     for name, data in files.items():
