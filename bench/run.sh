@@ -17,7 +17,7 @@ CORPUS=${EMBARGO_CORPUS:-$ROOT/../shared/corpus}
 OUT=$B/bench; C=$OUT/corpus; W=$(mktemp -d /tmp/embargo-bench.XXXXXX)
 chmod 755 "$W"
 N=${BENCH_N:-2000}
-trap 'em_stop "$W" >/dev/null 2>&1; kill $(cat "$W"/noop.pid 2>/dev/null) 2>/dev/null; rm -rf "$W"' EXIT
+trap 'set +e; em_stop "$W" >/dev/null 2>&1; kill $(cat "$W"/noop.pid 2>/dev/null) 2>/dev/null; rm -rf "$W"; true' EXIT
 mkdir -p "$OUT"
 [ -f "$C/att25m.eml" ] || python3 "$ROOT/bench/mkcorpus.py" "$C" "$CORPUS" >/dev/null
 LOAD=$OUT/miltload
