@@ -101,6 +101,7 @@ struct arc_run {
 	struct strbuf locked_names, unlocked_names;
 	struct arc_pad pad;
 	int split_noted;           /* archive.split recorded for this segment */
+	int raw_only;              /* read as one compressed stream, no archive format */
 	unsigned char rbuf[ARC_BUF], cbuf[ARC_BUF];
 };
 
@@ -504,7 +505,8 @@ arc_open(struct arc_run *run, int seekable)
 	if ((run->a = archive_read_new()) == NULL)
 		return ARCHIVE_FATAL;
 	archive_read_support_filter_all(run->a);
-	archive_read_support_format_all(run->a);
+	if (!run->raw_only)
+		archive_read_support_format_all(run->a);
 	archive_read_support_format_raw(run->a);
 	run->npw = pwlist_count(pw);
 	for (i = 0; i < run->npw; i++)
@@ -622,6 +624,12 @@ arc_walk(struct arc_run *run, int seekable)
 	for (;;) {
 		rc = archive_read_next_header(run->a, &ae);
 		if (rc == ARCHIVE_EOF) {
+			/* A compressed stream that starts with zero blocks reads as an
+			 * empty tar: a gzip of 1 KiB of NULs then a PE would hide the PE.
+			 * Read it again as one stream. */
+			if (run->entries == 0 && !run->raw_only && archive_filter_count(run->a) > 1 &&
+			    (archive_format(run->a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_TAR)
+				return EM_END;
 			if ((archive_format(run->a) & ARCHIVE_FORMAT_BASE_MASK) ==
 			    ARCHIVE_FORMAT_ZIP && !run->retry && arc_eocd(run) < 0)
 				report_add(run->ctx->r, run->in->part, "archive.corrupt",
@@ -770,10 +778,12 @@ arc_run_one(struct scan_ctx *ctx, const struct scan_input *in, int retry)
 	sb_init(&run->unlocked_names, 4096);
 	if ((st = arc_walk(run, 1)) == EM_END) {
 		/* a zip whose central directory cannot be used is read front to back,
-		 * as Windows and most unzip tools do */
+		 * as Windows and most unzip tools do; an "empty tar" inside a
+		 * compression filter is read as one raw stream */
+		run->raw_only = archive_format(run->a) != ARCHIVE_FORMAT_ZIP;
 		archive_read_free(run->a);
 		run->a = NULL;
-		st = arc_walk(run, 0);
+		st = arc_walk(run, !run->raw_only ? 0 : 1);
 	}
 	if (run->a != NULL)
 		archive_read_free(run->a);
