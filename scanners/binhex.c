@@ -35,6 +35,37 @@ bh_be32(const unsigned char *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+static void
+bh_flush(struct binhex *b, binhex_emit emit, void *arg)
+{
+	if (b->olen > 0)
+		emit(arg, b->out, b->olen);
+	b->olen = 0;
+}
+
+/* N copies of C into the data fork, up to its declared length. */
+static void
+bh_data(struct binhex *b, unsigned char c, uint64_t n, binhex_emit emit, void *arg)
+{
+	size_t k;
+
+	while (n > 0 && b->dgot < b->dlen) {
+		k = sizeof(b->out) - b->olen;
+		if (k > n)
+			k = (size_t)n;
+		if (k > b->dlen - b->dgot)
+			k = (size_t)(b->dlen - b->dgot);
+		memset(b->out + b->olen, c, k);
+		b->olen += k;
+		b->dgot += k;
+		n -= k;
+		if (b->olen == sizeof(b->out))
+			bh_flush(b, emit, arg);
+	}
+	if (b->dgot == b->dlen)
+		b->state = BH_DONE;
+}
+
 /* One byte after run-length expansion: header, then data fork. */
 static void
 bh_byte(struct binhex *b, unsigned char c, binhex_emit emit, void *arg)
@@ -58,11 +89,7 @@ bh_byte(struct binhex *b, unsigned char c, binhex_emit emit, void *arg)
 			b->state = BH_DONE;
 		return;
 	}
-	if (b->dgot < b->dlen) {
-		emit(arg, &c, 1);
-		if (++b->dgot == b->dlen)
-			b->state = BH_DONE;
-	}
+	bh_data(b, c, 1, emit, arg);
 }
 
 static void
@@ -77,8 +104,10 @@ bh_decoded(struct binhex *b, unsigned char c, binhex_emit emit, void *arg)
 			bh_byte(b, 0x90, emit, arg);
 			return;
 		}
-		for (k = 1; k < c && b->state == BH_DATA; k++)
+		for (k = 1; k < c && b->state == BH_DATA && !b->hdr_done; k++)
 			bh_byte(b, b->last, emit, arg);
+		if (k < c && b->state == BH_DATA)
+			bh_data(b, b->last, c - k, emit, arg);
 		return;
 	}
 	if (c == 0x90) {
@@ -125,6 +154,7 @@ binhex_line(struct binhex *b, const char *line, size_t n, binhex_emit emit, void
 			bh_decoded(b, (unsigned char)(b->acc >> b->nbits), emit, arg);
 		}
 	}
+	bh_flush(b, emit, arg);
 	if (b->state == BH_BAD)
 		return -1;
 	return b->state == BH_DONE ? 1 : 0;

@@ -6,7 +6,9 @@
  * "(This file must be converted with BinHex 4.0)" line.
  *
  * Limits: nothing is allocated; a declared fork length only bounds what is passed
- * on, the caller's budget bounds the bytes. BUGS: CRCs are not checked (a bad CRC
+ * on, the caller's budget bounds the bytes. Data is passed on in chunks of up to
+ * 4 KiB, at the latest when binhex_line returns (a run-length bomb expands 85 times;
+ * byte-at-a-time output made a 400 KB message take 30 s). BUGS: CRCs are not checked (a bad CRC
  * would not make the content safer); the resource fork is skipped.
  */
 #ifndef EMBARGO_BINHEX_H
@@ -26,6 +28,8 @@ struct binhex {
 	int hdr_done;
 	uint64_t dlen, dgot;     /* data fork: declared, passed on */
 	char name[64];           /* the file name from the header */
+	unsigned char out[4096]; /* data fork bytes not yet passed on */
+	size_t olen;
 };
 
 typedef void (*binhex_emit)(void *arg, const unsigned char *d, size_t n);

@@ -43,6 +43,7 @@ CASES = {
     "nest.pdf": (True, None, None),
     "brace.rtf": (True, None, None),
     "crosslink.xls": (True, "archive.limit", "unpacked bytes"),
+    "binhex.eml": (False, "mime.binhex", "bomb.exe"),
     "zeropad.gz": (True, "@child", None),
 }
 

@@ -17,6 +17,8 @@ Writes, deterministically (same bytes every run), into OUTDIR:
   crosslink.xls  an OLE2 file of 20000 directory entries named Workbook, all
                  cross-linked to one 3 MB chain (each read is legal; together they
                  are 60 GB of work unless stream reads count against the budget)
+  binhex.eml     a 400 KB BinHex block whose run-length codes expand to 25 MB
+                 (byte-at-a-time output once took 30 s)
   zeropad.gz     gzip of 1024 NULs then a PE header: libarchive's tar bidder takes
                  the NULs for an end-of-archive mark (an empty tar.gz)
 Limits: all files are under 11 MB. Only the standard library.
@@ -136,6 +138,25 @@ def crosslink(k=20000, size=3 * 1024 * 1024):
             + b"".join(ents).ljust(dirsec * 512, b"\0"))
 
 
+def binhex(runs=100000):
+    alpha = (b"!\"#$%&'()*+,-012345689@ABCDEFGHIJKLMNPQRSTUVXYZ[`abcdefhijklmpqr")
+    name = b"bomb.exe"
+    raw = (bytes([len(name)]) + name + b"\0APPL????\0\0"
+           + struct.pack(">II", 0xFFFFFFF0, 0) + b"\0\0" + b"MZ" + b"\x00\x90\xff" * runs)
+    out, acc, n = bytearray(), 0, 0
+    for c in raw:
+        acc, n = (acc << 8) | c, n + 8
+        while n >= 6:
+            n -= 6
+            out.append(alpha[(acc >> n) & 63])
+        acc &= (1 << n) - 1
+    if n:
+        out.append(alpha[(acc << (6 - n)) & 63])
+    lines = b"\r\n".join(bytes(out[i:i + 64]) for i in range(0, len(out), 64))
+    return (HDR + b"Content-Type: text/plain\r\n\r\n"
+            b"(This file must be converted with BinHex 4.0)\r\n:" + lines + b":\r\n")
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "."
     os.makedirs(out, exist_ok=True)
@@ -148,6 +169,7 @@ def main():
         "nest.pdf": b"%PDF-1.7\n1 0 obj\n" + b"<<" * (5 * 1024 * 1024 // 2),
         "brace.rtf": b"{\\rtf1" + b"{" * (1024 * 1024),
         "crosslink.xls": crosslink(),
+        "binhex.eml": binhex(),
         "zeropad.gz": gzip.compress(b"\0" * 1024 + b"MZ" + b"\x90" * 4096, 9, mtime=0),
     }
     for name, data in files.items():
