@@ -76,7 +76,9 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p var/quarantine var/tmp
 	@sed -e 's|/var/lib/embargo|$(CURDIR)/var|g' -e 's|/run/embargo|$(CURDIR)/var|g' \
-	    -e 's|^user = .*|user = "";|' -e 's|"/etc/embargo/|"$(CURDIR)/conf/|g' \
+	    -e 's|^user = .*|user = "";|' \
+	    -e 's|^policy_file = .*|policy_file = "$(CURDIR)/conf/policy.conf";|' \
+	    -e 's|^yara_rules = .*|yara_rules = [ "$(CURDIR)/conf/rules" ];|' \
 	    conf/embargo.conf > var/embargo.conf
 	exec $(B)/embargo -f -c var/embargo.conf -p inet:8890@127.0.0.1
 
