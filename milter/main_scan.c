@@ -223,6 +223,7 @@ main(int argc, char **argv)
 	}
 	if ((cfg = config_load(cfgfile, &err)) == NULL) {
 		fprintf(stderr, "%s", sb_str(&err));
+		sb_free(&err);
 		return 2;
 	}
 	/* Spool files go to $TMPDIR (or /tmp), not the daemon's tmp_dir: an admin
@@ -231,6 +232,8 @@ main(int argc, char **argv)
 	if (rules[0] != NULL) {
 		if ((extra = yara_rules_load(rules, 1, &err)) == NULL) {
 			fprintf(stderr, "%s", sb_str(&err));
+			sb_free(&err);
+			config_free(cfg);
 			return 2;
 		}
 		cfg->scan.rules[cfg->scan.rules[0] ? 1 : 0] = extra;

@@ -209,7 +209,9 @@ arc_name_add(struct strbuf *sb, const char *name)
 	sb_safe(sb, name, strlen(name), 120);
 }
 
-/* The per-member cap: ratio times the archive size (saturating). */
+/* The per-member cap: ratio times the archive size (saturating), at least
+ * ARC_BOMB_FLOOR. */
+#define ARC_BOMB_FLOOR (1024u * 1024u)
 static uint64_t
 arc_cap(const struct arc_run *run)
 {
@@ -219,7 +221,9 @@ arc_cap(const struct arc_run *run)
 		size = 1;
 	if (ratio != 0 && size > UINT64_MAX / ratio)
 		return UINT64_MAX;
-	return ratio * size;
+	/* tiny archives expand past any ratio without being bombs (an empty .tar.gz
+	 * is 45 bytes for 10 KiB): below ARC_BOMB_FLOOR only the byte budget counts */
+	return ratio * size > ARC_BOMB_FLOOR ? ratio * size : ARC_BOMB_FLOOR;
 }
 
 /* Keep reading past a cut, discarding, so the padding detector sees more of the
