@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "analysers.h"
+#include "scan_fixture.h"
 #include "strbuf.h"
 
 static const unsigned char guid[16] = {
@@ -19,39 +19,10 @@ static const unsigned char guid[16] = {
 	0xa4, 0xc4, 0x8d, 0x4d, 0x0b, 0x7a, 0x9e, 0xac,
 };
 
-struct run {
-	struct scan_config cfg;
-	struct report *r;
-	struct scan_ctx *ctx;
-	struct spool *sp;
-};
-
 static void
 run_buf(struct run *t, const void *buf, size_t n)
 {
-	struct scan_input in;
-
-	memset(t, 0, sizeof(*t));
-	scan_limits_default(&t->cfg.lim);
-	t->r = report_new();
-	assert_int_equal(report_part_add(t->r, -1, "", 1), 0);
-	t->ctx = scan_new(&t->cfg, t->r);
-	t->sp = spool_new(t->cfg.lim.spool_memory, NULL);
-	assert_int_equal(spool_write(t->sp, buf, n), EM_OK);
-	memset(&in, 0, sizeof(in));
-	in.sp = t->sp;
-	in.size = n;
-	in.tc = TC_ONENOTE;
-	assert_int_equal(spool_map(t->sp, t->cfg.lim.scan_window, &in.data, &in.len), EM_OK);
-	assert_int_equal(onenote_scan(t->ctx, &in), EM_OK);
-}
-
-static void
-run_free(struct run *t)
-{
-	scan_free(t->ctx);
-	spool_free(t->sp);
-	report_free(t->r);
+	run_analyser(t, buf, n, TC_ONENOTE, onenote_scan);
 }
 
 static int
