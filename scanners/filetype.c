@@ -336,6 +336,30 @@ sniff_fat(const unsigned char *d, size_t len)
 	return at(d, len, 0x36, "FAT1", 4) || at(d, len, 0x52, "FAT32", 5);
 }
 
+/* A partitioned image (MBR) whose first FAT-type partition holds a FAT boot
+ * sector, within the bytes we have. */
+static int
+sniff_mbr_fat(const unsigned char *d, size_t len)
+{
+	static const unsigned char fat_types[] = { 0x01, 0x04, 0x06, 0x0b, 0x0c, 0x0e };
+	uint32_t lba;
+	unsigned i;
+
+	if (len < 512 || d[510] != 0x55 || d[511] != 0xaa)
+		return 0;
+	for (i = 0; i < 4; i++) {
+		const unsigned char *e = d + 446 + 16 * i;
+
+		if ((e[0] != 0x00 && e[0] != 0x80) || memchr(fat_types, e[4],
+		    sizeof(fat_types)) == NULL || !rd_le32(d, len, 446 + 16 * i + 8, &lba) ||
+		    lba == 0)
+			continue;
+		if ((uint64_t)lba * 512 + 512 <= len)
+			return sniff_fat(d + (size_t)lba * 512, len - (size_t)lba * 512);
+	}
+	return 0;
+}
+
 static int
 sniff_sigs(const unsigned char *d, size_t len, const unsigned char *tail, size_t taillen,
     struct ft_sniff *o)
@@ -358,6 +382,11 @@ sniff_sigs(const unsigned char *d, size_t len, const unsigned char *tail, size_t
 	}
 	if (sniff_fat(d, len)) {
 		set(o, TC_DISK_IMAGE, "application/x-raw-disk-image", "FAT volume image");
+		return 1;
+	}
+	if (sniff_mbr_fat(d, len)) {
+		set(o, TC_DISK_IMAGE, "application/x-raw-disk-image",
+		    "partitioned disk image with a FAT partition");
 		return 1;
 	}
 	if (tail != NULL && taillen >= 512 && at(tail, taillen, taillen - 512, "conectix", 8)) {
