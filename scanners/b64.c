@@ -64,6 +64,23 @@ b64_decode(struct b64 *st, const void *in, size_t n, unsigned char *out)
 	int v;
 
 	for (i = 0; i < n; i++) {
+		/* fast path: whole groups of four alphabet characters (the bulk of any
+		 * attachment) decode without the per-character state machine */
+		while (st->nacc == 0 && !st->padded && n - i >= 4) {
+			int a = b64_tab[p[i]], b = b64_tab[p[i + 1]], c = b64_tab[p[i + 2]],
+			    d = b64_tab[p[i + 3]];
+			uint32_t x;
+
+			if ((a | b | c | d) < 0)
+				break;
+			x = (uint32_t)a << 18 | (uint32_t)b << 12 | (uint32_t)c << 6 | (uint32_t)d;
+			out[o++] = (unsigned char)(x >> 16);
+			out[o++] = (unsigned char)(x >> 8);
+			out[o++] = (unsigned char)x;
+			i += 4;
+		}
+		if (i >= n)
+			break;
 		v = b64_tab[p[i]];
 		if (v == -2)
 			continue;
