@@ -32,7 +32,6 @@ struct msg {
 	uint64_t m_body_size;
 	uint64_t m_body_off;        /* where the body starts in m_raw */
 	double m_start;             /* monotonic seconds at MAIL FROM */
-	em_status m_failed;         /* first non-local failure, EM_OK if none */
 	unsigned m_ours[3];         /* incoming X-Embargo, -Action, -Findings headers */
 };
 

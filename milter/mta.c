@@ -36,14 +36,6 @@ mta_change_header(SMFICTX *ctx, const char *qid, const char *name, int index,
 }
 
 int
-mta_insert_header(SMFICTX *ctx, const char *qid, int index, const char *name,
-    const char *value)
-{
-	return check(smfi_insheader(ctx, index, (char *)name, (char *)value), qid,
-	    "smfi_insheader");
-}
-
-int
 mta_replace_body(SMFICTX *ctx, const char *qid, const unsigned char *p, size_t n)
 {
 	/* smfi_replacebody takes an int length: feed large bodies in pieces. */
@@ -71,10 +63,4 @@ int
 mta_hold(SMFICTX *ctx, const char *qid, const char *reason)
 {
 	return check(smfi_quarantine(ctx, (char *)reason), qid, "smfi_quarantine");
-}
-
-int
-mta_progress(SMFICTX *ctx, const char *qid)
-{
-	return check(smfi_progress(ctx), qid, "smfi_progress");
 }

@@ -15,13 +15,10 @@ int mta_add_header(SMFICTX *ctx, const char *qid, const char *name, const char *
 /* Change the INDEX-th (1-based) header NAME; VALUE NULL deletes it. */
 int mta_change_header(SMFICTX *ctx, const char *qid, const char *name, int index,
     const char *value);
-int mta_insert_header(SMFICTX *ctx, const char *qid, int index, const char *name,
-    const char *value);
 int mta_replace_body(SMFICTX *ctx, const char *qid, const unsigned char *p, size_t n);
 /* RCODE like "550", XCODE like "5.7.1", TEXT one line (escaped by the caller). */
 int mta_set_reply(SMFICTX *ctx, const char *qid, const char *rcode, const char *xcode,
     const char *text);
 int mta_hold(SMFICTX *ctx, const char *qid, const char *reason);
-int mta_progress(SMFICTX *ctx, const char *qid);
 
 #endif

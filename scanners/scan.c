@@ -282,7 +282,6 @@ scan_child(struct scan_ctx *ctx, const struct scan_input *parent, const char *na
 	} else {
 		in.container = parent->container;
 	}
-	in.container_name = in.name;
 	return analyse(ctx, &in);
 }
 

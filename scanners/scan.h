@@ -75,7 +75,6 @@ struct scan_input {
 	const char *mime;           /* detected MIME type, set by type detection */
 	enum tclass container;      /* class of the nearest OOXML/ODF/OLE2/PDF/... parent,
 	                               TC_UNKNOWN at top level */
-	const char *container_name; /* that container's member path ("xl/vbaProject.bin") */
 	unsigned arch_depth;        /* archive/document steps from the MIME leaf */
 	int from_mime;              /* a MIME leaf (not pulled out of a file) */
 };
