@@ -6,11 +6,13 @@
  * MSI told apart by the root entry CLSID, OneNote GUID, CHM, LNK header+CLSID, PDF
  * within 1 KB, RTF, zip told apart as OOXML ([Content_Types].xml in a local or
  * central header name) / ODF (first member "mimetype"), 7z/rar/tar/gzip/... ,
- * ISO 9660 / UDF / VHD / VHDX / DMG / FAT / NTFS images, text shortcuts); then
- * libmagic's MIME type (FT_MAGIC_POOL handles shared by all threads, each behind
- * a mutex); then, on text, mail messages (a leading run of RFC 5322 header lines
- * with at least one of From/Received/Return-Path/Message-ID/MIME-Version, or an mbox
- * "From " line) and scripts (extension plus content markers, filetype_script()).
+ * ISO 9660 / UDF / VHD / VHDX / DMG / FAT / NTFS images, text shortcuts); then,
+ * for text, our own markup checks (texttype.c: libmagic's text rules cost up to
+ * milliseconds a part), for anything else libmagic's MIME type (FT_MAGIC_POOL
+ * handles shared by all threads, each behind a mutex); then, on text, mail
+ * messages (texttype.c: a leading run of RFC 5322 header lines with a strong
+ * field, or an mbox "From " line) and scripts (extension plus content markers,
+ * filetype_script()).
  *
  * Findings: type.executable, type.script, type.shortcut, type.disk_image,
  * type.onenote, type.chm (detail: what was seen), type.message (info).
@@ -472,78 +474,6 @@ filetype_sniff(const unsigned char *d, size_t len, uint64_t size,
 	return sniff_sigs(d, len, tail, taillen, out) || sniff_text_shortcut(d, len, out);
 }
 
-int
-filetype_is_text(const unsigned char *d, size_t len)
-{
-	size_t i, n = len < 8192 ? len : 8192, bad = 0;
-
-	for (i = 0; i < n; i++) {
-		if (d[i] == 0)
-			return 0;
-		if (d[i] < 0x20 && d[i] != '\t' && d[i] != '\n' && d[i] != '\r' &&
-		    d[i] != '\f' && d[i] != 0x1b)
-			bad++;
-	}
-	return bad * 100 <= n;  /* at most 1% control bytes */
-}
-
-/* RFC 5322 field names: printable US-ASCII except ':' (section 3.6.8). */
-static int
-ft_is_ftext(unsigned char c)
-{
-	return c >= 33 && c <= 126 && c != ':';
-}
-
-static int
-ft_strong_header(const unsigned char *p, size_t n)
-{
-	static const char *const strong[] = { "from", "received", "return-path",
-		"message-id", "mime-version", "delivered-to", "x-mailer" };
-	size_t i;
-
-	for (i = 0; i < sizeof(strong) / sizeof(strong[0]); i++)
-		if (strlen(strong[i]) == n && ft_casemem(p, n, strong[i]) == p)
-			return 1;
-	return 0;
-}
-
-int
-filetype_is_message(const unsigned char *d, size_t len)
-{
-	size_t off = 0, eol, name, lines = 0, strong = 0;
-
-	if (len > FT_TEXT_SCAN)
-		len = FT_TEXT_SCAN;
-	if (at(d, len, 0, "From ", 5)) {   /* mbox separator line */
-		const unsigned char *nl = memchr(d, '\n', len);
-		if (nl == NULL)
-			return 0;
-		off = (size_t)(nl - d) + 1;
-		strong++;
-	}
-	while (off < len && lines < 200) {
-		const unsigned char *nl = memchr(d + off, '\n', len - off);
-		eol = nl ? (size_t)(nl - d) : len;
-		if (eol == off || (eol == off + 1 && d[off] == '\r'))
-			break;                 /* blank line: end of the header block */
-		if (d[off] == ' ' || d[off] == '\t') {
-			if (lines == 0)
-				return 0;      /* continuation before any field */
-		} else {
-			for (name = off; name < eol && ft_is_ftext(d[name]); name++)
-				;
-			if (name == off || name >= eol || d[name] != ':')
-				return 0;
-			strong += ft_strong_header(d + off, name - off);
-			lines++;
-		}
-		if (nl == NULL)
-			break;
-		off = eol + 1;
-	}
-	return lines >= 2 && strong >= 1;
-}
-
 /* The extension of NAME (after the last dot, trailing dots and spaces dropped) in
  * lower case into BUF; 0 when there is none. */
 static int
@@ -959,6 +889,8 @@ filetype_scan(struct scan_ctx *ctx, struct scan_input *in)
 	if (!filetype_sniff(in->data, in->len, in->size, tail, taillen, &o) || o.mime == NULL) {
 		if (ft_body_text(in))
 			mime = in->declared;
+		else if (in->data != NULL && filetype_is_text(in->data, in->len))
+			mime = filetype_text_mime(in->data, in->len);
 		else if ((mime = ft_magic_type(in->data, in->len < FT_MAGIC_MAX ? in->len :
 		    FT_MAGIC_MAX, mbuf, sizeof(mbuf))) == NULL)
 			scan_error(ctx, in->part, "filetype", "libmagic gave no type");

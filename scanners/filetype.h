@@ -35,6 +35,10 @@ int filetype_is_message(const unsigned char *d, size_t len);
 /* True when D looks like text (no NUL, few control bytes) in its first bytes. */
 int filetype_is_text(const unsigned char *d, size_t len);
 
+/* The MIME type of D, known to be text (texttype.c): text/html, image/svg+xml,
+ * application/xhtml+xml, text/xml or text/plain. Reads at most 4 KB. */
+const char *filetype_text_mime(const unsigned char *d, size_t len);
+
 /* The class a filename's extension promises (TC_UNKNOWN when none or unknown).
  * Case-insensitive; trailing dots and spaces ignored as Windows does. */
 enum tclass filetype_ext_class(const char *name);

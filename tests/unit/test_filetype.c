@@ -282,6 +282,36 @@ messages(void **state)
 	assert_false(filetype_is_message(T("")));
 }
 
+/* Text is typed by our own markup checks, not libmagic (texttype.c). */
+static void
+text_mime(void **state)
+{
+	static char big[6000];
+
+	(void)state;
+	assert_string_equal(filetype_text_mime(T("just words, no markup\n")), "text/plain");
+	assert_string_equal(filetype_text_mime(T("\xef\xbb\xbf \r\n<?xml version=\"1.0\"?><w:document/>")),
+	    "text/xml");
+	assert_string_equal(filetype_text_mime(T("<?xml version=\"1.0\"?>\n<SVG width=\"1\">")),
+	    "image/svg+xml");
+	assert_string_equal(filetype_text_mime(T("<svg onload=\"x()\">")), "image/svg+xml");
+	assert_string_equal(filetype_text_mime(T("<?xml version=\"1.0\"?><html xmlns=\"x\">")),
+	    "application/xhtml+xml");
+	assert_string_equal(filetype_text_mime(T("<!DOCTYPE HTML><p>x")), "text/html");
+	assert_string_equal(filetype_text_mime(T("Hello\n<Script>var a;</script>")), "text/html");
+	assert_string_equal(filetype_text_mime(T("a < b and <abc> is no tag")), "text/plain");
+	/* markers count in the first 4 KB only */
+	memset(big, 'a', sizeof(big));
+	memcpy(big + 5000, "<script>", 8);
+	assert_string_equal(filetype_text_mime((const unsigned char *)big, sizeof(big)),
+	    "text/plain");
+	memcpy(big + 100, "<iframe", 7);
+	assert_string_equal(filetype_text_mime((const unsigned char *)big, sizeof(big)),
+	    "text/html");
+	assert_int_equal(filetype_mime_class(filetype_text_mime(T("<svg>"))), TC_HTML);
+	assert_int_equal(filetype_mime_class(filetype_text_mime(T("<?xml?><a/>"))), TC_XML);
+}
+
 static void
 scripts(void **state)
 {
@@ -474,6 +504,7 @@ main(void)
 		cmocka_unit_test(disk_images),
 		cmocka_unit_test(text_shortcuts_and_empty),
 		cmocka_unit_test(messages),
+		cmocka_unit_test(text_mime),
 		cmocka_unit_test(scripts),
 		cmocka_unit_test(extension_classes),
 		cmocka_unit_test(mismatch_rules),
