@@ -6,6 +6,16 @@
  * Per-message reset (msg_reset) is idempotent and runs at MAIL FROM, after end of
  * message, at abort and at close: libmilter skips abort after ACCEPT/REJECT/DISCARD,
  * and close may be the only callback, with a NULL private pointer.
+ *
+ * Replies: Embargo decides at end of message only, so it asks the MTA (protocol
+ * version 6, Postfix 2.6+ and Sendmail 8.14+ offer it) not to wait for a reply to
+ * connect, MAIL, RCPT, each header, end of headers and each body chunk, and not to
+ * send HELO, DATA or unknown commands at all. Every step the MTA would otherwise wait
+ * for is a round trip and two context switches: a plain mail went from about a dozen
+ * to one. A failure in a step that gets no reply (out of memory, spool) is kept in
+ * the connection and answered at end of message by on_error, so a message is never
+ * accepted past a failure. An MTA that does not offer these steps gets a reply to
+ * each, as before.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -47,7 +57,11 @@ msg_reset(struct conn *c)
 	struct msg *m;
 	size_t i;
 
-	if (c == NULL || (m = c->c_msg) == NULL)
+	if (c == NULL)
+		return;
+	c->c_fail = EM_OK;
+	c->c_fail_where = NULL;
+	if ((m = c->c_msg) == NULL)
 		return;
 	c->c_msg = NULL;
 	msgscan_free(m->m_scan);
@@ -110,34 +124,70 @@ update_qid(SMFICTX *ctx, struct msg *m)
 		snprintf(m->m_qid, sizeof(m->m_qid), "%s", q);
 }
 
+/* The steps whose reply the MTA need not wait for, and the ones it need not send. */
+#define NOREPLY_STEPS (SMFIP_NR_CONN | SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR | \
+	SMFIP_NR_EOH | SMFIP_NR_BODY)
+#define SKIPPED_STEPS (SMFIP_NOHELO | SMFIP_NODATA | SMFIP_NOUNKNOWN)
+
 static sfsistat
-cb_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *sa)
+cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
+    unsigned long f3, unsigned long *pf0, unsigned long *pf1, unsigned long *pf2,
+    unsigned long *pf3)
 {
 	struct conn *c = calloc(1, sizeof(*c));
 
-	if (c == NULL)
-		return SMFIS_TEMPFAIL;
+	(void)f2, (void)f3;
+	*pf0 = f0 & embargo_milter.xxfi_flags;
+	*pf1 = f1 & SKIPPED_STEPS;
+	*pf2 = *pf3 = 0;
+	if (c != NULL) {    /* without a conn a failure could not wait for a reply */
+		c->c_noreply = f1 & NOREPLY_STEPS;
+		*pf1 |= c->c_noreply;
+		smfi_setpriv(ctx, c);
+	}
+	return SMFIS_CONTINUE;
+}
+
+/* The reply to a step that went well: none when the MTA does not wait for one. */
+static sfsistat
+step_ok(const struct conn *c, unsigned long step)
+{
+	return c != NULL && (c->c_noreply & step) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
+}
+
+/* A step failed: answered now when the MTA waits for a reply, else at end of message
+ * (the first failure is the one reported). */
+static sfsistat
+step_fail(SMFICTX *ctx, struct conn *c, unsigned long step, em_status st, const char *where)
+{
+	struct msg *m = c != NULL ? c->c_msg : NULL;
+
+	if (c != NULL && (c->c_noreply & step)) {
+		if (c->c_fail == EM_OK) {
+			c->c_fail = st;
+			c->c_fail_where = where;
+		}
+		return SMFIS_NOREPLY;
+	}
+	return status_reply(ctx, m ? m->m_cfg : NULL, m ? m->m_qid : NULL, st, where);
+}
+
+static sfsistat
+cb_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *sa)
+{
+	struct conn *c = conn_of(ctx);
+
+	if (c == NULL && (c = calloc(1, sizeof(*c))) == NULL)
+		return SMFIS_TEMPFAIL;    /* negotiation allocated none: a reply is awaited */
+	smfi_setpriv(ctx, c);
+	(void)host;
 	if (sa != NULL && sa->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)sa)->sin_addr, c->c_addr,
 		    sizeof(c->c_addr));
 	else if (sa != NULL && sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)(void *)sa)->sin6_addr,
 		    c->c_addr, sizeof(c->c_addr));
-	c->c_name = strdup(host ? host : "");
-	smfi_setpriv(ctx, c);
-	return SMFIS_CONTINUE;
-}
-
-static sfsistat
-cb_helo(SMFICTX *ctx, char *helo)
-{
-	struct conn *c = conn_of(ctx);
-
-	if (c == NULL)
-		return SMFIS_CONTINUE;
-	free(c->c_helo);
-	c->c_helo = strndup(helo ? helo : "", 255);
-	return SMFIS_CONTINUE;
+	return step_ok(c, SMFIP_NR_CONN);
 }
 
 static sfsistat
@@ -147,10 +197,10 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 	struct msg *m;
 
 	if (c == NULL)
-		return SMFIS_TEMPFAIL;
+		return SMFIS_TEMPFAIL;    /* no conn: nothing was negotiated away */
 	msg_reset(c);
 	if ((m = calloc(1, sizeof(*m))) == NULL)
-		return status_reply(ctx, NULL, NULL, EM_TEMPFAIL, "out of memory");
+		return step_fail(ctx, c, SMFIP_NR_MAIL, EM_TEMPFAIL, "out of memory");
 	c->c_msg = m;
 	snprintf(m->m_qid, sizeof(m->m_qid), "NOQUEUE");
 	update_qid(ctx, m);
@@ -160,8 +210,8 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 	m->m_scan = msgscan_new(&m->m_cfg->scan, 0);
 	m->m_raw = spool_new(m->m_cfg->scan.lim.spool_memory, m->m_cfg->tmp_dir);
 	if (m->m_sender == NULL || m->m_scan == NULL || m->m_raw == NULL)
-		return status_reply(ctx, m->m_cfg, m->m_qid, EM_TEMPFAIL, "out of memory");
-	return SMFIS_CONTINUE;
+		return step_fail(ctx, c, SMFIP_NR_MAIL, EM_TEMPFAIL, "out of memory");
+	return step_ok(c, SMFIP_NR_MAIL);
 }
 
 static sfsistat
@@ -172,19 +222,19 @@ cb_envrcpt(SMFICTX *ctx, char **argv)
 	char **n;
 
 	if (m == NULL)
-		return SMFIS_TEMPFAIL;
+		return step_fail(ctx, c, SMFIP_NR_RCPT, EM_TEMPFAIL, "recipient without a message");
 	if (m->m_nrcpts >= MSG_MAX_RCPTS) {
 		m->m_rcpts_dropped++;
-		return SMFIS_CONTINUE;
+		return step_ok(c, SMFIP_NR_RCPT);
 	}
 	n = realloc(m->m_rcpts, (m->m_nrcpts + 1) * sizeof(*n));
 	if (n == NULL)
-		return status_reply(ctx, m->m_cfg, m->m_qid, EM_TEMPFAIL, "out of memory");
+		return step_fail(ctx, c, SMFIP_NR_RCPT, EM_TEMPFAIL, "out of memory");
 	m->m_rcpts = n;
 	if ((n[m->m_nrcpts] = addr_dup(argv ? argv[0] : NULL)) == NULL)
-		return status_reply(ctx, m->m_cfg, m->m_qid, EM_TEMPFAIL, "out of memory");
+		return step_fail(ctx, c, SMFIP_NR_RCPT, EM_TEMPFAIL, "out of memory");
 	m->m_nrcpts++;
-	return SMFIS_CONTINUE;
+	return step_ok(c, SMFIP_NR_RCPT);
 }
 
 /* Append to the raw copy, turning bare LF (folded header values) into CRLF. */
@@ -218,9 +268,9 @@ cb_header(SMFICTX *ctx, char *name, char *value)
 	int i;
 
 	if (m == NULL)
-		return SMFIS_TEMPFAIL;
+		return step_fail(ctx, c, SMFIP_NR_HDR, EM_TEMPFAIL, "header without a message");
 	if (name == NULL || value == NULL)
-		return SMFIS_CONTINUE;
+		return step_ok(c, SMFIP_NR_HDR);
 	m->m_size += strlen(name) + strlen(value) + 4;
 	if (m->m_subject == NULL && strcasecmp(name, "Subject") == 0)
 		m->m_subject = strndup(value, SUBJECT_MAX);
@@ -237,8 +287,8 @@ cb_header(SMFICTX *ctx, char *name, char *value)
 	if (st == EM_OK)
 		st = msgscan_header(m->m_scan, name, value);
 	if (st != EM_OK && !em_status_local(st))
-		return status_reply(ctx, m->m_cfg, m->m_qid, st, "header");
-	return SMFIS_CONTINUE;
+		return step_fail(ctx, c, SMFIP_NR_HDR, st, "header");
+	return step_ok(c, SMFIP_NR_HDR);
 }
 
 static sfsistat
@@ -248,12 +298,12 @@ cb_eoh(SMFICTX *ctx)
 	struct msg *m = c ? c->c_msg : NULL;
 
 	if (m == NULL)
-		return SMFIS_TEMPFAIL;
+		return step_fail(ctx, c, SMFIP_NR_EOH, EM_TEMPFAIL, "end of headers without a message");
 	update_qid(ctx, m);
 	if (raw_add(m, "\n") != EM_OK)
-		return status_reply(ctx, m->m_cfg, m->m_qid, EM_TEMPFAIL, "spool");
+		return step_fail(ctx, c, SMFIP_NR_EOH, EM_TEMPFAIL, "spool");
 	m->m_body_off = spool_size(m->m_raw);
-	return SMFIS_CONTINUE;
+	return step_ok(c, SMFIP_NR_EOH);
 }
 
 static sfsistat
@@ -264,15 +314,15 @@ cb_body(SMFICTX *ctx, unsigned char *buf, size_t len)
 	em_status st;
 
 	if (m == NULL)
-		return SMFIS_TEMPFAIL;
+		return step_fail(ctx, c, SMFIP_NR_BODY, EM_TEMPFAIL, "body without a message");
 	m->m_size += len;
 	m->m_body_size += len;
 	st = spool_write(m->m_raw, buf, len);
 	if (st == EM_OK)
 		st = msgscan_body(m->m_scan, buf, len);
 	if (st != EM_OK && !em_status_local(st))
-		return status_reply(ctx, m->m_cfg, m->m_qid, st, "body");
-	return SMFIS_CONTINUE;
+		return step_fail(ctx, c, SMFIP_NR_BODY, st, "body");
+	return step_ok(c, SMFIP_NR_BODY);
 }
 
 static sfsistat
@@ -282,6 +332,12 @@ cb_eom(SMFICTX *ctx)
 	struct msg *m = c ? c->c_msg : NULL;
 	sfsistat r;
 
+	if (c != NULL && c->c_fail != EM_OK) {
+		r = status_reply(ctx, m ? m->m_cfg : NULL, m ? m->m_qid : NULL, c->c_fail,
+		    c->c_fail_where);
+		msg_reset(c);
+		return r;
+	}
 	if (m == NULL)
 		return SMFIS_TEMPFAIL;
 	update_qid(ctx, m);
@@ -305,8 +361,6 @@ cb_close(SMFICTX *ctx)
 	if (c == NULL)
 		return SMFIS_CONTINUE;
 	msg_reset(c);
-	free(c->c_name);
-	free(c->c_helo);
 	free(c);
 	smfi_setpriv(ctx, NULL);
 	return SMFIS_CONTINUE;
@@ -317,7 +371,6 @@ struct smfiDesc embargo_milter = {
 	.xxfi_version = SMFI_VERSION,
 	.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY | SMFIF_QUARANTINE,
 	.xxfi_connect = cb_connect,
-	.xxfi_helo = cb_helo,
 	.xxfi_envfrom = cb_envfrom,
 	.xxfi_envrcpt = cb_envrcpt,
 	.xxfi_header = cb_header,
@@ -326,4 +379,5 @@ struct smfiDesc embargo_milter = {
 	.xxfi_eom = cb_eom,
 	.xxfi_abort = cb_abort,
 	.xxfi_close = cb_close,
+	.xxfi_negotiate = cb_negotiate,
 };

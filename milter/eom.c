@@ -98,7 +98,6 @@ eom_act(SMFICTX *ctx, struct conn *c, struct msg *m)
 	memset(&env, 0, sizeof(env));
 	env.queue_id = m->m_qid;
 	env.client_addr = c->c_addr[0] ? c->c_addr : NULL;
-	env.client_name = c->c_name;
 	env.auth_user = mta_macro(ctx, "{auth_authen}");
 	env.sender = m->m_sender;
 	env.rcpts = (const char *const *)m->m_rcpts;

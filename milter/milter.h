@@ -1,8 +1,9 @@
 /*
  * milter.h: the connection and message contexts of the daemon.
  *
- * A struct conn is attached with smfi_setpriv at connect and lives until close; it
- * owns at most one struct msg at a time. Fields are prefixed (c_, m_) so grep finds
+ * A struct conn is attached with smfi_setpriv at option negotiation (or at connect
+ * when negotiation could not allocate it) and lives until close; it owns at most one
+ * struct msg at a time. Fields are prefixed (c_, m_) so grep finds
  * every use. One libmilter thread serves a connection at a time: no locking here.
  */
 #ifndef EMBARGO_MILTER_H
@@ -41,9 +42,10 @@ extern const char *const embargo_headers[3];
 
 struct conn {
 	char c_addr[64];            /* client address, "" when unknown */
-	char *c_name;               /* client host name */
-	char *c_helo;
 	struct msg *c_msg;
+	unsigned long c_noreply;    /* SMFIP_NR_* steps the MTA expects no reply to */
+	em_status c_fail;           /* a failure in such a step, answered at end of message */
+	const char *c_fail_where;
 };
 
 /* The callbacks table for smfi_register (callbacks.c). */

@@ -28,7 +28,6 @@ enum action {
 struct envelope {
 	const char *queue_id;
 	const char *client_addr;     /* "192.0.2.1" or NULL */
-	const char *client_name;
 	const char *auth_user;       /* NULL when not authenticated */
 	const char *sender;          /* envelope sender without <> ("" for bounces) */
 	const char *const *rcpts;    /* envelope recipients without <> */
