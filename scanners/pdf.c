@@ -608,6 +608,10 @@ pdf_resolve_ef(struct pdf_state *s)
 	unsigned i, n = s->nmap;
 	char nm[PDF_NAME_MAX];
 
+	for (i = 0; i < n && !s->map[i].indirect; i++)
+		;
+	if (i == n)
+		return;    /* no filespec points at its /EF dictionary by reference */
 	while (from < len && (p = memmem(b + from, len - from, "obj", 3)) != NULL) {
 		o = (size_t)(p - b);
 		from = o + 3;

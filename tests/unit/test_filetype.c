@@ -195,6 +195,26 @@ archive_signatures(void **state)
 	assert_int_equal(sniff(1024), TC_UNKNOWN);
 }
 
+/* Common images are typed by signature, after every container signature. */
+static void
+images(void **state)
+{
+	(void)state;
+	memset(buf, 0, sizeof(buf));
+	put(0, "\xff\xd8\xff\xe0", 4);
+	assert_int_equal(sniff(64), TC_IMAGE);
+	put(0, "\x89PNG\r\n\x1a\n", 8);
+	assert_int_equal(sniff(64), TC_IMAGE);
+	put(0, "GIF89a", 6);
+	assert_int_equal(sniff(64), TC_IMAGE);
+	put(0, "GIF88a", 6);
+	assert_int_equal(sniff(64), TC_UNKNOWN);
+	/* an ISO 9660 image whose system area starts like a JPEG is a disk image */
+	put(0, "\xff\xd8\xff\xe0", 4);
+	put(0x8001, "CD001", 5);
+	assert_int_equal(sniff(sizeof(buf)), TC_DISK_IMAGE);
+}
+
 static void
 disk_images(void **state)
 {
@@ -501,6 +521,7 @@ main(void)
 		cmocka_unit_test(onenote_chm_lnk_pdf_rtf),
 		cmocka_unit_test(zip_ooxml_odf),
 		cmocka_unit_test(archive_signatures),
+		cmocka_unit_test(images),
 		cmocka_unit_test(disk_images),
 		cmocka_unit_test(text_shortcuts_and_empty),
 		cmocka_unit_test(messages),
