@@ -211,6 +211,7 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 	m->m_raw = spool_new(m->m_cfg->scan.lim.spool_memory, m->m_cfg->tmp_dir);
 	if (m->m_sender == NULL || m->m_scan == NULL || m->m_raw == NULL)
 		return step_fail(ctx, c, SMFIP_NR_MAIL, EM_TEMPFAIL, "out of memory");
+	spool_unhashed(m->m_raw);    /* kept for the quarantine, never looked up */
 	return step_ok(c, SMFIP_NR_MAIL);
 }
 

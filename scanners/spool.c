@@ -3,7 +3,10 @@
  *
  * The temp file is unlinked as soon as it is created, so nothing named after
  * message content ever exists on disk and a crash leaves nothing behind. The
- * SHA-256 is computed as bytes arrive (policy allow-lists by digest).
+ * SHA-256 is computed as bytes arrive (policy allow-lists by digest), unless the
+ * owner said it needs none (spool_unhashed: the raw message kept for the
+ * quarantine). The SHA-256 implementation is fetched from OpenSSL once: an
+ * implicit fetch on every EVP_DigestInit_ex takes a process-wide lock.
  * Writes to the file go through a SPOOL_WBUF buffer (flushed before a map or a
  * read), so decoders that hand over a byte or a line at a time cost one write(2)
  * per 64 KiB, not one per call.
@@ -11,6 +14,7 @@
 #include <sys/mman.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -34,6 +38,15 @@ struct spool {
 	size_t wlen;
 };
 
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+static EVP_MD *sha256_md;
+
+static void
+sha256_fetch(void)
+{
+	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
 struct spool *
 spool_new(size_t mem_max, const char *tmpdir)
 {
@@ -44,12 +57,21 @@ spool_new(size_t mem_max, const char *tmpdir)
 	s->fd = -1;
 	s->mem_max = mem_max;
 	s->tmpdir = tmpdir;
+	pthread_once(&sha256_once, sha256_fetch);
 	s->md = EVP_MD_CTX_new();
-	if (s->md == NULL || EVP_DigestInit_ex(s->md, EVP_sha256(), NULL) != 1) {
+	if (sha256_md == NULL || s->md == NULL ||
+	    EVP_DigestInit_ex2(s->md, sha256_md, NULL) != 1) {
 		spool_free(s);
 		return NULL;
 	}
 	return s;
+}
+
+void
+spool_unhashed(struct spool *s)
+{
+	EVP_MD_CTX_free(s->md);
+	s->md = NULL;
 }
 
 static void
@@ -156,7 +178,7 @@ spool_write(struct spool *s, const void *p, size_t n)
 	if (n == 0)
 		return EM_OK;
 	spool_unmap(s);
-	if (EVP_DigestUpdate(s->md, p, n) != 1)
+	if (s->md != NULL && EVP_DigestUpdate(s->md, p, n) != 1)
 		return EM_TEMPFAIL;
 	if (s->fd < 0 && s->memlen + n > s->mem_max) {
 		if ((st = spool_to_file(s)) != EM_OK)
@@ -253,8 +275,10 @@ spool_sha256(struct spool *s, char hex[65])
 	EVP_MD_CTX *c = EVP_MD_CTX_new();
 
 	hex[0] = '\0';
-	if (c == NULL)
+	if (c == NULL || s->md == NULL) {
+		EVP_MD_CTX_free(c);
 		return;
+	}
 	if (EVP_MD_CTX_copy_ex(c, s->md) == 1 && EVP_DigestFinal_ex(c, d, &dl) == 1)
 		for (i = 0; i < dl && i < 32; i++)
 			snprintf(hex + 2 * i, 3, "%02x", d[i]);

@@ -35,7 +35,12 @@ em_status spool_map(struct spool *s, size_t max, const unsigned char **data, siz
 /* Read up to N bytes at OFF into BUF; *got is 0 at the end. */
 em_status spool_pread(struct spool *s, uint64_t off, void *buf, size_t n, size_t *got);
 
-/* The SHA-256 of everything written so far, as 64 hex digits and a NUL. */
+/* The spool needs no SHA-256 (call before the first write): writes skip the digest
+ * and spool_sha256 gives "". */
+void spool_unhashed(struct spool *s);
+
+/* The SHA-256 of everything written so far, as 64 hex digits and a NUL ("" for an
+ * unhashed spool). */
 void spool_sha256(struct spool *s, char hex[65]);
 
 #endif

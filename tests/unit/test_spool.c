@@ -54,6 +54,14 @@ sha256_of_known_input(void **state)
 	assert_string_equal(hex,
 	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	spool_free(s);
+	/* an unhashed spool keeps the bytes and has no digest */
+	s = spool_new(4, NULL);
+	spool_unhashed(s);
+	assert_int_equal(spool_write(s, "abcdef", 6), EM_OK);
+	spool_sha256(s, hex);
+	assert_string_equal(hex, "");
+	assert_int_equal(spool_size(s), 6);
+	spool_free(s);
 }
 
 static void
