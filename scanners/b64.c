@@ -1,5 +1,6 @@
 /*
- * b64.c: streaming base64 decoder (see b64.h). One 256-entry table; no allocation.
+ * b64.c: streaming base64 decoder (see b64.h). A table for the state machine and
+ * four pre-shifted ones for the fast path over whole groups; no allocation.
  */
 #include "b64.h"
 
@@ -22,6 +23,21 @@ static const signed char b64_tab[256] = {
 	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
 	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
 };
+
+/* The fast path's tables: each alphabet character's value already shifted into its
+ * place in a group of four; B64_BAD (above the 24 value bits) marks anything else. */
+#define B64_BAD 0x01000000u
+#define B64V(c) ((c) >= 'A' && (c) <= 'Z' ? (c) - 'A' : (c) >= 'a' && (c) <= 'z' ? \
+	(c) - 'a' + 26 : (c) >= '0' && (c) <= '9' ? (c) - '0' + 52 : (c) == '+' ? 62 : \
+	(c) == '/' ? 63 : -1)
+#define B64S(c, sh) (B64V(c) < 0 ? B64_BAD : (uint32_t)B64V(c) << (sh))
+#define B64R4(c, sh) B64S(c, sh), B64S((c) + 1, sh), B64S((c) + 2, sh), B64S((c) + 3, sh)
+#define B64R16(c, sh) B64R4(c, sh), B64R4((c) + 4, sh), B64R4((c) + 8, sh), B64R4((c) + 12, sh)
+#define B64R64(c, sh) B64R16(c, sh), B64R16((c) + 16, sh), B64R16((c) + 32, sh), \
+	B64R16((c) + 48, sh)
+#define B64TAB(sh) { B64R64(0, sh), B64R64(64, sh), B64R64(128, sh), B64R64(192, sh) }
+static const uint32_t b64_s18[256] = B64TAB(18), b64_s12[256] = B64TAB(12),
+	b64_s6[256] = B64TAB(6), b64_s0[256] = B64TAB(0);
 
 int
 b64_value(unsigned char c)
@@ -67,16 +83,15 @@ b64_decode(struct b64 *st, const void *in, size_t n, unsigned char *out)
 		/* fast path: whole groups of four alphabet characters (the bulk of any
 		 * attachment) decode without the per-character state machine */
 		while (st->nacc == 0 && !st->padded && n - i >= 4) {
-			int a = b64_tab[p[i]], b = b64_tab[p[i + 1]], c = b64_tab[p[i + 2]],
-			    d = b64_tab[p[i + 3]];
-			uint32_t x;
+			uint32_t x = b64_s18[p[i]] | b64_s12[p[i + 1]] | b64_s6[p[i + 2]] |
+			    b64_s0[p[i + 3]];
 
-			if ((a | b | c | d) < 0)
+			if (x & B64_BAD)
 				break;
-			x = (uint32_t)a << 18 | (uint32_t)b << 12 | (uint32_t)c << 6 | (uint32_t)d;
-			out[o++] = (unsigned char)(x >> 16);
-			out[o++] = (unsigned char)(x >> 8);
-			out[o++] = (unsigned char)x;
+			out[o] = (unsigned char)(x >> 16);
+			out[o + 1] = (unsigned char)(x >> 8);
+			out[o + 2] = (unsigned char)x;
+			o += 3;
 			i += 4;
 		}
 		if (i >= n)
