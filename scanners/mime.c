@@ -297,7 +297,7 @@ static void
 ent_leaf(struct mime *p, int part, const char *type, int is_msg)
 {
 	enum mime_enc enc;
-	int is_text;
+	enum leaf_watch watch;
 
 	if (part < 0) {
 		frame_push(p, F_SKIP, -1);
@@ -305,12 +305,15 @@ ent_leaf(struct mime *p, int part, const char *type, int is_msg)
 	}
 	enc = mime_encoding(p, part, 1);
 	/* every leaf is watched: a uuencoded or BinHex file sent as
-	 * application/octet-stream (or as image/jpeg) is still a wrapped file */
-	is_text = type != NULL;
+	 * application/octet-stream (or as image/jpeg) is still a wrapped file; an
+	 * attachment whose decoded bytes turn out binary is not one (a "begin" line
+	 * inside a PDF is decoded by nothing) */
+	watch = type == NULL ? WATCH_NONE : strncasecmp(type, "text/", 5) == 0 ?
+	    WATCH_ALWAYS : WATCH_UNTIL_BINARY;
 	if (is_msg && enc == ENC_RAW)
 		is_msg = 0;   /* raw message/rfc822 past the depth limit: opaque */
 	frame_push(p, F_LEAF, part);
-	if (mime_leaf_open(p, part, enc, is_text, is_msg) != EM_OK)
+	if (mime_leaf_open(p, part, enc, watch, is_msg) != EM_OK)
 		p->err = EM_TEMPFAIL;
 }
 

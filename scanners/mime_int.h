@@ -42,6 +42,13 @@ struct mime_frame {
 };
 
 /* The one leaf being decoded. */
+/* Which leaves are watched for uuencoded and BinHex blocks in their decoded text. */
+enum leaf_watch {
+	WATCH_NONE,          /* no usable Content-Type: read as binary */
+	WATCH_UNTIL_BINARY,  /* an attachment: until a NUL shows its bytes are binary */
+	WATCH_ALWAYS,        /* text types, and uuencode declared as the transfer encoding */
+};
+
 struct mime_leaf {
 	int part;
 	struct spool *sp;
@@ -50,13 +57,11 @@ struct mime_leaf {
 	struct qp qp;
 	char eol[2];
 	size_t eollen;             /* the end of the previous line, not yet written */
-	int is_text, is_msg;       /* look for uuencode; parse as a message after */
+	enum leaf_watch watch;
+	int is_msg;                /* parse as a message after */
 	int cut;                   /* decoded-bytes limit cut it short */
-	unsigned char obuf[32768]; /* decoded bytes on their way to the spool */
-	size_t olen;
-	/* text lines (decoded) for uuencode/BinHex */
-	char tline[MIME_TLINE_MAX];
-	size_t tlen;
+	size_t olen;               /* bytes in obuf */
+	size_t tlen;               /* bytes in tline */
 	int tover;
 	/* an open uuencoded or BinHex block */
 	int bh_active;             /* the block is BinHex */
@@ -64,6 +69,9 @@ struct mime_leaf {
 	struct spool *uusp;
 	char uuname[256];
 	int uubad;
+	/* buffers last: opening a leaf clears only what is above them */
+	unsigned char obuf[32768]; /* decoded bytes on their way to the spool */
+	char tline[MIME_TLINE_MAX]; /* a decoded text line for uuencode/BinHex */
 };
 
 struct mime {
@@ -118,8 +126,8 @@ void mime_hdr_flush(struct mime *p);
 int mime_hdr_looks(const char *s, size_t n);
 
 /* mime_leaf.c */
-em_status mime_leaf_open(struct mime *p, int part, enum mime_enc enc, int is_text,
-    int is_msg);
+em_status mime_leaf_open(struct mime *p, int part, enum mime_enc enc,
+    enum leaf_watch watch, int is_msg);
 enum mime_enc mime_encoding(struct mime *p, int part, int report);
 void mime_leaf_line(struct mime *p, const char *s, size_t n, const char *eol,
     size_t eollen);

@@ -2,8 +2,8 @@
  * mime_leaf.c: one MIME leaf: undo the transfer encoding into a spool as lines
  * arrive, watch decoded text for uuencoded blocks (each becomes a child part, finding
  * mime.uuencode) and BinHex blocks (decoded too, finding mime.binhex), and hand the
- * leaf to scan_part() when it
- * ends. The end of line before a boundary belongs to the boundary (RFC 2046 5.1.1),
+ * leaf to scan_part() when it ends. Text parts are watched to the end; attachments
+ * until a NUL in their decoded bytes shows they are binary (enum leaf_watch). The end of line before a boundary belongs to the boundary (RFC 2046 5.1.1),
  * so each line end is held until the next line of the same leaf arrives.
  *
  * Limits: the decoded bytes of the whole message (limits.decoded_bytes, mime.limit);
@@ -11,6 +11,7 @@
  * BUGS: x-uuencode transfer encoding is read as text holding uuencoded blocks; only
  * the data fork of a BinHex block is kept, CRCs unchecked.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "mime_int.h"
@@ -193,20 +194,25 @@ text_feed(struct mime *p, const unsigned char *d, size_t n)
 static void
 leaf_out(struct mime *p, const unsigned char *d, size_t n)
 {
-	leaf_store(p, p->leaf.sp, d, n);
-	if (p->leaf.is_text)
+	struct mime_leaf *l = &p->leaf;
+
+	leaf_store(p, l->sp, d, n);
+	if (l->watch == WATCH_UNTIL_BINARY && l->uusp == NULL && memchr(d, 0, n) != NULL)
+		l->watch = WATCH_NONE;
+	if (l->watch != WATCH_NONE)
 		text_feed(p, d, n);
 }
 
 em_status
-mime_leaf_open(struct mime *p, int part, enum mime_enc enc, int is_text, int is_msg)
+mime_leaf_open(struct mime *p, int part, enum mime_enc enc, enum leaf_watch watch,
+    int is_msg)
 {
 	struct mime_leaf *l = &p->leaf;
 
-	memset(l, 0, sizeof(*l));
+	memset(l, 0, offsetof(struct mime_leaf, obuf));
 	l->part = part;
 	l->enc = enc;
-	l->is_text = is_text || enc == ENC_UU;
+	l->watch = enc == ENC_UU ? WATCH_ALWAYS : watch;
 	l->is_msg = is_msg;
 	b64_init(&l->b64);
 	qp_init(&l->qp);
@@ -310,7 +316,7 @@ mime_leaf_close(struct mime *p)
 			leaf_out(p, pad, b64_decode(&l->b64, "=", 1, pad));
 		l->b64.padded = 0;
 	}
-	if (l->is_text && l->tlen > 0 && !l->tover)
+	if (l->watch != WATCH_NONE && l->tlen > 0 && !l->tover)
 		text_line(p, l->tline, l->tlen);
 	if (l->uusp != NULL)
 		uu_finish(p, "no \"end\" line");

@@ -196,6 +196,33 @@ uuencode_becomes_a_child(void **state)
 	msgscan_free(m);
 }
 
+/* Attachments are watched for uuencode until their decoded bytes show a NUL (binary:
+ * nothing decodes a "begin" line inside it); text parts to the end. */
+static void
+uuencode_watch_stops_at_binary(void **state)
+{
+	static const char att[] = "Content-Type: application/octet-stream\r\n\r\n"
+	    "begin 644 a.exe\r\n#04)#\r\n`\r\nend\r\n";
+	static const char bin[] = "Content-Type: application/octet-stream\r\n\r\n"
+	    "x\0y\r\nbegin 644 a.exe\r\n#04)#\r\n`\r\nend\r\n";
+	static const char txt[] = "Content-Type: text/plain\r\n\r\n"
+	    "x\0y\r\nbegin 644 a.exe\r\n#04)#\r\n`\r\nend\r\n";
+	struct msgscan *m;
+
+	(void)state;
+	mt_config();
+	m = mt_run(att, sizeof(att) - 1, 0);
+	assert_int_equal(mt_count(m, "mime.uuencode"), 1);
+	msgscan_free(m);
+	m = mt_run(bin, sizeof(bin) - 1, 0);
+	assert_int_equal(mt_count(m, "mime.uuencode"), 0);
+	assert_null(mt_part(m, "1/a.exe"));
+	msgscan_free(m);
+	m = mt_run(txt, sizeof(txt) - 1, 3);
+	assert_int_equal(mt_count(m, "mime.uuencode"), 1);
+	msgscan_free(m);
+}
+
 static void
 encoded_attached_message_is_parsed(void **state)
 {
@@ -488,6 +515,7 @@ main(void)
 		cmocka_unit_test(base64_junk_and_boundary_inside),
 		cmocka_unit_test(missing_close_and_zero_length),
 		cmocka_unit_test(uuencode_becomes_a_child),
+		cmocka_unit_test(uuencode_watch_stops_at_binary),
 		cmocka_unit_test(encoded_attached_message_is_parsed),
 		cmocka_unit_test(message_sent_as_octet_stream_is_parsed),
 		cmocka_unit_test(depth_limit_under_and_over),
