@@ -229,9 +229,10 @@ sniff_ole2(const unsigned char *d, size_t len, struct ft_sniff *o)
 	return 1;
 }
 
-/* A zip local (PK\3\4) or central (PK\1\2) header whose name ends in NEEDLE. */
+/* A zip local (PK\3\4) or central (PK\1\2) header whose name ends in NEEDLE (or,
+ * with PREFIX set, starts with it). */
 static int
-zip_has_name(const unsigned char *d, size_t len, const char *needle)
+zip_has_name(const unsigned char *d, size_t len, const char *needle, int prefix)
 {
 	size_t nl = strlen(needle), off = 0, hdr, noff;
 	unsigned seen = 0;
@@ -252,7 +253,7 @@ zip_has_name(const unsigned char *d, size_t len, const char *needle)
 		if (!rd_le16(d, len, hdr + (noff == 30 ? 26 : 28), &namelen) || namelen < nl ||
 		    hdr + noff + namelen > len)
 			continue;
-		if (memcmp(d + hdr + noff + namelen - nl, needle, nl) == 0)
+		if (memcmp(d + hdr + noff + (prefix ? 0 : namelen - nl), needle, nl) == 0)
 			return 1;
 	}
 	return 0;
@@ -261,8 +262,13 @@ zip_has_name(const unsigned char *d, size_t len, const char *needle)
 static int
 sniff_zip(const unsigned char *d, size_t len, struct ft_sniff *o)
 {
+	static const char *const ooxml[][2] = {
+		{ "word/", "application/vnd.openxmlformats-officedocument.wordprocessingml.document" },
+		{ "xl/", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" },
+		{ "ppt/", "application/vnd.openxmlformats-officedocument.presentationml.presentation" },
+	};
 	uint32_t nlen, xlen;
-	size_t data;
+	size_t data, i;
 
 	if (!at(d, len, 0, "PK\3\4", 4) && !at(d, len, 0, "PK\5\6", 4) &&
 	    !at(d, len, 0, "PK\7\10PK\3\4", 8))
@@ -275,9 +281,13 @@ sniff_zip(const unsigned char *d, size_t len, struct ft_sniff *o)
 			return 1;
 		}
 	}
-	if (zip_has_name(d, len, "[Content_Types].xml")) {
+	if (zip_has_name(d, len, "[Content_Types].xml", 0)) {
 		set(o, TC_OOXML, NULL, "OOXML package");
-		o->vba = zip_has_name(d, len, "vbaProject.bin");
+		o->vba = zip_has_name(d, len, "vbaProject.bin", 0);
+		/* the MIME type libmagic would give, from the main part's folder */
+		for (i = 0; i < sizeof(ooxml) / sizeof(ooxml[0]) && o->mime == NULL; i++)
+			if (zip_has_name(d, len, ooxml[i][0], 1))
+				o->mime = ooxml[i][1];
 		return 1;
 	}
 	set(o, TC_ARCHIVE, "application/zip", "zip");

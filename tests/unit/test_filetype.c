@@ -154,9 +154,12 @@ zip_ooxml_odf(void **state)
 	assert_true(filetype_sniff(buf, end, end, NULL, 0, &o));
 	assert_int_equal(o.tc, TC_OOXML);
 	assert_false(o.vba);
+	assert_null(o.mime);                  /* no main part folder: libmagic decides */
 	end = zip_entry(end, "word/vbaProject.bin", "x");
 	assert_true(filetype_sniff(buf, end, end, NULL, 0, &o));
 	assert_true(o.vba);
+	assert_string_equal(o.mime,
+	    "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
 	/* the name only inside member data does not count */
 	memset(buf, 0, sizeof(buf));
 	end = zip_entry(0, "a.txt", "[Content_Types].xml");
