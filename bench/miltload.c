@@ -10,10 +10,15 @@
  * FROM to the final reply at end of message. Prints one result line:
  *   LABEL msgs=N secs=S msg_s=R mb_s=R p50_ms p95_ms p99_ms errors=E
  *   accept=A continue=C reject=R tempfail=T discard=D other=O hwm_kb=K
- * With -p, hwm_kb is the peak RSS (VmHWM) of that process after the run.
+ *   cpu_us=M driver_cpu_us=D
+ * With -p, hwm_kb is the peak RSS (VmHWM) of that process after the run and cpu_us
+ * the CPU time (user + system) it spent during the run, per message; driver_cpu_us
+ * is this driver's own CPU time per message. Both milter and driver share the
+ * machine's cores, so the two together bound what the messages/s can be.
  * Bounded: message count or time, per-read timeouts of 120 s.
  */
 #define _GNU_SOURCE
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
@@ -470,6 +475,38 @@ hwm_kb(long pid)
 	return kb;
 }
 
+/* CPU seconds (user + system) PID has used, from /proc/PID/stat; -1 when unknown. */
+static double
+cpu_secs(long pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long ut, st;
+	FILE *fp;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	if ((fp = fopen(path, "r")) == NULL)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	fclose(fp);
+	buf[n] = '\0';
+	/* fields 14 and 15, counted after the ")" that ends the command name */
+	if ((p = strrchr(buf, ')')) == NULL ||
+	    sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
+		return -1;
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+static double
+self_cpu_secs(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	    (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -477,7 +514,7 @@ main(int argc, char **argv)
 	long pid = 0;
 	const char *label = "run";
 	pthread_t *th;
-	double secs;
+	double secs, cpu0, cpu1, self0;
 
 	while ((ch = getopt(argc, argv, "s:c:n:t:m:p:l:")) != -1) {
 		switch (ch) {
@@ -501,22 +538,27 @@ main(int argc, char **argv)
 	for (i = optind; i < argc; i++)
 		load_message(argv[i], &msgs[i - optind]);
 	th = calloc((size_t)conns, sizeof(*th));
+	cpu0 = pid ? cpu_secs(pid) : -1;
+	self0 = self_cpu_secs();
 	t0 = now();
 	for (i = 0; i < conns; i++)
 		pthread_create(&th[i], NULL, worker, NULL);
 	for (i = 0; i < conns; i++)
 		pthread_join(th[i], NULL);
 	secs = now() - t0;
+	cpu1 = pid ? cpu_secs(pid) : -1;
 	qsort(lat, nlat, sizeof(double), cmpd);
 	printf("%s msgs=%ld secs=%.2f msg_s=%.1f mb_s=%.2f p50_ms=%.2f p95_ms=%.2f "
 	    "p99_ms=%.2f errors=%ld accept=%ld continue=%ld reject=%ld tempfail=%ld "
-	    "discard=%ld other=%ld hwm_kb=%ld\n", label, done_msgs, secs,
+	    "discard=%ld other=%ld hwm_kb=%ld cpu_us=%.0f driver_cpu_us=%.0f\n", label, done_msgs, secs,
 	    (double)done_msgs / secs, (double)bytes_sent / secs / 1e6, pct(0.50), pct(0.95),
 	    pct(0.99), errors, results[SMFIR_ACCEPT], results[SMFIR_CONTINUE],
 	    results[SMFIR_REJECT] + results[SMFIR_REPLYCODE], results[SMFIR_TEMPFAIL],
 	    results[SMFIR_DISCARD],
 	    done_msgs - results[SMFIR_ACCEPT] - results[SMFIR_CONTINUE] -
 	    results[SMFIR_REJECT] - results[SMFIR_REPLYCODE] - results[SMFIR_TEMPFAIL] -
-	    results[SMFIR_DISCARD], pid ? hwm_kb(pid) : -1);
+	    results[SMFIR_DISCARD], pid ? hwm_kb(pid) : -1,
+	    cpu0 >= 0 && cpu1 >= 0 && done_msgs ? (cpu1 - cpu0) * 1e6 / (double)done_msgs : -1,
+	    done_msgs ? (self_cpu_secs() - self0) * 1e6 / (double)done_msgs : -1);
 	return errors ? 1 : 0;
 }

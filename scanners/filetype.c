@@ -5,7 +5,8 @@
  * Order: our own signature checks first (filetype_sniff: PE/ELF/Mach-O, OLE2 with
  * MSI told apart by the root entry CLSID, OneNote GUID, CHM, LNK header+CLSID, PDF
  * within 1 KB, RTF, zip told apart as OOXML ([Content_Types].xml in a local or
- * central header name) / ODF (first member "mimetype"), 7z/rar/tar/gzip/... ,
+ * central header name; its MIME type from the main part's folder) / ODF (first
+ * member "mimetype"), JPEG/PNG/GIF (after every container), 7z/rar/tar/gzip/... ,
  * ISO 9660 / UDF / VHD / VHDX / DMG / FAT / NTFS images, text shortcuts); then,
  * for text, our own markup checks (texttype.c: libmagic's text rules cost up to
  * milliseconds a part), for anything else libmagic's MIME type (FT_MAGIC_POOL
