@@ -893,6 +893,10 @@ ft_findings(struct scan_ctx *ctx, const struct scan_input *in, const struct ft_s
 			report_add(ctx->r, in->part, byclass[i].name, "%s", o->what);
 	if (in->container == TC_OOXML || in->container == TC_ODF)
 		return EM_OK;
+	/* an encrypted OOXML package is an OLE2 file by definition (MS-OFFCRYPTO) */
+	if (o->tc == TC_OLE2 && o->mime != NULL && strcmp(o->mime, "application/encrypted") == 0 &&
+	    filetype_ext_class(in->name) == TC_OOXML)
+		return EM_OK;
 	if ((why = filetype_mismatch(o->tc, o->vba, in->name, in->declared, &low)) != NULL)
 		return report_add_sev(ctx->r, in->part, "type.mismatch",
 		    low ? SEV_LOW : SEV_MEDIUM, "%s: %s (%s), declared %s", why,

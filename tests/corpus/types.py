@@ -12,7 +12,8 @@ embargo-scan --json --raw over $EMBARGO_CORPUS; one ok/not ok line per check:
     name.* finding above info anywhere in it; testOneNote.one is the exception the
     rules make on purpose (every OneNote is type.onenote and .one is a dangerous
     extension), checked as such;
-  - mail_container/ messages: class message with type.message.
+  - mail_container/ messages: class message with type.message;
+  - encrypted_office/ OOXML (.docx/.xlsx/.pptx): class ole2 and no type.mismatch.
 Only the standard library.
 """
 import json
@@ -118,6 +119,15 @@ def main():
         check(o is not None and not risky, "%s: no type/name risk finding (got %s)"
               % (rel, risky))
     check(top(scan("clean/empty")).get("class") == "empty", "clean/empty is class empty")
+    # an encrypted OOXML package is an OLE2 file by definition: no type.mismatch
+    for rel in files("encrypted_office"):
+        if os.path.splitext(rel)[1].lower() not in (".docx", ".xlsx", ".pptx"):
+            continue
+        o = scan(rel)
+        check(o is not None and top(o).get("class") == "ole2" and
+              "type.mismatch" not in names(o),
+              "%s: encrypted OOXML (OLE2) is no type mismatch (got %s)"
+              % (rel, sorted(names(o))))
     for rel in files("mail_container"):
         if not (rel.endswith(".eml") or os.path.basename(rel) in MESSAGES):
             continue
