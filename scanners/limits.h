@@ -29,7 +29,7 @@ struct scan_limits {
 	unsigned archive_members; /* members in the whole message */
 	uint64_t archive_bytes;   /* unpacked bytes in the whole message */
 	unsigned archive_ratio;   /* per-member unpacked/packed ratio */
-	unsigned passwords;       /* candidate passwords tried per archive */
+	unsigned passwords;       /* candidate passwords tried per archive or document */
 	/* time (scan.limit): wall-clock seconds of analysis per message */
 	unsigned scan_seconds;
 	/* YARA (yara.limit) */

@@ -6,9 +6,12 @@
  *   VBA storage with a dir stream  -> vba.c (macro.vba*, macro.stomped, sources)
  *   Workbook / Book                -> xlm.c (macro.xlm, doc.encrypted)
  *   WordDocument                   -> FIB fEncrypted (doc.encrypted), DDE fields
- *   EncryptedPackage/EncryptionInfo, EncryptedSummary -> doc.encrypted; an agile-
- *                                     encrypted package is tried with Excel's default
- *                                     password and, when it opens, scanned as a child
+ *   EncryptedPackage/EncryptionInfo, EncryptedSummary -> doc.encrypted; an agile- or
+ *                                     Standard-encrypted package is tried with Excel's default
+ *                                     password, then with the candidates harvested
+ *                                     from the message (passwords.c), and when one
+ *                                     opens it, scanned as a child (doc.unlocked when
+ *                                     a harvested one did)
  *   \1Ole10Native                  -> the Packager file as a child, doc.ole_object
  *   Package, CONTENTS              -> embedded OOXML / PDF as a child (no finding:
  *                                     the child's own analysers judge it)
@@ -24,25 +27,30 @@
  * budget (archive.limit; the walk stops there), so entries cross-linked to one
  * big chain cannot multiply the work; children count against the message budget
  * (scan_child).
- * BUGS: RC4/XOR-encrypted .xls and .doc and Standard (non-agile) encrypted OOXML
- * are not decrypted, and no password but Excel's default is tried; Word text is searched for DDE without the piece table, so
- * a field split over pieces is missed; ObjectPool members are not extracted as
+ * Each candidate costs the file's spinCount hashes (agile: 100,000 SHA-512 as Office
+ * writes them, about 30 ms; Standard: 50,000 SHA-1): at most limits.passwords and
+ * OLE_MAX_PW_TRIES are tried per package, within the message's time budget.
+ * BUGS: RC4/XOR-encrypted .xls and .doc are not decrypted; passwords that arrive in a text after the document are not
+ * tried (archives are retried at end of message, documents not); Word text is
+ * searched for DDE without the piece table, so a field split over pieces is missed; ObjectPool members are not extracted as
  * compound files of their own.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <zlib.h>
-#include <openssl/evp.h>
 
 #include "analysers.h"
-#include "b64.h"
 #include "cfb.h"
+#include "officecrypt.h"
+#include "passwords.h"
 #include "vba.h"
 #include "xlm.h"
 
 #define OLE_MAX_STREAMS 20000u
 #define OLE_MAX_PPT_OBJ (64u << 20)   /* inflated bytes of one PowerPoint object */
+#define OLE_MAX_PW_TRIES 8            /* candidates tried per encrypted package: each
+                                         costs up to 60 ms of hashing */
 
 struct ole_state {
 	int encrypted_reported;
@@ -345,204 +353,51 @@ ole_stream(struct scan_ctx *ctx, struct scan_input *in, const struct cfb *c, uns
 	return st;
 }
 
-/* ---- ECMA-376 agile encryption with Excel's default password (MS-OFFCRYPTO 2.3.4.11) ---- */
-
-#define OLE_MAX_SPIN 200000u    /* spinCount above this is not tried (Office uses
-                                   100000; each round is one hash: CPU bound) */
-
-/* The value of ATTR="..." inside the first element ELEM of XML, or "". */
-static void
-ole_xml_attr(const char *xml, const char *elem, const char *attr, char *out, size_t osz)
-{
-	const char *e = strstr(xml, elem), *end, *a;
-	char pat[40];
-	size_t n;
-
-	out[0] = '\0';
-	if (e == NULL || (end = strchr(e, '>')) == NULL)
-		return;
-	snprintf(pat, sizeof(pat), " %s=\"", attr);
-	if ((a = strstr(e, pat)) == NULL || a > end)
-		return;
-	a += strlen(pat);
-	n = strcspn(a, "\"");
-	if (n >= osz)
-		n = osz - 1;
-	memcpy(out, a, n);
-	out[n] = '\0';
-}
-
-static size_t
-ole_unb64(const char *s, unsigned char *out, size_t osz)
-{
-	unsigned char tmp[200];
-	struct b64 st;
-	size_t n = strlen(s);
-
-	if (n > 250)
-		return 0;
-	b64_init(&st);
-	n = b64_decode(&st, s, n, tmp);
-	if (n > osz)
-		n = osz;
-	memcpy(out, tmp, n);
-	return n;
-}
-
-/* out = H(a || b); returns the digest length, 0 on failure */
-static unsigned
-ole_hash(const EVP_MD *md, const unsigned char *a, size_t an, const unsigned char *b,
-    size_t bn, unsigned char *out)
-{
-	unsigned n = 0;
-	EVP_MD_CTX *h = EVP_MD_CTX_new();
-
-	if (h != NULL && EVP_DigestInit_ex(h, md, NULL) == 1 &&
-	    EVP_DigestUpdate(h, a, an) == 1 && EVP_DigestUpdate(h, b, bn) == 1)
-		(void)EVP_DigestFinal_ex(h, out, &n);
-	EVP_MD_CTX_free(h);
-	return n;
-}
-
+/* Open an encrypted OOXML package (officecrypt.c) with Excel's default password or
+ * one of the message's candidates (at most limits.passwords, within the time
+ * budget); the zip inside comes out as a child part. Returns 1 when it opened. */
 static int
-ole_aes(unsigned keybytes, const unsigned char *key, const unsigned char *iv,
-    const unsigned char *in, size_t n, unsigned char *out)
-{
-	const EVP_CIPHER *ci = keybytes == 16 ? EVP_aes_128_cbc() :
-	    keybytes == 24 ? EVP_aes_192_cbc() : keybytes == 32 ? EVP_aes_256_cbc() : NULL;
-	EVP_CIPHER_CTX *x;
-	int ok = 0, l1 = 0;
-
-	if (ci == NULL || n % 16 != 0 || n > INT32_MAX || (x = EVP_CIPHER_CTX_new()) == NULL)
-		return -1;
-	if (EVP_DecryptInit_ex(x, ci, NULL, key, iv) == 1 && EVP_CIPHER_CTX_set_padding(x, 0) == 1 &&
-	    EVP_DecryptUpdate(x, out, &l1, in, (int)n) == 1)
-		ok = 1;
-	EVP_CIPHER_CTX_free(x);
-	return ok ? 0 : -1;
-}
-
-struct ole_agile {
-	const EVP_MD *md;
-	unsigned keybytes;
-	unsigned char kdsalt[64], key[64];
-	size_t kdsaltlen;
-};
-
-/* The package key from the EncryptionInfo XML and the password. */
-static int
-ole_agile_key(const char *xml, const char *pw, struct ole_agile *ag)
-{
-	static const unsigned char blk[8] = { 0x14, 0x6e, 0x0b, 0xe7, 0xab, 0xac, 0xd0, 0xd6 };
-	unsigned char salt[64], ekv[64], h[EVP_MAX_MD_SIZE], t[EVP_MAX_MD_SIZE + 4], u16[64];
-	char v[260];
-	size_t saltlen, ekvlen, pl = strlen(pw), i;
-	unsigned long spin;
-	unsigned hl;
-
-	ole_xml_attr(xml, "<keyData", "hashAlgorithm", v, sizeof(v));
-	if ((ag->md = EVP_get_digestbyname(v)) == NULL)
-		return -1;
-	ole_xml_attr(xml, "<keyData", "keyBits", v, sizeof(v));
-	ag->keybytes = (unsigned)strtoul(v, NULL, 10) / 8;
-	ole_xml_attr(xml, "<keyData", "saltValue", v, sizeof(v));
-	ag->kdsaltlen = ole_unb64(v, ag->kdsalt, sizeof(ag->kdsalt));
-	ole_xml_attr(xml, "encryptedKey", "spinCount", v, sizeof(v));
-	spin = strtoul(v, NULL, 10);
-	ole_xml_attr(xml, "encryptedKey", "saltValue", v, sizeof(v));
-	saltlen = ole_unb64(v, salt, sizeof(salt));
-	ole_xml_attr(xml, "encryptedKey", "encryptedKeyValue", v, sizeof(v));
-	ekvlen = ole_unb64(v, ekv, sizeof(ekv));
-	if (spin > OLE_MAX_SPIN || saltlen < 16 || ag->kdsaltlen < 16 || ekvlen < ag->keybytes ||
-	    ag->keybytes == 0 || ag->keybytes > 32 || 2 * pl > sizeof(u16))
-		return -1;
-	for (i = 0; i < pl; i++) {
-		u16[2 * i] = (unsigned char)pw[i];
-		u16[2 * i + 1] = 0;
-	}
-	hl = ole_hash(ag->md, salt, saltlen, u16, 2 * pl, h);
-	for (i = 0; hl > 0 && i < spin; i++) {
-		t[0] = (unsigned char)i;
-		t[1] = (unsigned char)(i >> 8);
-		t[2] = (unsigned char)(i >> 16);
-		t[3] = (unsigned char)(i >> 24);
-		memcpy(t + 4, h, hl);
-		hl = ole_hash(ag->md, t, 4 + hl, NULL, 0, h);
-	}
-	if (hl == 0 || (hl = ole_hash(ag->md, h, hl, blk, sizeof(blk), t)) == 0)
-		return -1;
-	if (hl < ag->keybytes)
-		memset(t + hl, 0x36, ag->keybytes - hl);
-	ekvlen -= ekvlen % 16;
-	if (ole_aes(ag->keybytes, t, salt, ekv, ekvlen, ag->key) != 0)
-		return -1;
-	return 0;
-}
-
-/* Decrypt EncryptedPackage (u64 size, then 4096-byte segments) into a new buffer. */
-static unsigned char *
-ole_agile_package(const struct ole_agile *ag, const unsigned char *p, size_t n, size_t *outlen)
-{
-	unsigned char iv[EVP_MAX_MD_SIZE], idx[4], *out;
-	uint64_t size = 0;
-	size_t off, seg, k;
-
-	if (n < 8)
-		return NULL;
-	for (k = 0; k < 8; k++)
-		size |= (uint64_t)p[k] << (8 * k);
-	p += 8;
-	n -= 8;
-	if (size > n)
-		size = n;
-	n -= n % 16;
-	if ((out = malloc(n + 1)) == NULL)
-		return NULL;
-	for (off = 0, seg = 0; off < n; off += 4096, seg++) {
-		idx[0] = (unsigned char)seg;
-		idx[1] = (unsigned char)(seg >> 8);
-		idx[2] = (unsigned char)(seg >> 16);
-		idx[3] = (unsigned char)(seg >> 24);
-		if (ole_hash(ag->md, ag->kdsalt, ag->kdsaltlen, idx, 4, iv) < 16 ||
-		    ole_aes(ag->keybytes, ag->key, iv, p + off, n - off < 4096 ? n - off : 4096,
-		    out + off) != 0) {
-			free(out);
-			return NULL;
-		}
-	}
-	*outlen = size < n ? (size_t)size : n;
-	return out;
-}
-
-/* Try Excel's default password on an agile-encrypted package; a zip comes out as a
- * child part. Returns 1 when it opened, 0 when not, -2 on OOM. */
-static int
-ole_try_default(struct scan_ctx *ctx, struct scan_input *in, const struct cfb *c,
+ole_try_passwords(struct scan_ctx *ctx, struct scan_input *in, const struct cfb *c,
     em_status *st)
 {
-	struct ole_agile ag;
 	unsigned char *info = NULL, *pkg = NULL, *plain = NULL;
 	size_t ilen = 0, plen = 0, n = 0;
 	int ii = cfb_child(c, 0, "EncryptionInfo"), pi = cfb_child(c, 0, "EncryptedPackage");
-	int rc = 0, cut;
+	int cut;
+	unsigned k = 0, ncand = ctx->pw != NULL ? pwlist_count(ctx->pw) : 0;
+	int opened;
 
 	if (ii < 0 || pi < 0 || cfb_read(c, (unsigned)ii, 1u << 16, &info, &ilen, &cut) != 0)
 		return 0;
-	if (ilen > 8 && info[0] == 4 && info[2] == 4 &&
-	    ole_agile_key((const char *)info + 8, "VelvetSweatshop", &ag) == 0 &&
-	    cfb_read(c, (unsigned)pi, in->len, &pkg, &plen, &cut) == 0 &&
-	    (plain = ole_agile_package(&ag, pkg, plen, &n)) != NULL &&
-	    n >= 4 && memcmp(plain, "PK\003\004", 4) == 0) {
-		rc = 1;
-		report_add(ctx->r, in->part, "doc.encrypted",
-		    "encrypted OOXML package opened with Excel's default password");
+	if (ncand > ctx->cfg->lim.passwords)
+		ncand = ctx->cfg->lim.passwords;
+	if (ncand > OLE_MAX_PW_TRIES)
+		ncand = OLE_MAX_PW_TRIES;
+	if (officecrypt_known(info, ilen) &&
+	    cfb_read(c, (unsigned)pi, in->len, &pkg, &plen, &cut) == 0) {
+		for (k = 0; k <= ncand && plain == NULL; k++) {
+			if (k > 0 && scan_budget_time(ctx, in->part) != EM_OK)
+				break;
+			plain = officecrypt_open(info, ilen, pkg, plen,
+			    k == 0 ? "VelvetSweatshop" : pwlist_get(ctx->pw, k - 1), &n);
+		}
+	}
+	if (plain != NULL) {
+		if (k == 1)
+			report_add(ctx->r, in->part, "doc.encrypted",
+			    "encrypted OOXML package opened with Excel's default password");
+		else
+			report_add(ctx->r, in->part, "doc.unlocked",
+			    "encrypted OOXML package opened with one of %u password%s found in "
+			    "the message", ncand, ncand == 1 ? "" : "s");
 		if ((*st = scan_budget_bytes(ctx, in->part, n)) == EM_OK)
 			*st = scan_child_mem(ctx, in, "EncryptedPackage", plain, n, NULL);
 	}
+	opened = plain != NULL;
 	free(info);
 	free(pkg);
 	free(plain);
-	return rc;
+	return opened;
 }
 
 static unsigned
@@ -576,7 +431,7 @@ ole_scan(struct scan_ctx *ctx, struct scan_input *in)
 	}
 	if (cfb_anomaly(c)[0] != '\0')
 		scan_error(ctx, in->part, "ole", cfb_anomaly(c));
-	if (ole_try_default(ctx, in, c, &st) == 1)
+	if (ole_try_passwords(ctx, in, c, &st) == 1)
 		s.encrypted_reported = 1;
 	n = cfb_count(c);
 	if (n > OLE_MAX_STREAMS) {

@@ -1,6 +1,7 @@
 /*
- * passwords.h: candidate archive passwords harvested from the text the sender wrote
- * (subject, text and HTML bodies), tried on encrypted archives of the same message.
+ * passwords.h: candidate passwords harvested from the text the sender wrote (subject,
+ * text and HTML bodies), tried on encrypted archives (archive.c) and encrypted OOXML
+ * documents (ole.c) of the same message.
  *
  * A pwlist holds at most MAX distinct candidates of at most PW_MAXLEN bytes each,
  * in the order they were found (keyword hits of one text before its quoted tokens,

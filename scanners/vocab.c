@@ -54,6 +54,7 @@ static const struct vocab_entry vocab_table[] = {
 	{ "doc.dde", SEV_MEDIUM, "a DDE or DDEAUTO field or formula" },
 	{ "doc.ole_object", SEV_MEDIUM, "an embedded OLE or Packager object" },
 	{ "doc.encrypted", SEV_MEDIUM, "an encrypted Office or PDF document that could not be inspected" },
+	{ "doc.unlocked", SEV_LOW, "an encrypted Office document opened with a password found in the message" },
 	{ "doc.rtf_object", SEV_MEDIUM, "an RTF document with embedded object data" },
 	{ "pdf.javascript", SEV_MEDIUM, "a PDF with JavaScript" },
 	{ "pdf.launch", SEV_HIGH, "a PDF with a Launch action" },
