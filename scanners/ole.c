@@ -4,7 +4,9 @@
  *
  * Opens the file with cfb.c, then looks at every directory entry:
  *   VBA storage with a dir stream  -> vba.c (macro.vba*, macro.stomped, sources)
- *   Workbook / Book                -> xlm.c (macro.xlm, doc.encrypted)
+ *   Workbook / Book                -> xlm.c (macro.xlm, doc.encrypted; an RC4-
+ *                                     encrypted stream it opens is scanned as the
+ *                                     child "Workbook")
  *   WordDocument                   -> FIB fEncrypted (doc.encrypted), DDE fields
  *   EncryptedPackage/EncryptionInfo, EncryptedSummary -> doc.encrypted; an agile- or
  *                                     Standard-encrypted package is tried with Excel's default
@@ -30,7 +32,7 @@
  * Each candidate costs the file's spinCount hashes (agile: 100,000 SHA-512 as Office
  * writes them, about 30 ms; Standard: 50,000 SHA-1): at most limits.passwords and
  * OLE_MAX_PW_TRIES are tried per package, within the message's time budget.
- * BUGS: RC4/XOR-encrypted .xls and .doc are not decrypted; passwords that arrive in a text after the document are not
+ * BUGS: RC4-encrypted .doc and .ppt and XOR-obfuscated .xls are not decrypted; passwords that arrive in a text after the document are not
  * tried (archives are retried at end of message, documents not); Word text is
  * searched for DDE without the piece table, so a field split over pieces is missed; ObjectPool members are not extracted as
  * compound files of their own.
@@ -335,9 +337,16 @@ ole_stream(struct scan_ctx *ctx, struct scan_input *in, const struct cfb *c, uns
 		return st;
 	}
 	if (strcasecmp(e->name, "Workbook") == 0 || strcasecmp(e->name, "Book") == 0) {
-		st = xlm_scan(ctx, in->part, d, n);
-		if (st == EM_OK && report_has(ctx->r, in->part, "doc.encrypted"))
+		unsigned char *plain = NULL;
+
+		st = xlm_scan(ctx, in->part, d, n, &plain);
+		if (st == EM_OK && (report_has(ctx->r, in->part, "doc.encrypted") ||
+		    report_has(ctx->r, in->part, "doc.unlocked")))
 			s->encrypted_reported = 1;
+		/* the decrypted workbook: YARA and the type checks see the clear bytes */
+		if (plain != NULL && em_status_local(st))
+			st = scan_child_mem(ctx, in, "Workbook", plain, n, NULL);
+		free(plain);
 	} else if (strcasecmp(e->name, "WordDocument") == 0) {
 		ole_word(ctx, in, s, d, n);
 	} else if (e->name[0] == '\001') {

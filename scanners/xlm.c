@@ -1,22 +1,29 @@
 /*
- * xlm.c: Excel 4.0 macro sheets, macro function calls, Auto_Open names and
- * FILEPASS in BIFF5/BIFF8 workbook streams (see xlm.h; MS-XLS 2.4 records,
+ * xlm.c: Excel 4.0 macro sheets, macro function calls, Auto_Open names, DDE links
+ * (SUPBOOK, doc.dde) and FILEPASS in BIFF5/BIFF8 workbook streams (see xlm.h; MS-XLS 2.4 records,
  * 2.5.198 formula tokens, function numbers from the Ftab and Cetab tables).
  *
  * Each record is read through bounds-checked readers; the walk advances by at
  * least 4 bytes per record and stops after XLM_MAX_RECORDS. Formula tokens are
  * walked only for BIFF8 (BIFF5 token sizes differ): macro sheets of Excel 5
  * files are still found through BOUNDSHEET and BOF.
- * After FILEPASS the record bodies are encrypted: only doc.encrypted is said.
- * BUGS: no decryption with the default "VelvetSweatshop" password (RC4/XOR);
- * shared formulas (SHRFMLA), arrays and CONTINUE-split records are not walked;
+ * After FILEPASS the record bodies are encrypted: a BIFF8 stream encrypted with RC4
+ * or RC4 CryptoAPI (biffcrypt.c) is tried with Excel's default password
+ * "VelvetSweatshop", then with the candidates harvested from the message (at most
+ * limits.passwords: a try is a few hashes); when one opens it the walk goes on in
+ * the decrypted copy, which the caller also gets to scan as a part. Otherwise only
+ * doc.encrypted is said.
+ * BUGS: XOR obfuscation and BIFF5 encryption are not decrypted; shared formulas (SHRFMLA), arrays and CONTINUE-split records are not walked;
  * ptgExtend (0x18) ends the walk of that formula; macro functions called through
  * names (ptgName) are not resolved.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "biffcrypt.h"
+#include "passwords.h"
 #include "strbuf.h"
 #include "xlm.h"
 
@@ -25,6 +32,7 @@
 #define XLM_FORMULA    0x0006
 #define XLM_NAME       0x0018
 #define XLM_FILEPASS   0x002F
+#define XLM_SUPBOOK    0x01AE
 
 /* Macro functions worth naming: Ftab numbers (ce = 0) and Cetab commands (ce = 1). */
 static const struct xlm_fn {
@@ -46,10 +54,14 @@ struct xlm_state {
 	int biff8;
 	int vset;           /* the version was read from the first BOF */
 	int macro_bof;      /* a macro sheet substream was seen */
-	int encrypted;
+	int encrypted;      /* FILEPASS seen and not (yet) opened */
+	int opened;         /* opened: 1 with the default password, 2 with a candidate */
+	unsigned ncand;     /* candidates tried */
+	const unsigned char *fp;   /* the FILEPASS body */
+	size_t fplen;
 	int bad;            /* a malformed record or token */
 	unsigned char seen[XLM_NFNS];
-	struct strbuf sheets, names;
+	struct strbuf sheets, names, dde;
 };
 
 static int
@@ -158,6 +170,37 @@ xlm_boundsheet(struct xlm_state *s, const unsigned char *d, size_t n)
 	sb_adds(&s->sheets, vis[d[4] & 3]);
 }
 
+/* SUPBOOK (BIFF8, MS-XLS 2.4.271): no sheet names (ctab 0) and a virtual path
+ * "application 0x03 topic" is a DDE or OLE link, which Excel starts on open (with
+ * a prompt) as it does the DDE formulas of a .xlsx: cmd|'/c calc.exe'. */
+static void
+xlm_supbook(struct xlm_state *s, const unsigned char *d, size_t n)
+{
+	unsigned ctab = 0, cch = 0, i, c, sep = 0;
+	size_t w;
+	int wide;
+
+	if (!s->biff8 || n < 5 || rd16(d, n, 0, &ctab) != 0 || rd16(d, n, 2, &cch) != 0 ||
+	    ctab != 0 || cch == 0x0401 || cch == 0x3A01)
+		return;
+	wide = d[4] & 1;
+	w = wide ? 2 : 1;
+	for (i = 0; i < cch && 5 + (size_t)i * w + w <= n; i++) {
+		c = d[5 + i * w] | (wide ? (unsigned)d[5 + i * w + 1] << 8 : 0);
+		if (c == 3) {
+			sep = i;
+			break;
+		}
+	}
+	if (i == cch || 5 + (size_t)i * w + w > n || sep == 0)
+		return;
+	if (s->dde.len > 0)
+		sb_adds(&s->dde, ", ");
+	xlm_text(&s->dde, d + 5, n - 5, sep, wide);
+	sb_addc(&s->dde, '|');
+	xlm_text(&s->dde, d + 5 + (sep + 1) * w, n - 5 - (sep + 1) * w, cch - sep - 1, wide);
+}
+
 static void
 xlm_name(struct xlm_state *s, const unsigned char *d, size_t n)
 {
@@ -206,12 +249,17 @@ xlm_record(struct xlm_state *s, unsigned type, const unsigned char *d, size_t n)
 	case XLM_NAME:
 		xlm_name(s, d, n);
 		break;
+	case XLM_SUPBOOK:
+		xlm_supbook(s, d, n);
+		break;
 	case XLM_FORMULA:
 		if (s->biff8 && rd16(d, n, 20, &cce) == 0 && cce <= n - 22)
 			xlm_formula(s, d + 22, cce);
 		break;
 	case XLM_FILEPASS:
 		s->encrypted = 1;
+		s->fp = d;
+		s->fplen = n;
 		break;
 	default:
 		break;
@@ -231,23 +279,58 @@ xlm_report(struct scan_ctx *ctx, int part, struct xlm_state *s)
 		report_add(ctx->r, part, "macro.xlm", "macro sheets: %s; names: %s; functions: %s",
 		    s->sheets.len ? sb_str(&s->sheets) : (s->macro_bof ? "(substream)" : "none"),
 		    s->names.len ? sb_str(&s->names) : "none", fn.len ? sb_str(&fn) : "none");
+	if (s->dde.len > 0)
+		report_add(ctx->r, part, "doc.dde", "DDE link %s", sb_str(&s->dde));
 	if (s->encrypted)
 		report_add(ctx->r, part, "doc.encrypted",
 		    "Excel workbook with FILEPASS: records after it are not inspected");
+	else if (s->opened == 1)
+		report_add(ctx->r, part, "doc.encrypted",
+		    "Excel workbook (RC4) opened with Excel's default password");
+	else if (s->opened == 2)
+		report_add(ctx->r, part, "doc.unlocked",
+		    "Excel workbook (RC4) opened with one of %u password%s found in the message",
+		    s->ncand, s->ncand == 1 ? "" : "s");
 	sb_free(&fn);
 }
 
+/* The stream WB/LEN decrypted with Excel's default password or one of the
+ * message's candidates; NULL when none opens it. */
+static unsigned char *
+xlm_decrypt(struct scan_ctx *ctx, struct xlm_state *s, const unsigned char *wb, size_t len)
+{
+	unsigned char *plain = NULL;
+	unsigned k, n = ctx->pw != NULL ? pwlist_count(ctx->pw) : 0;
+
+	if (!s->biff8 || !biffcrypt_known(s->fp, s->fplen))
+		return NULL;
+	if (n > ctx->cfg->lim.passwords)
+		n = ctx->cfg->lim.passwords;
+	for (k = 0; k <= n && plain == NULL; k++)
+		plain = biffcrypt_open(wb, len, s->fp, s->fplen,
+		    k == 0 ? "VelvetSweatshop" : pwlist_get(ctx->pw, k - 1));
+	if (plain != NULL) {
+		s->encrypted = 0;
+		s->opened = k == 1 ? 1 : 2;
+		s->ncand = n;
+	}
+	return plain;
+}
+
 em_status
-xlm_scan(struct scan_ctx *ctx, int part, const unsigned char *wb, size_t len)
+xlm_scan(struct scan_ctx *ctx, int part, const unsigned char *wb, size_t len,
+    unsigned char **plain)
 {
 	struct xlm_state s;
 	unsigned type = 0, rlen = 0;
 	size_t pos = 0, nrec = 0;
 	em_status st = EM_OK;
+	unsigned char *dec = NULL;
 
 	memset(&s, 0, sizeof(s));
 	sb_init(&s.sheets, 900);
 	sb_init(&s.names, 400);
+	sb_init(&s.dde, 400);
 	while (len - pos >= 4 && !s.encrypted) {
 		(void)rd16(wb, len, pos, &type);
 		(void)rd16(wb, len, pos + 2, &rlen);
@@ -266,11 +349,19 @@ xlm_scan(struct scan_ctx *ctx, int part, const unsigned char *wb, size_t len)
 			break;
 		xlm_record(&s, type, wb + pos, rlen);
 		pos += rlen;
+		/* FILEPASS: go on in the decrypted copy when a password opens it */
+		if (s.encrypted && dec == NULL && (dec = xlm_decrypt(ctx, &s, wb, len)) != NULL)
+			wb = dec;
 	}
 	xlm_report(ctx, part, &s);
 	if (s.bad)
 		scan_error(ctx, part, "xlm", "BIFF record runs past the end of the stream");
 	sb_free(&s.sheets);
 	sb_free(&s.names);
+	sb_free(&s.dde);
+	if (plain != NULL)
+		*plain = dec;
+	else
+		free(dec);
 	return st;
 }

@@ -16,9 +16,14 @@
  * of a macro sheet substream) with their visibility, FORMULA records whose tokens
  * call macro functions (EXEC, CALL, REGISTER, RUN, FORMULA, FORMULA.FILL, HALT,
  * GOTO, ...), Auto_Open/Auto_Close names (built-in and spelled out) give one
- * macro.xlm finding; FILEPASS gives doc.encrypted. Malformed records end the walk
- * with scan.error. Returns EM_OK, EM_LIMIT or EM_TEMPFAIL.
+ * macro.xlm finding. FILEPASS gives doc.encrypted, unless Excel's default password
+ * or one harvested from the message opens the stream (RC4, RC4 CryptoAPI): then the
+ * walk goes on decrypted (doc.unlocked for a harvested password) and, when PLAIN is
+ * not NULL, *PLAIN is the decrypted stream (LEN bytes, the caller frees it; NULL
+ * when nothing was decrypted). Malformed records end the walk with scan.error.
+ * Returns EM_OK, EM_LIMIT or EM_TEMPFAIL.
  */
-em_status xlm_scan(struct scan_ctx *ctx, int part, const unsigned char *wb, size_t len);
+em_status xlm_scan(struct scan_ctx *ctx, int part, const unsigned char *wb, size_t len,
+    unsigned char **plain);
 
 #endif

@@ -9,15 +9,16 @@ Checks (one ok/not ok line each):
     no macro.vba.autoexec (none of them has an open/close trigger);
   - vba_autoexec/*: macro.vba.autoexec or an Auto_Open macro.xlm name (the
     encrypted .xlsb/.xlsm open with Excel's default password);
-  - dde/dde-test-encrypt-standardpassword.xlsx: opened with the default password,
-    doc.dde inside;
+  - dde/dde-test-encrypt-standardpassword.xlsx and .xls (RC4 CryptoAPI): opened
+    with the default password, the DDE link cmd|/c calc.exe inside;
   - xlm_macro/*.xls *.xlt (OLE2): macro.xlm naming Auto_Open;
   - encrypted_office/* except .odt and .pdf (not OLE2): doc.encrypted;
   - encrypted OOXML sent in a message whose text gives the password (the files'
     own projects say which: "pass" for Apache POI's agile .docx, "tika" for Tika's
-    Standard-encrypted .docx/.xlsx/.pptx, "password" for ClamAV's .xlsx): opened
-    (doc.unlocked, the package's members as parts, no doc.encrypted, the password
-    in no finding, verdict quarantine); with a wrong password: doc.encrypted and
+    Standard-encrypted .docx/.xlsx/.pptx and RC4 .xls, "password" for ClamAV's
+    .xlsx and .xls and Tika's password.xls): opened (doc.unlocked, the package's
+    members or the decrypted workbook as parts, no doc.encrypted, the password in
+    no finding, verdict quarantine); with a wrong password: doc.encrypted and
     nothing opened;
   - ole_object/*.doc *.xls *.ppt: doc.ole_object and the object as a child part;
   - dde/*.doc: doc.dde;
@@ -121,11 +122,23 @@ def encrypted():
         say("doc.encrypted" in names(rep), "%s: doc.encrypted%s" % (rel, why(rep)))
 
 
-PASSWORDS = [("encrypted_office/document_bug53475-password-is-pass.docx", "pass"),
-             ("encrypted_office/testWORD_protected_passtika.docx", "tika"),
-             ("encrypted_office/testEXCEL_protected_passtika.xlsx", "tika"),
-             ("encrypted_office/testPPT_protected_passtika.pptx", "tika"),
-             ("encrypted_office/password.fat.xlsx", "password")]
+# (file, password its own project documents, the decrypted child parts: the
+# package's members under EncryptedPackage, or the workbook stream of an .xls)
+PASSWORDS = [("encrypted_office/document_bug53475-password-is-pass.docx", "pass", 5),
+             ("encrypted_office/testWORD_protected_passtika.docx", "tika", 5),
+             ("encrypted_office/testEXCEL_protected_passtika.xlsx", "tika", 5),
+             ("encrypted_office/testPPT_protected_passtika.pptx", "tika", 5),
+             ("encrypted_office/password.fat.xlsx", "password", 5),
+             ("encrypted_office/testEXCEL_protected_passtika.xls", "tika", 1),
+             ("encrypted_office/password.xls", "password", 1),
+             ("encrypted_office/password.ministream.xls", "password", 1)]
+
+
+def opened(rep):
+    """The parts that came out of decryption."""
+    return [p for p in (rep or {"parts": []})["parts"]
+            if "/EncryptedPackage" in (p.get("path") or "") or
+            (p.get("path") or "").endswith("/Workbook")]
 
 
 def scan_mail(rel, text):
@@ -150,20 +163,18 @@ def scan_mail(rel, text):
 
 
 def passwords():
-    for rel, pw in PASSWORDS:
+    for rel, pw, want in PASSWORDS:
         rep = scan_mail(rel, "Please find the document attached.\nPassword: %s\n" % pw)
-        members = [p for p in rep["parts"] if "/EncryptedPackage/" in (p.get("path") or "")
-                   ] if rep else []
+        members = opened(rep)
         # the password never shows (our own wording "password(s) found" aside)
         leaked = [f for f in (rep or {"findings": []})["findings"]
                   if pw in (f.get("detail") or "").replace("password", "")]
         say("doc.unlocked" in names(rep) and "doc.encrypted" not in names(rep) and
-            len(members) >= 5 and not leaked and rep.get("action") == "quarantine",
+            len(members) >= want and not leaked and rep.get("action") == "quarantine",
             "%s with \"Password: %s\" in the mail: doc.unlocked, %d members scanned, "
             "action %s%s" % (rel, pw, len(members), rep and rep.get("action"), why(rep)))
         rep = scan_mail(rel, "Please find the document attached.\nPassword: wrong-%s\n" % pw)
-        members = [p for p in rep["parts"] if "/EncryptedPackage/" in (p.get("path") or "")
-                   ] if rep else []
+        members = opened(rep)
         say("doc.encrypted" in names(rep) and "doc.unlocked" not in names(rep) and
             not members, "%s with a wrong password: doc.encrypted, nothing opened%s"
             % (rel, why(rep)))
@@ -175,11 +186,13 @@ def objects():
         kids = rep["parts"][1:] if rep else []
         say("doc.ole_object" in names(rep) and kids,
             "%s: doc.ole_object and the object as a child part%s" % (rel, why(rep)))
-    rel = "dde/dde-test-encrypt-standardpassword.xlsx"
-    rep = scan(rel)
-    say("doc.dde" in names(rep) and any("default password" in d
-                                        for d in details(rep, "doc.encrypted")),
-        "%s: opened with the default password, doc.dde inside%s" % (rel, why(rep)))
+    for rel in ("dde/dde-test-encrypt-standardpassword.xlsx",
+                "dde/dde-test-encrypt-standardpassword.xls"):
+        rep = scan(rel)
+        say(any("cmd|/c calc.exe" in d for d in details(rep, "doc.dde")) and
+            any("default password" in d for d in details(rep, "doc.encrypted")),
+            "%s: opened with the default password, the DDE link cmd|/c calc.exe inside%s"
+            % (rel, why(rep)))
     for rel in files("dde", (".doc",)):
         rep = scan(rel)
         say("doc.dde" in names(rep), "%s: doc.dde%s" % (rel, why(rep)))
