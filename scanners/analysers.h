@@ -22,6 +22,9 @@ em_status fatimg_scan(struct scan_ctx *ctx, struct scan_input *in);
 em_status archive_scan(struct scan_ctx *ctx, struct scan_input *in);
 /* ole.c: OLE2 files: VBA (vba.c), XLM (xlm.c), encrypted packages, Ole10Native. */
 em_status ole_scan(struct scan_ctx *ctx, struct scan_input *in);
+/* ole.c: an encrypted OOXML package deferred by ole_scan, tried again with the
+ * candidates found after the first TRIED. */
+em_status ole_retry(struct scan_ctx *ctx, struct scan_input *in, unsigned tried);
 /* ooxml.c: a member of an OOXML/ODF container (in->container says which). */
 em_status ooxml_member_scan(struct scan_ctx *ctx, struct scan_input *in);
 /* ooxml.c: Office 2003 XML and Flat OPC documents outside a zip; CSV with DDE. */
@@ -39,7 +42,10 @@ em_status mime_scan_nested(struct scan_ctx *ctx, struct scan_input *in);
 em_status yara_scan(struct scan_ctx *ctx, struct scan_input *in);
 
 /* End-of-message hooks. */
-/* archive.c: retry encrypted archives deferred for late passwords. */
+/* archive.c: keep a copy of part IN, locked by a password, to be tried again at end
+ * of message when more candidates than TRIED were found (bounded in count and
+ * bytes); archive_finish retries archives and encrypted OOXML packages (ole_retry). */
+void archive_defer(struct scan_ctx *ctx, const struct scan_input *in, unsigned tried);
 em_status archive_finish(struct scan_ctx *ctx);
 /* passwords.c: harvest candidate passwords from sender text. */
 void passwords_harvest(struct scan_ctx *ctx, const char *text, size_t len);

@@ -23,7 +23,8 @@
  * scanned and recorded as
  * archive.unlocked (names and the number of candidates, never a password). An
  * archive that still has locked members is copied onto ctx->deferred (bounded in
- * count and bytes) and retried by archive_finish() when more passwords arrived.
+ * count and bytes) and retried by archive_finish() when more passwords arrived; so
+ * is an encrypted OOXML package ole.c could not open (archive_defer, ole_retry).
  *
  * BUGS: libarchive decrypts zip only (ZipCrypto, WinZip AES); 7z and rar
  * encryption is detected, not opened. The ratio is taken against the whole archive
@@ -664,9 +665,9 @@ arc_walk(struct arc_run *run, int seekable)
 	}
 }
 
-/* Copy the archive onto ctx->deferred for a retry at end of message. */
-static void
-arc_defer(struct scan_ctx *ctx, const struct scan_input *in, unsigned tried)
+/* Copy the part onto ctx->deferred for a retry at end of message. */
+void
+archive_defer(struct scan_ctx *ctx, const struct scan_input *in, unsigned tried)
 {
 	struct deferred *d, **tail = &ctx->deferred;
 	unsigned count = 0;
@@ -674,6 +675,8 @@ arc_defer(struct scan_ctx *ctx, const struct scan_input *in, unsigned tried)
 	size_t got;
 	unsigned char buf[8192];
 
+	if (in->sp == NULL)
+		return;               /* bytes given in memory only (unit tests): nothing to copy */
 	for (d = ctx->deferred; d != NULL; d = d->next, count++) {
 		bytes += spool_size(d->sp);
 		tail = &d->next;
@@ -760,7 +763,7 @@ arc_conclude(struct arc_run *run)
 		    "%u members opened with one of %u passwords found in the message: %s",
 		    run->unlocked, run->npw, sb_str(&run->unlocked_names));
 	if (run->locked > 0 && !run->retry)
-		arc_defer(ctx, run->in, run->npw);
+		archive_defer(ctx, run->in, run->npw);
 }
 
 static em_status
@@ -830,8 +833,13 @@ archive_finish(struct scan_ctx *ctx)
 		in.tc = d->tc;
 		in.container = d->container;
 		in.arch_depth = d->arch_depth;
-		d->tried = pwlist_count(ctx->pw);
-		st = arc_run_one(ctx, &in, 1);
+		if (d->tc == TC_OLE2) {         /* an encrypted OOXML package (ole.c) */
+			st = ole_retry(ctx, &in, d->tried);
+			d->tried = pwlist_count(ctx->pw);
+		} else {
+			d->tried = pwlist_count(ctx->pw);
+			st = arc_run_one(ctx, &in, 1);
+		}
 		if (!em_status_local(st))
 			return st;
 	}

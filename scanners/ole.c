@@ -32,10 +32,11 @@
  * Each candidate costs the file's spinCount hashes (agile: 100,000 SHA-512 as Office
  * writes them, about 30 ms; Standard: 50,000 SHA-1): at most limits.passwords and
  * OLE_MAX_PW_TRIES are tried per package, within the message's time budget.
- * BUGS: RC4-encrypted .doc and .ppt and XOR-obfuscated .xls are not decrypted; passwords that arrive in a text after the document are not
- * tried (archives are retried at end of message, documents not); Word text is
- * searched for DDE without the piece table, so a field split over pieces is missed; ObjectPool members are not extracted as
- * compound files of their own.
+ * BUGS: RC4-encrypted .doc and .ppt and XOR-obfuscated .xls are not decrypted; an
+ * .xls whose password arrives in a text after it is not retried (an OOXML package
+ * is); Word text is searched for DDE without the piece table, so a field split
+ * over pieces is missed; ObjectPool members are not extracted as compound files of
+ * their own.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -362,19 +363,20 @@ ole_stream(struct scan_ctx *ctx, struct scan_input *in, const struct cfb *c, uns
 	return st;
 }
 
-/* Open an encrypted OOXML package (officecrypt.c) with Excel's default password or
- * one of the message's candidates (at most limits.passwords, within the time
- * budget); the zip inside comes out as a child part. Returns 1 when it opened. */
+/* Open an encrypted OOXML package (officecrypt.c) with Excel's default password
+ * (when FIRST is 0) and the message's candidates from FIRST on (at most
+ * limits.passwords and OLE_MAX_PW_TRIES, within the time budget); the zip inside
+ * comes out as a child part. A package no candidate opened is deferred for the
+ * candidates a later text may bring. Returns 1 when it opened. */
 static int
 ole_try_passwords(struct scan_ctx *ctx, struct scan_input *in, const struct cfb *c,
-    em_status *st)
+    em_status *st, unsigned first)
 {
 	unsigned char *info = NULL, *pkg = NULL, *plain = NULL;
 	size_t ilen = 0, plen = 0, n = 0;
 	int ii = cfb_child(c, 0, "EncryptionInfo"), pi = cfb_child(c, 0, "EncryptedPackage");
-	int cut;
-	unsigned k = 0, ncand = ctx->pw != NULL ? pwlist_count(ctx->pw) : 0;
-	int opened;
+	int cut, opened, known;
+	unsigned k = first, ncand = ctx->pw != NULL ? pwlist_count(ctx->pw) : 0;
 
 	if (ii < 0 || pi < 0 || cfb_read(c, (unsigned)ii, 1u << 16, &info, &ilen, &cut) != 0)
 		return 0;
@@ -382,9 +384,9 @@ ole_try_passwords(struct scan_ctx *ctx, struct scan_input *in, const struct cfb 
 		ncand = ctx->cfg->lim.passwords;
 	if (ncand > OLE_MAX_PW_TRIES)
 		ncand = OLE_MAX_PW_TRIES;
-	if (officecrypt_known(info, ilen) &&
-	    cfb_read(c, (unsigned)pi, in->len, &pkg, &plen, &cut) == 0) {
-		for (k = 0; k <= ncand && plain == NULL; k++) {
+	known = officecrypt_known(info, ilen);
+	if (known && cfb_read(c, (unsigned)pi, in->len, &pkg, &plen, &cut) == 0) {
+		for (k = first; k <= ncand && plain == NULL; k++) {
 			if (k > 0 && scan_budget_time(ctx, in->part) != EM_OK)
 				break;
 			plain = officecrypt_open(info, ilen, pkg, plen,
@@ -401,12 +403,31 @@ ole_try_passwords(struct scan_ctx *ctx, struct scan_input *in, const struct cfb 
 			    "the message", ncand, ncand == 1 ? "" : "s");
 		if ((*st = scan_budget_bytes(ctx, in->part, n)) == EM_OK)
 			*st = scan_child_mem(ctx, in, "EncryptedPackage", plain, n, NULL);
+	} else if (known && first == 0 && ncand < OLE_MAX_PW_TRIES &&
+	    ncand < ctx->cfg->lim.passwords) {
+		archive_defer(ctx, in, ncand);
 	}
 	opened = plain != NULL;
 	free(info);
 	free(pkg);
 	free(plain);
 	return opened;
+}
+
+em_status
+ole_retry(struct scan_ctx *ctx, struct scan_input *in, unsigned tried)
+{
+	struct cfb *c = NULL;
+	char err[120];
+	em_status st = EM_OK;
+
+	if (spool_map(in->sp, ctx->cfg->lim.scan_window, &in->data, &in->len) != EM_OK)
+		return EM_TEMPFAIL;
+	if (cfb_open(in->data, in->len, &c, err, sizeof(err)) != 0)
+		return EM_OK;          /* it opened the first time: only memory can fail */
+	(void)ole_try_passwords(ctx, in, c, &st, tried + 1);
+	cfb_free(c);
+	return em_status_local(st) ? EM_OK : st;
 }
 
 static unsigned
@@ -440,7 +461,7 @@ ole_scan(struct scan_ctx *ctx, struct scan_input *in)
 	}
 	if (cfb_anomaly(c)[0] != '\0')
 		scan_error(ctx, in->part, "ole", cfb_anomaly(c));
-	if (ole_try_passwords(ctx, in, c, &st) == 1)
+	if (ole_try_passwords(ctx, in, c, &st, 0) == 1)
 		s.encrypted_reported = 1;
 	n = cfb_count(c);
 	if (n > OLE_MAX_STREAMS) {

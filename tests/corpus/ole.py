@@ -19,7 +19,8 @@ Checks (one ok/not ok line each):
     .xlsx and .xls and Tika's password.xls): opened (doc.unlocked, the package's
     members or the decrypted workbook as parts, no doc.encrypted, the password in
     no finding, verdict quarantine); with a wrong password: doc.encrypted and
-    nothing opened;
+    nothing opened; OOXML with the password in a text after it: opened at end of
+    message;
   - ole_object/*.doc *.xls *.ppt: doc.ole_object and the object as a child part;
   - dde/*.doc: doc.dde;
   - embedded_executable/*.doc *.ppt *.pps: a child part of class executable or
@@ -141,8 +142,9 @@ def opened(rep):
             (p.get("path") or "").endswith("/Workbook")]
 
 
-def scan_mail(rel, text):
-    """The JSON report of a message with TEXT as its body and REL attached."""
+def scan_mail(rel, text, after=None):
+    """The JSON report of a message with TEXT as its body, REL attached, and AFTER
+    as a second text part after the attachment."""
     m = email.mime.multipart.MIMEMultipart()
     m["From"], m["To"], m["Subject"] = "a@example.org", "b@example.net", "Invoice"
     m.attach(email.mime.text.MIMEText(text))
@@ -150,6 +152,8 @@ def scan_mail(rel, text):
         a = email.mime.application.MIMEApplication(f.read())
     a.add_header("Content-Disposition", "attachment", filename=os.path.basename(rel))
     m.attach(a)
+    if after is not None:
+        m.attach(email.mime.text.MIMEText(after))
     with tempfile.NamedTemporaryFile(suffix=".eml") as t:
         t.write(m.as_bytes())
         t.flush()
@@ -178,6 +182,15 @@ def passwords():
         say("doc.encrypted" in names(rep) and "doc.unlocked" not in names(rep) and
             not members, "%s with a wrong password: doc.encrypted, nothing opened%s"
             % (rel, why(rep)))
+        if not rel.endswith("x"):
+            continue
+        # the password in a text after the document: retried at end of message
+        rep = scan_mail(rel, "Please find the document attached.",
+                        "Sorry, I forgot: the password is %s" % pw)
+        members = opened(rep)
+        say("doc.unlocked" in names(rep) and len(members) >= want,
+            "%s with the password in a text after it: doc.unlocked at end of message, "
+            "%d members scanned%s" % (rel, len(members), why(rep)))
 
 
 def objects():

@@ -224,8 +224,15 @@ main(void)
 		cmocka_unit_test(xor_and_garbage_are_not_known),
 	};
 
+	OSSL_PROVIDER *legacy, *dflt;
+	int rc;
+
 	/* RC4 lives in OpenSSL 3's legacy provider; the default one stays for hashes */
-	if (OSSL_PROVIDER_load(NULL, "legacy") == NULL || OSSL_PROVIDER_load(NULL, "default") == NULL)
+	if ((legacy = OSSL_PROVIDER_load(NULL, "legacy")) == NULL ||
+	    (dflt = OSSL_PROVIDER_load(NULL, "default")) == NULL)
 		return 1;
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	OSSL_PROVIDER_unload(legacy);
+	OSSL_PROVIDER_unload(dflt);
+	return rc;
 }
