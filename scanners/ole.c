@@ -7,7 +7,10 @@
  *   Workbook / Book                -> xlm.c (macro.xlm, doc.encrypted; an RC4-
  *                                     encrypted stream it opens is scanned as the
  *                                     child "Workbook")
- *   WordDocument                   -> FIB fEncrypted (doc.encrypted), DDE fields
+ *   WordDocument                   -> DDE fields; FIB fEncrypted: RC4 tried with the
+ *                                     message's candidates (doc.unlocked, the
+ *                                     decrypted stream as the child "WordDocument"),
+ *                                     else doc.encrypted
  *   EncryptedPackage/EncryptionInfo, EncryptedSummary -> doc.encrypted; an agile- or
  *                                     Standard-encrypted package is tried with Excel's default
  *                                     password, then with the candidates harvested
@@ -32,7 +35,7 @@
  * Each candidate costs the file's spinCount hashes (agile: 100,000 SHA-512 as Office
  * writes them, about 30 ms; Standard: 50,000 SHA-1): at most limits.passwords and
  * OLE_MAX_PW_TRIES are tried per package, within the message's time budget.
- * BUGS: RC4-encrypted .doc and .ppt and XOR-obfuscated .xls are not decrypted; an
+ * BUGS: RC4-encrypted .ppt and XOR-obfuscated .xls and .doc are not decrypted; an
  * .xls whose password arrives in a text after it is not retried (an OOXML package
  * is); Word text is searched for DDE without the piece table, so a field split
  * over pieces is missed; ObjectPool members are not extracted as compound files of
@@ -46,6 +49,7 @@
 #include "analysers.h"
 #include "cfb.h"
 #include "officecrypt.h"
+#include "rc4crypt.h"
 #include "passwords.h"
 #include "vba.h"
 #include "xlm.h"
@@ -105,21 +109,14 @@ ole_dde_at(const unsigned char *d, size_t n, size_t i, size_t step, char *cmd, s
 	return 1;
 }
 
+/* DDE fields in Word text (8-bit or UTF-16LE). */
 static void
-ole_word(struct scan_ctx *ctx, struct scan_input *in, struct ole_state *s,
+ole_word_dde(struct scan_ctx *ctx, struct scan_input *in, struct ole_state *s,
     const unsigned char *d, size_t n)
 {
-	unsigned flags;
 	char cmd[120];
 	size_t i;
 
-	if (n >= 12 && d[0] == 0xEC && d[1] == 0xA5) {
-		flags = (unsigned)d[10] | (unsigned)d[11] << 8;
-		if (flags & 0x0100)
-			ole_encrypted(ctx, in, s, "Word document with fEncrypted set");
-		if (flags & 0x0100)
-			return;         /* the text is ciphertext */
-	}
 	for (i = 0; i + 1 < n && !s->dde_reported; i++) {
 		if (d[i] != 0x13)
 			continue;
@@ -129,6 +126,73 @@ ole_word(struct scan_ctx *ctx, struct scan_input *in, struct ole_state *s,
 			report_add(ctx->r, in->part, "doc.dde", "Word field:%.100s", cmd);
 		}
 	}
+}
+
+/* An RC4-encrypted WordDocument (MS-DOC 2.2.6.2): the encryption header is the
+ * first lKey bytes of the table stream beside it; the stream is encrypted after its
+ * 68-byte FibBase, in 512-byte key blocks. Word has no default password: only the
+ * message's candidates are tried. Returns the decrypted copy, or NULL. */
+static unsigned char *
+ole_word_open(struct scan_ctx *ctx, const struct cfb *c, int par, const unsigned char *d,
+    size_t n, unsigned *ncand)
+{
+	unsigned flags = (unsigned)d[10] | (unsigned)d[11] << 8, k;
+	uint32_t lkey = (uint32_t)d[14] | (uint32_t)d[15] << 8 | (uint32_t)d[16] << 16 |
+	    (uint32_t)d[17] << 24;
+	unsigned char *tab = NULL, *out = NULL;
+	size_t tlen = 0;
+	int ti, cut;
+	struct rc4c_key key;
+	struct rc4c_stream st;
+
+	*ncand = ctx->pw != NULL ? pwlist_count(ctx->pw) : 0;
+	if (*ncand > ctx->cfg->lim.passwords)
+		*ncand = ctx->cfg->lim.passwords;
+	if (*ncand == 0 || n < 68 || (flags & 0x8000) || par < 0 ||   /* XOR obfuscation */
+	    (ti = cfb_child(c, par, (flags & 0x0200) ? "1Table" : "0Table")) < 0 ||
+	    cfb_read(c, (unsigned)ti, lkey < 4096 ? lkey : 4096, &tab, &tlen, &cut) != 0)
+		return NULL;
+	if (rc4c_parse(tab, tlen, &key) == 0) {
+		for (k = 0; k < *ncand && out == NULL; k++) {
+			if (!rc4c_password(&key, pwlist_get(ctx->pw, k)) || (out = malloc(n + 1)) == NULL)
+				continue;
+			memcpy(out, d, n);
+			rc4c_stream_init(&st, &key, 512);
+			if (rc4c_stream_xor(&st, out, 68, n) != 0) {
+				free(out);
+				out = NULL;
+			}
+		}
+	}
+	free(tab);
+	return out;
+}
+
+static em_status
+ole_word(struct scan_ctx *ctx, struct scan_input *in, struct ole_state *s,
+    const struct cfb *c, int par, const unsigned char *d, size_t n)
+{
+	unsigned char *plain;
+	unsigned ncand;
+	em_status st = EM_OK;
+
+	if (n < 12 || d[0] != 0xEC || d[1] != 0xA5 || !(d[11] & 0x01)) {   /* fEncrypted */
+		ole_word_dde(ctx, in, s, d, n);
+		return EM_OK;
+	}
+	if ((plain = ole_word_open(ctx, c, par, d, n, &ncand)) == NULL) {
+		ole_encrypted(ctx, in, s, "Word document with fEncrypted set");
+		return EM_OK;   /* the text is ciphertext */
+	}
+	s->encrypted_reported = 1;
+	report_add(ctx->r, in->part, "doc.unlocked",
+	    "Word document (RC4) opened with one of %u password%s found in the message",
+	    ncand, ncand == 1 ? "" : "s");
+	ole_word_dde(ctx, in, s, plain, n);
+	/* the decrypted text: YARA and the type checks see the clear bytes */
+	st = scan_child_mem(ctx, in, "WordDocument", plain, n, NULL);
+	free(plain);
+	return st;
 }
 
 /* Does command line CMD start a program or script (by its first word's extension)? */
@@ -349,7 +413,7 @@ ole_stream(struct scan_ctx *ctx, struct scan_input *in, const struct cfb *c, uns
 			st = scan_child_mem(ctx, in, "Workbook", plain, n, NULL);
 		free(plain);
 	} else if (strcasecmp(e->name, "WordDocument") == 0) {
-		ole_word(ctx, in, s, d, n);
+		st = ole_word(ctx, in, s, c, par, d, n);
 	} else if (e->name[0] == '\001') {
 		st = ole_native(ctx, in, d, n);
 	} else if (strcasecmp(e->name, "PowerPoint Document") == 0) {

@@ -15,9 +15,10 @@ Checks (one ok/not ok line each):
   - encrypted_office/* except .odt and .pdf (not OLE2): doc.encrypted;
   - encrypted OOXML sent in a message whose text gives the password (the files'
     own projects say which: "pass" for Apache POI's agile .docx, "tika" for Tika's
-    Standard-encrypted .docx/.xlsx/.pptx and RC4 .xls, "password" for ClamAV's
-    .xlsx and .xls and Tika's password.xls): opened (doc.unlocked, the package's
-    members or the decrypted workbook as parts, no doc.encrypted, the password in
+    Standard-encrypted .docx/.xlsx/.pptx and RC4 .xls and .doc, "password" for
+    ClamAV's .xlsx, .xls and .doc and Tika's password.xls): opened (doc.unlocked, the package's
+    members or the decrypted workbook or Word stream as parts (whose text a YARA
+    rule then finds), no doc.encrypted, the password in
     no finding, verdict quarantine); with a wrong password: doc.encrypted and
     nothing opened; OOXML with the password in a text after it: opened at end of
     message;
@@ -132,19 +133,27 @@ PASSWORDS = [("encrypted_office/document_bug53475-password-is-pass.docx", "pass"
              ("encrypted_office/password.fat.xlsx", "password", 5),
              ("encrypted_office/testEXCEL_protected_passtika.xls", "tika", 1),
              ("encrypted_office/password.xls", "password", 1),
-             ("encrypted_office/password.ministream.xls", "password", 1)]
+             ("encrypted_office/password.ministream.xls", "password", 1),
+             ("encrypted_office/testWORD_protected_passtika.doc", "tika", 1),
+             ("encrypted_office/password.fat.doc", "password", 1)]
+# text only the decrypted Word stream holds (read with strings(1) from the files
+# decrypted by hand); a YARA rule given with --rules must find it there
+CLEAR_TEXT = {"encrypted_office/testWORD_protected_passtika.doc":
+              '"This is an encrypted Word 2007 File."',
+              "encrypted_office/password.fat.doc": '"This is a test." wide'}
 
 
 def opened(rep):
     """The parts that came out of decryption."""
     return [p for p in (rep or {"parts": []})["parts"]
             if "/EncryptedPackage" in (p.get("path") or "") or
-            (p.get("path") or "").endswith("/Workbook")]
+            (p.get("path") or "").endswith(("/Workbook", "/WordDocument"))]
 
 
-def scan_mail(rel, text, after=None):
+def scan_mail(rel, text, after=None, rule=None):
     """The JSON report of a message with TEXT as its body, REL attached, and AFTER
-    as a second text part after the attachment."""
+    as a second text part after the attachment; RULE: a YARA string to add as the
+    rule clear_text."""
     m = email.mime.multipart.MIMEMultipart()
     m["From"], m["To"], m["Subject"] = "a@example.org", "b@example.net", "Invoice"
     m.attach(email.mime.text.MIMEText(text))
@@ -154,10 +163,17 @@ def scan_mail(rel, text, after=None):
     m.attach(a)
     if after is not None:
         m.attach(email.mime.text.MIMEText(after))
-    with tempfile.NamedTemporaryFile(suffix=".eml") as t:
+    with tempfile.NamedTemporaryFile(suffix=".eml") as t, \
+            tempfile.NamedTemporaryFile("w", suffix=".yar") as y:
         t.write(m.as_bytes())
         t.flush()
-        p = subprocess.run([SCAN, "--json", t.name], capture_output=True, timeout=120)
+        extra = []
+        if rule is not None:
+            y.write("rule clear_text { strings: $t = %s condition: $t }\n" % rule)
+            y.flush()
+            extra = ["--rules", y.name]
+        p = subprocess.run([SCAN, "--json"] + extra + [t.name], capture_output=True,
+                           timeout=120)
     for line in p.stdout.decode("utf-8", "replace").splitlines():
         try:
             return json.loads(line)
@@ -168,8 +184,15 @@ def scan_mail(rel, text, after=None):
 
 def passwords():
     for rel, pw, want in PASSWORDS:
-        rep = scan_mail(rel, "Please find the document attached.\nPassword: %s\n" % pw)
+        rep = scan_mail(rel, "Please find the document attached.\nPassword: %s\n" % pw,
+                        rule=CLEAR_TEXT.get(rel))
         members = opened(rep)
+        if rel in CLEAR_TEXT:
+            paths = [f["part"] for f in rep["findings"] if f["name"] == "yara.clear_text"
+                     ] if rep else []
+            say(any(p.endswith("/WordDocument") for p in paths),
+                "%s: the decrypted WordDocument holds its text %s (rule hits on %s)"
+                % (rel, CLEAR_TEXT[rel], paths))
         # the password never shows (our own wording "password(s) found" aside)
         leaked = [f for f in (rep or {"findings": []})["findings"]
                   if pw in (f.get("detail") or "").replace("password", "")]
