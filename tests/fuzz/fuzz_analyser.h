@@ -1,7 +1,8 @@
 /*
  * fuzz_analyser.h: the shared body of the fuzz targets that feed one analyser:
  * a scan_ctx with small budgets (so every input ends quickly), the bytes as part 0
- * of class TC, the analyser, then everything freed. Children go through the whole
+ * of class TC (with "password" as a candidate password from the message text), the
+ * analyser, then everything freed. Children go through the whole
  * pipeline. Checks only that nothing crashes, leaks or hangs.
  */
 #ifndef EMBARGO_FUZZ_ANALYSER_H
@@ -32,6 +33,8 @@ fuzz_analyser(const uint8_t *data, size_t size, enum tclass tc,
 		return;
 	report_part_add(r, -1, "", 1);
 	if ((ctx = scan_new(&cfg, r)) != NULL) {
+		/* one candidate password, so the password paths run too */
+		scan_text(ctx, "Password: password", 18);
 		memset(&in, 0, sizeof(in));
 		in.data = data;
 		in.len = size;
