@@ -159,7 +159,7 @@ rc4c_password(struct rc4c_key *k, const char *pw)
 		if (rc4c_hash(EVP_md5(), buf, sizeof(buf), NULL, 0, k->h) != 16)
 			return 0;
 	}
-	st.k = k;
+	rc4c_stream_init(&st, k, 512);
 	if (rc4c_block(&st, 0) != 0)
 		return 0;
 	memcpy(d, k->verifier, 16);
