@@ -6,7 +6,8 @@
  * pdf.launch (/Launch, with its /F and /P strings), pdf.open_action (/OpenAction
  * other than a page destination, /AA), pdf.embedded_file (/EmbeddedFile(s)
  * /FileAttachment), pdf.submit_form, pdf.uri, pdf.flash (/RichMedia /Flash),
- * doc.encrypted (/Encrypt with a reference or dictionary, as in a trailer).
+ * doc.encrypted (/Encrypt with a reference or dictionary, as in a trailer; see
+ * below for the files that open).
  *
  * Streams are found by their "stream" keyword; the dictionary is the text back to
  * the nearest "obj". FlateDecode object streams (/Type /ObjStm) are inflated and
@@ -20,9 +21,14 @@
  * unpacked byte budget. Three linear
  * passes; no recursion on input structure (embedded PDFs are children, bounded by
  * the shared depth budget).
+ * Encrypted PDFs (Standard security handler, pdfcrypt.c) are opened with the
+ * empty user password, which readers use without asking (doc.decrypted, info), or
+ * with a candidate from the message (doc.unlocked); their streams are decrypted
+ * before inflating. Otherwise doc.encrypted: streams fail to inflate and embedded
+ * files come out as ciphertext.
  * BUGS: only FlateDecode (alone) is decoded; other filters and predictors are not.
- * Encrypted PDFs are not decrypted (even with an empty user password): their
- * streams fail to inflate and embedded files come out as ciphertext. A "stream"
+ * Encrypted strings are not decrypted (file names and /Launch targets outside
+ * object streams stay ciphertext). A "stream"
  * keyword inside a string literal is taken as a stream. /EF dictionaries given by
  * reference are resolved only for objects outside object streams. A file's
  * DOS/Mac/Unix variants are all labelled with the /UF or /F name.
@@ -34,6 +40,8 @@
 #include <zlib.h>
 
 #include "analysers.h"
+#include "passwords.h"
+#include "pdfcrypt.h"
 #include "pdflex.h"
 #include "strbuf.h"
 
@@ -81,6 +89,11 @@ struct pdf_state {
 	struct strbuf seen[PK__COUNT];  /* distinct names as written, for the detail */
 	struct strbuf launch;           /* /Launch targets */
 	int encrypted;
+	size_t enc_at;                  /* the value of the last /Encrypt in the file */
+	struct pdfcrypt *crypt;         /* the file key, when a password opened it */
+	int crypt_by;                   /* 1: the empty user password, 2: a candidate */
+	const char *crypt_what;         /* the method */
+	unsigned ncand;
 	struct pdf_ref map[PDF_MAX_MAP];
 	unsigned nmap;
 	unsigned nfiles;
@@ -228,8 +241,11 @@ pdf_name(struct pdf_state *s, const unsigned char *b, size_t lo, size_t hi,
 		size_t q = pdf_skip_ws(b, hi, p);
 
 		if (pdf_ref(b, hi, p, &obj) != 0 || (hi - q >= 2 && b[q] == '<' &&
-		    b[q + 1] == '<'))
+		    b[q + 1] == '<')) {
 			s->encrypted = 1;
+			if (b == s->in->data)
+				s->enc_at = p;
+		}
 		return;
 	}
 	if (strcmp(nm, "EF") == 0) {
@@ -309,7 +325,7 @@ struct pdf_stream {
 	size_t dlo, dhi;        /* dictionary text */
 	size_t data, end;       /* stream bytes */
 	size_t next;            /* where the search goes on */
-	unsigned long obj;
+	unsigned long obj, gen;
 	int has_obj;
 };
 
@@ -333,10 +349,10 @@ pdf_find_stream(const unsigned char *b, size_t len, size_t from)
 
 /* The object number before "obj" at O (digits, white space, digits). */
 static int
-pdf_objnum(const unsigned char *b, size_t lo, size_t o, unsigned long *obj)
+pdf_objnum(const unsigned char *b, size_t lo, size_t o, unsigned long *obj,
+    unsigned long *gen)
 {
 	size_t i = o;
-	unsigned long gen;
 
 	while (i > lo && pdf_is_ws(b[i - 1]))
 		i--;
@@ -347,7 +363,7 @@ pdf_objnum(const unsigned char *b, size_t lo, size_t o, unsigned long *obj)
 	while (i > lo && b[i - 1] >= '0' && b[i - 1] <= '9')
 		i--;
 	i = pdf_uint(b, o, i, obj);
-	return i != 0 && pdf_uint(b, o, i, &gen) != 0;
+	return i != 0 && pdf_uint(b, o, i, gen) != 0;
 }
 
 /* The stream whose keyword is at KW; FROM is where the previous one ended. */
@@ -364,7 +380,7 @@ pdf_stream_at(const unsigned char *b, size_t len, size_t from, size_t kw,
 	st->dhi = kw;
 	if ((o = pdf_rfind(b, lo, kw, "obj")) != kw) {
 		st->dlo = o + 3;
-		st->has_obj = pdf_objnum(b, lo, o, &st->obj);
+		st->has_obj = pdf_objnum(b, lo, o, &st->obj, &st->gen);
 	}
 	st->data = kw + 6;
 	if (st->data + 1 < len && b[st->data] == '\r' && b[st->data + 1] == '\n')
@@ -401,7 +417,7 @@ pdf_resolve_ef(struct pdf_state *s)
 {
 	const unsigned char *b = s->in->data, *p;
 	size_t len = s->in->len, from = 0, o, q, x, end;
-	unsigned long num, obj;
+	unsigned long num, gen, obj;
 	unsigned i, n = s->nmap;
 	char nm[PDF_NAME_MAX];
 
@@ -412,7 +428,7 @@ pdf_resolve_ef(struct pdf_state *s)
 	while (from < len && (p = memmem(b + from, len - from, "obj", 3)) != NULL) {
 		o = (size_t)(p - b);
 		from = o + 3;
-		if (!pdf_objnum(b, o > 32 ? o - 32 : 0, o, &num))
+		if (!pdf_objnum(b, o > 32 ? o - 32 : 0, o, &num, &gen))
 			continue;
 		for (i = 0; i < n && !(s->map[i].indirect && s->map[i].obj == num); i++)
 			;
@@ -518,14 +534,30 @@ pdf_map_find(const struct pdf_state *s, const struct pdf_stream *st)
 	return NULL;
 }
 
+/* The stream's bytes, decrypted when the file is encrypted and a password opened
+ * it (*own is then the buffer to free); as they are otherwise. */
+static const unsigned char *
+pdf_stream_bytes(struct pdf_state *s, const unsigned char *b, const struct pdf_stream *st,
+    size_t *n, unsigned char **own)
+{
+	*own = NULL;
+	*n = st->end - st->data;
+	if (s->crypt != NULL && st->has_obj && b == s->in->data &&
+	    (*own = pdfcrypt_stream(s->crypt, st->obj, st->gen, b + st->data, *n, n)) != NULL)
+		return *own;
+	*n = st->end - st->data;
+	return b + st->data;
+}
+
 /* Pass three: one embedded file stream, decoded, analysed as a child. */
 static em_status
 pdf_file(struct pdf_state *s, const unsigned char *b, const struct pdf_stream *st,
     const struct pdf_ref *ref)
 {
 	enum pdf_filter f = pdf_filter(b, st->dlo, st->dhi);
-	unsigned char *dec = NULL;
-	size_t declen = 0;
+	unsigned char *dec = NULL, *own;
+	size_t declen = 0, n;
+	const unsigned char *data;
 	char label[PDF_FNAME_MAX + 16];
 	em_status r = EM_OK;
 
@@ -546,31 +578,33 @@ pdf_file(struct pdf_state *s, const unsigned char *b, const struct pdf_stream *s
 		    "embedded file uses a filter that is not decoded");
 		return EM_OK;
 	}
+	data = pdf_stream_bytes(s, b, st, &n, &own);
 	if (f == PF_FLATE) {
-		if ((r = pdf_inflate(s, b + st->data, st->end - st->data, &dec,
-		    &declen)) != EM_OK)
-			return r;
-		r = scan_child_mem(s->ctx, s->in, label, dec, declen, NULL);
+		if ((r = pdf_inflate(s, data, n, &dec, &declen)) == EM_OK)
+			r = scan_child_mem(s->ctx, s->in, label, dec, declen, NULL);
 		free(dec);
-		return r;
+	} else if ((r = scan_budget_bytes(s->ctx, s->in->part, n)) == EM_OK) {
+		r = scan_child_mem(s->ctx, s->in, label, data, n, NULL);
 	}
-	if ((r = scan_budget_bytes(s->ctx, s->in->part, st->end - st->data)) != EM_OK)
-		return r;
-	return scan_child_mem(s->ctx, s->in, label, b + st->data, st->end - st->data,
-	    NULL);
+	free(own);
+	return r;
 }
 
 /* Pass two: an object stream, inflated and lexed for names. */
 static em_status
 pdf_objstm(struct pdf_state *s, const unsigned char *b, const struct pdf_stream *st)
 {
-	unsigned char *dec = NULL;
-	size_t declen = 0;
+	unsigned char *dec = NULL, *own;
+	const unsigned char *data;
+	size_t declen = 0, n;
 	em_status r;
 
 	if (pdf_filter(b, st->dlo, st->dhi) != PF_FLATE)
 		return EM_OK;
-	if ((r = pdf_inflate(s, b + st->data, st->end - st->data, &dec, &declen)) != EM_OK)
+	data = pdf_stream_bytes(s, b, st, &n, &own);
+	r = pdf_inflate(s, data, n, &dec, &declen);
+	free(own);
+	if (r != EM_OK)
 		return r;
 	r = dec != NULL ? pdf_lex(s, dec, 0, declen) : EM_OK;
 	free(dec);
@@ -605,6 +639,30 @@ pdf_walk(struct pdf_state *s, enum pdf_pass pass)
 	return r;
 }
 
+/* An encrypted file: the empty user password (a reader opens it without asking),
+ * then the message's candidates (at most limits.passwords). */
+static void
+pdf_open_crypt(struct pdf_state *s)
+{
+	const struct pwlist *pw = s->ctx->pw;
+	const char **pws;
+	unsigned k, which = 0;
+
+	s->ncand = pw != NULL ? pwlist_count(pw) : 0;
+	if (s->ncand > s->ctx->cfg->lim.passwords)
+		s->ncand = s->ctx->cfg->lim.passwords;
+	if ((pws = calloc(s->ncand + 1, sizeof(*pws))) == NULL)
+		return;
+	pws[0] = "";
+	for (k = 0; k < s->ncand; k++)
+		pws[k + 1] = pwlist_get(pw, k);
+	s->crypt = pdfcrypt_open(s->in->data, s->in->len, s->enc_at, pws, s->ncand + 1,
+	    &which, &s->crypt_what);
+	if (s->crypt != NULL)
+		s->crypt_by = which == 0 ? 1 : 2;
+	free(pws);
+}
+
 /* The findings of passes one and two. */
 static em_status
 pdf_report(struct pdf_state *s)
@@ -612,7 +670,15 @@ pdf_report(struct pdf_state *s)
 	int k;
 	em_status r = EM_OK;
 
-	if (s->encrypted)
+	if (s->encrypted && s->crypt_by == 1)
+		r = report_add(s->ctx->r, s->in->part, "doc.decrypted", "PDF encrypted (%s) "
+		    "with an empty user password: its streams were decrypted and inspected",
+		    s->crypt_what);
+	else if (s->encrypted && s->crypt_by == 2)
+		r = report_add(s->ctx->r, s->in->part, "doc.unlocked", "PDF (%s) opened with "
+		    "one of %u password%s found in the message", s->crypt_what, s->ncand,
+		    s->ncand == 1 ? "" : "s");
+	else if (s->encrypted)
 		r = report_add(s->ctx->r, s->in->part, "doc.encrypted", "PDF with an "
 		    "/Encrypt dictionary: encrypted strings and streams not inspected");
 	for (k = 0; k < PK__COUNT && r == EM_OK; k++) {
@@ -646,6 +712,8 @@ pdf_scan(struct scan_ctx *ctx, struct scan_input *in)
 	/* Streams are tried even under /Encrypt: a bogus /Encrypt must not hide an
 	 * object stream, and an encrypted one merely fails to inflate. */
 	r = pdf_walk(s, PASS_NAMES);
+	if (r == EM_OK && s->encrypted && s->enc_at != 0)
+		pdf_open_crypt(s);
 	if (r == EM_OK)
 		r = pdf_walk(s, PASS_OBJSTM);
 	if (em_status_local(r))
@@ -657,6 +725,7 @@ pdf_scan(struct scan_ctx *ctx, struct scan_input *in)
 	for (k = 0; k < PK__COUNT; k++)
 		sb_free(&s->seen[k]);
 	sb_free(&s->launch);
+	pdfcrypt_free(s->crypt);
 	free(s);
 	return em_status_local(r) ? EM_OK : r;
 }

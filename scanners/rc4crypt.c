@@ -208,3 +208,16 @@ rc4c_stream_xor(struct rc4c_stream *st, unsigned char *out, size_t from, size_t 
 	}
 	return 0;
 }
+
+void
+rc4c_raw(struct rc4c_stream *st, const unsigned char *key, size_t n)
+{
+	memset(st, 0, sizeof(*st));
+	rc4_init(st, key, n);
+}
+
+void
+rc4c_raw_xor(struct rc4c_stream *st, unsigned char *d, size_t n)
+{
+	rc4_xor(st, d, n);
+}

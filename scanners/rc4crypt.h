@@ -32,6 +32,10 @@ int rc4c_parse(const unsigned char *p, size_t n, struct rc4c_key *k);
 /* True when PW decrypts the verifier to its hash; K is then ready for streams. */
 int rc4c_password(struct rc4c_key *k, const char *pw);
 
+/* Plain RC4: the state for KEY (N bytes, 1 to 256), then keystream XORed into D. */
+void rc4c_raw(struct rc4c_stream *st, const unsigned char *key, size_t n);
+void rc4c_raw_xor(struct rc4c_stream *st, unsigned char *d, size_t n);
+
 /* Decrypt a stream: the keystream byte of stream offset X goes to OUT[X]. Calls
  * give growing ranges [FROM, TO); bytes between ranges consume keystream. 0 or -1. */
 void rc4c_stream_init(struct rc4c_stream *st, const struct rc4c_key *k, unsigned blocksize);
