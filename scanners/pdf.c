@@ -26,7 +26,10 @@
  * with a candidate from the message (doc.unlocked); their streams are decrypted
  * before inflating. Otherwise doc.encrypted: streams fail to inflate and embedded
  * files come out as ciphertext.
- * BUGS: only FlateDecode (alone) is decoded; other filters and predictors are not.
+ * Stream filters decoded: FlateDecode, ASCIIHexDecode, ASCII85Decode, chained up
+ * to PDF_MAX_FILTERS (pdfdecode.c).
+ * BUGS: other filters (LZW, RunLength, image filters) and predictors are not
+ * decoded.
  * Encrypted strings are not decrypted (file names and /Launch targets outside
  * object streams stay ciphertext). A "stream"
  * keyword inside a string literal is taken as a stream. /EF dictionaries given by
@@ -42,6 +45,7 @@
 #include "analysers.h"
 #include "passwords.h"
 #include "pdfcrypt.h"
+#include "pdfdecode.h"
 #include "pdflex.h"
 #include "strbuf.h"
 
@@ -290,35 +294,59 @@ pdf_lex(struct pdf_state *s, const unsigned char *b, size_t lo, size_t hi)
 	return EM_OK;
 }
 
-enum pdf_filter { PF_NONE, PF_FLATE, PF_OTHER };
+/* The stream's /Filter chain: FlateDecode, ASCIIHexDecode and ASCII85Decode (full
+ * or abbreviated names), up to PDF_MAX_FILTERS; UNKNOWN when another filter or a
+ * longer chain is named. */
+#define PDF_MAX_FILTERS 4
+enum pdf_fkind { PFK_FLATE, PFK_AHX, PFK_A85 };
 
-/* The stream's /Filter: none, FlateDecode alone, or anything else. */
-static enum pdf_filter
-pdf_filter(const unsigned char *b, size_t lo, size_t hi)
+struct pdf_filters {
+	unsigned n;
+	enum pdf_fkind f[PDF_MAX_FILTERS];
+	int unknown;
+};
+
+static void
+pdf_filter_add(struct pdf_filters *fl, const char *nm)
+{
+	static const struct { const char *name; enum pdf_fkind kind; } known[] = {
+		{ "FlateDecode", PFK_FLATE }, { "Fl", PFK_FLATE },
+		{ "ASCIIHexDecode", PFK_AHX }, { "AHx", PFK_AHX },
+		{ "ASCII85Decode", PFK_A85 }, { "A85", PFK_A85 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (strcmp(nm, known[i].name) == 0 && fl->n < PDF_MAX_FILTERS) {
+			fl->f[fl->n++] = known[i].kind;
+			return;
+		}
+	fl->unknown = 1;
+}
+
+static void
+pdf_filters(const unsigned char *b, size_t lo, size_t hi, struct pdf_filters *fl)
 {
 	char nm[PDF_NAME_MAX];
 	size_t p = pdf_dict_key(b, lo, hi, "Filter"), at, end;
-	unsigned n = 0, flate = 0;
 
+	memset(fl, 0, sizeof(*fl));
 	if (p == 0)
-		return PF_NONE;
+		return;
 	p = pdf_skip_ws(b, hi, p);
 	if (p < hi && b[p] == '/') {
 		pdf_next_name(b, hi, &p, nm, sizeof(nm), &at);
-		return strcmp(nm, "FlateDecode") == 0 || strcmp(nm, "Fl") == 0 ?
-		    PF_FLATE : PF_OTHER;
+		pdf_filter_add(fl, nm);
+		return;
 	}
-	if (p >= hi || b[p] != '[')
-		return PF_OTHER;
+	if (p >= hi || b[p] != '[') {
+		fl->unknown = 1;
+		return;
+	}
 	for (end = p; end < hi && b[end] != ']'; end++)
 		;
-	while (pdf_next_name(b, end, &p, nm, sizeof(nm), &at)) {
-		n++;
-		flate += strcmp(nm, "FlateDecode") == 0 || strcmp(nm, "Fl") == 0;
-	}
-	if (n == 0)
-		return PF_NONE;
-	return n == 1 && flate == 1 ? PF_FLATE : PF_OTHER;
+	while (pdf_next_name(b, end, &p, nm, sizeof(nm), &at))
+		pdf_filter_add(fl, nm);
 }
 
 struct pdf_stream {
@@ -520,6 +548,47 @@ pdf_inflate(struct pdf_state *s, const unsigned char *src, size_t n,
 	return EM_OK;
 }
 
+/* SRC/N through the filter chain FL into a new buffer (*out, *outlen; NULL when
+ * nothing came out). Inflating is bounded and charged by pdf_inflate; the text
+ * filters only shrink their input. EM_TEMPFAIL when out of memory. */
+static em_status
+pdf_decode(struct pdf_state *s, const struct pdf_filters *fl, const unsigned char *src,
+    size_t n, unsigned char **out, size_t *outlen)
+{
+	unsigned char *cur = NULL, *next;
+	const unsigned char *in = src;
+	size_t inlen = n, nl;
+	unsigned i;
+	em_status r;
+
+	for (i = 0; i < fl->n; i++) {
+		next = NULL;
+		nl = 0;
+		if (fl->f[i] == PFK_FLATE) {
+			if ((r = pdf_inflate(s, in, inlen, &next, &nl)) != EM_OK) {
+				free(cur);
+				return r;
+			}
+		} else {
+			if (inlen > (SIZE_MAX - 4) / 4 || (next = malloc(4 * inlen + 4)) == NULL) {
+				free(cur);
+				return EM_TEMPFAIL;
+			}
+			nl = fl->f[i] == PFK_AHX ? pdf_ahx_decode(in, inlen, next) :
+			    pdf_a85_decode(in, inlen, next);
+		}
+		free(cur);
+		cur = next;
+		in = cur;
+		inlen = nl;
+		if (cur == NULL)
+			break;
+	}
+	*out = cur;
+	*outlen = cur != NULL ? inlen : 0;
+	return EM_OK;
+}
+
 /* Is stream object OBJ the target of an /EF? Returns the map entry or NULL. */
 static const struct pdf_ref *
 pdf_map_find(const struct pdf_state *s, const struct pdf_stream *st)
@@ -554,7 +623,7 @@ static em_status
 pdf_file(struct pdf_state *s, const unsigned char *b, const struct pdf_stream *st,
     const struct pdf_ref *ref)
 {
-	enum pdf_filter f = pdf_filter(b, st->dlo, st->dhi);
+	struct pdf_filters fl;
 	unsigned char *dec = NULL, *own;
 	size_t declen = 0, n;
 	const unsigned char *data;
@@ -573,15 +642,19 @@ pdf_file(struct pdf_state *s, const unsigned char *b, const struct pdf_stream *s
 		report_add(s->ctx->r, s->in->part, "pdf.embedded_file",
 		    "embedded file stream %s", label);
 	}
-	if (f == PF_OTHER) {
+	pdf_filters(b, st->dlo, st->dhi, &fl);
+	if (fl.unknown) {
 		scan_error(s->ctx, s->in->part, "pdf",
 		    "embedded file uses a filter that is not decoded");
 		return EM_OK;
 	}
 	data = pdf_stream_bytes(s, b, st, &n, &own);
-	if (f == PF_FLATE) {
-		if ((r = pdf_inflate(s, data, n, &dec, &declen)) == EM_OK)
-			r = scan_child_mem(s->ctx, s->in, label, dec, declen, NULL);
+	if (fl.n > 0) {
+		if ((r = pdf_decode(s, &fl, data, n, &dec, &declen)) == EM_OK &&
+		    (fl.f[fl.n - 1] == PFK_FLATE ||
+		    (r = scan_budget_bytes(s->ctx, s->in->part, declen)) == EM_OK))
+			r = scan_child_mem(s->ctx, s->in, label, dec != NULL ? dec :
+			    (const unsigned char *)"", declen, NULL);
 		free(dec);
 	} else if ((r = scan_budget_bytes(s->ctx, s->in->part, n)) == EM_OK) {
 		r = scan_child_mem(s->ctx, s->in, label, data, n, NULL);
@@ -599,10 +672,13 @@ pdf_objstm(struct pdf_state *s, const unsigned char *b, const struct pdf_stream 
 	size_t declen = 0, n;
 	em_status r;
 
-	if (pdf_filter(b, st->dlo, st->dhi) != PF_FLATE)
+	struct pdf_filters fl;
+
+	pdf_filters(b, st->dlo, st->dhi, &fl);
+	if (fl.unknown || fl.n == 0)
 		return EM_OK;
 	data = pdf_stream_bytes(s, b, st, &n, &own);
-	r = pdf_inflate(s, data, n, &dec, &declen);
+	r = pdf_decode(s, &fl, data, n, &dec, &declen);
 	free(own);
 	if (r != EM_OK)
 		return r;

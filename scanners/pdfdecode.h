@@ -1,0 +1,20 @@
+/*
+ * pdfdecode.h: the PDF text filters (pdfdecode.c). FlateDecode is zlib's, in pdf.c.
+ */
+#ifndef EMBARGO_PDFDECODE_H
+#define EMBARGO_PDFDECODE_H
+
+#include <stddef.h>
+
+/* ASCIIHexDecode of IN/N into OUT (room for N / 2 + 1 bytes): returns the bytes
+ * written. White space is skipped, '>' ends the data, an odd last digit is
+ * followed by 0, anything else ends the data too. */
+size_t pdf_ahx_decode(const unsigned char *in, size_t n, unsigned char *out);
+
+/* ASCII85Decode of IN/N into OUT (room for N / 5 * 4 + 4 bytes, or 4 per 'z'
+ * when the data holds them: the caller gives 4 * N + 4): returns the bytes
+ * written. White space is skipped, "~>" ends the data, a final partial group of
+ * K characters gives K - 1 bytes; a character outside the alphabet ends the data. */
+size_t pdf_a85_decode(const unsigned char *in, size_t n, unsigned char *out);
+
+#endif
