@@ -294,61 +294,6 @@ pdf_lex(struct pdf_state *s, const unsigned char *b, size_t lo, size_t hi)
 	return EM_OK;
 }
 
-/* The stream's /Filter chain: FlateDecode, ASCIIHexDecode and ASCII85Decode (full
- * or abbreviated names), up to PDF_MAX_FILTERS; UNKNOWN when another filter or a
- * longer chain is named. */
-#define PDF_MAX_FILTERS 4
-enum pdf_fkind { PFK_FLATE, PFK_AHX, PFK_A85 };
-
-struct pdf_filters {
-	unsigned n;
-	enum pdf_fkind f[PDF_MAX_FILTERS];
-	int unknown;
-};
-
-static void
-pdf_filter_add(struct pdf_filters *fl, const char *nm)
-{
-	static const struct { const char *name; enum pdf_fkind kind; } known[] = {
-		{ "FlateDecode", PFK_FLATE }, { "Fl", PFK_FLATE },
-		{ "ASCIIHexDecode", PFK_AHX }, { "AHx", PFK_AHX },
-		{ "ASCII85Decode", PFK_A85 }, { "A85", PFK_A85 },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-		if (strcmp(nm, known[i].name) == 0 && fl->n < PDF_MAX_FILTERS) {
-			fl->f[fl->n++] = known[i].kind;
-			return;
-		}
-	fl->unknown = 1;
-}
-
-static void
-pdf_filters(const unsigned char *b, size_t lo, size_t hi, struct pdf_filters *fl)
-{
-	char nm[PDF_NAME_MAX];
-	size_t p = pdf_dict_key(b, lo, hi, "Filter"), at, end;
-
-	memset(fl, 0, sizeof(*fl));
-	if (p == 0)
-		return;
-	p = pdf_skip_ws(b, hi, p);
-	if (p < hi && b[p] == '/') {
-		pdf_next_name(b, hi, &p, nm, sizeof(nm), &at);
-		pdf_filter_add(fl, nm);
-		return;
-	}
-	if (p >= hi || b[p] != '[') {
-		fl->unknown = 1;
-		return;
-	}
-	for (end = p; end < hi && b[end] != ']'; end++)
-		;
-	while (pdf_next_name(b, end, &p, nm, sizeof(nm), &at))
-		pdf_filter_add(fl, nm);
-}
-
 struct pdf_stream {
 	size_t dlo, dhi;        /* dictionary text */
 	size_t data, end;       /* stream bytes */

@@ -1,10 +1,11 @@
 /*
- * pdfdecode.c: ASCIIHexDecode and ASCII85Decode (PDF 32000-1 7.4.2, 7.4.3), the
- * text filters a PDF can chain before FlateDecode to keep an object stream or an
- * embedded file away from scanners that only inflate.
+ * pdfdecode.c: a stream's /Filter chain, and ASCIIHexDecode and ASCII85Decode (PDF
+ * 32000-1 7.4.2, 7.4.3), the text filters a PDF can chain before FlateDecode to
+ * keep an object stream or an embedded file away from scanners that only inflate.
  * Limits: output never exceeds what the header promises for the input length.
  */
 #include <stdint.h>
+#include <string.h>
 
 #include "pdfdecode.h"
 #include "pdflex.h"
@@ -66,4 +67,47 @@ pdf_a85_decode(const unsigned char *in, size_t n, unsigned char *out)
 			out[o++] = (unsigned char)(v >> (24 - 8 * j));
 	}
 	return o;
+}
+
+static void
+pdf_filter_add(struct pdf_filters *fl, const char *nm)
+{
+	static const struct { const char *name; enum pdf_fkind kind; } known[] = {
+		{ "FlateDecode", PFK_FLATE }, { "Fl", PFK_FLATE },
+		{ "ASCIIHexDecode", PFK_AHX }, { "AHx", PFK_AHX },
+		{ "ASCII85Decode", PFK_A85 }, { "A85", PFK_A85 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (strcmp(nm, known[i].name) == 0 && fl->n < PDF_MAX_FILTERS) {
+			fl->f[fl->n++] = known[i].kind;
+			return;
+		}
+	fl->unknown = 1;
+}
+
+void
+pdf_filters(const unsigned char *b, size_t lo, size_t hi, struct pdf_filters *fl)
+{
+	char nm[PDF_NAME_MAX];
+	size_t p = pdf_dict_key(b, lo, hi, "Filter"), at, end;
+
+	memset(fl, 0, sizeof(*fl));
+	if (p == 0)
+		return;
+	p = pdf_skip_ws(b, hi, p);
+	if (p < hi && b[p] == '/') {
+		pdf_next_name(b, hi, &p, nm, sizeof(nm), &at);
+		pdf_filter_add(fl, nm);
+		return;
+	}
+	if (p >= hi || b[p] != '[') {
+		fl->unknown = 1;
+		return;
+	}
+	for (end = p; end < hi && b[end] != ']'; end++)
+		;
+	while (pdf_next_name(b, end, &p, nm, sizeof(nm), &at))
+		pdf_filter_add(fl, nm);
 }
