@@ -39,6 +39,11 @@ int filetype_is_text(const unsigned char *d, size_t len);
  * application/xhtml+xml, text/xml or text/plain. Reads at most 4 KB. */
 const char *filetype_text_mime(const unsigned char *d, size_t len);
 
+/* Shared by filetype.c and typeclaims.c: the first NEEDLE (ASCII, any case) in the
+ * first 64 KB of D; whether D starts (after a BOM and white space) with WORD. */
+const unsigned char *filetype_casemem(const unsigned char *d, size_t len, const char *needle);
+int filetype_starts(const unsigned char *d, size_t len, const char *word);
+
 /* The class a filename's extension promises (TC_UNKNOWN when none or unknown).
  * Case-insensitive; trailing dots and spaces ignored as Windows does. */
 enum tclass filetype_ext_class(const char *name);
