@@ -42,16 +42,20 @@ em_status mime_scan_nested(struct scan_ctx *ctx, struct scan_input *in);
 em_status yara_scan(struct scan_ctx *ctx, struct scan_input *in);
 
 /* End-of-message hooks. */
-/* archive.c: keep a copy of part IN, locked by a password, to be tried again at end
+/* defer.c: keep a copy of part IN, locked by a password, to be tried again at end
  * of message when more candidates than TRIED were found (bounded in count and
- * bytes); archive_finish retries archives and encrypted OOXML packages (ole_retry). */
-void archive_defer(struct scan_ctx *ctx, const struct scan_input *in, unsigned tried);
-em_status archive_finish(struct scan_ctx *ctx);
+ * bytes); defer_finish retries archives (archive_retry) and encrypted OOXML
+ * packages (ole_retry). */
+void defer_part(struct scan_ctx *ctx, const struct scan_input *in, unsigned tried);
+em_status defer_finish(struct scan_ctx *ctx);
+/* archive.c: an archive deferred for late passwords, walked again for what is
+ * still locked. */
+em_status archive_retry(struct scan_ctx *ctx, const struct scan_input *in);
 /* passwords.c: harvest candidate passwords from sender text. */
 void passwords_harvest(struct scan_ctx *ctx, const char *text, size_t len);
 /* Free per-message state (NULL-safe). */
 void passwords_free(struct pwlist *pw);
 void yara_msg_free(struct yara_msg *y);
-void archive_deferred_free(struct deferred *d);
+void defer_free(struct deferred *d);
 
 #endif

@@ -22,9 +22,8 @@
  * check 1 time in 256 and hides the right one). Members opened that way are
  * scanned and recorded as
  * archive.unlocked (names and the number of candidates, never a password). An
- * archive that still has locked members is copied onto ctx->deferred (bounded in
- * count and bytes) and retried by archive_finish() when more passwords arrived; so
- * is an encrypted OOXML package ole.c could not open (archive_defer, ole_retry).
+ * archive that still has locked members is kept (defer.c) and retried with the
+ * passwords that arrive later in the message (archive_retry).
  *
  * BUGS: libarchive decrypts zip only (ZipCrypto, WinZip AES); 7z and rar
  * encryption is detected, not opened. The ratio is taken against the whole archive
@@ -54,19 +53,8 @@
 #define ARC_PAD_MIN    (8ull * 1024 * 1024)  /* bytes seen before padding counts */
 #define ARC_PROBE      (16ull * 1024 * 1024) /* read past a cut to measure padding */
 #define ARC_NAMES_MAX  400u                  /* bytes of member names in a detail */
-#define ARC_DEFER_MAX  16u                   /* archives kept for a late retry */
 #define ARC_LOCK_MAX   256u                  /* locked members retried one by one */
 #define EFTYPE_ARC     EINVAL
-
-struct deferred {
-	struct deferred *next;
-	struct spool *sp;
-	char *name;
-	int part;
-	enum tclass tc, container;
-	unsigned arch_depth;
-	unsigned tried;        /* candidates known when it was last tried */
-};
 
 /* The padding detector: counts 4 KiB blocks equal to the previous block or
  * periodic with a short period. */
@@ -665,46 +653,6 @@ arc_walk(struct arc_run *run, int seekable)
 	}
 }
 
-/* Copy the part onto ctx->deferred for a retry at end of message. */
-void
-archive_defer(struct scan_ctx *ctx, const struct scan_input *in, unsigned tried)
-{
-	struct deferred *d, **tail = &ctx->deferred;
-	unsigned count = 0;
-	uint64_t bytes = 0, off = 0;
-	size_t got;
-	unsigned char buf[8192];
-
-	if (in->sp == NULL)
-		return;               /* bytes given in memory only (unit tests): nothing to copy */
-	for (d = ctx->deferred; d != NULL; d = d->next, count++) {
-		bytes += spool_size(d->sp);
-		tail = &d->next;
-	}
-	/* bounded in count and bytes; pointless when no candidate can be added */
-	if (count >= ARC_DEFER_MAX || bytes + in->size > ctx->cfg->lim.scan_window ||
-	    tried >= ctx->cfg->lim.passwords)
-		return;
-	if ((d = calloc(1, sizeof(*d))) == NULL)
-		return;
-	d->sp = spool_new(ctx->cfg->lim.spool_memory, ctx->cfg->tmpdir);
-	d->name = in->name != NULL ? strdup(in->name) : NULL;
-	while (d->sp != NULL && off < in->size &&
-	    spool_pread(in->sp, off, buf, sizeof(buf), &got) == EM_OK && got > 0 &&
-	    spool_write(d->sp, buf, got) == EM_OK)
-		off += got;
-	if (d->sp == NULL || off != in->size || (in->name != NULL && d->name == NULL)) {
-		archive_deferred_free(d);
-		return;
-	}
-	d->part = in->part;
-	d->tc = in->tc;
-	d->container = in->container;
-	d->arch_depth = in->arch_depth;
-	d->tried = tried;
-	*tail = d;
-}
-
 /* libarchive tries added passphrases in order and stays with the first whose
  * one-byte check matches (ZipCrypto: 1 in 256 wrong ones do), so with several
  * candidates a wrong one can hide the right one. Members still locked are
@@ -763,7 +711,7 @@ arc_conclude(struct arc_run *run)
 		    "%u members opened with one of %u passwords found in the message: %s",
 		    run->unlocked, run->npw, sb_str(&run->unlocked_names));
 	if (run->locked > 0 && !run->retry)
-		archive_defer(ctx, run->in, run->npw);
+		defer_part(ctx, run->in, run->npw);
 }
 
 static em_status
@@ -816,45 +764,7 @@ archive_scan(struct scan_ctx *ctx, struct scan_input *in)
 }
 
 em_status
-archive_finish(struct scan_ctx *ctx)
+archive_retry(struct scan_ctx *ctx, const struct scan_input *in)
 {
-	struct deferred *d;
-	struct scan_input in;
-	em_status st;
-
-	for (d = ctx->deferred; d != NULL; d = d->next) {
-		if (pwlist_count(ctx->pw) <= d->tried)
-			continue;
-		memset(&in, 0, sizeof(in));
-		in.part = d->part;
-		in.name = d->name;
-		in.sp = d->sp;
-		in.size = spool_size(d->sp);
-		in.tc = d->tc;
-		in.container = d->container;
-		in.arch_depth = d->arch_depth;
-		if (d->tc == TC_OLE2) {         /* an encrypted OOXML package (ole.c) */
-			st = ole_retry(ctx, &in, d->tried);
-			d->tried = pwlist_count(ctx->pw);
-		} else {
-			d->tried = pwlist_count(ctx->pw);
-			st = arc_run_one(ctx, &in, 1);
-		}
-		if (!em_status_local(st))
-			return st;
-	}
-	return EM_OK;
-}
-
-void
-archive_deferred_free(struct deferred *d)
-{
-	struct deferred *next;
-
-	for (; d != NULL; d = next) {
-		next = d->next;
-		spool_free(d->sp);
-		free(d->name);
-		free(d);
-	}
+	return arc_run_one(ctx, in, 1);
 }

@@ -469,7 +469,7 @@ ole_try_passwords(struct scan_ctx *ctx, struct scan_input *in, const struct cfb 
 			*st = scan_child_mem(ctx, in, "EncryptedPackage", plain, n, NULL);
 	} else if (known && first == 0 && ncand < OLE_MAX_PW_TRIES &&
 	    ncand < ctx->cfg->lim.passwords) {
-		archive_defer(ctx, in, ncand);
+		defer_part(ctx, in, ncand);
 	}
 	opened = plain != NULL;
 	free(info);

@@ -62,7 +62,7 @@ scan_free(struct scan_ctx *ctx)
 		return;
 	passwords_free(ctx->pw);
 	yara_msg_free(ctx->yara);
-	archive_deferred_free(ctx->deferred);
+	defer_free(ctx->deferred);
 	free(ctx);
 }
 
@@ -312,5 +312,5 @@ scan_text(struct scan_ctx *ctx, const char *text, size_t len)
 em_status
 scan_finish(struct scan_ctx *ctx)
 {
-	return archive_finish(ctx);
+	return defer_finish(ctx);
 }

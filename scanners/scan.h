@@ -90,7 +90,7 @@ struct scan_ctx {
 	/* per-message analyser state, created lazily, freed by scan_free */
 	struct pwlist *pw;
 	struct yara_msg *yara;
-	struct deferred *deferred;  /* encrypted archives waiting for late passwords */
+	struct deferred *deferred;  /* locked parts waiting for late passwords (defer.c) */
 };
 
 /* Start a message. Returns NULL when out of memory. */
@@ -121,8 +121,8 @@ em_status scan_child_mem(struct scan_ctx *ctx, const struct scan_input *parent,
  * passwords. */
 void scan_text(struct scan_ctx *ctx, const char *text, size_t len);
 
-/* End of message: deferred work (encrypted archives retried with passwords found
- * after them). */
+/* End of message: deferred work (locked archives and documents retried with the
+ * passwords found after them, defer.c). */
 em_status scan_finish(struct scan_ctx *ctx);
 
 /* Budget checks: each records its finding once per message and returns EM_LIMIT
