@@ -35,9 +35,9 @@
  * Each candidate costs the file's spinCount hashes (agile: 100,000 SHA-512 as Office
  * writes them, about 30 ms; Standard: 50,000 SHA-1): at most limits.passwords and
  * OLE_MAX_PW_TRIES are tried per package, within the message's time budget.
- * BUGS: RC4-encrypted .ppt and XOR-obfuscated .xls and .doc are not decrypted; an
- * .xls whose password arrives in a text after it is not retried (an OOXML package
- * is); Word text is searched for DDE without the piece table, so a field split
+ * A file something in it stayed locked in (a package, a workbook, a Word stream)
+ * is kept (defer.c) and tried again with the candidates found after it (ole_retry).
+ * BUGS: RC4-encrypted .ppt and XOR-obfuscated .xls and .doc are not decrypted; Word text is searched for DDE without the piece table, so a field split
  * over pieces is missed; ObjectPool members are not extracted as compound files of
  * their own.
  */
@@ -60,6 +60,9 @@
                                          costs up to 60 ms of hashing */
 
 struct ole_state {
+	unsigned first;         /* candidate to start from: 0 = Excel's default password
+	                           and all candidates; a retry starts after the tried */
+	int locked;             /* a package, workbook or Word stream no password opened */
 	int encrypted_reported;
 	int dde_reported;
 	unsigned objectpool;
@@ -133,8 +136,8 @@ ole_word_dde(struct scan_ctx *ctx, struct scan_input *in, struct ole_state *s,
  * 68-byte FibBase, in 512-byte key blocks. Word has no default password: only the
  * message's candidates are tried. Returns the decrypted copy, or NULL. */
 static unsigned char *
-ole_word_open(struct scan_ctx *ctx, const struct cfb *c, int par, const unsigned char *d,
-    size_t n, unsigned *ncand)
+ole_word_open(struct scan_ctx *ctx, struct ole_state *s, const struct cfb *c, int par,
+    const unsigned char *d, size_t n, unsigned *ncand)
 {
 	unsigned flags = (unsigned)d[10] | (unsigned)d[11] << 8, k;
 	uint32_t lkey = (uint32_t)d[14] | (uint32_t)d[15] << 8 | (uint32_t)d[16] << 16 |
@@ -148,12 +151,13 @@ ole_word_open(struct scan_ctx *ctx, const struct cfb *c, int par, const unsigned
 	*ncand = ctx->pw != NULL ? pwlist_count(ctx->pw) : 0;
 	if (*ncand > ctx->cfg->lim.passwords)
 		*ncand = ctx->cfg->lim.passwords;
-	if (*ncand == 0 || n < 68 || (flags & 0x8000) || par < 0 ||   /* XOR obfuscation */
+	if (n < 68 || (flags & 0x8000) || par < 0 ||                  /* XOR obfuscation */
 	    (ti = cfb_child(c, par, (flags & 0x0200) ? "1Table" : "0Table")) < 0 ||
 	    cfb_read(c, (unsigned)ti, lkey < 4096 ? lkey : 4096, &tab, &tlen, &cut) != 0)
 		return NULL;
 	if (rc4c_parse(tab, tlen, &key) == 0) {
-		for (k = 0; k < *ncand && out == NULL; k++) {
+		s->locked = 1;
+		for (k = s->first > 0 ? s->first - 1 : 0; k < *ncand && out == NULL; k++) {
 			if (!rc4c_password(&key, pwlist_get(ctx->pw, k)) || (out = malloc(n + 1)) == NULL)
 				continue;
 			memcpy(out, d, n);
@@ -165,6 +169,8 @@ ole_word_open(struct scan_ctx *ctx, const struct cfb *c, int par, const unsigned
 		}
 	}
 	free(tab);
+	if (out != NULL)
+		s->locked = 0;
 	return out;
 }
 
@@ -177,11 +183,13 @@ ole_word(struct scan_ctx *ctx, struct scan_input *in, struct ole_state *s,
 	em_status st = EM_OK;
 
 	if (n < 12 || d[0] != 0xEC || d[1] != 0xA5 || !(d[11] & 0x01)) {   /* fEncrypted */
-		ole_word_dde(ctx, in, s, d, n);
+		if (s->first == 0)
+			ole_word_dde(ctx, in, s, d, n);
 		return EM_OK;
 	}
-	if ((plain = ole_word_open(ctx, c, par, d, n, &ncand)) == NULL) {
-		ole_encrypted(ctx, in, s, "Word document with fEncrypted set");
+	if ((plain = ole_word_open(ctx, s, c, par, d, n, &ncand)) == NULL) {
+		if (s->first == 0)
+			ole_encrypted(ctx, in, s, "Word document with fEncrypted set");
 		return EM_OK;   /* the text is ciphertext */
 	}
 	s->encrypted_reported = 1;
@@ -403,8 +411,10 @@ ole_stream(struct scan_ctx *ctx, struct scan_input *in, const struct cfb *c, uns
 	}
 	if (strcasecmp(e->name, "Workbook") == 0 || strcasecmp(e->name, "Book") == 0) {
 		unsigned char *plain = NULL;
+		int locked = 0;
 
-		st = xlm_scan(ctx, in->part, d, n, &plain);
+		st = xlm_scan(ctx, in->part, d, n, s->first, &plain, &locked);
+		s->locked |= locked;
 		if (st == EM_OK && (report_has(ctx->r, in->part, "doc.encrypted") ||
 		    report_has(ctx->r, in->part, "doc.unlocked")))
 			s->encrypted_reported = 1;
@@ -428,19 +438,19 @@ ole_stream(struct scan_ctx *ctx, struct scan_input *in, const struct cfb *c, uns
 }
 
 /* Open an encrypted OOXML package (officecrypt.c) with Excel's default password
- * (when FIRST is 0) and the message's candidates from FIRST on (at most
+ * (when s->first is 0) and the message's candidates from s->first on (at most
  * limits.passwords and OLE_MAX_PW_TRIES, within the time budget); the zip inside
- * comes out as a child part. A package no candidate opened is deferred for the
- * candidates a later text may bring. Returns 1 when it opened. */
+ * comes out as a child part. A package no candidate opened sets s->locked.
+ * Returns 1 when it opened. */
 static int
 ole_try_passwords(struct scan_ctx *ctx, struct scan_input *in, const struct cfb *c,
-    em_status *st, unsigned first)
+    struct ole_state *s, em_status *st)
 {
 	unsigned char *info = NULL, *pkg = NULL, *plain = NULL;
 	size_t ilen = 0, plen = 0, n = 0;
 	int ii = cfb_child(c, 0, "EncryptionInfo"), pi = cfb_child(c, 0, "EncryptedPackage");
 	int cut, opened, known;
-	unsigned k = first, ncand = ctx->pw != NULL ? pwlist_count(ctx->pw) : 0;
+	unsigned k = s->first, first = s->first, ncand = ctx->pw != NULL ? pwlist_count(ctx->pw) : 0;
 
 	if (ii < 0 || pi < 0 || cfb_read(c, (unsigned)ii, 1u << 16, &info, &ilen, &cut) != 0)
 		return 0;
@@ -467,9 +477,8 @@ ole_try_passwords(struct scan_ctx *ctx, struct scan_input *in, const struct cfb 
 			    "the message", ncand, ncand == 1 ? "" : "s");
 		if ((*st = scan_budget_bytes(ctx, in->part, n)) == EM_OK)
 			*st = scan_child_mem(ctx, in, "EncryptedPackage", plain, n, NULL);
-	} else if (known && first == 0 && ncand < OLE_MAX_PW_TRIES &&
-	    ncand < ctx->cfg->lim.passwords) {
-		defer_part(ctx, in, ncand);
+	} else if (known && ncand < OLE_MAX_PW_TRIES) {
+		s->locked = 1;
 	}
 	opened = plain != NULL;
 	free(info);
@@ -478,18 +487,33 @@ ole_try_passwords(struct scan_ctx *ctx, struct scan_input *in, const struct cfb 
 	return opened;
 }
 
+/* A part left locked by ole_scan, tried again with the candidates found after the
+ * first TRIED: the encrypted package, and the workbook and Word streams. Only what
+ * opens now is reported. */
 em_status
 ole_retry(struct scan_ctx *ctx, struct scan_input *in, unsigned tried)
 {
+	struct ole_state s;
 	struct cfb *c = NULL;
 	char err[120];
 	em_status st = EM_OK;
+	unsigned i;
 
 	if (spool_map(in->sp, ctx->cfg->lim.scan_window, &in->data, &in->len) != EM_OK)
 		return EM_TEMPFAIL;
 	if (cfb_open(in->data, in->len, &c, err, sizeof(err)) != 0)
 		return EM_OK;          /* it opened the first time: only memory can fail */
-	(void)ole_try_passwords(ctx, in, c, &st, tried + 1);
+	memset(&s, 0, sizeof(s));
+	s.first = tried + 1;
+	s.encrypted_reported = 1;     /* said by the first pass */
+	(void)ole_try_passwords(ctx, in, c, &s, &st);
+	for (i = 1; i < cfb_count(c) && i < OLE_MAX_STREAMS && em_status_local(st); i++) {
+		const struct cfb_entry *e = cfb_entry(c, i);
+
+		if (e->type == CFB_STREAM && (strcasecmp(e->name, "Workbook") == 0 ||
+		    strcasecmp(e->name, "Book") == 0 || strcasecmp(e->name, "WordDocument") == 0))
+			st = ole_stream(ctx, in, c, i, &s);
+	}
 	cfb_free(c);
 	return em_status_local(st) ? EM_OK : st;
 }
@@ -525,7 +549,7 @@ ole_scan(struct scan_ctx *ctx, struct scan_input *in)
 	}
 	if (cfb_anomaly(c)[0] != '\0')
 		scan_error(ctx, in->part, "ole", cfb_anomaly(c));
-	if (ole_try_passwords(ctx, in, c, &st, 0) == 1)
+	if (ole_try_passwords(ctx, in, c, &s, &st) == 1)
 		s.encrypted_reported = 1;
 	n = cfb_count(c);
 	if (n > OLE_MAX_STREAMS) {
@@ -549,6 +573,9 @@ ole_scan(struct scan_ctx *ctx, struct scan_input *in)
 		else if (e->type == CFB_STREAM)
 			st = ole_stream(ctx, in, c, i, &s);
 	}
+	/* locked by a password: kept for the candidates a later text may bring */
+	if (s.locked)
+		defer_part(ctx, in, ctx->pw != NULL ? pwlist_count(ctx->pw) : 0);
 	cfb_free(c);
 	return em_status_local(st) ? EM_OK : st;
 }

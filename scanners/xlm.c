@@ -56,6 +56,7 @@ struct xlm_state {
 	int macro_bof;      /* a macro sheet substream was seen */
 	int encrypted;      /* FILEPASS seen and not (yet) opened */
 	int opened;         /* opened: 1 with the default password, 2 with a candidate */
+	int locked;         /* RC4 this file can open, but no password did */
 	unsigned ncand;     /* candidates tried */
 	const unsigned char *fp;   /* the FILEPASS body */
 	size_t fplen;
@@ -297,19 +298,22 @@ xlm_report(struct scan_ctx *ctx, int part, struct xlm_state *s)
 /* The stream WB/LEN decrypted with Excel's default password or one of the
  * message's candidates; NULL when none opens it. */
 static unsigned char *
-xlm_decrypt(struct scan_ctx *ctx, struct xlm_state *s, const unsigned char *wb, size_t len)
+xlm_decrypt(struct scan_ctx *ctx, struct xlm_state *s, const unsigned char *wb, size_t len,
+    unsigned first)
 {
 	unsigned char *plain = NULL;
 	unsigned k, n = ctx->pw != NULL ? pwlist_count(ctx->pw) : 0;
 
 	if (!s->biff8 || !biffcrypt_known(s->fp, s->fplen))
 		return NULL;
+	s->locked = 1;
 	if (n > ctx->cfg->lim.passwords)
 		n = ctx->cfg->lim.passwords;
-	for (k = 0; k <= n && plain == NULL; k++)
+	for (k = first; k <= n && plain == NULL; k++)
 		plain = biffcrypt_open(wb, len, s->fp, s->fplen,
 		    k == 0 ? "VelvetSweatshop" : pwlist_get(ctx->pw, k - 1));
 	if (plain != NULL) {
+		s->locked = 0;
 		s->encrypted = 0;
 		s->opened = k == 1 ? 1 : 2;
 		s->ncand = n;
@@ -319,7 +323,7 @@ xlm_decrypt(struct scan_ctx *ctx, struct xlm_state *s, const unsigned char *wb, 
 
 em_status
 xlm_scan(struct scan_ctx *ctx, int part, const unsigned char *wb, size_t len,
-    unsigned char **plain)
+    unsigned first, unsigned char **plain, int *locked)
 {
 	struct xlm_state s;
 	unsigned type = 0, rlen = 0;
@@ -350,10 +354,12 @@ xlm_scan(struct scan_ctx *ctx, int part, const unsigned char *wb, size_t len,
 		xlm_record(&s, type, wb + pos, rlen);
 		pos += rlen;
 		/* FILEPASS: go on in the decrypted copy when a password opens it */
-		if (s.encrypted && dec == NULL && (dec = xlm_decrypt(ctx, &s, wb, len)) != NULL)
+		if (s.encrypted && dec == NULL &&
+		    (dec = xlm_decrypt(ctx, &s, wb, len, first)) != NULL)
 			wb = dec;
 	}
-	xlm_report(ctx, part, &s);
+	if (first == 0 || dec != NULL)      /* a retry says only what it opened */
+		xlm_report(ctx, part, &s);
 	if (s.bad)
 		scan_error(ctx, part, "xlm", "BIFF record runs past the end of the stream");
 	sb_free(&s.sheets);
@@ -363,5 +369,7 @@ xlm_scan(struct scan_ctx *ctx, int part, const unsigned char *wb, size_t len,
 		*plain = dec;
 	else
 		free(dec);
+	if (locked != NULL)
+		*locked = s.locked;
 	return st;
 }

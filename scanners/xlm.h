@@ -20,10 +20,13 @@
  * or one harvested from the message opens the stream (RC4, RC4 CryptoAPI): then the
  * walk goes on decrypted (doc.unlocked for a harvested password) and, when PLAIN is
  * not NULL, *PLAIN is the decrypted stream (LEN bytes, the caller frees it; NULL
- * when nothing was decrypted). Malformed records end the walk with scan.error.
+ * when nothing was decrypted). FIRST: 0 tries Excel's default password and every
+ * candidate; K > 0 starts at candidate K (a retry, which reports only when it
+ * opens the stream). *LOCKED (when not NULL) says a password could open the
+ * stream but none did. Malformed records end the walk with scan.error.
  * Returns EM_OK, EM_LIMIT or EM_TEMPFAIL.
  */
 em_status xlm_scan(struct scan_ctx *ctx, int part, const unsigned char *wb, size_t len,
-    unsigned char **plain);
+    unsigned first, unsigned char **plain, int *locked);
 
 #endif

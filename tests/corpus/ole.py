@@ -20,7 +20,7 @@ Checks (one ok/not ok line each):
     members or the decrypted workbook or Word stream as parts (whose text a YARA
     rule then finds), no doc.encrypted, the password in
     no finding, verdict quarantine); with a wrong password: doc.encrypted and
-    nothing opened; OOXML with the password in a text after it: opened at end of
+    nothing opened; with the password in a text after it: opened at end of
     message;
   - ole_object/*.doc *.xls *.ppt: doc.ole_object and the object as a child part;
   - dde/*.doc: doc.dde;
@@ -205,8 +205,6 @@ def passwords():
         say("doc.encrypted" in names(rep) and "doc.unlocked" not in names(rep) and
             not members, "%s with a wrong password: doc.encrypted, nothing opened%s"
             % (rel, why(rep)))
-        if not rel.endswith("x"):
-            continue
         # the password in a text after the document: retried at end of message
         rep = scan_mail(rel, "Please find the document attached.",
                         "Sorry, I forgot: the password is %s" % pw)

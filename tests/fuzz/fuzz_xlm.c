@@ -24,7 +24,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	report_part_add(r, -1, "", 1);
 	if ((ctx = scan_new(&cfg, r)) != NULL)
-		xlm_scan(ctx, 0, data, size, NULL);
+		xlm_scan(ctx, 0, data, size, 0, NULL, NULL);
 	scan_free(ctx);
 	report_free(r);
 	return 0;

@@ -99,7 +99,7 @@ scan(struct fx *x, const unsigned char *b, size_t n)
 	x->r = report_new();
 	report_part_add(x->r, -1, "", 1);
 	x->ctx = scan_new(&x->cfg, x->r);
-	return xlm_scan(x->ctx, 0, b, n, NULL);
+	return xlm_scan(x->ctx, 0, b, n, 0, NULL, NULL);
 }
 
 static void
