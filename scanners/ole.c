@@ -139,9 +139,8 @@ static unsigned char *
 ole_word_open(struct scan_ctx *ctx, struct ole_state *s, const struct cfb *c, int par,
     const unsigned char *d, size_t n, unsigned *ncand)
 {
-	unsigned flags = (unsigned)d[10] | (unsigned)d[11] << 8, k;
-	uint32_t lkey = (uint32_t)d[14] | (uint32_t)d[15] << 8 | (uint32_t)d[16] << 16 |
-	    (uint32_t)d[17] << 24;
+	unsigned flags, k;
+	uint32_t lkey;
 	unsigned char *tab = NULL, *out = NULL;
 	size_t tlen = 0;
 	int ti, cut;
@@ -151,7 +150,12 @@ ole_word_open(struct scan_ctx *ctx, struct ole_state *s, const struct cfb *c, in
 	*ncand = ctx->pw != NULL ? pwlist_count(ctx->pw) : 0;
 	if (*ncand > ctx->cfg->lim.passwords)
 		*ncand = ctx->cfg->lim.passwords;
-	if (n < 68 || (flags & 0x8000) || par < 0 ||                  /* XOR obfuscation */
+	if (n < 68)
+		return NULL;            /* no whole FibBase: nothing to read the key from */
+	flags = (unsigned)d[10] | (unsigned)d[11] << 8;
+	lkey = (uint32_t)d[14] | (uint32_t)d[15] << 8 | (uint32_t)d[16] << 16 |
+	    (uint32_t)d[17] << 24;
+	if ((flags & 0x8000) || par < 0 ||                            /* XOR obfuscation */
 	    (ti = cfb_child(c, par, (flags & 0x0200) ? "1Table" : "0Table")) < 0 ||
 	    cfb_read(c, (unsigned)ti, lkey < 4096 ? lkey : 4096, &tab, &tlen, &cut) != 0)
 		return NULL;
