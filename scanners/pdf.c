@@ -431,6 +431,20 @@ pdf_limit(struct pdf_state *s, const char *why)
 	report_add(s->ctx->r, s->in->part, "scan.limit", "PDF: %s", why);
 }
 
+/* The most one decoded stream may hold: PDF_STREAM_MAX, the scan window, and what
+ * is left of PDF_TOTAL_MAX for the file. */
+static size_t
+pdf_out_max(const struct pdf_state *s)
+{
+	size_t max = PDF_STREAM_MAX;
+
+	if (s->ctx->cfg->lim.scan_window < max)
+		max = s->ctx->cfg->lim.scan_window;
+	if (PDF_TOTAL_MAX - s->decoded < max)
+		max = (size_t)(PDF_TOTAL_MAX - s->decoded);
+	return max;
+}
+
 /*
  * Inflate SRC (zlib, else raw deflate) into a new buffer: *out (malloc'd, caller
  * frees) and *outlen, grown as bytes arrive, cut at PDF_STREAM_MAX and at what is
@@ -441,17 +455,13 @@ static em_status
 pdf_inflate(struct pdf_state *s, const unsigned char *src, size_t n,
     unsigned char **out, size_t *outlen)
 {
-	size_t cap = 0, len = 0, max = PDF_STREAM_MAX;
+	size_t cap = 0, len = 0, max = pdf_out_max(s);
 	unsigned char *buf = NULL, *nb;
 	z_stream z;
 	int zr = Z_OK, attempt;
 
 	*out = NULL;
 	*outlen = 0;
-	if (s->ctx->cfg->lim.scan_window < max)
-		max = s->ctx->cfg->lim.scan_window;
-	if (PDF_TOTAL_MAX - s->decoded < max)
-		max = (size_t)(PDF_TOTAL_MAX - s->decoded);
 	for (attempt = 0; attempt < 2 && len == 0; attempt++) {
 		memset(&z, 0, sizeof(z));
 		if (inflateInit2(&z, attempt == 0 ? 15 + 32 : -15) != Z_OK)
@@ -494,8 +504,9 @@ pdf_inflate(struct pdf_state *s, const unsigned char *src, size_t n,
 }
 
 /* SRC/N through the filter chain FL into a new buffer (*out, *outlen; NULL when
- * nothing came out). Inflating is bounded and charged by pdf_inflate; the text
- * filters only shrink their input. EM_TEMPFAIL when out of memory. */
+ * nothing came out). Every step is bounded by pdf_out_max and counted in the
+ * file's decoded bytes (ASCII85's 'z' makes four bytes of one). EM_TEMPFAIL when
+ * out of memory. */
 static em_status
 pdf_decode(struct pdf_state *s, const struct pdf_filters *fl, const unsigned char *src,
     size_t n, unsigned char **out, size_t *outlen)
@@ -515,12 +526,22 @@ pdf_decode(struct pdf_state *s, const struct pdf_filters *fl, const unsigned cha
 				return r;
 			}
 		} else {
-			if (inlen > (SIZE_MAX - 4) / 4 || (next = malloc(4 * inlen + 4)) == NULL) {
+			/* what the whole input can give, within what may be decoded */
+			size_t room = pdf_out_max(s), need = fl->f[i] == PFK_AHX ? inlen / 2 + 1 :
+			    inlen <= (SIZE_MAX - 4) / 4 ? 4 * inlen + 4 : SIZE_MAX;
+
+			if (need < room)
+				room = need;
+			if ((next = malloc(room + 1)) == NULL) {
 				free(cur);
 				return EM_TEMPFAIL;
 			}
-			nl = fl->f[i] == PFK_AHX ? pdf_ahx_decode(in, inlen, next) :
-			    pdf_a85_decode(in, inlen, next);
+			nl = fl->f[i] == PFK_AHX ? pdf_ahx_decode(in, inlen, next, room) :
+			    pdf_a85_decode(in, inlen, next, room);
+			if (room < need && nl + 4 > room)
+				pdf_limit(s, "stream decoding cut at the per-stream (16 MiB) or "
+				    "per-file (64 MiB) cap");
+			s->decoded += nl;
 		}
 		free(cur);
 		cur = next;

@@ -11,12 +11,12 @@
 #include "pdflex.h"
 
 size_t
-pdf_ahx_decode(const unsigned char *in, size_t n, unsigned char *out)
+pdf_ahx_decode(const unsigned char *in, size_t n, unsigned char *out, size_t cap)
 {
 	size_t i, o = 0;
 	int h, hi = -1;
 
-	for (i = 0; i < n && in[i] != '>'; i++) {
+	for (i = 0; i < n && in[i] != '>' && o < cap; i++) {
 		if (pdf_is_ws(in[i]))
 			continue;
 		if ((h = pdf_hex(in[i])) < 0)
@@ -28,19 +28,21 @@ pdf_ahx_decode(const unsigned char *in, size_t n, unsigned char *out)
 			hi = -1;
 		}
 	}
-	if (hi >= 0)
+	if (hi >= 0 && o < cap)
 		out[o++] = (unsigned char)(hi << 4);
 	return o;
 }
 
 size_t
-pdf_a85_decode(const unsigned char *in, size_t n, unsigned char *out)
+pdf_a85_decode(const unsigned char *in, size_t n, unsigned char *out, size_t cap)
 {
 	size_t i, o = 0;
 	unsigned k = 0, j;
 	uint32_t v = 0;
 
-	for (i = 0; i < n && in[i] != '~'; i++) {
+	if (cap < 4)
+		return 0;
+	for (i = 0; i < n && in[i] != '~' && cap - o >= 4; i++) {
 		if (pdf_is_ws(in[i]))
 			continue;
 		if (in[i] == 'z' && k == 0) {
@@ -63,7 +65,7 @@ pdf_a85_decode(const unsigned char *in, size_t n, unsigned char *out)
 	if (k > 1) {                /* pad with 'u' (84), keep K - 1 bytes */
 		for (j = k; j < 5; j++)
 			v = v * 85 + 84;
-		for (j = 0; j < k - 1; j++)
+		for (j = 0; j < k - 1 && o < cap; j++)
 			out[o++] = (unsigned char)(v >> (24 - 8 * j));
 	}
 	return o;

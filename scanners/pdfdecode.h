@@ -22,15 +22,16 @@ struct pdf_filters {
 /* The filters named by /Filter in the dictionary text [LO, HI) of B. */
 void pdf_filters(const unsigned char *b, size_t lo, size_t hi, struct pdf_filters *fl);
 
-/* ASCIIHexDecode of IN/N into OUT (room for N / 2 + 1 bytes): returns the bytes
- * written. White space is skipped, '>' ends the data, an odd last digit is
- * followed by 0, anything else ends the data too. */
-size_t pdf_ahx_decode(const unsigned char *in, size_t n, unsigned char *out);
+/* ASCIIHexDecode of IN/N into OUT, at most CAP bytes (N / 2 + 1 hold it all):
+ * returns the bytes written. White space is skipped, '>' ends the data, an odd
+ * last digit is followed by 0, anything else ends the data too. */
+size_t pdf_ahx_decode(const unsigned char *in, size_t n, unsigned char *out, size_t cap);
 
-/* ASCII85Decode of IN/N into OUT (room for N / 5 * 4 + 4 bytes, or 4 per 'z'
- * when the data holds them: the caller gives 4 * N + 4): returns the bytes
- * written. White space is skipped, "~>" ends the data, a final partial group of
- * K characters gives K - 1 bytes; a character outside the alphabet ends the data. */
-size_t pdf_a85_decode(const unsigned char *in, size_t n, unsigned char *out);
+/* ASCII85Decode of IN/N into OUT, at most CAP bytes (4 * N + 4 hold it all: a 'z'
+ * is four zero bytes): returns the bytes written. White space is skipped, "~>"
+ * ends the data, a final partial group of K characters gives K - 1 bytes; a
+ * character outside the alphabet ends the data. Stops when fewer than 4 bytes of
+ * room are left. */
+size_t pdf_a85_decode(const unsigned char *in, size_t n, unsigned char *out, size_t cap);
 
 #endif
