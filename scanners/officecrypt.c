@@ -19,6 +19,7 @@
 #include <openssl/evp.h>
 
 #include "b64.h"
+#include "cryptprim.h"
 #include "officecrypt.h"
 
 #define OC_PW_MAX 255    /* characters of an Office password */
@@ -63,42 +64,6 @@ oc_unb64(const char *s, unsigned char *out, size_t osz)
 		n = osz;
 	memcpy(out, tmp, n);
 	return n;
-}
-
-/* out = H(a || b); returns the digest length, 0 on failure */
-static unsigned
-oc_hash(const EVP_MD *md, const unsigned char *a, size_t an, const unsigned char *b,
-    size_t bn, unsigned char *out)
-{
-	unsigned n = 0;
-	EVP_MD_CTX *h = EVP_MD_CTX_new();
-
-	if (h != NULL && EVP_DigestInit_ex(h, md, NULL) == 1 &&
-	    EVP_DigestUpdate(h, a, an) == 1 && EVP_DigestUpdate(h, b, bn) == 1)
-		(void)EVP_DigestFinal_ex(h, out, &n);
-	EVP_MD_CTX_free(h);
-	return n;
-}
-
-static int
-oc_aes(unsigned keybytes, const unsigned char *key, const unsigned char *iv,
-    const unsigned char *in, size_t n, unsigned char *out)
-{
-	/* IV NULL: ECB (Standard encryption), else CBC (agile) */
-	const EVP_CIPHER *ci = iv == NULL ? (keybytes == 16 ? EVP_aes_128_ecb() :
-	    keybytes == 24 ? EVP_aes_192_ecb() : keybytes == 32 ? EVP_aes_256_ecb() : NULL) :
-	    keybytes == 16 ? EVP_aes_128_cbc() : keybytes == 24 ? EVP_aes_192_cbc() :
-	    keybytes == 32 ? EVP_aes_256_cbc() : NULL;
-	EVP_CIPHER_CTX *x;
-	int ok = 0, l1 = 0;
-
-	if (ci == NULL || n % 16 != 0 || n > INT32_MAX || (x = EVP_CIPHER_CTX_new()) == NULL)
-		return -1;
-	if (EVP_DecryptInit_ex(x, ci, NULL, key, iv) == 1 && EVP_CIPHER_CTX_set_padding(x, 0) == 1 &&
-	    EVP_DecryptUpdate(x, out, &l1, in, (int)n) == 1)
-		ok = 1;
-	EVP_CIPHER_CTX_free(x);
-	return ok ? 0 : -1;
 }
 
 /* H = hash(i || H) for i in 0..SPIN-1, in place (one context for all rounds: a
@@ -163,15 +128,15 @@ oc_agile_key(const char *xml, const char *pw, struct oc_agile *ag)
 		u16[2 * i] = (unsigned char)pw[i];
 		u16[2 * i + 1] = 0;
 	}
-	hl = oc_hash(ag->md, salt, saltlen, u16, 2 * pl, h);
+	hl = cp_hash(ag->md, salt, saltlen, u16, 2 * pl, NULL, 0, h);
 	if (hl > 0 && oc_spin(ag->md, spin, h, hl) != 0)
 		hl = 0;
-	if (hl == 0 || (hl = oc_hash(ag->md, h, hl, blk, sizeof(blk), t)) == 0)
+	if (hl == 0 || (hl = cp_hash(ag->md, h, hl, blk, sizeof(blk), NULL, 0, t)) == 0)
 		return -1;
 	if (hl < ag->keybytes)
 		memset(t + hl, 0x36, ag->keybytes - hl);
 	ekvlen -= ekvlen % 16;
-	if (oc_aes(ag->keybytes, t, salt, ekv, ekvlen, ag->key) != 0)
+	if (cp_aes(0, ag->keybytes, t, salt, ekv, ekvlen, ag->key) != 0)
 		return -1;
 	return 0;
 }
@@ -200,8 +165,8 @@ oc_agile_package(const struct oc_agile *ag, const unsigned char *p, size_t n, si
 		idx[1] = (unsigned char)(seg >> 8);
 		idx[2] = (unsigned char)(seg >> 16);
 		idx[3] = (unsigned char)(seg >> 24);
-		if (oc_hash(ag->md, ag->kdsalt, ag->kdsaltlen, idx, 4, iv) < 16 ||
-		    oc_aes(ag->keybytes, ag->key, iv, p + off, n - off < 4096 ? n - off : 4096,
+		if (cp_hash(ag->md, ag->kdsalt, ag->kdsaltlen, idx, 4, NULL, 0, iv) < 16 ||
+		    cp_aes(0, ag->keybytes, ag->key, iv, p + off, n - off < 4096 ? n - off : 4096,
 		    out + off) != 0) {
 			free(out);
 			return NULL;
@@ -258,19 +223,19 @@ oc_std_key(struct oc_std *sd, const char *pw)
 		u16[2 * i] = (unsigned char)pw[i];
 		u16[2 * i + 1] = 0;
 	}
-	if ((hl = oc_hash(EVP_sha1(), sd->salt, 16, u16, 2 * pl, h)) != 20 ||
+	if ((hl = cp_hash(EVP_sha1(), sd->salt, 16, u16, 2 * pl, NULL, 0, h)) != 20 ||
 	    oc_spin(EVP_sha1(), 50000, h, hl) != 0 ||
-	    oc_hash(EVP_sha1(), h, hl, blk0, 4, h) != 20)
+	    cp_hash(EVP_sha1(), h, hl, blk0, 4, NULL, 0, h) != 20)
 		return -1;
 	memset(buf, 0x36, sizeof(buf));
 	for (i = 0; i < 20; i++)
 		buf[i] ^= h[i];
-	if (oc_hash(EVP_sha1(), buf, sizeof(buf), NULL, 0, x) != 20)
+	if (cp_hash(EVP_sha1(), buf, sizeof(buf), NULL, 0, NULL, 0, x) != 20)
 		return -1;
 	memset(buf, 0x5c, sizeof(buf));
 	for (i = 0; i < 20; i++)
 		buf[i] ^= h[i];
-	if (oc_hash(EVP_sha1(), buf, sizeof(buf), NULL, 0, x + 20) != 20)
+	if (cp_hash(EVP_sha1(), buf, sizeof(buf), NULL, 0, NULL, 0, x + 20) != 20)
 		return -1;
 	memcpy(sd->key, x, sd->keybytes);
 	return 0;
@@ -289,7 +254,7 @@ oc_std_package(const struct oc_std *sd, const unsigned char *p, size_t n, size_t
 	for (k = 0; k < 8; k++)
 		size |= (uint64_t)p[k] << (8 * k);
 	n = (n - 8) - (n - 8) % 16;
-	if ((out = malloc(n + 1)) == NULL || oc_aes(sd->keybytes, sd->key, NULL, p + 8, n, out) != 0) {
+	if ((out = malloc(n + 1)) == NULL || cp_aes(0, sd->keybytes, sd->key, NULL, p + 8, n, out) != 0) {
 		free(out);
 		return NULL;
 	}
@@ -306,8 +271,8 @@ oc_agile_check(const struct oc_agile *ag, const unsigned char *pkg, size_t n)
 	unsigned char iv[EVP_MAX_MD_SIZE], out[16];
 
 	return n >= 8 + 16 &&
-	    oc_hash(ag->md, ag->kdsalt, ag->kdsaltlen, seg0, 4, iv) >= 16 &&
-	    oc_aes(ag->keybytes, ag->key, iv, pkg + 8, 16, out) == 0 &&
+	    cp_hash(ag->md, ag->kdsalt, ag->kdsaltlen, seg0, 4, NULL, 0, iv) >= 16 &&
+	    cp_aes(0, ag->keybytes, ag->key, iv, pkg + 8, 16, out) == 0 &&
 	    memcmp(out, "PK\003\004", 4) == 0;
 }
 
@@ -321,7 +286,7 @@ oc_key_opens(const char *xml, struct oc_agile *ag, struct oc_std *sd, const char
 	if (sd == NULL)
 		return oc_agile_key(xml, pw, ag) == 0 && oc_agile_check(ag, pkg, plen);
 	return plen >= 8 + 16 && oc_std_key(sd, pw) == 0 &&
-	    oc_aes(sd->keybytes, sd->key, NULL, pkg + 8, 16, out) == 0 &&
+	    cp_aes(0, sd->keybytes, sd->key, NULL, pkg + 8, 16, out) == 0 &&
 	    memcmp(out, "PK\003\004", 4) == 0;
 }
 

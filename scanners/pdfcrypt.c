@@ -22,6 +22,7 @@
 #include <string.h>
 #include <openssl/evp.h>
 
+#include "cryptprim.h"
 #include "pdfcrypt.h"
 #include "pdflex.h"
 #include "rc4crypt.h"
@@ -207,21 +208,6 @@ pdc_parse(const unsigned char *b, size_t len, size_t enc, struct pdc_dict *d)
 	return -1;
 }
 
-static unsigned
-pdc_hash(const EVP_MD *md, const void *a, size_t an, const void *b2, size_t bn,
-    const void *c, size_t cn, unsigned char *out)
-{
-	EVP_MD_CTX *h = EVP_MD_CTX_new();
-	unsigned n = 0;
-
-	if (h != NULL && EVP_DigestInit_ex(h, md, NULL) == 1 && EVP_DigestUpdate(h, a, an) == 1 &&
-	    (bn == 0 || EVP_DigestUpdate(h, b2, bn) == 1) &&
-	    (cn == 0 || EVP_DigestUpdate(h, c, cn) == 1))
-		(void)EVP_DigestFinal_ex(h, out, &n);
-	EVP_MD_CTX_free(h);
-	return n;
-}
-
 static void
 pdc_rc4(const unsigned char *key, size_t kl, unsigned char *d, size_t n)
 {
@@ -229,24 +215,6 @@ pdc_rc4(const unsigned char *key, size_t kl, unsigned char *d, size_t n)
 
 	rc4c_raw(&st, key, kl);
 	rc4c_raw_xor(&st, d, n);
-}
-
-/* AES-CBC over N bytes (a multiple of 16); ENC: encrypt, else decrypt. */
-static int
-pdc_aes(int enc, const unsigned char *key, size_t kl, const unsigned char *iv,
-    const unsigned char *in, size_t n, unsigned char *out)
-{
-	const EVP_CIPHER *ci = kl == 16 ? EVP_aes_128_cbc() : kl == 32 ? EVP_aes_256_cbc() : NULL;
-	EVP_CIPHER_CTX *x;
-	int ok = 0, l = 0;
-
-	if (ci == NULL || n % 16 != 0 || n > INT32_MAX || (x = EVP_CIPHER_CTX_new()) == NULL)
-		return -1;
-	if (EVP_CipherInit_ex(x, ci, NULL, key, iv, enc) == 1 &&
-	    EVP_CIPHER_CTX_set_padding(x, 0) == 1 && EVP_CipherUpdate(x, out, &l, in, (int)n) == 1)
-		ok = 1;
-	EVP_CIPHER_CTX_free(x);
-	return ok ? 0 : -1;
 }
 
 /* Algorithms 2 and 6 (R 2 to 4): the file key, and whether PW is the user password. */
@@ -277,7 +245,7 @@ pdc_key_r4(const struct pdc_dict *d, const char *pw, struct pdfcrypt *pc)
 	if (!ok || hl != 16)
 		return -1;
 	for (i = 0; d->r >= 3 && i < 50; i++)
-		if (pdc_hash(EVP_md5(), h, n, NULL, 0, NULL, 0, h) != 16)
+		if (cp_hash(EVP_md5(), h, n, NULL, 0, NULL, 0, h) != 16)
 			return -1;
 	memcpy(pc->key, h, n);
 	pc->keylen = n;
@@ -287,7 +255,7 @@ pdc_key_r4(const struct pdc_dict *d, const char *pw, struct pdfcrypt *pc)
 		pdc_rc4(pc->key, n, buf, 32);
 		return memcmp(buf, sb_str(&d->u), 32) == 0 ? 0 : -1;
 	}
-	if (pdc_hash(EVP_md5(), pdc_pad, 32, sb_str(&d->id), d->id.len, NULL, 0, x) != 16)
+	if (cp_hash(EVP_md5(), pdc_pad, 32, sb_str(&d->id), d->id.len, NULL, 0, x) != 16)
 		return -1;
 	for (i = 0; i < 20; i++) {
 		for (j = 0; j < n; j++)
@@ -307,7 +275,7 @@ pdc_hash_r6(const char *pw, size_t pl, const unsigned char *salt, unsigned char 
 	unsigned round, sum;
 	const EVP_MD *md;
 
-	if (pdc_hash(EVP_sha256(), pw, pl, salt, 8, NULL, 0, h) != 32)
+	if (cp_hash(EVP_sha256(), pw, pl, salt, 8, NULL, 0, h) != 32)
 		return -1;
 	for (round = 0; round < 64 + 255; round++) {
 		k1l = pl + hl;
@@ -316,12 +284,12 @@ pdc_hash_r6(const char *pw, size_t pl, const unsigned char *salt, unsigned char 
 		for (i = 1; i < 64; i++)
 			memcpy(k1 + i * k1l, k1, k1l);
 		k1l *= 64;
-		if (pdc_aes(1, h, 16, h + 16, k1, k1l, e) != 0)
+		if (cp_aes(1, 16, h, h + 16, k1, k1l, e) != 0)
 			return -1;
 		for (i = 0, sum = 0; i < 16; i++)
 			sum += e[i];
 		md = sum % 3 == 0 ? EVP_sha256() : sum % 3 == 1 ? EVP_sha384() : EVP_sha512();
-		hl = pdc_hash(md, e, k1l, NULL, 0, NULL, 0, h);
+		hl = cp_hash(md, e, k1l, NULL, 0, NULL, 0, h);
 		if (hl == 0)
 			return -1;
 		if (round >= 63 && e[k1l - 1] <= round - 31)
@@ -342,16 +310,16 @@ pdc_key_r6(const struct pdc_dict *d, const char *pw, struct pdfcrypt *pc)
 
 	if (pl > PDC_PW_MAX)
 		pl = PDC_PW_MAX;
-	if (d->r == 5 ? pdc_hash(EVP_sha256(), pw, pl, u + 32, 8, NULL, 0, h) != 32 :
+	if (d->r == 5 ? cp_hash(EVP_sha256(), pw, pl, u + 32, 8, NULL, 0, h) != 32 :
 	    pdc_hash_r6(pw, pl, u + 32, h) != 0)
 		return -1;
 	if (memcmp(h, u, 32) != 0)
 		return -1;
-	if (d->r == 5 ? pdc_hash(EVP_sha256(), pw, pl, u + 40, 8, NULL, 0, h) != 32 :
+	if (d->r == 5 ? cp_hash(EVP_sha256(), pw, pl, u + 40, 8, NULL, 0, h) != 32 :
 	    pdc_hash_r6(pw, pl, u + 40, h) != 0)
 		return -1;
 	memset(iv, 0, sizeof(iv));
-	if (pdc_aes(0, h, 32, iv, (const unsigned char *)sb_str(&d->ue), 32, pc->key) != 0)
+	if (cp_aes(0, 32, h, iv, (const unsigned char *)sb_str(&d->ue), 32, pc->key) != 0)
 		return -1;
 	pc->keylen = 32;
 	return 0;
@@ -412,7 +380,7 @@ pdfcrypt_stream(const struct pdfcrypt *pc, unsigned long obj, unsigned long gen,
 		i = kl + 5;
 		if (pc->m == PDC_AES128)
 			memcpy(ok + i, "sAlT", 4), i += 4;
-		if (pdc_hash(EVP_md5(), ok, i, NULL, 0, NULL, 0, ok) != 16)
+		if (cp_hash(EVP_md5(), ok, i, NULL, 0, NULL, 0, ok) != 16)
 			return NULL;
 		memcpy(k, ok, 16);
 		kl = kl + 5 < 16 ? kl + 5 : 16;
@@ -426,7 +394,7 @@ pdfcrypt_stream(const struct pdfcrypt *pc, unsigned long obj, unsigned long gen,
 		return out;
 	}
 	if (n < 32 || (n - 16) % 16 != 0 ||
-	    pdc_aes(0, pc->m == PDC_AES256 ? pc->key : k, pc->m == PDC_AES256 ? 32 : 16, d,
+	    cp_aes(0, pc->m == PDC_AES256 ? 32 : 16, pc->m == PDC_AES256 ? pc->key : k, d,
 	    d + 16, n - 16, out) != 0) {
 		free(out);
 		return NULL;

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <openssl/evp.h>
 
+#include "cryptprim.h"
 #include "rc4crypt.h"
 
 #define RC4C_PW_MAX 255u      /* characters of an Office password */
@@ -48,20 +49,6 @@ rc4_xor(struct rc4c_stream *st, unsigned char *d, size_t n)
 		st->s[st->j] = t;
 		d[k] ^= st->s[(unsigned char)(st->s[st->i] + st->s[st->j])];
 	}
-}
-
-static unsigned
-rc4c_hash(const EVP_MD *md, const unsigned char *a, size_t an, const unsigned char *b,
-    size_t bn, unsigned char *out)
-{
-	unsigned n = 0;
-	EVP_MD_CTX *h = EVP_MD_CTX_new();
-
-	if (h != NULL && EVP_DigestInit_ex(h, md, NULL) == 1 &&
-	    EVP_DigestUpdate(h, a, an) == 1 && (bn == 0 || EVP_DigestUpdate(h, b, bn) == 1))
-		(void)EVP_DigestFinal_ex(h, out, &n);
-	EVP_MD_CTX_free(h);
-	return n;
 }
 
 static uint32_t
@@ -120,14 +107,14 @@ rc4c_block(struct rc4c_stream *st, uint32_t block)
 	b[2] = (unsigned char)(block >> 16);
 	b[3] = (unsigned char)(block >> 24);
 	if (k->cryptoapi) {
-		if (rc4c_hash(EVP_sha1(), k->h, 20, b, 4, hf) != 20)
+		if (cp_hash(EVP_sha1(), k->h, 20, b, 4, NULL, 0, hf) != 20)
 			return -1;
 		memset(key, 0, sizeof(key));
 		memcpy(key, hf, k->keybits == 40 ? 5 : k->keybits / 8);
 		rc4_init(st, key, k->keybits == 40 ? 16 : k->keybits / 8);
 		return 0;
 	}
-	if (rc4c_hash(EVP_md5(), k->h, 5, b, 4, hf) != 16)
+	if (cp_hash(EVP_md5(), k->h, 5, b, 4, NULL, 0, hf) != 16)
 		return -1;
 	rc4_init(st, hf, 16);
 	return 0;
@@ -147,16 +134,16 @@ rc4c_password(struct rc4c_key *k, const char *pw)
 		u16[2 * i + 1] = 0;
 	}
 	if (k->cryptoapi) {
-		if (rc4c_hash(EVP_sha1(), k->salt, 16, u16, 2 * pl, k->h) != 20)
+		if (cp_hash(EVP_sha1(), k->salt, 16, u16, 2 * pl, NULL, 0, k->h) != 20)
 			return 0;
 	} else {
-		if (rc4c_hash(EVP_md5(), u16, 2 * pl, NULL, 0, h0) != 16)
+		if (cp_hash(EVP_md5(), u16, 2 * pl, NULL, 0, NULL, 0, h0) != 16)
 			return 0;
 		for (i = 0; i < 16; i++) {
 			memcpy(buf + 21 * i, h0, 5);
 			memcpy(buf + 21 * i + 5, k->salt, 16);
 		}
-		if (rc4c_hash(EVP_md5(), buf, sizeof(buf), NULL, 0, k->h) != 16)
+		if (cp_hash(EVP_md5(), buf, sizeof(buf), NULL, 0, NULL, 0, k->h) != 16)
 			return 0;
 	}
 	rc4c_stream_init(&st, k, 512);
@@ -165,7 +152,7 @@ rc4c_password(struct rc4c_key *k, const char *pw)
 	memcpy(d, k->verifier, 16);
 	memcpy(d + 16, k->vhash, hl);
 	rc4_xor(&st, d, 16 + hl);
-	return rc4c_hash(k->cryptoapi ? EVP_sha1() : EVP_md5(), d, 16, NULL, 0, h) == hl &&
+	return cp_hash(k->cryptoapi ? EVP_sha1() : EVP_md5(), d, 16, NULL, 0, NULL, 0, h) == hl &&
 	    memcmp(h, d + 16, hl) == 0;
 }
 
