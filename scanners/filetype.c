@@ -640,17 +640,18 @@ filetype_scan(struct scan_ctx *ctx, struct scan_input *in)
 	size_t taillen = ft_tail(in, tail, sizeof(tail));
 
 	if (!filetype_sniff(in->data, in->len, in->size, tail, taillen, &o) || o.mime == NULL) {
+		int text = in->data != NULL && filetype_is_text(in->data, in->len);
+
 		if (ft_body_text(in))
 			mime = in->declared;
-		else if (in->data != NULL && filetype_is_text(in->data, in->len))
+		else if (text)
 			mime = filetype_text_mime(in->data, in->len);
 		else if ((mime = ft_magic_type(in->data, in->len < FT_MAGIC_MAX ? in->len :
 		    FT_MAGIC_MAX, mbuf, sizeof(mbuf))) == NULL)
 			scan_error(ctx, in->part, "filetype", "libmagic gave no type");
 		if (o.tc == TC_UNKNOWN) {
 			o.tc = filetype_mime_class(mime);
-			if (o.tc == TC_UNKNOWN && in->data != NULL &&
-			    filetype_is_text(in->data, in->len))
+			if (o.tc == TC_UNKNOWN && text)
 				o.tc = TC_TEXT;
 		}
 		o.mime = mime != NULL ? mime : "application/octet-stream";
