@@ -22,9 +22,9 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(CFLAGS) $(WARN) -fstack-protector-strong \
              -D_FORTIFY_SOURCE=2 -MMD -MP -Iscanners -Imilter $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LIBS       = $(PKG_LIBS) -lmilter -lpthread -lm $(EXTRA_LDFLAGS)
 
-SCAN_SRC   := $(sort $(wildcard scanners/*.c))
-MAIN_SRC   := $(sort $(wildcard milter/main_*.c))
-COMMON_SRC := $(filter-out $(MAIN_SRC),$(sort $(wildcard milter/*.c)))
+SCAN_SRC   := $(sort $(wildcard scanners/*/*.c))
+MAIN_SRC   := $(sort $(wildcard milter/*/main_*.c))
+COMMON_SRC := $(filter-out $(MAIN_SRC),$(sort $(wildcard milter/*/*.c)))
 UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
@@ -46,11 +46,11 @@ $(B)/libscanners.a: $(SCAN_OBJ)
 $(B)/libcommon.a: $(COMMON_OBJ)
 	rm -f $@; ar rcs $@ $^
 
-$(B)/embargo: $(B)/obj/milter/main_embargo.o $(B)/libcommon.a $(B)/libscanners.a
+$(B)/embargo: $(B)/obj/milter/daemon/main_embargo.o $(B)/libcommon.a $(B)/libscanners.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
-$(B)/embargo-scan: $(B)/obj/milter/main_scan.o $(B)/libcommon.a $(B)/libscanners.a
+$(B)/embargo-scan: $(B)/obj/milter/tools/main_scan.o $(B)/libcommon.a $(B)/libscanners.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
-$(B)/embargo-quarantine: $(B)/obj/milter/main_quarantine.o $(B)/libcommon.a $(B)/libscanners.a
+$(B)/embargo-quarantine: $(B)/obj/milter/tools/main_quarantine.o $(B)/libcommon.a $(B)/libscanners.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
 # Unit tests: one cmocka program per tests/unit/test_*.c.
@@ -116,11 +116,11 @@ bench: deps-test all
 
 lint:
 	@! grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|strtok|alloca)[[:space:]]*\(' \
-	    scanners/*.[ch] milter/*.[ch] tests/unit/*.c || { echo "lint: banned function"; exit 1; }
+	    scanners/*/*.[ch] milter/*/*.[ch] tests/unit/*.c || { echo "lint: banned function"; exit 1; }
 	@echo "lint: ok"
 
 fmt:
-	clang-format -i scanners/*.[ch] milter/*.[ch]
+	clang-format -i scanners/*/*.[ch] milter/*/*.[ch]
 
 # make install [DESTDIR=...] [PREFIX=/usr]: programs, man pages, and the shipped
 # config under /etc/embargo (never overwriting an admin's files).

@@ -8,8 +8,8 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "analysers.h"
-#include "passwords.h"
+#include "core/analysers.h"
+#include "core/passwords.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

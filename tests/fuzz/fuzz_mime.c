@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "message.h"
+#include "core/message.h"
 
 static char *
 run(const struct scan_config *cfg, const uint8_t *data, size_t size, size_t chunk)

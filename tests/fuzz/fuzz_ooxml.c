@@ -10,8 +10,8 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "analysers.h"
-#include "ooxml.h"
+#include "core/analysers.h"
+#include "office/ooxml.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

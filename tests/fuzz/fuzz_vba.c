@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 
-#include "vba.h"
+#include "office/vba.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int

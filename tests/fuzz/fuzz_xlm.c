@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "xlm.h"
+#include "office/xlm.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int

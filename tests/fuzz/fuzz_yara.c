@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysers.h"
-#include "yara.h"
+#include "core/analysers.h"
+#include "yara/yara.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

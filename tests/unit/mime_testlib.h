@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "message.h"
+#include "core/message.h"
 
 static struct scan_config mt_cfg;
 

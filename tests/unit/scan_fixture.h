@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "analysers.h"
+#include "core/analysers.h"
 
 struct run {
 	struct scan_config cfg;

@@ -19,8 +19,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "analysers.h"
-#include "passwords.h"
+#include "core/analysers.h"
+#include "core/passwords.h"
 
 static char fxdir[512];
 

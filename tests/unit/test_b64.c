@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "b64.h"
+#include "mime/b64.h"
 
 static void
 alphabet_on_all_bytes(void **state)

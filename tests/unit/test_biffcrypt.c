@@ -16,7 +16,7 @@
 #include <openssl/evp.h>
 #include <openssl/provider.h>
 
-#include "biffcrypt.h"
+#include "office/biffcrypt.h"
 
 #define LEN 6000
 

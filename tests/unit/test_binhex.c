@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "binhex.h"
+#include "mime/binhex.h"
 
 static const char alpha[] =
     "!\"#$%&'()*+,-012345689@ABCDEFGHIJKLMNPQRSTUVXYZ[`abcdefhijklmpqr";

@@ -13,8 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "analysers.h"
-#include "cfb.h"
+#include "core/analysers.h"
+#include "office/cfb.h"
 
 /* ---- a small compound file writer (consecutive chains, list-shaped trees) ---- */
 

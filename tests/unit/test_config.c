@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "config.h"
+#include "daemon/config.h"
 
 static char dir[] = "/tmp/embargo-test-config.XXXXXX";
 

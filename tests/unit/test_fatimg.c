@@ -20,7 +20,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "analysers.h"
+#include "core/analysers.h"
 
 static char fxdir[512];
 

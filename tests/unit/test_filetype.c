@@ -11,8 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "analysers.h"
-#include "filetype.h"
+#include "core/analysers.h"
+#include "detect/filetype.h"
 
 static unsigned char buf[0x9800];
 

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "analysers.h"
-#include "html.h"
+#include "core/analysers.h"
+#include "detect/html.h"
 
 struct fx {
 	struct scan_config cfg;

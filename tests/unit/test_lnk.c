@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "scan_fixture.h"
-#include "strbuf.h"
+#include "core/strbuf.h"
 
 static void
 run_buf(struct run *t, const void *buf, size_t n)

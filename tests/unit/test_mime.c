@@ -12,8 +12,8 @@
 #include <cmocka.h>
 
 #include "mime_testlib.h"
-#include "mime.h"
-#include "passwords.h"
+#include "mime/mime.h"
+#include "core/passwords.h"
 
 #define MP_HEAD "Subject: t\r\nMIME-Version: 1.0\r\n" \
 	"Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\npreamble\r\n"

@@ -15,7 +15,7 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "b64.h"
+#include "mime/b64.h"
 #include "mime_testlib.h"
 
 static long

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "mimehdr.h"
+#include "mime/mimehdr.h"
 
 static char *
 param(const char *v, const char *name, unsigned *fl, int *found)

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "analysers.h"
-#include "names.h"
+#include "core/analysers.h"
+#include "detect/names.h"
 
 static void
 utf8_decoder(void **state)

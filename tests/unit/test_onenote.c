@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "scan_fixture.h"
-#include "strbuf.h"
+#include "core/strbuf.h"
 
 static const unsigned char guid[16] = {
 	0xe7, 0x16, 0xe3, 0xbd, 0x65, 0x26, 0x11, 0x45,

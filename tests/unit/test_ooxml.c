@@ -11,8 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "analysers.h"
-#include "ooxml.h"
+#include "core/analysers.h"
+#include "office/ooxml.h"
 
 struct fx {
 	struct scan_config cfg;

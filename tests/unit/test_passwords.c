@@ -11,8 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "analysers.h"
-#include "passwords.h"
+#include "core/analysers.h"
+#include "core/passwords.h"
 
 /* True when TEXT yields candidate WANT. */
 static int

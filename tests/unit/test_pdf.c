@@ -13,7 +13,7 @@
 #include <zlib.h>
 
 #include "scan_fixture.h"
-#include "strbuf.h"
+#include "core/strbuf.h"
 
 static void
 run_pdf(struct run *t, const void *buf, size_t n)

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "policy.h"
+#include "policy/policy.h"
 
 static struct policy *
 load(const char *text)

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "qp.h"
+#include "mime/qp.h"
 
 static void
 hex_on_all_bytes(void **state)

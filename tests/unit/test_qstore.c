@@ -17,7 +17,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "qstore.h"
+#include "store/qstore.h"
 
 static char dir[256];
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "report.h"
+#include "core/report.h"
 
 static void
 paths_follow_sections_and_members(void **state)

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "analysers.h"
-#include "rtf.h"
+#include "core/analysers.h"
+#include "office/rtf.h"
 
 struct fx {
 	struct scan_config cfg;

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "spool.h"
+#include "core/spool.h"
 
 static void
 moves_to_a_file_past_the_memory_limit(void **state)

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "spool.h"
+#include "core/spool.h"
 
 #define NBYTES (1024u * 1024)
 

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "uu.h"
+#include "mime/uu.h"
 
 static void
 begin_lines(void **state)

@@ -14,8 +14,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "analysers.h"
-#include "vba.h"
+#include "core/analysers.h"
+#include "office/vba.h"
 
 /* MS-OVBA 3.2.3: "#aaabcdefaaaaghijaaaaaklaaamnopqaaaaaaaaaaaarstuvwxyzaaa" */
 static void

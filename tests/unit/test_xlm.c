@@ -13,8 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "scan.h"
-#include "xlm.h"
+#include "core/scan.h"
+#include "office/xlm.h"
 
 struct bb {
 	unsigned char b[4096];

@@ -22,10 +22,10 @@
 #include <yara/compiler.h>
 #include <yara/rules.h>
 
-#include "analysers.h"
-#include "report.h"
-#include "scan.h"
-#include "yara.h"
+#include "core/analysers.h"
+#include "core/report.h"
+#include "core/scan.h"
+#include "yara/yara.h"
 
 static char datadir[1024];
 

@@ -1,0 +1,111 @@
+/*
+ * message.c: one message through the pipeline (see message.h): the report, the scan
+ * context and the MIME parser of a mail; and mime_scan_nested() for a message found
+ * inside an archive or recognised by content, parsed under the same budget.
+ *
+ * Limits: nesting is counted in report depth, so a message in an archive in a
+ * message... stops at limits.mime_depth (mime.limit).
+ */
+#include <stdlib.h>
+
+#include "core/analysers.h"
+#include "core/message.h"
+#include "mime/mime.h"
+
+struct msgscan {
+	struct report *m_r;
+	struct scan_ctx *m_ctx;
+	struct mime *m_mime;
+	int m_ended;
+};
+
+struct msgscan *
+msgscan_new(const struct scan_config *cfg, int headers_in_body)
+{
+	struct msgscan *m = calloc(1, sizeof(*m));
+
+	if (m == NULL)
+		return NULL;
+	m->m_r = report_new();
+	m->m_ctx = m->m_r ? scan_new(cfg, m->m_r) : NULL;
+	if (m->m_ctx == NULL || report_part_add(m->m_r, -1, "", 1) < 0 ||
+	    (m->m_mime = mime_new(m->m_ctx, 0, cfg->lim.mime_depth, headers_in_body)) == NULL) {
+		msgscan_free(m);
+		return NULL;
+	}
+	mime_keep_ranges(m->m_mime);
+	return m;
+}
+
+void
+msgscan_free(struct msgscan *m)
+{
+	if (m == NULL)
+		return;
+	mime_free(m->m_mime);
+	scan_free(m->m_ctx);
+	report_free(m->m_r);
+	free(m);
+}
+
+em_status
+msgscan_header(struct msgscan *m, const char *name, const char *value)
+{
+	return mime_header(m->m_mime, name, value);
+}
+
+em_status
+msgscan_body(struct msgscan *m, const void *buf, size_t len)
+{
+	return mime_feed(m->m_mime, buf, len);
+}
+
+em_status
+msgscan_end(struct msgscan *m)
+{
+	em_status st, st2;
+
+	if (m->m_ended)
+		return EM_OK;
+	m->m_ended = 1;
+	st = mime_end(m->m_mime);
+	report_part_size(m->m_r, 0, mime_offset(m->m_mime));
+	if (st != EM_OK && !em_status_local(st))
+		return st;
+	st2 = scan_finish(m->m_ctx);
+	return st2 != EM_OK && !em_status_local(st2) ? st2 : EM_OK;
+}
+
+struct report *
+msgscan_report(struct msgscan *m)
+{
+	return m->m_r;
+}
+
+int
+msgscan_part_range(const struct msgscan *m, int part, uint64_t *start, uint64_t *end)
+{
+	return mime_range(m->m_mime, part, start, end);
+}
+
+em_status
+mime_scan_nested(struct scan_ctx *ctx, struct scan_input *in)
+{
+	const struct report_part *rp = report_part(ctx->r, in->part);
+	unsigned max = ctx->cfg->lim.mime_depth;
+	struct mime *p;
+	em_status st;
+
+	if (rp == NULL)
+		return EM_BUG;
+	if (rp->depth >= max) {
+		report_add(ctx->r, in->part, "mime.limit",
+		    "message nested deeper than %u levels not parsed", max);
+		return EM_LIMIT;
+	}
+	if ((p = mime_new(ctx, in->part, max - rp->depth, 1)) == NULL)
+		return EM_TEMPFAIL;
+	st = mime_feed_spool(p, in->sp);
+	mime_free(p);
+	return st;
+}

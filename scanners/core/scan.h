@@ -1,0 +1,136 @@
+/*
+ * scan.h: the analysis pipeline of one message. Every decoded part (a MIME leaf, an
+ * archive member, an object pulled out of a document) goes through scan_part() or
+ * scan_child(): size and digest, type detection, name checks, the analyser for its
+ * type (which may add children, recursively), then YARA.
+ *
+ * One scan_ctx per message holds the report, the shared budget (depth, members,
+ * unpacked bytes, time) and per-message analyser state. It is used by one thread at a
+ * time. The scan_config it reads is immutable and shared between threads.
+ *
+ * Recursion follows the part tree and is bounded by limits.archive_depth and
+ * limits.mime_depth, both capped at compile time (limits.h).
+ */
+#ifndef EMBARGO_SCAN_H
+#define EMBARGO_SCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/limits.h"
+#include "core/report.h"
+#include "core/spool.h"
+#include "core/status.h"
+
+/* Stable type classes. The policy sees them as the `class` of a part and as the
+ * type.* findings filetype.c records for the risky ones. */
+enum tclass {
+	TC_UNKNOWN = 0,  /* binary data of no known kind */
+	TC_EMPTY,        /* zero bytes */
+	TC_TEXT,         /* plain text, CSV */
+	TC_HTML,         /* HTML, SVG, XHTML */
+	TC_XML,          /* other XML (including Office 2003 XML) */
+	TC_IMAGE,
+	TC_MEDIA,        /* audio, video */
+	TC_PDF,
+	TC_RTF,
+	TC_OLE2,         /* Compound File Binary: .doc .xls .ppt .msg, encrypted OOXML */
+	TC_OOXML,        /* zip with [Content_Types].xml */
+	TC_ODF,          /* zip with mimetype application/vnd.oasis.opendocument.* */
+	TC_ARCHIVE,      /* zip, 7z, rar, tar, cab, gzip, ... */
+	TC_EXECUTABLE,   /* PE, ELF, Mach-O, MSI */
+	TC_SCRIPT,       /* JS, VBS, HTA, PS1, BAT, WSF, ... */
+	TC_SHORTCUT,     /* LNK, URL, SCF, library-ms, settings-content-ms */
+	TC_DISK_IMAGE,   /* ISO, UDF, IMG, VHD(X), DMG */
+	TC_ONENOTE,
+	TC_CHM,
+	TC_MESSAGE,      /* an RFC 5322 message (message/rfc822, .eml, mbox) */
+	TC__COUNT
+};
+
+const char *tclass_name(enum tclass tc);
+
+struct yara_rules;   /* yara.h: compiled rules, immutable, shared */
+struct yara_msg;     /* yara.h: per-message scanner state */
+struct pwlist;       /* passwords.h: candidate passwords from the message text */
+struct scan_gate;    /* gate.h: how many large parts are analysed at once */
+
+struct scan_config {
+	struct scan_limits lim;
+	const char *tmpdir;            /* spool files; NULL for $TMPDIR or /tmp */
+	const struct yara_rules *rules[4]; /* configured rules, then extra (--rules); NULL-ended */
+	struct scan_gate *gate;        /* NULL: no gate (embargo-scan) */
+};
+
+/* What an analyser is given about the part it analyses. */
+struct scan_input {
+	int part;                   /* report part id */
+	const char *name;           /* filename or member name; NULL when none */
+	const char *declared;       /* declared MIME type (lower case) or NULL */
+	struct spool *sp;           /* all the bytes */
+	const unsigned char *data;  /* the first `len` bytes (len = min(size, scan_window)) */
+	size_t len;
+	uint64_t size;              /* the full size */
+	enum tclass tc;             /* set by type detection */
+	const char *mime;           /* detected MIME type, set by type detection */
+	enum tclass container;      /* class of the nearest OOXML/ODF/OLE2/PDF/... parent,
+	                               TC_UNKNOWN at top level */
+	unsigned arch_depth;        /* archive/document steps from the MIME leaf */
+	int from_mime;              /* a MIME leaf (not pulled out of a file) */
+};
+
+struct scan_ctx {
+	const struct scan_config *cfg;
+	struct report *r;
+	/* the budget shared by the whole tree */
+	unsigned members_left;
+	uint64_t bytes_left;
+	double deadline;            /* monotonic seconds */
+	int time_reported, members_reported, bytes_reported;
+	/* per-message analyser state, created lazily, freed by scan_free */
+	struct pwlist *pw;
+	struct yara_msg *yara;
+	struct deferred *deferred;  /* locked parts waiting for late passwords (defer.c) */
+};
+
+/* Start a message. Returns NULL when out of memory. */
+struct scan_ctx *scan_new(const struct scan_config *cfg, struct report *r);
+void scan_free(struct scan_ctx *ctx);
+
+/*
+ * A MIME leaf (or the whole file in --raw mode) has ended: analyse part PART whose
+ * decoded bytes are in SP. Filename and declared type are read from the report
+ * part. SP stays owned by the caller. Returns EM_OK or EM_TEMPFAIL/EM_BUG;
+ * local failures are findings, not statuses.
+ */
+em_status scan_part(struct scan_ctx *ctx, int part, struct spool *sp);
+
+/*
+ * A child found inside PARENT (archive member, embedded object, VBA source): adds
+ * the report part (label NAME) and analyses it. Counts against the member and depth
+ * budget; SP stays owned by the caller. *child_part receives the new part id (may
+ * be NULL). EM_LIMIT when the budget is spent (finding recorded).
+ */
+em_status scan_child(struct scan_ctx *ctx, const struct scan_input *parent,
+    const char *name, struct spool *sp, int *child_part);
+/* The same for bytes already in memory (copied into a spool). */
+em_status scan_child_mem(struct scan_ctx *ctx, const struct scan_input *parent,
+    const char *name, const void *data, size_t len, int *child_part);
+
+/* Text the sender wrote (subject, text and HTML bodies): harvested for archive
+ * passwords. */
+void scan_text(struct scan_ctx *ctx, const char *text, size_t len);
+
+/* End of message: deferred work (locked archives and documents retried with the
+ * passwords found after them, defer.c). */
+em_status scan_finish(struct scan_ctx *ctx);
+
+/* Budget checks: each records its finding once per message and returns EM_LIMIT
+ * when the budget is spent. */
+em_status scan_budget_bytes(struct scan_ctx *ctx, int part, uint64_t n);
+em_status scan_budget_time(struct scan_ctx *ctx, int part);
+
+/* Convenience: record scan.error on PART for an analyser that failed. */
+void scan_error(struct scan_ctx *ctx, int part, const char *analyser, const char *why);
+
+#endif
