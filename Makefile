@@ -29,7 +29,7 @@ UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 SCAN_OBJ   := $(SCAN_SRC:%.c=$(B)/obj/%.o)
-COMMON_OBJ := $(COMMON_SRC:%.c=$(B)/obj/%.o)
+COMMON_OBJ := $(COMMON_SRC:%.c=$(B)/obj/%.o) $(B)/obj/gen/policy_default.o
 PROGS      := $(B)/embargo $(B)/embargo-scan $(B)/embargo-quarantine
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 REGRESS_BIN:= $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(B)/tests/regress_%)
@@ -38,6 +38,14 @@ REGRESS_BIN:= $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(B)/tests/regress_%)
 all: $(PROGS)
 
 $(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# The built-in policy: conf/policy.conf compiled in, generated, never committed.
+$(B)/gen/policy_default.c: conf/policy.conf milter/policy/policy_default.sh
+	@mkdir -p $(dir $@)
+	sh milter/policy/policy_default.sh > $@
+$(B)/obj/gen/policy_default.o: $(B)/gen/policy_default.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 

@@ -1,6 +1,6 @@
 /*
  * policy.c: load and validate the policy file (libconfig) into an immutable struct
- * policy; the built-in default is conf/policy.conf compiled in (policy_default.c).
+ * policy; the built-in default is conf/policy.conf compiled in ($(B)/gen/policy_default.c, made by the Makefile).
  * Matching and the decision are in policy_decide.c; doc/policy.md explains the file.
  *
  * Every key is checked: unknown keys, wrong types, unknown actions or severities,

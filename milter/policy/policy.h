@@ -76,7 +76,7 @@ void policy_dump(const struct policy *p, struct strbuf *out);
 /* Case-insensitive glob with * and ?, O(len(pat) * len(s)) at worst. 1 on match. */
 int policy_glob(const char *pat, const char *s);
 
-/* The text of conf/policy.conf, compiled in (policy_default.c). */
+/* The text of conf/policy.conf, compiled in ($(B)/gen/policy_default.c, made by the Makefile). */
 extern const char policy_default_text[];
 
 #define POLICY_MAX_RULES   1000   /* rules in one file */
