@@ -289,11 +289,24 @@ arc_is_cycle(struct arc_run *run, struct spool *sp)
 	return 0;
 }
 
+/* Every libarchive error is read through here: one that is about memory (or no
+ * handle at all) is noted, so the message is tempfailed rather than decided on a
+ * walk that stopped for a reason that is not in the archive (status.c). */
+static const char *
+arc_error(struct archive *a)
+{
+	if (a == NULL || archive_errno(a) == ENOMEM) {
+		em_oom_note();
+		return a == NULL ? "out of memory" : archive_error_string(a);
+	}
+	return archive_error_string(a);
+}
+
 /* Is libarchive's current error about encryption? */
 static int
 arc_err_encrypted(struct archive *a)
 {
-	const char *e = archive_error_string(a);
+	const char *e = arc_error(a);
 
 	if (e == NULL)
 		return 0;
@@ -304,7 +317,7 @@ arc_err_encrypted(struct archive *a)
 static const char *
 arc_errstr(struct archive *a)
 {
-	const char *e = archive_error_string(a);
+	const char *e = arc_error(a);
 
 	return e != NULL ? e : "unknown error";
 }
@@ -497,19 +510,26 @@ arc_open(struct arc_run *run, int seekable)
 
 	if ((run->a = archive_read_new()) == NULL)
 		return ARCHIVE_FATAL;
-	archive_read_support_filter_all(run->a);
-	if (!run->raw_only)
-		archive_read_support_format_all(run->a);
-	archive_read_support_format_raw(run->a);
+	/* a reader that failed to register (memory) would call the archive no archive */
+	if (archive_read_support_filter_all(run->a) < ARCHIVE_WARN ||
+	    (!run->raw_only && archive_read_support_format_all(run->a) < ARCHIVE_WARN) ||
+	    archive_read_support_format_raw(run->a) < ARCHIVE_WARN) {
+		em_oom_note();
+		return ARCHIVE_FATAL;
+	}
 	run->npw = pwlist_count(pw);
 	for (i = 0; i < run->npw; i++)
 		if (run->pw_one < 0 || (unsigned)run->pw_one == i)
-			archive_read_add_passphrase(run->a, pwlist_get(pw, i));
+			if (archive_read_add_passphrase(run->a, pwlist_get(pw, i)) != ARCHIVE_OK)
+				em_oom_note();  /* libarchive fails it only for memory */
 	archive_read_set_read_callback(run->a, arc_read_cb);
 	if (seekable)
 		archive_read_set_seek_callback(run->a, arc_seek_cb);
 	archive_read_set_skip_callback(run->a, arc_skip_cb);
-	archive_read_set_callback_data(run->a, run);
+	if (archive_read_set_callback_data(run->a, run) != ARCHIVE_OK) {
+		em_oom_note();      /* it fails only for memory; open would crash */
+		return ARCHIVE_FATAL;
+	}
 	return archive_read_open1(run->a);
 }
 
@@ -552,8 +572,13 @@ arc_header_failed(struct arc_run *run, const char *when)
 {
 	struct report *r = run->ctx->r;
 	int part = run->in->part;
-	const char *e = archive_error_string(run->a);
+	const char *e;
 
+	if (run->a == NULL || archive_errno(run->a) == ENOMEM) {
+		em_oom_note();  /* and no more calls into a reader half set up */
+		return;
+	}
+	e = arc_error(run->a);
 	if (run->parent != NULL)
 		return;         /* the first walk already said it */
 	if (e != NULL && strstr(e, "too many filters") != NULL) {

@@ -1,8 +1,7 @@
 /*
- * limits.c: defaults for the bounds in limits.h, and status names.
+ * limits.c: defaults for the bounds in limits.h.
  */
 #include "core/limits.h"
-#include "core/status.h"
 
 void
 scan_limits_default(struct scan_limits *l)
@@ -23,24 +22,4 @@ scan_limits_default(struct scan_limits *l)
 	l->scan_seconds = EM_LIMIT_SCAN_SECONDS;
 	l->yara_timeout = EM_LIMIT_YARA_TIMEOUT;
 	l->yara_seconds = EM_LIMIT_YARA_SECONDS;
-}
-
-const char *
-em_status_name(em_status st)
-{
-	switch (st) {
-	case EM_OK:
-		return "ok";
-	case EM_END:
-		return "end";
-	case EM_LIMIT:
-		return "limit";
-	case EM_BADDATA:
-		return "bad data";
-	case EM_TEMPFAIL:
-		return "temporary failure";
-	case EM_BUG:
-		return "internal error";
-	}
-	return "?";
 }

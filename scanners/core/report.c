@@ -19,7 +19,23 @@ struct report {
 	struct finding *findings;
 	int nfindings, capfindings;
 	int overflowed;   /* REPORT_MAX_FINDINGS crossed, scan.limit recorded */
+	em_status err;    /* sticky: the first failure to record something (report_status) */
 };
+
+/* Keep the first failure on the handle, as libarchive keeps its error: a finding or
+ * a part attribute that could not be recorded must not let the message pass. */
+static void
+fail(struct report *r, em_status st)
+{
+	if (r->err == EM_OK)
+		r->err = st;
+}
+
+em_status
+report_status(const struct report *r)
+{
+	return r->err;
+}
 
 static char *
 dup_bounded(const char *s)
@@ -96,8 +112,10 @@ report_part_add(struct report *r, int parent, const char *label, int is_section)
 		int ncap = r->capparts ? r->capparts * 2 : 16;
 		struct part_priv *n = realloc(r->parts, (size_t)ncap * sizeof(*n));
 
-		if (n == NULL)
+		if (n == NULL) {
+			fail(r, EM_TEMPFAIL);
 			return -1;
+		}
 		r->parts = n;
 		r->capparts = ncap;
 	}
@@ -110,6 +128,7 @@ report_part_add(struct report *r, int parent, const char *label, int is_section)
 	sb_add(&sb, label, strnlen(label, REPORT_MAX_TEXT));
 	if (sb.oom) {
 		sb_free(&sb);
+		fail(r, EM_TEMPFAIL);
 		return -1;
 	}
 	id = r->nparts;
@@ -123,6 +142,7 @@ report_part_add(struct report *r, int parent, const char *label, int is_section)
 	np->pub.path = strdup(np->base);
 	if (np->base == NULL || np->pub.path == NULL) {
 		part_clear(np);
+		fail(r, EM_TEMPFAIL);
 		return -1;
 	}
 	r->nparts++;
@@ -130,10 +150,12 @@ report_part_add(struct report *r, int parent, const char *label, int is_section)
 }
 
 static void
-set_str(char **dst, const char *s)
+set_str(struct report *r, char **dst, const char *s)
 {
 	free(*dst);
 	*dst = dup_bounded(s);
+	if (s != NULL && *dst == NULL)
+		fail(r, EM_TEMPFAIL);
 }
 
 void
@@ -144,7 +166,7 @@ report_part_filename(struct report *r, int id, const char *name)
 
 	if (p == NULL)
 		return;
-	set_str(&p->pub.filename, name);
+	set_str(r, &p->pub.filename, name);
 	if (!p->is_section || id == 0)
 		return;
 	sb_adds(&sb, p->base);
@@ -154,6 +176,7 @@ report_part_filename(struct report *r, int id, const char *name)
 	}
 	if (sb.oom) {
 		sb_free(&sb);
+		fail(r, EM_TEMPFAIL);
 		return;
 	}
 	free(p->pub.path);
@@ -166,7 +189,7 @@ report_part_declared(struct report *r, int id, const char *type)
 	struct part_priv *p = get(r, id);
 
 	if (p != NULL)
-		set_str(&p->pub.declared_type, type);
+		set_str(r, &p->pub.declared_type, type);
 }
 
 void
@@ -176,8 +199,8 @@ report_part_detected(struct report *r, int id, const char *mime, const char *tcl
 
 	if (p == NULL)
 		return;
-	set_str(&p->pub.detected_type, mime);
-	set_str(&p->pub.type_class, tclass);
+	set_str(r, &p->pub.detected_type, mime);
+	set_str(r, &p->pub.type_class, tclass);
 }
 
 void
@@ -213,20 +236,22 @@ report_nparts(const struct report *r)
 	return r->nparts;
 }
 
-static em_status
+static void
 add_finding(struct report *r, int part, const char *name, enum severity sev,
     const char *fmt, va_list ap)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct finding *f;
 
-	if (vocab_find(name) == NULL)
-		return EM_BUG;
+	if (vocab_find(name) == NULL) {
+		fail(r, EM_BUG);
+		return;
+	}
 	if (get(r, part) == NULL)
 		part = 0;
 	if (r->nfindings >= REPORT_MAX_FINDINGS) {
 		if (r->overflowed)
-			return EM_OK;
+			return;
 		r->overflowed = 1;
 		name = "scan.limit";
 		sev = vocab_find(name)->sev;
@@ -236,8 +261,10 @@ add_finding(struct report *r, int part, const char *name, enum severity sev,
 		int ncap = r->capfindings ? r->capfindings * 2 : 16;
 		struct finding *n = realloc(r->findings, (size_t)ncap * sizeof(*n));
 
-		if (n == NULL)
-			return EM_TEMPFAIL;
+		if (n == NULL) {
+			fail(r, EM_TEMPFAIL);
+			return;
+		}
 		r->findings = n;
 		r->capfindings = ncap;
 	}
@@ -254,40 +281,39 @@ add_finding(struct report *r, int part, const char *name, enum severity sev,
 	} else {
 		f->detail = NULL;
 	}
-	if (f->name == NULL) {
+	if (f->name == NULL || (fmt != NULL && f->detail == NULL)) {
+		free(f->name);
 		free(f->detail);
-		return EM_TEMPFAIL;
+		fail(r, EM_TEMPFAIL);
+		return;
 	}
 	r->nfindings++;
-	return EM_OK;
 }
 
-em_status
+void
 report_add(struct report *r, int part, const char *name, const char *fmt, ...)
 {
 	const struct vocab_entry *v = vocab_find(name);
 	va_list ap;
-	em_status st;
 
-	if (v == NULL)
-		return EM_BUG;
+	if (v == NULL) {
+		fail(r, EM_BUG);
+		return;
+	}
 	va_start(ap, fmt);
-	st = add_finding(r, part, name, v->sev, fmt, ap);
+	add_finding(r, part, name, v->sev, fmt, ap);
 	va_end(ap);
-	return st;
 }
 
-em_status
+void
 report_add_sev(struct report *r, int part, const char *name, enum severity sev,
     const char *fmt, ...)
 {
 	va_list ap;
-	em_status st;
 
 	va_start(ap, fmt);
-	st = add_finding(r, part, name, sev, fmt, ap);
+	add_finding(r, part, name, sev, fmt, ap);
 	va_end(ap);
-	return st;
 }
 
 int

@@ -54,14 +54,15 @@ void report_free(struct report *r);
 /*
  * Add a child of PARENT (-1 only for the first part). LABEL is the last path step:
  * a MIME section number ("2.1") or an archive member name. Returns the new part id,
- * or -1 when out of memory or past REPORT_MAX_PARTS.
+ * or -1 when out of memory (also kept as the sticky error) or past REPORT_MAX_PARTS.
  * Path rule: a MIME section label joins its parent's section with "." when the parent
  * is itself a section; a member label joins with "/".
  */
 int report_part_add(struct report *r, int parent, const char *label, int is_section);
 
 /* Setters copy their argument (bounded to REPORT_MAX_TEXT); NULL clears. A filename
- * set on a MIME section is appended to its path as ":filename". */
+ * set on a MIME section is appended to its path as ":filename". A copy that fails for
+ * memory is kept as the sticky error. */
 void report_part_filename(struct report *r, int id, const char *name);
 void report_part_declared(struct report *r, int id, const char *type);
 void report_part_detected(struct report *r, int id, const char *mime, const char *tclass);
@@ -73,14 +74,21 @@ int report_nparts(const struct report *r);
 
 /*
  * Record finding NAME (must be in the vocabulary: see vocab.c) on part PART, with
- * its default severity, and a printf-style detail (may be NULL). Returns EM_OK,
- * EM_BUG for a name not in the vocabulary, EM_TEMPFAIL when out of memory.
+ * its default severity, and a printf-style detail (may be NULL). A finding that cannot
+ * be recorded (a name not in the vocabulary, out of memory) is kept on the handle as
+ * a sticky error (report_status), never lost silently.
  */
-em_status report_add(struct report *r, int part, const char *name, const char *fmt, ...)
+void report_add(struct report *r, int part, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* The same with an explicit severity (for yara.* findings). */
-em_status report_add_sev(struct report *r, int part, const char *name, enum severity sev,
+void report_add_sev(struct report *r, int part, const char *name, enum severity sev,
     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* The first failure to record a finding, a part or a part's attribute: EM_OK,
+ * EM_TEMPFAIL (out of memory) or EM_BUG (a name outside the vocabulary). Whoever ends
+ * the message (msgscan_end, scan_raw_file) turns it into its status, so a report
+ * that lost something never decides a verdict. */
+em_status report_status(const struct report *r);
 
 int report_nfindings(const struct report *r);
 const struct finding *report_finding(const struct report *r, int i);

@@ -52,6 +52,7 @@ scan_new(const struct scan_config *cfg, struct report *r)
 	ctx->members_left = cfg->lim.archive_members;
 	ctx->bytes_left = cfg->lim.archive_bytes;
 	ctx->deadline = now_mono() + cfg->lim.scan_seconds;
+	ctx->oom_at_start = em_oom_count();
 	return ctx;
 }
 
@@ -312,5 +313,13 @@ scan_text(struct scan_ctx *ctx, const char *text, size_t len)
 em_status
 scan_finish(struct scan_ctx *ctx)
 {
-	return defer_finish(ctx);
+	em_status st = defer_finish(ctx);
+
+	if (!em_status_local(st))
+		return st;
+	/* a finding or part that could not be recorded, or an allocation that failed
+	 * somewhere in the analysis: no verdict from this report */
+	if (report_status(ctx->r) != EM_OK)
+		return report_status(ctx->r);
+	return em_oom_count() != ctx->oom_at_start ? EM_TEMPFAIL : EM_OK;
 }

@@ -86,6 +86,7 @@ struct scan_ctx {
 	unsigned members_left;
 	uint64_t bytes_left;
 	double deadline;            /* monotonic seconds */
+	unsigned long oom_at_start; /* em_oom_count() when the message started */
 	int time_reported, members_reported, bytes_reported;
 	/* per-message analyser state, created lazily, freed by scan_free */
 	struct pwlist *pw;
@@ -122,7 +123,9 @@ em_status scan_child_mem(struct scan_ctx *ctx, const struct scan_input *parent,
 void scan_text(struct scan_ctx *ctx, const char *text, size_t len);
 
 /* End of message: deferred work (locked archives and documents retried with the
- * passwords found after them, defer.c). */
+ * passwords found after them, defer.c). Returns the report's sticky error
+ * (report_status) when anything could not be recorded, so such a message is
+ * tempfailed, never decided on a report with a finding missing. */
 em_status scan_finish(struct scan_ctx *ctx);
 
 /* Budget checks: each records its finding once per message and returns EM_LIMIT

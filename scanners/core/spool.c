@@ -275,12 +275,17 @@ spool_sha256(struct spool *s, char hex[65])
 	EVP_MD_CTX *c = EVP_MD_CTX_new();
 
 	hex[0] = '\0';
-	if (c == NULL || s->md == NULL) {
+	if (s->md == NULL) {        /* kept without a digest (spool_unhashed) */
 		EVP_MD_CTX_free(c);
 		return;
 	}
-	if (EVP_MD_CTX_copy_ex(c, s->md) == 1 && EVP_DigestFinal_ex(c, d, &dl) == 1)
+	/* a digest that could not be computed is never "" quietly: loops and repeats
+	 * are found by comparing digests (archive.c) */
+	if (c != NULL && EVP_MD_CTX_copy_ex(c, s->md) == 1 &&
+	    EVP_DigestFinal_ex(c, d, &dl) == 1)
 		for (i = 0; i < dl && i < 32; i++)
 			snprintf(hex + 2 * i, 3, "%02x", d[i]);
+	else
+		em_oom_note();
 	EVP_MD_CTX_free(c);
 }

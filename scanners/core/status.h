@@ -27,6 +27,11 @@ typedef enum em_status {
 /* A short lower-case name for logs ("ok", "limit", ...). Never NULL. */
 const char *em_status_name(em_status st);
 
+/* Note an allocation that failed (see status.c); the count is per thread. A message
+ * whose scan saw the count move is tempfailed by scan_finish. */
+void em_oom_note(void);
+unsigned long em_oom_count(void);
+
 /* True when the status stops only the current subtree (siblings go on). */
 static inline int
 em_status_local(em_status st)

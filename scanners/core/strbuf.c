@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/status.h"
 #include "core/strbuf.h"
 
 #define SB_DEFAULT_MAX (64u * 1024 * 1024)
@@ -46,6 +47,7 @@ sb_grow(struct strbuf *sb, size_t need)
 	ns = realloc(sb->s, ncap);
 	if (ns == NULL) {
 		sb->oom = 1;
+		em_oom_note();
 		return -1;
 	}
 	sb->s = ns;
@@ -104,6 +106,7 @@ sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
 	big = malloc((size_t)n + 1);
 	if (big == NULL) {
 		sb->oom = 1;
+		em_oom_note();
 		return;
 	}
 	vsnprintf(big, (size_t)n + 1, fmt, ap);
@@ -132,8 +135,8 @@ sb_take(struct strbuf *sb)
 {
 	char *s = sb->s;
 
-	if (s == NULL)
-		s = strdup("");
+	if (s == NULL && (s = strdup("")) == NULL)
+		em_oom_note();
 	memset(sb, 0, sizeof(*sb));
 	return s;
 }

@@ -28,6 +28,7 @@
  * the VHD and DMG trailers are read from the spool, so a part without a spool (unit
  * tests) only sees a window that holds the whole file.
  */
+#include <errno.h>
 #include <ctype.h>
 #include <magic.h>
 #include <pthread.h>
@@ -51,14 +52,14 @@
 static struct ft_slot {
 	pthread_mutex_t mu;
 	magic_t m;
-	int failed;
 } ft_pool[FT_MAGIC_POOL] = {
-	{ PTHREAD_MUTEX_INITIALIZER, NULL, 0 }, { PTHREAD_MUTEX_INITIALIZER, NULL, 0 },
-	{ PTHREAD_MUTEX_INITIALIZER, NULL, 0 }, { PTHREAD_MUTEX_INITIALIZER, NULL, 0 },
+	{ PTHREAD_MUTEX_INITIALIZER, NULL }, { PTHREAD_MUTEX_INITIALIZER, NULL },
+	{ PTHREAD_MUTEX_INITIALIZER, NULL }, { PTHREAD_MUTEX_INITIALIZER, NULL },
 };
 static unsigned ft_next;   /* round-robin start; races only spread the load */
 
-/* libmagic's MIME type of DATA, copied to OUT; NULL when libmagic cannot load. */
+/* libmagic's MIME type of DATA, copied to OUT; NULL when libmagic cannot load
+ * (noted as a resource failure: em_oom_note) or has no answer. */
 static const char *
 ft_magic_type(const unsigned char *data, size_t len, char *out, size_t outsz)
 {
@@ -73,17 +74,22 @@ ft_magic_type(const unsigned char *data, size_t len, char *out, size_t outsz)
 		s = &ft_pool[start % FT_MAGIC_POOL];
 		pthread_mutex_lock(&s->mu);
 	}
-	if (s->m == NULL && !s->failed) {
+	if (s->m == NULL) {
 		s->m = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR);
 		if (s->m != NULL && magic_load(s->m, NULL) != 0) {
 			magic_close(s->m);
 			s->m = NULL;
 		}
-		s->failed = s->m == NULL;
+		/* libmagic does not say whether memory or the database failed: either way
+		 * no type is no verdict; this message is tempfailed, the next one retries */
+		if (s->m == NULL)
+			em_oom_note();
 	}
 	if (s->m != NULL && (r = magic_buffer(s->m, data, len)) != NULL) {
 		snprintf(out, outsz, "%s", r);
 		r = out;
+	} else if (s->m != NULL && magic_errno(s->m) == ENOMEM) {
+		em_oom_note();      /* an unknown type for want of memory is no verdict */
 	}
 	pthread_mutex_unlock(&s->mu);
 	return r;
@@ -604,12 +610,14 @@ ft_findings(struct scan_ctx *ctx, const struct scan_input *in, const struct ft_s
 	if (o->tc == TC_OLE2 && o->mime != NULL && strcmp(o->mime, "application/encrypted") == 0 &&
 	    filetype_ext_class(in->name) == TC_OOXML)
 		return EM_OK;
-	if ((why = filetype_mismatch(o->tc, o->vba, in->name, in->declared, &low)) != NULL)
-		return report_add_sev(ctx->r, in->part, "type.mismatch",
+	if ((why = filetype_mismatch(o->tc, o->vba, in->name, in->declared, &low)) != NULL) {
+		report_add_sev(ctx->r, in->part, "type.mismatch",
 		    low ? SEV_LOW : SEV_MEDIUM, "%s: %s (%s), declared %s", why,
 		    tclass_name(o->tc), o->what, in->declared ? in->declared : "nothing");
+		return EM_OK;
+	}
 	if (o->tc == TC_IMAGE && (pay = ft_image_payload(in->data, in->len, &where)) != NULL)
-		return report_add(ctx->r, in->part, "type.mismatch",
+		report_add(ctx->r, in->part, "type.mismatch",
 		    "image carries a %s at offset %zu", pay, where);
 	return EM_OK;
 }

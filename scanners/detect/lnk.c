@@ -394,7 +394,6 @@ static em_status
 lnk_report(struct scan_ctx *ctx, int part, const char *kind, struct lnk_info *li)
 {
 	struct strbuf d = STRBUF_INIT, all = STRBUF_INIT, why = STRBUF_INIT;
-	em_status st;
 
 	sb_init(&d, LNK_MAX_DETAIL);
 	sb_init(&all, 4 * LNK_MAX_STR);
@@ -407,23 +406,23 @@ lnk_report(struct scan_ctx *ctx, int part, const char *kind, struct lnk_info *li
 	lnk_field(&d, "workdir", &li->workdir);
 	lnk_field(&d, "icon", &li->icon);
 	lnk_field(&d, "name", &li->name);
-	st = report_add(ctx->r, part, "type.shortcut", "%s: %s", kind,
+	report_add(ctx->r, part, "type.shortcut", "%s: %s", kind,
 	    d.len ? sb_str(&d) : "no target found");
 	sb_printf(&all, "%s %s %s %s", sb_str(&li->target), sb_str(&li->env),
 	    sb_str(&li->relpath), sb_str(&li->args));
-	if (st == EM_OK && lnk_launcher(sb_str(&all), &why))
-		st = report_add(ctx->r, part, "shortcut.launcher", "%s", sb_str(&why));
-	if (st == EM_OK && (lnk_is_remote(sb_str(&li->target)) ||
+	if (lnk_launcher(sb_str(&all), &why))
+		report_add(ctx->r, part, "shortcut.launcher", "%s", sb_str(&why));
+	if ((lnk_is_remote(sb_str(&li->target)) ||
 	    lnk_is_remote(sb_str(&li->env)) || lnk_is_remote(sb_str(&li->icon)) ||
 	    lnk_is_remote(sb_str(&li->workdir))))
-		st = report_add(ctx->r, part, "shortcut.remote",
+		report_add(ctx->r, part, "shortcut.remote",
 		    "target, icon or working directory on a network share or file: URL");
-	if (st == EM_OK && li->bad != NULL)
+	if (li->bad != NULL)
 		scan_error(ctx, part, kind, li->bad);
 	sb_free(&d);
 	sb_free(&all);
 	sb_free(&why);
-	return st;
+	return EM_OK;
 }
 
 /* The value of KEY= on a line of an INI-style shortcut, or of <KEY>...</KEY>. */

@@ -114,10 +114,9 @@ one_block(struct scan_ctx *ctx, struct scan_input *in, size_t off, unsigned n,
 		scan_error(ctx, in->part, "onenote",
 		    "embedded file length runs past the end of the data");
 	snprintf(label, sizeof(label), "embedded%u", n);
-	if (!one_is_picture(b + off + ONE_HDR, take) &&
-	    (st = report_add(ctx->r, in->part, "doc.ole_object",
-	    "OneNote embedded file %s, %zu bytes", label, take)) != EM_OK)
-		return st;
+	if (!one_is_picture(b + off + ONE_HDR, take))
+		report_add(ctx->r, in->part, "doc.ole_object",
+		    "OneNote embedded file %s, %zu bytes", label, take);
 	if ((st = scan_budget_bytes(ctx, in->part, take)) != EM_OK)
 		return st;
 	st = scan_child_mem(ctx, in, label, b + off + ONE_HDR, take, NULL);
@@ -145,10 +144,9 @@ one_carve_pe(struct scan_ctx *ctx, struct scan_input *in)
 			continue;
 		}
 		snprintf(label, sizeof(label), "carved%u.exe", n++);
-		if ((st = report_add(ctx->r, in->part, "doc.ole_object",
+		report_add(ctx->r, in->part, "doc.ole_object",
 		    "OneNote embedded executable %s at offset %zu, %zu bytes", label, off,
-		    size)) != EM_OK)
-			return st;
+		    size);
 		if ((st = scan_budget_bytes(ctx, in->part, size)) != EM_OK)
 			return st;
 		if ((st = scan_child_mem(ctx, in, label, b + off, size, NULL)) != EM_OK)

@@ -706,35 +706,33 @@ pdf_open_crypt(struct pdf_state *s)
 }
 
 /* The findings of passes one and two. */
-static em_status
+static void
 pdf_report(struct pdf_state *s)
 {
 	int k;
-	em_status r = EM_OK;
 
 	if (s->encrypted && s->crypt_by == 1)
-		r = report_add(s->ctx->r, s->in->part, "doc.decrypted", "PDF encrypted (%s) "
+		report_add(s->ctx->r, s->in->part, "doc.decrypted", "PDF encrypted (%s) "
 		    "with an empty user password: its streams were decrypted and inspected",
 		    s->crypt_what);
 	else if (s->encrypted && s->crypt_by == 2)
-		r = report_add(s->ctx->r, s->in->part, "doc.unlocked", "PDF (%s) opened with "
+		report_add(s->ctx->r, s->in->part, "doc.unlocked", "PDF (%s) opened with "
 		    "one of %u password%s found in the message", s->crypt_what, s->ncand,
 		    s->ncand == 1 ? "" : "s");
 	else if (s->encrypted)
-		r = report_add(s->ctx->r, s->in->part, "doc.encrypted", "PDF with an "
+		report_add(s->ctx->r, s->in->part, "doc.encrypted", "PDF with an "
 		    "/Encrypt dictionary: encrypted strings and streams not inspected");
-	for (k = 0; k < PK__COUNT && r == EM_OK; k++) {
+	for (k = 0; k < PK__COUNT; k++) {
 		if (s->count[k] == 0)
 			continue;
 		if (k == PK_LAUNCH && s->launch.len > 0)
-			r = report_add(s->ctx->r, s->in->part, pdf_finding[k],
+			report_add(s->ctx->r, s->in->part, pdf_finding[k],
 			    "%u x%s; target: %s", s->count[k], sb_str(&s->seen[k]),
 			    sb_str(&s->launch));
 		else
-			r = report_add(s->ctx->r, s->in->part, pdf_finding[k], "%u x%s",
+			report_add(s->ctx->r, s->in->part, pdf_finding[k], "%u x%s",
 			    s->count[k], sb_str(&s->seen[k]));
 	}
-	return r;
 }
 
 em_status
@@ -758,8 +756,10 @@ pdf_scan(struct scan_ctx *ctx, struct scan_input *in)
 		pdf_open_crypt(s);
 	if (r == EM_OK)
 		r = pdf_walk(s, PASS_OBJSTM);
-	if (em_status_local(r))
-		r = pdf_report(s);
+	if (em_status_local(r)) {
+		pdf_report(s);
+		r = EM_OK;
+	}
 	if (r == EM_OK) {
 		pdf_resolve_ef(s);
 		r = pdf_walk(s, PASS_FILES);

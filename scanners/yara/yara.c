@@ -425,7 +425,7 @@ yara_match_cb(YR_SCAN_CONTEXT *sctx, int msg, void *data, void *arg)
 	struct yara_cbarg *a = arg;
 	struct strbuf d = STRBUF_INIT, name = STRBUF_INIT;
 	const YR_RULE *rule = data;
-	em_status st;
+	em_status st = EM_OK;
 
 	if (msg == CALLBACK_MSG_TOO_MANY_MATCHES) {
 		const YR_STRING *s = data;
@@ -444,7 +444,7 @@ yara_match_cb(YR_SCAN_CONTEXT *sctx, int msg, void *data, void *arg)
 	if (d.oom || name.oom)
 		st = EM_TEMPFAIL;
 	else
-		st = report_add_sev(a->ctx->r, a->part, sb_str(&name), yara_rule_sev(rule),
+		report_add_sev(a->ctx->r, a->part, sb_str(&name), yara_rule_sev(rule),
 		    "%s", sb_str(&d));
 	sb_free(&d);
 	sb_free(&name);
