@@ -26,6 +26,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "core/clock.h"
 #include "daemon/log.h"
 #include "daemon/milter.h"
 #include "daemon/mta.h"
@@ -35,15 +36,6 @@
 const char *const embargo_headers[3] = {
 	"X-Embargo", "X-Embargo-Action", "X-Embargo-Findings",
 };
-
-double
-mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static struct conn *
 conn_of(SMFICTX *ctx)

@@ -14,6 +14,7 @@
 
 #include <libmilter/mfapi.h>
 
+#include "core/clock.h"
 #include "daemon/config.h"
 #include "core/message.h"
 #include "core/spool.h"
@@ -60,7 +61,5 @@ sfsistat eom_act(SMFICTX *ctx, struct conn *c, struct msg *m);
 /* The one mapping from a failure status to a reply, by the configured mode. */
 sfsistat status_reply(SMFICTX *ctx, const struct em_config *cfg, const char *qid,
     em_status st, const char *where);
-
-double mono_now(void);
 
 #endif

@@ -44,7 +44,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
-#include "core/analysers.h"
+#include "core/analyser.h"
 #include "core/passwords.h"
 
 #define ARC_BUF        (64u * 1024)          /* read and copy chunk */
@@ -789,7 +789,8 @@ archive_scan(struct scan_ctx *ctx, struct scan_input *in)
 }
 
 em_status
-archive_retry(struct scan_ctx *ctx, const struct scan_input *in)
+archive_retry(struct scan_ctx *ctx, struct scan_input *in, unsigned tried)
 {
+	(void)tried;    /* every candidate is offered to libarchive again */
 	return arc_run_one(ctx, in, 1);
 }

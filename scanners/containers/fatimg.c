@@ -36,7 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/analysers.h"
+#include "core/analyser.h"
 
 #define FAT_MAX_DEPTH   32u     /* directory nesting (archive.limit past it) */
 #define FAT_MAX_PENDING 4096u   /* directories waiting on the stack (archive.limit) */

@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/analysers.h"
+#include "core/analyser.h"
+#include "core/dispatch.h"
 #include "core/passwords.h"
 #include "core/spool.h"
 
@@ -68,8 +69,10 @@ defer_part(struct scan_ctx *ctx, const struct scan_input *in, unsigned tried)
 em_status
 defer_finish(struct scan_ctx *ctx)
 {
+	analyser_retry_fn *retry;
 	struct deferred *d;
 	struct scan_input in;
+	unsigned tried;
 	em_status st;
 
 	for (d = ctx->deferred; d != NULL; d = d->next) {
@@ -83,13 +86,11 @@ defer_finish(struct scan_ctx *ctx)
 		in.tc = d->tc;
 		in.container = d->container;
 		in.arch_depth = d->arch_depth;
-		if (d->tc == TC_OLE2) {         /* an encrypted OOXML package (ole.c) */
-			st = ole_retry(ctx, &in, d->tried);
-			d->tried = pwlist_count(ctx->pw);
-		} else {
-			d->tried = pwlist_count(ctx->pw);
-			st = archive_retry(ctx, &in);
-		}
+		if ((retry = dispatch_retry(d->tc)) == NULL)
+			return EM_BUG;  /* defer_part on a class with no RETRY row */
+		tried = d->tried;
+		d->tried = pwlist_count(ctx->pw);
+		st = retry(ctx, &in, tried);
 		if (!em_status_local(st))
 			return st;
 	}

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "core/clock.h"
 #include "core/gate.h"
 
 struct scan_gate {
@@ -45,26 +46,17 @@ gate_set_places(struct scan_gate *g, unsigned places)
 	pthread_mutex_unlock(&g->mu);
 }
 
-static double
-gate_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 double
 gate_enter(struct scan_gate *g)
 {
-	double t0 = gate_now();
+	double t0 = mono_now();
 
 	pthread_mutex_lock(&g->mu);
 	while (g->used >= g->places)
 		pthread_cond_wait(&g->cv, &g->mu);
 	g->used++;
 	pthread_mutex_unlock(&g->mu);
-	return gate_now() - t0;
+	return mono_now() - t0;
 }
 
 void

@@ -1,6 +1,6 @@
 /*
  * message.c: one message through the pipeline (see message.h): the report, the scan
- * context and the MIME parser of a mail; and mime_scan_nested() for a message found
+ * context and the MIME parser of a mail; and msgscan_nested() for a message found
  * inside an archive or recognised by content, parsed under the same budget.
  *
  * Limits: nesting is counted in report depth, so a message in an archive in a
@@ -8,7 +8,7 @@
  */
 #include <stdlib.h>
 
-#include "core/analysers.h"
+#include "core/analyser.h"
 #include "core/message.h"
 #include "mime/mime.h"
 
@@ -89,7 +89,7 @@ msgscan_part_range(const struct msgscan *m, int part, uint64_t *start, uint64_t 
 }
 
 em_status
-mime_scan_nested(struct scan_ctx *ctx, struct scan_input *in)
+msgscan_nested(struct scan_ctx *ctx, struct scan_input *in)
 {
 	const struct report_part *rp = report_part(ctx->r, in->part);
 	unsigned max = ctx->cfg->lim.mime_depth;

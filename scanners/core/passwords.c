@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/analysers.h"
+#include "core/analyser.h"
 #include "core/passwords.h"
 
 struct pwlist {

@@ -2,43 +2,18 @@
  * scan.c: the per-part pipeline and the message budget (see scan.h).
  *
  * Order for every part: size and SHA-256 into the report, type detection, name
- * checks, member checks for OOXML/ODF containers, the analyser for the detected
- * class (which may recurse through scan_child), then YARA. A part that could not be
- * analysed gets scan.error or a limit finding: nothing is skipped silently.
+ * checks, the MEMBER rows of its container's class, the ANALYSER rows of its own
+ * class (analysers.def, dispatch.c; they may recurse through scan_child), then YARA.
+ * A part that could not be analysed gets scan.error or a limit finding: nothing is
+ * skipped silently.
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "core/analysers.h"
+#include "core/analyser.h"
+#include "core/clock.h"
+#include "core/dispatch.h"
 #include "core/gate.h"
-#include "core/scan.h"
-
-static const char *const tclass_names[TC__COUNT] = {
-	[TC_UNKNOWN] = "unknown", [TC_EMPTY] = "empty", [TC_TEXT] = "text",
-	[TC_HTML] = "html", [TC_XML] = "xml", [TC_IMAGE] = "image", [TC_MEDIA] = "media",
-	[TC_PDF] = "pdf", [TC_RTF] = "rtf", [TC_OLE2] = "ole2", [TC_OOXML] = "ooxml",
-	[TC_ODF] = "odf", [TC_ARCHIVE] = "archive", [TC_EXECUTABLE] = "executable",
-	[TC_SCRIPT] = "script", [TC_SHORTCUT] = "shortcut", [TC_DISK_IMAGE] = "disk_image",
-	[TC_ONENOTE] = "onenote", [TC_CHM] = "chm", [TC_MESSAGE] = "message",
-};
-
-const char *
-tclass_name(enum tclass tc)
-{
-	if ((unsigned)tc >= TC__COUNT)
-		return "unknown";
-	return tclass_names[tc];
-}
-
-static double
-now_mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 struct scan_ctx *
 scan_new(const struct scan_config *cfg, struct report *r)
@@ -51,7 +26,7 @@ scan_new(const struct scan_config *cfg, struct report *r)
 	ctx->r = r;
 	ctx->members_left = cfg->lim.archive_members;
 	ctx->bytes_left = cfg->lim.archive_bytes;
-	ctx->deadline = now_mono() + cfg->lim.scan_seconds;
+	ctx->deadline = mono_now() + cfg->lim.scan_seconds;
 	ctx->oom_at_start = em_oom_count();
 	return ctx;
 }
@@ -65,101 +40,6 @@ scan_free(struct scan_ctx *ctx)
 	yara_msg_free(ctx->yara);
 	defer_free(ctx->deferred);
 	free(ctx);
-}
-
-void
-scan_error(struct scan_ctx *ctx, int part, const char *analyser, const char *why)
-{
-	report_add(ctx->r, part, "scan.error", "%s: %s", analyser, why ? why : "failed");
-}
-
-em_status
-scan_budget_time(struct scan_ctx *ctx, int part)
-{
-	if (now_mono() <= ctx->deadline)
-		return EM_OK;
-	if (!ctx->time_reported) {
-		ctx->time_reported = 1;
-		report_add(ctx->r, part, "scan.limit", "analysis time limit of %u s reached",
-		    ctx->cfg->lim.scan_seconds);
-	}
-	return EM_LIMIT;
-}
-
-em_status
-scan_budget_bytes(struct scan_ctx *ctx, int part, uint64_t n)
-{
-	if (n <= ctx->bytes_left) {
-		ctx->bytes_left -= n;
-		return EM_OK;
-	}
-	ctx->bytes_left = 0;
-	if (!ctx->bytes_reported) {
-		ctx->bytes_reported = 1;
-		report_add(ctx->r, part, "archive.limit",
-		    "unpacked bytes limit of %llu reached",
-		    (unsigned long long)ctx->cfg->lim.archive_bytes);
-	}
-	return EM_LIMIT;
-}
-
-static int
-is_doc_container(enum tclass tc)
-{
-	return tc == TC_OOXML || tc == TC_ODF;
-}
-
-/* The analyser for a detected class. */
-static em_status
-dispatch(struct scan_ctx *ctx, struct scan_input *in)
-{
-	em_status st;
-
-	switch (in->tc) {
-	case TC_DISK_IMAGE:
-		if ((st = fatimg_scan(ctx, in)) != EM_END)
-			return st;    /* a FAT image, which libarchive cannot read */
-		return archive_scan(ctx, in);
-	case TC_ARCHIVE:
-	case TC_OOXML:
-	case TC_ODF:
-		return archive_scan(ctx, in);
-	case TC_OLE2:
-		return ole_scan(ctx, in);
-	case TC_RTF:
-		return rtf_scan(ctx, in);
-	case TC_PDF:
-		return pdf_scan(ctx, in);
-	case TC_ONENOTE:
-		return onenote_scan(ctx, in);
-	case TC_SHORTCUT:
-		return lnk_scan(ctx, in);
-	case TC_HTML:
-		if (in->from_mime)
-			passwords_harvest(ctx, (const char *)in->data, in->len);
-		return html_scan(ctx, in);
-	case TC_TEXT:
-		if (in->from_mime)
-			passwords_harvest(ctx, (const char *)in->data, in->len);
-		return ooxml_csv_scan(ctx, in);
-	case TC_XML:
-		return ooxml_flat_scan(ctx, in);
-	case TC_MESSAGE:
-		if (in->from_mime)
-			return EM_OK;   /* the MIME parser already parsed it in place */
-		return mime_scan_nested(ctx, in);
-	case TC_UNKNOWN:
-	case TC_EMPTY:
-	case TC_IMAGE:
-	case TC_MEDIA:
-	case TC_EXECUTABLE:
-	case TC_SCRIPT:
-	case TC_CHM:
-		return EM_OK;
-	case TC__COUNT:
-	default:
-		return EM_BUG;
-	}
 }
 
 /* An archive or disk image inside another: benign on its own, but the classic way to
@@ -205,10 +85,9 @@ analyse(struct scan_ctx *ctx, struct scan_input *in)
 	if ((st = names_scan(ctx, in)) != EM_OK && !em_status_local(st))
 		return st;
 	note_nesting(ctx, in);
-	if (is_doc_container(in->container) &&
-	    (st = ooxml_member_scan(ctx, in)) != EM_OK && !em_status_local(st))
+	if ((st = dispatch_member(ctx, in)) != EM_OK && !em_status_local(st))
 		return st;
-	if ((st = dispatch(ctx, in)) != EM_OK && !em_status_local(st))
+	if ((st = dispatch_class(ctx, in)) != EM_OK && !em_status_local(st))
 		return st;
 	if ((st = yara_scan(ctx, in)) != EM_OK && !em_status_local(st))
 		return st;
@@ -277,12 +156,7 @@ scan_child(struct scan_ctx *ctx, const struct scan_input *parent, const char *na
 	in.sp = sp;
 	in.size = spool_size(sp);
 	in.arch_depth = parent->arch_depth + 1;
-	if (parent->tc == TC_OOXML || parent->tc == TC_ODF || parent->tc == TC_OLE2 ||
-	    parent->tc == TC_PDF || parent->tc == TC_RTF || parent->tc == TC_ONENOTE) {
-		in.container = parent->tc;
-	} else {
-		in.container = parent->container;
-	}
+	in.container = dispatch_is_doc(parent->tc) ? parent->tc : parent->container;
 	return analyse(ctx, &in);
 }
 

@@ -22,29 +22,35 @@
 #include "core/spool.h"
 #include "core/status.h"
 
-/* Stable type classes. The policy sees them as the `class` of a part and as the
- * type.* findings filetype.c records for the risky ones. */
+/* Stable type classes: X(enum, name, what). The policy sees the name as the `class`
+ * of a part and as the type.* findings filetype.c records for the risky ones. A new
+ * class is one line here plus its signature and claim rows in detect/. */
+#define TCLASSES(X) \
+	X(TC_UNKNOWN, "unknown", "binary data of no known kind") \
+	X(TC_EMPTY, "empty", "zero bytes") \
+	X(TC_TEXT, "text", "plain text, CSV") \
+	X(TC_HTML, "html", "HTML, SVG, XHTML") \
+	X(TC_XML, "xml", "other XML (including Office 2003 XML)") \
+	X(TC_IMAGE, "image", "images") \
+	X(TC_MEDIA, "media", "audio, video") \
+	X(TC_PDF, "pdf", "PDF") \
+	X(TC_RTF, "rtf", "RTF") \
+	X(TC_OLE2, "ole2", "Compound File Binary: .doc .xls .ppt .msg, encrypted OOXML") \
+	X(TC_OOXML, "ooxml", "zip with [Content_Types].xml") \
+	X(TC_ODF, "odf", "zip with mimetype application/vnd.oasis.opendocument.*") \
+	X(TC_ARCHIVE, "archive", "zip, 7z, rar, tar, cab, gzip, ...") \
+	X(TC_EXECUTABLE, "executable", "PE, ELF, Mach-O, MSI") \
+	X(TC_SCRIPT, "script", "JS, VBS, HTA, PS1, BAT, WSF, ...") \
+	X(TC_SHORTCUT, "shortcut", "LNK, URL, SCF, library-ms, settings-content-ms") \
+	X(TC_DISK_IMAGE, "disk_image", "ISO, UDF, IMG, VHD(X), DMG") \
+	X(TC_ONENOTE, "onenote", "OneNote sections") \
+	X(TC_CHM, "chm", "Compiled HTML Help") \
+	X(TC_MESSAGE, "message", "an RFC 5322 message (message/rfc822, .eml, mbox)")
+
 enum tclass {
-	TC_UNKNOWN = 0,  /* binary data of no known kind */
-	TC_EMPTY,        /* zero bytes */
-	TC_TEXT,         /* plain text, CSV */
-	TC_HTML,         /* HTML, SVG, XHTML */
-	TC_XML,          /* other XML (including Office 2003 XML) */
-	TC_IMAGE,
-	TC_MEDIA,        /* audio, video */
-	TC_PDF,
-	TC_RTF,
-	TC_OLE2,         /* Compound File Binary: .doc .xls .ppt .msg, encrypted OOXML */
-	TC_OOXML,        /* zip with [Content_Types].xml */
-	TC_ODF,          /* zip with mimetype application/vnd.oasis.opendocument.* */
-	TC_ARCHIVE,      /* zip, 7z, rar, tar, cab, gzip, ... */
-	TC_EXECUTABLE,   /* PE, ELF, Mach-O, MSI */
-	TC_SCRIPT,       /* JS, VBS, HTA, PS1, BAT, WSF, ... */
-	TC_SHORTCUT,     /* LNK, URL, SCF, library-ms, settings-content-ms */
-	TC_DISK_IMAGE,   /* ISO, UDF, IMG, VHD(X), DMG */
-	TC_ONENOTE,
-	TC_CHM,
-	TC_MESSAGE,      /* an RFC 5322 message (message/rfc822, .eml, mbox) */
+#define X(e, name, what) e,
+	TCLASSES(X)
+#undef X
 	TC__COUNT
 };
 
@@ -106,18 +112,6 @@ void scan_free(struct scan_ctx *ctx);
  */
 em_status scan_part(struct scan_ctx *ctx, int part, struct spool *sp);
 
-/*
- * A child found inside PARENT (archive member, embedded object, VBA source): adds
- * the report part (label NAME) and analyses it. Counts against the member and depth
- * budget; SP stays owned by the caller. *child_part receives the new part id (may
- * be NULL). EM_LIMIT when the budget is spent (finding recorded).
- */
-em_status scan_child(struct scan_ctx *ctx, const struct scan_input *parent,
-    const char *name, struct spool *sp, int *child_part);
-/* The same for bytes already in memory (copied into a spool). */
-em_status scan_child_mem(struct scan_ctx *ctx, const struct scan_input *parent,
-    const char *name, const void *data, size_t len, int *child_part);
-
 /* Text the sender wrote (subject, text and HTML bodies): harvested for archive
  * passwords. */
 void scan_text(struct scan_ctx *ctx, const char *text, size_t len);
@@ -128,12 +122,11 @@ void scan_text(struct scan_ctx *ctx, const char *text, size_t len);
  * tempfailed, never decided on a report with a finding missing. */
 em_status scan_finish(struct scan_ctx *ctx);
 
-/* Budget checks: each records its finding once per message and returns EM_LIMIT
- * when the budget is spent. */
-em_status scan_budget_bytes(struct scan_ctx *ctx, int part, uint64_t n);
-em_status scan_budget_time(struct scan_ctx *ctx, int part);
-
-/* Convenience: record scan.error on PART for an analyser that failed. */
-void scan_error(struct scan_ctx *ctx, int part, const char *analyser, const char *why);
+/* Owners of the per-message analyser state (NULL-safe), and the end-of-message
+ * retry of parts kept for late passwords: the pipeline's, not analysers'. */
+void passwords_free(struct pwlist *pw);
+void yara_msg_free(struct yara_msg *y);
+void defer_free(struct deferred *d);
+em_status defer_finish(struct scan_ctx *ctx);
 
 #endif

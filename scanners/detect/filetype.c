@@ -35,7 +35,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/analysers.h"
+#include "core/analyser.h"
 #include "detect/filetype.h"
 
 #define FT_MAGIC_MAX  (1024u * 1024u)

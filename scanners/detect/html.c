@@ -25,7 +25,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/analysers.h"
+#include "core/analyser.h"
 #include "detect/html.h"
 
 #define HTML_MIN_BLOB      1024   /* characters of a base64/hex string that is a blob */

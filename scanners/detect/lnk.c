@@ -25,7 +25,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "core/analysers.h"
+#include "core/analyser.h"
 #include "core/strbuf.h"
 
 #define LNK_HEADER_SIZE 0x4c

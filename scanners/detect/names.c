@@ -39,7 +39,7 @@
  */
 #include <string.h>
 
-#include "core/analysers.h"
+#include "core/analyser.h"
 #include "detect/filetype.h"
 #include "detect/names.h"
 

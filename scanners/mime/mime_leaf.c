@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "core/analyser.h"
 #include "mime/mime_int.h"
 #include "mime/mimehdr.h"
 #include "mime/uu.h"

@@ -46,7 +46,7 @@
 #include <strings.h>
 #include <zlib.h>
 
-#include "core/analysers.h"
+#include "core/analyser.h"
 #include "office/cfb.h"
 #include "office/officecrypt.h"
 #include "office/rc4crypt.h"

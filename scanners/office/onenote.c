@@ -20,7 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/analysers.h"
+#include "core/analyser.h"
 
 #define ONE_HDR 36   /* GUID 16, cbLength 8, unused 4, reserved 8 */
 

@@ -44,7 +44,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/analysers.h"
+#include "core/analyser.h"
 #include "office/ooxml.h"
 
 #define OOXML_MAX_FINDINGS 32    /* findings per member */

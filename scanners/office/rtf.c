@@ -34,7 +34,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/analysers.h"
+#include "core/analyser.h"
 #include "office/rtf.h"
 
 #define RTF_MAX_DEPTH    256   /* tracked groups; deeper ones share the last state */

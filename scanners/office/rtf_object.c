@@ -21,7 +21,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/analysers.h"
+#include "core/analyser.h"
 #include "office/rtf.h"
 
 static const unsigned char rtf_ole2_magic[8] = {

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/analyser.h"
 #include "office/vba.h"
 
 struct vba_buf {

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/analyser.h"
 #include "office/biffcrypt.h"
 #include "core/passwords.h"
 #include "core/strbuf.h"

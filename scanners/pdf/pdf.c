@@ -42,7 +42,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "core/analysers.h"
+#include "core/analyser.h"
 #include "core/passwords.h"
 #include "pdf/pdf_crypt.h"
 #include "pdf/pdf_decode.h"

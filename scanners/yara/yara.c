@@ -48,7 +48,8 @@
 #include <yara/scanner.h>
 #include <yara/scan.h>
 
-#include "core/analysers.h"
+#include "core/clock.h"
+#include "core/analyser.h"
 #include "core/report.h"
 #include "yara/yara.h"
 
@@ -363,15 +364,6 @@ yara_msg_free(struct yara_msg *y)
 	free(y);
 }
 
-static double
-yara_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* The meta "severity" of RULE, SEV_MEDIUM when absent or not understood. */
 static enum severity
 yara_rule_sev(const YR_RULE *rule)
@@ -507,7 +499,7 @@ static int
 yara_timeout(const struct scan_ctx *ctx, const struct yara_msg *y)
 {
 	double left = (double)ctx->cfg->lim.yara_seconds - y->spent;
-	double dl = ctx->deadline - yara_now();
+	double dl = ctx->deadline - mono_now();
 	unsigned t = ctx->cfg->lim.yara_timeout;
 
 	if (dl < left)
@@ -536,10 +528,10 @@ yara_scan_set(struct scan_ctx *ctx, struct scan_input *in, const YR_RULES *set)
 	yara_set_externals(sc, ctx, in);
 	yr_scanner_set_callback(sc, yara_match_cb, &a);
 	yr_scanner_set_timeout(sc, tmo);
-	t0 = yara_now();
+	t0 = mono_now();
 	rc = yr_scanner_scan_mem(sc, in->data != NULL ? in->data : (const uint8_t *)"",
 	    in->data != NULL ? in->len : 0);
-	y->spent += yara_now() - t0;
+	y->spent += mono_now() - t0;
 	yr_scanner_set_callback(sc, NULL, NULL);
 	switch (rc) {
 	case ERROR_SUCCESS:
@@ -573,7 +565,7 @@ yara_scan(struct scan_ctx *ctx, struct scan_input *in)
 	for (i = 0; i < 4 && (r = ctx->cfg->rules[i]) != NULL; i++)
 		for (j = 0; j < r->nset; j++) {
 			if (ctx->yara->spent >= (double)ctx->cfg->lim.yara_seconds ||
-			    yara_now() >= ctx->deadline) {
+			    mono_now() >= ctx->deadline) {
 				if (!ctx->yara->budget_reported)
 					report_add(ctx->r, in->part, "yara.limit",
 					    "the message's time budget (%u s) is spent: "

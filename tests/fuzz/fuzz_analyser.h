@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "core/analysers.h"
+#include "core/analyser.h"
 
 static inline void
 fuzz_analyser(const uint8_t *data, size_t size, enum tclass tc,

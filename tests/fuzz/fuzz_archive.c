@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "core/analysers.h"
+#include "core/analyser.h"
 #include "core/passwords.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/analysers.h"
+#include "core/analyser.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int

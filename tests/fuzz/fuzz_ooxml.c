@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "core/analysers.h"
+#include "core/analyser.h"
 #include "office/ooxml.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

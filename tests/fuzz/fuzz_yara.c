@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/analysers.h"
+#include "core/analyser.h"
 #include "yara/yara.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

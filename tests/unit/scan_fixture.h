@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "core/analysers.h"
+#include "core/analyser.h"
 
 struct run {
 	struct scan_config cfg;

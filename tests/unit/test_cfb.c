@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "core/analysers.h"
+#include "core/analyser.h"
 #include "office/cfb.h"
 
 /* ---- a small compound file writer (consecutive chains, list-shaped trees) ---- */

@@ -20,7 +20,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "core/analysers.h"
+#include "core/analyser.h"
 
 static char fxdir[512];
 

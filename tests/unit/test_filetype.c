@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "core/analysers.h"
+#include "core/analyser.h"
 #include "detect/filetype.h"
 
 static unsigned char buf[0x9800];

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "core/analysers.h"
+#include "core/analyser.h"
 #include "detect/html.h"
 
 struct fx {

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "core/analysers.h"
+#include "core/analyser.h"
 #include "office/ooxml.h"
 
 struct fx {

@@ -22,7 +22,7 @@
 #include <yara/compiler.h>
 #include <yara/rules.h>
 
-#include "core/analysers.h"
+#include "core/analyser.h"
 #include "core/report.h"
 #include "core/scan.h"
 #include "yara/yara.h"
