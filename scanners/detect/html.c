@@ -27,6 +27,7 @@
 
 #include "core/analyser.h"
 #include "detect/html.h"
+#include "detect/html_smuggle.h"
 
 #define HTML_MIN_BLOB      1024   /* characters of a base64/hex string that is a blob */
 #define HTML_MAX_CHILDREN  16     /* payloads scanned per part */
@@ -98,12 +99,11 @@ html_hexval(int c)
 	return 0;
 }
 
-/* Decode and scan one payload as a child. */
+/* Scan decoded bytes BUF/K as a child NAME, within the payload cap and budget. */
 static em_status
-html_child(struct html_state *h, const unsigned char *s, size_t n, const char *name)
+html_bytes_child(struct html_state *h, const unsigned char *buf, size_t k,
+    const char *name)
 {
-	unsigned char *buf;
-	size_t k;
 	em_status st;
 
 	if (h->children >= HTML_MAX_CHILDREN) {
@@ -115,12 +115,22 @@ html_child(struct html_state *h, const unsigned char *s, size_t n, const char *n
 		return EM_LIMIT;
 	}
 	h->children++;
-	if ((buf = malloc(n / 4 * 3 + 3)) == NULL)
-		return EM_TEMPFAIL;
-	k = html_b64decode(s, n, buf);
 	st = scan_budget_bytes(h->ctx, h->in->part, k);
 	if (st == EM_OK && k > 0)
 		st = scan_child_mem(h->ctx, h->in, name, buf, k, NULL);
+	return st;
+}
+
+/* Decode and scan one base64 payload as a child. */
+static em_status
+html_child(struct html_state *h, const unsigned char *s, size_t n, const char *name)
+{
+	unsigned char *buf;
+	em_status st;
+
+	if ((buf = malloc(n / 4 * 3 + 3)) == NULL)
+		return EM_TEMPFAIL;
+	st = html_bytes_child(h, buf, html_b64decode(s, n, buf), name);
 	free(buf);
 	return st;
 }
@@ -212,7 +222,7 @@ html_longest_blob(const unsigned char *d, size_t len, size_t *b64_off,
 }
 
 static const char *const html_calls[] = {
-	"msSaveOrOpenBlob", "createObjectURL", "new Blob", "Blob(", "atob(",
+	"msSaveOrOpenBlob", "msSaveBlob", "createObjectURL", "new File(", "new Blob", "Blob(", "atob(",
 	"download=", ".download", NULL
 };
 
@@ -224,45 +234,112 @@ html_hex_child(struct html_state *h, const unsigned char *s, size_t n)
 	size_t i, k = 0;
 	em_status st;
 
-	if (h->children >= HTML_MAX_CHILDREN)
-		return EM_LIMIT;
-	h->children++;
 	if ((buf = malloc(n / 2 + 1)) == NULL)
 		return EM_TEMPFAIL;
 	for (i = 0; i + 1 < n; i += 2)
 		buf[k++] = (unsigned char)(html_hexval(s[i]) << 4 | html_hexval(s[i + 1]));
-	st = scan_budget_bytes(h->ctx, h->in->part, k);
-	if (st == EM_OK)
-		st = scan_child_mem(h->ctx, h->in, "blob.bin", buf, k, NULL);
+	st = html_bytes_child(h, buf, k, "blob.bin");
 	free(buf);
 	return st;
 }
 
-static void
-html_script_blob(struct html_state *h, const unsigned char *d, size_t len)
+/* "SVG: " for an SVG image, "" for HTML: the finding says which carried it. */
+static const char *
+html_kind(const struct scan_input *in)
+{
+	return in->mime != NULL && strstr(in->mime, "svg") != NULL ? "SVG: " : "";
+}
+
+/* A payload the script assembles from its literals (html_smuggle.c). Returns 1 when
+ * one was found (and scanned), 0 when none, -1 when memory ran out. */
+static int
+html_rebuilt(struct html_state *h, const unsigned char *d, size_t len, const char *call)
+{
+	struct smuggle_payload p;
+	em_status st;
+	int rc;
+
+	memset(&p, 0, sizeof(p));
+	if ((rc = smuggle_rebuild(d, len, &p)) <= 0)
+		return rc;
+	report_add(h->ctx->r, h->in->part, "type.html_smuggling",
+	    "%s%s with a payload rebuilt from a %s: %zu bytes", html_kind(h->in), call,
+	    p.how, p.len);
+	st = scan_budget_time(h->ctx, h->in->part);
+	if (st == EM_OK)
+		st = html_bytes_child(h, p.buf, p.len, "blob.bin");
+	if (!em_status_local(st))
+		h->st = EM_TEMPFAIL;
+	smuggle_free(&p);
+	return 1;
+}
+
+/* The longest base64/hex text outside literals (a hidden element the script reads). */
+static int
+html_text_blob(struct html_state *h, const unsigned char *d, size_t len, const char *call)
 {
 	size_t off, blen, hoff, hlen;
-	const char *call = NULL;
 	em_status st;
-	int i;
 
-	for (i = 0; html_calls[i] != NULL && call == NULL; i++)
-		if (html_find(d, len, 0, html_calls[i]) != NULL)
-			call = html_calls[i];
-	if (call == NULL)
-		return;
 	html_longest_blob(d, len, &off, &blen, &hoff, &hlen);
 	if (blen == 0 && hlen == 0)
-		return;
+		return 0;
 	report_add(h->ctx->r, h->in->part, "type.html_smuggling",
-	    "%s with a %zu-character %s string", call, blen ? blen : hlen,
-	    blen ? "base64" : "hex");
+	    "%s%s with a %zu-character %s string", html_kind(h->in), call,
+	    blen ? blen : hlen, blen ? "base64" : "hex");
 	if (blen > 0)
 		st = html_child(h, d + off, blen, "blob.bin");
 	else
 		st = html_hex_child(h, d + hoff, hlen);
 	if (!em_status_local(st))
 		h->st = EM_TEMPFAIL;
+	return 1;
+}
+
+static const char *
+html_first(const unsigned char *d, size_t len, const char *const *names)
+{
+	for (; *names != NULL; names++)
+		if (html_find(d, len, 0, *names) != NULL)
+			return *names;
+	return NULL;
+}
+
+/* A script that saves a blob it builds, with no payload to rebuild: still smuggling,
+ * reported with what was seen. */
+static void
+html_seen(struct html_state *h, const unsigned char *d, size_t len)
+{
+	static const char *const saves[] = { "msSaveOrOpenBlob", "msSaveBlob", NULL };
+	static const char *const builds[] = { "atob(", "Uint8Array", "fromCharCode",
+		"charCodeAt", "reverse()", NULL };
+	static const char *const downloads[] = { ".download", "download=", ".click()",
+		NULL };
+	const char *save, *build;
+
+	if ((build = html_first(d, len, builds)) == NULL)
+		return;
+	if ((save = html_first(d, len, saves)) == NULL &&
+	    (html_find(d, len, 0, "createObjectURL") == NULL ||
+	    (save = html_first(d, len, downloads)) == NULL))
+		return;
+	report_add(h->ctx->r, h->in->part, "type.html_smuggling",
+	    "%s%s and %s seen: the file is built at run time, its payload was not "
+	    "rebuilt", html_kind(h->in), save, build);
+}
+
+static void
+html_script_blob(struct html_state *h, const unsigned char *d, size_t len)
+{
+	const char *call;
+	int rc;
+
+	if ((call = html_first(d, len, html_calls)) == NULL)
+		return;
+	if ((rc = html_rebuilt(h, d, len, call)) < 0)
+		h->st = EM_TEMPFAIL;
+	if (rc == 0 && !html_text_blob(h, d, len, call))
+		html_seen(h, d, len);
 }
 
 em_status
