@@ -6,19 +6,26 @@
  *      octet-stream, with a base64 payload: the classic <a href="data:..."
  *      download> and <embed>/<iframe src="data:...">. Each payload is decoded and
  *      scanned as a child ("data<N>.bin") so its real type is found.
- *   2. a script with a long base64 or hex string (HTML_MIN_BLOB characters or
- *      more, not inside a data:image URI) together with a file-building call:
- *      Blob, msSaveOrOpenBlob, createObjectURL, atob or a download attribute.
- *      The longest base64 string (or, when there is none, the longest hex
- *      string) is decoded and scanned as "blob.bin".
- * Either records type.html_smuggling once per shape.
+ *   2. a script with a file-building call (Blob, msSaveOrOpenBlob, msSaveBlob,
+ *      createObjectURL, new File, atob or a download attribute) and a payload
+ *      literal: html_smuggle.c rebuilds it from base64/hex literals (split, joined,
+ *      reversed), numeric byte arrays and single-byte XOR loops; failing that,
+ *      the longest base64 (or hex) text of HTML_MIN_BLOB characters outside
+ *      literals and data:image URIs (a hidden element the script reads). The
+ *      payload is scanned as "blob.bin".
+ *   3. a script that saves a blob it builds (msSaveOrOpenBlob/msSaveBlob, or
+ *      createObjectURL with a download or click) from atob, Uint8Array,
+ *      fromCharCode, charCodeAt or reverse(), with no literal to rebuild: the
+ *      finding says what was seen.
+ * SVG images (class html) go through the same checks; their findings say "SVG".
+ * Each shape records type.html_smuggling once.
  *
  * Limits: HTML_MAX_CHILDREN payloads per part; decoded bytes count against the
- * message's unpacked-bytes budget; everything stays within the scan window.
+ * message's unpacked-bytes budget and a rebuild is followed by a time-budget
+ * check; everything stays within the scan window.
  *
- * BUGS: strings built by concatenation ("TVq" + "QAA") or encoded other than by
- * base64/hex (XOR, reversed, char codes) are seen only through the call names;
- * HTML entities inside data: URIs are not decoded.
+ * BUGS: see html_smuggle.c for what is not rebuilt; HTML entities inside data:
+ * URIs are not decoded.
  */
 #include <ctype.h>
 #include <stdlib.h>

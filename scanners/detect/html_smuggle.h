@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#define SMUGGLE_MIN_CHARS 1024  /* characters of a (joined) base64/hex literal */
+#define SMUGGLE_MIN_CHARS 512   /* characters of a (joined) base64/hex literal */
 #define SMUGGLE_MIN_BYTES 256   /* numbers of a byte array literal */
 
 struct smuggle_payload {
