@@ -29,8 +29,10 @@ static const struct vocab_entry vocab_table[] = {
 	{ "type.onenote", SEV_MEDIUM, "a OneNote document" },
 	{ "shortcut.launcher", SEV_HIGH, "a shortcut that starts an interpreter or system binary (powershell, cmd, mshta, rundll32, ...)" },
 	{ "shortcut.remote", SEV_HIGH, "a shortcut whose target or icon is a file: URL or network share (runs remote code, leaks credentials)" },
+	{ "shortcut.search_ms", SEV_HIGH, "a shortcut whose target is a search-ms: or search: URI (Windows Search showing a remote folder as local files)" },
+	{ "shortcut.webdav", SEV_HIGH, "a shortcut whose target is a WebDAV path (\\\\host@SSL\\..., \\\\host@80\\..., DavWWWRoot)" },
 	{ "type.chm", SEV_HIGH, "a compiled HTML help file" },
-	{ "type.html_smuggling", SEV_HIGH, "HTML that builds a file from an embedded blob" },
+	{ "type.html_smuggling", SEV_HIGH, "HTML or SVG that builds a file from an embedded blob" },
 	{ "type.message", SEV_INFO, "an attached mail message, scanned as such" },
 	/* archives */
 	{ "archive.encrypted", SEV_MEDIUM, "an encrypted archive or member that could not be opened" },
@@ -49,6 +51,7 @@ static const struct vocab_entry vocab_table[] = {
 	{ "macro.stomped", SEV_HIGH, "VBA p-code present while the source is missing or different" },
 	{ "macro.odf", SEV_MEDIUM, "an OpenDocument file with Basic macros" },
 	/* documents */
+	{ "doc.remote_template", SEV_HIGH, "an attached template fetched from a web server, network or WebDAV share on open (template injection)" },
 	{ "doc.template_injection", SEV_MEDIUM, "a relationship that loads a remote template or object" },
 	{ "doc.external_link", SEV_LOW, "a link to an external resource (workbook, picture) loaded on open" },
 	{ "doc.dde", SEV_MEDIUM, "a DDE or DDEAUTO field or formula" },

@@ -10,7 +10,10 @@
  * Records one type.shortcut finding whose detail names target, arguments and icon
  * (the type module records a plain one as well), shortcut.launcher when the target
  * or arguments start an interpreter or a LOLBin (powershell with an encoded command
- * is said so), shortcut.remote for file:// and UNC targets or icons, and scan.error
+ * is said so), shortcut.remote for file:// and UNC targets or icons (and for a
+ * library or search connector whose location is a web URL), shortcut.search_ms
+ * for a search-ms:/search: target, shortcut.webdav for a WebDAV path (\\host@SSL\,
+ * \\host@80\, ...DavWWWRoot; detect/remote.c), and scan.error
  * for a structure that runs off the end of the file.
  *
  * Limits: only the first in->len bytes (the scan window) are read; every field is read
@@ -27,6 +30,7 @@
 
 #include "core/analyser.h"
 #include "core/strbuf.h"
+#include "detect/remote.h"
 
 #define LNK_HEADER_SIZE 0x4c
 #define LNK_MAX_BLOCKS  64
@@ -389,6 +393,47 @@ lnk_trim(struct strbuf *sb)
 		sb->s[--sb->len] = '\0';
 }
 
+/* The furthest-reaching place the fields of LI lead to (detect/remote.c), in the
+ * order search-ms, WebDAV, share, URL; *FIELD receives that field. */
+static enum remote_kind
+lnk_reach(struct lnk_info *li, const char **field)
+{
+	const struct strbuf *f[5] = { &li->target, &li->env, &li->args, &li->workdir,
+		&li->icon };
+	enum remote_kind best = REMOTE_NONE, k;
+	int i;
+
+	*field = "";
+	for (i = 0; i < 5; i++) {
+		k = remote_kind(sb_str(f[i]));
+		if (k != REMOTE_NONE && (best == REMOTE_NONE || k == REMOTE_SEARCH ||
+		    (k == REMOTE_WEBDAV && best != REMOTE_SEARCH) ||
+		    (k == REMOTE_UNC && best == REMOTE_URL))) {
+			best = k;
+			*field = sb_str(f[i]);
+		}
+	}
+	return best;
+}
+
+/* search-ms: URIs and WebDAV paths (Windows Search or Explorer showing a remote
+ * folder as local files), and libraries or search connectors leading off the
+ * machine at all. */
+static void
+lnk_reach_report(struct scan_ctx *ctx, int part, const char *kind, struct lnk_info *li)
+{
+	const char *field;
+	enum remote_kind k = lnk_reach(li, &field);
+
+	if (k == REMOTE_SEARCH)
+		report_add(ctx->r, part, "shortcut.search_ms", "%s: %.300s", kind, field);
+	else if (k == REMOTE_WEBDAV)
+		report_add(ctx->r, part, "shortcut.webdav", "%s: %.300s", kind, field);
+	else if (k == REMOTE_URL && strcmp(kind, "url") != 0)
+		report_add(ctx->r, part, "shortcut.remote", "%s on a %s: %.300s", kind,
+		    remote_kind_name(k), field);
+}
+
 /* Record the findings for a parsed shortcut of KIND ("lnk", "url", ...). */
 static em_status
 lnk_report(struct scan_ctx *ctx, int part, const char *kind, struct lnk_info *li)
@@ -417,6 +462,7 @@ lnk_report(struct scan_ctx *ctx, int part, const char *kind, struct lnk_info *li
 	    lnk_is_remote(sb_str(&li->workdir))))
 		report_add(ctx->r, part, "shortcut.remote",
 		    "target, icon or working directory on a network share or file: URL");
+	lnk_reach_report(ctx, part, kind, li);
 	if (li->bad != NULL)
 		scan_error(ctx, part, kind, li->bad);
 	sb_free(&d);
@@ -468,7 +514,8 @@ lnk_text(struct scan_ctx *ctx, struct scan_input *in, struct lnk_info *li)
 		lnk_text_value(b, len, "IconFile", 0, &li->icon);
 	} else if (memmem(b, len, "<libraryDescription", 19) != NULL ||
 	    memmem(b, len, "<searchConnectorDescription", 27) != NULL) {
-		kind = "library-ms";
+		kind = memmem(b, len, "<libraryDescription", 19) != NULL ? "library-ms" :
+		    "searchConnector-ms";
 		lnk_text_value(b, len, "url", 1, &li->target);
 	} else if (memmem(b, len, "<PCSettings", 11) != NULL) {
 		kind = "settingcontent-ms";

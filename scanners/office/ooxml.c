@@ -3,7 +3,9 @@
  * scan.c for every member before the member's own analyser (archive.c unzips).
  *
  * By member path:
- *   NAME.rels               External relationships: attachedTemplate, oleObject,
+ *   NAME.rels               External relationships: attachedTemplate to a web URL,
+ *                           network or WebDAV share (detect/remote.c) ->
+ *                           doc.remote_template; other attachedTemplate, oleObject,
  *                           frame, subDocument -> doc.template_injection; other
  *                           external targets but hyperlinks -> doc.external_link;
  *                           xlMacrosheet / xlIntlMacrosheet targets -> macro.xlm.
@@ -45,6 +47,7 @@
 #include <strings.h>
 
 #include "core/analyser.h"
+#include "detect/remote.h"
 #include "office/ooxml.h"
 
 #define OOXML_MAX_FINDINGS 32    /* findings per member */
@@ -124,7 +127,10 @@ ox_relationship(struct ox *ox, const struct xml_el *el)
 		OX_ADD(ox, "macro.xlm", "%s relationship to %.300s", t, target);
 	if (strcasecmp(mode, "External") != 0 || strcasecmp(t, "hyperlink") == 0)
 		return;
-	if (strcasecmp(t, "attachedTemplate") == 0 || strcasecmp(t, "oleObject") == 0 ||
+	if (strcasecmp(t, "attachedTemplate") == 0 && remote_kind(target) != REMOTE_NONE)
+		OX_ADD(ox, "doc.remote_template", "attachedTemplate on a %s: %.512s",
+		    remote_kind_name(remote_kind(target)), target);
+	else if (strcasecmp(t, "attachedTemplate") == 0 || strcasecmp(t, "oleObject") == 0 ||
 	    strcasecmp(t, "frame") == 0 || strcasecmp(t, "subDocument") == 0)
 		OX_ADD(ox, "doc.template_injection", "%s -> %.512s", t, target);
 	else

@@ -17,8 +17,9 @@
  * Findings: doc.rtf_object per object (class, kind; Equation.3 called out as
  * CVE-2017-11882 territory), doc.ole_object per embedded object, doc.dde for fields
  * whose instruction is DDE or DDEAUTO, doc.external_link for INCLUDEPICTURE,
- * INCLUDETEXT, IMPORT and LINK fields with a URL or UNC path, scan.limit past
- * RTF_MAX_OBJECTS objects.
+ * INCLUDETEXT, IMPORT and LINK fields with a URL or UNC path, doc.remote_template
+ * for a {\*\template ...} on a web server, network or WebDAV share
+ * (detect/remote.c), scan.limit past RTF_MAX_OBJECTS objects.
  *
  * Limits: group depth beyond RTF_MAX_DEPTH is still counted but deeper groups share
  * the state of the deepest tracked group; decoded object data is bounded by the
@@ -35,6 +36,7 @@
 #include <strings.h>
 
 #include "core/analyser.h"
+#include "detect/remote.h"
 #include "office/rtf.h"
 
 #define RTF_MAX_DEPTH    256   /* tracked groups; deeper ones share the last state */
@@ -51,6 +53,7 @@ enum rtf_dest {
 	RD_OBJDATA,    /* hex digits of an object */
 	RD_OBJCLASS,   /* the class name of an object */
 	RD_FLDINST,    /* a field instruction */
+	RD_TEMPLATE,   /* the attached template's path or URL ({\*\template ...}) */
 };
 
 struct rtf_state {
@@ -76,6 +79,10 @@ struct rtf_state {
 	struct strbuf fld;
 	size_t fld_start[RTF_MAX_FIELDS];  /* where each nested instruction starts */
 	unsigned nfld;
+	/* the attached template */
+	unsigned tpl_depth;
+	char tpl[RTF_MAX_FIELD];
+	size_t tpl_len;
 	em_status st;                      /* first non-local status */
 };
 
@@ -140,6 +147,10 @@ rtf_text(struct rtf_state *s, int c)
 		if (c != '\r' && c != '\n')
 			sb_addc(&s->fld, (char)c);
 		return;
+	case RD_TEMPLATE:
+		if (s->tpl_len + 1 < sizeof(s->tpl) && c != '\r' && c != '\n')
+			s->tpl[s->tpl_len++] = (char)c;
+		return;
 	case RD_NONE:
 	case RD_SKIP:
 		return;
@@ -199,6 +210,21 @@ rtf_field_end(struct rtf_state *s)
 	s->nfld = 0;
 }
 
+/* The {\*\template ...} group ended: a template fetched from a web server, a
+ * network or WebDAV share is template injection (a local path is ordinary). */
+static void
+rtf_template_end(struct rtf_state *s)
+{
+	enum remote_kind k;
+
+	s->tpl[s->tpl_len] = '\0';
+	if ((k = remote_kind(s->tpl)) != REMOTE_NONE)
+		report_add(s->ctx->r, s->in->part, "doc.remote_template",
+		    "RTF \\template on a %s: %.512s", remote_kind_name(k), s->tpl);
+	s->tpl_depth = 0;
+	s->tpl_len = 0;
+}
+
 static void
 rtf_obj_reset(struct rtf_state *s)
 {
@@ -234,6 +260,8 @@ rtf_group_end(struct rtf_state *s)
 	}
 	if (s->fld_depth != 0 && s->depth == s->fld_depth)
 		rtf_field_end(s);
+	if (s->tpl_depth != 0 && s->depth == s->tpl_depth)
+		rtf_template_end(s);
 	if (s->obj_depth != 0 && s->depth == s->obj_depth) {
 		/* an \object without \objdata: still an object (linked, OCX, ...) */
 		s->cls[s->cls_len] = '\0';
@@ -345,6 +373,11 @@ rtf_word(struct rtf_state *s, const char *w)
 			s->fld_start[s->nfld++] = s->fld.len;
 	} else if (strcmp(w, "fldrslt") == 0 && rtf_cur(s) == RD_FLDINST) {
 		rtf_set(s, RD_NONE);   /* a nested field's result is not instruction */
+	} else if (strcmp(w, "template") == 0 && first && rtf_cur(s) == RD_NONE &&
+	    s->tpl_depth == 0) {
+		s->tpl_depth = s->depth;
+		s->tpl_len = 0;
+		rtf_set(s, RD_TEMPLATE);
 	} else if (first && s->star && rtf_cur(s) == RD_NONE) {
 		/* an ignorable destination we do not read */
 		rtf_set(s, RD_SKIP);

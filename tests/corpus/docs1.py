@@ -12,7 +12,8 @@ Checks (one ok/not ok line each):
   - dde/ OOXML samples (.docx .docm .xlsx .xlsm .xlsb; not the encrypted one): doc.dde;
   - dde/ Office 2003 XML, Flat OPC and CSV samples: doc.dde (needs scan.c to call
     ooxml_flat_scan for TC_XML and ooxml_csv_scan for TC_TEXT);
-  - external_link/*: doc.template_injection or doc.external_link;
+  - external_link/*: doc.template_injection, doc.remote_template or
+    doc.external_link;
   - odf_macro/*: macro.odf;
   - xlm_macro/ .xlsm .xlsb .xltm: macro.xlm;
   - ole_object/ OOXML and ODF samples: doc.ole_object;
@@ -35,8 +36,8 @@ if not os.access(os.path.join(BUILD, "embargo-scan"), os.X_OK) and "//" in BUILD
     BUILD = "/" + BUILD.split("//", 1)[1]
 SCAN = os.path.join(BUILD, "embargo-scan")
 
-MINE = ("doc.template_injection", "doc.external_link", "doc.dde", "doc.ole_object",
-        "doc.rtf_object", "macro.xlm", "macro.odf", "type.html_smuggling")
+MINE = ("doc.template_injection", "doc.remote_template", "doc.external_link",
+        "doc.dde", "doc.ole_object", "doc.rtf_object", "macro.xlm", "macro.odf", "type.html_smuggling")
 OOXML_EXT = (".docx", ".docm", ".dotx", ".dotm", ".xlsx", ".xlsm", ".xlsb", ".xltx",
              ".xltm", ".pptx", ".pptm", ".ppsx", ".vsdx", ".vsdm", ".xps")
 ODF_EXT = (".odt", ".ods", ".odp", ".odg")
@@ -141,8 +142,9 @@ def main():
     expect("dde", (".docx", ".docm", ".xlsx", ".xlsm", ".xlsb"), ["doc.dde"], "doc.dde")
     expect("dde", (".xml", ".csv"), ["doc.dde"],
            "doc.dde (Office XML / CSV: ooxml_flat_scan, ooxml_csv_scan)")
-    expect("external_link", None, ["doc.template_injection", "doc.external_link"],
-           "doc.template_injection or doc.external_link")
+    expect("external_link", None, ["doc.template_injection", "doc.remote_template",
+                                   "doc.external_link"],
+           "doc.template_injection, doc.remote_template or doc.external_link")
     expect("odf_macro", None, ["macro.odf"], "macro.odf")
     expect("xlm_macro", (".xlsm", ".xlsb", ".xltm"), ["macro.xlm"], "macro.xlm")
     expect("ole_object", OOXML_EXT + ODF_EXT, ["doc.ole_object"], "doc.ole_object")

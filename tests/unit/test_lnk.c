@@ -318,6 +318,47 @@ internet_shortcuts(void **state)
 	run_free(&t);
 }
 
+/* search-ms: and WebDAV targets, and libraries or search connectors off the
+ * machine; a local library is only a shortcut. */
+static void
+search_ms_webdav_and_libraries(void **state)
+{
+	static const char search[] = "[InternetShortcut]\r\nURL=search-ms:query=invoice"
+	    "&crumb=location:\\\\203.0.113.5@SSL\\DavWWWRoot\\s&displayname=Downloads\r\n";
+	static const char dav[] = "[InternetShortcut]\nURL=file://203.0.113.5@80/dav/a.lnk\n";
+	static const char lib[] = "<?xml version=\"1.0\"?><libraryDescription><searchConnector"
+	    "DescriptionList><searchConnectorDescription><simpleLocation><url>\\\\"
+	    "files.example@SSL\\DavWWWRoot\\docs</url></simpleLocation>"
+	    "</searchConnectorDescription></searchConnectorDescriptionList></libraryDescription>";
+	static const char conn[] = "<searchConnectorDescription><simpleLocation><url>"
+	    "https://files.example/docs/</url></simpleLocation></searchConnectorDescription>";
+	static const char local[] = "<libraryDescription><simpleLocation><url>knownfolder:"
+	    "{FDD39AD0-238F-46AF-ADB4-6C85480369C7}</url></simpleLocation></libraryDescription>";
+	struct run t;
+
+	(void)state;
+	run_buf(&t, search, sizeof(search) - 1);
+	assert_non_null(strstr(detail(&t, "shortcut.search_ms"), "url: search-ms:query=invoice"));
+	run_free(&t);
+	run_buf(&t, dav, sizeof(dav) - 1);
+	assert_non_null(detail(&t, "shortcut.webdav"));
+	assert_non_null(detail(&t, "shortcut.remote"));   /* file:// as before */
+	run_free(&t);
+	run_buf(&t, lib, sizeof(lib) - 1);
+	assert_non_null(strstr(detail(&t, "shortcut.webdav"), "library-ms: \\\\files.example@SSL"));
+	run_free(&t);
+	run_buf(&t, conn, sizeof(conn) - 1);
+	assert_string_equal(detail(&t, "shortcut.remote"),
+	    "searchConnector-ms on a web URL: https://files.example/docs/");
+	run_free(&t);
+	run_buf(&t, local, sizeof(local) - 1);
+	assert_non_null(detail(&t, "type.shortcut"));
+	assert_null(detail(&t, "shortcut.remote"));
+	assert_null(detail(&t, "shortcut.webdav"));
+	assert_null(detail(&t, "shortcut.search_ms"));
+	run_free(&t);
+}
+
 int
 main(void)
 {
@@ -331,6 +372,7 @@ main(void)
 		cmocka_unit_test(unpaired_surrogate_becomes_replacement),
 		cmocka_unit_test(every_truncation_is_survived),
 		cmocka_unit_test(internet_shortcuts),
+		cmocka_unit_test(search_ms_webdav_and_libraries),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

