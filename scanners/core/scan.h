@@ -45,7 +45,8 @@
 	X(TC_DISK_IMAGE, "disk_image", "ISO, UDF, IMG, VHD(X), DMG") \
 	X(TC_ONENOTE, "onenote", "OneNote sections") \
 	X(TC_CHM, "chm", "Compiled HTML Help") \
-	X(TC_MESSAGE, "message", "an RFC 5322 message (message/rfc822, .eml, mbox)")
+	X(TC_MESSAGE, "message", "an RFC 5322 message (message/rfc822, .eml, mbox)") \
+	X(TC_TNEF, "tnef", "Outlook TNEF (winmail.dat, application/ms-tnef)")
 
 enum tclass {
 #define X(e, name, what) e,

@@ -304,6 +304,8 @@ static const struct ft_sig {
 	{ 0, "L\0\0\0\x01\x14\x02\0\0\0\0\0\xc0\0\0\0\0\0\0\x46", 20, TC_SHORTCUT,
 	    "application/x-ms-shortcut", "Windows shell link (.lnk header and CLSID)" },
 	{ 0, "{\\rt", 4, TC_RTF, "text/rtf", "RTF" },
+	{ 0, "\x78\x9f\x3e\x22", 4, TC_TNEF, "application/vnd.ms-tnef",
+	    "TNEF (signature 0x223E9F78)" },
 	{ 0, "7z\xbc\xaf\x27\x1c", 6, TC_ARCHIVE, "application/x-7z-compressed", "7z" },
 	{ 0, "Rar!\x1a\x07\x01\x00", 8, TC_ARCHIVE, "application/vnd.rar", "rar5" },
 	{ 0, "Rar!\x1a\x07\x00", 7, TC_ARCHIVE, "application/vnd.rar", "rar" },

@@ -1,0 +1,175 @@
+/*
+ * tnef.c: Outlook's TNEF container (winmail.dat, application/ms-tnef, MS-OXTNEF).
+ * Every attachment inside is scanned as a child part under its long file name
+ * (PR_ATTACH_LONG_FILENAME), else its short title, else "attachment<N>.bin";
+ * an embedded message (PR_ATTACH_DATA_OBJ) is scanned as a child too, and being
+ * TNEF itself, comes back here through the pipeline (bounded by the depth budget).
+ *
+ * Parsing is libytnef's (TNEFParseMemory on a private copy of the scan window).
+ * Before libytnef sees the bytes, tnef_check() walks the attribute chain itself:
+ * signature, then per attribute level (1 or 2), id, length, data and checksum,
+ * every length within the input, and the property counts of the MAPI attributes
+ * no larger than their data could hold. A stream that fails is archive.corrupt
+ * and is not handed to libytnef, so the library never allocates from a size the
+ * input cannot back. A stream libytnef rejects after that is archive.corrupt
+ * too, and the attachments it read before the error are still scanned.
+ *
+ * Findings: archive.corrupt (bad structure, why and where), scan.limit when the
+ * stream is larger than the scan window (only the window is read). Children count
+ * against the member, byte, depth and time budgets (EM_LIMIT stops the walk).
+ *
+ * Limits: TNEF_MAX_NAME bytes of a name; the walk is linear in the window.
+ * BUGS: a PT_UNICODE long file name is not used (the short title is); the message
+ * body (PR_RTF_COMPRESSED, PR_BODY_HTML) is not scanned; checksums are not checked
+ * (Outlook does not either).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ytnef.h>
+
+#include "containers/tnef.h"
+#include "core/analyser.h"
+
+#define TNEF_SIGNATURE  0x223E9F78u
+#define TNEF_MAX_NAME   255
+#define TNEF_ATT_MAPI   0x00069003u   /* attMAPIProps */
+#define TNEF_ATT_ATTACH 0x00069005u   /* attAttachment: the attachment's MAPI props */
+
+/* Little-endian 32 bits at B[OFF], the caller having checked OFF + 4 <= length. */
+static uint32_t
+tnef_le32(const unsigned char *b, size_t off)
+{
+	return (uint32_t)b[off] | (uint32_t)b[off + 1] << 8 |
+	    (uint32_t)b[off + 2] << 16 | (uint32_t)b[off + 3] << 24;
+}
+
+const char *
+tnef_check(const unsigned char *d, size_t len, size_t *off)
+{
+	size_t i = 6;
+	uint32_t id, n;
+
+	*off = 0;
+	if (len < 6 || tnef_le32(d, 0) != TNEF_SIGNATURE)
+		return "no TNEF signature";
+	while (i < len) {
+		*off = i;
+		if (len - i < 9)
+			return "attribute header cut short";
+		if (d[i] != 1 && d[i] != 2)
+			return "attribute level is neither message nor attachment";
+		id = tnef_le32(d, i + 1);
+		n = tnef_le32(d, i + 5);
+		if (n > len - i - 9 || len - i - 9 - n < 2)
+			return "attribute longer than the stream";
+		if ((id == TNEF_ATT_MAPI || id == TNEF_ATT_ATTACH) &&
+		    (n < 4 || tnef_le32(d, i + 9) > (n - 4) / 4))
+			return "more MAPI properties than the attribute can hold";
+		i += 9 + (size_t)n + 2;
+	}
+	return NULL;
+}
+
+/* The attachment's name into NAME: long file name, short title, or a made-up one. */
+static void
+tnef_name(Attachment *a, unsigned idx, char *name, size_t sz)
+{
+	variableLength *v = MAPIFindProperty(&a->MAPI,
+	    PROP_TAG(PT_STRING8, PR_ATTACH_LONG_FILENAME));
+	size_t k = 0;
+
+	if (v == MAPI_UNDEFINED || v == NULL || v->data == NULL || v->size <= 0)
+		v = &a->Title;
+	if (v->data != NULL && v->size > 0)
+		for (k = 0; k < (size_t)v->size && k + 1 < sz && v->data[k] != '\0'; k++)
+			name[k] = (char)v->data[k];
+	name[k] = '\0';
+	if (k == 0)
+		snprintf(name, sz, "attachment%u.bin", idx);
+}
+
+/* The bytes of attachment A: its data, else an embedded object (the 16-byte IID
+ * before an embedded message is skipped). */
+static const unsigned char *
+tnef_data(Attachment *a, size_t *n)
+{
+	variableLength *v;
+
+	if (a->FileData.data != NULL && a->FileData.size > 0) {
+		*n = (size_t)a->FileData.size;
+		return a->FileData.data;
+	}
+	v = MAPIFindProperty(&a->MAPI, PROP_TAG(PT_OBJECT, PR_ATTACH_DATA_OBJ));
+	if (v == MAPI_UNDEFINED || v == NULL)
+		v = MAPIFindProperty(&a->MAPI, PROP_TAG(PT_BINARY, PR_ATTACH_DATA_OBJ));
+	if (v == MAPI_UNDEFINED || v == NULL || v->data == NULL || v->size <= 0)
+		return NULL;
+	*n = (size_t)v->size;
+	if (*n > 20 && tnef_le32(v->data, 16) == TNEF_SIGNATURE) {
+		*n -= 16;
+		return v->data + 16;
+	}
+	return v->data;
+}
+
+/* Scan every attachment libytnef read. */
+static em_status
+tnef_children(struct scan_ctx *ctx, struct scan_input *in, TNEFStruct *t)
+{
+	char name[TNEF_MAX_NAME + 1];
+	const unsigned char *data;
+	Attachment *a;
+	unsigned idx = 0;
+	size_t n = 0;
+	em_status st = EM_OK;
+
+	for (a = t->starting_attach.next; a != NULL && st == EM_OK; a = a->next, idx++) {
+		if ((data = tnef_data(a, &n)) == NULL)
+			continue;
+		tnef_name(a, idx, name, sizeof(name));
+		st = scan_budget_time(ctx, in->part);
+		if (st == EM_OK)
+			st = scan_budget_bytes(ctx, in->part, n);
+		if (st == EM_OK)
+			st = scan_child_mem(ctx, in, name, data, n, NULL);
+	}
+	return st;
+}
+
+em_status
+tnef_scan(struct scan_ctx *ctx, struct scan_input *in)
+{
+	TNEFStruct t;
+	unsigned char *copy;
+	const char *why;
+	size_t off;
+	em_status st;
+	int rc;
+
+	if (in->size > in->len)
+		report_add(ctx->r, in->part, "scan.limit",
+		    "TNEF of %llu bytes: only the first %zu (the scan window) were read",
+		    (unsigned long long)in->size, in->len);
+	if ((why = tnef_check(in->data, in->len, &off)) != NULL) {
+		report_add(ctx->r, in->part, "archive.corrupt", "TNEF: %s at byte %zu", why,
+		    off);
+		return EM_OK;
+	}
+	if ((copy = malloc(in->len)) == NULL)
+		return EM_TEMPFAIL;
+	memcpy(copy, in->data, in->len);
+	TNEFInitialize(&t);
+	t.Debug = 0;
+	rc = TNEFParseMemory(copy, (long)in->len, &t);
+	if (rc < 0)
+		report_add(ctx->r, in->part, "archive.corrupt",
+		    "TNEF: libytnef stopped with error %d; attachments read before it "
+		    "were scanned", rc);
+	st = tnef_children(ctx, in, &t);
+	TNEFFree(&t);
+	free(copy);
+	return st;
+}

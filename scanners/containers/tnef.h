@@ -1,0 +1,15 @@
+/*
+ * tnef.h: internals of tnef.c exposed for its unit tests (the entry point
+ * tnef_scan() is in core/analyser.h through the analyser table).
+ */
+#ifndef EMBARGO_TNEF_H
+#define EMBARGO_TNEF_H
+
+#include <stddef.h>
+
+/* NULL when D/LEN is a well-formed TNEF attribute chain (signature, every attribute
+ * within the input, MAPI property counts its data can hold), else why; *OFF is the
+ * offset of the attribute at fault. */
+const char *tnef_check(const unsigned char *d, size_t len, size_t *off);
+
+#endif
