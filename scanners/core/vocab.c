@@ -31,6 +31,7 @@ static const struct vocab_entry vocab_table[] = {
 	{ "shortcut.remote", SEV_HIGH, "a shortcut whose target or icon is a file: URL or network share (runs remote code, leaks credentials)" },
 	{ "shortcut.search_ms", SEV_HIGH, "a shortcut whose target is a search-ms: or search: URI (Windows Search showing a remote folder as local files)" },
 	{ "shortcut.webdav", SEV_HIGH, "a shortcut whose target is a WebDAV path (\\\\host@SSL\\..., \\\\host@80\\..., DavWWWRoot)" },
+	{ "type.embedded_pe", SEV_HIGH, "a Windows executable (MZ/PE) at an offset inside an image or document (a polyglot)" },
 	{ "type.chm", SEV_HIGH, "a compiled HTML help file" },
 	{ "type.html_smuggling", SEV_HIGH, "HTML or SVG that builds a file from an embedded blob" },
 	{ "type.message", SEV_INFO, "an attached mail message, scanned as such" },

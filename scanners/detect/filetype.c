@@ -36,6 +36,7 @@
 #include <strings.h>
 
 #include "core/analyser.h"
+#include "detect/polyglot.h"
 #include "detect/filetype.h"
 
 #define FT_MAGIC_MAX  (1024u * 1024u)
@@ -590,6 +591,22 @@ ft_refine_text(const struct scan_input *in, struct ft_sniff *o)
 		set(o, TC_SHORTCUT, "application/x-mswinurl", "text shortcut by extension");
 }
 
+/* A PE at an offset inside a part whose content is an image or a document
+ * (polyglot.c): its own finding, whatever the name says. Zip-based documents are
+ * left out: their members are opened and judged on their own. */
+static void
+ft_embedded_pe(struct scan_ctx *ctx, const struct scan_input *in, const struct ft_sniff *o)
+{
+	size_t at;
+
+	if (o->tc != TC_IMAGE && o->tc != TC_MEDIA && o->tc != TC_PDF && o->tc != TC_RTF &&
+	    o->tc != TC_OLE2 && o->tc != TC_TEXT)
+		return;
+	if (in->data != NULL && (at = polyglot_pe(in->data, in->len)) != 0)
+		report_add(ctx->r, in->part, "type.embedded_pe",
+		    "a PE at offset %zu inside %s (%s)", at, tclass_name(o->tc), o->what);
+}
+
 static em_status
 ft_findings(struct scan_ctx *ctx, const struct scan_input *in, const struct ft_sniff *o)
 {
@@ -606,6 +623,7 @@ ft_findings(struct scan_ctx *ctx, const struct scan_input *in, const struct ft_s
 	for (i = 0; i < sizeof(byclass) / sizeof(byclass[0]); i++)
 		if (byclass[i].tc == o->tc)
 			report_add(ctx->r, in->part, byclass[i].name, "%s", o->what);
+	ft_embedded_pe(ctx, in, o);
 	if (in->container == TC_OOXML || in->container == TC_ODF)
 		return EM_OK;
 	/* an encrypted OOXML package is an OLE2 file by definition (MS-OFFCRYPTO) */

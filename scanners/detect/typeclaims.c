@@ -129,6 +129,8 @@ ft_script_strong(const unsigned char *d, size_t len)
 		return "batch (@echo off)";
 	if (filetype_starts(d, len, "#!"))
 		return "script with #! interpreter line";
+	if (filetype_starts(d, len, "ID;P"))
+		return "SYLK spreadsheet (ID;P header)";
 	if (filetype_starts(d, len, "WEB\n1\n") || filetype_starts(d, len, "WEB\r\n1\r\n"))
 		return "Excel web query (WEB/1 header)";
 	return NULL;

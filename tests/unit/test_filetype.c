@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "core/analyser.h"
+#include "detect/polyglot.h"
 #include "detect/filetype.h"
 
 static unsigned char buf[0x9800];
@@ -514,6 +515,59 @@ scan_image_payload(void **state)
 	report_free(r);
 }
 
+/* A PE at an offset inside an image or a document (polyglot): type.embedded_pe,
+ * whatever the name; "MZ" without a valid PE header, or an unknown machine, is not. */
+static void
+scan_embedded_pe(void **state)
+{
+	static const struct { const char *head; size_t n; const char *cls; } t[] = {
+		{ "\xff\xd8\xff\xe0\0\x10JFIF\0", 11, "image" },
+		{ "%PDF-1.7\n", 9, "pdf" },
+		{ "GIF89a\1\0\1\0", 10, "image" },
+	};
+	struct report *r;
+	enum tclass tc;
+	size_t i;
+	int k;
+	char want[96];
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		memset(buf, 0, sizeof(buf));
+		put(0, t[i].head, t[i].n);
+		put(2000, "MZ", 2);
+		le32(2000 + 0x3c, 0x80);
+		put(2000 + 0x80, "PE\0\0\x4c\x01", 6);
+		r = run(buf, 4000, "holiday.jpg", NULL, TC_UNKNOWN, &tc);
+		assert_string_equal(report_part(r, 0)->type_class, t[i].cls);
+		snprintf(want, sizeof(want), "a PE at offset 2000 inside %s", t[i].cls);
+		assert_true(report_has(r, 0, "type.embedded_pe"));
+		for (k = 0; k < report_nfindings(r); k++)
+			if (strcmp(report_finding(r, k)->name, "type.embedded_pe") == 0)
+				assert_memory_equal(report_finding(r, k)->detail, want,
+				    strlen(want));
+		assert_int_equal(polyglot_pe(buf, 4000), 2000);
+		report_free(r);
+	}
+	/* an unknown machine, e_lfanew past the end, or no PE signature: nothing */
+	put(2000 + 0x84, "\x34\x12", 2);
+	assert_int_equal(polyglot_pe(buf, 4000), 0);
+	put(2000 + 0x84, "\x64\x86", 2);
+	assert_int_equal(polyglot_pe(buf, 4000), 2000);
+	assert_int_equal(polyglot_pe(buf, 2000 + 0x83), 0);
+	le32(2000 + 0x3c, 0x7fffffff);
+	assert_int_equal(polyglot_pe(buf, 4000), 0);
+	/* a PE at offset 0 is an executable, not a polyglot */
+	memset(buf, 0, sizeof(buf));
+	put(0, "MZ", 2);
+	le32(0x3c, 0x80);
+	put(0x80, "PE\0\0\x4c\x01", 6);
+	r = run(buf, 4000, "a.jpg", NULL, TC_UNKNOWN, &tc);
+	assert_int_equal(tc, TC_EXECUTABLE);
+	assert_false(report_has(r, 0, "type.embedded_pe"));
+	report_free(r);
+}
+
 int
 main(void)
 {
@@ -535,6 +589,7 @@ main(void)
 		cmocka_unit_test(is_text_on_every_byte),
 		cmocka_unit_test(scan_records_findings),
 		cmocka_unit_test(scan_image_payload),
+		cmocka_unit_test(scan_embedded_pe),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

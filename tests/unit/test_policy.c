@@ -354,7 +354,7 @@ default_policy_verdicts(void **state)
 		{ "mime.limit", ACT_QUARANTINE }, { "archive.limit", ACT_QUARANTINE },
 		{ "scan.limit", ACT_QUARANTINE }, { "scan.error", ACT_QUARANTINE },
 		{ "yara.limit", ACT_QUARANTINE },
-		{ "doc.remote_template", ACT_QUARANTINE },
+		{ "doc.remote_template", ACT_QUARANTINE }, { "type.embedded_pe", ACT_REJECT },
 		{ "shortcut.search_ms", ACT_REJECT }, { "shortcut.webdav", ACT_REJECT },
 		{ "doc.template_injection", ACT_TAG }, { "doc.external_link", ACT_TAG },
 		{ "type.mismatch", ACT_TAG }, { "pdf.embedded_file", ACT_TAG },
