@@ -37,6 +37,13 @@ DISAGREE = {
     "eml/mismatch/test_embed_rar.jpg.eml": (
         "accept", "the stored file holds no archive or executable signature "
         "anywhere: a plain JPEG"),
+    "eml/external_link/testAttachedTemplate.docx.eml": (
+        "quarantine", "its attachedTemplate is http://example.com/templates/"
+        "malicious.dotx: a remote template (doc.remote_template), which the "
+        "shipped policy quarantines since issue 12"),
+    "eml/mismatch/test_pe_overlay.bmp.eml": (
+        "reject", "a real PE sits at offset 249954 of the bitmap (a polyglot): "
+        "type.embedded_pe, rejected like any executable since issue 12"),
     "eml/archive_executable/clam.arj.eml": (
         "quarantine", "libarchive lists ARJ but cannot decompress its method: "
         "not inspected, so held for review, never delivered"),
