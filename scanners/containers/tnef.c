@@ -5,15 +5,11 @@
  * an embedded message (PR_ATTACH_DATA_OBJ) is scanned as a child too, and being
  * TNEF itself, comes back here through the pipeline (bounded by the depth budget).
  *
- * Parsing is libytnef's (TNEFParseMemory on a private copy of the scan window).
- * Before libytnef sees the bytes, tnef_check() walks the attribute chain itself:
- * signature, then per attribute level (1 or 2), id, length, data and checksum,
- * every length within the input, the property counts of the MAPI attributes no
- * larger than their data could hold, and no attachment attribute before the first
- * attAttachRendData (libytnef leaks those: found by fuzz_tnef). A stream that fails is archive.corrupt
- * and is not handed to libytnef, so the library never allocates from a size the
- * input cannot back. A stream libytnef rejects after that is archive.corrupt
- * too, and the attachments it read before the error are still scanned.
+ * Parsing is libytnef's (TNEFParseMemory on a private copy of the scan window),
+ * behind tnef_check.c: a stream that check refuses is archive.corrupt and never
+ * reaches the library (whose error paths print to stdout and whose handlers leak
+ * on repeated attributes). A stream libytnef still rejects is archive.corrupt too,
+ * and the attachments it read before the error are scanned.
  *
  * Findings: archive.corrupt (bad structure, why and where), scan.limit when the
  * stream is larger than the scan window (only the window is read). Children count
@@ -36,9 +32,6 @@
 
 #define TNEF_SIGNATURE  0x223E9F78u
 #define TNEF_MAX_NAME   255
-#define TNEF_ATT_MAPI   0x00069003u   /* attMAPIProps */
-#define TNEF_ATT_ATTACH 0x00069005u   /* attAttachment: the attachment's MAPI props */
-#define TNEF_ATT_REND   0x00069002u   /* attAttachRendData: opens an attachment */
 
 /* Little-endian 32 bits at B[OFF], the caller having checked OFF + 4 <= length. */
 static uint32_t
@@ -46,39 +39,6 @@ tnef_le32(const unsigned char *b, size_t off)
 {
 	return (uint32_t)b[off] | (uint32_t)b[off + 1] << 8 |
 	    (uint32_t)b[off + 2] << 16 | (uint32_t)b[off + 3] << 24;
-}
-
-const char *
-tnef_check(const unsigned char *d, size_t len, size_t *off)
-{
-	size_t i = 6;
-	uint32_t id, n;
-	int open = 0;
-
-	*off = 0;
-	if (len < 6 || tnef_le32(d, 0) != TNEF_SIGNATURE)
-		return "no TNEF signature";
-	while (i < len) {
-		*off = i;
-		if (len - i < 9)
-			return "attribute header cut short";
-		if (d[i] != 1 && d[i] != 2)
-			return "attribute level is neither message nor attachment";
-		id = tnef_le32(d, i + 1);
-		n = tnef_le32(d, i + 5);
-		if (n > len - i - 9 || len - i - 9 - n < 2)
-			return "attribute longer than the stream";
-		/* libytnef keeps (and leaks) attachment attributes met before the
-		 * first attAttachRendData; MS-OXTNEF puts that attribute first */
-		open |= id == TNEF_ATT_REND;
-		if (d[i] == 2 && !open)
-			return "attachment attribute before attAttachRendData";
-		if ((id == TNEF_ATT_MAPI || id == TNEF_ATT_ATTACH) &&
-		    (n < 4 || tnef_le32(d, i + 9) > (n - 4) / 4))
-			return "more MAPI properties than the attribute can hold";
-		i += 9 + (size_t)n + 2;
-	}
-	return NULL;
 }
 
 /* The attachment's name into NAME: long file name, short title, or a made-up one. */

@@ -7,9 +7,9 @@
 
 #include <stddef.h>
 
-/* NULL when D/LEN is a well-formed TNEF attribute chain (signature, every attribute
- * within the input, MAPI property counts its data can hold), else why; *OFF is the
- * offset of the attribute at fault. */
+/* tnef_check.c: NULL when libytnef may parse D/LEN (a well-formed attribute chain
+ * with nothing the library prints about or leaks on), else why; *OFF is the offset
+ * of the attribute at fault. */
 const char *tnef_check(const unsigned char *d, size_t len, size_t *off);
 
 #endif

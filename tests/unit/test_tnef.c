@@ -200,7 +200,7 @@ hostile_mapi_count_never_reaches_the_library(void **state)
 	attr(&sb, 2, 0x00069002, rend, sizeof(rend));
 	attr(&sb, 2, 0x00069005, m.s, m.len);
 	assert_string_equal(tnef_check((const unsigned char *)sb.s, sb.len, &off),
-	    "more MAPI properties than the attribute can hold");
+	    "more MAPI properties than libytnef takes");
 	run_analyser(&t, sb.s, sb.len, TC_TNEF, tnef_scan);
 	assert_non_null(detail(&t, "archive.corrupt"));
 	assert_int_equal(report_nparts(t.r), 1);
@@ -209,6 +209,79 @@ hostile_mapi_count_never_reaches_the_library(void **state)
 	sb.s[6] = 7;
 	assert_non_null(tnef_check((const unsigned char *)sb.s, sb.len, &off));
 	assert_int_equal(off, 6);
+	sb_free(&sb);
+	sb_free(&m);
+}
+
+/* What libytnef would print about or leak on is refused before it runs. */
+static void
+library_error_paths_are_refused_first(void **state)
+{
+	static const struct { size_t at; unsigned char v; const char *why; } t[] = {
+		{ 0, 0, NULL },                                /* as built: fine */
+		{ 30, 'X', "attribute checksum wrong" },       /* a byte of the class */
+	};
+	struct strbuf sb = STRBUF_INIT, m = STRBUF_INIT;
+	const char *why;
+	size_t i, off;
+	struct run r;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		sb_reset(&sb);
+		stream_start(&sb);
+		attachment(&sb, "A.TXT", "a.txt", "a\n", 2);
+		if (t[i].why != NULL)
+			sb.s[t[i].at] = (char)t[i].v;
+		why = tnef_check((const unsigned char *)sb.s, sb.len, &off);
+		if (t[i].why == NULL)
+			assert_null(why);
+		else
+			assert_string_equal(why, t[i].why);
+	}
+	/* the same title twice in one attachment (libytnef leaks the first) */
+	sb_reset(&sb);
+	stream_start(&sb);
+	attachment(&sb, "A.TXT", NULL, "a\n", 2);
+	attr(&sb, 2, 0x00018010, "B.TXT", 6);
+	assert_string_equal(tnef_check((const unsigned char *)sb.s, sb.len, &off),
+	    "attribute repeated");
+	/* but once per attachment is fine, and a message attribute only once */
+	sb_reset(&sb);
+	stream_start(&sb);
+	attachment(&sb, "A.TXT", NULL, "a\n", 2);
+	attachment(&sb, "B.TXT", NULL, "b\n", 2);
+	assert_null(tnef_check((const unsigned char *)sb.s, sb.len, &off));
+	attr(&sb, 1, 0x00078008, "IPM.Note", 9);
+	assert_string_equal(tnef_check((const unsigned char *)sb.s, sb.len, &off),
+	    "attribute repeated");
+	/* an empty attribute; an unknown MAPI type; a block with bytes left over */
+	sb_reset(&sb);
+	stream_start(&sb);
+	attr(&sb, 1, 0x0001800c, "", 0);
+	assert_string_equal(tnef_check((const unsigned char *)sb.s, sb.len, &off),
+	    "empty attribute");
+	sb_reset(&sb);
+	stream_start(&sb);
+	put32(&m, 1);
+	put32(&m, 0x00010077);   /* type 0x77 */
+	put32(&m, 0);
+	attr(&sb, 1, 0x00069003, m.s, m.len);
+	assert_string_equal(tnef_check((const unsigned char *)sb.s, sb.len, &off),
+	    "unknown MAPI property type");
+	sb_reset(&sb);
+	sb_reset(&m);
+	stream_start(&sb);
+	put32(&m, 1);
+	put32(&m, 0x00010003);   /* one PT_LONG */
+	put32(&m, 7);
+	put32(&m, 0);            /* four bytes too many */
+	attr(&sb, 1, 0x00069003, m.s, m.len);
+	assert_string_equal(tnef_check((const unsigned char *)sb.s, sb.len, &off),
+	    "MAPI block longer than its properties");
+	run_analyser(&r, sb.s, sb.len, TC_TNEF, tnef_scan);
+	assert_non_null(strstr(detail(&r, "archive.corrupt"), "MAPI block longer"));
+	run_free(&r);
 	sb_free(&sb);
 	sb_free(&m);
 }
@@ -252,6 +325,7 @@ main(void)
 		cmocka_unit_test(embedded_message_is_opened),
 		cmocka_unit_test(every_truncation_is_a_finding_or_whole),
 		cmocka_unit_test(hostile_mapi_count_never_reaches_the_library),
+		cmocka_unit_test(library_error_paths_are_refused_first),
 		cmocka_unit_test(member_budget_stops_the_walk),
 	};
 
