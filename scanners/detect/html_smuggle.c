@@ -160,20 +160,6 @@ sm_string_at(struct sm *s, const unsigned char *d, size_t end, size_t i)
 	return k;
 }
 
-static void
-sm_strings(struct sm *s, const unsigned char *d, size_t start, size_t end)
-{
-	size_t i = start;
-
-	while (i < end && !s->bad) {
-		if (d[i] == '\'' || d[i] == '"' || d[i] == '`')
-			i = sm_string_at(s, d, end, i);
-		else
-			i++;
-	}
-	sm_swap_best(s);
-}
-
 /* A number 0..255 at d[*i] (decimal or 0x hex); -1 when none. */
 static int
 sm_number(const unsigned char *d, size_t end, size_t *i)
@@ -219,18 +205,24 @@ sm_array_at(struct sm *s, const unsigned char *d, size_t end, size_t i)
 	return i;
 }
 
+/* String literal runs (ARRAYS 0) or number lists (1) in d[start, end). */
 static void
-sm_arrays(struct sm *s, const unsigned char *d, size_t start, size_t end)
+sm_walk(struct sm *s, const unsigned char *d, size_t start, size_t end, int arrays)
 {
 	size_t i = start;
 
 	while (i < end && !s->bad) {
-		if (d[i] == '[' || d[i] == '(')
+		if (arrays && (d[i] == '[' || d[i] == '('))
 			i = sm_array_at(s, d, end, i);
+		else if (!arrays && (d[i] == '\'' || d[i] == '"' || d[i] == '`'))
+			i = sm_string_at(s, d, end, i);
 		else
 			i++;
 	}
-	sb_reset(&s->cur);
+	if (arrays)
+		sb_reset(&s->cur);
+	else
+		sm_swap_best(s);
 }
 
 static const unsigned char *
@@ -244,16 +236,15 @@ sm_find(const unsigned char *d, size_t len, size_t off, const char *needle)
 	return NULL;
 }
 
-/* Calls FN on every <script> body of D/LEN, or on the whole input when none. */
+/* sm_walk() over every <script> body of D/LEN, or the whole input when none. */
 static void
-sm_regions(struct sm *s, const unsigned char *d, size_t len,
-    void (*fn)(struct sm *, const unsigned char *, size_t, size_t))
+sm_regions(struct sm *s, const unsigned char *d, size_t len, int arrays)
 {
 	const unsigned char *p, *gt, *close;
 	size_t off = 0, body;
 
 	if (sm_find(d, len, 0, "<script") == NULL) {
-		fn(s, d, 0, len);
+		sm_walk(s, d, 0, len, arrays);
 		return;
 	}
 	while ((p = sm_find(d, len, off, "<script")) != NULL) {
@@ -263,7 +254,7 @@ sm_regions(struct sm *s, const unsigned char *d, size_t len,
 		body = (size_t)(gt - d) + 1;
 		close = sm_find(d, len, body, "</script");
 		off = close != NULL ? (size_t)(close - d) : len;
-		fn(s, d, body, off);
+		sm_walk(s, d, body, off, arrays);
 	}
 }
 
@@ -455,7 +446,7 @@ static int
 sm_choose(struct sm *s, const unsigned char *d, size_t len, const char **text,
     size_t *n, int *is_text, char *how, size_t howsz)
 {
-	sm_regions(s, d, len, sm_strings);
+	sm_regions(s, d, len, 0);
 	*is_text = 1;
 	if (s->best.len >= SMUGGLE_MIN_CHARS) {
 		snprintf(how, howsz, "%s literal in %u piece%s",
@@ -472,7 +463,7 @@ sm_choose(struct sm *s, const unsigned char *d, size_t len, const char **text,
 		return 1;
 	}
 	sb_reset(&s->best);
-	sm_regions(s, d, len, sm_arrays);
+	sm_regions(s, d, len, 1);
 	if (s->best.len < SMUGGLE_MIN_BYTES)
 		return 0;
 	snprintf(how, howsz, "array of %zu numbers", s->best.len);
