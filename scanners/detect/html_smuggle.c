@@ -18,7 +18,10 @@
  * kept, else the plain (XORed when a key was seen) forward one.
  *
  * Limits: linear in the input (the scan window); every buffer is at most the input
- * length. The caller charges the result to the unpacked-bytes budget.
+ * length, and at most about five are alive at once (the pieces, the runs, the two
+ * decoded variants), so a page of pure base64 costs a few times the window in
+ * memory for the length of its scan. The caller charges the result to the
+ * unpacked-bytes budget.
  *
  * BUGS: pieces joined through variables out of source order, keys longer than
  * one byte, arithmetic other than XOR, and text built by DOM reads (innerText)

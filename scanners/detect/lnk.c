@@ -22,7 +22,8 @@
  * BUGS: the target ID list is skipped, not decoded, so a shortcut whose only target
  * is in the ID list shows no target; other extra data blocks (KnownFolder,
  * SpecialFolder, Darwin) are not reported. The launcher call-out is a substring
- * match ("cmd" with "/c" anywhere), so it errs towards calling out.
+ * match ("cmd" with "/c" anywhere), so it errs towards calling out. Of a library
+ * or search connector only the first <url> is read.
  */
 #include <ctype.h>
 #include <stdint.h>
