@@ -17,8 +17,12 @@
  *     Unicode values over TNEF_MAX_UNICODE bytes, empty string/binary values,
  *     unknown property types, any value past the block, and a block not used up
  *     exactly;
+ *   - an attTnefVersion that is not 4 bytes, an attRecipTable under 4, an
+ *     attSentFor whose (name, address) pairs do not fill it exactly;
  *   - more than TNEF_MAX_SEEN distinct attributes in one scope.
- * These are the library's own limits and checks, made before it runs.
+ * These are the library's own limits and checks, made before it runs; fuzz_tnef
+ * fails on any byte the library writes to stdout, which is how the last three
+ * were found.
  *
  * Limits: linear in the input. Little-endian reads are written out here (the
  * house bytes.h readers may replace them).
@@ -40,6 +44,9 @@
 #define ATT_REND          0x00069002u   /* attAttachRendData */
 #define ATT_MAPI          0x00069003u   /* attMAPIProps */
 #define ATT_ATTACH        0x00069005u   /* attAttachment */
+#define ATT_VERSION       0x00089006u   /* attTnefVersion: 4 bytes */
+#define ATT_RECIPS        0x00069004u   /* attRecipTable: a count first */
+#define ATT_SENTFOR       0x00060001u   /* attSentFor: (name, address) pairs */
 
 struct tc_rd {
 	const unsigned char *d;
@@ -161,6 +168,25 @@ tc_mapi(const unsigned char *d, size_t n)
 	return r.off == n ? NULL : "MAPI block longer than its properties";
 }
 
+/* attSentFor: pairs of 16-bit-length-prefixed name and address, exactly. */
+static const char *
+tc_sentfor(const unsigned char *d, size_t n)
+{
+	size_t i = 0, k;
+	int half;
+
+	while (i < n)
+		for (half = 0; half < 2; half++) {
+			if (n - i < 2)
+				return "attSentFor cut short";
+			k = (size_t)(d[i] | d[i + 1] << 8);
+			if (k > n - i - 2)
+				return "attSentFor cut short";
+			i += 2 + k;
+		}
+	return NULL;
+}
+
 /* Does ID set a field of the current attachment (else of the message)? */
 static int
 tc_attachment_attr(uint32_t id)
@@ -206,6 +232,12 @@ tc_attribute(struct tc_scope *msg, struct tc_scope *att, int *open, uint32_t id,
 		return why;
 	if (id == ATT_MAPI || id == ATT_ATTACH)
 		return tc_mapi(p, n);
+	if (id == ATT_VERSION && n != 4)
+		return "attTnefVersion is not 4 bytes";
+	if (id == ATT_RECIPS && n < 4)
+		return "attRecipTable cut short";
+	if (id == ATT_SENTFOR)
+		return tc_sentfor(p, n);
 	return NULL;
 }
 
