@@ -121,14 +121,15 @@ tnef_scan(struct scan_ctx *ctx, struct scan_input *in)
 		report_add(ctx->r, in->part, "scan.limit",
 		    "TNEF of %llu bytes: only the first %zu (the scan window) were read",
 		    (unsigned long long)in->size, in->len);
-	if ((why = tnef_check(in->data, in->len, &off)) != NULL) {
-		report_add(ctx->r, in->part, "archive.corrupt", "TNEF: %s at byte %zu", why,
-		    off);
-		return EM_OK;
-	}
-	if ((copy = malloc(in->len)) == NULL)
+	if ((copy = malloc(in->len > 0 ? in->len : 1)) == NULL)
 		return EM_TEMPFAIL;
 	memcpy(copy, in->data, in->len);
+	if ((why = tnef_check(copy, in->len, &off)) != NULL) {
+		report_add(ctx->r, in->part, "archive.corrupt", "TNEF: %s at byte %zu", why,
+		    off);
+		free(copy);
+		return EM_OK;
+	}
 	TNEFInitialize(&t);
 	t.Debug = 0;
 	rc = TNEFParseMemory(copy, (long)in->len, &t);

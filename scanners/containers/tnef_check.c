@@ -14,12 +14,17 @@
  *   - in the MAPI property blocks (attMAPIProps, attAttachment): more than
  *     TNEF_MAX_PROPS properties, multi-valued counts outside 1..TNEF_MAX_VALUES,
  *     property names longer than TNEF_MAX_NAMELEN or more names than bytes,
- *     Unicode values over TNEF_MAX_UNICODE bytes, empty string/binary values,
+ *     Unicode values over TNEF_MAX_UNICODE bytes,
  *     unknown property types, any value past the block, and a block not used up
  *     exactly;
  *   - an attTnefVersion that is not 4 bytes, an attRecipTable under 4, an
  *     attSentFor whose (name, address) pairs do not fill it exactly;
  *   - more than TNEF_MAX_SEEN distinct attributes in one scope.
+ * And it rewrites, in the private copy it is given: subject properties (PR_SUBJECT
+ * and kin) get a property id libytnef ignores, and the attribute's checksum is
+ * made again. libytnef refuses a subject over 100 bytes (a Japanese subject of 51
+ * characters in UTF-16), failing the whole stream, and leaks an empty one; the
+ * subject is of no use to the scan.
  * These are the library's own limits and checks, made before it runs; fuzz_tnef
  * fails on any byte the library writes to stdout, which is how the last three
  * were found.
@@ -49,7 +54,7 @@
 #define ATT_SENTFOR       0x00060001u   /* attSentFor: (name, address) pairs */
 
 struct tc_rd {
-	const unsigned char *d;
+	unsigned char *d;
 	size_t n, off;
 };
 
@@ -63,6 +68,18 @@ tc_le32(const unsigned char *b)
 {
 	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
 	    (uint32_t)b[3] << 24;
+}
+
+/* An attribute's checksum: the sum of its data bytes, 16 bits. */
+static uint32_t
+tc_sum(const unsigned char *p, size_t n)
+{
+	uint32_t sum = 0;
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		sum += p[k];
+	return sum & 0xffff;
 }
 
 static int
@@ -84,6 +101,18 @@ tc_skip(struct tc_rd *r, uint64_t k)
 	return 1;
 }
 
+/* Subject properties: libytnef refuses one over 100 bytes (the whole stream with
+ * it) and leaks an empty one; tc_mapi renames them to TC_SUBJECT_RENAMED, a
+ * property the library ignores, in the copy it is given. */
+#define TC_SUBJECT_RENAMED 0x7FFFu
+
+static int
+tc_subject(uint32_t prop)
+{
+	return prop == 0x0037 || prop == 0x0038 || prop == 0x0049 || prop == 0x0070 ||
+	    prop == 0x0E1D;
+}
+
 /* One value of property type TYPE; MV: inside a multi-valued list. */
 static const char *
 tc_value(struct tc_rd *r, uint32_t type, int mv)
@@ -94,8 +123,6 @@ tc_value(struct tc_rd *r, uint32_t type, int mv)
 	case 0x0102: case 0x000D: case 0x001E: case 0x001F:   /* binary, object, strings */
 		if ((!mv && !tc_u32(r, &n)) || !tc_u32(r, &n))
 			return "MAPI value cut short";
-		if (n == 0)
-			return "empty MAPI string or binary value";
 		if (type == 0x001F && n > TNEF_MAX_UNICODE)
 			return "Unicode MAPI value too long";
 		return tc_skip(r, (uint64_t)n + (n % 4 ? 4 - n % 4 : 0)) ? NULL :
@@ -135,9 +162,10 @@ tc_names(struct tc_rd *r)
 	return NULL;
 }
 
-/* A MAPI property block D/N, as libytnef's TNEFFillMapi reads it. */
+/* A MAPI property block D/N, as libytnef's TNEFFillMapi reads it; subject
+ * properties renamed in place (*CHANGED set). */
 static const char *
-tc_mapi(const unsigned char *d, size_t n)
+tc_mapi(unsigned char *d, size_t n, int *changed)
 {
 	struct tc_rd r = { d, n, 0 };
 	uint32_t count, id, type, nv, i, j;
@@ -150,6 +178,12 @@ tc_mapi(const unsigned char *d, size_t n)
 	for (i = 0; i < count; i++) {
 		if (!tc_u32(&r, &id))
 			return "MAPI property cut short";
+		if (tc_subject(id >> 16)) {
+			id = TC_SUBJECT_RENAMED << 16 | (id & 0xffff);
+			d[r.off - 2] = TC_SUBJECT_RENAMED & 0xff;
+			d[r.off - 1] = TC_SUBJECT_RENAMED >> 8;
+			*changed = 1;
+		}
 		if ((id >> 16) >= 0x8000 && (why = tc_names(&r)) != NULL)
 			return why;
 		type = id & 0xffff;
@@ -218,7 +252,7 @@ tc_once(struct tc_scope *s, uint32_t id)
 /* One attribute with id ID and data P/N: its scope and its MAPI block. */
 static const char *
 tc_attribute(struct tc_scope *msg, struct tc_scope *att, int *open, uint32_t id,
-    const unsigned char *p, size_t n)
+    unsigned char *p, size_t n, int *changed)
 {
 	const char *why;
 
@@ -231,7 +265,7 @@ tc_attribute(struct tc_scope *msg, struct tc_scope *att, int *open, uint32_t id,
 	if ((why = tc_once(tc_attachment_attr(id) ? att : msg, id)) != NULL)
 		return why;
 	if (id == ATT_MAPI || id == ATT_ATTACH)
-		return tc_mapi(p, n);
+		return tc_mapi(p, n, changed);
 	if (id == ATT_VERSION && n != 4)
 		return "attTnefVersion is not 4 bytes";
 	if (id == ATT_RECIPS && n < 4)
@@ -242,13 +276,13 @@ tc_attribute(struct tc_scope *msg, struct tc_scope *att, int *open, uint32_t id,
 }
 
 const char *
-tnef_check(const unsigned char *d, size_t len, size_t *off)
+tnef_check(unsigned char *d, size_t len, size_t *off)
 {
 	struct tc_scope msg, att;
 	const char *why;
-	size_t i = 6, k;
+	size_t i = 6;
 	uint32_t n, sum;
-	int open = 0;
+	int open = 0, changed;
 
 	*off = 0;
 	msg.n = att.n = 0;
@@ -265,13 +299,17 @@ tnef_check(const unsigned char *d, size_t len, size_t *off)
 			return "empty attribute";
 		if (n > len - i - 9 || len - i - 9 - n < 2)
 			return "attribute longer than the stream";
-		for (sum = 0, k = 0; k < n; k++)
-			sum += d[i + 9 + k];
-		if ((sum & 0xffff) != (uint32_t)(d[i + 9 + n] | d[i + 10 + n] << 8))
+		if (tc_sum(d + i + 9, n) != (uint32_t)(d[i + 9 + n] | d[i + 10 + n] << 8))
 			return "attribute checksum wrong";
+		changed = 0;
 		if ((why = tc_attribute(&msg, &att, &open, tc_le32(d + i + 1), d + i + 9,
-		    n)) != NULL)
+		    n, &changed)) != NULL)
 			return why;
+		if (changed) {   /* a renamed subject: the checksum follows */
+			sum = tc_sum(d + i + 9, n);
+			d[i + 9 + n] = (unsigned char)(sum & 0xff);
+			d[i + 10 + n] = (unsigned char)(sum >> 8);
+		}
 	}
 	return NULL;
 }

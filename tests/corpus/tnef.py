@@ -9,7 +9,9 @@ application/ms-tnef "winmail.dat", scanned with embargo-scan -c conf/embargo.con
 --json. Checks: the part is class tnef, each attachment is a child part with its
 long name and the real bytes (SHA-256), its own findings are there
 (type.executable, doc.remote_template), the action is the shipped one; a
-truncated stream is archive.corrupt and quarantined, never accepted.
+truncated stream is archive.corrupt and quarantined, never accepted. And the
+corpus's own Outlook-written winmail.dat (clean/testWINMAIL.dat, Apache Tika)
+opens into its five attachments and is accepted.
 Only the standard library.
 """
 import base64
@@ -100,6 +102,14 @@ def main():
         check(any(f["name"] == "archive.corrupt" for f in o.get("findings", []))
               and o.get("action") in ("quarantine", "reject"),
               "a truncated winmail.dat is archive.corrupt and held (%s)" % o.get("action"))
+        o = scan(d, "real.eml", message(open(os.path.join(
+            CORPUS, "clean", "testWINMAIL.dat"), "rb").read()))
+        names = sorted(p["filename"] for p in o.get("parts", [])
+                       if (p.get("filename") or "").startswith("quick."))
+        check(names == ["quick.doc", "quick.html", "quick.pdf", "quick.txt", "quick.xml"]
+              and o.get("action") == "accept",
+              "Outlook's testWINMAIL.dat: five attachments, accepted (%s, %s)"
+              % (names, o.get("action")))
     return 0 if all(results) else 1
 
 

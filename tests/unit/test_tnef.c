@@ -147,7 +147,7 @@ every_truncation_is_a_finding_or_whole(void **state)
 	attachment(&sb, "NOTES.TXT", "notes.txt", "hello\n", 6);
 	for (n = 0; n <= sb.len; n++) {
 		run_analyser(&t, sb.s, n, TC_TNEF, tnef_scan);
-		if (tnef_check((const unsigned char *)sb.s, n, &off) != NULL)
+		if (tnef_check((unsigned char *)sb.s, n, &off) != NULL)
 			assert_non_null(run_detail(&t, "archive.corrupt"));
 		else
 			assert_null(run_detail(&t, "archive.corrupt"));
@@ -174,7 +174,7 @@ hostile_mapi_count_never_reaches_the_library(void **state)
 	stream_start(&sb);
 	attr(&sb, 2, 0x00069002, rend, sizeof(rend));
 	attr(&sb, 2, 0x00069005, m.s, m.len);
-	assert_string_equal(tnef_check((const unsigned char *)sb.s, sb.len, &off),
+	assert_string_equal(tnef_check((unsigned char *)sb.s, sb.len, &off),
 	    "more MAPI properties than libytnef takes");
 	run_analyser(&t, sb.s, sb.len, TC_TNEF, tnef_scan);
 	assert_non_null(run_detail(&t, "archive.corrupt"));
@@ -182,7 +182,7 @@ hostile_mapi_count_never_reaches_the_library(void **state)
 	run_free(&t);
 	/* a level that is neither 1 nor 2 */
 	sb.s[6] = 7;
-	assert_non_null(tnef_check((const unsigned char *)sb.s, sb.len, &off));
+	assert_non_null(tnef_check((unsigned char *)sb.s, sb.len, &off));
 	assert_int_equal(off, 6);
 	sb_free(&sb);
 	sb_free(&m);
@@ -208,7 +208,7 @@ library_error_paths_are_refused_first(void **state)
 		attachment(&sb, "A.TXT", "a.txt", "a\n", 2);
 		if (t[i].why != NULL)
 			sb.s[t[i].at] = (char)t[i].v;
-		why = tnef_check((const unsigned char *)sb.s, sb.len, &off);
+		why = tnef_check((unsigned char *)sb.s, sb.len, &off);
 		if (t[i].why == NULL)
 			assert_null(why);
 		else
@@ -219,22 +219,22 @@ library_error_paths_are_refused_first(void **state)
 	stream_start(&sb);
 	attachment(&sb, "A.TXT", NULL, "a\n", 2);
 	attr(&sb, 2, 0x00018010, "B.TXT", 6);
-	assert_string_equal(tnef_check((const unsigned char *)sb.s, sb.len, &off),
+	assert_string_equal(tnef_check((unsigned char *)sb.s, sb.len, &off),
 	    "attribute repeated");
 	/* but once per attachment is fine, and a message attribute only once */
 	sb_reset(&sb);
 	stream_start(&sb);
 	attachment(&sb, "A.TXT", NULL, "a\n", 2);
 	attachment(&sb, "B.TXT", NULL, "b\n", 2);
-	assert_null(tnef_check((const unsigned char *)sb.s, sb.len, &off));
+	assert_null(tnef_check((unsigned char *)sb.s, sb.len, &off));
 	attr(&sb, 1, 0x00078008, "IPM.Note", 9);
-	assert_string_equal(tnef_check((const unsigned char *)sb.s, sb.len, &off),
+	assert_string_equal(tnef_check((unsigned char *)sb.s, sb.len, &off),
 	    "attribute repeated");
 	/* an empty attribute; an unknown MAPI type; a block with bytes left over */
 	sb_reset(&sb);
 	stream_start(&sb);
 	attr(&sb, 1, 0x0001800c, "", 0);
-	assert_string_equal(tnef_check((const unsigned char *)sb.s, sb.len, &off),
+	assert_string_equal(tnef_check((unsigned char *)sb.s, sb.len, &off),
 	    "empty attribute");
 	sb_reset(&sb);
 	stream_start(&sb);
@@ -242,7 +242,7 @@ library_error_paths_are_refused_first(void **state)
 	put32(&m, 0x00010077);   /* type 0x77 */
 	put32(&m, 0);
 	attr(&sb, 1, 0x00069003, m.s, m.len);
-	assert_string_equal(tnef_check((const unsigned char *)sb.s, sb.len, &off),
+	assert_string_equal(tnef_check((unsigned char *)sb.s, sb.len, &off),
 	    "unknown MAPI property type");
 	sb_reset(&sb);
 	sb_reset(&m);
@@ -252,7 +252,7 @@ library_error_paths_are_refused_first(void **state)
 	put32(&m, 7);
 	put32(&m, 0);            /* four bytes too many */
 	attr(&sb, 1, 0x00069003, m.s, m.len);
-	assert_string_equal(tnef_check((const unsigned char *)sb.s, sb.len, &off),
+	assert_string_equal(tnef_check((unsigned char *)sb.s, sb.len, &off),
 	    "MAPI block longer than its properties");
 	run_analyser(&r, sb.s, sb.len, TC_TNEF, tnef_scan);
 	assert_non_null(strstr(run_detail(&r, "archive.corrupt"), "MAPI block longer"));
@@ -292,6 +292,34 @@ member_budget_stops_the_walk(void **state)
 	sb_free(&sb);
 }
 
+/* A subject over 100 bytes (60 UTF-16 characters) makes libytnef refuse the whole
+ * stream; renamed in the copy, the attachment after it is still scanned. */
+static void
+long_unicode_subject_does_not_lose_attachments(void **state)
+{
+	struct strbuf sb = STRBUF_INIT, m = STRBUF_INIT, v = STRBUF_INIT;
+	struct run t;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 60; i++)
+		put16(&v, 0x8acb);   /* a CJK character */
+	put16(&v, 0);
+	put32(&m, 1);
+	mapi_prop(&m, 0x001F, 0x0037, v.s, v.len);   /* PR_SUBJECT, PT_UNICODE */
+	stream_start(&sb);
+	attr(&sb, 1, 0x00069003, m.s, m.len);
+	attachment(&sb, "A.TXT", "請求書.txt", "hello\n", 6);
+	run_analyser(&t, sb.s, sb.len, TC_TNEF, tnef_scan);
+	assert_null(run_detail(&t, "archive.corrupt"));
+	assert_int_equal(report_nparts(t.r), 2);
+	assert_string_equal(report_part(t.r, 1)->filename, "請求書.txt");
+	run_free(&t);
+	sb_free(&sb);
+	sb_free(&m);
+	sb_free(&v);
+}
+
 int
 main(void)
 {
@@ -301,6 +329,7 @@ main(void)
 		cmocka_unit_test(every_truncation_is_a_finding_or_whole),
 		cmocka_unit_test(hostile_mapi_count_never_reaches_the_library),
 		cmocka_unit_test(library_error_paths_are_refused_first),
+		cmocka_unit_test(long_unicode_subject_does_not_lose_attachments),
 		cmocka_unit_test(member_budget_stops_the_walk),
 	};
 
