@@ -60,7 +60,8 @@ resolve_ids(const struct em_config *cfg, struct startcheck_ids *ids, struct strb
 	return 0;
 }
 
-/* A folder the user must write to; NULL or "" is not used. */
+/* A folder the user must write to; NULL or "" is not used. CREATE: 1 make it if
+ * missing, 0 accept it missing when it could be made (-t), -1 it must exist. */
 static void
 check_dir(FILE *out, const char *what, const char *dir, int create)
 {
@@ -68,7 +69,7 @@ check_dir(FILE *out, const char *what, const char *dir, int create)
 
 	if (dir == NULL || *dir == '\0')
 		return;
-	if (stat(dir, &st) != 0 && errno == ENOENT && create && mkdir(dir, 0750) == 0)
+	if (stat(dir, &st) != 0 && errno == ENOENT && create > 0 && mkdir(dir, 0750) == 0)
 		(void)stat(dir, &st);
 	if (stat(dir, &st) != 0) {
 		char *copy = strdup(dir);
@@ -77,7 +78,7 @@ check_dir(FILE *out, const char *what, const char *dir, int create)
 		int e = errno;
 
 		/* Missing but creatable: fine for -t, created at start. */
-		if (!(e == ENOENT && !create && access(parent, W_OK | X_OK) == 0))
+		if (!(e == ENOENT && create == 0 && access(parent, W_OK | X_OK) == 0))
 			fprintf(out, "%s %s: %s\n", what, dir, strerror(e));
 		free(copy);
 		return;
@@ -97,7 +98,7 @@ check_parent(FILE *out, const char *what, const char *path)
 
 	if (path == NULL || *path == '\0' || (copy = strdup(path)) == NULL)
 		return;
-	check_dir(out, what, dirname(copy), 0);
+	check_dir(out, what, dirname(copy), -1);
 	free(copy);
 }
 

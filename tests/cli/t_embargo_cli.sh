@@ -41,7 +41,7 @@ sleep 0.3
 "$E" -f -c "$T/embargo.conf" -p "inet:$P@127.0.0.1" > "$T/inuse.log" 2>&1; rc=$?
 kill $blocker 2>/dev/null
 check "a socket in use exits 1" test "$rc" = 1
-check "a socket in use says so" grep -q "cannot listen on inet:$P@127.0.0.1" "$T/inuse.log"
+check "a socket in use says so" grep -q "socket inet:$P@127.0.0.1 is in use by another process" "$T/inuse.log"
 
 # Over TCP the listening socket has TCP_NODELAY (no 40 ms Nagle stall at end of message).
 P=$(free_port)
@@ -52,12 +52,13 @@ em_stop "$T"
 # Without -f: detaches, writes the pid file, and (started as root) runs as the
 # configured user.
 if [ "$(id -u)" = 0 ]; then
-	em_config "$T" "${EMBARGO_TEST_SETTINGS:-}" "pid_file = \"$T/daemon.pid\"" "user = \"nobody\""
-	chmod 777 "$T/tmp" "$T/quarantine"
-	"$E" -c "$T/embargo.conf" -p "unix:$T/daemon.sock"; rc=$?
-	check "daemon mode returns 0 after detaching" test "$rc" = 0
-	i=0; while [ ! -s "$T/daemon.pid" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-	dpid=$(cat "$T/daemon.pid" 2>/dev/null)
+	mkdir -p "$T/run"; chown nobody "$T/run"; chmod 755 "$T"
+	em_config "$T" "${EMBARGO_TEST_SETTINGS:-}" "pid_file = \"$T/run/daemon.pid\"" "user = \"nobody\""
+	chown nobody "$T/tmp" "$T/quarantine"
+	"$E" -c "$T/embargo.conf" -p "unix:$T/run/daemon.sock"; rc=$?
+	check "daemon mode returns 0 once the detached daemon serves" test "$rc" = 0
+	check "the socket listens when embargo returns" test -S "$T/run/daemon.sock"
+	dpid=$(cat "$T/run/daemon.pid" 2>/dev/null)
 	check "daemon wrote its pid file" test -n "$dpid"
 	check "daemon is running" kill -0 "$dpid"
 	# the pid file is written just before the switch: give it a moment
@@ -66,9 +67,12 @@ if [ "$(id -u)" = 0 ]; then
 		sleep 0.1; i=$((i + 1))
 	done
 	check "daemon dropped to user nobody" grep -q "^Uid:[[:space:]]*$nuid[[:space:]]" /proc/"$dpid"/status
-	check "unix socket belongs to nobody" sh -c "test \"\$(stat -c %U '$T/daemon.sock')\" = nobody"
+	check "unix socket belongs to nobody" sh -c "test \"\$(stat -c %U '$T/run/daemon.sock')\" = nobody"
+	check "unix socket has socket_mode (0666 in the test config)" sh -c "test \"\$(stat -c %a '$T/run/daemon.sock')\" = 666"
 	kill -TERM "$dpid"; i=0
 	while kill -0 "$dpid" 2>/dev/null && [ $i -lt 150 ]; do sleep 0.1; i=$((i + 1)); done
 	check "daemon stops on SIGTERM" sh -c "! kill -0 $dpid 2>/dev/null"
+	check "stopping removes the pid file" test ! -e "$T/run/daemon.pid"
+	check "stopping removes the unix socket" test ! -e "$T/run/daemon.sock"
 fi
 rm -rf "$T"
