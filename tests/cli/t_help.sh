@@ -3,9 +3,9 @@
 for p in embargo embargo-scan embargo-quarantine; do
 	P=$EMBARGO_BUILD/$p
 	for o in -h --help; do
-		out=$("$P" $o 2>/dev/null); rc=$?
+		"$P" $o > "$EMBARGO_BUILD/help.out" 2>/dev/null; rc=$?
 		check "$p $o exits 0 ($rc)" test "$rc" = 0
-		check "$p $o prints the usage on stdout" sh -c "echo '$out' | grep -q '^usage: $p '"
+		check "$p $o prints the usage on stdout" grep -q "^usage: $p " "$EMBARGO_BUILD/help.out"
 	done
 	for o in -V --version; do
 		check "$p $o prints its version" sh -c "'$P' $o | grep -qE '^$p [0-9]+\.[0-9]+\.[0-9]+\$'"
@@ -13,3 +13,4 @@ for p in embargo embargo-scan embargo-quarantine; do
 	"$P" --no-such-option >/dev/null 2>&1; rc=$?
 	check "$p with an unknown option exits 2 ($rc)" test "$rc" = 2
 done
+rm -f "$EMBARGO_BUILD/help.out"
