@@ -48,7 +48,7 @@ struct config_key {
 
 /* Defaults as text; test_config checks they equal scan_limits_default(). */
 static const struct config_key config_keys[] = {
-	{ NULL, "socket", K_STR, OFF(socket), "unix:/run/embargo/embargo.sock", 0, 0 },
+	{ NULL, "socket", K_STR, OFF(socket), "unix:/var/spool/postfix/embargo/embargo.sock", 0, 0 },
 	{ NULL, "socket_mode", K_MODE, OFF(socket_mode), "0660", 0, 0777 },
 	{ NULL, "socket_group", K_STR, OFF(socket_group), "", 0, 0 },
 	{ NULL, "user", K_STR, OFF(user), "embargo", 0, 0 },

@@ -11,6 +11,8 @@
  * socket group and the umask the complement of socket_mode, so the file is born with
  * its owner, group and mode. If that user cannot write to the folder, it is bound as
  * root:GROUP instead: a folder the daemon user cannot write holds nothing it can swap.
+ * Started as a user (systemd User=), the socket is that user's, and socket_group is
+ * set with lchown (a group the user belongs to).
  * TCP_NODELAY is set on an inet listener (Linux copies it to accepted sockets), so
  * replies at end of message are not held ~40 ms by Nagle's algorithm.
  * Limits: Linux; a unix path is at most 107 bytes.
@@ -212,6 +214,11 @@ listen_open(const struct em_config *cfg, const char *sock, uid_t uid, gid_t gid,
 		sb_printf(err, "cannot listen on %s: %s\n", sock, strerror(e));
 		return -1;
 	}
+	/* Not root (e.g. systemd's User=): a group of ours can still be given to our
+	 * own socket; lchown never follows a symlink, and this user can only change
+	 * files it owns anyway. */
+	if (path != NULL && geteuid() != 0 && gid != getegid() && lchown(path, (uid_t)-1, gid) != 0)
+		sb_printf(err, "warning: socket_group on %s: %s\n", path, strerror(errno));
 	if (path == NULL && nodelay() == 0)
 		sb_printf(err, "warning: could not set TCP_NODELAY on %s\n", sock);
 	return 0;

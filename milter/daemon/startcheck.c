@@ -4,7 +4,8 @@
  * Each failure is one line naming the setting and the reason; any failure stops the
  * start with a non-zero exit while the terminal (or systemd) still sees it:
  *  - user exists (when started as root), socket_group exists;
- *  - socket syntax valid, socket not held by another process, its folder exists;
+ *  - socket syntax valid, its folder exists, and (at start; -t only notes it, as it
+ *    runs beside the daemon before a reload) no other process accepts on it;
  *  - pid_file's folder exists and is writable by the run-as user;
  *  - quarantine_dir and tmp_dir exist (or are created when CREATE, as the user)
  *    and are writable by the user;
@@ -196,10 +197,15 @@ startcheck_run(const struct em_config *cfg, const char *config_file, const char 
 		bad = 1;
 	} else if (sockpath != NULL && socket_folder(sockpath, err) != 0) {
 		bad = 1;
-	} else if ((r = listen_in_use(sock, err)) != 0) {
-		if (r > 0)
-			sb_printf(err, "socket %s is in use by another process\n", sock);
+	} else if ((r = listen_in_use(sock, err)) < 0) {
 		bad = 1;
+	} else if (r > 0 && create) {
+		sb_printf(err, "socket %s is in use by another process\n", sock);
+		bad = 1;
+	} else if (r > 0) {
+		/* -t beside a running daemon, before a reload: not a mistake. */
+		fprintf(stderr, "embargo: note: socket %s is in use (by the running daemon, "
+		    "if this check is before a reload); a new start would be refused\n", sock);
 	}
 	if (cfg->release_command != NULL && *cfg->release_command != '\0') {
 		const char *why = NULL;

@@ -35,10 +35,10 @@ check "and leaves no socket behind" test ! -e "$T/never.sock"
 
 # A socket already in use: a clear message and exit 1.
 P=$(free_port)
-python3 -c "import socket,time; s=socket.socket(); s.bind(('127.0.0.1',$P)); s.listen(); time.sleep(5)" &
+python3 -c "import socket,time; s=socket.socket(); s.bind(('127.0.0.1',$P)); s.listen(); open('$T/ready','w'); time.sleep(5)" &
 blocker=$!
-sleep 0.3
-"$E" -f -c "$T/embargo.conf" -p "inet:$P@127.0.0.1" > "$T/inuse.log" 2>&1; rc=$?
+i=0; while [ ! -e "$T/ready" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+timeout 20 "$E" -f -c "$T/embargo.conf" -p "inet:$P@127.0.0.1" > "$T/inuse.log" 2>&1; rc=$?
 kill $blocker 2>/dev/null
 check "a socket in use exits 1" test "$rc" = 1
 check "a socket in use says so" grep -q "socket inet:$P@127.0.0.1 is in use by another process" "$T/inuse.log"
@@ -53,7 +53,8 @@ em_stop "$T"
 # configured user.
 if [ "$(id -u)" = 0 ]; then
 	mkdir -p "$T/run"; chown nobody "$T/run"; chmod 755 "$T"
-	em_config "$T" "${EMBARGO_TEST_SETTINGS:-}" "pid_file = \"$T/run/daemon.pid\"" "user = \"nobody\""
+	em_config "$T" "${EMBARGO_TEST_SETTINGS:-}" "pid_file = \"$T/run/daemon.pid\"" "user = \"nobody\"" \
+	    'socket_group = "mail"'
 	chown nobody "$T/tmp" "$T/quarantine"
 	"$E" -c "$T/embargo.conf" -p "unix:$T/run/daemon.sock"; rc=$?
 	check "daemon mode returns 0 once the detached daemon serves" test "$rc" = 0
@@ -68,6 +69,7 @@ if [ "$(id -u)" = 0 ]; then
 	done
 	check "daemon dropped to user nobody" grep -q "^Uid:[[:space:]]*$nuid[[:space:]]" /proc/"$dpid"/status
 	check "unix socket belongs to nobody" sh -c "test \"\$(stat -c %U '$T/run/daemon.sock')\" = nobody"
+	check "unix socket has socket_group (mail)" sh -c "test \"\$(stat -c %G '$T/run/daemon.sock')\" = mail"
 	check "unix socket has socket_mode (0666 in the test config)" sh -c "test \"\$(stat -c %a '$T/run/daemon.sock')\" = 666"
 	kill -TERM "$dpid"; i=0
 	while kill -0 "$dpid" 2>/dev/null && [ $i -lt 150 ]; do sleep 0.1; i=$((i + 1)); done
