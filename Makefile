@@ -85,6 +85,7 @@ run: deps
 	@mkdir -p var/quarantine var/tmp
 	@sed -e 's|/var/lib/embargo|$(CURDIR)/var|g' -e 's|/run/embargo|$(CURDIR)/var|g' \
 	    -e 's|^user = .*|user = "";|' \
+	    -e 's|^release_command = .*|release_command = "$(wildcard /usr/sbin/sendmail)";|' \
 	    -e 's|^policy_file = .*|policy_file = "$(CURDIR)/conf/policy.conf";|' \
 	    -e 's|^yara_rules = .*|yara_rules = [ "$(CURDIR)/conf/rules" ];|' \
 	    conf/embargo.conf > var/embargo.conf
