@@ -109,28 +109,6 @@ mlhooks_set_idle(int idle_seconds)
 	pthread_mutex_unlock(&lock);
 }
 
-unsigned long
-mlhooks_dropped(void)
-{
-	unsigned long n;
-
-	pthread_mutex_lock(&lock);
-	n = n_dropped;
-	pthread_mutex_unlock(&lock);
-	return n;
-}
-
-unsigned long
-mlhooks_refused(void)
-{
-	unsigned long n;
-
-	pthread_mutex_lock(&lock);
-	n = n_refused;
-	pthread_mutex_unlock(&lock);
-	return n;
-}
-
 int
 sigwait(const sigset_t *set, int *sig)
 {

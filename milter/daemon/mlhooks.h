@@ -15,9 +15,5 @@ int mlhooks_fd_limit(void);
 int mlhooks_start(int idle_seconds);
 /* Change the idle limit (reload). */
 void mlhooks_set_idle(int idle_seconds);
-/* Counters for tests and the log: sessions dropped for silence, connections refused
- * because descriptors ran short. */
-unsigned long mlhooks_dropped(void);
-unsigned long mlhooks_refused(void);
 
 #endif
