@@ -180,7 +180,7 @@ poll_check(const struct pollfd *fds, nfds_t n, time_t now)
 			is_session[fd] = 0;
 			n_dropped++;
 			log_msg(LOG_NOTICE, NULL, "session silent for %d s (milter_timeout): "
-			    "dropped", idle_limit);
+			    "dropped (%lu so far)", idle_limit, n_dropped);
 		}
 	}
 }
