@@ -104,7 +104,9 @@ check_parent(FILE *out, const char *what, const char *path)
 }
 
 /* The folder of a unix socket must exist (it is bound as the run-as user when that
- * user may write there, else as root: listen.c). */
+ * user may write there, else as root: listen.c), and the path must be free or a
+ * socket (libmilter replaces only a stale socket; anything else, a symlink too, is
+ * refused rather than followed). */
 static int
 socket_folder(const char *path, struct strbuf *err)
 {
@@ -114,7 +116,10 @@ socket_folder(const char *path, struct strbuf *err)
 
 	if (copy == NULL)
 		return -1;
-	if (stat(dirname(copy), &st) != 0) {
+	if (lstat(path, &st) == 0 && !S_ISSOCK(st.st_mode)) {
+		sb_printf(err, "socket path %s exists and is not a socket: remove it\n", path);
+		r = -1;
+	} else if (stat(dirname(copy), &st) != 0) {
 		sb_printf(err, "socket folder %s: %s\n", copy, strerror(errno));
 		r = -1;
 	} else if (!S_ISDIR(st.st_mode)) {

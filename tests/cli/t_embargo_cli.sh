@@ -76,5 +76,20 @@ if [ "$(id -u)" = 0 ]; then
 	check "daemon stops on SIGTERM" sh -c "! kill -0 $dpid 2>/dev/null"
 	check "stopping removes the pid file" test ! -e "$T/run/daemon.pid"
 	check "stopping removes the unix socket" test ! -e "$T/run/daemon.sock"
+
+	# Reliability 6c: root never chowns or chmods the socket through a path the
+	# daemon user could swap for a symlink: no chown/chmod call is made at all, and
+	# a symlink planted at the socket path is refused, its target untouched.
+	echo secret > "$T/victim"; chmod 600 "$T/victim"
+	ln -s "$T/victim" "$T/run/s.sock"; chown -h nobody "$T/run/s.sock"
+	"$E" -f -c "$T/embargo.conf" -p "unix:$T/run/s.sock" > "$T/s6c.log" 2>&1; rc=$?
+	check "6c: a symlink at the socket path is refused ($rc)" test "$rc" = 1
+	check "6c: ... saying so" grep -q "socket path $T/run/s.sock exists and is not a socket" "$T/s6c.log"
+	check "6c: the symlink's target keeps root 0600" sh -c "test \"\$(stat -c %U:%a '$T/victim')\" = root:600"
+	rm -f "$T/run/s.sock"
+	strace -f -qq -e trace=chown,fchown,lchown,fchownat,chmod,fchmod,fchmodat -o "$T/strace.out" \
+	    timeout -s TERM 4 "$E" -f -c "$T/embargo.conf" -p "unix:$T/run/s.sock" > "$T/s6c.log" 2>&1
+	check "6c: the daemon served as user nobody" grep -q "listening on unix:$T/run/s.sock" "$T/s6c.log"
+	check "6c: no chown or chmod system call from start to stop" sh -c "! grep -E 'chown|chmod' '$T/strace.out'"
 fi
-rm -rf "$T"
+[ -n "${KEEP:-}" ] || rm -rf "$T"
