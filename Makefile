@@ -10,7 +10,7 @@
 B        ?= build
 CC       ?= cc
 CFLAGS   ?= -O2 -g
-PKGS     := libarchive libmagic yara libconfig sqlite3 libcrypto zlib libytnef
+PKGS     := libarchive libmagic yara libconfig sqlite3 libcrypto zlib libsystemd libytnef
 WARN     := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wvla -Wimplicit-fallthrough
 ifneq ($(CI),)
@@ -85,6 +85,7 @@ run: deps
 	@mkdir -p var/quarantine var/tmp
 	@sed -e 's|/var/lib/embargo|$(CURDIR)/var|g' -e 's|/run/embargo|$(CURDIR)/var|g' \
 	    -e 's|^user = .*|user = "";|' \
+	    -e 's|^release_command = .*|release_command = "$(wildcard /usr/sbin/sendmail)";|' \
 	    -e 's|^policy_file = .*|policy_file = "$(CURDIR)/conf/policy.conf";|' \
 	    -e 's|^yara_rules = .*|yara_rules = [ "$(CURDIR)/conf/rules" ];|' \
 	    conf/embargo.conf > var/embargo.conf

@@ -14,7 +14,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 B=$(cd "$ROOT" && mkdir -p "$B" && cd "$B" && pwd)
 export EMBARGO_ROOT=$ROOT EMBARGO_BUILD=$B
 . "$ROOT/tests/lib.sh"
-CORPUS=${EMBARGO_CORPUS:-$ROOT/../shared/corpus}
+CORPUS=${EMBARGO_CORPUS:-$ROOT/tests/samples}
 OUT=$B/bench; C=$OUT/corpus; W=$(mktemp -d /tmp/embargo-bench.XXXXXX)
 chmod 755 "$W"
 N=${BENCH_N:-2000}

@@ -5,9 +5,9 @@
 set -eu
 
 RUN_PKGS="build-essential pkg-config libmilter-dev libarchive-dev libmagic-dev libmagic-mgc
-libyara-dev libconfig-dev libsqlite3-dev libssl-dev zlib1g-dev libytnef0-dev"
+libyara-dev libconfig-dev libsqlite3-dev libssl-dev zlib1g-dev libsystemd-dev libytnef0-dev"
 TEST_PKGS="libcmocka-dev miltertest postfix swaks clang libclang-rt-14-dev zip p7zip-full
-python3 sqlite3 procps qpdf"
+python3 sqlite3 procps qpdf strace"
 
 want=$RUN_PKGS
 [ "${1:-run}" = test ] && want="$RUN_PKGS $TEST_PKGS"

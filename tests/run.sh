@@ -5,7 +5,7 @@
 #   unit     cmocka programs build/tests/test_*            (counted per test case)
 #   fuzz     fuzz targets replaying seeds and saved crashes (one test per target)
 #   cli      tests/cli/t_*.sh: the programs' command lines (ok/not ok lines)
-#   corpus   tests/corpus/*.py: embargo-scan on ../shared/corpus (ok/not ok lines)
+#   corpus   tests/corpus/*.py: embargo-scan on tests/samples (ok/not ok lines)
 #   milter   tests/milter/*.lua through miltertest against a live embargo
 #   e2e      tests/e2e/*.sh through a private Postfix on loopback (ok/not ok lines)
 # Each suite's output goes to $B/test-logs/; failures are printed in full.
@@ -18,7 +18,7 @@ LOGS=$B/test-logs
 rm -rf "$LOGS"; mkdir -p "$LOGS"
 case $B in /*) EMBARGO_BUILD=$B ;; *) EMBARGO_BUILD=$ROOT/$B ;; esac
 export EMBARGO_BUILD EMBARGO_ROOT="$ROOT"
-export EMBARGO_CORPUS="${EMBARGO_CORPUS:-$ROOT/../shared/corpus}"
+export EMBARGO_CORPUS="${EMBARGO_CORPUS:-$ROOT/tests/samples}"
 passed=0 failed=0
 
 note() { printf '%s\n' "$*"; }

@@ -48,8 +48,9 @@ struct config_key {
 
 /* Defaults as text; test_config checks they equal scan_limits_default(). */
 static const struct config_key config_keys[] = {
-	{ NULL, "socket", K_STR, OFF(socket), "unix:/run/embargo/embargo.sock", 0, 0 },
+	{ NULL, "socket", K_STR, OFF(socket), "unix:/var/spool/postfix/embargo/embargo.sock", 0, 0 },
 	{ NULL, "socket_mode", K_MODE, OFF(socket_mode), "0660", 0, 0777 },
+	{ NULL, "socket_group", K_STR, OFF(socket_group), "", 0, 0 },
 	{ NULL, "user", K_STR, OFF(user), "embargo", 0, 0 },
 	{ NULL, "pid_file", K_STR, OFF(pid_file), "/run/embargo/embargo.pid", 0, 0 },
 	{ NULL, "log_facility", K_FACILITY, OFF(log_facility), "mail", 0, 0 },
@@ -441,6 +442,7 @@ config_free(struct em_config *c)
 	free(c->yara_paths);
 	free(c->file);
 	free(c->socket);
+	free(c->socket_group);
 	free(c->user);
 	free(c->pid_file);
 	free(c->quarantine_dir);

@@ -30,6 +30,7 @@ struct em_config {
 	char *file;               /* the file this was loaded from */
 	char *socket;             /* inet:PORT@HOST, inet6:PORT@HOST, unix:/path */
 	int socket_mode;          /* for unix sockets */
+	char *socket_group;       /* group of a unix socket; "": the user's group */
 	char *user;               /* "" or NULL: do not change user */
 	char *pid_file;
 	int log_facility;         /* syslog facility */

@@ -46,14 +46,23 @@ struct qopts {
 };
 
 static void
-usage(void)
+usage_to(FILE *fp, int status)
 {
-	fprintf(stderr, "usage: embargo-quarantine [-c config] list [--since 2h] "
+	fprintf(fp, "usage: embargo-quarantine [-c config] list [--since 2h] "
 	    "[--finding glob] [--rcpt addr] [--json]\n"
 	    "       embargo-quarantine [-c config] show|export|delete ID\n"
 	    "       embargo-quarantine [-c config] release ID [--to addr]... [--rescan]\n"
-	    "       embargo-quarantine [-c config] purge --older-than 30d\n");
-	exit(2);
+	    "       embargo-quarantine [-c config] purge --older-than 30d\n"
+	    "       embargo-quarantine -h|--help, -V|--version\n"
+	    "Reviews, releases and purges the messages the milter quarantined. "
+	    "See embargo-quarantine(8).\n");
+	exit(status);
+}
+
+static void
+usage(void)
+{
+	usage_to(stderr, 2);
 }
 
 /* "90", "90s", "15m", "2h", "30d", "1w" -> seconds; -1 when malformed. */
@@ -509,6 +518,11 @@ run(const struct em_config *cfg, struct qstore *q, const char *cmd, const char *
 int
 main(int argc, char **argv)
 {
+	static const struct option top_opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct strbuf err = STRBUF_INIT;
 	const char *cfgfile = NULL, *cmd, *id = NULL;
 	struct em_config *cfg;
@@ -523,10 +537,11 @@ main(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	o.older = -1;
-	while ((ch = getopt(argc, argv, "+c:V")) != -1) {
+	while ((ch = getopt_long(argc, argv, "+c:Vh", top_opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': cfgfile = optarg; break;
 		case 'V': printf("embargo-quarantine %s\n", EMBARGO_VERSION); return 0;
+		case 'h': usage_to(stdout, 0); break;
 		default: usage();
 		}
 	}

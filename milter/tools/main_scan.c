@@ -37,12 +37,21 @@ struct opts {
 };
 
 static void
+usage_to(FILE *fp, int status)
+{
+	fprintf(fp, "usage: embargo-scan [-c config] [--json] [--raw] [--rules path]\n"
+	    "                    [--from addr] [--rcpt addr]... file...\n"
+	    "       embargo-scan --list-findings\n"
+	    "       embargo-scan -h|--help, -V|--version\n"
+	    "Scans each file (a message, or with --raw an attachment) as the milter does and\n"
+	    "prints the findings and the policy's action. See embargo-scan(1).\n");
+	exit(status);
+}
+
+static void
 usage(void)
 {
-	fprintf(stderr, "usage: embargo-scan [-c config] [--json] [--raw] [--rules path]\n"
-	    "                    [--from addr] [--rcpt addr]... file...\n"
-	    "       embargo-scan --list-findings\n");
-	exit(2);
+	usage_to(stderr, 2);
 }
 
 static void
@@ -181,6 +190,7 @@ main(int argc, char **argv)
 		{ "rcpt", required_argument, NULL, 'T' },
 		{ "list-findings", no_argument, NULL, 'L' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *cfgfile = NULL, *rules[2] = { NULL, NULL };
@@ -196,7 +206,7 @@ main(int argc, char **argv)
 		setlocale(LC_CTYPE, "");
 
 	memset(&o, 0, sizeof(o));
-	while ((ch = getopt_long(argc, argv, "c:V", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:Vh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': cfgfile = optarg; break;
 		case 'j': o.json = 1; break;
@@ -210,6 +220,7 @@ main(int argc, char **argv)
 			break;
 		case 'L': list_findings(); return 0;
 		case 'V': printf("embargo-scan %s\n", EMBARGO_VERSION); return 0;
+		case 'h': usage_to(stdout, 0); break;
 		default: usage();
 		}
 	}

@@ -19,7 +19,9 @@ import sys
 
 BUILD = os.environ.get("EMBARGO_BUILD", "build")
 ROOT = os.environ.get("EMBARGO_ROOT", ".")
-CORPUS = os.environ.get("EMBARGO_CORPUS", "../shared/corpus")
+# The samples live in the tree (tests/samples/, copied from the shared corpus).
+SAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "samples")
+CORPUS = os.environ.get("EMBARGO_CORPUS", SAMPLES)
 # run.sh joins ROOT and B even when B is absolute (B=/tmp/b-x gives ROOT//tmp/b-x)
 if not os.access(os.path.join(BUILD, "embargo-scan"), os.X_OK) and "//" in BUILD:
     BUILD = "/" + BUILD.split("//", 1)[1]

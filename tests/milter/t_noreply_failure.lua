@@ -1,14 +1,15 @@
 -- Embargo asks the MTA not to wait for replies before end of message (SMFIP_NR_*).
--- A failure in such a step (here: the body cannot be spooled, tmp_dir is under a
--- plain file) is kept and answered at end of message by on_error (451 4.3.0), never
--- lost in a step that gets no reply; the next message on the connection is clean.
+-- A failure in such a step (here: the body cannot be spooled, tmp_dir is made a
+-- plain file once the daemon serves) is kept and answered at end of message by
+-- on_error (451 4.3.0), never lost in a step that gets no reply; the next message on
+-- the connection is clean.
 dofile(root .. "/tests/milter/lib.lua")
 dofile(root .. "/tests/milter/actions_lib.lua")
-local blocker = dir .. "/not-a-dir-nr"
-local f = io.open(blocker, "wb"); f:write("x"); f:close()
-local s = start_embargo("noreply-fail", "rules = ();\n",
-	{ tmp_dir = '"' .. blocker .. '/tmp"' })
+local tdir = dir .. "/tmp-goes-away"
+os.execute("rm -rf '" .. tdir .. "'; mkdir -p '" .. tdir .. "'")
+local s = start_embargo("noreply-fail", "rules = ();\n", { tmp_dir = '"' .. tdir .. '"' })
 local conn = connect_to(s)
+os.execute("rm -rf '" .. tdir .. "'; echo x > '" .. tdir .. "'")
 envelope(conn, "MT-NR-1", "<sender@example.org>", {"<rcpt@example.net>"},
 	{{"From", "sender@example.org"}, {"Subject", "big"}})
 local line = string.rep("x", 998) .. "\r\n"

@@ -283,7 +283,7 @@ run_file(struct run *x, const char *rel)
 	FILE *fp;
 	size_t n;
 
-	snprintf(path, sizeof(path), "%s/%s", root ? root : "../shared/corpus", rel);
+	snprintf(path, sizeof(path), "%s/%s", root ? root : "tests/samples", rel);
 	if ((fp = fopen(path, "rb")) == NULL)
 		return -1;
 	x->data = malloc(8 << 20);
