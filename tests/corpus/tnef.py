@@ -28,7 +28,9 @@ import mktnef  # noqa: E402
 
 BUILD = os.environ.get("EMBARGO_BUILD", "build")
 ROOT = os.environ.get("EMBARGO_ROOT", ".")
-CORPUS = os.environ.get("EMBARGO_CORPUS", "../shared/corpus")
+# The samples live in the tree (tests/samples/, copied from the shared corpus).
+SAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "samples")
+CORPUS = os.environ.get("EMBARGO_CORPUS", SAMPLES)
 if not os.access(os.path.join(BUILD, "embargo-scan"), os.X_OK) and "//" in BUILD:
     BUILD = "/" + BUILD.split("//", 1)[1]
 SCAN = os.path.join(BUILD, "embargo-scan")
