@@ -22,9 +22,11 @@
  *   - more than TNEF_MAX_SEEN distinct attributes in one scope.
  * And it rewrites, in the private copy it is given: subject properties (PR_SUBJECT
  * and kin) get a property id libytnef ignores, and the attribute's checksum is
- * made again. libytnef refuses a subject over 100 bytes (a Japanese subject of 51
- * characters in UTF-16), failing the whole stream, and leaks an empty one; the
- * subject is of no use to the scan.
+ * made again; the attFrom, attSubject and attOriginalMessageClass attributes, and
+ * an attAttachTitle over 100 bytes, get an attribute id it ignores. libytnef
+ * refuses any of those over 100 bytes (a Japanese subject of 51 characters in
+ * UTF-16), failing the whole stream, and leaks an empty subject property; the
+ * scan has no use for them.
  * These are the library's own limits and checks, made before it runs; fuzz_tnef
  * fails on any byte the library writes to stdout, which is how the last three
  * were found.
@@ -52,6 +54,12 @@
 #define ATT_VERSION       0x00089006u   /* attTnefVersion: 4 bytes */
 #define ATT_RECIPS        0x00069004u   /* attRecipTable: a count first */
 #define ATT_SENTFOR       0x00060001u   /* attSentFor: (name, address) pairs */
+#define ATT_FROM          0x00008000u   /* attFrom */
+#define ATT_SUBJECT       0x00018004u   /* attSubject */
+#define ATT_TITLE         0x00018010u   /* attAttachTitle: the short file name */
+#define ATT_ORIGCLASS     0x00070006u   /* attOriginalMessageClass */
+#define ATT_IGNORED       0x00067FFFu   /* an id libytnef has no handler for */
+#define TNEF_MAX_TEXT     100           /* libytnef's bound on those four */
 
 struct tc_rd {
 	unsigned char *d;
@@ -275,6 +283,25 @@ tc_attribute(struct tc_scope *msg, struct tc_scope *att, int *open, uint32_t id,
 	return NULL;
 }
 
+/* Attributes libytnef refuses over TNEF_MAX_TEXT bytes, failing the whole stream
+ * (a long or Japanese subject is common): renamed at A (the attribute header; the
+ * checksum covers only the data) to an id it ignores. From, subject and original
+ * class are of no use to the scan; an attachment title only when too long (it
+ * names the child when there is no long file name). */
+static void
+tc_rename(unsigned char *a, uint32_t n)
+{
+	uint32_t id = tc_le32(a + 1);
+
+	if (id != ATT_FROM && id != ATT_SUBJECT && id != ATT_ORIGCLASS &&
+	    !(id == ATT_TITLE && n > TNEF_MAX_TEXT))
+		return;
+	a[1] = ATT_IGNORED & 0xff;
+	a[2] = ATT_IGNORED >> 8 & 0xff;
+	a[3] = ATT_IGNORED >> 16 & 0xff;
+	a[4] = ATT_IGNORED >> 24;
+}
+
 const char *
 tnef_check(unsigned char *d, size_t len, size_t *off)
 {
@@ -305,6 +332,7 @@ tnef_check(unsigned char *d, size_t len, size_t *off)
 		if ((why = tc_attribute(&msg, &att, &open, tc_le32(d + i + 1), d + i + 9,
 		    n, &changed)) != NULL)
 			return why;
+		tc_rename(d + i, n);
 		if (changed) {   /* a renamed subject: the checksum follows */
 			sum = tc_sum(d + i + 9, n);
 			d[i + 9 + n] = (unsigned char)(sum & 0xff);

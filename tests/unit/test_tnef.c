@@ -292,8 +292,9 @@ member_budget_stops_the_walk(void **state)
 	sb_free(&sb);
 }
 
-/* A subject over 100 bytes (60 UTF-16 characters) makes libytnef refuse the whole
- * stream; renamed in the copy, the attachment after it is still scanned. */
+/* A subject over 100 bytes (60 UTF-16 characters), as a MAPI property or as
+ * attSubject, or a title that long, makes libytnef refuse the whole stream;
+ * renamed in the copy, the attachment after it is still scanned. */
 static void
 long_unicode_subject_does_not_lose_attachments(void **state)
 {
@@ -314,6 +315,24 @@ long_unicode_subject_does_not_lose_attachments(void **state)
 	assert_null(run_detail(&t, "archive.corrupt"));
 	assert_int_equal(report_nparts(t.r), 2);
 	assert_string_equal(report_part(t.r, 1)->filename, "請求書.txt");
+	run_free(&t);
+	/* the same with a 300-byte attSubject and a 150-byte attAttachTitle */
+	sb_reset(&sb);
+	stream_start(&sb);
+	sb_reset(&v);
+	for (i = 0; i < 299; i++)
+		sb_addc(&v, 'S');
+	sb_addc(&v, 0);
+	attr(&sb, 1, 0x00018004, v.s, v.len);
+	sb_reset(&v);
+	for (i = 0; i < 149; i++)
+		sb_addc(&v, 'T');
+	sb_addc(&v, 0);
+	attachment(&sb, v.s, "long title.txt", "hello\n", 6);
+	run_analyser(&t, sb.s, sb.len, TC_TNEF, tnef_scan);
+	assert_null(run_detail(&t, "archive.corrupt"));
+	assert_int_equal(report_nparts(t.r), 2);
+	assert_string_equal(report_part(t.r, 1)->filename, "long title.txt");
 	run_free(&t);
 	sb_free(&sb);
 	sb_free(&m);
