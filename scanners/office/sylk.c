@@ -88,6 +88,21 @@ sylk_formula(struct sylk *s, const char *f, size_t n)
 		snprintf(s->dde, sizeof(s->dde), "%.*s", (int)(n > 200 ? 200 : n), f);
 }
 
+/* Is the name V/K one Excel runs by itself (Auto_Open, Auto_Close, Auto_Activate)? */
+static int
+sylk_auto(const char *v, size_t k)
+{
+	static const char *const names[] = { "Auto_Open", "Auto_Close", "Auto_Activate" };
+	size_t i, n;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		n = strlen(names[i]);
+		if (k >= n && strncasecmp(v, names[i], n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 static void
 sylk_record(struct sylk *s, const char *r, size_t n)
 {
@@ -97,9 +112,7 @@ sylk_record(struct sylk *s, const char *r, size_t n)
 	if (n >= 2 && r[0] == 'C' && r[1] == ';' && (v = sylk_field(r, n, 'E', &k)) != NULL)
 		sylk_formula(s, v, k);
 	if (n >= 3 && r[0] == 'N' && r[1] == 'N' && r[2] == ';' &&
-	    (v = sylk_field(r, n, 'N', &k)) != NULL && k >= 9 &&
-	    strncasecmp(v, "Auto_", 5) == 0 && (strncasecmp(v + 5, "Open", 4) == 0 ||
-	    strncasecmp(v + 5, "Close", 5) == 0 || strncasecmp(v + 5, "Activate", 8) == 0))
+	    (v = sylk_field(r, n, 'N', &k)) != NULL && sylk_auto(v, k))
 		snprintf(s->autoname, sizeof(s->autoname), "%.*s", (int)(k > 31 ? 31 : k), v);
 }
 
