@@ -35,6 +35,7 @@
 #include "daemon/config.h"
 #include "core/gate.h"
 #include "daemon/log.h"
+#include "daemon/store_start.h"
 #include "daemon/milter.h"
 #include "daemon/version.h"
 #include "yara/yara.h"
@@ -299,6 +300,7 @@ main(int argc, char **argv)
 	if (drop_privileges(cfg, unix_path(cfg->socket)) != 0)
 		return 1;
 	check_dirs(cfg);
+	store_start(cfg);
 	if ((gate = gate_new(cfg->scan.lim.scan_parallel)) == NULL)
 		return 1;
 	cfg->scan.gate = gate;
