@@ -227,9 +227,12 @@ check(struct qctx *c, const struct store_entry *e, int *fd, char body[65])
 		return Q_REFUSED;
 	}
 	if (strcmp(e->state, "releasing") == 0 && !c->o->retry) {
-		printf("%s: a release started at its last change and did not finish: check the "
-		    "MTA log for \"%s: %s\", then `release --retry %s` to deliver again\n", e->id,
-		    STORE_MARK_HDR, e->id, e->id);
+		char when[40];
+
+		q_time(e->changed_at, 0, when, sizeof(when));
+		printf("%s: a release is in progress, or was interrupted (started %s): if none "
+		    "is running, check the MTA log for \"%s: %s\", then `release --retry %s`\n",
+		    e->id, when, STORE_MARK_HDR, e->id, e->id);
 		return Q_REFUSED;
 	}
 	if (strcmp(e->state, "releasing") != 0 && strcmp(e->state, "quarantined") != 0) {
