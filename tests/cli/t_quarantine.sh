@@ -151,8 +151,24 @@ check "300 recipients: every one delivered exactly once" \
 check "300 recipients: batches of at most 100" sh -c "awk '\$1 > 105 { bad = 1 } END { exit bad }' '$T/release.log'"
 check "300 recipients: released" test "$(cnt --state released --subject many)" = 1
 
-# delete, purge, audit kept.
-"$EQ" -c "$T/embargo.conf" delete $D > "$T/out" 2>&1
+# delete, purge, audit kept; each change is a syslog line. A private /dev/log (a
+# mount namespace with its own /dev) catches what the tool sends to syslog.
+mkdir -p "$T/dev"; : > "$T/dev/null"; : > "$T/dev/urandom"
+python3 -c "
+import socket, sys, os
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind('$T/dev/log')
+open('$T/syslog.ready', 'w').close()
+with open('$T/syslog.txt', 'ab', 0) as f:
+    while True:
+        f.write(s.recv(65536) + b'\n')" &
+slp=$!
+i=0; while [ ! -e "$T/syslog.ready" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+unshare -m sh -c "mount --bind /dev/null '$T/dev/null' && mount --bind /dev/urandom '$T/dev/urandom' && \
+    mount --bind '$T/dev' /dev && exec '$EQ' -c '$T/embargo.conf' delete $D" > "$T/out" 2>&1
+sleep 0.3
+kill $slp 2>/dev/null
+check "delete: a syslog line on the mail facility with user and id" \
+    grep -q "^<21>.*embargo-quarantine\[[0-9]*\]: quarantine=$D event=deleted user=root" "$T/syslog.txt"
 check "delete removes the files" sh -c "test ! -e '$Q/msg/$D.eml' && test ! -e '$Q/msg/$D.meta'"
 check "deleted entry listed as deleted" test "$(cnt --state deleted)" = 1
 "$EQ" -c "$T/embargo.conf" purge --older-than 1h > "$T/out" 2>&1
