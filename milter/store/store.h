@@ -29,6 +29,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "core/spool.h"
 #include "core/strbuf.h"
@@ -127,6 +128,11 @@ struct store_fsck {
 int store_fsck(struct store *s, int flags, const char *who, struct store_fsck *r);
 /* Move a damaged or empty index aside and rebuild it from msg/. N gets the rows. */
 int store_reindex(const char *dir, const char *who, size_t *n, struct strbuf *err);
+
+/* Give DIR, msg/, tmp/ group GID with the set-group-id bit (2750, so new files
+ * inherit it) and the index and messages mode 0640: the review group reads them.
+ * The release key stays 0600. 0 or -1 (reason in ERR). */
+int store_set_group(const char *dir, gid_t gid, struct strbuf *err);
 
 /* True when ID has the shape of a store id (hex, STORE_ID_LEN long). */
 int store_id_valid(const char *id);

@@ -219,3 +219,52 @@ sfile_remove(struct store *s, const char *id)
 	if (store_msg_path(s, id, "meta", p, sizeof(p)) == 0)
 		unlink(p);
 }
+
+static int
+chgrp_one(const char *path, gid_t gid, mode_t mode)
+{
+	if (chown(path, (uid_t)-1, gid) != 0 && errno != ENOENT)
+		return -1;
+	if (chmod(path, mode) != 0 && errno != ENOENT)
+		return -1;
+	return 0;
+}
+
+int
+store_set_group(const char *dir, gid_t gid, struct strbuf *err)
+{
+	static const char *const dirs[] = { "", "/msg", "/tmp" };
+	static const char *const idx[] = { "/index.db", "/index.db-wal", "/index.db-shm" };
+	char p[4200];
+	struct dirent *de;
+	DIR *d;
+	size_t i;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(p, sizeof(p), "%s%s", dir, dirs[i]);
+		if (chgrp_one(p, gid, 02750) != 0)
+			goto fail;
+	}
+	for (i = 0; i < sizeof(idx) / sizeof(idx[0]); i++) {
+		snprintf(p, sizeof(p), "%s%s", dir, idx[i]);
+		if (chgrp_one(p, gid, 0640) != 0)
+			goto fail;
+	}
+	snprintf(p, sizeof(p), "%s/msg", dir);
+	if ((d = opendir(p)) == NULL)
+		goto fail;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof(p), "%s/msg/%s", dir, de->d_name);
+		if (chgrp_one(p, gid, 0640) != 0) {
+			closedir(d);
+			goto fail;
+		}
+	}
+	closedir(d);
+	return 0;
+fail:
+	sb_printf(err, "%s: %s", p, strerror(errno));
+	return -1;
+}

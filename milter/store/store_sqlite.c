@@ -178,24 +178,39 @@ index_usable(const char *dir, const char *path, int create, struct strbuf *err)
 }
 
 static int
-setup_db(struct store *s, const char *path, struct strbuf *err)
+setup_db(struct store *s, const char *path, int ro, struct strbuf *err)
 {
 	sqlite3_stmt *st = NULL;
-	int ver = 0, tries;
+	int ver = 0, tries, persist = 1;
 
 	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	if (ro)
+		goto version;   /* a reader of the review group: no schema work */
 	/* Switching a fresh index to WAL may answer "busy" without waiting. */
 	for (tries = 0; sidx_exec(s, "PRAGMA journal_mode=WAL") != 0; tries++) {
 		if (tries == 200 || sqlite3_errcode(s->db) != SQLITE_BUSY)
 			goto fail;
 		usleep(50000);
 	}
-	if (sidx_exec(s, "PRAGMA synchronous=NORMAL") != 0 ||
-	    sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+	/* Keep -wal and -shm after the last close: a read-only reader (the review
+	 * group) can use them but could not create them. */
+	sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+	if (sidx_exec(s, "PRAGMA synchronous=NORMAL") != 0)
+		goto fail;
+version:
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
 		goto fail;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		ver = sqlite3_column_int(st, 0);
+	else
+		store_err(s, path, sqlite3_errmsg(s->db));
 	sqlite3_finalize(st);
+	if (s->err[0])
+		goto fail;
+	if (ver < SCHEMA_VERSION && ro) {
+		store_err(s, path, "index of an older version: run embargo-quarantine once as root");
+		goto fail;
+	}
 	if (ver < SCHEMA_VERSION && (sidx_exec(s, sidx_schema) != 0 || upgrade(s) != 0))
 		goto fail;
 	if (ver > SCHEMA_VERSION) {
@@ -213,7 +228,7 @@ store_open(const char *dir, int flags, struct strbuf *err)
 {
 	struct store *s = NULL;
 	char path[4096];
-	int create = flags & STORE_CREATE;
+	int create = flags & STORE_CREATE, ro;
 
 	if (sfile_mkdirs(dir, create, err) != 0)
 		return NULL;
@@ -225,17 +240,21 @@ store_open(const char *dir, int flags, struct strbuf *err)
 		store_close(s);
 		return NULL;
 	}
-	if (sqlite3_open_v2(path, (sqlite3 **)&s->db, SQLITE_OPEN_READWRITE |
-	    (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	/* Not writable by us (a member of the review group): read-only. */
+	ro = !create && faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) != 0 && errno == EACCES;
+	if (sqlite3_open_v2(path, (sqlite3 **)&s->db, (ro ? SQLITE_OPEN_READONLY :
+	    SQLITE_OPEN_READWRITE) | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX,
+	    NULL) != SQLITE_OK) {
 		sb_printf(err, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
 		store_close(s);
 		return NULL;
 	}
-	if (setup_db(s, path, err) != 0) {
+	if (setup_db(s, path, ro, err) != 0) {
 		store_close(s);
 		return NULL;
 	}
-	(void)chmod(path, 0640);
+	if (!ro)
+		(void)chmod(path, 0640);
 	return s;
 }
 

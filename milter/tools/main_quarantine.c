@@ -7,15 +7,20 @@
  *   embargo-quarantine [-c CONFIG] release ID... [--to ADDR]... [--rescan [--force]] [--retry]
  *   embargo-quarantine [-c CONFIG] purge --older-than 30d | fsck | reindex | sync-holds
  *
- * Privileges: run as root (directly or by sudo) or setgid, only a root-owned
+ * Privileges: run as root (directly or by sudo) or set-id, only a root-owned
  * configuration that group and others cannot write is read, and under sudo or
- * setgid only the compiled-in one (so -c cannot choose release_command or the
- * store). Message content is parsed in a child without root (q_unprivileged).
+ * set-id only the compiled-in one (so -c cannot choose release_command or the
+ * store). Installed set-user-id to the store's owner and executable by review_group
+ * (mode 4750), it is the review group's narrow path to release and delete: members
+ * only, review commands only, release_command run wholly as the store's user with
+ * a clean environment. Message content is parsed in a child without root or the
+ * set-id user (q_unprivileged).
  * The acting user recorded is $SUDO_USER behind sudo, else the real uid's name.
  * Exit: 0 done, 1 refused or not found, 2 error. See doc/embargo-quarantine.8.
  */
 #include <ctype.h>
 #include <getopt.h>
+#include <grp.h>
 #include <locale.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -263,12 +268,57 @@ reindex(const struct em_config *cfg, const char *who)
 }
 
 static int
+in_group(const char *name)
+{
+	struct group *g = name && name[0] ? getgrnam(name) : NULL;
+	gid_t v[256];
+	int n, i;
+
+	if (g == NULL)
+		return 0;
+	if (getgid() == g->gr_gid)
+		return 1;
+	if ((n = getgroups(256, v)) < 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (v[i] == g->gr_gid)
+			return 1;
+	return 0;
+}
+
+/* Installed set-user-id to the store's owner (the narrow path of the review group):
+ * members of review_group only, and only the review commands. */
+static int
+setid_allowed(const struct em_config *cfg, const char *cmd)
+{
+	static const char *const ok[] = { "list", "stats", "show", "export", "release",
+	    "delete" };
+	size_t i;
+
+	if (getuid() == geteuid() && getgid() == getegid())
+		return 1;
+	if (!in_group(cfg->review_group)) {
+		fprintf(stderr, "embargo-quarantine: not a member of review_group %s\n",
+		    cfg->review_group ? cfg->review_group : "");
+		return 0;
+	}
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (strcmp(cmd, ok[i]) == 0)
+			return 1;
+	fprintf(stderr, "embargo-quarantine: %s needs root\n", cmd);
+	return 0;
+}
+
+static int
 run(const struct em_config *cfg, const char *cmd, const struct qopts *o, int argc,
     char **argv)
 {
 	struct strbuf err = STRBUF_INIT;
 	struct qctx c = { cfg, NULL, o, acting_user() };
 	int rc;
+
+	if (!setid_allowed(cfg, cmd))
+		return Q_REFUSED;
 
 	store_set_syslog(cfg->log_facility);
 	if (strcmp(cmd, "reindex") == 0)

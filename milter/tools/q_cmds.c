@@ -31,8 +31,10 @@ drop_root(const struct em_config *cfg)
 	const char *name = cfg->user && cfg->user[0] ? cfg->user : "nobody";
 	struct passwd *pw;
 
-	if (geteuid() != 0 && getuid() != 0)
-		return setgid(getgid()) == 0 ? 0 : -1;   /* a setgid run: lose the group */
+	if (geteuid() != 0 && getuid() != 0)   /* a set-id run: back to the caller */
+		return setresgid(getgid(), getgid(), getgid()) == 0 &&
+		    setresuid(getuid(), getuid(), getuid()) == 0 &&
+		    geteuid() == getuid() && getegid() == getgid() ? 0 : -1;
 	if ((pw = getpwnam(name)) == NULL || pw->pw_uid == 0)
 		return -1;
 	if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0 ||

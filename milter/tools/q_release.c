@@ -32,6 +32,8 @@
 #include "store/store_mark.h"
 #include "tools/q.h"
 
+static const char *const q_clean_env[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
+
 struct rel {
 	const char **rc;     /* recipients; pointers into buf or the options */
 	size_t n, start;
@@ -155,9 +157,12 @@ run_batch(const struct em_config *cfg, const struct store_entry *e, int fd,
 		argv[k++] = rc[i];
 	fflush(NULL);
 	if ((pid = fork()) == 0) {
-		if (dup2(fd, 0) < 0)
+		/* Set-id run: wholly the store's user, with a clean environment. */
+		if (dup2(fd, 0) < 0 || (getuid() != geteuid() &&
+		    (setresgid(getegid(), getegid(), getegid()) != 0 ||
+		    setresuid(geteuid(), geteuid(), geteuid()) != 0)))
 			_exit(127);
-		execv(cfg->release_command, (char *const *)argv);
+		execve(cfg->release_command, (char *const *)argv, (char *const *)q_clean_env);
 		fprintf(stderr, "embargo-quarantine: %s: %s\n", cfg->release_command,
 		    strerror(errno));
 		_exit(127);
