@@ -431,7 +431,7 @@ concurrent_writers_and_reader(void **state)
 }
 
 #define sh(...) do { \
-	char cmd_[1024]; \
+	char cmd_[4096]; \
 	snprintf(cmd_, sizeof(cmd_), __VA_ARGS__); \
 	assert_int_equal(system(cmd_), 0); \
 } while (0)
@@ -573,6 +573,40 @@ release_marker(void **state)
 	sb_free(&err);
 }
 
+/* An index of the first version (state "held" for everything) is upgraded. */
+static void
+first_version_index_upgraded(void **state)
+{
+	struct store *q;
+	struct store_entry e;
+
+	(void)state;
+	sh("mkdir -p '%s/msg' '%s/tmp' && sqlite3 '%s/index.db' \"PRAGMA journal_mode=WAL;"
+	    " CREATE TABLE quarantine (id TEXT PRIMARY KEY, time INTEGER NOT NULL, queue_id TEXT,"
+	    " sender TEXT, recipients TEXT, subject TEXT, size INTEGER, findings TEXT, rule TEXT,"
+	    " action TEXT, state TEXT NOT NULL, released_by TEXT, released_at INTEGER,"
+	    " has_file INTEGER NOT NULL, explain TEXT, report TEXT);"
+	    " INSERT INTO quarantine VALUES ('6b000000000000000000000a', 1, 'QA', 's', 'r', '',"
+	    " 1, '', 'r1', 'quarantine', 'held', NULL, NULL, 0, '', '');"
+	    " INSERT INTO quarantine VALUES ('6b000000000000000000000b', 2, 'QB', 's', 'r', '',"
+	    " 1, '', 'r2', 'hold', 'held', NULL, NULL, 0, '', '');"
+	    " INSERT INTO quarantine VALUES ('6b000000000000000000000c', 3, 'QC', 's', 'r', '',"
+	    " 1, '', 'r2', 'quarantine', 'released', 'bob', 99, 0, '', '')\" > /dev/null",
+	    dir, dir, dir);
+	q = open_store();
+	assert_int_equal(store_get(q, "6b000000000000000000000a", &e), 0);
+	assert_string_equal(e.state, "quarantined");
+	store_entry_clear(&e);
+	assert_int_equal(store_get(q, "6b000000000000000000000b", &e), 0);
+	assert_string_equal(e.state, "held");
+	store_entry_clear(&e);
+	assert_int_equal(store_get(q, "6b000000000000000000000c", &e), 0);
+	assert_string_equal(e.changed_by, "bob");
+	assert_int_equal(e.changed_at, 99);
+	store_entry_clear(&e);
+	store_close(q);
+}
+
 int
 main(void)
 {
@@ -587,6 +621,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(truncated_index_refused_then_rebuilt, setup, teardown),
 		cmocka_unit_test_setup_teardown(garbage_index_is_an_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(release_marker, setup, teardown),
+		cmocka_unit_test_setup_teardown(first_version_index_upgraded, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
