@@ -134,6 +134,9 @@ int store_reindex(const char *dir, const char *who, size_t *n, struct strbuf *er
  * The release key stays 0600. 0 or -1 (reason in ERR). */
 int store_set_group(const char *dir, gid_t gid, struct strbuf *err);
 
+/* write(2) all of P, retrying on EINTR and short writes; 0 or -1. */
+int store_write_all(int fd, const void *p, size_t n);
+
 /* True when ID has the shape of a store id (hex, STORE_ID_LEN long). */
 int store_id_valid(const char *id);
 

@@ -82,8 +82,8 @@ fsync_dir(const char *path)
 	return rc;
 }
 
-static int
-write_all(int fd, const void *p, size_t n)
+int
+store_write_all(int fd, const void *p, size_t n)
 {
 	const char *c = p;
 	ssize_t w;
@@ -127,7 +127,7 @@ copy_spool(int fd, struct spool *raw, char sha[65])
 			goto out;
 		if (got == 0)
 			break;
-		if (write_all(fd, buf, got) != 0 || EVP_DigestUpdate(ctx, buf, got) != 1)
+		if (store_write_all(fd, buf, got) != 0 || EVP_DigestUpdate(ctx, buf, got) != 1)
 			goto out;
 		off += got;
 	}
@@ -151,8 +151,8 @@ write_tmp(struct store *s, const char *path, const struct strbuf *text, struct s
 	if (fd < 0)
 		return store_err(s, path, strerror(errno));
 	errno = 0;
-	if ((text ? write_all(fd, sb_str(text), text->len) : copy_spool(fd, raw, sha)) != 0 ||
-	    fsync(fd) != 0) {
+	if ((text ? store_write_all(fd, sb_str(text), text->len) :
+	    copy_spool(fd, raw, sha)) != 0 || fsync(fd) != 0) {
 		store_err(s, path, errno ? strerror(errno) : "write failed");
 		close(fd);
 		unlink(path);

@@ -74,24 +74,6 @@ out:
 	return rc;
 }
 
-static int
-write_all(int fd, const void *p, size_t n)
-{
-	const char *c = p;
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = write(fd, c, n)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		c += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* The release copy: marker headers, then the stored message. */
 static int
 make_copy(struct qctx *c, const struct store_entry *e, int in, const char *body, int *out)
@@ -117,12 +99,12 @@ make_copy(struct qctx *c, const struct store_entry *e, int in, const char *body,
 	sb_printf(&h, "%s: %s; by=", STORE_MARK_HDR, e->id);
 	sb_safe(&h, c->who, strlen(c->who), 64);
 	sb_printf(&h, "; at=%s\r\n%s: %s\r\n", when, STORE_AUTH_HDR, auth);
-	if (h.oom || write_all(fd, sb_str(&h), h.len) != 0 || lseek(in, 0, SEEK_SET) != 0)
+	if (h.oom || store_write_all(fd, sb_str(&h), h.len) != 0 || lseek(in, 0, SEEK_SET) != 0)
 		goto out;
 	while ((n = read(in, buf, sizeof(buf))) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 || write_all(fd, buf, (size_t)n) != 0)
+		if (n < 0 || store_write_all(fd, buf, (size_t)n) != 0)
 			goto out;
 	}
 	rc = 0;
