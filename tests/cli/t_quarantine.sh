@@ -153,6 +153,7 @@ check "300 recipients: released" test "$(cnt --state released --subject many)" =
 
 # delete, purge, audit kept; each change is a syslog line. A private /dev/log (a
 # mount namespace with its own /dev) catches what the tool sends to syslog.
+if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
 mkdir -p "$T/dev"; : > "$T/dev/null"; : > "$T/dev/urandom"
 python3 -c "
 import socket, sys, os
@@ -169,6 +170,10 @@ sleep 0.3
 kill $slp 2>/dev/null
 check "delete: a syslog line on the mail facility with user and id" \
     grep -q "^<21>.*embargo-quarantine\[[0-9]*\]: quarantine=$D event=deleted user=root" "$T/syslog.txt"
+else
+	ok "syslog line per change: SKIP (needs root and mount namespaces)"
+	"$EQ" -c "$T/embargo.conf" delete $D > "$T/out" 2>&1
+fi
 check "delete removes the files" sh -c "test ! -e '$Q/msg/$D.eml' && test ! -e '$Q/msg/$D.meta'"
 check "deleted entry listed as deleted" test "$(cnt --state deleted)" = 1
 "$EQ" -c "$T/embargo.conf" purge --older-than 1h > "$T/out" 2>&1
@@ -204,7 +209,9 @@ check "an index truncated to 0 bytes: exit 2, names reindex" sh -c "test $rc = 2
 "$EQ" -c "$T/embargo.conf" reindex > "$T/out" 2>&1
 check "reindex after truncation recovers the stored messages" test "$(cnt)" = 3
 
-chown nobody "$T/embargo.conf"
-"$EQ" -c "$T/embargo.conf" list > "$T/out" 2>&1; rc=$?
-check "as root, a config not owned by root is refused" sh -c "test $rc = 1 && grep -q 'owned by root' '$T/out'"
+if [ "$(id -u)" = 0 ]; then
+	chown nobody "$T/embargo.conf"
+	"$EQ" -c "$T/embargo.conf" list > "$T/out" 2>&1; rc=$?
+	check "as root, a config not owned by root is refused" sh -c "test $rc = 1 && grep -q 'owned by root' '$T/out'"
+fi
 [ -n "${KEEP:-}" ] || rm -rf "$T"

@@ -6,6 +6,10 @@
 # release_command as daemon with a clean environment, records nobody as the actor,
 # refuses -c, admin commands and callers outside the group. The compiled-in config
 # path is provided by an overlay on /etc inside a private mount namespace.
+if [ "$(id -u)" != 0 ] || ! unshare -m true 2>/dev/null; then
+	ok "review without root: SKIP (needs root and mount namespaces)"
+	return 0 2>/dev/null || exit 0
+fi
 T=$(mktemp -d /tmp/embargo-qreview.XXXXXX)
 chmod 755 "$T"
 Q=$T/quarantine
