@@ -2,7 +2,8 @@
  * release_pass.c: see release_pass.h. The marker must be single (one of each
  * header), its HMAC must match the body as it arrives now, and the index entry must
  * be releasing or released: a copy of a marker on another body, an unknown id or a
- * deleted entry all fail.
+ * deleted entry all fail. A pass is recorded in the entry's history (release-pass,
+ * with the MTA queue id), so a replayed copy shows as a second pass.
  * Limits: the header block is read up to RP_HDR_MAX bytes; the body is hashed in
  * 64 KiB chunks from the raw spool. Threads: the store is opened per call.
  */
@@ -76,6 +77,9 @@ verify(const struct msg *m, const char *mark, const char *auth, char *qid, const
 			rc = 0;
 		store_entry_clear(&e);
 	}
+	/* In the entry's history: each time a release passed (a replay shows twice). */
+	if (rc == 0 && store_audit(s, qid, "release-pass", "embargo", m->m_qid) != 0)
+		log_msg(LOG_WARNING, m->m_qid, "release pass not recorded: %s", store_error(s));
 	store_close(s);
 out:
 	sb_free(&err);

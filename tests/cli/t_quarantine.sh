@@ -113,10 +113,27 @@ cp "$T/c.eml" "$Q/msg/$C.eml"; echo tampered >> "$Q/msg/$C.eml"
 check "release of a damaged file refused (exit 1)" sh -c "test $rc = 1 && grep -q 'damaged' '$T/out'"
 check "nothing delivered for them" test ! -e "$T/release.log"
 
+# --rescan: a macro document the current policy still quarantines is refused
+# (index unchanged) unless --force; a clean message passes the rescan.
+R=eeee0000000000000000000f
+cp "$EMBARGO_CORPUS/eml/vba_macro/document_SimpleMacro.doc.eml" "$Q/msg/$R.eml"
+printf 'embargo-store 1\nid %s\ntime %s\nsize 1\nhas_file 1\nsender s@example.org\nrecipients r@example.net\nsubject rescan\naction quarantine\nstate quarantined\n' \
+    $R "$(date +%s)" > "$Q/msg/$R.meta"
+touch -d '-2 minutes' "$Q/msg/$R.eml" "$Q/msg/$R.meta"
+"$EQ" -c "$T/embargo.conf" fsck > /dev/null 2>&1
+"$EQ" -c "$T/embargo.conf" release $R --rescan > "$T/out" 2>&1; rc=$?
+check "--rescan: refused while the current policy would not deliver" \
+    sh -c "test $rc = 1 && grep -q '^rescan: quarantine' '$T/out' && grep -q 'not released' '$T/out'"
+check "--rescan: refused, the entry stays quarantined" test "$(cnt --state quarantined --subject rescan)" = 1
+"$EQ" -c "$T/embargo.conf" release $R --rescan --force > "$T/out" 2>&1; rc=$?
+check "--rescan --force: released anyway" sh -c "test $rc = 0 && grep -q 'released to 1' '$T/out'"
+: > "$T/release.log"; rm -f "$T"/out.*
+
 # Release: marker headers, recorded with the acting user.
 SUDO_USER=alice "$EQ" -c "$T/embargo.conf" release $B > "$T/out" 2>&1; rc=$?
 check "-c refused under sudo" sh -c "test $rc = 1 && grep -q 'not allowed under sudo' '$T/out'"
-"$EQ" -c "$T/embargo.conf" release $B > "$T/out" 2>&1
+"$EQ" -c "$T/embargo.conf" release $B --rescan > "$T/out" 2>&1
+check "--rescan of a clean message: delivered" grep -q "^rescan: accept" "$T/out"
 check "release prints the count" grep -q "$B released to 1 recipient" "$T/out"
 check "release_command got -i -f sender -- rcpt" grep -q "^5 -i -f eve@evil.example -- bob@example.net$" "$T/release.log"
 check "released copy carries X-Embargo-Released" grep -qE "^X-Embargo-Released: $B; by=root; at=[0-9T:-]+Z" "$T/out.0"
@@ -178,7 +195,7 @@ check "delete removes the files" sh -c "test ! -e '$Q/msg/$D.eml' && test ! -e '
 check "deleted entry listed as deleted" test "$(cnt --state deleted)" = 1
 "$EQ" -c "$T/embargo.conf" purge --older-than 1h > "$T/out" 2>&1
 check "purge removes entries older than the age" sh -c "grep -q 'purged 1 message' '$T/out' && test ! -e '$Q/msg/$A.eml'"
-check "purge leaves the younger ones" test "$(cnt)" = 4
+check "purge leaves the younger ones" test "$(cnt)" = 5
 check "audit rows outlive purge" sh -c "sqlite3 '$Q/index.db' \"select event from audit where id='$A'\" | grep -q purged"
 
 # fsck: a file without a row (a crash before the insert) is re-indexed.
@@ -207,7 +224,7 @@ check "a garbage index: exit 2 with the reason" sh -c "test $rc = 2 && grep -q '
 "$EQ" -c "$T/embargo.conf" list > "$T/out" 2>&1; rc=$?
 check "an index truncated to 0 bytes: exit 2, names reindex" sh -c "test $rc = 2 && grep -q 'embargo-quarantine reindex' '$T/out'"
 "$EQ" -c "$T/embargo.conf" reindex > "$T/out" 2>&1
-check "reindex after truncation recovers the stored messages" test "$(cnt)" = 3
+check "reindex after truncation recovers the stored messages" test "$(cnt)" = 4
 
 if [ "$(id -u)" = 0 ]; then
 	chown nobody "$T/embargo.conf"

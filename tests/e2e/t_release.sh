@@ -44,6 +44,9 @@ check "the entry says released, by root" \
     sh -c "'$EQ' -c '$RD/embargo.conf' list --json --state released | grep -q '\"id\":\"$QID\".*\"changed_by\":\"root\"'"
 "$EQ" -c "$RD/embargo.conf" release "$QID" > "$RD/again.out" 2>&1; rc=$?
 check "a second release is refused" test "$rc" = 1
+"$EQ" -c "$RD/embargo.conf" show "$QID" > "$RD/show.out" 2>&1
+check "show's history has the release and the pass through the gateway" \
+    sh -c "grep -q 'released *by root' '$RD/show.out' && grep -q 'release-pass *by embargo' '$RD/show.out'"
 
 # The marker copied onto another message: refused, quarantined as usual.
 mark=$(grep -E "^X-Embargo-Released:" "$got" | head -1 | cut -d' ' -f2-)
