@@ -14,7 +14,8 @@
  *   delete:  row marked deleted, then the files unlinked (fsck finishes it).
  *   purge:   rows marked purging, files unlinked, rows removed (fsck finishes it).
  *   release: quarantined -> releasing (conditional: one winner), delivery, then
- *            released (or back to quarantined when delivery failed).
+ *            released (or back to quarantined when delivery failed); the .meta
+ *            follows each release step, so a rebuilt index keeps them.
  * A missing or empty index beside stored messages is an error naming
  * `embargo-quarantine reindex` (store_reindex), never a silent fresh index.
  *

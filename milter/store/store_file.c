@@ -209,6 +209,30 @@ out:
 	return rc;
 }
 
+int
+sfile_meta_update(struct store *s, const struct store_entry *e)
+{
+	char tmp[4096], dst[4096], d[4096];
+	struct strbuf text = STRBUF_INIT;
+	int rc = -1;
+
+	snprintf(tmp, sizeof(tmp), "%s/tmp/%s.meta.tmp", s->dir, e->id);
+	snprintf(d, sizeof(d), "%s/msg", s->dir);
+	if (store_msg_path(s, e->id, "meta", dst, sizeof(dst)) != 0)
+		return store_err(s, "path", "too long");
+	if (smeta_format(e, &text) != 0)
+		store_err(s, "meta", "out of memory");
+	else if (write_tmp(s, tmp, &text, NULL, NULL) == 0) {
+		if (rename(tmp, dst) != 0 || fsync_dir(d) != 0)
+			store_err(s, dst, strerror(errno));
+		else
+			rc = 0;
+	}
+	unlink(tmp);
+	sb_free(&text);
+	return rc;
+}
+
 void
 sfile_remove(struct store *s, const char *id)
 {

@@ -58,7 +58,9 @@ reindex_one(struct fsck_ctx *c, const char *id)
 		e.time = strtoll(t, NULL, 16);
 	}
 	e.has_file = 1;
-	if (!meta || strcmp(e.state, "releasing") == 0 || strcmp(e.state, "held") == 0) {
+	/* The .meta follows releases (sfile_meta_update): a released entry stays
+	 * released, an interrupted one releasing (the admin decides on --retry). */
+	if (!meta || strcmp(e.state, "held") == 0 || e.state[0] == '\0') {
 		free(e.state);
 		e.state = strdup("quarantined");
 	}

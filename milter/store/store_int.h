@@ -36,6 +36,8 @@ int64_t store_now(void);
 int sfile_write(struct store *s, const char *id, const struct store_entry *meta,
     struct spool *raw, char sha256[65]);
 void sfile_remove(struct store *s, const char *id);
+/* Rewrite msg/ID.meta from E (after a state change the index committed). */
+int sfile_meta_update(struct store *s, const struct store_entry *e);
 int sfile_mkdirs(const char *dir, int create, struct strbuf *err);
 /* Whether DIR/msg holds at least one .eml. */
 int sfile_any_msg(const char *dir);

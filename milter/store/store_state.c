@@ -6,7 +6,8 @@
  * releases); releasing -> released or back to quarantined. delete: the row says
  * deleted, then the files go. purge: rows marked purging (one transaction, one
  * audit event each), files unlinked, rows removed; an interrupted purge is finished
- * by fsck. Limits: purge collects the ids it marked in memory (bounded by the rows).
+ * by fsck. Release transitions rewrite the .meta too (after the commit), so an
+ * index rebuilt from the files keeps released and releasing. Limits: purge collects the ids it marked in memory (bounded by the rows).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,20 @@ transition(struct store *s, const char *sql, const char *id, const char *a, int6
 	return ch;
 }
 
+/* The .meta follows the row's state, so an index rebuilt from the files does not
+ * offer a released message again. Best effort: the index is the record. */
+static void
+meta_follow(struct store *s, const char *id)
+{
+	struct store_entry e;
+
+	if (store_get(s, id, &e) != 0)
+		return;
+	if (e.has_file)
+		(void)sfile_meta_update(s, &e);
+	store_entry_clear(&e);
+}
+
 int
 store_release_begin(struct store *s, const char *id, const char *who, const char *to)
 {
@@ -49,6 +64,8 @@ store_release_begin(struct store *s, const char *id, const char *who, const char
 
 	if (ch < 0)
 		return -1;
+	if (ch == 1)
+		meta_follow(s, id);
 	return ch == 1 ? 0 : 1;
 }
 
@@ -65,6 +82,8 @@ store_release_end(struct store *s, const char *id, const char *who, int ok, int6
 	ch = transition(s, sql, id, who, done, ok ? "released" : "release-failed", who, detail);
 	if (ch == 0)
 		store_err(s, id, "not in state releasing");
+	if (ch == 1)
+		meta_follow(s, id);
 	return ch == 1 ? 0 : -1;
 }
 
@@ -75,6 +94,8 @@ store_release_reset(struct store *s, const char *id, const char *who)
 	    " changed_at = ?3 WHERE id = ?1 AND state = 'releasing'", id, who, store_now(),
 	    "release-reset", who, "interrupted release reset");
 
+	if (ch == 1)
+		meta_follow(s, id);
 	return ch == 1 ? 0 : ch == 0 ? 1 : -1;
 }
 

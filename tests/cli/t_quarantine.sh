@@ -168,6 +168,19 @@ check "300 recipients: every one delivered exactly once" \
 check "300 recipients: batches of at most 100" sh -c "awk '\$1 > 105 { bad = 1 } END { exit bad }' '$T/release.log'"
 check "300 recipients: released" test "$(cnt --state released --subject many)" = 1
 
+# A release interrupted by a crash (state releasing): refused with a hint; --retry
+# resets it and delivers.
+sqlite3 "$Q/index.db" "update quarantine set state = 'releasing' where id = '$C'"
+: > "$T/release.log"
+"$EQ" -c "$T/embargo.conf" release $C > "$T/out" 2>&1; rc=$?
+check "an interrupted release is refused with the --retry hint" \
+    sh -c "test $rc = 1 && grep -q 'release --retry $C' '$T/out'"
+cp "$T/c.eml" "$Q/msg/$C.eml"
+"$EQ" -c "$T/embargo.conf" release $C --retry > "$T/out" 2>&1; rc=$?
+check "release --retry delivers it" sh -c "test $rc = 0 && test \$(wc -l < '$T/release.log') = 1"
+"$EQ" -c "$T/embargo.conf" show $C > "$T/out" 2>&1
+check "the reset is in the history" grep -q "release-reset *by root" "$T/out"
+
 # delete, purge, audit kept; each change is a syslog line. A private /dev/log (a
 # mount namespace with its own /dev) catches what the tool sends to syslog.
 if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then

@@ -7,7 +7,7 @@
 T=$(mktemp -d /tmp/embargo-qcrash.XXXXXX)
 chmod 755 "$T"
 printf 'rules = ( { name = "q-all"; action = "quarantine"; } );\n' > "$T/policy.conf"
-em_config "$T" "policy_file = \"$T/policy.conf\""
+em_config "$T" "policy_file = \"$T/policy.conf\"" "review_group = \"nogroup\""
 S=unix:$T/embargo.sock
 EQ="$EMBARGO_BUILD/embargo-quarantine"
 cat > "$T/send.lua" <<'EOF'
@@ -49,6 +49,10 @@ echo partial > "$T/quarantine/tmp/$O.tmp"
 
 mv "$T/embargo.log" "$T/embargo.log.1"   # em_start waits for a new "listening on"
 check "daemon restarts" em_start "$T" "$S"
+check "the store is given to review_group (2750 folders, 0640 files)" sh -c \
+    "test \"\$(stat -c %a:%G '$T/quarantine' '$T/quarantine/msg' | sort -u)\" = 2750:nogroup && \
+    test \"\$(stat -c %a:%G '$T/quarantine/index.db' '$T/quarantine/msg/$O.eml' | sort -u)\" = 640:nogroup && \
+    test \"\$(stat -c %a '$T/quarantine/release.key')\" = 600"
 check "start check logged the repair" grep -q "quarantine check: reindexed=[1-9]" "$T/embargo.log"
 check "no .tmp left after the restart" test "$(ls "$T/quarantine/tmp" | wc -l)" = 0
 rows=$(sqlite3 "$T/quarantine/index.db" "select count(*) from quarantine where has_file = 1")

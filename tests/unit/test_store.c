@@ -484,6 +484,31 @@ fsck_repairs_after_crash(void **state)
 	store_close(q);
 }
 
+/* A released entry whose row is lost is re-indexed as released (its .meta follows
+ * the release), so it is not offered for release again. */
+static void
+reindexed_release_stays_released(void **state)
+{
+	struct store *q = open_store();
+	struct store_fsck r;
+	struct store_entry e;
+	char id[STORE_ID_LEN + 1];
+
+	(void)state;
+	put_one(q, "m\r\n", id);
+	assert_int_equal(store_release_begin(q, id, "admin", ""), 0);
+	assert_int_equal(store_release_end(q, id, "admin", 1, 2, "to 2"), 0);
+	sh("sqlite3 '%s/index.db' \"DELETE FROM quarantine WHERE id = '%s'\"", dir, id);
+	assert_int_equal(store_fsck(q, STORE_START, "test", &r), 0);
+	assert_int_equal(r.reindexed, 1);
+	assert_int_equal(store_get(q, id, &e), 0);
+	assert_string_equal(e.state, "released");
+	assert_string_equal(e.changed_by, "admin");
+	store_entry_clear(&e);
+	assert_int_equal(store_release_begin(q, id, "admin", ""), 1);
+	store_close(q);
+}
+
 /* Reliability probe 3d: an index truncated to 0 bytes beside stored messages. */
 static void
 truncated_index_refused_then_rebuilt(void **state)
@@ -618,6 +643,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(purge_while_writing, setup, teardown),
 		cmocka_unit_test_setup_teardown(concurrent_writers_and_reader, setup, teardown),
 		cmocka_unit_test_setup_teardown(fsck_repairs_after_crash, setup, teardown),
+		cmocka_unit_test_setup_teardown(reindexed_release_stays_released, setup, teardown),
 		cmocka_unit_test_setup_teardown(truncated_index_refused_then_rebuilt, setup, teardown),
 		cmocka_unit_test_setup_teardown(garbage_index_is_an_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(release_marker, setup, teardown),
