@@ -22,7 +22,7 @@ msg_leaf_end(void *arg, const struct mime_leafinfo *li, struct spool *sp, int *a
 {
 	struct scan_ctx *ctx = arg;
 	const struct report_part *rp;
-	em_status st = scan_part(ctx, li->part, sp);
+	em_status st = scan_part(ctx, li->part, sp, li->charset);
 
 	/* a message sent as another type: type detection found it, MIME parses it */
 	rp = report_part(ctx->r, li->part);
