@@ -69,6 +69,11 @@ def attachment(zipdata, fname="documents.zip"):
             "filename=\"%s\"" % (fname, fname), "base64", b64lines(zipdata))
 
 
+def subject(text, label, codec):
+    """An RFC 2047 B-encoded Subject."""
+    return "=?%s?B?%s?=" % (label, base64.b64encode(text.encode(codec)).decode())
+
+
 def raw8(data):
     """8-bit bytes carried through the latin-1 writer unchanged."""
     return data.decode("latin-1")
@@ -84,10 +89,9 @@ def build():
     text = ("田中様\r\n\r\nお世話になっております。山田です。\r\n"
             "請求書をお送りします。\r\n解凍パスワードは下記の通りです。\r\n\r\n"
             "    %s\r\n\r\nよろしくお願いいたします。\r\n" % pw)
-    mail("ppap_iso2022jp", "=?ISO-2022-JP?B?%s?=" % base64.b64encode(
-        "請求書の送付".encode("iso-2022-jp")).decode(),
-        [("text/plain; charset=\"ISO-2022-JP\"", "7bit", raw8(text.encode("iso-2022-jp"))),
-         attachment(make_zip(z, pw, "invoice.txt", harmless))], pw, "invoice.txt")
+    mail("ppap_iso2022jp", subject("請求書の送付", "ISO-2022-JP", "iso-2022-jp"),
+          [("text/plain; charset=\"ISO-2022-JP\"", "7bit", raw8(text.encode("iso-2022-jp"))),
+          attachment(make_zip(z, pw, "invoice.txt", harmless))], pw, "invoice.txt")
 
     # 2. Shift_JIS label, CP932 bytes (①, ～), base64; a full-width password
     #    after a full-width colon: the ZIP's password is its ASCII form.
@@ -95,10 +99,10 @@ def build():
     fw = "".join(chr(ord(c) + 0xfee0) for c in pw)
     text = ("①ご請求書を添付いたします～\r\n【パスワード】\r\n"
             "パスワード：%s\r\n以上、よろしくお願いいたします。\r\n" % fw)
-    mail("ppap_sjis", "=?Shift_JIS?B?%s?=" % base64.b64encode(
-        "見積書".encode("cp932")).decode(),
-        [("text/plain; charset=Shift_JIS", "base64", b64lines(text.encode("cp932"))),
-         attachment(make_zip(z, pw, "quote.txt", harmless))], pw, "quote.txt")
+    body = b64lines(text.encode("cp932"))
+    mail("ppap_sjis", subject("見積書", "Shift_JIS", "cp932"),
+         [("text/plain; charset=Shift_JIS", "base64", body),
+          attachment(make_zip(z, pw, "quote.txt", harmless))], pw, "quote.txt")
 
     # 3. UTF-8, quoted-printable, HTML only: a table cell holds the password, and
     #    the quoted earlier mail holds 40 decoys (more than limits.passwords).
@@ -108,8 +112,7 @@ def build():
             "<table><tr><td>解凍パスワード</td><td>%s</td></tr></table>"
             "<div class=\"gmail_quote\"><blockquote>%s</blockquote></div>"
             "</body></html>" % (pw, decoys))
-    mail("ppap_utf8_html", "=?UTF-8?B?%s?=" % base64.b64encode(
-        "Re: 資料送付".encode()).decode(),
+    mail("ppap_utf8_html", subject("Re: 資料送付", "UTF-8", "utf-8"),
         [("text/html; charset=utf-8", "quoted-printable",
           quopri.encodestring(html.encode("utf-8")).decode("ascii").replace("\n", "\r\n")),
          attachment(make_zip(z, pw, "report.txt", harmless, aes=True))], pw, "report.txt")
@@ -141,8 +144,7 @@ def build():
             doc = f.read()
         member = os.path.basename(MACRO)
         text = "パスワード：%s\r\n" % pw
-        mail("ppap_macro", "=?ISO-2022-JP?B?%s?=" % base64.b64encode(
-            "賞与支払届".encode("iso-2022-jp")).decode(),
+        mail("ppap_macro", subject("賞与支払届", "ISO-2022-JP", "iso-2022-jp"),
             [("text/plain; charset=ISO-2022-JP", "7bit", raw8(text.encode("iso-2022-jp"))),
              attachment(make_zip(z, pw, member, doc))], pw, member)
     os.unlink(z)
