@@ -37,6 +37,14 @@ DISAGREE = {
     "eml/mismatch/test_embed_rar.jpg.eml": (
         "accept", "the stored file holds no archive or executable signature "
         "anywhere: a plain JPEG"),
+    "eml/mail_container/testRFC822_encrypted_zip.eml": (
+        "tag", "the password is in the mail and the ZIP, opened, holds a plain text "
+        "file: unlocked and clean is tagged, not held (issue 12 item 3, rule "
+        "tag-unlocked)"),
+    "eml/native/testRFC822_encrypted_zip.eml": (
+        "tag", "the password is in the mail and the ZIP, opened, holds a plain text "
+        "file: unlocked and clean is tagged, not held (issue 12 item 3, rule "
+        "tag-unlocked)"),
     "eml/archive_executable/clam.arj.eml": (
         "quarantine", "libarchive lists ARJ but cannot decompress its method: "
         "not inspected, so held for review, never delivered"),
