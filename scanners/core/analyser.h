@@ -75,8 +75,10 @@ void scan_error(struct scan_ctx *ctx, int part, const char *analyser, const char
  * (bounded in count and bytes). */
 void defer_part(struct scan_ctx *ctx, const struct scan_input *in, unsigned tried);
 
-/* passwords.c: harvest candidate passwords from sender text. */
-void passwords_harvest(struct scan_ctx *ctx, const char *text, size_t len);
+/* passwords.c: harvest candidate passwords from sender text in CHARSET (NULL: as
+ * declared inside the text, else UTF-8), converted to UTF-8 first (charset.c). */
+void passwords_harvest(struct scan_ctx *ctx, const char *text, size_t len,
+    const char *charset);
 
 /* Analysers that run on every part, outside the table (scan.c calls them in this
  * order around the class's rows): type detection (sets in->tc and in->mime, records

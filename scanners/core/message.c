@@ -2,15 +2,65 @@
  * message.c: one message through the pipeline (see message.h): the report, the scan
  * context and the MIME parser of a mail; and msgscan_nested() for a message found
  * inside an archive or recognised by content, parsed under the same budget.
+ * This file is the MIME parser's only sink (struct mime_sink): leaves go to
+ * scan_part(), uuencoded and BinHex files to scan_child(), the Subject to
+ * scan_text(); the parser itself knows nothing of the pipeline.
  *
  * Limits: nesting is counted in report depth, so a message in an archive in a
  * message... stops at limits.mime_depth (mime.limit).
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/analyser.h"
 #include "core/message.h"
 #include "mime/mime.h"
+
+/* The sink: ARG is the message's scan_ctx. */
+static em_status
+msg_leaf_end(void *arg, const struct mime_leafinfo *li, struct spool *sp, int *as_message)
+{
+	struct scan_ctx *ctx = arg;
+	const struct report_part *rp;
+	em_status st = scan_part(ctx, li->part, sp, li->charset);
+
+	/* a message sent as another type: type detection found it, MIME parses it */
+	rp = report_part(ctx->r, li->part);
+	*as_message = rp != NULL && rp->type_class != NULL &&
+	    strcmp(rp->type_class, "message") == 0;
+	return st;
+}
+
+static em_status
+msg_child(void *arg, int parent, const char *name, struct spool *sp)
+{
+	struct scan_input in;
+
+	memset(&in, 0, sizeof(in));
+	in.part = parent;
+	in.tc = TC_TEXT;
+	in.from_mime = 1;
+	return scan_child(arg, &in, name, sp, NULL);
+}
+
+static void
+msg_text(void *arg, int part, const char *s, size_t n)
+{
+	(void)part;
+	scan_text(arg, s, n);
+}
+
+static const struct mime_sink msg_sink = { msg_leaf_end, msg_child, msg_text };
+
+static void
+msg_conf(struct mime_conf *mc, struct scan_ctx *ctx)
+{
+	mc->sink = &msg_sink;
+	mc->arg = ctx;
+	mc->r = ctx->r;
+	mc->lim = &ctx->cfg->lim;
+	mc->tmpdir = ctx->cfg->tmpdir;
+}
 
 struct msgscan {
 	struct report *m_r;
@@ -23,13 +73,16 @@ struct msgscan *
 msgscan_new(const struct scan_config *cfg, int headers_in_body)
 {
 	struct msgscan *m = calloc(1, sizeof(*m));
+	struct mime_conf mc;
 
 	if (m == NULL)
 		return NULL;
 	m->m_r = report_new();
 	m->m_ctx = m->m_r ? scan_new(cfg, m->m_r) : NULL;
+	if (m->m_ctx != NULL)
+		msg_conf(&mc, m->m_ctx);
 	if (m->m_ctx == NULL || report_part_add(m->m_r, -1, "", 1) < 0 ||
-	    (m->m_mime = mime_new(m->m_ctx, 0, cfg->lim.mime_depth, headers_in_body)) == NULL) {
+	    (m->m_mime = mime_new(&mc, 0, cfg->lim.mime_depth, headers_in_body)) == NULL) {
 		msgscan_free(m);
 		return NULL;
 	}
@@ -93,6 +146,7 @@ msgscan_nested(struct scan_ctx *ctx, struct scan_input *in)
 {
 	const struct report_part *rp = report_part(ctx->r, in->part);
 	unsigned max = ctx->cfg->lim.mime_depth;
+	struct mime_conf mc;
 	struct mime *p;
 	em_status st;
 
@@ -103,7 +157,8 @@ msgscan_nested(struct scan_ctx *ctx, struct scan_input *in)
 		    "message nested deeper than %u levels not parsed", max);
 		return EM_LIMIT;
 	}
-	if ((p = mime_new(ctx, in->part, max - rp->depth, 1)) == NULL)
+	msg_conf(&mc, ctx);
+	if ((p = mime_new(&mc, in->part, max - rp->depth, 1)) == NULL)
 		return EM_TEMPFAIL;
 	st = mime_feed_spool(p, in->sp);
 	mime_free(p);

@@ -2,34 +2,58 @@
  * passwords.c: harvest candidate archive passwords from the message's own text.
  *
  * Malware mail ships an encrypted zip and writes the password in the body
- * ("Password: 1234", "le mot de passe est \"abc\"", "パスワード：x9"). Three passes
- * over each text, in priority order, since the list is bounded (lim.passwords):
+ * ("Password: 1234", "le mot de passe est \"abc\"", "パスワード：x9"). Each text is
+ * first made readable: converted to UTF-8 from its declared charset (charset.c:
+ * ISO-2022-JP, Shift_JIS as CP932, EUC-JP, ...), markup taken out, full-width forms
+ * folded to ASCII, and a reply chain split into the newest text and what it quotes
+ * (pwtext.c). Three passes then run over the newest text, in priority order, since
+ * the list is bounded (lim.passwords):
  *   1. the token after a keyword (password, pass, pw, pwd, PIN, kennwort, passwort,
  *      mot de passe, contraseña, senha, parola, wachtwoord, hasło, пароль, パスワード,
- *      密码, 密碼, 암호, 비밀번호), skipping separators (: = - is ist est es é 是 は)
- *      and a few filler words; a quoted token is taken whole;
+ *      パスコード, 密码, 密碼, 암호, 비밀번호), skipping separators (: = - 】 is ist est
+ *      es é 是 は) and a few filler words; a quoted token is taken whole; when what
+ *      follows is a phrase, not a password ("解凍パスワードは下記の通りです"), the
+ *      first token of the next non-empty line;
  *   2. quoted tokens anywhere ("x", 'x', “x”, «x», 「x」) without blanks;
  *   3. lines holding a single short token.
- * HTML tags are replaced by blanks and a few entities decoded first.
+ * A token that starts in ASCII ends at the first non-ASCII byte ("abc123です").
+ * Each candidate found in folded text is also tried as written when that differs.
+ * The same passes over the quoted text fill a held list, which joins the list only
+ * at end of message (passwords_release_quoted): a decoy in an old quoted mail never
+ * takes the place of a candidate from the newest text.
  *
- * Limits: PW_TEXT_MAX bytes of each text; PW_MAXLEN bytes per candidate; the list's
- * own count bound. Every loop advances through a bounded buffer.
- * BUGS: bytes are taken as UTF-8 or ASCII: a body in ISO-8859-x or UTF-16 is not
- * converted, so non-ASCII keywords in it are missed. No Unicode case folding
- * beyond ASCII (upper-case non-ASCII keywords are listed explicitly). Passwords
- * split across two texts are not joined; script and style element contents are
- * not skipped.
+ * Limits: PW_TEXT_MAX bytes of each text (after conversion); PW_MAXLEN bytes per
+ * candidate; the list's own count bound, the held list's the same. Every loop
+ * advances through a bounded buffer.
+ * BUGS: no Unicode case folding beyond ASCII (upper-case non-ASCII keywords are
+ * listed explicitly). Passwords split across two texts are not joined; a password
+ * with no ASCII letter or digit is not taken after a keyword; quoted candidates
+ * reach a part locked before the end of message only through its retry (defer.c).
  */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/analyser.h"
+#include "core/charset.h"
 #include "core/passwords.h"
+#include "core/pwtext.h"
 
 struct pwlist {
 	unsigned n, max;
 	char (*pw)[PW_MAXLEN + 1];
+	unsigned nheld;                  /* from quoted text, not yet in the list */
+	char (*held)[PW_MAXLEN + 1];
+};
+
+/* One text being harvested. */
+struct pw_h {
+	struct pwlist *pw;
+	const char *t;       /* the text the passes read (folded, one side of the split) */
+	size_t n;
+	const char *raw;     /* the text before folding */
+	const uint32_t *map; /* offset in t -> offset in raw, n + 1 entries */
+	int quoted;          /* candidates go to the held list */
 };
 
 struct pwlist *
@@ -40,7 +64,9 @@ pwlist_new(unsigned max)
 	if (pw == NULL)
 		return NULL;
 	pw->max = max;
-	if (max > 0 && (pw->pw = calloc(max, sizeof(*pw->pw))) == NULL) {
+	if (max > 0 && ((pw->pw = calloc(max, sizeof(*pw->pw))) == NULL ||
+	    (pw->held = calloc(max, sizeof(*pw->held))) == NULL)) {
+		free(pw->pw);
 		free(pw);
 		return NULL;
 	}
@@ -53,21 +79,60 @@ passwords_free(struct pwlist *pw)
 	if (pw == NULL)
 		return;
 	free(pw->pw);
+	free(pw->held);
 	free(pw);
+}
+
+static int
+pw_listed(char (*l)[PW_MAXLEN + 1], unsigned n, const char *p, size_t len)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		if (strlen(l[i]) == len && memcmp(l[i], p, len) == 0)
+			return 1;
+	return 0;
+}
+
+/* A candidate from quoted text: held until passwords_release_quoted. */
+static int
+pwlist_hold(struct pwlist *pw, const char *p, size_t n)
+{
+	if (pw == NULL || n == 0 || n > PW_MAXLEN || pw->nheld >= pw->max ||
+	    memchr(p, '\0', n) != NULL || pw_listed(pw->pw, pw->n, p, n) ||
+	    pw_listed(pw->held, pw->nheld, p, n))
+		return 0;
+	memcpy(pw->held[pw->nheld], p, n);
+	pw->held[pw->nheld][n] = '\0';
+	pw->nheld++;
+	return 1;
+}
+
+void
+passwords_release_quoted(struct pwlist *pw)
+{
+	unsigned i;
+
+	if (pw == NULL)
+		return;
+	for (i = 0; i < pw->nheld; i++)
+		pwlist_add(pw, pw->held[i], strlen(pw->held[i]));
+	pw->nheld = 0;
+}
+
+unsigned
+pwlist_held(const struct pwlist *pw)
+{
+	return pw == NULL ? 0 : pw->nheld;
 }
 
 int
 pwlist_add(struct pwlist *pw, const char *p, size_t n)
 {
-	unsigned i;
-
 	if (pw == NULL || n == 0 || n > PW_MAXLEN || pw->n >= pw->max)
 		return 0;
-	if (memchr(p, '\0', n) != NULL)
+	if (memchr(p, '\0', n) != NULL || pw_listed(pw->pw, pw->n, p, n))
 		return 0;
-	for (i = 0; i < pw->n; i++)
-		if (strlen(pw->pw[i]) == n && memcmp(pw->pw[i], p, n) == 0)
-			return 0;
 	memcpy(pw->pw[pw->n], p, n);
 	pw->pw[pw->n][n] = '\0';
 	pw->n++;
@@ -123,55 +188,18 @@ pw_match(const char *t, size_t n, const char *k)
 	return (int)kl;
 }
 
-/* Decode a few HTML entities at T (starting with '&'): returns bytes consumed and
- * sets *c, or 0 when not one we know. */
-static size_t
-pw_entity(const char *t, size_t n, char *c)
+/* Take T[off..off+len) as a candidate, and the same stretch as written before
+ * folding when that differs ("ａｂｃ１２３" after "abc123"). */
+static void
+pw_take(struct pw_h *h, size_t off, size_t len)
 {
-	static const struct { const char *e; char c; } ents[] = {
-		{ "&nbsp;", ' ' }, { "&amp;", '&' }, { "&quot;", '"' }, { "&lt;", '<' },
-		{ "&gt;", '>' }, { "&#39;", '\'' }, { "&apos;", '\'' }, { "&#34;", '"' },
-		{ "&#160;", ' ' },
-	};
-	size_t i;
-	int m;
+	size_t rs = h->map[off], re = h->map[off + len];
+	int (*add)(struct pwlist *, const char *, size_t) = h->quoted ? pwlist_hold :
+	    pwlist_add;
 
-	for (i = 0; i < sizeof(ents) / sizeof(ents[0]); i++) {
-		if ((m = pw_match(t, n, ents[i].e)) > 0) {
-			*c = ents[i].c;
-			return (size_t)m;
-		}
-	}
-	return 0;
-}
-
-/* Copy TEXT into OUT with tags replaced by a blank and entities decoded; returns the
- * length. OUT has room for n bytes (the output never grows). */
-static size_t
-pw_detag(const char *t, size_t n, char *out)
-{
-	size_t i = 0, o = 0, m;
-	char c;
-
-	while (i < n) {
-		if (t[i] == '<' && i + 1 < n && (pw_isalnum((unsigned char)t[i + 1]) ||
-		    t[i + 1] == '/' || t[i + 1] == '!')) {
-			const char *e = memchr(t + i, '>', n - i);
-
-			if (e == NULL)
-				break;
-			i = (size_t)(e - t) + 1;
-			out[o++] = ' ';
-			continue;
-		}
-		if (t[i] == '&' && (m = pw_entity(t + i, n - i, &c)) > 0) {
-			out[o++] = c;
-			i += m;
-			continue;
-		}
-		out[o++] = t[i++];
-	}
-	return o;
+	add(h->pw, h->t + off, len);
+	if (re - rs != len || memcmp(h->raw + rs, h->t + off, len) != 0)
+		add(h->pw, h->raw + rs, re - rs);
 }
 
 /* Quote pairs (UTF-8): opening, closing. */
@@ -226,9 +254,15 @@ pw_token(const char *t, size_t n, size_t *start, size_t *len)
 		i++;
 	*start = s;
 	*len = i - s;
+	if (*len > 0 && (unsigned char)t[s] < 0x80) {
+		/* Japanese runs on without a blank: "abc123です。" */
+		for (i = s; i < s + *len && (unsigned char)t[i] < 0x80; i++)
+			;
+		*len = i - s;
+	}
 	while (*len > 1 && strchr(".,;!?)]}", t[s + *len - 1]) != NULL)
 		(*len)--;
-	return i;
+	return s + *len;
 }
 
 static const char *const pw_keywords[] = {
@@ -239,6 +273,7 @@ static const char *const pw_keywords[] = {
 	"\xd0\xbf\xd0\xb0\xd1\x80\xd0\xbe\xd0\xbb\xd1\x8c",           /* пароль */
 	"\xd0\x9f\xd0\xb0\xd1\x80\xd0\xbe\xd0\xbb\xd1\x8c",           /* Пароль */
 	"\xe3\x83\x91\xe3\x82\xb9\xe3\x83\xaf\xe3\x83\xbc\xe3\x83\x89", /* パスワード */
+	"\xe3\x83\x91\xe3\x82\xb9\xe3\x82\xb3\xe3\x83\xbc\xe3\x83\x89", /* パスコード */
 	"\xe5\xaf\x86\xe7\xa0\x81", "\xe5\xaf\x86\xe7\xa2\xbc",         /* 密码 密碼 */
 	"\xeb\xb9\x84\xeb\xb0\x80\xeb\xb2\x88\xed\x98\xb8",             /* 비밀번호 */
 	"\xec\x95\x94\xed\x98\xb8",                                     /* 암호 */
@@ -252,7 +287,7 @@ static const char *const pw_fillers[] = {
 	"is", "ist", "est", "es", "\xc3\xa9", "e", "lautet", "for", "the", "of", "to",
 	"file", "archive", "attachment", "zip", "document", "open", "de", "du", "la", "le",
 	"fichier", "das", "der", "die", "dazu", "f\xc3\xbcr", "do", "arquivo", "del",
-	"archivo", "(", "*", "is:",
+	"archivo", "(", "*", "is:", "\xe3\x80\x91", "]", "\xe2\x96\xa0",  /* 】 ] ■ */
 };
 
 /* Skip blanks and filler words after a keyword (at most 80 bytes). */
@@ -285,15 +320,77 @@ pw_skip_fillers(const char *t, size_t n)
 	return i;
 }
 
+/* Does T[0..n) hold an ASCII letter or digit? A token without one, after a
+ * keyword, is a phrase ("下記の通りです"), not a password. */
+static int
+pw_has_alnum(const char *t, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (pw_isalnum((unsigned char)t[i]))
+			return 1;
+	return 0;
+}
+
+/* The candidate at S (after a keyword and its fillers): a quoted token whole, else
+ * the next token. Returns where the scan goes on; *phrase when the token was a
+ * phrase and nothing was taken. */
+static size_t
+pw_after_keyword(struct pw_h *h, size_t s, int *phrase)
+{
+	const char *t = h->t;
+	size_t n = h->n, qs, l, q;
+
+	*phrase = 0;
+	if ((q = pw_quoted(t + s, n - s, 0, &qs, &l)) > 0) {
+		/* « x » : French typography puts blanks inside the quotes */
+		while (l > 0 && pw_isblank((unsigned char)t[s + qs])) {
+			qs++;
+			l--;
+		}
+		while (l > 0 && pw_isblank((unsigned char)t[s + qs + l - 1]))
+			l--;
+		if (l > 0)
+			pw_take(h, s + qs, l);
+		return s + q;
+	}
+	pw_token(t + s, n - s, &qs, &l);
+	if (l > 0 && !pw_has_alnum(t + s + qs, l)) {
+		*phrase = 1;
+		return s + qs + l;
+	}
+	if (l > 0)
+		pw_take(h, s + qs, l);
+	return s;
+}
+
+/* After a label line ("解凍パスワードは下記の通りです", "■パスワード"): the first
+ * token of the next non-empty line, from S (inside the label line). */
+static void
+pw_next_line(struct pw_h *h, size_t s)
+{
+	const char *nl = memchr(h->t + s, '\n', h->n - s);
+	size_t i;
+	int phrase;
+
+	if (nl == NULL)
+		return;
+	for (i = (size_t)(nl - h->t) + 1; i < h->n && pw_isblank((unsigned char)h->t[i]); i++)
+		;
+	if (i < h->n)
+		pw_after_keyword(h, i, &phrase);
+}
+
 /* Pass 1: the token after each keyword. */
 static void
-pw_pass_keywords(struct pwlist *pw, const char *t, size_t n)
+pw_pass_keywords(struct pw_h *h)
 {
 	const size_t nk = sizeof(pw_keywords) / sizeof(pw_keywords[0]);
-	size_t i, k, s, qs, l, q;
-	int m;
-
+	const char *t = h->t;
+	size_t n = h->n, i, k, s;
 	unsigned char first[256];
+	int m, phrase;
 
 	memset(first, 0, sizeof(first));
 	for (k = 0; k < nk; k++) {
@@ -312,30 +409,19 @@ pw_pass_keywords(struct pwlist *pw, const char *t, size_t n)
 			continue;
 		s = i + (size_t)m;
 		s += pw_skip_fillers(t + s, n - s);
-		if ((q = pw_quoted(t + s, n - s, 0, &qs, &l)) > 0) {
-			/* « x » : French typography puts blanks inside the quotes */
-			while (l > 0 && pw_isblank((unsigned char)t[s + qs])) {
-				qs++;
-				l--;
-			}
-			while (l > 0 && pw_isblank((unsigned char)t[s + qs + l - 1]))
-				l--;
-			pwlist_add(pw, t + s + qs, l);
-			i = s + q - 1;
-			continue;
-		}
-		pw_token(t + s, n - s, &qs, &l);
-		if (l > 0)
-			pwlist_add(pw, t + s + qs, l);
-		i = s - 1;
+		i = pw_after_keyword(h, s, &phrase);
+		if (phrase)
+			pw_next_line(h, i);
+		i = i > 0 ? i - 1 : 0;
 	}
 }
 
 /* Pass 2: quoted tokens without blanks. */
 static void
-pw_pass_quoted(struct pwlist *pw, const char *t, size_t n)
+pw_pass_quoted(struct pw_h *h)
 {
-	size_t i, s, l, q;
+	const char *t = h->t;
+	size_t n = h->n, i, s, l, q;
 	unsigned char first[256];
 
 	memset(first, 0, sizeof(first));
@@ -346,17 +432,31 @@ pw_pass_quoted(struct pwlist *pw, const char *t, size_t n)
 		    (q = pw_quoted(t + i, n - i, 1, &s, &l)) == 0)
 			continue;
 		if (l >= 3)
-			pwlist_add(pw, t + i + s, l);
+			pw_take(h, i + s, l);
 		i += q - 1;
 	}
 }
 
-/* Pass 3: lines that hold one short token (3..32 bytes) with a digit, a symbol or
- * an inner capital: a lone ordinary word is more often a greeting than a password. */
-static void
-pw_pass_lines(struct pwlist *pw, const char *t, size_t n)
+/* Does T[0..n) start with a keyword ("password:abc" is pass 1's)? */
+static int
+pw_starts_keyword(const char *t, size_t n)
 {
-	size_t i = 0, e, s, l, j;
+	size_t k;
+
+	for (k = 0; k < sizeof(pw_keywords) / sizeof(pw_keywords[0]); k++)
+		if (pw_match(t, n, pw_keywords[k]) > 0)
+			return 1;
+	return 0;
+}
+
+/* Pass 3: lines that hold one short ASCII token (3..32 bytes) with a digit, a symbol
+ * or an inner capital: a lone ordinary word is more often a greeting than a
+ * password, and a Japanese line without blanks is a sentence. */
+static void
+pw_pass_lines(struct pw_h *h)
+{
+	const char *t = h->t;
+	size_t n = h->n, i = 0, e, s, l, j;
 	int odd;
 
 	while (i < n) {
@@ -372,40 +472,92 @@ pw_pass_lines(struct pwlist *pw, const char *t, size_t n)
 			for (j = i + s; j < i + s + l; j++) {
 				unsigned char c = (unsigned char)t[j];
 
-				if (c < 0x80 && !(c >= 'a' && c <= 'z') &&
+				if (c >= 0x80)
+					odd = -1;
+				else if (odd == 0 && !(c >= 'a' && c <= 'z') &&
 				    !(j == i + s && c >= 'A' && c <= 'Z'))
 					odd = 1;
 			}
-			if (odd)
-				pwlist_add(pw, t + i + s, l);
+			if (odd == 1 && !pw_starts_keyword(t + i + s, l))
+				pw_take(h, i + s, l);
 		}
 		i = e + 1;
 	}
 }
 
+static void
+pw_passes(struct pw_h *h)
+{
+	pw_pass_keywords(h);
+	pw_pass_quoted(h);
+	pw_pass_lines(h);
+}
+
 void
 pwlist_harvest(struct pwlist *pw, const char *text, size_t len)
 {
-	char *buf;
-	size_t n;
+	char *raw = NULL, *fold = NULL, *fresh = NULL, *quoted = NULL;
+	uint32_t *map = NULL;
+	struct pw_h h;
+	size_t rn, n;
 
 	if (pw == NULL || text == NULL || len == 0 || pw->n >= pw->max)
 		return;
 	if (len > PW_TEXT_MAX)
 		len = PW_TEXT_MAX;
-	if ((buf = malloc(len)) == NULL)
-		return;
-	n = pw_detag(text, len, buf);
-	pw_pass_keywords(pw, buf, n);
-	pw_pass_quoted(pw, buf, n);
-	pw_pass_lines(pw, buf, n);
-	free(buf);
+	if ((raw = malloc(len)) == NULL || (fold = malloc(len)) == NULL ||
+	    (fresh = malloc(len)) == NULL || (quoted = malloc(len)) == NULL ||
+	    (map = malloc((len + 1) * sizeof(*map))) == NULL)
+		goto out;
+	rn = pwtext_detag(text, len, raw);
+	n = pwtext_fold(raw, rn, fold, map);
+	memset(&h, 0, sizeof(h));
+	h.pw = pw;
+	h.raw = raw;
+	h.map = map;
+	h.n = n;
+	if (!pwtext_split(fold, n, fresh, quoted)) {
+		h.t = fold;
+		pw_passes(&h);
+		goto out;
+	}
+	h.t = fresh;
+	pw_passes(&h);
+	h.t = quoted;
+	h.quoted = 1;
+	pw_passes(&h);
+out:
+	free(raw);
+	free(fold);
+	free(fresh);
+	free(quoted);
+	free(map);
 }
 
 void
-passwords_harvest(struct scan_ctx *ctx, const char *text, size_t len)
+passwords_harvest(struct scan_ctx *ctx, const char *text, size_t len,
+    const char *charset)
 {
+	char sniffed[CHARSET_NAME_MAX + 1], *utf8;
+	size_t cap;
+	long k;
+
 	if (ctx->pw == NULL && (ctx->pw = pwlist_new(ctx->cfg->lim.passwords)) == NULL)
 		return;
-	pwlist_harvest(ctx->pw, text, len);
+	if (text == NULL || len == 0)
+		return;
+	if (charset == NULL)
+		charset = charset_sniff(text, len, sniffed, sizeof(sniffed));
+	/* three UTF-8 bytes at most per input byte (half-width katakana in CP932) */
+	cap = len < PW_TEXT_MAX / 3 ? len * 3 + 16 : PW_TEXT_MAX;
+	if (charset == NULL || (utf8 = malloc(cap)) == NULL) {
+		pwlist_harvest(ctx->pw, text, len);
+		return;
+	}
+	k = charset_to_utf8(charset, text, len, utf8, cap, NULL);
+	if (k < 0)
+		pwlist_harvest(ctx->pw, text, len);   /* no converter: as it is */
+	else
+		pwlist_harvest(ctx->pw, utf8, (size_t)k);
+	free(utf8);
 }

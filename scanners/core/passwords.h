@@ -5,7 +5,8 @@
  *
  * A pwlist holds at most MAX distinct candidates of at most PW_MAXLEN bytes each,
  * in the order they were found (keyword hits of one text before its quoted tokens,
- * before its standalone short lines). Not thread-safe: one list per message.
+ * before its standalone short lines), then those held from quoted replies. The
+ * count only grows, so "the candidates after the first N" stays meaningful. Not thread-safe: one list per message.
  */
 #ifndef EMBARGO_PASSWORDS_H
 #define EMBARGO_PASSWORDS_H
@@ -28,7 +29,12 @@ unsigned pwlist_count(const struct pwlist *pw);
 /* The I-th candidate (NUL-terminated), or NULL past the end. */
 const char *pwlist_get(const struct pwlist *pw, unsigned i);
 
-/* Find candidates in LEN bytes of TEXT (plain text or HTML; tags are stripped). */
+/* Find candidates in LEN bytes of TEXT (UTF-8 plain text or HTML; tags are
+ * stripped). Candidates from the quoted part of a reply chain are held apart
+ * (pwlist_held) until passwords_release_quoted (scan.h) appends them. */
 void pwlist_harvest(struct pwlist *pw, const char *text, size_t len);
+
+/* How many quoted-text candidates are held. */
+unsigned pwlist_held(const struct pwlist *pw);
 
 #endif

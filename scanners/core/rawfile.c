@@ -34,7 +34,7 @@ scan_raw_file(const struct scan_config *cfg, const char *name, int fd, struct re
 		if ((st = spool_write(sp, buf, (size_t)n)) != EM_OK)
 			goto out;
 	}
-	st = scan_part(ctx, part, sp);
+	st = scan_part(ctx, part, sp, NULL);
 	if (st == EM_OK)
 		st = scan_finish(ctx);
 out:

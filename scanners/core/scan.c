@@ -95,7 +95,7 @@ analyse(struct scan_ctx *ctx, struct scan_input *in)
 }
 
 em_status
-scan_part(struct scan_ctx *ctx, int part, struct spool *sp)
+scan_part(struct scan_ctx *ctx, int part, struct spool *sp, const char *charset)
 {
 	const struct report_part *p = report_part(ctx->r, part);
 	struct scan_input in;
@@ -111,6 +111,7 @@ scan_part(struct scan_ctx *ctx, int part, struct spool *sp)
 	in.sp = sp;
 	in.size = spool_size(sp);
 	in.from_mime = 1;
+	in.charset = charset != NULL && *charset ? charset : NULL;
 	gated = ctx->cfg->gate != NULL && in.size > ctx->cfg->lim.spool_memory;
 	if (gated)
 		ctx->deadline += gate_enter(ctx->cfg->gate);  /* waiting is not analysing */
@@ -181,13 +182,18 @@ scan_child_mem(struct scan_ctx *ctx, const struct scan_input *parent, const char
 void
 scan_text(struct scan_ctx *ctx, const char *text, size_t len)
 {
-	passwords_harvest(ctx, text, len);
+	passwords_harvest(ctx, text, len, NULL);
 }
 
 em_status
 scan_finish(struct scan_ctx *ctx)
 {
-	em_status st = defer_finish(ctx);
+	em_status st;
+
+	/* candidates from quoted replies, held back so far, now join the list: a
+	 * part still locked is retried with them */
+	passwords_release_quoted(ctx->pw);
+	st = defer_finish(ctx);
 
 	if (!em_status_local(st))
 		return st;

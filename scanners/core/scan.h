@@ -84,6 +84,8 @@ struct scan_input {
 	                               TC_UNKNOWN at top level */
 	unsigned arch_depth;        /* archive/document steps from the MIME leaf */
 	int from_mime;              /* a MIME leaf (not pulled out of a file) */
+	const char *charset;        /* a MIME leaf's declared charset, lower case, or
+	                               NULL: its text is converted before harvesting */
 };
 
 struct scan_ctx {
@@ -107,14 +109,14 @@ void scan_free(struct scan_ctx *ctx);
 
 /*
  * A MIME leaf (or the whole file in --raw mode) has ended: analyse part PART whose
- * decoded bytes are in SP. Filename and declared type are read from the report
- * part. SP stays owned by the caller. Returns EM_OK or EM_TEMPFAIL/EM_BUG;
- * local failures are findings, not statuses.
+ * decoded bytes are in SP, declared in CHARSET (NULL or "" when none). Filename and
+ * declared type are read from the report part. SP stays owned by the caller.
+ * Returns EM_OK or EM_TEMPFAIL/EM_BUG; local failures are findings, not statuses.
  */
-em_status scan_part(struct scan_ctx *ctx, int part, struct spool *sp);
+em_status scan_part(struct scan_ctx *ctx, int part, struct spool *sp, const char *charset);
 
-/* Text the sender wrote (subject, text and HTML bodies): harvested for archive
- * passwords. */
+/* Text the sender wrote (the Subject, already UTF-8): harvested for archive
+ * passwords. Text and HTML bodies are harvested by dispatch (AN_HARVEST). */
 void scan_text(struct scan_ctx *ctx, const char *text, size_t len);
 
 /* End of message: deferred work (locked archives and documents retried with the
@@ -126,6 +128,7 @@ em_status scan_finish(struct scan_ctx *ctx);
 /* Owners of the per-message analyser state (NULL-safe), and the end-of-message
  * retry of parts kept for late passwords: the pipeline's, not analysers'. */
 void passwords_free(struct pwlist *pw);
+void passwords_release_quoted(struct pwlist *pw);
 void yara_msg_free(struct yara_msg *y);
 void defer_free(struct deferred *d);
 em_status defer_finish(struct scan_ctx *ctx);

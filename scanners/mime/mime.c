@@ -18,7 +18,9 @@
  * BUGS: preamble and epilogue text is not scanned; headers with 8-bit bytes are
  * taken as they are (UTF-8 assumed, not reported).
  */
+#include <ctype.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -72,16 +74,16 @@ hdr_reset(struct mime *p)
 }
 
 struct mime *
-mime_new(struct scan_ctx *ctx, int root, unsigned depth, int headers_in_body)
+mime_new(const struct mime_conf *mc, int root, unsigned depth, int headers_in_body)
 {
 	struct mime *p = calloc(1, sizeof(*p));
 	size_t hb;
 
 	if (p == NULL)
 		return NULL;
-	p->ctx = ctx;
-	p->r = ctx->r;
-	p->lim = &ctx->cfg->lim;
+	p->mc = *mc;
+	p->r = mc->r;
+	p->lim = mc->lim;
 	p->root = root;
 	p->depth = depth;
 	p->nfmax = depth + 1;
@@ -292,6 +294,26 @@ ent_type(struct mime *p, const struct mime_frame *pf, int part, char *type, size
 	return type;
 }
 
+/* The type and charset the sink is told about when the leaf ends. */
+static void
+leaf_describe(struct mime *p, const char *type)
+{
+	struct strbuf cs = STRBUF_INIT;
+	unsigned fl = 0;
+	size_t i;
+
+	snprintf(p->leaf.type, sizeof(p->leaf.type), "%s", type ? type : "");
+	sb_init(&cs, sizeof(p->leaf.charset));
+	if (p->nct > 0 &&
+	    mimehdr_param(sb_str(&p->ctype), p->ctype.len, "charset", &cs, &fl) &&
+	    cs.len < sizeof(p->leaf.charset)) {
+		for (i = 0; i < cs.len; i++)
+			p->leaf.charset[i] = (char)tolower((unsigned char)cs.s[i]);
+		p->leaf.charset[cs.len] = '\0';
+	}
+	sb_free(&cs);
+}
+
 /* Push a leaf (or a skip frame when PART is -1). */
 static void
 ent_leaf(struct mime *p, int part, const char *type, int is_msg)
@@ -313,8 +335,11 @@ ent_leaf(struct mime *p, int part, const char *type, int is_msg)
 	if (is_msg && enc == ENC_RAW)
 		is_msg = 0;   /* raw message/rfc822 past the depth limit: opaque */
 	frame_push(p, F_LEAF, part);
-	if (mime_leaf_open(p, part, enc, watch, is_msg) != EM_OK)
+	if (mime_leaf_open(p, part, enc, watch, is_msg) != EM_OK) {
 		p->err = EM_TEMPFAIL;
+		return;
+	}
+	leaf_describe(p, type);
 }
 
 /* A multipart or message needs one more stack level: is there one? */

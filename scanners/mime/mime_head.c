@@ -44,7 +44,8 @@ hdr_subject(struct mime *p, const char *v, size_t n)
 
 	sb_init(&sb, 4096);
 	mimehdr_2047(v, n, &sb);
-	scan_text(p->ctx, sb_str(&sb), sb.len);
+	if (p->mc.sink->text != NULL)
+		p->mc.sink->text(p->mc.arg, p->fr[p->nf - 1].part, sb_str(&sb), sb.len);
 	sb_free(&sb);
 }
 

@@ -1,7 +1,8 @@
 /*
- * mime_int.h: state shared by mime.c (lines, headers, the entity stack) and
- * mime_leaf.c (decoding one leaf into its spool, uuencode and BinHex in text).
- * Private to those two files.
+ * mime_int.h: state shared by the parser's own files: mime.c (lines, the entity
+ * stack), mime_head.c (header fields) and mime_leaf.c (decoding one leaf into its
+ * spool, uuencode and BinHex in text). Private to those three files; the rest of
+ * Embargo sees mime.h only.
  */
 #ifndef EMBARGO_MIME_INT_H
 #define EMBARGO_MIME_INT_H
@@ -51,6 +52,8 @@ enum leaf_watch {
 
 struct mime_leaf {
 	int part;
+	char type[MIME_TYPE_MAX];  /* the type acted on */
+	char charset[64];          /* its charset parameter, lower case, "" when none */
 	struct spool *sp;
 	enum mime_enc enc;
 	struct b64 b64;
@@ -75,7 +78,7 @@ struct mime_leaf {
 };
 
 struct mime {
-	struct scan_ctx *ctx;
+	struct mime_conf mc;       /* the sink and what the parser needs (mime.h) */
 	struct report *r;
 	const struct scan_limits *lim;
 	int root;

@@ -2,7 +2,7 @@
  * mime_leaf.c: one MIME leaf: undo the transfer encoding into a spool as lines
  * arrive, watch decoded text for uuencoded blocks (each becomes a child part, finding
  * mime.uuencode) and BinHex blocks (decoded too, finding mime.binhex), and hand the
- * leaf to scan_part() when it ends. Text parts are watched to the end; attachments
+ * leaf to the sink's leaf_end when it ends. Text parts are watched to the end; attachments
  * until a NUL in their decoded bytes shows they are binary (enum leaf_watch). The end of line before a boundary belongs to the boundary (RFC 2046 5.1.1),
  * so each line end is held until the next line of the same leaf arrives.
  *
@@ -14,7 +14,6 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "core/analyser.h"
 #include "mime/mime_int.h"
 #include "mime/mimehdr.h"
 #include "mime/uu.h"
@@ -68,7 +67,6 @@ uu_finish(struct mime *p, const char *why)
 	struct mime_leaf *l = &p->leaf;
 	const char *kind = l->bh_active ? "mime.binhex" : "mime.uuencode";
 	const char *name = l->bh_active ? l->bh.name : l->uuname;
-	struct scan_input parent;
 	em_status st = EM_OK;
 
 	if (l->uusp == NULL)
@@ -77,13 +75,8 @@ uu_finish(struct mime *p, const char *why)
 		mime_malformed(p, l->part, "%s block \"%s\": %s",
 		    l->bh_active ? "BinHex" : "uuencoded", name, why);
 	report_add(p->r, l->part, kind, "%s", *name ? name : "(no name)");
-	if (!l->bh_active || l->bh.hdr_done) {
-		memset(&parent, 0, sizeof(parent));
-		parent.part = l->part;
-		parent.tc = TC_TEXT;
-		parent.from_mime = 1;
-		st = scan_child(p->ctx, &parent, *name ? name : "binhex", l->uusp, NULL);
-	}
+	if ((!l->bh_active || l->bh.hdr_done) && p->mc.sink->child != NULL)
+		st = p->mc.sink->child(p->mc.arg, l->part, *name ? name : "binhex", l->uusp);
 	if (!em_status_local(st) && p->err == EM_OK)
 		p->err = st;
 	spool_free(l->uusp);
@@ -116,7 +109,7 @@ wrapped_open(struct mime *p)
 {
 	struct mime_leaf *l = &p->leaf;
 
-	l->uusp = spool_new(p->lim->spool_memory, p->ctx->cfg->tmpdir);
+	l->uusp = spool_new(p->lim->spool_memory, p->mc.tmpdir);
 	if (l->uusp == NULL)
 		p->err = EM_TEMPFAIL;
 	return l->uusp != NULL;
@@ -217,7 +210,7 @@ mime_leaf_open(struct mime *p, int part, enum mime_enc enc, enum leaf_watch watc
 	l->is_msg = is_msg;
 	b64_init(&l->b64);
 	qp_init(&l->qp);
-	if ((l->sp = spool_new(p->lim->spool_memory, p->ctx->cfg->tmpdir)) == NULL)
+	if ((l->sp = spool_new(p->lim->spool_memory, p->mc.tmpdir)) == NULL)
 		return EM_TEMPFAIL;
 	p->leaf_open = 1;
 	return EM_OK;
@@ -289,13 +282,21 @@ leaf_oddities(struct mime *p)
 		    (unsigned long long)l->qp.bad);
 }
 
-/* Did type detection find a message in this leaf? */
-static int
-leaf_is_message(struct mime *p, int part)
+/* The leaf goes out through the sink; may it be a message to parse in place? */
+static em_status
+leaf_emit(struct mime *p, int *as_message)
 {
-	const struct report_part *rp = report_part(p->r, part);
+	struct mime_leaf *l = &p->leaf;
+	struct mime_leafinfo li;
 
-	return rp != NULL && rp->type_class != NULL && strcmp(rp->type_class, "message") == 0;
+	*as_message = 0;
+	if (p->mc.sink->leaf_end == NULL)
+		return EM_OK;
+	li.part = l->part;
+	li.type = l->type;
+	li.charset = l->charset;
+	li.cut = l->cut;
+	return p->mc.sink->leaf_end(p->mc.arg, &li, l->sp, as_message);
 }
 
 em_status
@@ -304,6 +305,7 @@ mime_leaf_close(struct mime *p)
 	struct mime_leaf *l = &p->leaf;
 	unsigned char out[8];
 	em_status st = EM_OK;
+	int as_msg = 0;
 
 	if (!p->leaf_open)
 		return EM_OK;
@@ -324,17 +326,17 @@ mime_leaf_close(struct mime *p)
 	leaf_oddities(p);
 	leaf_flush(p);
 	if (p->err == EM_OK)
-		st = scan_part(p->ctx, l->part, l->sp);
-	if (st == EM_OK && p->err == EM_OK && (l->is_msg || leaf_is_message(p, l->part))) {
+		st = leaf_emit(p, &as_msg);
+	if (st == EM_OK && p->err == EM_OK && (l->is_msg || as_msg)) {
 		/* an encoded attached message, or a message sent as another type: parse
-		 * the decoded bytes as a message (scan.c leaves MIME leaves to us) */
+		 * the decoded bytes as a message (the pipeline leaves MIME leaves to us) */
 		struct mime *n = NULL;
 
 		/* the leaf's own frame is where a raw message would sit */
 		if (p->nf > p->nfmax)
 			mime_limit(p, l->part, "nesting deeper than %u levels not parsed",
 			    p->lim->mime_depth);
-		else if ((n = mime_new(p->ctx, l->part, p->nfmax - p->nf, 1)) == NULL)
+		else if ((n = mime_new(&p->mc, l->part, p->nfmax - p->nf, 1)) == NULL)
 			st = EM_TEMPFAIL;
 		if (n != NULL) {
 			n->dec = p->dec;   /* one decoded-bytes budget per mail */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/charset.h"
 #include "mime/b64.h"
 #include "mime/mimehdr.h"
 #include "mime/qp.h"
@@ -195,6 +196,7 @@ void
 mimehdr_to_utf8(const char *charset, const char *in, size_t n, struct strbuf *out)
 {
 	char buf[1024], *ip = (char *)(uintptr_t)in, *op;
+	char name[CHARSET_NAME_MAX + 1];
 	size_t il = n, ol;
 	iconv_t cd;
 
@@ -203,7 +205,9 @@ mimehdr_to_utf8(const char *charset, const char *in, size_t n, struct strbuf *ou
 		sb_add(out, in, n);
 		return;
 	}
-	if ((cd = iconv_open("UTF-8", charset)) == (iconv_t)-1) {
+	/* "shift_jis" is CP932 and so on (charset.c); refused labels stay raw */
+	if ((charset = charset_iconv_name(charset, name, sizeof(name))) == NULL ||
+	    (cd = iconv_open("UTF-8", charset)) == (iconv_t)-1) {
 		sb_add(out, in, n);
 		return;
 	}

@@ -19,7 +19,9 @@ Checks (one ok/not ok line each):
     ClamAV's .xlsx, .xls and .doc and Tika's password.xls): opened (doc.unlocked, the package's
     members or the decrypted workbook or Word stream as parts (whose text a YARA
     rule then finds), no doc.encrypted, the password in
-    no finding, verdict quarantine); with a wrong password: doc.encrypted and
+    no finding, verdict tag: unlocked and clean, rule tag-unlocked; quarantine
+    where the test's YARA rule finds the decrypted text); with a wrong
+    password: doc.encrypted and
     nothing opened; with the password in a text after it: opened at end of
     message;
   - ole_object/*.doc *.xls *.ppt: doc.ole_object and the object as a child part;
@@ -195,11 +197,14 @@ def passwords():
             say(any(p.endswith("/WordDocument") for p in paths),
                 "%s: the decrypted WordDocument holds its text %s (rule hits on %s)"
                 % (rel, CLEAR_TEXT[rel], paths))
+        # unlocked and clean is tagged (rule tag-unlocked); the test's own YARA
+        # rule on the decrypted text (medium) still holds the message
+        act = "quarantine" if rel in CLEAR_TEXT else "tag"
         # the password never shows (our own wording "password(s) found" aside)
         leaked = [f for f in (rep or {"findings": []})["findings"]
                   if pw in (f.get("detail") or "").replace("password", "")]
         say("doc.unlocked" in names(rep) and "doc.encrypted" not in names(rep) and
-            len(members) >= want and not leaked and rep.get("action") == "quarantine",
+            len(members) >= want and not leaked and rep.get("action") == act,
             "%s with \"Password: %s\" in the mail: doc.unlocked, %d members scanned, "
             "action %s%s" % (rel, pw, len(members), rep and rep.get("action"), why(rep)))
         rep = scan_mail(rel, "Please find the document attached.\nPassword: wrong-%s\n" % pw)

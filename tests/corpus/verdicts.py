@@ -46,6 +46,14 @@ DISAGREE = {
     "eml/mismatch/test_pe_overlay.bmp.eml": (
         "reject", "a real PE sits at offset 249954 of the bitmap (a polyglot): "
         "type.embedded_pe, rejected like any executable since issue 12"),
+    "eml/mail_container/testRFC822_encrypted_zip.eml": (
+        "tag", "the password is in the mail and the ZIP, opened, holds a plain text "
+        "file: unlocked and clean is tagged, not held (issue 12 item 3, rule "
+        "tag-unlocked)"),
+    "eml/native/testRFC822_encrypted_zip.eml": (
+        "tag", "the password is in the mail and the ZIP, opened, holds a plain text "
+        "file: unlocked and clean is tagged, not held (issue 12 item 3, rule "
+        "tag-unlocked)"),
     "eml/archive_executable/clam.arj.eml": (
         "quarantine", "libarchive lists ARJ but cannot decompress its method: "
         "not inspected, so held for review, never delivered"),

@@ -350,7 +350,7 @@ default_policy_verdicts(void **state)
 		{ "macro.vba", ACT_QUARANTINE }, { "doc.dde", ACT_QUARANTINE },
 		{ "archive.encrypted", ACT_QUARANTINE }, { "doc.encrypted", ACT_QUARANTINE },
 		{ "type.disk_image", ACT_QUARANTINE }, { "type.onenote", ACT_ACCEPT },
-		{ "archive.unlocked", ACT_QUARANTINE },
+		{ "archive.unlocked", ACT_TAG }, { "doc.unlocked", ACT_TAG },
 		{ "mime.limit", ACT_QUARANTINE }, { "archive.limit", ACT_QUARANTINE },
 		{ "scan.limit", ACT_QUARANTINE }, { "scan.error", ACT_QUARANTINE },
 		{ "yara.limit", ACT_QUARANTINE },
@@ -382,6 +382,16 @@ default_policy_verdicts(void **state)
 		struct report *r = mkreport();
 
 		assert_int_equal(decide(p, r, "a@b", rc1, 1, &d), ACT_ACCEPT);
+		decision_clear(&d);
+		report_free(r);
+	}
+	{
+		/* unlocked is no risk of its own: what is inside still decides */
+		struct report *r = mkreport();
+
+		report_add(r, 2, "archive.unlocked", NULL);
+		report_add(r, 2, "macro.vba", NULL);
+		assert_int_equal(decide(p, r, "a@b", rc1, 1, &d), ACT_QUARANTINE);
 		decision_clear(&d);
 		report_free(r);
 	}
