@@ -195,7 +195,27 @@ uninstall:
 	  rm -f $(D)$(SYSCONFDIR)/logrotate.d/embargo; true
 	rmdir $(D)$(CONFDIR)/rules $(D)$(CONFDIR) 2>/dev/null; true
 
+# make deb: build/embargo_<version>_<arch>.deb with dpkg-buildpackage (output moved
+# out of the parent folder), then lintian (fails on errors; warnings printed).
+VERSION = $(shell sed -n 's/.*EMBARGO_VERSION "\(.*\)".*/\1/p' milter/daemon/version.h)
+deb:
+	@sh contrib/install-deps.sh package
+	@c=$$(dpkg-parsechangelog -S Version); [ "$$c" = "$(VERSION)" ] || \
+	  { echo "deb: version.h says $(VERSION), debian/changelog $$c: add an entry (dch -v $(VERSION))"; exit 1; }
+	dpkg-buildpackage -us -uc -b
+	@mkdir -p $(B)/deb && a=$$(dpkg-architecture -qDEB_HOST_ARCH) && \
+	  mv ../embargo_$(VERSION)_$$a.deb ../embargo-dbgsym_$(VERSION)_$$a.deb \
+	     ../embargo_$(VERSION)_$$a.buildinfo ../embargo_$(VERSION)_$$a.changes $(B)/deb/ && \
+	  cp $(B)/deb/embargo_$(VERSION)_$$a.deb $(B)/ && \
+	  lintian --fail-on error $(B)/deb/embargo_$(VERSION)_$$a.changes && \
+	  echo "deb: $(B)/embargo_$(VERSION)_$$a.deb"
+
+# make test-package: the .deb installed into a clean Debian 12 root (cached in
+# /var/cache/embargo-test), mail through its Postfix and its Sendmail, then purged.
+test-package: deb
+	@sh tests/package/run.sh $(B)/embargo_$(VERSION)_$$(dpkg-architecture -qDEB_HOST_ARCH).deb
+
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-deb
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
