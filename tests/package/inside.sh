@@ -54,8 +54,8 @@ if [ "$MTA" = postfix ]; then
 	echo "postfix postfix/mailname string mail.test.example" | debconf-set-selections
 	check "Postfix and swaks install in the clean root" apt_in postfix swaks
 else
-	check "Sendmail (sendmail-bin, sendmail-cf) and swaks install in the clean root" \
-	    apt_in sendmail-bin sendmail-cf m4 make swaks
+	check "Sendmail (sendmail-bin, sendmail-cf, sensible-mda, procmail) and swaks install in the clean root" \
+	    apt_in sendmail-bin sendmail-cf m4 make sensible-mda procmail swaks
 fi
 check "the .deb installs with apt" apt_in $T/embargo.deb
 adduser --quiet --disabled-password --gecos "" alice >/dev/null
@@ -101,7 +101,8 @@ fi
 check "the MTA answers on 127.0.0.1:25" \
     wait_for 30 sh -c 'swaks -q HELO -s 127.0.0.1:25 >/dev/null 2>&1'
 
-send() { swaks -s 127.0.0.1:25 -f bob@example.org -t alice@localhost -d @$T/$1.eml >$T/$1.swaks 2>&1; }
+# The sender is local: Sendmail tempfails senders whose domain does not resolve.
+send() { swaks -s 127.0.0.1:25 -f bob@mail.test.example -t alice@localhost -d @$T/$1.eml >$T/$1.swaks 2>&1; }
 delivered() { grep -q "^Subject: $1" /var/mail/alice 2>/dev/null; }
 check "clean mail accepted (swaks: every reply 2xx/3xx)" send clean
 check "clean mail delivered to alice's mailbox" wait_for 30 delivered clean
@@ -125,5 +126,6 @@ check "purge removes /var/lib/embargo" test ! -e /var/lib/embargo
 check "purge removes /etc/embargo" test ! -e /etc/embargo
 check "purge removes the socket folder ${SOCK%/*}" test ! -e "${SOCK%/*}"
 for f in apt.log unit.log mta.log clean.swaks macro.swaks; do echo "--- $f"; tail -8 $T/$f 2>/dev/null; done | sed 's/^/# /'
+[ "$MTA" = sendmail ] && { mailq; ls -la /var/mail; } 2>&1 | tail -20 | sed 's/^/# /'
 [ "$MTA" = postfix ] && tail -20 /var/log/postfix.log 2>/dev/null | sed 's/^/# /'
 exit 0

@@ -22,7 +22,9 @@ CACHE=${EMBARGO_ROOT_CACHE:-/var/cache/embargo-test}
 # one missing here is fetched from the mirror at install time.
 EXTRA="adduser libarchive13 libmagic1 libmagic-mgc libyara9 libconfig9 libsqlite3-0"
 EXTRA="$EXTRA libssl3 zlib1g libmilter1.0.1 postfix swaks"
-EXTRA_SM="sendmail-bin sendmail-cf m4 make"
+# sensible-mda and procmail: Debian's sendmail-bin recommends them; its local
+# mailer is sensible-mda, which hands mail to procmail for /var/mail.
+EXTRA_SM="sendmail-bin sendmail-cf m4 make sensible-mda procmail"
 
 mirror() {
 	m=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
