@@ -175,7 +175,7 @@ install: all
 	[ -e $(D)$(SYSCONFDIR)/logrotate.d/embargo ] || \
 	  install -m 644 contrib/logrotate $(D)$(SYSCONFDIR)/logrotate.d/embargo
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then \
-	  sh contrib/setup-system.sh && \
+	  EMBARGO_CONF=$(CONFDIR)/embargo.conf sh contrib/setup-system.sh && \
 	  { ! [ -d /run/systemd/system ] || systemctl daemon-reload; }; \
 	else echo "install: then, as root: sh $(DATADIR)/setup-system.sh"; fi
 
