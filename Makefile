@@ -6,6 +6,9 @@
 #   make asan       the unit and fuzz-regression tests under ASan/UBSan
 #   make bench      benchmarks (see bench/README.md)
 #   make lint       banned functions; make fmt: clang-format
+#   make install    PREFIX=/usr/local, DESTDIR; make uninstall
+#   make deb        build/embargo_<version>_<arch>.deb (dpkg-buildpackage, lintian)
+#   make test-package  the .deb in a clean Debian 12 root, with Postfix and Sendmail
 
 B        ?= build
 CC       ?= cc
@@ -34,7 +37,8 @@ PROGS      := $(B)/embargo $(B)/embargo-scan $(B)/embargo-quarantine
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 REGRESS_BIN:= $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(B)/tests/regress_%)
 
-.PHONY: all deps deps-test run test check fuzz asan bench lint fmt clean tests-build install
+.PHONY: all deps deps-test run test check fuzz asan bench lint fmt clean tests-build install \
+        uninstall deb test-package
 all: $(PROGS)
 
 $(B)/obj/%.o: %.c
@@ -131,23 +135,88 @@ lint:
 fmt:
 	clang-format -i scanners/*/*.[ch] milter/*/*.[ch]
 
-# make install [DESTDIR=...] [PREFIX=/usr]: programs, man pages, and the shipped
-# config under /etc/embargo (never overwriting an admin's files).
-PREFIX ?= /usr
+# make install [DESTDIR=...] [PREFIX=/usr/local]: programs, man pages, doc/policy.md,
+# the Postfix and Sendmail snippets, the systemd unit and the logrotate file (their
+# paths rewritten for PREFIX), and the shipped config under /etc/embargo, never
+# overwriting an admin's files. Without DESTDIR, as root, contrib/setup-system.sh
+# then makes the user, the state folders and the socket folder.
+# make uninstall removes what install put there, except /etc/embargo and the state.
+PREFIX     ?= /usr/local
+SYSCONFDIR ?= /etc
+BINDIR     := $(PREFIX)/bin
+SBINDIR    := $(PREFIX)/sbin
+MANDIR     := $(PREFIX)/share/man
+DOCDIR     ?= $(PREFIX)/share/doc/embargo
+DATADIR    := $(PREFIX)/share/embargo
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+CONFDIR    := $(SYSCONFDIR)/embargo
+MANPAGES   := $(wildcard doc/*.1 doc/*.5 doc/*.8)
+# Paths as the source tree says them -> as installed.
+INST_SED   := -e 's|/usr/sbin/embargo|$(SBINDIR)/embargo|g' -e 's|/etc/embargo|$(CONFDIR)|g' \
+              -e 's|doc/policy\.md|$(DOCDIR)/policy.md|g'
+D          := $(DESTDIR)
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
-	    $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
-	    $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)/etc/embargo/rules
-	install -m 755 $(B)/embargo $(B)/embargo-quarantine $(DESTDIR)$(PREFIX)/sbin/
-	install -m 755 $(B)/embargo-scan $(DESTDIR)$(PREFIX)/bin/
-	install -m 644 doc/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
-	install -m 644 doc/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
-	install -m 644 doc/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
-	for f in conf/*.conf conf/rules/*.yar; do \
-	  [ -e $(DESTDIR)/etc/embargo/$${f#conf/} ] || install -m 644 $$f $(DESTDIR)/etc/embargo/$${f#conf/}; \
+	install -d $(D)$(SBINDIR) $(D)$(BINDIR) $(D)$(MANDIR)/man1 $(D)$(MANDIR)/man5 \
+	    $(D)$(MANDIR)/man8 $(D)$(DOCDIR)/examples $(D)$(DATADIR) $(D)$(UNITDIR) \
+	    $(D)$(CONFDIR)/rules $(D)$(SYSCONFDIR)/logrotate.d
+	install -m 755 $(B)/embargo $(B)/embargo-quarantine $(D)$(SBINDIR)/
+	install -m 755 $(B)/embargo-scan $(D)$(BINDIR)/
+	for f in $(MANPAGES); do n=$${f#doc/}; \
+	  sed $(INST_SED) $$f > $(D)$(MANDIR)/man$${n##*.}/$$n; chmod 644 $(D)$(MANDIR)/man$${n##*.}/$$n; \
 	done
+	install -m 644 doc/policy.md $(D)$(DOCDIR)/
+	install -m 644 contrib/postfix-main.cf contrib/sendmail.mc $(D)$(DOCDIR)/examples/
+	install -m 755 contrib/setup-system.sh $(D)$(DATADIR)/
+	sed $(INST_SED) contrib/embargo.service > $(D)$(UNITDIR)/embargo.service
+	chmod 644 $(D)$(UNITDIR)/embargo.service
+	for f in conf/*.conf conf/rules/*.yar conf/rules/README; do \
+	  t=$(D)$(CONFDIR)/$${f#conf/}; [ -e $$t ] || { sed $(INST_SED) $$f > $$t && chmod 644 $$t; }; \
+	done
+	[ -e $(D)$(SYSCONFDIR)/logrotate.d/embargo ] || \
+	  install -m 644 contrib/logrotate $(D)$(SYSCONFDIR)/logrotate.d/embargo
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then \
+	  EMBARGO_CONF=$(CONFDIR)/embargo.conf sh contrib/setup-system.sh && \
+	  { ! [ -d /run/systemd/system ] || systemctl daemon-reload; }; \
+	else echo "install: then, as root: sh $(DATADIR)/setup-system.sh"; fi
+
+# Config files are the admin's: uninstall leaves those that differ from the shipped
+# ones, and the state (quarantine) and the user always.
+uninstall:
+	rm -f $(D)$(SBINDIR)/embargo $(D)$(SBINDIR)/embargo-quarantine $(D)$(BINDIR)/embargo-scan
+	for f in $(MANPAGES); do n=$${f#doc/}; rm -f $(D)$(MANDIR)/man$${n##*.}/$$n; done
+	rm -f $(D)$(DOCDIR)/policy.md $(D)$(DOCDIR)/examples/postfix-main.cf \
+	    $(D)$(DOCDIR)/examples/sendmail.mc $(D)$(DATADIR)/setup-system.sh \
+	    $(D)$(UNITDIR)/embargo.service
+	rmdir $(D)$(DOCDIR)/examples $(D)$(DOCDIR) $(D)$(DATADIR) 2>/dev/null; true
+	for f in conf/*.conf conf/rules/*.yar conf/rules/README; do \
+	  t=$(D)$(CONFDIR)/$${f#conf/}; sed $(INST_SED) $$f | cmp -s - $$t && rm -f $$t; true; \
+	done
+	cmp -s contrib/logrotate $(D)$(SYSCONFDIR)/logrotate.d/embargo && \
+	  rm -f $(D)$(SYSCONFDIR)/logrotate.d/embargo; true
+	rmdir $(D)$(CONFDIR)/rules $(D)$(CONFDIR) 2>/dev/null; true
+
+# make deb: build/embargo_<version>_<arch>.deb with dpkg-buildpackage (output moved
+# out of the parent folder), then lintian (fails on errors; warnings printed).
+VERSION = $(shell sed -n 's/.*EMBARGO_VERSION "\(.*\)".*/\1/p' milter/daemon/version.h)
+deb:
+	@sh contrib/install-deps.sh package
+	@c=$$(dpkg-parsechangelog -S Version); [ "$$c" = "$(VERSION)" ] || \
+	  { echo "deb: version.h says $(VERSION), debian/changelog $$c: add an entry (dch -v $(VERSION))"; exit 1; }
+	dpkg-buildpackage -us -uc -b
+	@mkdir -p $(B)/deb && a=$$(dpkg-architecture -qDEB_HOST_ARCH) && \
+	  mv ../embargo_$(VERSION)_$$a.deb ../embargo-dbgsym_$(VERSION)_$$a.deb \
+	     ../embargo_$(VERSION)_$$a.buildinfo ../embargo_$(VERSION)_$$a.changes $(B)/deb/ && \
+	  cp $(B)/deb/embargo_$(VERSION)_$$a.deb $(B)/ && \
+	  lintian --fail-on error $(B)/deb/embargo_$(VERSION)_$$a.changes && \
+	  echo "deb: $(B)/embargo_$(VERSION)_$$a.deb"
+
+# make test-package: the .deb installed into a clean Debian 12 root (cached in
+# /var/cache/embargo-test), mail through its Postfix and its Sendmail, then purged.
+test-package: deb
+	@sh tests/package/run.sh $(B)/embargo_$(VERSION)_$$(dpkg-architecture -qDEB_HOST_ARCH).deb
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-deb
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

@@ -1,16 +1,19 @@
 #!/bin/sh
 # install-deps.sh: install the Debian packages Embargo builds, runs and tests with.
 # Idempotent: when every package is present it returns at once without touching apt.
-# Usage: contrib/install-deps.sh [run|test]   (test adds the test harness packages)
+# Usage: contrib/install-deps.sh [run|test|package]   (test adds the test harness
+# packages; package adds what make deb and make test-package use)
 set -eu
 
 RUN_PKGS="build-essential pkg-config libmilter-dev libarchive-dev libmagic-dev libmagic-mgc
 libyara-dev libconfig-dev libsqlite3-dev libssl-dev zlib1g-dev libsystemd-dev libytnef0-dev"
 TEST_PKGS="libcmocka-dev miltertest postfix swaks clang libclang-rt-14-dev zip p7zip-full
 python3 sqlite3 procps qpdf strace"
+PACKAGE_PKGS="debhelper dpkg-dev fakeroot lintian debootstrap"
 
 want=$RUN_PKGS
 [ "${1:-run}" = test ] && want="$RUN_PKGS $TEST_PKGS"
+[ "${1:-run}" = package ] && want="$RUN_PKGS $PACKAGE_PKGS"
 
 missing=""
 for p in $want; do
