@@ -2,13 +2,15 @@
 # mkroot.sh: a clean Debian 12 (bookworm) root for the package tests, cached as a
 # tarball outside git and reused while its key is unchanged.
 #
-# Usage: tests/package/mkroot.sh
+# Usage: tests/package/mkroot.sh [PACKAGE...]
+# PACKAGEs: the .deb's own Depends (run.sh passes them), downloaded into the root
+# too, so a new run-time library never needs the network inside the test.
 # Prints the tarball's path. The tarball is a debootstrap minbase root with apt's
 # lists and, downloaded but not installed, the packages the tests install later:
 # the package's run-time libraries, Postfix, Sendmail and swaks. So installing
 # them in a test needs no network, and is still done the way an admin would.
 #
-# Key: this script's text and the mirror. A new key builds a new tarball
+# Key: this script's text, the mirror and the PACKAGEs. A new key builds a new tarball
 # and removes the old ones. Cache folder: $EMBARGO_ROOT_CACHE, default
 # /var/cache/embargo-test. First build: a few minutes (the mirror's speed).
 #
@@ -21,7 +23,7 @@ CACHE=${EMBARGO_ROOT_CACHE:-/var/cache/embargo-test}
 # Run-time libraries of build/embargo (dpkg-shlibdeps names them in the .deb);
 # one missing here is fetched from the mirror at install time.
 EXTRA="adduser libarchive13 libmagic1 libmagic-mgc libyara9 libconfig9 libsqlite3-0"
-EXTRA="$EXTRA libssl3 zlib1g libmilter1.0.1 postfix swaks"
+EXTRA="$EXTRA libssl3 zlib1g libmilter1.0.1 postfix swaks $*"
 # sensible-mda and procmail: Debian's sendmail-bin recommends them; its local
 # mailer is sensible-mda, which hands mail to procmail for /var/mail.
 EXTRA_SM="sendmail-bin sendmail-cf m4 make sensible-mda procmail"
@@ -35,7 +37,7 @@ mirror() {
 }
 
 MIRROR=$(mirror)
-KEY=$( (cat "$0"; echo "$MIRROR") | sha256sum | cut -c1-16)
+KEY=$( (cat "$0"; echo "$MIRROR"; echo "$*") | sha256sum | cut -c1-16)
 TAR=$CACHE/bookworm-$KEY.tar
 if [ -s "$TAR" ]; then echo "$TAR"; exit 0; fi
 

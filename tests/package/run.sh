@@ -20,7 +20,10 @@ notok() { echo "not ok - $*"; failed=$((failed + 1)); }
 finish() { echo "$passed passed, $failed failed"; [ "$failed" = 0 ]; exit; }
 
 if [ -f "$DEB" ]; then ok "package built: $DEB"; else notok "package built: $DEB missing"; finish; fi
-if TAR=$(sh "$HERE/mkroot.sh" 2>"$LOGS/package_mkroot.log"); then
+# the .deb's Depends, as names (versions and alternatives dropped)
+DEPS=$(dpkg-deb -f "$DEB" Depends | tr ',' '\n' | sed -e 's/[(|].*//' -e 's/ //g' | sort -u)
+# shellcheck disable=SC2086
+if TAR=$(sh "$HERE/mkroot.sh" $DEPS 2>"$LOGS/package_mkroot.log"); then
 	ok "clean Debian 12 root: $TAR"
 else
 	notok "clean Debian 12 root could not be made"; cat "$LOGS/package_mkroot.log"; finish
