@@ -26,7 +26,9 @@
 #include <strings.h>
 
 #include "core/analyser.h"
+#include "core/bytes.h"
 #include "detect/html.h"
+#include "mime/b64.h"
 
 #define HTML_MIN_BLOB      1024   /* characters of a base64/hex string that is a blob */
 #define HTML_MAX_CHILDREN  16     /* payloads scanned per part */
@@ -63,46 +65,12 @@ html_b64val(int c)
 	return -1;
 }
 
-size_t
-html_b64decode(const unsigned char *s, size_t n, unsigned char *out)
-{
-	size_t i, o = 0;
-	unsigned acc = 0;
-	int bits = 0, v;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] == '=')
-			break;
-		/* whitespace and escaped newlines inside the string are skipped */
-		if ((v = html_b64val(s[i])) < 0)
-			continue;
-		acc = (acc << 6 | (unsigned)v) & 0xffffff;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[o++] = (unsigned char)(acc >> bits);
-		}
-	}
-	return o;
-}
-
-static int
-html_hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return 0;
-}
-
 /* Decode and scan one payload as a child. */
 static em_status
 html_child(struct html_state *h, const unsigned char *s, size_t n, const char *name)
 {
 	unsigned char *buf;
+	struct b64 b64;
 	size_t k;
 	em_status st;
 
@@ -115,9 +83,12 @@ html_child(struct html_state *h, const unsigned char *s, size_t n, const char *n
 		return EM_LIMIT;
 	}
 	h->children++;
-	if ((buf = malloc(n / 4 * 3 + 3)) == NULL)
+	if ((buf = malloc(n / 4 * 3 + 6)) == NULL)   /* b64_decode's room, and the flush */
 		return EM_TEMPFAIL;
-	k = html_b64decode(s, n, buf);
+	/* MIME's decoder, both alphabets, on past '=': the exposing reading */
+	b64_init_flags(&b64, B64_URLSAFE);
+	k = b64_decode(&b64, s, n, buf);
+	k += b64_decode(&b64, "=", 1, buf + k);
 	st = scan_budget_bytes(h->ctx, h->in->part, k);
 	if (st == EM_OK && k > 0)
 		st = scan_child_mem(h->ctx, h->in, name, buf, k, NULL);
@@ -222,6 +193,7 @@ html_hex_child(struct html_state *h, const unsigned char *s, size_t n)
 {
 	unsigned char *buf;
 	size_t i, k = 0;
+	int hi, lo;
 	em_status st;
 
 	if (h->children >= HTML_MAX_CHILDREN)
@@ -229,8 +201,12 @@ html_hex_child(struct html_state *h, const unsigned char *s, size_t n)
 	h->children++;
 	if ((buf = malloc(n / 2 + 1)) == NULL)
 		return EM_TEMPFAIL;
-	for (i = 0; i + 1 < n; i += 2)
-		buf[k++] = (unsigned char)(html_hexval(s[i]) << 4 | html_hexval(s[i + 1]));
+	/* html_longest_blob hands over hex digits only; any other byte reads as 0 */
+	for (i = 0; i + 1 < n; i += 2) {
+		hi = hexval(s[i]);
+		lo = hexval(s[i + 1]);
+		buf[k++] = (unsigned char)((hi < 0 ? 0 : hi) << 4 | (lo < 0 ? 0 : lo));
+	}
 	st = scan_budget_bytes(h->ctx, h->in->part, k);
 	if (st == EM_OK)
 		st = scan_child_mem(h->ctx, h->in, "blob.bin", buf, k, NULL);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <openssl/evp.h>
 
+#include "core/bytes.h"
 #include "core/cryptprim.h"
 #include "office/rc4crypt.h"
 
@@ -51,16 +52,10 @@ rc4_xor(struct rc4c_stream *st, unsigned char *d, size_t n)
 	}
 }
 
-static uint32_t
-rc4c_le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 int
 rc4c_parse(const unsigned char *p, size_t n, struct rc4c_key *k)
 {
-	uint32_t hsize, alg, bits;
+	uint32_t hsize, alg, bits, vsalt, vhash;
 	const unsigned char *v;
 
 	memset(k, 0, sizeof(*k));
@@ -76,16 +71,17 @@ rc4c_parse(const unsigned char *p, size_t n, struct rc4c_key *k)
 	}
 	if (p[0] < 2 || p[0] > 4 || p[1] != 0 || p[2] != 2 || p[3] != 0 || n < 12)
 		return -1;
-	hsize = rc4c_le32(p + 8);
-	if (hsize < 32 || hsize > n - 12 || n - 12 - hsize < 4 + 16 + 16 + 4 + 20)
+	if (!rd_le32(p, n, 8, &hsize) || hsize < 32 || hsize > n - 12 || n - 12 - hsize < 4 + 16 + 16 + 4 + 20)
 		return -1;
-	alg = rc4c_le32(p + 12 + 8);
-	bits = rc4c_le32(p + 12 + 16);
+	(void)rd_le32(p, n, 12 + 8, &alg);
+	(void)rd_le32(p, n, 12 + 16, &bits);
+	(void)rd_le32(p, n, 12 + (size_t)hsize, &vsalt);
+	(void)rd_le32(p, n, 12 + (size_t)hsize + 36, &vhash);
 	if (bits == 0)
 		bits = 40;
 	v = p + 12 + hsize;
 	if ((alg != 0x6801 && alg != 0) || bits < 40 || bits > 128 || bits % 8 != 0 ||
-	    rc4c_le32(v) != 16 || rc4c_le32(v + 36) != 20)
+	    vsalt != 16 || vhash != 20)
 		return -1;
 	k->cryptoapi = 1;
 	k->keybits = bits;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/bytes.h"
 #include "pdf/pdf_decode.h"
 #include "pdf/pdf_lex.h"
 
@@ -19,7 +20,7 @@ pdf_ahx_decode(const unsigned char *in, size_t n, unsigned char *out, size_t cap
 	for (i = 0; i < n && in[i] != '>' && o < cap; i++) {
 		if (pdf_is_ws(in[i]))
 			continue;
-		if ((h = pdf_hex(in[i])) < 0)
+		if ((h = hexval(in[i])) < 0)
 			break;
 		if (hi < 0) {
 			hi = h;

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "core/bytes.h"
 #include "pdf/pdf_lex.h"
 
 /* Character classes (PDF 32000 7.2.2). */
@@ -20,18 +21,6 @@ pdf_is_delim(unsigned char c)
 {
 	return c == '(' || c == ')' || c == '<' || c == '>' || c == '[' || c == ']' ||
 	    c == '{' || c == '}' || c == '/' || c == '%';
-}
-
-int
-pdf_hex(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 size_t
@@ -82,8 +71,8 @@ pdf_next_name(const unsigned char *b, size_t len, size_t *pos, char *nm, size_t 
 			while (i < len && !pdf_is_ws(b[i]) && !pdf_is_delim(b[i])) {
 				unsigned char c = b[i++];
 
-				if (c == '#' && i + 1 < len && (h1 = pdf_hex(b[i])) >= 0 &&
-				    (h2 = pdf_hex(b[i + 1])) >= 0) {
+				if (c == '#' && i + 1 < len && (h1 = hexval(b[i])) >= 0 &&
+				    (h2 = hexval(b[i + 1])) >= 0) {
 					c = (unsigned char)(h1 << 4 | h2);
 					i += 2;
 				}
@@ -209,7 +198,7 @@ pdf_string_raw(const unsigned char *b, size_t len, size_t i, struct strbuf *out)
 	}
 	if (i + 1 < len && b[i] == '<' && b[i + 1] != '<') {
 		for (i++; i < len && b[i] != '>'; i++) {
-			if ((h = pdf_hex(b[i])) < 0)
+			if ((h = hexval(b[i])) < 0)
 				continue;
 			if (hi < 0) {
 				hi = h;

@@ -13,8 +13,6 @@
 
 int pdf_is_ws(unsigned char c);
 int pdf_is_delim(unsigned char c);
-/* The value of a hex digit, -1 for anything else. */
-int pdf_hex(unsigned char c);
 size_t pdf_skip_ws(const unsigned char *b, size_t len, size_t i);
 /* Past the literal string that opens at I (balanced parentheses, escapes). */
 size_t pdf_skip_string(const unsigned char *b, size_t len, size_t i);
