@@ -450,8 +450,8 @@ config_free(struct em_config *c)
 	free(c);
 }
 
-/* The current snapshot: the only global of the daemon besides libmilter's, swapped
- * whole on reload. */
+/* The current snapshot, swapped whole on reload: the shared configuration every
+ * message pins (main_embargo.c keeps its own few process globals, each commented). */
 static pthread_mutex_t config_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct em_config *config_current;
 
