@@ -19,39 +19,6 @@
 
 #define RC4C_PW_MAX 255u      /* characters of an Office password */
 
-static void
-rc4_init(struct rc4c_stream *st, const unsigned char *key, size_t n)
-{
-	unsigned k, j = 0;
-	unsigned char t;
-
-	for (k = 0; k < 256; k++)
-		st->s[k] = (unsigned char)k;
-	for (k = 0; k < 256; k++) {
-		j = (j + st->s[k] + key[k % n]) & 0xff;
-		t = st->s[k];
-		st->s[k] = st->s[j];
-		st->s[j] = t;
-	}
-	st->i = st->j = 0;
-}
-
-static void
-rc4_xor(struct rc4c_stream *st, unsigned char *d, size_t n)
-{
-	unsigned char t;
-	size_t k;
-
-	for (k = 0; k < n; k++) {
-		st->i++;
-		st->j = (unsigned char)(st->j + st->s[st->i]);
-		t = st->s[st->i];
-		st->s[st->i] = st->s[st->j];
-		st->s[st->j] = t;
-		d[k] ^= st->s[(unsigned char)(st->s[st->i] + st->s[st->j])];
-	}
-}
-
 int
 rc4c_parse(const unsigned char *p, size_t n, struct rc4c_key *k)
 {
@@ -107,12 +74,12 @@ rc4c_block(struct rc4c_stream *st, uint32_t block)
 			return -1;
 		memset(key, 0, sizeof(key));
 		memcpy(key, hf, k->keybits == 40 ? 5 : k->keybits / 8);
-		rc4_init(st, key, k->keybits == 40 ? 16 : k->keybits / 8);
+		cp_rc4_init(&st->rc4, key, k->keybits == 40 ? 16 : k->keybits / 8);
 		return 0;
 	}
 	if (cp_hash(EVP_md5(), k->h, 5, b, 4, NULL, 0, hf) != 16)
 		return -1;
-	rc4_init(st, hf, 16);
+	cp_rc4_init(&st->rc4, hf, 16);
 	return 0;
 }
 
@@ -147,7 +114,7 @@ rc4c_password(struct rc4c_key *k, const char *pw)
 		return 0;
 	memcpy(d, k->verifier, 16);
 	memcpy(d + 16, k->vhash, hl);
-	rc4_xor(&st, d, 16 + hl);
+	cp_rc4_xor(&st.rc4, d, 16 + hl);
 	return cp_hash(k->cryptoapi ? EVP_sha1() : EVP_md5(), d, 16, NULL, 0, NULL, 0, h) == hl &&
 	    memcmp(h, d + 16, hl) == 0;
 }
@@ -181,26 +148,13 @@ rc4c_stream_xor(struct rc4c_stream *st, unsigned char *out, size_t from, size_t 
 		}
 		if ((gap = p - bstart - st->used) > 0) {   /* clear bytes consume keystream */
 			memset(skip, 0, gap);
-			rc4_xor(st, skip, gap);
+			cp_rc4_xor(&st->rc4, skip, gap);
 			st->used += gap;
 		}
 		n = to - p < bstart + st->blocksize - p ? to - p : bstart + st->blocksize - p;
-		rc4_xor(st, out + p, n);
+		cp_rc4_xor(&st->rc4, out + p, n);
 		st->used += n;
 		p += n;
 	}
 	return 0;
-}
-
-void
-rc4c_raw(struct rc4c_stream *st, const unsigned char *key, size_t n)
-{
-	memset(st, 0, sizeof(*st));
-	rc4_init(st, key, n);
-}
-
-void
-rc4c_raw_xor(struct rc4c_stream *st, unsigned char *d, size_t n)
-{
-	rc4_xor(st, d, n);
 }
