@@ -5,7 +5,8 @@
 #   make fuzz       run each fuzz target for FUZZ_SECONDS (clang, libFuzzer)
 #   make asan       the unit and fuzz-regression tests under ASan/UBSan
 #   make bench      benchmarks (see bench/README.md)
-#   make lint       banned functions; make fmt: clang-format
+#   make lint       banned functions and the include rules (contrib/lint-includes.sh)
+#   make fmt        clang-format the tree; make check-fmt: only report
 
 B        ?= build
 CC       ?= cc
@@ -34,7 +35,7 @@ PROGS      := $(B)/embargo $(B)/embargo-scan $(B)/embargo-quarantine
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 REGRESS_BIN:= $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(B)/tests/regress_%)
 
-.PHONY: all deps deps-test run test check fuzz asan bench lint fmt clean tests-build install
+.PHONY: all deps deps-test run test check fuzz asan bench lint fmt check-fmt clean tests-build install
 all: $(PROGS)
 
 $(B)/obj/%.o: %.c
@@ -125,10 +126,15 @@ bench: deps-test all
 lint:
 	@! grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|strtok|alloca)[[:space:]]*\(' \
 	    scanners/*/*.[ch] milter/*/*.[ch] tests/unit/*.c || { echo "lint: banned function"; exit 1; }
+	@sh contrib/lint-includes.sh
 	@echo "lint: ok"
 
+# make fmt rewrites in place; make check-fmt only reports (clang-format, .clang-format).
+FMT_SRC = scanners/*/*.[ch] milter/*/*.[ch]
 fmt:
-	clang-format -i scanners/*/*.[ch] milter/*/*.[ch]
+	clang-format -i $(FMT_SRC)
+check-fmt:
+	@clang-format --dry-run -Werror $(FMT_SRC) && echo "check-fmt: ok"
 
 # make install [DESTDIR=...] [PREFIX=/usr]: programs, man pages, and the shipped
 # config under /etc/embargo (never overwriting an admin's files).
