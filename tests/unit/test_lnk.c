@@ -10,24 +10,14 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "scan_fixture.h"
+#define TESTLIB_FIXTURE
+#include "testlib.h"
 #include "core/strbuf.h"
 
 static void
 run_buf(struct run *t, const void *buf, size_t n)
 {
 	run_analyser(t, buf, n, TC_SHORTCUT, lnk_scan);
-}
-
-static const char *
-detail(struct run *t, const char *name)
-{
-	int i;
-
-	for (i = 0; i < report_nfindings(t->r); i++)
-		if (strcmp(report_finding(t->r, i)->name, name) == 0)
-			return report_finding(t->r, i)->detail ? report_finding(t->r, i)->detail : "";
-	return NULL;
 }
 
 static void
@@ -118,13 +108,13 @@ powershell_encoded_is_called_out(void **state)
 	str(&sb, "-nop -w hidden -Enc SQBFAFgA", 1);
 	put32(&sb, 0);
 	run_buf(&t, sb.s, sb.len);
-	assert_non_null(detail(&t, "type.shortcut"));
-	assert_non_null(strstr(detail(&t, "type.shortcut"), "target=C:\\Windows\\System32\\"
+	assert_non_null(tl_detail(t.r, -1, "type.shortcut"));
+	assert_non_null(strstr(tl_detail(t.r, -1, "type.shortcut"), "target=C:\\Windows\\System32\\"
 	    "WindowsPowerShell\\v1.0\\powershell.exe"));
-	assert_non_null(strstr(detail(&t, "type.shortcut"), "args=-nop -w hidden -Enc SQBFAFgA"));
-	assert_non_null(detail(&t, "shortcut.launcher"));
-	assert_non_null(strstr(detail(&t, "shortcut.launcher"), "powershell with an encoded"));
-	assert_null(detail(&t, "scan.error"));
+	assert_non_null(strstr(tl_detail(t.r, -1, "type.shortcut"), "args=-nop -w hidden -Enc SQBFAFgA"));
+	assert_non_null(tl_detail(t.r, -1, "shortcut.launcher"));
+	assert_non_null(strstr(tl_detail(t.r, -1, "shortcut.launcher"), "powershell with an encoded"));
+	assert_null(tl_detail(t.r, -1, "scan.error"));
 	run_free(&t);
 	sb_free(&sb);
 }
@@ -140,9 +130,9 @@ execution_policy_switch_is_not_encoded(void **state)
 	linkinfo(&sb, "C:\\Windows\\powershell.exe", NULL, "");
 	str(&sb, "-ep bypass -File x.ps1", 0);
 	run_buf(&t, sb.s, sb.len);
-	assert_non_null(detail(&t, "shortcut.launcher"));
-	assert_null(strstr(detail(&t, "shortcut.launcher"), "encoded"));
-	assert_non_null(strstr(detail(&t, "type.shortcut"), "args=-ep bypass -File x.ps1"));
+	assert_non_null(tl_detail(t.r, -1, "shortcut.launcher"));
+	assert_null(strstr(tl_detail(t.r, -1, "shortcut.launcher"), "encoded"));
+	assert_non_null(strstr(tl_detail(t.r, -1, "type.shortcut"), "args=-ep bypass -File x.ps1"));
 	run_free(&t);
 	sb_free(&sb);
 }
@@ -182,7 +172,7 @@ environment_block_target_and_cmd(void **state)
 	env_block(&sb, "%COMSPEC%");
 	put32(&sb, 0);
 	run_buf(&t, sb.s, sb.len);
-	assert_non_null(strstr(detail(&t, "type.shortcut"), "env target=%COMSPEC%"));
+	assert_non_null(strstr(tl_detail(t.r, -1, "type.shortcut"), "env target=%COMSPEC%"));
 	run_free(&t);
 	sb_free(&sb);
 	sb_init(&sb, 0);
@@ -190,8 +180,8 @@ environment_block_target_and_cmd(void **state)
 	str(&sb, "/c start evil.js", 1);
 	env_block(&sb, "%windir%\\system32\\cmd.exe");
 	run_buf(&t, sb.s, sb.len);
-	assert_non_null(detail(&t, "shortcut.launcher"));
-	assert_non_null(strstr(detail(&t, "shortcut.launcher"), "cmd"));
+	assert_non_null(tl_detail(t.r, -1, "shortcut.launcher"));
+	assert_non_null(strstr(tl_detail(t.r, -1, "shortcut.launcher"), "cmd"));
 	run_free(&t);
 	sb_free(&sb);
 }
@@ -207,8 +197,8 @@ icon_environment_block_on_a_share_is_remote(void **state)
 	linkinfo(&sb, "C:\\Windows\\notepad.exe", NULL, "");
 	env_block_sig(&sb, "\\\\198.51.100.9\\icons\\x.ico", 0xa0000007u);
 	run_buf(&t, sb.s, sb.len);
-	assert_non_null(strstr(detail(&t, "type.shortcut"), "icon=\\\\198.51.100.9\\icons\\x.ico"));
-	assert_non_null(detail(&t, "shortcut.remote"));
+	assert_non_null(strstr(tl_detail(t.r, -1, "type.shortcut"), "icon=\\\\198.51.100.9\\icons\\x.ico"));
+	assert_non_null(tl_detail(t.r, -1, "shortcut.remote"));
 	run_free(&t);
 	sb_free(&sb);
 }
@@ -224,9 +214,9 @@ benign_target_has_no_call_out(void **state)
 	linkinfo(&sb, "C:\\Program Files\\Editor\\edit.exe", NULL, "");
 	str(&sb, "C:\\Program Files\\Editor\\edit.ico", 0);
 	run_buf(&t, sb.s, sb.len);
-	assert_non_null(strstr(detail(&t, "type.shortcut"), "icon=C:\\Program Files\\Editor\\edit.ico"));
-	assert_null(detail(&t, "shortcut.launcher"));
-	assert_null(detail(&t, "shortcut.remote"));
+	assert_non_null(strstr(tl_detail(t.r, -1, "type.shortcut"), "icon=C:\\Program Files\\Editor\\edit.ico"));
+	assert_null(tl_detail(t.r, -1, "shortcut.launcher"));
+	assert_null(tl_detail(t.r, -1, "shortcut.remote"));
 	run_free(&t);
 	sb_free(&sb);
 }
@@ -241,9 +231,9 @@ network_share_is_remote(void **state)
 	header(&sb, F_LINKINFO);
 	linkinfo(&sb, NULL, "\\\\203.0.113.5\\share", "payload.exe");
 	run_buf(&t, sb.s, sb.len);
-	assert_non_null(strstr(detail(&t, "type.shortcut"),
+	assert_non_null(strstr(tl_detail(t.r, -1, "type.shortcut"),
 	    "target=\\\\203.0.113.5\\share\\payload.exe"));
-	assert_non_null(detail(&t, "shortcut.remote"));
+	assert_non_null(tl_detail(t.r, -1, "shortcut.remote"));
 	run_free(&t);
 	sb_free(&sb);
 }
@@ -261,7 +251,7 @@ unpaired_surrogate_becomes_replacement(void **state)
 	put16(&sb, 0xd800);
 	put16(&sb, 'b');
 	run_buf(&t, sb.s, sb.len);
-	assert_non_null(strstr(detail(&t, "type.shortcut"), "args=a\xef\xbf\xbd" "b"));
+	assert_non_null(strstr(tl_detail(t.r, -1, "type.shortcut"), "args=a\xef\xbf\xbd" "b"));
 	run_free(&t);
 	sb_free(&sb);
 }
@@ -284,10 +274,10 @@ every_truncation_is_survived(void **state)
 	for (n = 0; n < sb.len; n++) {
 		run_buf(&t, sb.s, n);
 		if (n >= 4) {
-			assert_non_null(detail(&t, "type.shortcut"));
+			assert_non_null(tl_detail(t.r, -1, "type.shortcut"));
 			/* Cut inside a structure: said so. */
 			if (n > 0x4c && n < sb.len - 0x314)
-				assert_non_null(detail(&t, "scan.error"));
+				assert_non_null(tl_detail(t.r, -1, "scan.error"));
 		}
 		run_free(&t);
 	}
@@ -305,16 +295,16 @@ internet_shortcuts(void **state)
 
 	(void)state;
 	run_buf(&t, remote, sizeof(remote) - 1);
-	assert_non_null(strstr(detail(&t, "type.shortcut"), "url: target=file://203.0.113.5/s/a.hta"));
-	assert_non_null(detail(&t, "shortcut.remote"));
+	assert_non_null(strstr(tl_detail(t.r, -1, "type.shortcut"), "url: target=file://203.0.113.5/s/a.hta"));
+	assert_non_null(tl_detail(t.r, -1, "shortcut.remote"));
 	run_free(&t);
 	run_buf(&t, web, sizeof(web) - 1);
-	assert_non_null(strstr(detail(&t, "type.shortcut"), "target=https://example.org/"));
-	assert_null(detail(&t, "shortcut.remote"));
+	assert_non_null(strstr(tl_detail(t.r, -1, "type.shortcut"), "target=https://example.org/"));
+	assert_null(tl_detail(t.r, -1, "shortcut.remote"));
 	run_free(&t);
 	run_buf(&t, scf, sizeof(scf) - 1);
-	assert_non_null(strstr(detail(&t, "type.shortcut"), "scf: "));
-	assert_non_null(detail(&t, "shortcut.remote"));
+	assert_non_null(strstr(tl_detail(t.r, -1, "type.shortcut"), "scf: "));
+	assert_non_null(tl_detail(t.r, -1, "shortcut.remote"));
 	run_free(&t);
 }
 
