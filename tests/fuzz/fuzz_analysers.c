@@ -13,9 +13,9 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "core/analyser.h"
 #include "core/passwords.h"
 #include "core/scan.h"
+#include "fuzz_analyser.h"
 #include "core/spool.h"
 
 #define FUZZ_NAME_MAX 64
@@ -68,12 +68,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	data += skip;
 	size -= skip;
-	memset(&cfg, 0, sizeof(cfg));
-	scan_limits_default(&cfg.lim);
-	cfg.lim.archive_bytes = 8u << 20;
-	cfg.lim.archive_members = 200;
-	cfg.lim.archive_depth = 3;
-	cfg.lim.scan_seconds = 5;
+	fuzz_config(&cfg);
 	if ((r = report_new()) == NULL)
 		return 0;
 	report_part_add(r, -1, "", 1);
