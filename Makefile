@@ -5,7 +5,8 @@
 #   make fuzz       run each fuzz target for FUZZ_SECONDS (clang, libFuzzer)
 #   make asan       the unit and fuzz-regression tests under ASan/UBSan
 #   make bench      benchmarks (see bench/README.md)
-#   make lint       banned functions; make fmt: clang-format
+#   make lint       banned functions and the include rules (contrib/lint-includes.sh)
+#   make fmt        clang-format the tree; make check-fmt: only report
 #   make install    PREFIX=/usr/local, DESTDIR; make uninstall
 #   make deb        build/embargo_<version>_<arch>.deb (dpkg-buildpackage, lintian)
 #   make test-package  the .deb in a clean Debian 12 root, with Postfix and Sendmail
@@ -37,8 +38,8 @@ PROGS      := $(B)/embargo $(B)/embargo-scan $(B)/embargo-quarantine
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 REGRESS_BIN:= $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(B)/tests/regress_%)
 
-.PHONY: all deps deps-test run test check fuzz asan bench lint fmt clean tests-build install \
-        uninstall deb test-package
+.PHONY: all deps deps-test run test check fuzz asan bench lint fmt check-fmt clean \
+        tests-build install uninstall deb test-package
 all: $(PROGS)
 
 $(B)/obj/%.o: %.c
@@ -130,10 +131,15 @@ bench: deps-test all
 lint:
 	@! grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|strtok|alloca)[[:space:]]*\(' \
 	    scanners/*/*.[ch] milter/*/*.[ch] tests/unit/*.c || { echo "lint: banned function"; exit 1; }
+	@sh contrib/lint-includes.sh
 	@echo "lint: ok"
 
+# make fmt rewrites in place; make check-fmt only reports (clang-format, .clang-format).
+FMT_SRC = scanners/*/*.[ch] milter/*/*.[ch]
 fmt:
-	clang-format -i scanners/*/*.[ch] milter/*/*.[ch]
+	clang-format -i $(FMT_SRC)
+check-fmt:
+	@clang-format --dry-run -Werror $(FMT_SRC) && echo "check-fmt: ok"
 
 # make install [DESTDIR=...] [PREFIX=/usr/local]: programs, man pages, doc/policy.md,
 # the Postfix and Sendmail snippets, the systemd unit and the logrotate file (their

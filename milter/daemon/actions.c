@@ -10,8 +10,9 @@
  * Limits: header values capped at ACT_HDR_MAX bytes; the body is streamed in 64 KiB
  * chunks. Threads: one message per call, the store is opened per call (one SQLite
  * connection per thread).
- * BUGS: X-Embargo-* headers already in the incoming message are not removed. Strip
- * needs the offending part to be a top-level entity of a multipart body; otherwise
+ * X-Embargo-* headers arriving with the message are removed by eom.c before these are
+ * added (tests/milter/t_forged_headers.lua).
+ * BUGS: Strip needs the offending part to be a top-level entity of a multipart body; otherwise
  * (single-part message, unknown range) the whole message is quarantined instead.
  * The Subject prefix is prepended to the raw (possibly encoded) Subject value.
  */

@@ -33,10 +33,6 @@
 
 #define SUBJECT_MAX 998
 
-const char *const embargo_headers[3] = {
-	"X-Embargo", "X-Embargo-Action", "X-Embargo-Findings",
-};
-
 static struct conn *
 conn_of(SMFICTX *ctx)
 {
@@ -66,27 +62,6 @@ msg_reset(struct conn *c)
 	free(m->m_auth);
 	config_put(m->m_cfg);
 	free(m);
-}
-
-sfsistat
-status_reply(SMFICTX *ctx, const struct em_config *cfg, const char *qid, em_status st,
-    const char *where)
-{
-	enum on_error mode = cfg != NULL ? cfg->on_error : ON_ERROR_TEMPFAIL;
-
-	log_msg(LOG_ERR, qid, "%s: %s; on_error=%s", where, em_status_name(st),
-	    config_on_error_name(mode));
-	switch (mode) {
-	case ON_ERROR_ACCEPT:
-		return SMFIS_ACCEPT;
-	case ON_ERROR_REJECT:
-		mta_set_reply(ctx, qid, "550", "5.7.1", "message could not be scanned");
-		return SMFIS_REJECT;
-	case ON_ERROR_TEMPFAIL:
-	default:
-		mta_set_reply(ctx, qid, "451", "4.3.0", "message could not be scanned, try again later");
-		return SMFIS_TEMPFAIL;
-	}
 }
 
 /* Strip one pair of angle brackets: "<a@b>" -> "a@b". */

@@ -3,7 +3,7 @@
  *
  * Every key is a row in config_keys[]: name (with its group), type, where it goes,
  * default and range. Sizes accept integers or strings with K/M/G suffixes. Limits are
- * checked against the compiled ceilings in scanners/limits.h.
+ * checked against the compiled ceilings in scanners/core/limits.h (LIMITS).
  */
 #include <errno.h>
 #include <limits.h>
@@ -64,22 +64,10 @@ static const struct config_key config_keys[] = {
 	{ NULL, "tmp_dir", K_STR, OFF(tmp_dir), "/var/lib/embargo/tmp", 0, 0 },
 	{ NULL, "policy_file", K_STR, OFF(policy_file), "/etc/embargo/policy.conf", 0, 0 },
 	{ NULL, "yara_rules", K_STRLIST, OFF(yara_paths), "", 0, 0 },
-	{ "limits", "mime_depth", K_UINT, LIM(mime_depth), "20", 1, EM_CEIL_MIME_DEPTH },
-	{ "limits", "mime_parts", K_UINT, LIM(mime_parts), "1000", 1, EM_CEIL_MIME_PARTS },
-	{ "limits", "header_bytes", K_SIZE, LIM(header_bytes), "256K", 1024, EM_CEIL_HEADER_BYTES },
-	{ "limits", "line_length", K_SIZE, LIM(line_length), "64K", 1000, EM_CEIL_LINE_LENGTH },
-	{ "limits", "decoded_bytes", K_U64, LIM(decoded_bytes), "512M", 1024, EM_CEIL_DECODED_BYTES },
-	{ "limits", "spool_memory", K_SIZE, LIM(spool_memory), "256K", 0, EM_CEIL_SPOOL_MEMORY },
-	{ "limits", "scan_window", K_SIZE, LIM(scan_window), "32M", 4096, EM_CEIL_SCAN_WINDOW },
-	{ "limits", "scan_parallel", K_UINT, LIM(scan_parallel), "4", 1, EM_CEIL_SCAN_PARALLEL },
-	{ "limits", "archive_depth", K_UINT, LIM(archive_depth), "8", 0, EM_CEIL_ARCHIVE_DEPTH },
-	{ "limits", "archive_members", K_UINT, LIM(archive_members), "10000", 1, EM_CEIL_ARCHIVE_MEMBERS },
-	{ "limits", "archive_bytes", K_U64, LIM(archive_bytes), "1G", 1024, EM_CEIL_ARCHIVE_BYTES },
-	{ "limits", "archive_ratio", K_UINT, LIM(archive_ratio), "200", 2, EM_CEIL_ARCHIVE_RATIO },
-	{ "limits", "passwords", K_UINT, LIM(passwords), "32", 0, EM_CEIL_PASSWORDS },
-	{ "limits", "scan_seconds", K_UINT, LIM(scan_seconds), "60", 1, EM_CEIL_SCAN_SECONDS },
-	{ "limits", "yara_timeout", K_UINT, LIM(yara_timeout), "10", 1, EM_CEIL_YARA_TIMEOUT },
-	{ "limits", "yara_seconds", K_UINT, LIM(yara_seconds), "30", 1, EM_CEIL_YARA_SECONDS },
+#define LIMIT_KEY(name, type, min, def, text, ceil, what) \
+	{ "limits", #name, K_##type, LIM(name), text, min, (uint64_t)(ceil) },
+	LIMITS(LIMIT_KEY)
+#undef LIMIT_KEY
 };
 #define NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))
 
@@ -454,8 +442,8 @@ config_free(struct em_config *c)
 	free(c);
 }
 
-/* The current snapshot: the only global of the daemon besides libmilter's, swapped
- * whole on reload. */
+/* The current snapshot, swapped whole on reload: the shared configuration every
+ * message pins (main_embargo.c keeps its own few process globals, each commented). */
 static pthread_mutex_t config_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct em_config *config_current;
 

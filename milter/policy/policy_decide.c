@@ -25,32 +25,6 @@
 
 #define EXPLAIN_MAX 1024
 
-int
-policy_glob(const char *pat, const char *s)
-{
-	const char *star = NULL, *mark = NULL;
-
-	/* Greedy with one backtrack point: linear in practice, O(n*m) worst case. */
-	while (*s != '\0') {
-		if (*pat == '*') {
-			star = pat++;
-			mark = s;
-		} else if (*pat == '?' || (*pat != '\0' &&
-		    tolower((unsigned char)*pat) == tolower((unsigned char)*s))) {
-			pat++;
-			s++;
-		} else if (star != NULL) {
-			pat = star + 1;
-			s = ++mark;
-		} else {
-			return 0;
-		}
-	}
-	while (*pat == '*')
-		pat++;
-	return *pat == '\0';
-}
-
 static int
 list_match(const struct plist *l, const char *s)
 {

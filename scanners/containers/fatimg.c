@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bytes.h"
 #include "core/analyser.h"
 
 #define FAT_MAX_DEPTH   32u     /* directory nesting (archive.limit past it) */
@@ -73,25 +74,6 @@ struct fat {
 	unsigned lfn_sum, lfn_len;
 	uint16_t lfn[20 * 13];
 };
-
-static int
-fat_le16(const unsigned char *b, size_t len, size_t off, uint32_t *out)
-{
-	if (off > len || len - off < 2)
-		return 0;
-	*out = (uint32_t)b[off] | (uint32_t)b[off + 1] << 8;
-	return 1;
-}
-
-static int
-fat_le32(const unsigned char *b, size_t len, size_t off, uint32_t *out)
-{
-	if (off > len || len - off < 4)
-		return 0;
-	*out = (uint32_t)b[off] | (uint32_t)b[off + 1] << 8 |
-	    (uint32_t)b[off + 2] << 16 | (uint32_t)b[off + 3] << 24;
-	return 1;
-}
 
 /* Read up to N bytes at OFF, looping over short reads; *got < n at the end. */
 static em_status
@@ -142,23 +124,28 @@ struct fat_bpb {
 static int
 fat_bpb_read(const unsigned char *b, size_t len, struct fat_bpb *p)
 {
-	uint32_t t16, t32, f16, f32;
+	uint16_t bps, rsvd, rootents, flags, t16, f16;
+	uint32_t t32, f32;
 
 	memset(p, 0, sizeof(*p));
 	if (len < 512 || !(b[0] == 0xeb || b[0] == 0xe9) || b[510] != 0x55 || b[511] != 0xaa)
 		return 0;
-	if (!fat_le16(b, len, 11, &p->bps) || (p->bps != 512 && p->bps != 1024 &&
-	    p->bps != 2048 && p->bps != 4096))
+	if (!rd_le16(b, len, 11, &bps) || (bps != 512 && bps != 1024 && bps != 2048 &&
+	    bps != 4096))
 		return 0;
+	p->bps = bps;
 	p->spc = b[13];
 	p->nfats = b[16];
 	if (p->spc == 0 || (p->spc & (p->spc - 1)) != 0 || p->nfats < 1 || p->nfats > 4)
 		return 0;
-	if (!fat_le16(b, len, 14, &p->rsvd) || !fat_le16(b, len, 17, &p->rootents) ||
-	    !fat_le16(b, len, 19, &t16) || !fat_le16(b, len, 22, &f16) ||
-	    !fat_le32(b, len, 32, &t32) || !fat_le32(b, len, 36, &f32) ||
-	    !fat_le16(b, len, 40, &p->flags) || !fat_le32(b, len, 44, &p->rootclus))
+	if (!rd_le16(b, len, 14, &rsvd) || !rd_le16(b, len, 17, &rootents) ||
+	    !rd_le16(b, len, 19, &t16) || !rd_le16(b, len, 22, &f16) ||
+	    !rd_le32(b, len, 32, &t32) || !rd_le32(b, len, 36, &f32) ||
+	    !rd_le16(b, len, 40, &flags) || !rd_le32(b, len, 44, &p->rootclus))
 		return 0;
+	p->rsvd = rsvd;
+	p->rootents = rootents;
+	p->flags = flags;
 	p->totsec = t16 != 0 ? t16 : t32;
 	p->is32 = f16 == 0;
 	p->fatsz = f16 != 0 ? f16 : f32;
@@ -234,7 +221,7 @@ fat_find(struct fat *f)
 
 		if (memchr(fat_ptypes, e[4], sizeof(fat_ptypes)) == NULL)
 			continue;
-		if (!fat_le32(e, 16, 8, &lba) || lba == 0 ||
+		if (!rd_le32(e, 16, 8, &lba) || lba == 0 ||
 		    fat_pread(f->in->sp, (uint64_t)lba * 512, bs, sizeof(bs), &got) != EM_OK)
 			return 0;
 		return fat_bpb_read(bs, got, &p) && fat_layout(f, &p, (uint64_t)lba * 512);
@@ -250,6 +237,7 @@ fat_entry_of(struct fat *f, uint32_t c, uint32_t *next, const char *path)
 	size_t n = f->type == 32 ? 4 : 2, got;
 	uint64_t at = f->fat_off + off;
 	uint32_t v = 0;
+	uint16_t v16;
 
 	if (off + n > f->fat_bytes)
 		goto cut;
@@ -262,10 +250,12 @@ fat_entry_of(struct fat *f, uint32_t c, uint32_t *next, const char *path)
 		if (got < n)
 			goto cut;
 	}
-	if (n == 4)
-		fat_le32(f->fwin, f->fwin_len, (size_t)(at - f->fwin_off), &v);
-	else
-		fat_le16(f->fwin, f->fwin_len, (size_t)(at - f->fwin_off), &v);
+	if (n == 4) {
+		(void)rd_le32(f->fwin, f->fwin_len, (size_t)(at - f->fwin_off), &v);
+	} else {
+		(void)rd_le16(f->fwin, f->fwin_len, (size_t)(at - f->fwin_off), &v16);
+		v = v16;
+	}
 	if (f->type == 12)
 		v = (c & 1) ? v >> 4 : v & 0xfff;
 	*next = f->type == 32 ? v & 0x0fffffff : v;
@@ -523,7 +513,8 @@ static em_status
 fat_dirent(struct fat *f, const struct fat_dir *d, const unsigned char *e, int *end)
 {
 	char name[FAT_NAME_MAX], path[FAT_PATH_MAX];
-	uint32_t lo, hi = 0, size;
+	uint16_t lo, hi = 0;
+	uint32_t size, clus;
 	unsigned attr = e[11];
 
 	if (e[0] == 0x00) {
@@ -542,17 +533,18 @@ fat_dirent(struct fat *f, const struct fat_dir *d, const unsigned char *e, int *
 	fat_name(f, e, name, sizeof(name));
 	f->lfn_state = -1;
 	snprintf(path, sizeof(path), "%s%s%s", d->path, *d->path ? "/" : "", name);
-	fat_le16(e, 32, 26, &lo);
+	(void)rd_le16(e, 32, 26, &lo);
 	if (f->type == 32)
-		fat_le16(e, 32, 20, &hi);
-	fat_le32(e, 32, 28, &size);
+		(void)rd_le16(e, 32, 20, &hi);
+	(void)rd_le32(e, 32, 28, &size);
+	clus = (uint32_t)hi << 16 | lo;
 	if (!(attr & 0x10))
-		return fat_file(f, path, hi << 16 | lo, size);
-	if ((hi << 16 | lo) == 0) {
+		return fat_file(f, path, clus, size);
+	if (clus == 0) {
 		fat_corrupt(f, "%s: a directory without a cluster", path);
 		return EM_OK;
 	}
-	return fat_push(f, hi << 16 | lo, d->depth + 1, path);
+	return fat_push(f, clus, d->depth + 1, path);
 }
 
 /* N bytes of directory D at OFF, entry by entry. */

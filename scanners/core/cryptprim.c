@@ -40,3 +40,36 @@ cp_aes(int enc, unsigned keybytes, const unsigned char *key, const unsigned char
 	EVP_CIPHER_CTX_free(x);
 	return ok ? 0 : -1;
 }
+
+void
+cp_rc4_init(struct cp_rc4 *r, const unsigned char *key, size_t n)
+{
+	unsigned k, j = 0;
+	unsigned char t;
+
+	for (k = 0; k < 256; k++)
+		r->s[k] = (unsigned char)k;
+	for (k = 0; k < 256; k++) {
+		j = (j + r->s[k] + key[k % n]) & 0xff;
+		t = r->s[k];
+		r->s[k] = r->s[j];
+		r->s[j] = t;
+	}
+	r->i = r->j = 0;
+}
+
+void
+cp_rc4_xor(struct cp_rc4 *r, unsigned char *d, size_t n)
+{
+	unsigned char t;
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		r->i++;
+		r->j = (unsigned char)(r->j + r->s[r->i]);
+		t = r->s[r->i];
+		r->s[r->i] = r->s[r->j];
+		r->s[r->j] = t;
+		d[k] ^= r->s[(unsigned char)(r->s[r->i] + r->s[r->j])];
+	}
+}

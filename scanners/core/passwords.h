@@ -6,7 +6,12 @@
  * A pwlist holds at most MAX distinct candidates of at most PW_MAXLEN bytes each,
  * in the order they were found (keyword hits of one text before its quoted tokens,
  * before its standalone short lines), then those held from quoted replies. The
- * count only grows, so "the candidates after the first N" stays meaningful. Not thread-safe: one list per message.
+ * count only grows, so "the candidates after the first N" stays meaningful. Not
+ * thread-safe: one list per message.
+ *
+ * Names: the module is the pwlist object, so its functions are pwlist_* (the one
+ * documented exception to the file-name prefix rule; the file is named for what it
+ * holds).
  */
 #ifndef EMBARGO_PASSWORDS_H
 #define EMBARGO_PASSWORDS_H

@@ -35,6 +35,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/bytes.h"
 #include "core/analyser.h"
 #include "detect/polyglot.h"
 #include "detect/filetype.h"
@@ -98,25 +99,6 @@ ft_magic_type(const unsigned char *data, size_t len, char *out, size_t outsz)
 
 /* Bounds-checked readers: 0 when the field does not fit. */
 static int
-rd_le16(const unsigned char *d, size_t len, size_t off, uint32_t *out)
-{
-	if (off > len || len - off < 2)
-		return 0;
-	*out = (uint32_t)d[off] | (uint32_t)d[off + 1] << 8;
-	return 1;
-}
-
-static int
-rd_le32(const unsigned char *d, size_t len, size_t off, uint32_t *out)
-{
-	if (off > len || len - off < 4)
-		return 0;
-	*out = (uint32_t)d[off] | (uint32_t)d[off + 1] << 8 |
-	    (uint32_t)d[off + 2] << 16 | (uint32_t)d[off + 3] << 24;
-	return 1;
-}
-
-static int
 at(const unsigned char *d, size_t len, size_t off, const void *sig, size_t n)
 {
 	return off <= len && len - off >= n && memcmp(d + off, sig, n) == 0;
@@ -148,7 +130,8 @@ set(struct ft_sniff *o, enum tclass tc, const char *mime, const char *what)
 static int
 sniff_pe(const unsigned char *d, size_t len, struct ft_sniff *o)
 {
-	uint32_t lfanew, chars, magic, clr = 0;
+	uint32_t lfanew, clr = 0;
+	uint16_t chars, magic;
 	size_t dirs;
 
 	if (!at(d, len, 0, "MZ", 2) || !rd_le32(d, len, 0x3c, &lfanew) ||
@@ -205,7 +188,8 @@ sniff_ole2(const unsigned char *d, size_t len, struct ft_sniff *o)
 {
 	static const unsigned char tail[] = { 0x0c, 0x00, 0x00, 0x00, 0x00, 0x00, 0xc0,
 		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46 };
-	uint32_t shift, dirsect;
+	uint16_t shift;
+	uint32_t dirsect;
 	uint64_t off;
 
 	if (!at(d, len, 0, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8))
@@ -233,7 +217,7 @@ zip_has_name(const unsigned char *d, size_t len, const char *needle, int prefix)
 {
 	size_t nl = strlen(needle), off = 0, hdr, noff;
 	unsigned seen = 0;
-	uint32_t namelen;
+	uint16_t namelen;
 	const unsigned char *p;
 
 	while (off < len && seen++ < FT_ZIP_HEADERS) {
@@ -264,7 +248,7 @@ sniff_zip(const unsigned char *d, size_t len, struct ft_sniff *o)
 		{ "xl/", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" },
 		{ "ppt/", "application/vnd.openxmlformats-officedocument.presentationml.presentation" },
 	};
-	uint32_t nlen, xlen;
+	uint16_t nlen, xlen;
 	size_t data, i;
 
 	if (!at(d, len, 0, "PK\3\4", 4) && !at(d, len, 0, "PK\5\6", 4) &&
@@ -339,7 +323,7 @@ static const struct ft_sig {
 static int
 sniff_fat(const unsigned char *d, size_t len)
 {
-	uint32_t bps;
+	uint16_t bps;
 
 	if (len < 512 || !(d[0] == 0xeb || d[0] == 0xe9) || d[510] != 0x55 || d[511] != 0xaa)
 		return 0;
@@ -524,7 +508,8 @@ ft_image_payload(const unsigned char *d, size_t len, size_t *where)
 	};
 	const unsigned char *p;
 	size_t i, off;
-	uint32_t v, lfanew;
+	uint16_t v;
+	uint32_t lfanew;
 
 	for (i = 0; i < sizeof(pay) / sizeof(pay[0]); i++) {
 		for (off = 16; off < len; off = (size_t)(p - d) + 1) {

@@ -33,8 +33,10 @@
 #include <strings.h>
 
 #include "core/analyser.h"
+#include "core/bytes.h"
 #include "detect/html.h"
 #include "detect/html_smuggle.h"
+#include "mime/b64.h"
 
 #define HTML_MIN_BLOB      1024   /* characters of a base64/hex string that is a blob */
 #define HTML_MAX_CHILDREN  16     /* payloads scanned per part */
@@ -74,36 +76,14 @@ html_b64val(int c)
 size_t
 html_b64decode(const unsigned char *s, size_t n, unsigned char *out)
 {
-	size_t i, o = 0;
-	unsigned acc = 0;
-	int bits = 0, v;
+	struct b64 b64;
+	size_t k;
 
-	for (i = 0; i < n; i++) {
-		if (s[i] == '=')
-			break;
-		/* whitespace and escaped newlines inside the string are skipped */
-		if ((v = html_b64val(s[i])) < 0)
-			continue;
-		acc = (acc << 6 | (unsigned)v) & 0xffffff;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[o++] = (unsigned char)(acc >> bits);
-		}
-	}
-	return o;
-}
-
-static int
-html_hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return 0;
+	/* MIME's decoder, both alphabets, on past '=': the exposing reading (STYLE
+	 * rule 10); whitespace and escaped newlines inside the string are skipped */
+	b64_init_flags(&b64, B64_URLSAFE);
+	k = b64_decode(&b64, s, n, out);
+	return k + b64_decode(&b64, "=", 1, out + k);
 }
 
 /* Scan decoded bytes BUF/K as a child NAME, within the payload cap and budget. */
@@ -135,7 +115,7 @@ html_child(struct html_state *h, const unsigned char *s, size_t n, const char *n
 	unsigned char *buf;
 	em_status st;
 
-	if ((buf = malloc(n / 4 * 3 + 3)) == NULL)
+	if ((buf = malloc(HTML_B64_ROOM(n))) == NULL)
 		return EM_TEMPFAIL;
 	st = html_bytes_child(h, buf, html_b64decode(s, n, buf), name);
 	free(buf);
@@ -239,12 +219,17 @@ html_hex_child(struct html_state *h, const unsigned char *s, size_t n)
 {
 	unsigned char *buf;
 	size_t i, k = 0;
+	int hi, lo;
 	em_status st;
 
 	if ((buf = malloc(n / 2 + 1)) == NULL)
 		return EM_TEMPFAIL;
-	for (i = 0; i + 1 < n; i += 2)
-		buf[k++] = (unsigned char)(html_hexval(s[i]) << 4 | html_hexval(s[i + 1]));
+	/* html_longest_blob hands over hex digits only; any other byte reads as 0 */
+	for (i = 0; i + 1 < n; i += 2) {
+		hi = hexval(s[i]);
+		lo = hexval(s[i + 1]);
+		buf[k++] = (unsigned char)((hi < 0 ? 0 : hi) << 4 | (lo < 0 ? 0 : lo));
+	}
 	st = html_bytes_child(h, buf, k, "blob.bin");
 	free(buf);
 	return st;

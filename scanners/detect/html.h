@@ -20,8 +20,9 @@ struct html_state {
 
 /* The value of a base64 (or base64url) digit, -1 for anything else. */
 int html_b64val(int c);
-/* Decode base64 S/N into OUT (room for n / 4 * 3 + 3 bytes), skipping non-digits,
- * stopping at '='. Returns the bytes written. */
+/* Decode base64 (both alphabets, on past '=', whitespace skipped) from S/N into
+ * OUT, which has room for HTML_B64_ROOM(N) bytes; returns the bytes written. */
+#define HTML_B64_ROOM(n) ((n) / 4 * 3 + 6)
 size_t html_b64decode(const unsigned char *s, size_t n, unsigned char *out);
 /* True for data: media types a browser downloads (application/... but fonts, ...). */
 int html_risky_mediatype(const char *mt);

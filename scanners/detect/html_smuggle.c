@@ -32,6 +32,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/bytes.h"
 #include "core/strbuf.h"
 #include "detect/html.h"
 #include "detect/html_smuggle.h"
@@ -44,15 +45,6 @@ struct sm {
 	unsigned best_pieces, cur_pieces, all_pieces;
 	int bad;               /* an allocation failed */
 };
-
-static int
-sm_hex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
 
 static size_t
 sm_skip_ws(const unsigned char *d, size_t end, size_t i)
@@ -72,8 +64,8 @@ sm_escape(const unsigned char *d, size_t end, size_t i, struct strbuf *out)
 		return i;
 	if (d[i] == 'x' || d[i] == 'u') {
 		n = d[i] == 'x' ? 2 : 4;
-		for (k = 1; k <= n && i + k < end && sm_hex(d[i + k]) >= 0; k++)
-			v = v << 4 | sm_hex(d[i + k]);
+		for (k = 1; k <= n && i + k < end && hexval(d[i + k]) >= 0; k++)
+			v = v << 4 | hexval(d[i + k]);
 		if (k == n + 1 && v < 256) {
 			sb_addc(out, (char)v);
 			return i + n + 1;
@@ -175,7 +167,7 @@ sm_number(const unsigned char *d, size_t end, size_t *i)
 		base = 16;
 		k += 2;
 	}
-	while (k < end && (h = sm_hex(d[k])) >= 0 && h < base && v <= 255) {
+	while (k < end && (h = hexval(d[k])) >= 0 && h < base && v <= 255) {
 		v = v * base + h;
 		k++;
 		digits++;
@@ -350,7 +342,7 @@ sm_allhex(const char *s, size_t n)
 	if (n % 2 != 0)
 		return 0;
 	for (i = 0; i < n; i++)
-		if (sm_hex((unsigned char)s[i]) < 0)
+		if (hexval((unsigned char)s[i]) < 0)
 			return 0;
 	return 1;
 }
@@ -363,7 +355,7 @@ sm_decode(const char *t, size_t n, int rev, size_t *outn)
 	const unsigned char *src = (const unsigned char *)t;
 	size_t i, k = 0;
 
-	if ((out = malloc(n + 3)) == NULL)
+	if ((out = malloc(n + HTML_B64_ROOM(n))) == NULL)   /* hex or base64 */
 		return NULL;
 	if (rev) {
 		if ((r = malloc(n + 1)) == NULL) {
@@ -376,7 +368,7 @@ sm_decode(const char *t, size_t n, int rev, size_t *outn)
 	}
 	if (sm_allhex((const char *)src, n))
 		for (i = 0; i + 1 < n; i += 2)
-			out[k++] = (unsigned char)(sm_hex(src[i]) << 4 | sm_hex(src[i + 1]));
+			out[k++] = (unsigned char)(hexval(src[i]) << 4 | hexval(src[i + 1]));
 	else
 		k = html_b64decode(src, n, out);
 	free(r);

@@ -29,9 +29,10 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/bytes.h"
 #include "core/analyser.h"
 #include "core/strbuf.h"
-#include "detect/remote.h"
+#include "core/remote.h"
 
 #define LNK_HEADER_SIZE 0x4c
 #define LNK_MAX_BLOCKS  64
@@ -60,25 +61,6 @@ struct lnk_info {
 	struct strbuf target, args, icon, workdir, relpath, name, env;
 	const char *bad;      /* first structural error, or NULL */
 };
-
-static int
-lnk_rd16(const unsigned char *b, size_t len, size_t off, uint32_t *out)
-{
-	if (off > len || len - off < 2)
-		return -1;
-	*out = (uint32_t)b[off] | (uint32_t)b[off + 1] << 8;
-	return 0;
-}
-
-static int
-lnk_rd32(const unsigned char *b, size_t len, size_t off, uint32_t *out)
-{
-	if (off > len || len - off < 4)
-		return -1;
-	*out = (uint32_t)b[off] | (uint32_t)b[off + 1] << 8 |
-	    (uint32_t)b[off + 2] << 16 | (uint32_t)b[off + 3] << 24;
-	return 0;
-}
 
 /* Append one code point as UTF-8. */
 static void
@@ -115,17 +97,19 @@ lnk_utf16(const unsigned char *b, size_t len, size_t off, size_t nchars,
     struct strbuf *sb)
 {
 	size_t i;
-	uint32_t c, d;
+	uint32_t c;
+	uint16_t u, d;
 
 	for (i = 0; i < nchars; i++, off += 2) {
-		if (lnk_rd16(b, len, off, &c) != 0)
+		if (!rd_le16(b, len, off, &u))
 			return nchars == SIZE_MAX ? 0 : -1;
+		c = u;
 		if (nchars == SIZE_MAX && c == 0)
 			return 0;
 		if (c == 0)
 			continue;
 		if (c >= 0xd800 && c < 0xdc00 && i + 1 < nchars &&
-		    lnk_rd16(b, len, off + 2, &d) == 0 && d >= 0xdc00 && d < 0xe000) {
+		    rd_le16(b, len, off + 2, &d) && d >= 0xdc00 && d < 0xe000) {
 			c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
 			i++;
 			off += 2;
@@ -151,10 +135,10 @@ lnk_netname(const unsigned char *b, size_t len, size_t off, struct strbuf *sb)
 {
 	uint32_t size, netoff, netuoff;
 
-	if (lnk_rd32(b, len, off, &size) != 0 || size < 0x14 ||
-	    lnk_rd32(b, len, off + 8, &netoff) != 0 || netoff >= size)
+	if (!rd_le32(b, len, off, &size) || size < 0x14 ||
+	    !rd_le32(b, len, off + 8, &netoff) || netoff >= size)
 		return;
-	if (netoff > 0x14 && lnk_rd32(b, len, off + 0x14, &netuoff) == 0 &&
+	if (netoff > 0x14 && rd_le32(b, len, off + 0x14, &netuoff) &&
 	    netuoff < size && netuoff != 0) {
 		lnk_utf16(b, len, off + netuoff, SIZE_MAX, sb);
 		return;
@@ -168,16 +152,16 @@ lnk_linkinfo(const unsigned char *b, size_t len, size_t off, struct lnk_info *li
 {
 	uint32_t size, hsize, flags, baseoff, netoff, sufoff, ubase = 0, usuf = 0;
 
-	if (lnk_rd32(b, len, off, &size) != 0 || lnk_rd32(b, len, off + 4, &hsize) != 0 ||
-	    lnk_rd32(b, len, off + 8, &flags) != 0 ||
-	    lnk_rd32(b, len, off + 16, &baseoff) != 0 ||
-	    lnk_rd32(b, len, off + 20, &netoff) != 0 ||
-	    lnk_rd32(b, len, off + 24, &sufoff) != 0 || size < 0x1c || hsize < 0x1c ||
+	if (!rd_le32(b, len, off, &size) || !rd_le32(b, len, off + 4, &hsize) ||
+	    !rd_le32(b, len, off + 8, &flags) ||
+	    !rd_le32(b, len, off + 16, &baseoff) ||
+	    !rd_le32(b, len, off + 20, &netoff) ||
+	    !rd_le32(b, len, off + 24, &sufoff) || size < 0x1c || hsize < 0x1c ||
 	    size > len - off)
 		return 0;
 	if (hsize >= 0x24) {
-		if (lnk_rd32(b, len, off + 28, &ubase) != 0 ||
-		    lnk_rd32(b, len, off + 32, &usuf) != 0)
+		if (!rd_le32(b, len, off + 28, &ubase) ||
+		    !rd_le32(b, len, off + 32, &usuf))
 			return 0;
 	}
 	/* Offsets are relative to the LinkInfo; reading is limited to its size. */
@@ -205,10 +189,10 @@ static size_t
 lnk_string(const unsigned char *b, size_t len, size_t off, int unicode,
     struct strbuf *sb)
 {
-	uint32_t n;
+	uint16_t n;
 	size_t i;
 
-	if (lnk_rd16(b, len, off, &n) != 0)
+	if (!rd_le16(b, len, off, &n))
 		return 0;
 	off += 2;
 	if (unicode) {
@@ -243,14 +227,14 @@ lnk_extra(const unsigned char *b, size_t len, size_t off, struct lnk_info *li)
 	unsigned n;
 
 	for (n = 0; n < LNK_MAX_BLOCKS; n++) {
-		if (lnk_rd32(b, len, off, &size) != 0 || size < 4)
+		if (!rd_le32(b, len, off, &size) || size < 4)
 			return;	/* TerminalBlock or end of file */
 		if (size < 8 || size > len - off) {
 			if (li->bad == NULL)
 				li->bad = "extra data block runs off the end";
 			return;
 		}
-		lnk_rd32(b, len, off + 4, &sig);
+		rd_le32(b, len, off + 4, &sig);
 		if (sig == LNK_ENV_SIG && size >= 0x314 && li->env.len == 0)
 			lnk_env_block(b, off, &li->env);
 		else if (sig == LNK_ICONENV_SIG && size >= 0x314 && li->icon.len == 0)
@@ -263,19 +247,20 @@ lnk_extra(const unsigned char *b, size_t len, size_t off, struct lnk_info *li)
 static void
 lnk_parse(const unsigned char *b, size_t len, struct lnk_info *li)
 {
-	uint32_t flags, idsize, hsize;
+	uint32_t flags, hsize;
+	uint16_t idsize;
 	size_t off = LNK_HEADER_SIZE;
 	int uni;
 
-	if (lnk_rd32(b, len, 0, &hsize) != 0 || hsize != LNK_HEADER_SIZE ||
+	if (!rd_le32(b, len, 0, &hsize) || hsize != LNK_HEADER_SIZE ||
 	    len < LNK_HEADER_SIZE || memcmp(b + 4, lnk_clsid, 16) != 0) {
 		li->bad = "not a shell link header";
 		return;
 	}
-	lnk_rd32(b, len, 0x14, &flags);
+	rd_le32(b, len, 0x14, &flags);
 	uni = (flags & LF_UNICODE) != 0;
 	if (flags & LF_IDLIST) {
-		if (lnk_rd16(b, len, off, &idsize) != 0 || idsize > len - off - 2) {
+		if (!rd_le16(b, len, off, &idsize) || idsize > len - off - 2) {
 			li->bad = "target ID list runs off the end";
 			return;
 		}

@@ -46,13 +46,20 @@ b64_value(unsigned char c)
 }
 
 void
-b64_init(struct b64 *st)
+b64_init_flags(struct b64 *st, unsigned flags)
 {
 	st->acc = 0;
 	st->nacc = 0;
 	st->invalid = 0;
 	st->after_pad = 0;
 	st->padded = 0;
+	st->flags = flags;
+}
+
+void
+b64_init(struct b64 *st)
+{
+	b64_init_flags(st, 0);
 }
 
 /* Padding ends a quantum: flush the whole bytes it holds. */
@@ -97,6 +104,8 @@ b64_decode(struct b64 *st, const void *in, size_t n, unsigned char *out)
 		if (i >= n)
 			break;
 		v = b64_tab[p[i]];
+		if (v == -1 && (st->flags & B64_URLSAFE) && (p[i] == '-' || p[i] == '_'))
+			v = p[i] == '-' ? 62 : 63;
 		if (v == -2)
 			continue;
 		if (v == -1) {

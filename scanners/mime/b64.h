@@ -5,6 +5,9 @@
  * the most data). Data after '=' padding is decoded too (some readers stop there,
  * others go on: the exposing reading), and counted as an oddity.
  *
+ * With B64_URLSAFE (RFC 4648 section 5) '-' and '_' are digits 62 and 63 as well as
+ * '+' and '/': a reader that accepts both alphabets sees everything either one hides.
+ *
  * BUGS: a lone trailing 6-bit group (one character) is dropped, as every reader does.
  */
 #ifndef EMBARGO_B64_H
@@ -19,11 +22,17 @@ struct b64 {
 	uint64_t invalid;    /* bytes outside the alphabet (not whitespace) */
 	uint64_t after_pad;  /* alphabet bytes seen after padding */
 	int padded;          /* '=' seen */
+	unsigned flags;      /* B64_URLSAFE */
 };
 
+#define B64_URLSAFE 1u
+
+/* Start a decode: b64_init for MIME, b64_init_flags for B64_URLSAFE. */
 void b64_init(struct b64 *st);
+void b64_init_flags(struct b64 *st, unsigned flags);
 /* Decode N bytes of IN into OUT, which has room for (N / 4 + 1) * 3 bytes. Returns
- * the number of bytes written. */
+ * the number of bytes written. At the end of the input, decoding "=" flushes the last
+ * partial quantum (one or two bytes). */
 size_t b64_decode(struct b64 *st, const void *in, size_t n, unsigned char *out);
 /* Value of base64 character C (0..63), or -1. */
 int b64_value(unsigned char c);

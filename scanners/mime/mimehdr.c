@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "core/charset.h"
+#include "core/bytes.h"
 #include "mime/b64.h"
 #include "mime/mimehdr.h"
 #include "mime/qp.h"
@@ -182,8 +183,8 @@ mh_pct(const char *p, size_t n, struct strbuf *out)
 	int h, l;
 
 	for (i = 0; i < n; i++) {
-		if (p[i] == '%' && i + 2 < n && (h = qp_hexval((unsigned char)p[i + 1])) >= 0 &&
-		    (l = qp_hexval((unsigned char)p[i + 2])) >= 0) {
+		if (p[i] == '%' && i + 2 < n && (h = hexval((unsigned char)p[i + 1])) >= 0 &&
+		    (l = hexval((unsigned char)p[i + 2])) >= 0) {
 			sb_addc(out, (char)(h << 4 | l));
 			i += 2;
 		} else {
@@ -427,8 +428,8 @@ mh_word(const char *in, size_t n, struct strbuf *out)
 			if (q2[i] == '_')
 				sb_addc(&dec, ' ');
 			else if (q2[i] == '=' && i + 2 < tl &&
-			    (h = qp_hexval((unsigned char)q2[i + 1])) >= 0 &&
-			    (l = qp_hexval((unsigned char)q2[i + 2])) >= 0) {
+			    (h = hexval((unsigned char)q2[i + 1])) >= 0 &&
+			    (l = hexval((unsigned char)q2[i + 2])) >= 0) {
 				sb_addc(&dec, (char)(h << 4 | l));
 				i += 2;
 			} else

@@ -3,6 +3,7 @@
  */
 #include <string.h>
 
+#include "core/bytes.h"
 #include "mime/qp.h"
 
 enum {
@@ -11,18 +12,6 @@ enum {
 	QP_HEX,       /* '=' and one hex digit seen */
 	QP_EQWS       /* '=' followed by blanks: a soft break if the line ends now */
 };
-
-int
-qp_hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')   /* lower case is not RFC but every reader takes it */
-		return c - 'a' + 10;
-	return -1;
-}
 
 void
 qp_init(struct qp *st)
@@ -64,7 +53,7 @@ qp_decode(struct qp *st, const void *in, size_t n, unsigned char *out)
 				out[o++] = c;
 			break;
 		case QP_EQ:
-			if (qp_hexval(c) >= 0) {
+			if (hexval(c) >= 0) {
 				st->hex1 = c;
 				st->state = QP_HEX;
 			} else if (c == ' ' || c == '\t' || c == '\r') {
@@ -76,8 +65,8 @@ qp_decode(struct qp *st, const void *in, size_t n, unsigned char *out)
 			}
 			break;
 		case QP_HEX:
-			if ((v = qp_hexval(c)) >= 0) {
-				out[o++] = (unsigned char)(qp_hexval(st->hex1) << 4 | v);
+			if ((v = hexval(c)) >= 0) {
+				out[o++] = (unsigned char)(hexval(st->hex1) << 4 | v);
 				st->state = QP_TEXT;
 			} else {
 				o += qp_unwind(st, out + o);

@@ -28,7 +28,5 @@ size_t qp_decode(struct qp *st, const void *in, size_t n, unsigned char *out);
 /* The line ended with EOL (EOLLEN bytes, 0 at the end of data): writes the hard line
  * break, or nothing after a soft break, into OUT (room for EOLLEN + 3). */
 size_t qp_eol(struct qp *st, const char *eol, size_t eollen, unsigned char *out);
-/* Value of hex digit C, or -1. */
-int qp_hexval(unsigned char c);
 
 #endif

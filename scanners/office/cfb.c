@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/bytes.h"
 #include "office/cfb.h"
 
 #define CFB_FREE    0xFFFFFFFFu
@@ -48,25 +49,6 @@ struct cfb {
 	unsigned nents;
 	char anomaly[200];
 };
-
-static int
-rd_le16(const unsigned char *b, size_t len, size_t off, uint32_t *out)
-{
-	if (off > len || len - off < 2)
-		return -1;
-	*out = (uint32_t)b[off] | (uint32_t)b[off + 1] << 8;
-	return 0;
-}
-
-static int
-rd_le32(const unsigned char *b, size_t len, size_t off, uint32_t *out)
-{
-	if (off > len || len - off < 4)
-		return -1;
-	*out = (uint32_t)b[off] | (uint32_t)b[off + 1] << 8 |
-	    (uint32_t)b[off + 2] << 16 | (uint32_t)b[off + 3] << 24;
-	return 0;
-}
 
 static void
 cfb_note(struct cfb *c, const char *what)
@@ -158,16 +140,16 @@ cfb_difat(struct cfb *c, uint32_t declared, uint32_t **out, uint32_t *nout)
 	if ((list = calloc((size_t)declared + 1, sizeof(*list))) == NULL)
 		return -2;
 	for (i = 0; i < 109 && n < declared; i++)
-		if (rd_le32(c->d, c->len, 0x4C + 4 * (size_t)i, &v) == 0 && v < c->nsec)
+		if (rd_le32(c->d, c->len, 0x4C + 4 * (size_t)i, &v) && v < c->nsec)
 			list[n++] = v;
 	(void)rd_le32(c->d, c->len, 0x44, &d);
 	while (n < declared && d < c->nsec && steps++ <= c->nsec) {
 		size_t base = ((size_t)d + 1) * c->ssize;
 
 		for (i = 0; i < per && n < declared; i++)
-			if (rd_le32(c->d, c->len, base + 4 * (size_t)i, &v) == 0 && v < c->nsec)
+			if (rd_le32(c->d, c->len, base + 4 * (size_t)i, &v) && v < c->nsec)
 				list[n++] = v;
-		if (rd_le32(c->d, c->len, base + 4 * (size_t)per, &d) != 0)
+		if (!rd_le32(c->d, c->len, base + 4 * (size_t)per, &d))
 			break;
 	}
 	if (steps > c->nsec)
@@ -194,8 +176,8 @@ cfb_load_fat(struct cfb *c, uint32_t declared)
 	}
 	for (i = 0; i < nsecs; i++)
 		for (j = 0; j < per; j++)
-			if (rd_le32(c->d, c->len, ((size_t)secs[i] + 1) * c->ssize + 4 * (size_t)j,
-			    &c->fat[(size_t)i * per + j]) != 0)
+			if (!rd_le32(c->d, c->len, ((size_t)secs[i] + 1) * c->ssize + 4 * (size_t)j,
+			    &c->fat[(size_t)i * per + j]))
 				c->fat[(size_t)i * per + j] = CFB_ENDOF;
 	free(secs);
 	return 0;
@@ -358,7 +340,7 @@ cfb_header(struct cfb *c, char *err, size_t errlen)
 	static const unsigned char magic[8] = {
 		0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1
 	};
-	uint32_t shift = 0, order = 0;
+	uint16_t shift = 0, order = 0;
 
 	if (c->len < 512 || memcmp(c->d, magic, 8) != 0) {
 		snprintf(err, errlen, "not a compound file (no OLE2 signature)");

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <openssl/evp.h>
 
+#include "core/bytes.h"
 #include "mime/b64.h"
 #include "core/cryptprim.h"
 #include "office/officecrypt.h"
@@ -176,12 +177,6 @@ oc_agile_package(const struct oc_agile *ag, const unsigned char *p, size_t n, si
 	return out;
 }
 
-static uint32_t
-oc_le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 /* Standard encryption: the AES key size and the salt, from the binary EncryptionInfo
  * (version, flags, header size, EncryptionHeader, EncryptionVerifier). */
 struct oc_std {
@@ -192,16 +187,18 @@ struct oc_std {
 static int
 oc_std_info(const unsigned char *info, size_t ilen, struct oc_std *sd)
 {
-	uint32_t hsize, alg;
+	uint32_t hsize, alg, bits, hash, slen;
 
-	if (ilen < 12 || (hsize = oc_le32(info + 8)) < 32 || hsize > ilen - 12 ||
+	if (!rd_le32(info, ilen, 8, &hsize) || hsize < 32 || hsize > ilen - 12 ||
 	    ilen - 12 - hsize < 4 + 16)
 		return -1;
-	alg = oc_le32(info + 12 + 8);
-	sd->keybytes = oc_le32(info + 12 + 16) / 8;
-	if (alg < 0x660e || alg > 0x6610 || oc_le32(info + 12 + 12) != 0x8004 ||
-	    (sd->keybytes != 16 && sd->keybytes != 24 && sd->keybytes != 32) ||
-	    oc_le32(info + 12 + hsize) != 16)
+	(void)rd_le32(info, ilen, 12 + 8, &alg);
+	(void)rd_le32(info, ilen, 12 + 12, &hash);
+	(void)rd_le32(info, ilen, 12 + 16, &bits);
+	(void)rd_le32(info, ilen, 12 + (size_t)hsize, &slen);
+	sd->keybytes = bits / 8;
+	if (alg < 0x660e || alg > 0x6610 || hash != 0x8004 ||
+	    (sd->keybytes != 16 && sd->keybytes != 24 && sd->keybytes != 32) || slen != 16)
 		return -1;    /* AES-128/192/256 with SHA-1 and a 16-byte salt only */
 	memcpy(sd->salt, info + 12 + hsize + 4, 16);
 	return 0;

@@ -47,6 +47,7 @@
 #include <zlib.h>
 
 #include "core/analyser.h"
+#include "core/bytes.h"
 #include "office/cfb.h"
 #include "office/officecrypt.h"
 #include "office/rc4crypt.h"
@@ -139,7 +140,8 @@ static unsigned char *
 ole_word_open(struct scan_ctx *ctx, struct ole_state *s, const struct cfb *c, int par,
     const unsigned char *d, size_t n, unsigned *ncand)
 {
-	unsigned flags, k;
+	unsigned k;
+	uint16_t flags;
 	uint32_t lkey;
 	unsigned char *tab = NULL, *out = NULL;
 	size_t tlen = 0;
@@ -152,9 +154,8 @@ ole_word_open(struct scan_ctx *ctx, struct ole_state *s, const struct cfb *c, in
 		*ncand = ctx->cfg->lim.passwords;
 	if (n < 68)
 		return NULL;            /* no whole FibBase: nothing to read the key from */
-	flags = (unsigned)d[10] | (unsigned)d[11] << 8;
-	lkey = (uint32_t)d[14] | (uint32_t)d[15] << 8 | (uint32_t)d[16] << 16 |
-	    (uint32_t)d[17] << 24;
+	(void)rd_le16(d, n, 10, &flags);
+	(void)rd_le32(d, n, 14, &lkey);
 	if ((flags & 0x8000) || par < 0 ||                            /* XOR obfuscation */
 	    (ti = cfb_child(c, par, (flags & 0x0200) ? "1Table" : "0Table")) < 0 ||
 	    cfb_read(c, (unsigned)ti, lkey < 4096 ? lkey : 4096, &tab, &tlen, &cut) != 0)
@@ -271,13 +272,11 @@ ole_native(struct scan_ctx *ctx, struct scan_input *in, const unsigned char *d, 
 		goto bad;
 	if (d[p - 2] != 3 || d[p - 1] != 0)
 		return ole_native_link(ctx, in, label, d + p, n - p);
-	tl = (uint32_t)d[p] | (uint32_t)d[p + 1] << 8 | (uint32_t)d[p + 2] << 16 |
-	    (uint32_t)d[p + 3] << 24;
+	(void)rd_le32(d, n, p, &tl);
 	if (tl > n - p - 4 || n - p - 4 - tl < 4)
 		goto bad;
 	p += 4 + tl;
-	dl = (uint32_t)d[p] | (uint32_t)d[p + 1] << 8 | (uint32_t)d[p + 2] << 16 |
-	    (uint32_t)d[p + 3] << 24;
+	(void)rd_le32(d, n, p, &dl);
 	p += 4;
 	if (dl > n - p)
 		report_add(ctx->r, in->part, "scan.limit",
@@ -330,8 +329,7 @@ ole_ppt_object(struct scan_ctx *ctx, struct scan_input *in, const unsigned char 
 	}
 	/* PowerPoint often ends the zlib data without its final block: what counts is
 	 * that the declared size arrived */
-	declared = (uint32_t)d[0] | (uint32_t)d[1] << 8 | (uint32_t)d[2] << 16 |
-	    (uint32_t)d[3] << 24;
+	(void)rd_le32(d, n, 0, &declared);
 	if (zr != Z_STREAM_END && zr != Z_OK && !(zr == Z_BUF_ERROR && got >= declared))
 		scan_error(ctx, in->part, "ole", zr == Z_BUF_ERROR ?
 		    "PowerPoint object: zlib data truncated" :
@@ -354,15 +352,15 @@ ole_ppt(struct scan_ctx *ctx, struct scan_input *in, struct ole_state *s,
     const unsigned char *d, size_t n)
 {
 	size_t p = 0;
-	unsigned vi, type, nobj = 0;
+	uint16_t vi, type;
+	unsigned nobj = 0;
 	uint32_t len;
 	em_status st = EM_OK;
 
 	while (n - p >= 8 && st == EM_OK) {
-		vi = (unsigned)d[p] | (unsigned)d[p + 1] << 8;
-		type = (unsigned)d[p + 2] | (unsigned)d[p + 3] << 8;
-		len = (uint32_t)d[p + 4] | (uint32_t)d[p + 5] << 8 | (uint32_t)d[p + 6] << 16 |
-		    (uint32_t)d[p + 7] << 24;
+		(void)rd_le16(d, n, p, &vi);
+		(void)rd_le16(d, n, p + 2, &type);
+		(void)rd_le32(d, n, p + 4, &len);
 		p += 8;
 		if ((vi & 0xF) == 0xF)
 			continue;       /* a container: its children follow */

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/bytes.h"
 #include "core/analyser.h"
 
 #define ONE_HDR 36   /* GUID 16, cbLength 8, unused 4, reserved 8 */
@@ -41,19 +42,6 @@ one_is_picture(const unsigned char *p, size_t n)
 	    (n >= 4 && (memcmp(p, "II*\0", 4) == 0 || memcmp(p, "MM\0*", 4) == 0));
 }
 
-static uint32_t
-one_rd(const unsigned char *b, size_t len, size_t off, int width)
-{
-	uint32_t v = 0;
-	int i;
-
-	if (off > len || len - off < (size_t)width)
-		return 0;
-	for (i = width - 1; i >= 0; i--)
-		v = v << 8 | b[off + i];
-	return v;
-}
-
 /*
  * The size of a PE image starting at OFF (headers and the furthest section), or 0
  * when there is no valid PE header there. Bounded by LEN.
@@ -61,34 +49,26 @@ one_rd(const unsigned char *b, size_t len, size_t off, int width)
 static size_t
 one_pe_size(const unsigned char *b, size_t len, size_t off)
 {
-	uint32_t lfa, nsec, opt, i, end, size;
+	uint32_t lfa, i, end, size, raw, ptr;
+	uint16_t nsec, opt;
 	size_t sec, avail = len - off;
 
-	lfa = one_rd(b, len, off + 0x3c, 4);
+	(void)rd_le32(b, len, off + 0x3c, &lfa);
 	if (lfa < 0x40 || lfa > avail - 24 || lfa > 0x10000 ||
 	    memcmp(b + off + lfa, "PE\0\0", 4) != 0)
 		return 0;
-	nsec = one_rd(b, len, off + lfa + 6, 2);
-	opt = one_rd(b, len, off + lfa + 20, 2);
+	(void)rd_le16(b, len, off + lfa + 6, &nsec);
+	(void)rd_le16(b, len, off + lfa + 20, &opt);
 	sec = (size_t)lfa + 24 + opt;
 	size = (uint32_t)(sec + 40 * (size_t)(nsec > 96 ? 96 : nsec));
 	for (i = 0; i < nsec && i < 96; i++, sec += 40) {
-		end = one_rd(b, len, off + sec + 20, 4) + one_rd(b, len, off + sec + 16, 4);
+		(void)rd_le32(b, len, off + sec + 20, &ptr);
+		(void)rd_le32(b, len, off + sec + 16, &raw);
+		end = ptr + raw;
 		if (end > size)
 			size = end;
 	}
 	return size > avail ? avail : size;
-}
-
-static uint64_t
-one_rd64(const unsigned char *b)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		v = v << 8 | b[i];
-	return v;
 }
 
 /* One block at OFF (the GUID). *next receives where to search on. */
@@ -107,7 +87,7 @@ one_block(struct scan_ctx *ctx, struct scan_input *in, size_t off, unsigned n,
 		scan_error(ctx, in->part, "onenote", "file data header cut short");
 		return EM_BADDATA;
 	}
-	cb = one_rd64(b + off + 16);
+	(void)rd_le64(b, in->len, off + 16, &cb);
 	avail = in->len - off - ONE_HDR;
 	take = cb > avail ? avail : (size_t)cb;
 	if (cb > avail)

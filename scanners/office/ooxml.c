@@ -47,7 +47,7 @@
 #include <strings.h>
 
 #include "core/analyser.h"
-#include "detect/remote.h"
+#include "core/remote.h"
 #include "office/ooxml.h"
 
 #define OOXML_MAX_FINDINGS 32    /* findings per member */

@@ -13,54 +13,16 @@
 #include <string.h>
 #include <openssl/evp.h>
 
+#include "core/bytes.h"
 #include "core/cryptprim.h"
 #include "office/rc4crypt.h"
 
 #define RC4C_PW_MAX 255u      /* characters of an Office password */
 
-static void
-rc4_init(struct rc4c_stream *st, const unsigned char *key, size_t n)
-{
-	unsigned k, j = 0;
-	unsigned char t;
-
-	for (k = 0; k < 256; k++)
-		st->s[k] = (unsigned char)k;
-	for (k = 0; k < 256; k++) {
-		j = (j + st->s[k] + key[k % n]) & 0xff;
-		t = st->s[k];
-		st->s[k] = st->s[j];
-		st->s[j] = t;
-	}
-	st->i = st->j = 0;
-}
-
-static void
-rc4_xor(struct rc4c_stream *st, unsigned char *d, size_t n)
-{
-	unsigned char t;
-	size_t k;
-
-	for (k = 0; k < n; k++) {
-		st->i++;
-		st->j = (unsigned char)(st->j + st->s[st->i]);
-		t = st->s[st->i];
-		st->s[st->i] = st->s[st->j];
-		st->s[st->j] = t;
-		d[k] ^= st->s[(unsigned char)(st->s[st->i] + st->s[st->j])];
-	}
-}
-
-static uint32_t
-rc4c_le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 int
 rc4c_parse(const unsigned char *p, size_t n, struct rc4c_key *k)
 {
-	uint32_t hsize, alg, bits;
+	uint32_t hsize, alg, bits, vsalt, vhash;
 	const unsigned char *v;
 
 	memset(k, 0, sizeof(*k));
@@ -76,16 +38,17 @@ rc4c_parse(const unsigned char *p, size_t n, struct rc4c_key *k)
 	}
 	if (p[0] < 2 || p[0] > 4 || p[1] != 0 || p[2] != 2 || p[3] != 0 || n < 12)
 		return -1;
-	hsize = rc4c_le32(p + 8);
-	if (hsize < 32 || hsize > n - 12 || n - 12 - hsize < 4 + 16 + 16 + 4 + 20)
+	if (!rd_le32(p, n, 8, &hsize) || hsize < 32 || hsize > n - 12 || n - 12 - hsize < 4 + 16 + 16 + 4 + 20)
 		return -1;
-	alg = rc4c_le32(p + 12 + 8);
-	bits = rc4c_le32(p + 12 + 16);
+	(void)rd_le32(p, n, 12 + 8, &alg);
+	(void)rd_le32(p, n, 12 + 16, &bits);
+	(void)rd_le32(p, n, 12 + (size_t)hsize, &vsalt);
+	(void)rd_le32(p, n, 12 + (size_t)hsize + 36, &vhash);
 	if (bits == 0)
 		bits = 40;
 	v = p + 12 + hsize;
 	if ((alg != 0x6801 && alg != 0) || bits < 40 || bits > 128 || bits % 8 != 0 ||
-	    rc4c_le32(v) != 16 || rc4c_le32(v + 36) != 20)
+	    vsalt != 16 || vhash != 20)
 		return -1;
 	k->cryptoapi = 1;
 	k->keybits = bits;
@@ -111,12 +74,12 @@ rc4c_block(struct rc4c_stream *st, uint32_t block)
 			return -1;
 		memset(key, 0, sizeof(key));
 		memcpy(key, hf, k->keybits == 40 ? 5 : k->keybits / 8);
-		rc4_init(st, key, k->keybits == 40 ? 16 : k->keybits / 8);
+		cp_rc4_init(&st->rc4, key, k->keybits == 40 ? 16 : k->keybits / 8);
 		return 0;
 	}
 	if (cp_hash(EVP_md5(), k->h, 5, b, 4, NULL, 0, hf) != 16)
 		return -1;
-	rc4_init(st, hf, 16);
+	cp_rc4_init(&st->rc4, hf, 16);
 	return 0;
 }
 
@@ -151,7 +114,7 @@ rc4c_password(struct rc4c_key *k, const char *pw)
 		return 0;
 	memcpy(d, k->verifier, 16);
 	memcpy(d + 16, k->vhash, hl);
-	rc4_xor(&st, d, 16 + hl);
+	cp_rc4_xor(&st.rc4, d, 16 + hl);
 	return cp_hash(k->cryptoapi ? EVP_sha1() : EVP_md5(), d, 16, NULL, 0, NULL, 0, h) == hl &&
 	    memcmp(h, d + 16, hl) == 0;
 }
@@ -185,26 +148,13 @@ rc4c_stream_xor(struct rc4c_stream *st, unsigned char *out, size_t from, size_t 
 		}
 		if ((gap = p - bstart - st->used) > 0) {   /* clear bytes consume keystream */
 			memset(skip, 0, gap);
-			rc4_xor(st, skip, gap);
+			cp_rc4_xor(&st->rc4, skip, gap);
 			st->used += gap;
 		}
 		n = to - p < bstart + st->blocksize - p ? to - p : bstart + st->blocksize - p;
-		rc4_xor(st, out + p, n);
+		cp_rc4_xor(&st->rc4, out + p, n);
 		st->used += n;
 		p += n;
 	}
 	return 0;
-}
-
-void
-rc4c_raw(struct rc4c_stream *st, const unsigned char *key, size_t n)
-{
-	memset(st, 0, sizeof(*st));
-	rc4_init(st, key, n);
-}
-
-void
-rc4c_raw_xor(struct rc4c_stream *st, unsigned char *d, size_t n)
-{
-	rc4_xor(st, d, n);
 }

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/cryptprim.h"
+
 struct rc4c_key {
 	int cryptoapi;                    /* RC4 CryptoAPI (SHA-1), else RC4 (MD5) */
 	unsigned keybits;                 /* CryptoAPI: 40..128 */
@@ -21,7 +23,7 @@ struct rc4c_stream {
 	unsigned blocksize;               /* 1024 for Excel, 512 for Word */
 	uint32_t cur;                     /* the block whose keystream is current */
 	size_t used;                      /* keystream bytes of it consumed */
-	unsigned char s[256], i, j;       /* RC4 state */
+	struct cp_rc4 rc4;                /* RC4 state */
 };
 
 /* Parse an encryption header that starts with its EncryptionVersionInfo: 1.1 (RC4,
@@ -31,10 +33,6 @@ int rc4c_parse(const unsigned char *p, size_t n, struct rc4c_key *k);
 
 /* True when PW decrypts the verifier to its hash; K is then ready for streams. */
 int rc4c_password(struct rc4c_key *k, const char *pw);
-
-/* Plain RC4: the state for KEY (N bytes, 1 to 256), then keystream XORed into D. */
-void rc4c_raw(struct rc4c_stream *st, const unsigned char *key, size_t n);
-void rc4c_raw_xor(struct rc4c_stream *st, unsigned char *d, size_t n);
 
 /* Decrypt a stream: the keystream byte of stream offset X goes to OUT[X]. Calls
  * give growing ranges [FROM, TO); bytes between ranges consume keystream. 0 or -1. */

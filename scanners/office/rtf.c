@@ -35,8 +35,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/bytes.h"
 #include "core/analyser.h"
-#include "detect/remote.h"
+#include "core/remote.h"
 #include "office/rtf.h"
 
 #define RTF_MAX_DEPTH    256   /* tracked groups; deeper ones share the last state */
@@ -110,18 +111,6 @@ rtf_set(struct rtf_state *s, enum rtf_dest d)
 	s->dest[i - 1] = (unsigned char)d;
 }
 
-static int
-rtf_hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* A text byte (or a byte from \'hh or a control symbol) in the current group. */
 static void
 rtf_text(struct rtf_state *s, int c)
@@ -130,7 +119,7 @@ rtf_text(struct rtf_state *s, int c)
 
 	switch (rtf_cur(s)) {
 	case RD_OBJDATA:
-		if ((v = rtf_hexval(c)) < 0)
+		if ((v = hexval(c)) < 0)
 			return;
 		if (s->nibble < 0) {
 			s->nibble = v;
@@ -417,8 +406,8 @@ rtf_control(struct rtf_state *s, const unsigned char *p, size_t left)
 	if (!isalpha(p[1])) {
 		if (p[1] == '*') {
 			s->star = 1;
-		} else if (p[1] == '\'' && left >= 4 && (v1 = rtf_hexval(p[2])) >= 0 &&
-		    (v2 = rtf_hexval(p[3])) >= 0) {
+		} else if (p[1] == '\'' && left >= 4 && (v1 = hexval(p[2])) >= 0 &&
+		    (v2 = hexval(p[3])) >= 0) {
 			if (rtf_cur(s) != RD_OBJDATA)
 				rtf_text(s, v1 << 4 | v2);
 			return 4;

@@ -21,31 +21,13 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/bytes.h"
 #include "core/analyser.h"
 #include "office/rtf.h"
 
 static const unsigned char rtf_ole2_magic[8] = {
 	0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1
 };
-
-static int
-rd_le32(const unsigned char *d, size_t len, size_t off, uint32_t *out)
-{
-	if (off > len || len - off < 4)
-		return -1;
-	*out = (uint32_t)d[off] | (uint32_t)d[off + 1] << 8 |
-	    (uint32_t)d[off + 2] << 16 | (uint32_t)d[off + 3] << 24;
-	return 0;
-}
-
-static int
-rd_le16(const unsigned char *d, size_t len, size_t off, uint16_t *out)
-{
-	if (off > len || len - off < 2)
-		return -1;
-	*out = (uint16_t)(d[off] | d[off + 1] << 8);
-	return 0;
-}
 
 /* A LengthPrefixedAnsiString at *off: copy (cut) into OUT when not NULL. */
 static int
@@ -54,7 +36,7 @@ rtf_lpstr(const unsigned char *d, size_t len, size_t *off, char *out, size_t out
 	uint32_t n;
 	size_t k;
 
-	if (rd_le32(d, len, *off, &n) != 0 || n > len - *off - 4)
+	if (!rd_le32(d, len, *off, &n) || n > len - *off - 4)
 		return -1;
 	if (out != NULL && outsz > 0) {
 		k = n < outsz ? n : outsz - 1;
@@ -73,14 +55,14 @@ rtf_ole1_parse(const unsigned char *d, size_t len, struct rtf_ole1 *o)
 	uint32_t n;
 
 	memset(o, 0, sizeof(*o));
-	if (rd_le32(d, len, 0, &o->version) != 0 || rd_le32(d, len, 4, &o->format) != 0)
+	if (!rd_le32(d, len, 0, &o->version) || !rd_le32(d, len, 4, &o->format))
 		return -1;
 	/* OLEVersion is 0x00000501 when written by Office, but Word does not check
 	 * it (exploits set it to anything): the format id and a class name that fits
 	 * are what make an OLE1 object */
 	if (o->format < 1 || o->format > 3)
 		return -1;
-	if (rd_le32(d, len, off, &n) != 0 || n == 0 || n > 256 ||
+	if (!rd_le32(d, len, off, &n) || n == 0 || n > 256 ||
 	    rtf_lpstr(d, len, &off, o->cls, sizeof(o->cls)) != 0)
 		return -1;
 	if (o->format == 3)
@@ -92,7 +74,7 @@ rtf_ole1_parse(const unsigned char *d, size_t len, struct rtf_ole1 *o)
 		return o->format == 1 ? 0 : -1;
 	if (o->format != 2)
 		return 0;
-	if (rd_le32(d, len, off, &n) != 0)
+	if (!rd_le32(d, len, off, &n))
 		return -1;
 	o->native_declared = n;
 	o->native_off = off + 4;
@@ -139,16 +121,16 @@ rtf_package(struct scan_ctx *ctx, struct scan_input *in, unsigned n,
 	uint16_t sig;
 	uint32_t type, tlen, dlen;
 
-	if (rd_le16(d, len, 0, &sig) != 0 || sig != 2 ||
+	if (!rd_le16(d, len, 0, &sig) || sig != 2 ||
 	    (label = rtf_cstr(d, len, &off, &llen)) == NULL ||
 	    (path = rtf_cstr(d, len, &off, &plen)) == NULL ||
-	    rd_le32(d, len, off, &type) != 0)
+	    !rd_le32(d, len, off, &type))
 		return EM_BADDATA;
 	off += 4;
-	if (rd_le32(d, len, off, &tlen) != 0 || tlen > len - off - 4)
+	if (!rd_le32(d, len, off, &tlen) || tlen > len - off - 4)
 		return EM_BADDATA;
 	off += 4 + (size_t)tlen;
-	if (rd_le32(d, len, off, &dlen) != 0)
+	if (!rd_le32(d, len, off, &dlen))
 		return EM_BADDATA;
 	off += 4;
 	if (dlen > len - off)

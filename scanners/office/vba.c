@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/bytes.h"
 #include "core/analyser.h"
 #include "office/vba.h"
 
@@ -167,14 +168,15 @@ vba_dir_parse(const unsigned char *dir, size_t len, struct vba_module *mods,
     unsigned max, unsigned *n)
 {
 	size_t pos = 0, size;
-	unsigned id;
+	uint16_t id;
+	uint32_t sz;
 	int cur = -1;
 
 	*n = 0;
 	while (len - pos >= 6) {
-		id = (unsigned)dir[pos] | (unsigned)dir[pos + 1] << 8;
-		size = (size_t)dir[pos + 2] | (size_t)dir[pos + 3] << 8 |
-		    (size_t)dir[pos + 4] << 16 | (size_t)dir[pos + 5] << 24;
+		(void)rd_le16(dir, len, pos, &id);
+		(void)rd_le32(dir, len, pos + 2, &sz);
+		size = sz;
 		pos += 6;
 		if (id == 0x0009)       /* PROJECTVERSION: Size says 4, 6 bytes follow */
 			size = 6;
@@ -191,8 +193,7 @@ vba_dir_parse(const unsigned char *dir, size_t len, struct vba_module *mods,
 		} else if (cur >= 0 && id == 0x0032) {  /* its Unicode form */
 			vba_utf16(mods[cur].ustream, sizeof(mods[cur].ustream), dir + pos, size);
 		} else if (cur >= 0 && id == 0x0031 && size >= 4) {     /* MODULEOFFSET */
-			mods[cur].offset = (uint32_t)dir[pos] | (uint32_t)dir[pos + 1] << 8 |
-			    (uint32_t)dir[pos + 2] << 16 | (uint32_t)dir[pos + 3] << 24;
+			(void)rd_le32(dir, len, pos, &mods[cur].offset);
 		} else if (cur >= 0 && id == 0x0021) {  /* MODULETYPE: procedural */
 			mods[cur].procedural = 1;
 		} else if (id == 0x002B) {              /* module terminator */

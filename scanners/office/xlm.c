@@ -22,6 +22,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/bytes.h"
 #include "core/analyser.h"
 #include "office/biffcrypt.h"
 #include "core/passwords.h"
@@ -66,15 +67,6 @@ struct xlm_state {
 	struct strbuf sheets, names, dde;
 };
 
-static int
-rd16(const unsigned char *b, size_t len, size_t off, unsigned *out)
-{
-	if (off > len || len - off < 2)
-		return -1;
-	*out = (unsigned)b[off] | (unsigned)b[off + 1] << 8;
-	return 0;
-}
-
 static void
 xlm_call(struct xlm_state *s, unsigned num, int ce)
 {
@@ -89,7 +81,7 @@ xlm_call(struct xlm_state *s, unsigned num, int ce)
 static long
 xlm_ptg_size(unsigned p, const unsigned char *t, size_t n, size_t i)
 {
-	unsigned w = 0;
+	uint16_t w = 0;
 
 	if (p >= 0x03 && p <= 0x16)
 		return 0;
@@ -100,7 +92,7 @@ xlm_ptg_size(unsigned p, const unsigned char *t, size_t n, size_t i)
 			return -1;
 		return 2 + (long)t[i] * ((t[i + 1] & 1) ? 2 : 1);
 	case 0x19:      /* ptgAttr; tAttrChoose carries a jump table */
-		if (n - i < 3 || rd16(t, n, i + 1, &w) != 0)
+		if (n - i < 3 || !rd_le16(t, n, i + 1, &w))
 			return -1;
 		return (t[i] & 0x04) ? 3 + ((long)w + 1) * 2 : 3;
 	case 0x1C: case 0x1D: return 1;
@@ -127,16 +119,17 @@ static void
 xlm_formula(struct xlm_state *s, const unsigned char *t, size_t n)
 {
 	size_t i = 0;
-	unsigned p, v = 0;
+	unsigned p;
+	uint16_t v = 0;
 	long sz;
 
 	while (i < n) {
 		p = t[i++];
 		if ((sz = xlm_ptg_size(p, t, n, i)) < 0 || (size_t)sz > n - i)
 			return;
-		if (p >= 0x20 && ((p & 0x1F) | 0x20) == 0x21 && rd16(t, n, i, &v) == 0)
+		if (p >= 0x20 && ((p & 0x1F) | 0x20) == 0x21 && rd_le16(t, n, i, &v))
 			xlm_call(s, v, 0);
-		else if (p >= 0x20 && ((p & 0x1F) | 0x20) == 0x22 && rd16(t, n, i + 1, &v) == 0)
+		else if (p >= 0x20 && ((p & 0x1F) | 0x20) == 0x22 && rd_le16(t, n, i + 1, &v))
 			xlm_call(s, v & 0x7FFF, (v & 0x8000) != 0);
 		i += (size_t)sz;
 	}
@@ -178,11 +171,12 @@ xlm_boundsheet(struct xlm_state *s, const unsigned char *d, size_t n)
 static void
 xlm_supbook(struct xlm_state *s, const unsigned char *d, size_t n)
 {
-	unsigned ctab = 0, cch = 0, i, c, sep = 0;
+	uint16_t ctab = 0, cch = 0;
+	unsigned i, c, sep = 0;
 	size_t w;
 	int wide;
 
-	if (!s->biff8 || n < 5 || rd16(d, n, 0, &ctab) != 0 || rd16(d, n, 2, &cch) != 0 ||
+	if (!s->biff8 || n < 5 || !rd_le16(d, n, 0, &ctab) || !rd_le16(d, n, 2, &cch) ||
 	    ctab != 0 || cch == 0x0401 || cch == 0x3A01)
 		return;
 	wide = d[4] & 1;
@@ -207,11 +201,12 @@ static void
 xlm_name(struct xlm_state *s, const unsigned char *d, size_t n)
 {
 	struct strbuf nm = STRBUF_INIT;
-	unsigned grbit = 0, cch;
+	uint16_t grbit = 0;
+	unsigned cch;
 	size_t off = 14;
 	int wide = 0;
 
-	if (n < 15 || rd16(d, n, 0, &grbit) != 0)
+	if (n < 15 || !rd_le16(d, n, 0, &grbit))
 		return;
 	cch = d[3];
 	if (s->biff8) {
@@ -234,15 +229,15 @@ xlm_name(struct xlm_state *s, const unsigned char *d, size_t n)
 static void
 xlm_record(struct xlm_state *s, unsigned type, const unsigned char *d, size_t n)
 {
-	unsigned v = 0, cce = 0;
+	uint16_t v = 0, cce = 0;
 
 	switch (type) {
 	case XLM_BOF:
-		if (!s->vset && rd16(d, n, 0, &v) == 0) {
+		if (!s->vset && rd_le16(d, n, 0, &v)) {
 			s->vset = 1;    /* the first BOF gives the version */
 			s->biff8 = v == 0x0600;
 		}
-		if (rd16(d, n, 2, &v) == 0 && v == 0x0040)
+		if (rd_le16(d, n, 2, &v) && v == 0x0040)
 			s->macro_bof = 1;
 		break;
 	case XLM_BOUNDSHEET:
@@ -255,7 +250,7 @@ xlm_record(struct xlm_state *s, unsigned type, const unsigned char *d, size_t n)
 		xlm_supbook(s, d, n);
 		break;
 	case XLM_FORMULA:
-		if (s->biff8 && rd16(d, n, 20, &cce) == 0 && cce <= n - 22)
+		if (s->biff8 && rd_le16(d, n, 20, &cce) && cce <= n - 22)
 			xlm_formula(s, d + 22, cce);
 		break;
 	case XLM_FILEPASS:
@@ -327,7 +322,7 @@ xlm_scan(struct scan_ctx *ctx, int part, const unsigned char *wb, size_t len,
     unsigned first, unsigned char **plain, int *locked)
 {
 	struct xlm_state s;
-	unsigned type = 0, rlen = 0;
+	uint16_t type = 0, rlen = 0;
 	size_t pos = 0, nrec = 0;
 	em_status st = EM_OK;
 	unsigned char *dec = NULL;
@@ -337,8 +332,8 @@ xlm_scan(struct scan_ctx *ctx, int part, const unsigned char *wb, size_t len,
 	sb_init(&s.names, 400);
 	sb_init(&s.dde, 400);
 	while (len - pos >= 4 && !s.encrypted) {
-		(void)rd16(wb, len, pos, &type);
-		(void)rd16(wb, len, pos + 2, &rlen);
+		(void)rd_le16(wb, len, pos, &type);
+		(void)rd_le16(wb, len, pos + 2, &rlen);
 		pos += 4;
 		if (rlen > len - pos) {
 			s.bad = 1;

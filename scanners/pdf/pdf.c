@@ -80,7 +80,7 @@ static const struct {
 
 enum pdf_pass { PASS_NAMES, PASS_OBJSTM, PASS_FILES };
 
-struct pdf_ref {
+struct pdf_lex_ref {
 	unsigned long obj;      /* the embedded stream, or the /EF dictionary */
 	int indirect;           /* obj is an /EF dictionary still to be read */
 	char name[PDF_FNAME_MAX];
@@ -98,7 +98,7 @@ struct pdf_state {
 	int crypt_by;                   /* 1: the empty user password, 2: a candidate */
 	const char *crypt_what;         /* the method */
 	unsigned ncand;
-	struct pdf_ref map[PDF_MAX_MAP];
+	struct pdf_lex_ref map[PDF_MAX_MAP];
 	unsigned nmap;
 	unsigned nfiles;
 	uint64_t decoded;               /* inflated bytes so far */
@@ -145,7 +145,7 @@ pdf_string(const unsigned char *b, size_t len, size_t i, struct strbuf *out, int
 	int ok;
 
 	sb_init(&raw, 2 * PDF_FNAME_MAX);
-	if ((ok = pdf_string_raw(b, len, i, &raw)))
+	if ((ok = pdf_lex_string_raw(b, len, i, &raw)))
 		pdf_text(&raw, out, fname);
 	sb_free(&raw);
 	return ok;
@@ -162,7 +162,7 @@ pdf_launch_target(struct pdf_state *s, const unsigned char *b, size_t len, size_
 
 	if (end != NULL)
 		hi = (size_t)(end - b);
-	while (got < 2 && pdf_next_name(b, hi, &p, nm, sizeof(nm), &at)) {
+	while (got < 2 && pdf_lex_next_name(b, hi, &p, nm, sizeof(nm), &at)) {
 		if (strcmp(nm, "F") != 0 && strcmp(nm, "P") != 0)
 			continue;
 		if (s->launch.len > 0)
@@ -183,13 +183,13 @@ pdf_ef_name(const unsigned char *b, size_t lo, size_t hi, size_t p, char *name,
 	size_t at, o, start = p - lo > PDF_FILE_WIN ? p - PDF_FILE_WIN : lo;
 	size_t end = hi - p > PDF_FILE_WIN ? p + PDF_FILE_WIN : hi;
 
-	if ((o = pdf_rfind(b, start, p, "obj")) != p)
+	if ((o = pdf_lex_rfind(b, start, p, "obj")) != p)
 		start = o + 3;
 	if ((e = memmem(b + p, end - p, "endobj", 6)) != NULL)
 		end = (size_t)(e - b);
 	sb_init(&uf, cap - 1);
 	sb_init(&f, cap - 1);
-	for (o = start; pdf_next_name(b, end, &o, nm, sizeof(nm), &at);) {
+	for (o = start; pdf_lex_next_name(b, end, &o, nm, sizeof(nm), &at);) {
 		if (strcmp(nm, "UF") == 0 && uf.len == 0)
 			pdf_string(b, end, o, &uf, 1);
 		else if (strcmp(nm, "F") == 0 && f.len == 0)
@@ -209,8 +209,8 @@ pdf_ef(struct pdf_state *s, const unsigned char *b, size_t lo, size_t hi, size_t
 	size_t end, q, x;
 	unsigned long obj;
 
-	p = pdf_skip_ws(b, hi, p);
-	if (pdf_ref(b, hi, p, &obj) != 0 && s->nmap < PDF_MAX_MAP) {
+	p = pdf_lex_skip_ws(b, hi, p);
+	if (pdf_lex_ref(b, hi, p, &obj) != 0 && s->nmap < PDF_MAX_MAP) {
 		/* /EF 13 0 R: the dictionary is read by pdf_resolve_ef. */
 		s->map[s->nmap].obj = obj;
 		s->map[s->nmap].indirect = 1;
@@ -224,8 +224,8 @@ pdf_ef(struct pdf_state *s, const unsigned char *b, size_t lo, size_t hi, size_t
 	for (q = p + 2; q + 1 < end && !(b[q] == '>' && b[q + 1] == '>'); q++)
 		;
 	end = q;
-	for (q = p + 2; pdf_next_name(b, end, &q, nm, sizeof(nm), &x);) {
-		if (pdf_ref(b, end, q, &obj) == 0 || s->nmap >= PDF_MAX_MAP)
+	for (q = p + 2; pdf_lex_next_name(b, end, &q, nm, sizeof(nm), &x);) {
+		if (pdf_lex_ref(b, end, q, &obj) == 0 || s->nmap >= PDF_MAX_MAP)
 			continue;
 		s->map[s->nmap].obj = obj;
 		pdf_ef_name(b, lo, hi, at, s->map[s->nmap].name, PDF_FNAME_MAX);
@@ -242,9 +242,9 @@ pdf_name(struct pdf_state *s, const unsigned char *b, size_t lo, size_t hi,
 	unsigned long obj;
 
 	if (strcmp(nm, "Encrypt") == 0) {
-		size_t q = pdf_skip_ws(b, hi, p);
+		size_t q = pdf_lex_skip_ws(b, hi, p);
 
-		if (pdf_ref(b, hi, p, &obj) != 0 || (hi - q >= 2 && b[q] == '<' &&
+		if (pdf_lex_ref(b, hi, p, &obj) != 0 || (hi - q >= 2 && b[q] == '<' &&
 		    b[q + 1] == '<')) {
 			s->encrypted = 1;
 			if (b == s->in->data)
@@ -257,8 +257,8 @@ pdf_name(struct pdf_state *s, const unsigned char *b, size_t lo, size_t hi,
 		return;
 	}
 	/* /OpenAction [3 0 R /Fit] only opens a page: a destination, not an action. */
-	if (strcmp(nm, "OpenAction") == 0 && pdf_skip_ws(b, hi, p) < hi &&
-	    b[pdf_skip_ws(b, hi, p)] == '[')
+	if (strcmp(nm, "OpenAction") == 0 && pdf_lex_skip_ws(b, hi, p) < hi &&
+	    b[pdf_lex_skip_ws(b, hi, p)] == '[')
 		return;
 	for (i = 0; i < sizeof(pdf_names) / sizeof(pdf_names[0]); i++) {
 		if (strcmp(nm, pdf_names[i].name) != 0)
@@ -286,7 +286,7 @@ pdf_lex(struct pdf_state *s, const unsigned char *b, size_t lo, size_t hi)
 	size_t p = lo, at;
 	unsigned n = 0;
 
-	while (pdf_next_name(b, hi, &p, nm, sizeof(nm), &at)) {
+	while (pdf_lex_next_name(b, hi, &p, nm, sizeof(nm), &at)) {
 		pdf_name(s, b, lo, hi, nm, at, p);
 		if (++n % 4096 == 0 && scan_budget_time(s->ctx, s->in->part) != EM_OK)
 			return EM_LIMIT;
@@ -327,16 +327,16 @@ pdf_objnum(const unsigned char *b, size_t lo, size_t o, unsigned long *obj,
 {
 	size_t i = o;
 
-	while (i > lo && pdf_is_ws(b[i - 1]))
+	while (i > lo && pdf_lex_is_ws(b[i - 1]))
 		i--;
 	while (i > lo && b[i - 1] >= '0' && b[i - 1] <= '9')
 		i--;
-	while (i > lo && pdf_is_ws(b[i - 1]))
+	while (i > lo && pdf_lex_is_ws(b[i - 1]))
 		i--;
 	while (i > lo && b[i - 1] >= '0' && b[i - 1] <= '9')
 		i--;
-	i = pdf_uint(b, o, i, obj);
-	return i != 0 && pdf_uint(b, o, i, gen) != 0;
+	i = pdf_lex_uint(b, o, i, obj);
+	return i != 0 && pdf_lex_uint(b, o, i, gen) != 0;
 }
 
 /* The stream whose keyword is at KW; FROM is where the previous one ended. */
@@ -351,7 +351,7 @@ pdf_stream_at(const unsigned char *b, size_t len, size_t from, size_t kw,
 	memset(st, 0, sizeof(*st));
 	st->dlo = lo;
 	st->dhi = kw;
-	if ((o = pdf_rfind(b, lo, kw, "obj")) != kw) {
+	if ((o = pdf_lex_rfind(b, lo, kw, "obj")) != kw) {
 		st->dlo = o + 3;
 		st->has_obj = pdf_objnum(b, lo, o, &st->obj, &st->gen);
 	}
@@ -361,10 +361,10 @@ pdf_stream_at(const unsigned char *b, size_t len, size_t from, size_t kw,
 	else
 		st->data++;
 	/* A direct /Length is trusted only when "endstream" follows it. */
-	if ((q = pdf_dict_key(b, st->dlo, st->dhi, "Length")) != 0 &&
-	    pdf_uint(b, st->dhi, q, &n) != 0 && pdf_ref(b, st->dhi, q, &n) == 0 &&
+	if ((q = pdf_lex_dict_key(b, st->dlo, st->dhi, "Length")) != 0 &&
+	    pdf_lex_uint(b, st->dhi, q, &n) != 0 && pdf_lex_ref(b, st->dhi, q, &n) == 0 &&
 	    n <= len - st->data) {
-		q = pdf_skip_ws(b, len, st->data + n);
+		q = pdf_lex_skip_ws(b, len, st->data + n);
 		if (len - q >= 9 && memcmp(b + q, "endstream", 9) == 0) {
 			st->end = st->data + n;
 			st->next = q + 9;
@@ -405,14 +405,14 @@ pdf_resolve_ef(struct pdf_state *s)
 			continue;
 		for (i = 0; i < n && !(s->map[i].indirect && s->map[i].obj == num); i++)
 			;
-		q = pdf_skip_ws(b, len, from);
+		q = pdf_lex_skip_ws(b, len, from);
 		if (i == n || len - q < 2 || b[q] != '<' || b[q + 1] != '<')
 			continue;
 		end = len - q > 512 ? q + 512 : len;
 		for (x = q; x + 1 < end && !(b[x] == '>' && b[x + 1] == '>'); x++)
 			;
-		for (q += 2; pdf_next_name(b, x, &q, nm, sizeof(nm), &o);) {
-			if (pdf_ref(b, x, q, &obj) == 0 || s->nmap >= PDF_MAX_MAP)
+		for (q += 2; pdf_lex_next_name(b, x, &q, nm, sizeof(nm), &o);) {
+			if (pdf_lex_ref(b, x, q, &obj) == 0 || s->nmap >= PDF_MAX_MAP)
 				continue;
 			s->map[s->nmap].obj = obj;
 			memcpy(s->map[s->nmap].name, s->map[i].name, PDF_FNAME_MAX);
@@ -556,7 +556,7 @@ pdf_decode(struct pdf_state *s, const struct pdf_filters *fl, const unsigned cha
 }
 
 /* Is stream object OBJ the target of an /EF? Returns the map entry or NULL. */
-static const struct pdf_ref *
+static const struct pdf_lex_ref *
 pdf_map_find(const struct pdf_state *s, const struct pdf_stream *st)
 {
 	unsigned i;
@@ -587,7 +587,7 @@ pdf_stream_bytes(struct pdf_state *s, const unsigned char *b, const struct pdf_s
 /* Pass three: one embedded file stream, decoded, analysed as a child. */
 static em_status
 pdf_file(struct pdf_state *s, const unsigned char *b, const struct pdf_stream *st,
-    const struct pdf_ref *ref)
+    const struct pdf_lex_ref *ref)
 {
 	struct pdf_filters fl;
 	unsigned char *dec = NULL, *own;
@@ -671,10 +671,10 @@ pdf_walk(struct pdf_state *s, enum pdf_pass pass)
 		pdf_stream_at(b, len, from, kw, &st);
 		if (pass != PASS_NAMES && scan_budget_time(s->ctx, s->in->part) != EM_OK)
 			return EM_LIMIT;
-		if (pass == PASS_OBJSTM && pdf_dict_is(b, st.dlo, st.dhi, "Type", "ObjStm"))
+		if (pass == PASS_OBJSTM && pdf_lex_dict_is(b, st.dlo, st.dhi, "Type", "ObjStm"))
 			r = pdf_objstm(s, b, &st);
 		else if (pass == PASS_FILES && (pdf_map_find(s, &st) != NULL ||
-		    pdf_dict_is(b, st.dlo, st.dhi, "Type", "EmbeddedFile")))
+		    pdf_lex_dict_is(b, st.dlo, st.dhi, "Type", "EmbeddedFile")))
 			r = pdf_file(s, b, &st, pdf_map_find(s, &st));
 		from = st.next;
 	}

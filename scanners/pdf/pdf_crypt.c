@@ -25,7 +25,6 @@
 #include "core/cryptprim.h"
 #include "pdf/pdf_crypt.h"
 #include "pdf/pdf_lex.h"
-#include "office/rc4crypt.h"
 
 #define PDC_PW_MAX 127     /* bytes of a password */
 
@@ -60,7 +59,7 @@ pdc_dict_end(const unsigned char *b, size_t len, size_t i)
 
 	while (i + 1 < len) {
 		if (b[i] == '(') {
-			i = pdf_skip_string(b, len, i);
+			i = pdf_lex_skip_string(b, len, i);
 		} else if (b[i] == '<' && b[i + 1] == '<') {
 			depth++;
 			i += 2;
@@ -87,17 +86,17 @@ pdc_key(const unsigned char *b, size_t lo, size_t hi, const char *key)
 	size_t i = lo + 2, at, end;
 
 	while (i < hi) {
-		i = pdf_skip_ws(b, hi, i);
+		i = pdf_lex_skip_ws(b, hi, i);
 		if (i + 1 < hi && b[i] == '<' && b[i + 1] == '<') {
 			if ((end = pdc_dict_end(b, hi, i)) == 0)
 				return 0;
 			i = end;
 		} else if (i < hi && b[i] == '(') {
-			i = pdf_skip_string(b, hi, i);
+			i = pdf_lex_skip_string(b, hi, i);
 		} else if (i < hi && b[i] == '/') {
 			size_t p = i;
 
-			if (!pdf_next_name(b, hi, &p, nm, sizeof(nm), &at))
+			if (!pdf_lex_next_name(b, hi, &p, nm, sizeof(nm), &at))
 				return 0;
 			if (strcmp(nm, key) == 0)
 				return p;
@@ -117,10 +116,10 @@ pdc_int(const unsigned char *b, size_t hi, size_t p, long dflt)
 
 	if (p == 0)
 		return dflt;
-	p = pdf_skip_ws(b, hi, p);
+	p = pdf_lex_skip_ws(b, hi, p);
 	if (p < hi && (b[p] == '-' || b[p] == '+'))
 		neg = b[p++] == '-';
-	if (pdf_uint(b, hi, p, &v) == 0 || v > 0x7fffffffUL)
+	if (pdf_lex_uint(b, hi, p, &v) == 0 || v > 0x7fffffffUL)
 		return dflt;
 	return neg ? -(long)v : (long)v;
 }
@@ -131,22 +130,22 @@ static int
 pdc_find_dict(const unsigned char *b, size_t len, size_t enc, size_t *lo, size_t *hi)
 {
 	unsigned long obj, gen;
-	size_t p = pdf_skip_ws(b, len, enc), q, o, end;
+	size_t p = pdf_lex_skip_ws(b, len, enc), q, o, end;
 	char pat[48];
 
 	if (p + 1 < len && b[p] == '<' && b[p + 1] == '<') {
 		*lo = p;
 		return (*hi = pdc_dict_end(b, len, p)) != 0 ? 0 : -1;
 	}
-	if ((q = pdf_uint(b, len, p, &obj)) == 0 || pdf_uint(b, len, q, &gen) == 0 ||
-	    pdf_ref(b, len, p, &obj) == 0)
+	if ((q = pdf_lex_uint(b, len, p, &obj)) == 0 || pdf_lex_uint(b, len, q, &gen) == 0 ||
+	    pdf_lex_ref(b, len, p, &obj) == 0)
 		return -1;
 	snprintf(pat, sizeof(pat), "%lu %lu obj", obj, gen);
-	/* from the end (the last definition wins); pdf_rfind gives HI when none is left */
-	for (end = len; (o = pdf_rfind(b, 0, end, pat)) < end; end = o) {
+	/* from the end (the last definition wins); pdf_lex_rfind gives HI when none is left */
+	for (end = len; (o = pdf_lex_rfind(b, 0, end, pat)) < end; end = o) {
 		if (o > 0 && b[o - 1] >= '0' && b[o - 1] <= '9')
 			continue;                     /* "12 0 obj" is not "2 0 obj" */
-		p = pdf_skip_ws(b, len, o + strlen(pat));
+		p = pdf_lex_skip_ws(b, len, o + strlen(pat));
 		if (p + 1 < len && b[p] == '<' && b[p + 1] == '<' &&
 		    (*hi = pdc_dict_end(b, len, p)) != 0) {
 			*lo = p;
@@ -165,19 +164,19 @@ pdc_parse(const unsigned char *b, size_t len, size_t enc, struct pdc_dict *d)
 
 	if (pdc_find_dict(b, len, enc, &lo, &hi) != 0 ||
 	    (p = pdc_key(b, lo, hi, "Filter")) == 0 ||
-	    !pdf_next_name(b, hi, &p, nm, sizeof(nm), &at) || strcmp(nm, "Standard") != 0)
+	    !pdf_lex_next_name(b, hi, &p, nm, sizeof(nm), &at) || strcmp(nm, "Standard") != 0)
 		return -1;
 	d->v = pdc_int(b, hi, pdc_key(b, lo, hi, "V"), 0);
 	d->r = pdc_int(b, hi, pdc_key(b, lo, hi, "R"), 0);
 	d->length = pdc_int(b, hi, pdc_key(b, lo, hi, "Length"), 40);
 	d->p = pdc_int(b, hi, pdc_key(b, lo, hi, "P"), 0);
 	d->encmeta = !((p = pdc_key(b, lo, hi, "EncryptMetadata")) != 0 &&
-	    hi - pdf_skip_ws(b, hi, p) >= 5 && memcmp(b + pdf_skip_ws(b, hi, p), "false", 5) == 0);
-	if (!pdf_string_raw(b, hi, pdc_key(b, lo, hi, "O"), &d->o) ||
-	    !pdf_string_raw(b, hi, pdc_key(b, lo, hi, "U"), &d->u))
+	    hi - pdf_lex_skip_ws(b, hi, p) >= 5 && memcmp(b + pdf_lex_skip_ws(b, hi, p), "false", 5) == 0);
+	if (!pdf_lex_string_raw(b, hi, pdc_key(b, lo, hi, "O"), &d->o) ||
+	    !pdf_lex_string_raw(b, hi, pdc_key(b, lo, hi, "U"), &d->u))
 		return -1;
 	if (d->v == 5) {
-		if (!pdf_string_raw(b, hi, pdc_key(b, lo, hi, "UE"), &d->ue) || d->u.len < 48 ||
+		if (!pdf_lex_string_raw(b, hi, pdc_key(b, lo, hi, "UE"), &d->ue) || d->u.len < 48 ||
 		    d->ue.len < 32)
 			return -1;
 		d->m = PDC_AES256;
@@ -186,9 +185,9 @@ pdc_parse(const unsigned char *b, size_t len, size_t enc, struct pdc_dict *d)
 	d->m = PDC_RC4;
 	if (d->v == 4) {
 		d->length = 128;
-		if (pdf_dict_is(b, lo, hi, "CFM", "AESV2"))
+		if (pdf_lex_dict_is(b, lo, hi, "CFM", "AESV2"))
 			d->m = PDC_AES128;
-		else if (!pdf_dict_is(b, lo, hi, "CFM", "V2"))
+		else if (!pdf_lex_dict_is(b, lo, hi, "CFM", "V2"))
 			return -1;
 	} else if (d->v != 1 && d->v != 2) {
 		return -1;
@@ -199,10 +198,10 @@ pdc_parse(const unsigned char *b, size_t len, size_t enc, struct pdc_dict *d)
 	    d->u.len < 32)
 		return -1;
 	/* the first /ID string of the trailer (the last /ID in the file) */
-	for (p = len; (at = pdf_rfind(b, 0, p, "/ID")) < p; p = at) {
-		idp = (long)pdf_skip_ws(b, len, at + 3);
+	for (p = len; (at = pdf_lex_rfind(b, 0, p, "/ID")) < p; p = at) {
+		idp = (long)pdf_lex_skip_ws(b, len, at + 3);
 		if ((size_t)idp < len && b[idp] == '[' &&
-		    pdf_string_raw(b, len, (size_t)idp + 1, &d->id))
+		    pdf_lex_string_raw(b, len, (size_t)idp + 1, &d->id))
 			return 0;
 	}
 	return -1;
@@ -211,10 +210,10 @@ pdc_parse(const unsigned char *b, size_t len, size_t enc, struct pdc_dict *d)
 static void
 pdc_rc4(const unsigned char *key, size_t kl, unsigned char *d, size_t n)
 {
-	struct rc4c_stream st;
+	struct cp_rc4 st;
 
-	rc4c_raw(&st, key, kl);
-	rc4c_raw_xor(&st, d, n);
+	cp_rc4_init(&st, key, kl);
+	cp_rc4_xor(&st, d, n);
 }
 
 /* Algorithms 2 and 6 (R 2 to 4): the file key, and whether PW is the user password. */

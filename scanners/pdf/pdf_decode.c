@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/bytes.h"
 #include "pdf/pdf_decode.h"
 #include "pdf/pdf_lex.h"
 
@@ -17,9 +18,9 @@ pdf_ahx_decode(const unsigned char *in, size_t n, unsigned char *out, size_t cap
 	int h, hi = -1;
 
 	for (i = 0; i < n && in[i] != '>' && o < cap; i++) {
-		if (pdf_is_ws(in[i]))
+		if (pdf_lex_is_ws(in[i]))
 			continue;
-		if ((h = pdf_hex(in[i])) < 0)
+		if ((h = hexval(in[i])) < 0)
 			break;
 		if (hi < 0) {
 			hi = h;
@@ -43,7 +44,7 @@ pdf_a85_decode(const unsigned char *in, size_t n, unsigned char *out, size_t cap
 	if (cap < 4)
 		return 0;
 	for (i = 0; i < n && in[i] != '~' && cap - o >= 4; i++) {
-		if (pdf_is_ws(in[i]))
+		if (pdf_lex_is_ws(in[i]))
 			continue;
 		if (in[i] == 'z' && k == 0) {
 			out[o] = out[o + 1] = out[o + 2] = out[o + 3] = 0;
@@ -93,14 +94,14 @@ void
 pdf_filters(const unsigned char *b, size_t lo, size_t hi, struct pdf_filters *fl)
 {
 	char nm[PDF_NAME_MAX];
-	size_t p = pdf_dict_key(b, lo, hi, "Filter"), at, end;
+	size_t p = pdf_lex_dict_key(b, lo, hi, "Filter"), at, end;
 
 	memset(fl, 0, sizeof(*fl));
 	if (p == 0)
 		return;
-	p = pdf_skip_ws(b, hi, p);
+	p = pdf_lex_skip_ws(b, hi, p);
 	if (p < hi && b[p] == '/') {
-		pdf_next_name(b, hi, &p, nm, sizeof(nm), &at);
+		pdf_lex_next_name(b, hi, &p, nm, sizeof(nm), &at);
 		pdf_filter_add(fl, nm);
 		return;
 	}
@@ -110,6 +111,6 @@ pdf_filters(const unsigned char *b, size_t lo, size_t hi, struct pdf_filters *fl
 	}
 	for (end = p; end < hi && b[end] != ']'; end++)
 		;
-	while (pdf_next_name(b, end, &p, nm, sizeof(nm), &at))
+	while (pdf_lex_next_name(b, end, &p, nm, sizeof(nm), &at))
 		pdf_filter_add(fl, nm);
 }

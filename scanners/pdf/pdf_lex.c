@@ -6,45 +6,34 @@
  */
 #include <string.h>
 
+#include "core/bytes.h"
 #include "pdf/pdf_lex.h"
 
 /* Character classes (PDF 32000 7.2.2). */
 int
-pdf_is_ws(unsigned char c)
+pdf_lex_is_ws(unsigned char c)
 {
 	return c == 0 || c == '\t' || c == '\n' || c == '\f' || c == '\r' || c == ' ';
 }
 
 int
-pdf_is_delim(unsigned char c)
+pdf_lex_is_delim(unsigned char c)
 {
 	return c == '(' || c == ')' || c == '<' || c == '>' || c == '[' || c == ']' ||
 	    c == '{' || c == '}' || c == '/' || c == '%';
 }
 
-int
-pdf_hex(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 size_t
-pdf_skip_ws(const unsigned char *b, size_t len, size_t i)
+pdf_lex_skip_ws(const unsigned char *b, size_t len, size_t i)
 {
-	while (i < len && pdf_is_ws(b[i]))
+	while (i < len && pdf_lex_is_ws(b[i]))
 		i++;
 	return i;
 }
 
 /* Past the literal string that opens at I (balanced parentheses, escapes). */
 size_t
-pdf_skip_string(const unsigned char *b, size_t len, size_t i)
+pdf_lex_skip_string(const unsigned char *b, size_t len, size_t i)
 {
 	unsigned depth = 0;
 
@@ -65,7 +54,7 @@ pdf_skip_string(const unsigned char *b, size_t len, size_t i)
  * strings are skipped. Returns 0 at the end.
  */
 int
-pdf_next_name(const unsigned char *b, size_t len, size_t *pos, char *nm, size_t cap,
+pdf_lex_next_name(const unsigned char *b, size_t len, size_t *pos, char *nm, size_t cap,
     size_t *at)
 {
 	size_t i = *pos, k = 0;
@@ -76,14 +65,14 @@ pdf_next_name(const unsigned char *b, size_t len, size_t *pos, char *nm, size_t 
 			while (i < len && b[i] != '\r' && b[i] != '\n')
 				i++;
 		} else if (b[i] == '(') {
-			i = pdf_skip_string(b, len, i);
+			i = pdf_lex_skip_string(b, len, i);
 		} else if (b[i] == '/') {
 			*at = i++;
-			while (i < len && !pdf_is_ws(b[i]) && !pdf_is_delim(b[i])) {
+			while (i < len && !pdf_lex_is_ws(b[i]) && !pdf_lex_is_delim(b[i])) {
 				unsigned char c = b[i++];
 
-				if (c == '#' && i + 1 < len && (h1 = pdf_hex(b[i])) >= 0 &&
-				    (h2 = pdf_hex(b[i + 1])) >= 0) {
+				if (c == '#' && i + 1 < len && (h1 = hexval(b[i])) >= 0 &&
+				    (h2 = hexval(b[i + 1])) >= 0) {
 					c = (unsigned char)(h1 << 4 | h2);
 					i += 2;
 				}
@@ -104,12 +93,12 @@ pdf_next_name(const unsigned char *b, size_t len, size_t *pos, char *nm, size_t 
 /* An unsigned integer at I (after white space); *out, and returns the index past it,
  * or 0 when there is none. */
 size_t
-pdf_uint(const unsigned char *b, size_t len, size_t i, unsigned long *out)
+pdf_lex_uint(const unsigned char *b, size_t len, size_t i, unsigned long *out)
 {
 	unsigned long v = 0;
 	size_t start;
 
-	i = pdf_skip_ws(b, len, i);
+	i = pdf_lex_skip_ws(b, len, i);
 	start = i;
 	while (i < len && b[i] >= '0' && b[i] <= '9' && i - start < 10)
 		v = v * 10 + (unsigned long)(b[i++] - '0');
@@ -121,22 +110,22 @@ pdf_uint(const unsigned char *b, size_t len, size_t i, unsigned long *out)
 
 /* "N G R" at I: *obj, and returns the index past R, or 0. */
 size_t
-pdf_ref(const unsigned char *b, size_t len, size_t i, unsigned long *obj)
+pdf_lex_ref(const unsigned char *b, size_t len, size_t i, unsigned long *obj)
 {
 	unsigned long gen;
 
-	if ((i = pdf_uint(b, len, i, obj)) == 0 || (i = pdf_uint(b, len, i, &gen)) == 0)
+	if ((i = pdf_lex_uint(b, len, i, obj)) == 0 || (i = pdf_lex_uint(b, len, i, &gen)) == 0)
 		return 0;
-	i = pdf_skip_ws(b, len, i);
-	if (i >= len || b[i] != 'R' || (i + 1 < len && !pdf_is_ws(b[i + 1]) &&
-	    !pdf_is_delim(b[i + 1])))
+	i = pdf_lex_skip_ws(b, len, i);
+	if (i >= len || b[i] != 'R' || (i + 1 < len && !pdf_lex_is_ws(b[i + 1]) &&
+	    !pdf_lex_is_delim(b[i + 1])))
 		return 0;
 	return i + 1;
 }
 
 /* Start of the last NEEDLE in [LO, HI), or HI when none. */
 size_t
-pdf_rfind(const unsigned char *b, size_t lo, size_t hi, const char *needle)
+pdf_lex_rfind(const unsigned char *b, size_t lo, size_t hi, const char *needle)
 {
 	size_t n = strlen(needle), i;
 
@@ -148,12 +137,12 @@ pdf_rfind(const unsigned char *b, size_t lo, size_t hi, const char *needle)
 
 /* Where the value of KEY starts in the dictionary text [LO, HI), or 0 when absent. */
 size_t
-pdf_dict_key(const unsigned char *b, size_t lo, size_t hi, const char *key)
+pdf_lex_dict_key(const unsigned char *b, size_t lo, size_t hi, const char *key)
 {
 	char nm[PDF_NAME_MAX];
 	size_t p = lo, at;
 
-	while (pdf_next_name(b, hi, &p, nm, sizeof(nm), &at))
+	while (pdf_lex_next_name(b, hi, &p, nm, sizeof(nm), &at))
 		if (strcmp(nm, key) == 0)
 			return p;
 	return 0;
@@ -161,29 +150,29 @@ pdf_dict_key(const unsigned char *b, size_t lo, size_t hi, const char *key)
 
 /* True when /KEY /VALUE is in the dictionary text. */
 int
-pdf_dict_is(const unsigned char *b, size_t lo, size_t hi, const char *key,
+pdf_lex_dict_is(const unsigned char *b, size_t lo, size_t hi, const char *key,
     const char *value)
 {
 	char nm[PDF_NAME_MAX];
-	size_t p = pdf_dict_key(b, lo, hi, key), at;
+	size_t p = pdf_lex_dict_key(b, lo, hi, key), at;
 
 	if (p == 0)
 		return 0;
-	p = pdf_skip_ws(b, hi, p);
-	return p < hi && b[p] == '/' && pdf_next_name(b, hi, &p, nm, sizeof(nm), &at) &&
+	p = pdf_lex_skip_ws(b, hi, p);
+	return p < hi && b[p] == '/' && pdf_lex_next_name(b, hi, &p, nm, sizeof(nm), &at) &&
 	    strcmp(nm, value) == 0;
 }
 
 /* The bytes of the string (literal, escapes undone, or hex) at I after white space,
  * appended to OUT (bounded by OUT's cap). Returns 0 when there is no string. */
 int
-pdf_string_raw(const unsigned char *b, size_t len, size_t i, struct strbuf *out)
+pdf_lex_string_raw(const unsigned char *b, size_t len, size_t i, struct strbuf *out)
 {
 	int h, hi = -1;
 
-	i = pdf_skip_ws(b, len, i);
+	i = pdf_lex_skip_ws(b, len, i);
 	if (i < len && b[i] == '(') {
-		size_t end = pdf_skip_string(b, len, i);
+		size_t end = pdf_lex_skip_string(b, len, i);
 
 		for (i++; i + 1 < end; i++) {
 			if (b[i] == '\\' && i + 2 < end) {
@@ -209,7 +198,7 @@ pdf_string_raw(const unsigned char *b, size_t len, size_t i, struct strbuf *out)
 	}
 	if (i + 1 < len && b[i] == '<' && b[i + 1] != '<') {
 		for (i++; i < len && b[i] != '>'; i++) {
-			if ((h = pdf_hex(b[i])) < 0)
+			if ((h = hexval(b[i])) < 0)
 				continue;
 			if (hi < 0) {
 				hi = h;

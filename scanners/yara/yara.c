@@ -505,8 +505,8 @@ yara_timeout(const struct scan_ctx *ctx, const struct yara_msg *y)
 	if (dl < left)
 		left = dl;
 
-	if (t == 0 || t > EM_CEIL_YARA_TIMEOUT)
-		t = EM_CEIL_YARA_TIMEOUT;
+	if (t == 0 || t > scan_limits_ceiling.yara_timeout)
+		t = scan_limits_ceiling.yara_timeout;
 	if (left < (double)t)
 		t = left < 1.0 ? 1u : (unsigned)left;
 	return (int)t;

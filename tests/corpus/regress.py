@@ -38,7 +38,7 @@ with tempfile.TemporaryDirectory() as d:
 # A FAT image behind an MBR partition table is typed as a disk image and its files
 # are read (they used to stay an unknown blob).
 root = os.environ.get("EMBARGO_ROOT", ".")
-rc, res = scan(os.path.join(root, "tests/fuzz/seeds/fatimg/mkfat_mbr.img"))
+rc, res = scan(os.path.join(root, "tests/data/fat/mkfat_mbr.img"))
 check(res["parts"][0].get("class") == "disk_image" and
       any((p.get("filename") or "").endswith(".exe") for p in res["parts"]),
       "MBR-partitioned FAT image is a disk image and its files are scanned")

@@ -14,6 +14,18 @@
 
 #include "core/analyser.h"
 
+/* Default limits with small budgets, so every input ends quickly. */
+static inline void
+fuzz_config(struct scan_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	scan_limits_default(&cfg->lim);
+	cfg->lim.archive_bytes = 8u << 20;
+	cfg->lim.archive_members = 200;
+	cfg->lim.archive_depth = 3;
+	cfg->lim.scan_seconds = 5;
+}
+
 static inline void
 fuzz_analyser(const uint8_t *data, size_t size, enum tclass tc,
     em_status (*fn)(struct scan_ctx *, struct scan_input *))
@@ -23,12 +35,7 @@ fuzz_analyser(const uint8_t *data, size_t size, enum tclass tc,
 	struct report *r;
 	struct scan_ctx *ctx;
 
-	memset(&cfg, 0, sizeof(cfg));
-	scan_limits_default(&cfg.lim);
-	cfg.lim.archive_bytes = 8u << 20;
-	cfg.lim.archive_members = 200;
-	cfg.lim.archive_depth = 3;
-	cfg.lim.scan_seconds = 5;
+	fuzz_config(&cfg);
 	if ((r = report_new()) == NULL)
 		return;
 	report_part_add(r, -1, "", 1);

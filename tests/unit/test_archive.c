@@ -21,6 +21,7 @@
 
 #include "core/analyser.h"
 #include "core/passwords.h"
+#include "testlib.h"
 
 static char fxdir[512];
 
@@ -105,17 +106,6 @@ part_named(const struct run *x, const char *name)
 			return i;
 	}
 	return -1;
-}
-
-static const char *
-detail(const struct run *x, const char *name)
-{
-	int i;
-
-	for (i = 0; i < report_nfindings(x->r); i++)
-		if (strcmp(report_finding(x->r, i)->name, name) == 0)
-			return report_finding(x->r, i)->detail;
-	return NULL;
 }
 
 static int
@@ -286,7 +276,7 @@ encrypted_member_is_named(void **state)
 		skip();
 	run_file(&x, fx("secret.zip"), TC_ARCHIVE, "Hello, see attached.", NULL, NULL);
 	assert_true(report_has(x.r, 0, "archive.encrypted"));
-	assert_non_null(strstr(detail(&x, "archive.encrypted"), "inv.exe"));
+	assert_non_null(strstr(tl_detail(x.r, -1, "archive.encrypted"), "inv.exe"));
 	assert_false(report_has(x.r, 0, "archive.unlocked"));
 	/* the locked member is an empty part under its name, for the name checks */
 	assert_int_equal(report_nparts(x.r), 2);
@@ -306,8 +296,8 @@ password_in_text_unlocks(void **state)
 	    "<p>Invoice attached. Password: <b>Tr0ub4dor&amp;3</b></p>", NULL, NULL);
 	assert_true(report_has(x.r, 0, "archive.unlocked"));
 	assert_false(report_has(x.r, 0, "archive.encrypted"));
-	assert_non_null(strstr(detail(&x, "archive.unlocked"), "inv.exe"));
-	assert_null(strstr(detail(&x, "archive.unlocked"), "Tr0ub4dor"));
+	assert_non_null(strstr(tl_detail(x.r, -1, "archive.unlocked"), "inv.exe"));
+	assert_null(strstr(tl_detail(x.r, -1, "archive.unlocked"), "Tr0ub4dor"));
 	assert_int_equal(report_part(x.r, part_named(&x, "inv.exe"))->size, 83);
 	run_free(&x);
 }
@@ -360,7 +350,7 @@ right_password_behind_many_wrong_ones(void **state)
 		assert_int_equal(system(cmd), 0);
 		run_file(&x, fx("many-pw.zip"), TC_ARCHIVE, sb_str(&text), NULL, NULL);
 		if (!report_has(x.r, 0, "archive.unlocked"))
-			fail_msg("round %d: not unlocked: %s", i, detail(&x, "archive.encrypted"));
+			fail_msg("round %d: not unlocked: %s", i, tl_detail(x.r, -1, "archive.encrypted"));
 		assert_false(report_has(x.r, 0, "archive.encrypted"));
 		run_free(&x);
 	}
@@ -439,11 +429,11 @@ corpus_bombs_and_images(void **state)
 	assert_true(report_has(x.r, 0, "archive.bomb"));
 	run_free(&x);
 	run_file(&x, corpus("disk_image/test_udf_1.50.img"), TC_DISK_IMAGE, NULL, NULL, NULL);
-	assert_non_null(strstr(detail(&x, "archive.corrupt"), "UDF"));
+	assert_non_null(strstr(tl_detail(x.r, -1, "archive.corrupt"), "UDF"));
 	run_free(&x);
 	run_file(&x, corpus("disk_image/payload_floppy.img"), TC_DISK_IMAGE, NULL, NULL,
 	    NULL);
-	assert_non_null(strstr(detail(&x, "archive.corrupt"), "disk image"));
+	assert_non_null(strstr(tl_detail(x.r, -1, "archive.corrupt"), "disk image"));
 	run_free(&x);
 	run_file(&x, corpus("encrypted_archive/full_encrypted.7z"), TC_ARCHIVE, NULL, NULL,
 	    NULL);

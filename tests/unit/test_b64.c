@@ -92,6 +92,40 @@ data_after_padding_is_decoded(void **state)
 	assert_int_equal(st.after_pad, 0);
 }
 
+/* B64_URLSAFE takes both alphabets ('-' '_' as well as '+' '/'); plain MIME skips
+ * '-' and '_' as junk. The HTML scanner's reading: whitespace skipped, on past '='. */
+static void
+urlsafe_takes_both_alphabets(void **state)
+{
+	unsigned char out[32];
+	struct b64 st;
+	size_t n;
+	int c, digits = 0;
+
+	(void)state;
+	b64_init_flags(&st, B64_URLSAFE);
+	n = b64_decode(&st, "TV\nqQ AA==", 10, out);
+	n += b64_decode(&st, "=", 1, out + n);
+	assert_int_equal(n, 4);
+	assert_memory_equal(out, "MZ\x90\x00", 4);
+	b64_init_flags(&st, B64_URLSAFE);
+	n = b64_decode(&st, "-_+/", 4, out);
+	assert_int_equal(n, 3);
+	assert_memory_equal(out, "\xfb\xff\xbf", 3);
+	assert_int_equal(st.invalid, 0);
+	b64_init(&st);
+	assert_int_equal(b64_decode(&st, "-_+/", 4, out), 0);
+	assert_int_equal(st.invalid, 2);
+	for (c = 0; c < 256; c++) {
+		unsigned char ch = (unsigned char)c;
+
+		b64_init_flags(&st, B64_URLSAFE);
+		b64_decode(&st, &ch, 1, out);
+		digits += st.nacc == 1;
+	}
+	assert_int_equal(digits, 66);
+}
+
 int
 main(void)
 {
@@ -100,6 +134,7 @@ main(void)
 		cmocka_unit_test(every_split_gives_the_same),
 		cmocka_unit_test(junk_is_skipped_and_counted),
 		cmocka_unit_test(data_after_padding_is_decoded),
+		cmocka_unit_test(urlsafe_takes_both_alphabets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -194,12 +194,9 @@ truncated_data_uri_is_safe(void **state)
 static void
 base64_decoder(void **state)
 {
-	unsigned char out[16];
 	int c, n = 0;
 
 	(void)state;
-	assert_int_equal(html_b64decode((const unsigned char *)"TV\nqQ AA==", 10, out), 4);
-	assert_memory_equal(out, "MZ\x90\x00", 4);
 	for (c = 0; c < 256; c++)
 		n += html_b64val(c) >= 0;
 	assert_int_equal(n, 66);   /* 64 digits and the two base64url ones */

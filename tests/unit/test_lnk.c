@@ -10,7 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "scan_fixture.h"
+#define TESTLIB_FIXTURE
+#include "testlib.h"
 #include "core/strbuf.h"
 
 static void
@@ -93,13 +94,13 @@ powershell_encoded_is_called_out(void **state)
 	str(&sb, "-nop -w hidden -Enc SQBFAFgA", 1);
 	put32(&sb, 0);
 	run_buf(&t, sb.s, sb.len);
-	assert_non_null(run_detail(&t, "type.shortcut"));
-	assert_non_null(strstr(run_detail(&t, "type.shortcut"), "target=C:\\Windows\\System32\\"
+	assert_non_null(tl_detail(t.r, -1, "type.shortcut"));
+	assert_non_null(strstr(tl_detail(t.r, -1, "type.shortcut"), "target=C:\\Windows\\System32\\"
 	    "WindowsPowerShell\\v1.0\\powershell.exe"));
-	assert_non_null(strstr(run_detail(&t, "type.shortcut"), "args=-nop -w hidden -Enc SQBFAFgA"));
-	assert_non_null(run_detail(&t, "shortcut.launcher"));
-	assert_non_null(strstr(run_detail(&t, "shortcut.launcher"), "powershell with an encoded"));
-	assert_null(run_detail(&t, "scan.error"));
+	assert_non_null(strstr(tl_detail(t.r, -1, "type.shortcut"), "args=-nop -w hidden -Enc SQBFAFgA"));
+	assert_non_null(tl_detail(t.r, -1, "shortcut.launcher"));
+	assert_non_null(strstr(tl_detail(t.r, -1, "shortcut.launcher"), "powershell with an encoded"));
+	assert_null(tl_detail(t.r, -1, "scan.error"));
 	run_free(&t);
 	sb_free(&sb);
 }
@@ -115,9 +116,9 @@ execution_policy_switch_is_not_encoded(void **state)
 	linkinfo(&sb, "C:\\Windows\\powershell.exe", NULL, "");
 	str(&sb, "-ep bypass -File x.ps1", 0);
 	run_buf(&t, sb.s, sb.len);
-	assert_non_null(run_detail(&t, "shortcut.launcher"));
-	assert_null(strstr(run_detail(&t, "shortcut.launcher"), "encoded"));
-	assert_non_null(strstr(run_detail(&t, "type.shortcut"), "args=-ep bypass -File x.ps1"));
+	assert_non_null(tl_detail(t.r, -1, "shortcut.launcher"));
+	assert_null(strstr(tl_detail(t.r, -1, "shortcut.launcher"), "encoded"));
+	assert_non_null(strstr(tl_detail(t.r, -1, "type.shortcut"), "args=-ep bypass -File x.ps1"));
 	run_free(&t);
 	sb_free(&sb);
 }
@@ -157,7 +158,7 @@ environment_block_target_and_cmd(void **state)
 	env_block(&sb, "%COMSPEC%");
 	put32(&sb, 0);
 	run_buf(&t, sb.s, sb.len);
-	assert_non_null(strstr(run_detail(&t, "type.shortcut"), "env target=%COMSPEC%"));
+	assert_non_null(strstr(tl_detail(t.r, -1, "type.shortcut"), "env target=%COMSPEC%"));
 	run_free(&t);
 	sb_free(&sb);
 	sb_init(&sb, 0);
@@ -165,8 +166,8 @@ environment_block_target_and_cmd(void **state)
 	str(&sb, "/c start evil.js", 1);
 	env_block(&sb, "%windir%\\system32\\cmd.exe");
 	run_buf(&t, sb.s, sb.len);
-	assert_non_null(run_detail(&t, "shortcut.launcher"));
-	assert_non_null(strstr(run_detail(&t, "shortcut.launcher"), "cmd"));
+	assert_non_null(tl_detail(t.r, -1, "shortcut.launcher"));
+	assert_non_null(strstr(tl_detail(t.r, -1, "shortcut.launcher"), "cmd"));
 	run_free(&t);
 	sb_free(&sb);
 }
@@ -182,8 +183,8 @@ icon_environment_block_on_a_share_is_remote(void **state)
 	linkinfo(&sb, "C:\\Windows\\notepad.exe", NULL, "");
 	env_block_sig(&sb, "\\\\198.51.100.9\\icons\\x.ico", 0xa0000007u);
 	run_buf(&t, sb.s, sb.len);
-	assert_non_null(strstr(run_detail(&t, "type.shortcut"), "icon=\\\\198.51.100.9\\icons\\x.ico"));
-	assert_non_null(run_detail(&t, "shortcut.remote"));
+	assert_non_null(strstr(tl_detail(t.r, -1, "type.shortcut"), "icon=\\\\198.51.100.9\\icons\\x.ico"));
+	assert_non_null(tl_detail(t.r, -1, "shortcut.remote"));
 	run_free(&t);
 	sb_free(&sb);
 }
@@ -199,9 +200,9 @@ benign_target_has_no_call_out(void **state)
 	linkinfo(&sb, "C:\\Program Files\\Editor\\edit.exe", NULL, "");
 	str(&sb, "C:\\Program Files\\Editor\\edit.ico", 0);
 	run_buf(&t, sb.s, sb.len);
-	assert_non_null(strstr(run_detail(&t, "type.shortcut"), "icon=C:\\Program Files\\Editor\\edit.ico"));
-	assert_null(run_detail(&t, "shortcut.launcher"));
-	assert_null(run_detail(&t, "shortcut.remote"));
+	assert_non_null(strstr(tl_detail(t.r, -1, "type.shortcut"), "icon=C:\\Program Files\\Editor\\edit.ico"));
+	assert_null(tl_detail(t.r, -1, "shortcut.launcher"));
+	assert_null(tl_detail(t.r, -1, "shortcut.remote"));
 	run_free(&t);
 	sb_free(&sb);
 }
@@ -216,9 +217,9 @@ network_share_is_remote(void **state)
 	header(&sb, F_LINKINFO);
 	linkinfo(&sb, NULL, "\\\\203.0.113.5\\share", "payload.exe");
 	run_buf(&t, sb.s, sb.len);
-	assert_non_null(strstr(run_detail(&t, "type.shortcut"),
+	assert_non_null(strstr(tl_detail(t.r, -1, "type.shortcut"),
 	    "target=\\\\203.0.113.5\\share\\payload.exe"));
-	assert_non_null(run_detail(&t, "shortcut.remote"));
+	assert_non_null(tl_detail(t.r, -1, "shortcut.remote"));
 	run_free(&t);
 	sb_free(&sb);
 }
@@ -236,7 +237,7 @@ unpaired_surrogate_becomes_replacement(void **state)
 	put16(&sb, 0xd800);
 	put16(&sb, 'b');
 	run_buf(&t, sb.s, sb.len);
-	assert_non_null(strstr(run_detail(&t, "type.shortcut"), "args=a\xef\xbf\xbd" "b"));
+	assert_non_null(strstr(tl_detail(t.r, -1, "type.shortcut"), "args=a\xef\xbf\xbd" "b"));
 	run_free(&t);
 	sb_free(&sb);
 }
@@ -259,10 +260,10 @@ every_truncation_is_survived(void **state)
 	for (n = 0; n < sb.len; n++) {
 		run_buf(&t, sb.s, n);
 		if (n >= 4) {
-			assert_non_null(run_detail(&t, "type.shortcut"));
+			assert_non_null(tl_detail(t.r, -1, "type.shortcut"));
 			/* Cut inside a structure: said so. */
 			if (n > 0x4c && n < sb.len - 0x314)
-				assert_non_null(run_detail(&t, "scan.error"));
+				assert_non_null(tl_detail(t.r, -1, "scan.error"));
 		}
 		run_free(&t);
 	}
@@ -280,16 +281,16 @@ internet_shortcuts(void **state)
 
 	(void)state;
 	run_buf(&t, remote, sizeof(remote) - 1);
-	assert_non_null(strstr(run_detail(&t, "type.shortcut"), "url: target=file://203.0.113.5/s/a.hta"));
-	assert_non_null(run_detail(&t, "shortcut.remote"));
+	assert_non_null(strstr(tl_detail(t.r, -1, "type.shortcut"), "url: target=file://203.0.113.5/s/a.hta"));
+	assert_non_null(tl_detail(t.r, -1, "shortcut.remote"));
 	run_free(&t);
 	run_buf(&t, web, sizeof(web) - 1);
-	assert_non_null(strstr(run_detail(&t, "type.shortcut"), "target=https://example.org/"));
-	assert_null(run_detail(&t, "shortcut.remote"));
+	assert_non_null(strstr(tl_detail(t.r, -1, "type.shortcut"), "target=https://example.org/"));
+	assert_null(tl_detail(t.r, -1, "shortcut.remote"));
 	run_free(&t);
 	run_buf(&t, scf, sizeof(scf) - 1);
-	assert_non_null(strstr(run_detail(&t, "type.shortcut"), "scf: "));
-	assert_non_null(run_detail(&t, "shortcut.remote"));
+	assert_non_null(strstr(tl_detail(t.r, -1, "type.shortcut"), "scf: "));
+	assert_non_null(tl_detail(t.r, -1, "shortcut.remote"));
 	run_free(&t);
 }
 
@@ -313,24 +314,24 @@ search_ms_webdav_and_libraries(void **state)
 
 	(void)state;
 	run_buf(&t, search, sizeof(search) - 1);
-	assert_non_null(strstr(run_detail(&t, "shortcut.search_ms"), "url: search-ms:query=invoice"));
+	assert_non_null(strstr(tl_detail(t.r, -1, "shortcut.search_ms"), "url: search-ms:query=invoice"));
 	run_free(&t);
 	run_buf(&t, dav, sizeof(dav) - 1);
-	assert_non_null(run_detail(&t, "shortcut.webdav"));
-	assert_non_null(run_detail(&t, "shortcut.remote"));   /* file:// as before */
+	assert_non_null(tl_detail(t.r, -1, "shortcut.webdav"));
+	assert_non_null(tl_detail(t.r, -1, "shortcut.remote"));   /* file:// as before */
 	run_free(&t);
 	run_buf(&t, lib, sizeof(lib) - 1);
-	assert_non_null(strstr(run_detail(&t, "shortcut.webdav"), "library-ms: \\\\files.example@SSL"));
+	assert_non_null(strstr(tl_detail(t.r, -1, "shortcut.webdav"), "library-ms: \\\\files.example@SSL"));
 	run_free(&t);
 	run_buf(&t, conn, sizeof(conn) - 1);
-	assert_string_equal(run_detail(&t, "shortcut.remote"),
+	assert_string_equal(tl_detail(t.r, -1, "shortcut.remote"),
 	    "searchConnector-ms on a web URL: https://files.example/docs/");
 	run_free(&t);
 	run_buf(&t, local, sizeof(local) - 1);
-	assert_non_null(run_detail(&t, "type.shortcut"));
-	assert_null(run_detail(&t, "shortcut.remote"));
-	assert_null(run_detail(&t, "shortcut.webdav"));
-	assert_null(run_detail(&t, "shortcut.search_ms"));
+	assert_non_null(tl_detail(t.r, -1, "type.shortcut"));
+	assert_null(tl_detail(t.r, -1, "shortcut.remote"));
+	assert_null(tl_detail(t.r, -1, "shortcut.webdav"));
+	assert_null(tl_detail(t.r, -1, "shortcut.search_ms"));
 	run_free(&t);
 }
 

@@ -11,7 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "scan_fixture.h"
+#define TESTLIB_FIXTURE
+#include "testlib.h"
 #include "core/strbuf.h"
 
 static const unsigned char guid[16] = {
@@ -23,16 +24,6 @@ static void
 run_buf(struct run *t, const void *buf, size_t n)
 {
 	run_analyser(t, buf, n, TC_ONENOTE, onenote_scan);
-}
-
-static int
-count(struct run *t, const char *name)
-{
-	int i, n = 0;
-
-	for (i = 0; i < report_nfindings(t->r); i++)
-		n += strcmp(report_finding(t->r, i)->name, name) == 0;
-	return n;
 }
 
 /* A FileDataStoreObject header declaring CB bytes, then DATA (N bytes). */
@@ -68,8 +59,8 @@ file_data_becomes_children(void **state)
 	assert_int_equal(report_part(t.r, 1)->size, sizeof(hta) - 1);
 	assert_int_equal(report_part(t.r, 2)->size, sizeof(png) - 1);
 	/* The picture is analysed but is not an object. */
-	assert_int_equal(count(&t, "doc.ole_object"), 1);
-	assert_int_equal(count(&t, "scan.error"), 0);
+	assert_int_equal(tl_count(t.r, "doc.ole_object"), 1);
+	assert_int_equal(tl_count(t.r, "scan.error"), 0);
 	run_free(&t);
 	sb_free(&sb);
 }
@@ -85,8 +76,8 @@ length_past_the_end_is_cut_and_said(void **state)
 	run_buf(&t, sb.s, sb.len);
 	assert_int_equal(report_nparts(t.r), 2);
 	assert_int_equal(report_part(t.r, 1)->size, 11);
-	assert_int_equal(count(&t, "scan.error"), 1);
-	assert_int_equal(count(&t, "doc.ole_object"), 1);
+	assert_int_equal(tl_count(t.r, "scan.error"), 1);
+	assert_int_equal(tl_count(t.r, "doc.ole_object"), 1);
 	run_free(&t);
 	sb_free(&sb);
 }
@@ -123,7 +114,7 @@ pe_is_carved_without_store_objects(void **state)
 	assert_int_equal(report_nparts(t.r), 2);
 	assert_string_equal(report_part(t.r, 1)->filename, "carved0.exe");
 	assert_int_equal(report_part(t.r, 1)->size, 0x200);
-	assert_int_equal(count(&t, "doc.ole_object"), 1);
+	assert_int_equal(tl_count(t.r, "doc.ole_object"), 1);
 	run_free(&t);
 	sb_free(&sb);
 }
@@ -142,7 +133,7 @@ every_truncation_is_survived(void **state)
 	for (n = 0; n <= sb.len; n++) {
 		run_buf(&t, sb.s, n);
 		if (n >= 16 && n < 36)
-			assert_int_equal(count(&t, "scan.error"), 1);
+			assert_int_equal(tl_count(t.r, "scan.error"), 1);
 		run_free(&t);
 	}
 	sb_free(&sb);

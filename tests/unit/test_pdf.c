@@ -12,7 +12,8 @@
 #include <cmocka.h>
 #include <zlib.h>
 
-#include "scan_fixture.h"
+#define TESTLIB_FIXTURE
+#include "testlib.h"
 #include "core/strbuf.h"
 
 static void
@@ -22,18 +23,6 @@ run_pdf(struct run *t, const void *buf, size_t n)
 }
 
 /* The detail of the first finding NAME on part 0, or NULL. */
-static const char *
-detail(struct run *t, const char *name)
-{
-	int i;
-
-	for (i = 0; i < report_nfindings(t->r); i++)
-		if (strcmp(report_finding(t->r, i)->name, name) == 0 &&
-		    report_finding(t->r, i)->part == 0)
-			return report_finding(t->r, i)->detail ? report_finding(t->r, i)->detail : "";
-	return NULL;
-}
-
 static void
 run_str(struct run *t, const char *s)
 {
@@ -69,9 +58,9 @@ escaped_names_are_decoded(void **state)
 
 	(void)state;
 	run_str(&t, "%PDF-1.4\n1 0 obj << /S /J#61vaScript /J#53 (app.alert(1)) >> endobj\n");
-	assert_non_null(detail(&t, "pdf.javascript"));
-	assert_non_null(strstr(detail(&t, "pdf.javascript"), "/J#61vaScript"));
-	assert_null(detail(&t, "pdf.launch"));
+	assert_non_null(tl_detail(t.r, 0, "pdf.javascript"));
+	assert_non_null(strstr(tl_detail(t.r, 0, "pdf.javascript"), "/J#61vaScript"));
+	assert_null(tl_detail(t.r, 0, "pdf.launch"));
 	run_free(&t);
 }
 
@@ -82,8 +71,8 @@ names_inside_strings_and_comments_do_not_count(void **state)
 
 	(void)state;
 	run_str(&t, "%PDF-1.4\n%/JavaScript\n1 0 obj << /Title (see /JS and (/Launch)) >> endobj\n");
-	assert_null(detail(&t, "pdf.javascript"));
-	assert_null(detail(&t, "pdf.launch"));
+	assert_null(tl_detail(t.r, 0, "pdf.javascript"));
+	assert_null(tl_detail(t.r, 0, "pdf.launch"));
 	run_free(&t);
 }
 
@@ -95,9 +84,9 @@ launch_reports_its_target(void **state)
 	(void)state;
 	run_str(&t, "%PDF-1.4\n1 0 obj << /Type /Catalog /OpenAction 2 0 R >> endobj\n"
 	    "2 0 obj << /S /Launch /Win << /F (cmd.exe) /P (/c calc) >> >> endobj\n");
-	assert_non_null(detail(&t, "pdf.launch"));
-	assert_non_null(strstr(detail(&t, "pdf.launch"), "cmd.exe /c calc"));
-	assert_non_null(detail(&t, "pdf.open_action"));
+	assert_non_null(tl_detail(t.r, 0, "pdf.launch"));
+	assert_non_null(strstr(tl_detail(t.r, 0, "pdf.launch"), "cmd.exe /c calc"));
+	assert_non_null(tl_detail(t.r, 0, "pdf.open_action"));
 	run_free(&t);
 }
 
@@ -108,11 +97,11 @@ encrypt_in_trailer_is_encrypted(void **state)
 
 	(void)state;
 	run_str(&t, "%PDF-1.4\n1 0 obj << >> endobj\ntrailer << /Root 1 0 R /Encrypt 5 0 R >>\n");
-	assert_non_null(detail(&t, "doc.encrypted"));
+	assert_non_null(tl_detail(t.r, 0, "doc.encrypted"));
 	run_free(&t);
 	/* The bare name is not an encryption dictionary. */
 	run_str(&t, "%PDF-1.4\n1 0 obj << /Names [/Encrypt] >> endobj\n");
-	assert_null(detail(&t, "doc.encrypted"));
+	assert_null(tl_detail(t.r, 0, "doc.encrypted"));
 	run_free(&t);
 }
 
@@ -130,15 +119,15 @@ object_streams_are_inflated(void **state)
 	sb_adds(&sb, "%PDF-1.5\n");
 	add_stream(&sb, 7, "/Type /ObjStm /N 2 /First 8 /Filter /FlateDecode", z, zn);
 	run_pdf(&t, sb.s, sb.len);
-	assert_non_null(detail(&t, "pdf.javascript"));
-	assert_non_null(detail(&t, "pdf.uri"));
+	assert_non_null(tl_detail(t.r, 0, "pdf.javascript"));
+	assert_non_null(tl_detail(t.r, 0, "pdf.uri"));
 	run_free(&t);
 	/* The same stream with its /Type escaped is still an object stream. */
 	sb_reset(&sb);
 	sb_adds(&sb, "%PDF-1.5\n");
 	add_stream(&sb, 7, "/Type /Obj#53tm /Filter [/Fl]", z, zn);
 	run_pdf(&t, sb.s, sb.len);
-	assert_non_null(detail(&t, "pdf.javascript"));
+	assert_non_null(tl_detail(t.r, 0, "pdf.javascript"));
 	run_free(&t);
 	free(z);
 	sb_free(&sb);
@@ -173,7 +162,7 @@ embedded_file_becomes_a_named_child(void **state)
 	    "/UF <FEFF006500760069006C002E006500780065> /EF << /F 4 0 R >> >> endobj\n");
 	add_stream(&sb, 4, "/Type /EmbeddedFile /Filter /FlateDecode", z, zn);
 	run_pdf(&t, sb.s, sb.len);
-	assert_non_null(detail(&t, "pdf.embedded_file"));
+	assert_non_null(tl_detail(t.r, 0, "pdf.embedded_file"));
 	c = child(&t, "evil.exe");
 	assert_true(c > 0);
 	assert_int_equal(report_part(t.r, c)->size, sizeof(exe) - 1);
@@ -227,11 +216,11 @@ inflate_just_under_the_cap_is_whole(void **state)
 
 	(void)state;
 	run_objstm_of(&t, 16u * 1024 * 1024);	/* PDF_STREAM_MAX exactly */
-	assert_null(detail(&t, "scan.limit"));
-	assert_non_null(detail(&t, "pdf.javascript"));
+	assert_null(tl_detail(t.r, 0, "scan.limit"));
+	assert_non_null(tl_detail(t.r, 0, "pdf.javascript"));
 	run_free(&t);
 	run_objstm_of(&t, 16u * 1024 * 1024 + 1);
-	assert_non_null(detail(&t, "scan.limit"));
+	assert_non_null(tl_detail(t.r, 0, "scan.limit"));
 	run_free(&t);
 }
 
@@ -251,8 +240,8 @@ inflate_is_capped(void **state)
 	sb_adds(&sb, "%PDF-1.5\n");
 	add_stream(&sb, 1, "/Type /ObjStm /Filter /FlateDecode", z, zn);
 	run_pdf(&t, sb.s, sb.len);
-	assert_non_null(detail(&t, "scan.limit"));
-	assert_non_null(detail(&t, "pdf.javascript"));
+	assert_non_null(tl_detail(t.r, 0, "scan.limit"));
+	assert_non_null(tl_detail(t.r, 0, "pdf.javascript"));
 	run_free(&t);
 	free(z);
 	sb_free(&sb);
@@ -290,12 +279,12 @@ clean_pdf_with_links_is_info_only(void **state)
 	(void)state;
 	run_str(&t, "%PDF-1.4\n1 0 obj << /Type /Annot /A << /S /URI /URI (https://example.org) >> >>"
 	    " endobj\ntrailer << /Root 1 0 R >>\n");
-	assert_non_null(detail(&t, "pdf.uri"));
+	assert_non_null(tl_detail(t.r, 0, "pdf.uri"));
 	assert_int_equal(report_max_sev(t.r), SEV_INFO);
 	run_free(&t);
 	/* Opening at a page is a destination, not an action. */
 	run_str(&t, "%PDF-1.4\n1 0 obj << /Type /Catalog /OpenAction [3 0 R /Fit] >> endobj\n");
-	assert_null(detail(&t, "pdf.open_action"));
+	assert_null(tl_detail(t.r, 0, "pdf.open_action"));
 	run_free(&t);
 }
 

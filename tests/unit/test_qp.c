@@ -11,21 +11,6 @@
 
 #include "mime/qp.h"
 
-static void
-hex_on_all_bytes(void **state)
-{
-	int c, n = 0;
-
-	(void)state;
-	for (c = 0; c < 256; c++)
-		if (qp_hexval((unsigned char)c) >= 0)
-			n++;
-	assert_int_equal(n, 22);
-	assert_int_equal(qp_hexval('f'), 15);
-	assert_int_equal(qp_hexval('A'), 10);
-	assert_int_equal(qp_hexval('g'), -1);
-}
-
 /* Decode LINE (split at S) and its end of line. */
 static size_t
 dec(struct qp *st, const char *line, size_t s, const char *eol, unsigned char *out)
@@ -82,7 +67,6 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(hex_on_all_bytes),
 		cmocka_unit_test(breaks_and_escapes_any_split),
 		cmocka_unit_test(malformed_escapes_are_literal),
 	};

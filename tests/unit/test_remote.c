@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "detect/remote.h"
+#include "core/remote.h"
 
 static void
 kinds(void **state)

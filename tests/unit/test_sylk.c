@@ -11,7 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "scan_fixture.h"
+#define TESTLIB_FIXTURE
+#include "testlib.h"
 
 static const char lure[] = "ID;PWXL;N;E\r\n"
     "P;PGeneral\r\n"
@@ -28,9 +29,9 @@ xlm_calls_and_auto_open(void **state)
 
 	(void)state;
 	run_analyser(&t, lure, sizeof(lure) - 1, TC_SCRIPT, sylk_scan);
-	assert_string_equal(run_detail(&t, "macro.xlm"), "SYLK with Excel 4.0 macro calls: "
+	assert_string_equal(tl_detail(t.r, -1, "macro.xlm"), "SYLK with Excel 4.0 macro calls: "
 	    "CALL( URLDownloadToFile EXEC( HALT(; auto-open name Auto_open");
-	assert_null(run_detail(&t, "doc.dde"));
+	assert_null(tl_detail(t.r, -1, "doc.dde"));
 	run_free(&t);
 }
 
@@ -43,8 +44,8 @@ dde_formula_and_escaped_semicolons(void **state)
 
 	(void)state;
 	run_analyser(&t, dde, sizeof(dde) - 1, TC_SCRIPT, sylk_scan);
-	assert_string_equal(run_detail(&t, "doc.dde"), "SYLK DDE formula: =cmd|' /C calc'!A0");
-	assert_null(run_detail(&t, "macro.xlm"));
+	assert_string_equal(tl_detail(t.r, -1, "doc.dde"), "SYLK DDE formula: =cmd|' /C calc'!A0");
+	assert_null(tl_detail(t.r, -1, "macro.xlm"));
 	run_free(&t);
 }
 
@@ -76,7 +77,7 @@ every_truncation_is_survived(void **state)
 		run_analyser(&t, lure, n, TC_SCRIPT, sylk_scan);
 		/* the CALL formula is whole from its closing parenthesis on */
 		if (n >= (size_t)(strstr(lure, ",0,0)") - lure) + 5)
-			assert_non_null(run_detail(&t, "macro.xlm"));
+			assert_non_null(tl_detail(t.r, -1, "macro.xlm"));
 		run_free(&t);
 	}
 }

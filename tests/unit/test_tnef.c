@@ -12,7 +12,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "scan_fixture.h"
+#define TESTLIB_FIXTURE
+#include "testlib.h"
 #include "containers/tnef.h"
 #include "core/strbuf.h"
 
@@ -97,8 +98,8 @@ attachments_are_children(void **state)
 	assert_int_equal(report_part(t.r, 2)->size, 6);
 	assert_string_equal(report_part(t.r, 3)->filename, "attachment2.bin");
 	/* the child got its own analysis */
-	assert_non_null(run_detail(&t, "doc.remote_template"));
-	assert_null(run_detail(&t, "archive.corrupt"));
+	assert_non_null(tl_detail(t.r, -1, "doc.remote_template"));
+	assert_null(tl_detail(t.r, -1, "archive.corrupt"));
 	run_free(&t);
 	sb_free(&sb);
 }
@@ -148,14 +149,14 @@ every_truncation_is_a_finding_or_whole(void **state)
 	for (n = 0; n <= sb.len; n++) {
 		run_analyser(&t, sb.s, n, TC_TNEF, tnef_scan);
 		if (tnef_check((unsigned char *)sb.s, n, &off) != NULL)
-			assert_non_null(run_detail(&t, "archive.corrupt"));
+			assert_non_null(tl_detail(t.r, -1, "archive.corrupt"));
 		else
-			assert_null(run_detail(&t, "archive.corrupt"));
+			assert_null(tl_detail(t.r, -1, "archive.corrupt"));
 		run_free(&t);
 	}
 	/* cut inside the last attribute: corrupt, and said where */
 	run_analyser(&t, sb.s, sb.len - 1, TC_TNEF, tnef_scan);
-	assert_non_null(strstr(run_detail(&t, "archive.corrupt"), "longer than the stream"));
+	assert_non_null(strstr(tl_detail(t.r, -1, "archive.corrupt"), "longer than the stream"));
 	run_free(&t);
 	sb_free(&sb);
 }
@@ -177,7 +178,7 @@ hostile_mapi_count_never_reaches_the_library(void **state)
 	assert_string_equal(tnef_check((unsigned char *)sb.s, sb.len, &off),
 	    "more MAPI properties than libytnef takes");
 	run_analyser(&t, sb.s, sb.len, TC_TNEF, tnef_scan);
-	assert_non_null(run_detail(&t, "archive.corrupt"));
+	assert_non_null(tl_detail(t.r, -1, "archive.corrupt"));
 	assert_int_equal(report_nparts(t.r), 1);
 	run_free(&t);
 	/* a level that is neither 1 nor 2 */
@@ -255,7 +256,7 @@ library_error_paths_are_refused_first(void **state)
 	assert_string_equal(tnef_check((unsigned char *)sb.s, sb.len, &off),
 	    "MAPI block longer than its properties");
 	run_analyser(&r, sb.s, sb.len, TC_TNEF, tnef_scan);
-	assert_non_null(strstr(run_detail(&r, "archive.corrupt"), "MAPI block longer"));
+	assert_non_null(strstr(tl_detail(r.r, -1, "archive.corrupt"), "MAPI block longer"));
 	run_free(&r);
 	sb_free(&sb);
 	sb_free(&m);
@@ -312,7 +313,7 @@ long_unicode_subject_does_not_lose_attachments(void **state)
 	attr(&sb, 1, 0x00069003, m.s, m.len);
 	attachment(&sb, "A.TXT", "請求書.txt", "hello\n", 6);
 	run_analyser(&t, sb.s, sb.len, TC_TNEF, tnef_scan);
-	assert_null(run_detail(&t, "archive.corrupt"));
+	assert_null(tl_detail(t.r, -1, "archive.corrupt"));
 	assert_int_equal(report_nparts(t.r), 2);
 	assert_string_equal(report_part(t.r, 1)->filename, "請求書.txt");
 	run_free(&t);
@@ -330,7 +331,7 @@ long_unicode_subject_does_not_lose_attachments(void **state)
 	sb_addc(&v, 0);
 	attachment(&sb, v.s, "long title.txt", "hello\n", 6);
 	run_analyser(&t, sb.s, sb.len, TC_TNEF, tnef_scan);
-	assert_null(run_detail(&t, "archive.corrupt"));
+	assert_null(tl_detail(t.r, -1, "archive.corrupt"));
 	assert_int_equal(report_nparts(t.r), 2);
 	assert_string_equal(report_part(t.r, 1)->filename, "long title.txt");
 	run_free(&t);

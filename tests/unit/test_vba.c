@@ -16,6 +16,7 @@
 
 #include "core/analyser.h"
 #include "office/vba.h"
+#include "testlib.h"
 
 /* MS-OVBA 3.2.3: "#aaabcdefaaaaghijaaaaaklaaamnopqaaaaaaaaaaaarstuvwxyzaaa" */
 static void
@@ -311,17 +312,6 @@ run_free(struct run *x)
 	free(x->data);
 }
 
-static const char *
-detail(struct report *r, const char *name)
-{
-	int i;
-
-	for (i = 0; i < report_nfindings(r); i++)
-		if (strcmp(report_finding(r, i)->name, name) == 0)
-			return report_finding(r, i)->detail;
-	return NULL;
-}
-
 static void
 corpus_vba_and_xlm(void **state)
 {
@@ -331,8 +321,8 @@ corpus_vba_and_xlm(void **state)
 	(void)state;
 	if (run_file(&x, "vba_autoexec/test.xls") != 0)
 		skip();
-	assert_non_null(strstr(detail(x.r, "macro.vba"), "Module1"));
-	assert_non_null(strstr(detail(x.r, "macro.xlm"), "Auto_Open"));
+	assert_non_null(strstr(tl_detail(x.r, -1, "macro.vba"), "Module1"));
+	assert_non_null(strstr(tl_detail(x.r, -1, "macro.xlm"), "Auto_Open"));
 	for (i = 1; i < report_nparts(x.r); i++)
 		if (strcmp(report_part(x.r, i)->path, "VBA/Module1.bas") == 0)
 			bas = 1;
@@ -340,7 +330,7 @@ corpus_vba_and_xlm(void **state)
 	run_free(&x);
 	/* agile encryption with Excel's default password: the package is a child part */
 	if (run_file(&x, "vba_autoexec/autostart-encrypt-standardpassword.xlsm") == 0) {
-		assert_non_null(strstr(detail(x.r, "doc.encrypted"), "default password"));
+		assert_non_null(strstr(tl_detail(x.r, -1, "doc.encrypted"), "default password"));
 		assert_true(report_nparts(x.r) > 1);
 		assert_string_equal(report_part(x.r, 1)->path, "EncryptedPackage");
 		assert_true(report_part(x.r, 1)->size > 1000);
@@ -348,13 +338,13 @@ corpus_vba_and_xlm(void **state)
 	}
 	/* another password: no child, just doc.encrypted */
 	if (run_file(&x, "encrypted_office/encrypted.docx") == 0) {
-		assert_non_null(strstr(detail(x.r, "doc.encrypted"), "EncryptedPackage"));
+		assert_non_null(strstr(tl_detail(x.r, -1, "doc.encrypted"), "EncryptedPackage"));
 		assert_int_equal(report_nparts(x.r), 1);
 		run_free(&x);
 	}
 	if (run_file(&x, "vba_autoexec/autostart-encrypt-standardpassword.xls") == 0) {
-		assert_non_null(strstr(detail(x.r, "macro.vba.autoexec"), "Auto_Open"));
-		assert_non_null(detail(x.r, "doc.encrypted"));
+		assert_non_null(strstr(tl_detail(x.r, -1, "macro.vba.autoexec"), "Auto_Open"));
+		assert_non_null(tl_detail(x.r, -1, "doc.encrypted"));
 		run_free(&x);
 	}
 }

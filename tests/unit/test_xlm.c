@@ -15,6 +15,7 @@
 
 #include "core/scan.h"
 #include "office/xlm.h"
+#include "testlib.h"
 
 struct bb {
 	unsigned char b[4096];
@@ -109,17 +110,6 @@ fx_free(struct fx *x)
 	report_free(x->r);
 }
 
-static const char *
-detail(struct report *r, const char *name)
-{
-	int i;
-
-	for (i = 0; i < report_nfindings(r); i++)
-		if (strcmp(report_finding(r, i)->name, name) == 0)
-			return report_finding(r, i)->detail;
-	return NULL;
-}
-
 static void
 build_macro_book(struct bb *w)
 {
@@ -157,7 +147,7 @@ macro_sheet_names_and_functions(void **state)
 	(void)state;
 	build_macro_book(&w);
 	assert_int_equal(scan(&x, w.b, w.n), EM_OK);
-	d = detail(x.r, "macro.xlm");
+	d = tl_detail(x.r, -1, "macro.xlm");
 	assert_non_null(d);
 	assert_non_null(strstr(d, "Macro1 (very hidden)"));
 	assert_null(strstr(d, "Sheet1"));
@@ -207,7 +197,7 @@ biff5_macro_sheet(void **state)
 	memcpy(d + 7, "Macro9", 6);         /* BIFF5: no fHighByte */
 	rec(&w, 0x0085, d, 13);
 	assert_int_equal(scan(&x, w.b, w.n), EM_OK);
-	assert_non_null(strstr(detail(x.r, "macro.xlm"), "Macro9 (hidden)"));
+	assert_non_null(strstr(tl_detail(x.r, -1, "macro.xlm"), "Macro9 (hidden)"));
 	fx_free(&x);
 }
 
@@ -223,8 +213,8 @@ filepass_is_encrypted(void **state)
 	rec(&w, 0x002F, "\x01\x00\x01\x00", 4);
 	sheet8(&w, 0, 1, "ciphertext");     /* after FILEPASS: not read */
 	assert_int_equal(scan(&x, w.b, w.n), EM_OK);
-	assert_non_null(detail(x.r, "doc.encrypted"));
-	assert_null(detail(x.r, "macro.xlm"));
+	assert_non_null(tl_detail(x.r, -1, "doc.encrypted"));
+	assert_null(tl_detail(x.r, -1, "macro.xlm"));
 	fx_free(&x);
 }
 
@@ -243,8 +233,8 @@ record_past_the_end(void **state)
 	w.b[w.n++] = 0xFF;
 	w.b[w.n++] = 0x7F;
 	assert_int_equal(scan(&x, w.b, w.n), EM_OK);
-	assert_non_null(detail(x.r, "macro.xlm"));
-	assert_non_null(strstr(detail(x.r, "scan.error"), "past the end"));
+	assert_non_null(tl_detail(x.r, -1, "macro.xlm"));
+	assert_non_null(strstr(tl_detail(x.r, -1, "scan.error"), "past the end"));
 	fx_free(&x);
 }
 

@@ -3,7 +3,7 @@
 
 Usage: mkfat.py OUTDIR        writes the fixtures below into OUTDIR
        mkfat.py --seeds DIR   writes small seeds (mkfat_*.img, cut short) for
-                              tests/fuzz/seeds/fatimg
+                              tests/fuzz/seeds/fatimg (then seeds_to_analysers.sh)
 
 Writes the structures itself (boot sector, FATs, directories, VFAT long names), so
 neither mkfs.fat nor mtools is needed. Cross-checked once by hand: 7-Zip (7z l, 7z x)
