@@ -10,7 +10,7 @@
 B        ?= build
 CC       ?= cc
 CFLAGS   ?= -O2 -g
-PKGS     := libarchive libmagic yara libconfig sqlite3 libcrypto zlib
+PKGS     := libarchive libmagic yara libconfig sqlite3 libcrypto zlib libseccomp
 WARN     := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wvla -Wimplicit-fallthrough
 ifneq ($(CI),)
@@ -30,7 +30,7 @@ FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 SCAN_OBJ   := $(SCAN_SRC:%.c=$(B)/obj/%.o)
 COMMON_OBJ := $(COMMON_SRC:%.c=$(B)/obj/%.o) $(B)/obj/gen/policy_default.o
-PROGS      := $(B)/embargo $(B)/embargo-scan $(B)/embargo-quarantine
+PROGS      := $(B)/embargo $(B)/embargo-scan $(B)/embargo-quarantine $(B)/embargo-worker
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 REGRESS_BIN:= $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(B)/tests/regress_%)
 
@@ -61,6 +61,13 @@ $(B)/embargo-scan: $(B)/obj/milter/tools/main_scan.o $(B)/libcommon.a $(B)/libsc
 $(B)/embargo-quarantine: $(B)/obj/milter/tools/main_quarantine.o $(B)/libcommon.a $(B)/libscanners.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
+$(B)/embargo-worker: $(B)/obj/milter/worker/main_worker.o $(B)/libcommon.a $(B)/libscanners.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+# The worker with test-only misbehaviour (tests/sandbox): never installed.
+$(B)/tests/embargo-worker-test: milter/worker/main_worker.c tests/sandbox/testhooks.c $(B)/libcommon.a $(B)/libscanners.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DEMBARGO_TEST_ANALYSERS -o $@ $^ $(LIBS)
+
 # Unit tests: one cmocka program per tests/unit/test_*.c.
 $(B)/tests/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(B)/libcommon.a $(B)/libscanners.a
 	@mkdir -p $(dir $@)
@@ -71,7 +78,7 @@ $(B)/tests/regress_%: tests/fuzz/fuzz_%.c tests/fuzz/regress_main.c $(B)/libcomm
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
-tests-build: $(PROGS) $(UNIT_BIN) $(REGRESS_BIN)
+tests-build: $(PROGS) $(UNIT_BIN) $(REGRESS_BIN) $(B)/tests/embargo-worker-test
 	@$(MAKE) --no-print-directory -C bench B=$(abspath $(B)) noop >/dev/null 2>&1 || true
 
 deps:

@@ -62,6 +62,12 @@ static const struct config_key config_keys[] = {
 	{ NULL, "tmp_dir", K_STR, OFF(tmp_dir), "/var/lib/embargo/tmp", 0, 0 },
 	{ NULL, "policy_file", K_STR, OFF(policy_file), "/etc/embargo/policy.conf", 0, 0 },
 	{ NULL, "yara_rules", K_STRLIST, OFF(yara_paths), "", 0, 0 },
+	{ NULL, "scan_workers", K_INT, OFF(scan_workers), "0", 0, 256 },
+	{ NULL, "worker_program", K_STR, OFF(worker_program),
+	  "/usr/libexec/embargo/embargo-worker", 0, 0 },
+	{ NULL, "worker_user", K_STR, OFF(worker_user), "", 0, 0 },
+	{ NULL, "worker_memory", K_SIZE, OFF(worker_memory), "2G", 64 << 20, (uint64_t)64 << 30 },
+	{ NULL, "worker_deadline", K_INT, OFF(worker_deadline), "300", 1, 86400 },
 	{ "limits", "mime_depth", K_UINT, LIM(mime_depth), "20", 1, EM_CEIL_MIME_DEPTH },
 	{ "limits", "mime_parts", K_UINT, LIM(mime_parts), "1000", 1, EM_CEIL_MIME_PARTS },
 	{ "limits", "header_bytes", K_SIZE, LIM(header_bytes), "256K", 1024, EM_CEIL_HEADER_BYTES },
@@ -447,6 +453,8 @@ config_free(struct em_config *c)
 	free(c->release_command);
 	free(c->tmp_dir);
 	free(c->policy_file);
+	free(c->worker_program);
+	free(c->worker_user);
 	free(c);
 }
 
