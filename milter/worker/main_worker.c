@@ -21,10 +21,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/message.h"
 #include "daemon/config.h"
+#include "detect/filetype.h"
 #include "worker/sandbox.h"
 #include "worker/wchan.h"
 #include "yara/yara.h"
@@ -148,6 +150,11 @@ main(int argc, char **argv)
 	cfg->scan.tmpdir = SPOOL_MEMFD;
 	cfg->scan.gate = NULL;
 	so.fsize_bytes = cfg->scan.lim.archive_bytes + cfg->scan.lim.decoded_bytes;
+	tzset();     /* archive timestamps: /etc/localtime read now, not after */
+	if (filetype_warm() != 0) {
+		fprintf(stderr, "embargo-worker: libmagic cannot load its database\n");
+		return 2;
+	}
 	warm_up(&cfg->scan);
 	if (sandbox_enter(&so, &err, &note) != 0) {
 		fprintf(stderr, "embargo-worker: %s\n", err);

@@ -5,6 +5,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
@@ -30,6 +31,12 @@ static const int allowed[] = {
 	SCMP_SYS(clock_nanosleep), SCMP_SYS(nanosleep), SCMP_SYS(prlimit64),
 };
 
+/* Calls that name a path: they fail with EACCES. */
+static const int denied[] = {
+	SCMP_SYS(open), SCMP_SYS(openat), SCMP_SYS(stat), SCMP_SYS(lstat),
+	SCMP_SYS(access), SCMP_SYS(faccessat), SCMP_SYS(readlink), SCMP_SYS(readlinkat),
+};
+
 static int
 load_filter(void)
 {
@@ -45,6 +52,14 @@ load_filter(void)
 	if (rc == 0)
 		rc = seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(newfstatat), 1,
 		    SCMP_A3(SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH, AT_EMPTY_PATH));
+	/* paths are refused with EACCES, not killed: the C library looks at
+	 * /etc/localtime on every localtime()/mktime() (archive dates) and falls back
+	 * to UTC when it cannot */
+	for (i = 0; i < sizeof(denied) / sizeof(denied[0]) && rc == 0; i++)
+		rc = seccomp_rule_add(f, SCMP_ACT_ERRNO(EACCES), denied[i], 0);
+	if (rc == 0)
+		rc = seccomp_rule_add(f, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(newfstatat), 1,
+		    SCMP_A3(SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH, 0));
 	if (rc == 0)
 		rc = seccomp_load(f);
 	seccomp_release(f);

@@ -6,8 +6,11 @@
  * permitted, reported once through the returned note), the worker's own user when
  * started as root (setgroups, setgid, setuid), resource limits (RLIMIT_AS, RLIMIT_CPU,
  * RLIMIT_FSIZE, RLIMIT_NOFILE, RLIMIT_CORE 0), PR_SET_NO_NEW_PRIVS, then a seccomp-bpf
- * allow-list (libseccomp) that kills the whole process on anything else: no open of
- * a path, no socket, no exec, no ptrace, no fork. What stays allowed is what the
+ * allow-list (libseccomp) that kills the whole process on anything else: no socket,
+ * no exec, no ptrace, no fork. Calls that name a path (open, openat, stat, access,
+ * readlink) fail with EACCES instead of killing, because the C library tries
+ * /etc/localtime on every localtime() and mktime() (archive dates) and falls back
+ * to UTC when refused. What stays allowed is what the
  * pipeline was measured to call (strace -f on the corpus): memory, reading and writing
  * descriptors it holds, memfd spools, clocks, the send/receive of its socket.
  * BUGS: newfstatat is allowed only with AT_EMPTY_PATH (glibc's fstat); the path
