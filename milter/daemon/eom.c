@@ -16,6 +16,7 @@
 #include "daemon/mta.h"
 #include "policy/policy.h"
 #include "daemon/version.h"
+#include "daemon/wscan.h"
 
 #define SUMMARY_MAX 900   /* bytes of findings in a header or log line */
 
@@ -91,10 +92,10 @@ eom_act(SMFICTX *ctx, struct conn *c, struct msg *m)
 	struct report *r;
 	em_status st;
 
-	st = msgscan_end(m->m_scan);
+	st = m->m_sandboxed ? wscan_message(m) : msgscan_end(m->m_scan);
 	if (st != EM_OK && !em_status_local(st))
 		return status_reply(ctx, m->m_cfg, m->m_qid, st, "scan");
-	r = msgscan_report(m->m_scan);
+	r = m->m_sandboxed ? m->m_wres.r : msgscan_report(m->m_scan);
 	memset(&env, 0, sizeof(env));
 	env.queue_id = m->m_qid;
 	env.client_addr = c->c_addr[0] ? c->c_addr : NULL;

@@ -37,6 +37,7 @@
 #include "daemon/log.h"
 #include "daemon/milter.h"
 #include "daemon/version.h"
+#include "daemon/wscan.h"
 #include "yara/yara.h"
 
 static const char *config_file = "/etc/embargo/embargo.conf";
@@ -156,6 +157,7 @@ reload_thread(void *arg)
 			gate_set_places(gate, c->scan.lim.scan_parallel);
 			c->scan.gate = gate;
 			config_install(c);
+			wscan_reload();
 			log_msg(LOG_NOTICE, NULL, "configuration reloaded from %s (%u YARA rules)",
 			    config_file, yara_rules_count(c->rules));
 		}
@@ -302,6 +304,8 @@ main(int argc, char **argv)
 	if ((gate = gate_new(cfg->scan.lim.scan_parallel)) == NULL)
 		return 1;
 	cfg->scan.gate = gate;
+	if (wscan_start(cfg, config_file) != 0)
+		return 1;
 	config_install(cfg);
 	log_msg(LOG_NOTICE, NULL, "embargo %s listening on %s (config %s)", EMBARGO_VERSION,
 	    cfg->socket, config_file);
@@ -311,6 +315,7 @@ main(int argc, char **argv)
 		return 1;
 	signal_loop(&set);
 	pthread_join(mt, NULL);
+	wscan_stop();
 	log_msg(LOG_NOTICE, NULL, "stopped");
 	yara_global_fini();
 	return rc == MI_SUCCESS ? 0 : 1;

@@ -21,6 +21,7 @@ struct slot {
 	pid_t pid;       /* 0: not running */
 	int sock;
 	int busy;
+	unsigned gen;    /* the pool generation it was started in */
 };
 
 struct wpool {
@@ -32,6 +33,7 @@ struct wpool {
 	pthread_cond_t cv;
 	double deaths[WPOOL_BACKOFF_DEATHS];   /* ring of the last death times */
 	unsigned ndeath;
+	unsigned gen;                          /* +1 per wpool_restart */
 	struct wpool_stats st;
 };
 
@@ -150,6 +152,7 @@ checkout(struct wpool *p)
 {
 	struct slot *s = NULL;
 	unsigned i;
+	int restart;
 
 	pthread_mutex_lock(&p->mu);
 	while (s == NULL && !backing_off(p)) {
@@ -163,7 +166,12 @@ checkout(struct wpool *p)
 		s->busy = 1;
 	else
 		p->st.backoffs++;
+	restart = s != NULL && s->pid > 0 && s->gen != p->gen;
+	if (s != NULL)
+		s->gen = p->gen;
 	pthread_mutex_unlock(&p->mu);
+	if (restart)
+		reap(s);    /* started before the last reload: a new one reads the config */
 	return s;
 }
 
@@ -254,6 +262,14 @@ wpool_scan(struct wpool *p, int fd, uint64_t size, struct wp_result *res)
 	if (WIFEXITED(status))
 		return EM_TEMPFAIL;
 	return crashed(res, why, status);
+}
+
+void
+wpool_restart(struct wpool *p)
+{
+	pthread_mutex_lock(&p->mu);
+	p->gen++;
+	pthread_mutex_unlock(&p->mu);
 }
 
 void

@@ -50,6 +50,9 @@ void wpool_free(struct wpool *p);
  * scan.crashed report), or EM_TEMPFAIL (back-off, no worker could start, memory). */
 em_status wpool_scan(struct wpool *p, int fd, uint64_t size, struct wp_result *res);
 
+/* Config reloaded: each worker is replaced on its next use (rules, limits). */
+void wpool_restart(struct wpool *p);
+
 void wpool_stats(struct wpool *p, struct wpool_stats *out);
 
 #endif

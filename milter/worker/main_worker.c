@@ -18,6 +18,7 @@
 
 #include <getopt.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,8 +128,12 @@ main(int argc, char **argv)
 	const char *cfgfile = NULL, *err, *note;
 	struct strbuf e = STRBUF_INIT;
 	struct em_config *cfg;
+	sigset_t none;
 	int ch;
 
+	sigemptyset(&none);    /* the daemon blocks HUP, TERM and INT in its threads */
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
 	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
 		setlocale(LC_CTYPE, "");
 	while ((ch = getopt(argc, argv, "c:u:m:t:")) != -1) {
