@@ -238,13 +238,14 @@ ask(struct wpool *p, struct slot *s, int fd, uint64_t size, struct wp_result *re
 }
 
 em_status
-wpool_scan(struct wpool *p, int fd, uint64_t size, struct wp_result *res)
+wpool_scan(struct wpool *p, int fd, uint64_t size, struct wp_result *res, int *died)
 {
 	struct slot *s = checkout(p);
 	const char *why;
 	int status;
 
 	memset(res, 0, sizeof(*res));
+	*died = 0;
 	if (s == NULL)
 		return EM_TEMPFAIL;
 	if (s->pid == 0 && spawn(p, s) != 0) {
@@ -257,6 +258,7 @@ wpool_scan(struct wpool *p, int fd, uint64_t size, struct wp_result *res)
 	}
 	status = reap(s);
 	checkin(p, s, 1);
+	*died = 1;
 	/* a worker that exits by itself failed to start or gave up: not the message's
 	 * fault, so no verdict on it (the MTA retries) */
 	if (WIFEXITED(status))

@@ -47,8 +47,10 @@ struct wpool *wpool_new(const struct wpool_opts *o);
 void wpool_free(struct wpool *p);
 
 /* Scan SIZE bytes of FD (headers and body). EM_OK with RES filled (maybe a
- * scan.crashed report), or EM_TEMPFAIL (back-off, no worker could start, memory). */
-em_status wpool_scan(struct wpool *p, int fd, uint64_t size, struct wp_result *res);
+ * scan.crashed report), or EM_TEMPFAIL (back-off, no worker could start, memory).
+ * *DIED is set when the worker died on this message. */
+em_status wpool_scan(struct wpool *p, int fd, uint64_t size, struct wp_result *res,
+    int *died);
 
 /* Config reloaded: each worker is replaced on its next use (rules, limits). */
 void wpool_restart(struct wpool *p);

@@ -82,21 +82,21 @@ raw_memfd(struct msg *m, uint64_t *size)
 em_status
 wscan_message(struct msg *m)
 {
-	struct wpool_stats before, after;
+	struct wpool_stats ps;
 	uint64_t size;
 	em_status st;
-	int fd;
+	int fd, died;
 
 	if ((fd = raw_memfd(m, &size)) < 0)
 		return EM_TEMPFAIL;
-	wpool_stats(pool, &before);
-	st = wpool_scan(pool, fd, size, &m->m_wres);
+	st = wpool_scan(pool, fd, size, &m->m_wres, &died);
 	close(fd);
-	wpool_stats(pool, &after);
-	if (after.crashed != before.crashed || after.backoffs != before.backoffs)
+	if (died || st != EM_OK) {
+		wpool_stats(pool, &ps);
 		log_msg(LOG_WARNING, m->m_qid, "scan worker %s (workers died: %lu, "
-		    "back-offs: %lu)", st == EM_OK ? "died on this message" : "unavailable",
-		    after.crashed, after.backoffs);
+		    "back-offs: %lu)", died ? "died on this message" : "unavailable",
+		    ps.crashed, ps.backoffs);
+	}
 	if (st == EM_OK && m->m_wres.status != EM_OK)
 		st = (em_status)m->m_wres.status;
 	return st;

@@ -155,12 +155,12 @@ static em_status
 scan_sandboxed(struct wpool *pool, int fd, struct wp_result *res)
 {
 	uint64_t size;
-	int mfd = mappable(fd, &size);
+	int mfd = mappable(fd, &size), died;
 	em_status st;
 
 	if (mfd < 0)
 		return EM_TEMPFAIL;
-	st = wpool_scan(pool, mfd, size, res);
+	st = wpool_scan(pool, mfd, size, res, &died);
 	if (mfd != fd)
 		close(mfd);
 	if (st == EM_OK && res->status != EM_OK)
