@@ -146,6 +146,8 @@ install: all
 	    $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)/etc/embargo/rules
 	install -m 755 $(B)/embargo $(B)/embargo-quarantine $(DESTDIR)$(PREFIX)/sbin/
 	install -m 755 $(B)/embargo-scan $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(PREFIX)/libexec/embargo
+	install -m 755 $(B)/embargo-worker $(DESTDIR)$(PREFIX)/libexec/embargo/
 	install -m 644 doc/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 doc/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 644 doc/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/

@@ -80,6 +80,18 @@ pair() { # scenario conns count files...
 
 pair "mixed, 1 conn" 1 $((N / 4)) $MIXED
 pair "mixed, 8 conns" 8 "$N" $MIXED
+# The worker hop: the same mixed set and connections, scanned in scan_workers =
+# cores sandboxed workers (embargo-worker), against the in-process row just above.
+# Peak RSS is the daemon's only (the workers are separate processes).
+ein=$e
+echo "scan_workers = $(nproc);" >> "$W/embargo.conf"
+EMBARGO_WORKER=$B/embargo-worker; export EMBARGO_WORKER
+start_embargo "$S"
+e=$(run "embargo workers mixed 8" "$S" "$W/embargo.pid" 8 "$N" $MIXED)
+row "mixed, 8 conns, scan_workers = $(nproc)" "embargo, sandboxed" "$e" \
+    "$(ratio "$(field "$e" msg_s)" "$(field "$ein" msg_s)") of in-process"
+sed -i '/^scan_workers = /d' "$W/embargo.conf"
+unset EMBARGO_WORKER
 pair "mixed, 64 conns" 64 "$N" $MIXED
 pair "small text, 8 conns" 8 "$N" "$C/small.eml"
 

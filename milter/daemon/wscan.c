@@ -4,6 +4,7 @@
  */
 #include <sys/mman.h>
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,6 +27,11 @@ wscan_start(const struct em_config *cfg, const char *cfgfile)
 	o.path = getenv("EMBARGO_WORKER");   /* tests: the build directory's */
 	if (o.path == NULL)
 		o.path = cfg->worker_program;
+	if (access(o.path, X_OK) != 0) {
+		log_msg(LOG_ERR, NULL, "scan_workers = %d but %s cannot be run: %s",
+		    cfg->scan_workers, o.path, strerror(errno));
+		return -1;
+	}
 	o.config = cfgfile;
 	o.user = cfg->worker_user;
 	o.n = (unsigned)cfg->scan_workers;
