@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <strings.h>
 #include <syslog.h>
 
@@ -63,8 +64,7 @@ static const struct config_key config_keys[] = {
 	{ NULL, "policy_file", K_STR, OFF(policy_file), "/etc/embargo/policy.conf", 0, 0 },
 	{ NULL, "yara_rules", K_STRLIST, OFF(yara_paths), "", 0, 0 },
 	{ NULL, "scan_workers", K_INT, OFF(scan_workers), "0", 0, 256 },
-	{ NULL, "worker_program", K_STR, OFF(worker_program),
-	  "/usr/libexec/embargo/embargo-worker", 0, 0 },
+	{ NULL, "worker_program", K_STR, OFF(worker_program), "", 0, 0 },
 	{ NULL, "worker_user", K_STR, OFF(worker_user), "", 0, 0 },
 	{ NULL, "worker_memory", K_SIZE, OFF(worker_memory), "2G", 64 << 20, (uint64_t)64 << 30 },
 	{ NULL, "worker_deadline", K_INT, OFF(worker_deadline), "300", 1, 86400 },

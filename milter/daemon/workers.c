@@ -266,6 +266,29 @@ wpool_scan(struct wpool *p, int fd, uint64_t size, struct wp_result *res, int *d
 	return crashed(res, why, status);
 }
 
+const char *
+wpool_program(const char *configured, char *buf, size_t n)
+{
+	const char *env = getenv("EMBARGO_WORKER");
+	ssize_t len;
+	char *slash;
+
+	if (env != NULL && *env != '\0')
+		return env;
+	if (configured != NULL && *configured != '\0')
+		return configured;
+	len = readlink("/proc/self/exe", buf, n - 1);
+	if (len > 0 && (size_t)len < n - 16) {
+		buf[len] = '\0';
+		if ((slash = strrchr(buf, '/')) != NULL) {
+			snprintf(slash + 1, n - (size_t)(slash + 1 - buf), "embargo-worker");
+			if (access(buf, X_OK) == 0)
+				return buf;
+		}
+	}
+	return WPOOL_LIBEXEC;
+}
+
 void
 wpool_restart(struct wpool *p)
 {

@@ -52,6 +52,13 @@ void wpool_free(struct wpool *p);
 em_status wpool_scan(struct wpool *p, int fd, uint64_t size, struct wp_result *res,
     int *died);
 
+#define WPOOL_LIBEXEC "/usr/libexec/embargo/embargo-worker"
+
+/* The worker program: $EMBARGO_WORKER, else CONFIGURED when not empty, else
+ * embargo-worker beside the running program (a build tree), else WPOOL_LIBEXEC.
+ * BUF (N bytes) may hold the answer. */
+const char *wpool_program(const char *configured, char *buf, size_t n);
+
 /* Config reloaded: each worker is replaced on its next use (rules, limits). */
 void wpool_restart(struct wpool *p);
 

@@ -20,13 +20,12 @@ int
 wscan_start(const struct em_config *cfg, const char *cfgfile)
 {
 	struct wpool_opts o;
+	char path[4096];
 
 	if (cfg->scan_workers <= 0)
 		return 0;
 	memset(&o, 0, sizeof(o));
-	o.path = getenv("EMBARGO_WORKER");   /* tests: the build directory's */
-	if (o.path == NULL)
-		o.path = cfg->worker_program;
+	o.path = wpool_program(cfg->worker_program, path, sizeof(path));
 	if (access(o.path, X_OK) != 0) {
 		log_msg(LOG_ERR, NULL, "scan_workers = %d but %s cannot be run: %s",
 		    cfg->scan_workers, o.path, strerror(errno));

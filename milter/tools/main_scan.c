@@ -173,14 +173,13 @@ scan_sandboxed(struct wpool *pool, int fd, struct wp_result *res)
 static struct wpool *
 start_pool(const struct em_config *cfg, const char *cfgfile, const char *worker)
 {
+	static char path[4096];
 	struct wpool_opts wo;
 
 	if (cfg->scan.rules[1] != NULL || (cfg->scan.rules[0] && !cfg->rules))
 		return NULL;
 	memset(&wo, 0, sizeof(wo));
-	wo.path = worker ? worker : getenv("EMBARGO_WORKER");
-	if (wo.path == NULL)
-		wo.path = cfg->worker_program;
+	wo.path = worker ? worker : wpool_program(cfg->worker_program, path, sizeof(path));
 	wo.config = cfgfile;
 	wo.user = cfg->worker_user;
 	wo.n = 1;
@@ -318,7 +317,9 @@ main(int argc, char **argv)
 		}
 		cfg->scan.rules[cfg->scan.rules[0] ? 1 : 0] = extra;
 	}
-	if ((sandbox || cfg->scan_workers > 0) && !o.raw &&
+	/* scan_workers > 0 sandboxes messages too, unless --rules asks for extra rules
+	 * (only the configured ones reach a worker) */
+	if ((sandbox || (cfg->scan_workers > 0 && rules[0] == NULL)) && !o.raw &&
 	    (o.pool = start_pool(cfg, cfgfile, worker)) == NULL) {
 		fprintf(stderr, "embargo-scan: no worker pool (--rules needs no --sandbox)\n");
 		config_free(cfg);
