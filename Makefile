@@ -14,7 +14,8 @@
 B        ?= build
 CC       ?= cc
 CFLAGS   ?= -O2 -g
-PKGS     := libarchive libmagic yara libconfig sqlite3 libcrypto zlib libsystemd libytnef
+PKGS     := libarchive libmagic yara libconfig sqlite3 libcrypto zlib libsystemd libytnef \
+            libseccomp
 WARN     := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wvla -Wimplicit-fallthrough
 ifneq ($(CI),)
@@ -34,7 +35,7 @@ FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 SCAN_OBJ   := $(SCAN_SRC:%.c=$(B)/obj/%.o)
 COMMON_OBJ := $(COMMON_SRC:%.c=$(B)/obj/%.o) $(B)/obj/gen/policy_default.o
-PROGS      := $(B)/embargo $(B)/embargo-scan $(B)/embargo-quarantine
+PROGS      := $(B)/embargo $(B)/embargo-scan $(B)/embargo-quarantine $(B)/embargo-worker
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 REGRESS_BIN:= $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(B)/tests/regress_%)
 
@@ -66,6 +67,13 @@ $(B)/embargo-scan: $(B)/obj/milter/tools/main_scan.o $(B)/libcommon.a $(B)/libsc
 $(B)/embargo-quarantine: $(B)/obj/milter/tools/main_quarantine.o $(B)/libcommon.a $(B)/libscanners.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
+$(B)/embargo-worker: $(B)/obj/milter/worker/main_worker.o $(B)/libcommon.a $(B)/libscanners.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+# The worker with test-only misbehaviour (tests/sandbox): never installed.
+$(B)/tests/embargo-worker-test: milter/worker/main_worker.c tests/sandbox/testhooks.c $(B)/libcommon.a $(B)/libscanners.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DEMBARGO_TEST_ANALYSERS -o $@ $^ $(LIBS)
+
 # Unit tests: one cmocka program per tests/unit/test_*.c.
 $(B)/tests/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(B)/libcommon.a $(B)/libscanners.a
 	@mkdir -p $(dir $@)
@@ -76,7 +84,7 @@ $(B)/tests/regress_%: tests/fuzz/fuzz_%.c tests/fuzz/regress_main.c $(B)/libcomm
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
-tests-build: $(PROGS) $(UNIT_BIN) $(REGRESS_BIN)
+tests-build: $(PROGS) $(UNIT_BIN) $(REGRESS_BIN) $(B)/tests/embargo-worker-test
 	@$(MAKE) --no-print-directory -C bench B=$(abspath $(B)) noop >/dev/null 2>&1 || true
 
 deps:
@@ -168,6 +176,8 @@ install: all
 	    $(D)$(CONFDIR)/rules $(D)$(SYSCONFDIR)/logrotate.d
 	install -m 755 $(B)/embargo $(B)/embargo-quarantine $(D)$(SBINDIR)/
 	install -m 755 $(B)/embargo-scan $(D)$(BINDIR)/
+	install -d $(D)$(PREFIX)/libexec/embargo
+	install -m 755 $(B)/embargo-worker $(D)$(PREFIX)/libexec/embargo/
 	for f in $(MANPAGES); do n=$${f#doc/}; \
 	  sed $(INST_SED) $$f > $(D)$(MANDIR)/man$${n##*.}/$$n; chmod 644 $(D)$(MANDIR)/man$${n##*.}/$$n; \
 	done
@@ -189,7 +199,9 @@ install: all
 # Config files are the admin's: uninstall leaves those that differ from the shipped
 # ones, and the state (quarantine) and the user always.
 uninstall:
-	rm -f $(D)$(SBINDIR)/embargo $(D)$(SBINDIR)/embargo-quarantine $(D)$(BINDIR)/embargo-scan
+	rm -f $(D)$(SBINDIR)/embargo $(D)$(SBINDIR)/embargo-quarantine $(D)$(BINDIR)/embargo-scan \
+	    $(D)$(PREFIX)/libexec/embargo/embargo-worker
+	rmdir $(D)$(PREFIX)/libexec/embargo 2>/dev/null; true
 	for f in $(MANPAGES); do n=$${f#doc/}; rm -f $(D)$(MANDIR)/man$${n##*.}/$$n; done
 	rm -f $(D)$(DOCDIR)/policy.md $(D)$(DOCDIR)/examples/postfix-main.cf \
 	    $(D)$(DOCDIR)/examples/sendmail.mc $(D)$(DATADIR)/setup-system.sh \

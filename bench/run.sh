@@ -49,7 +49,7 @@ field() { # line name
 }
 ratio() { python3 -c "print('%.0f%%' % (100.0 * $1 / $2) if $2 else 'n/a')"; }
 
-em_config "$W" "log_level = \"notice\"" "${EMBARGO_TEST_SETTINGS:-}"
+em_config "$W" "log_level = \"notice\"" "scan_workers = 0" "${EMBARGO_TEST_SETTINGS:-}"
 : > "$W/raw"
 S=unix:$W/embargo.sock; NS=unix:$W/noop.sock
 {
@@ -80,6 +80,17 @@ pair() { # scenario conns count files...
 
 pair "mixed, 1 conn" 1 $((N / 4)) $MIXED
 pair "mixed, 8 conns" 8 "$N" $MIXED
+# The worker hop: the same mixed set and connections, scanned in scan_workers =
+# cores sandboxed workers (embargo-worker), against the in-process row just above.
+# Peak RSS is the daemon's only (the workers are separate processes). Every other
+# row runs in-process (scan_workers = 0).
+ein=$e
+sed -i "s/^scan_workers = .*/scan_workers = $(nproc);/" "$W/embargo.conf"
+start_embargo "$S"
+e=$(run "embargo workers mixed 8" "$S" "$W/embargo.pid" 8 "$N" $MIXED)
+row "mixed, 8 conns, scan_workers = $(nproc)" "embargo, sandboxed" "$e" \
+    "$(ratio "$(field "$e" msg_s)" "$(field "$ein" msg_s)") of in-process"
+sed -i "s/^scan_workers = .*/scan_workers = 0;/" "$W/embargo.conf"
 pair "mixed, 64 conns" 64 "$N" $MIXED
 pair "small text, 8 conns" 8 "$N" "$C/small.eml"
 

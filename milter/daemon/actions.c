@@ -25,6 +25,7 @@
 #include "daemon/log.h"
 #include "daemon/mta.h"
 #include "store/store_mark.h"
+#include "daemon/wscan.h"
 
 #define ACT_HDR_MAX 900
 #define ACT_CHUNK 65536
@@ -298,7 +299,7 @@ strip_ranges(const struct msg *m, const struct report *r, const struct decision 
 		if (k < n)
 			continue;
 		if (n == ACT_MAX_STRIP ||
-		    msgscan_part_range(m->m_scan, top, &rg[n].start, &rg[n].end) != 0 ||
+		    msg_part_range(m, top, &rg[n].start, &rg[n].end) != 0 ||
 		    entity_start(m, &rg[n].start) != 0)
 			return -1;
 		rg[n++].part = top;

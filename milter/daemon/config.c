@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <strings.h>
 #include <syslog.h>
 
@@ -64,6 +65,11 @@ static const struct config_key config_keys[] = {
 	{ NULL, "tmp_dir", K_STR, OFF(tmp_dir), "/var/lib/embargo/tmp", 0, 0 },
 	{ NULL, "policy_file", K_STR, OFF(policy_file), "/etc/embargo/policy.conf", 0, 0 },
 	{ NULL, "yara_rules", K_STRLIST, OFF(yara_paths), "", 0, 0 },
+	{ NULL, "scan_workers", K_INT, OFF(scan_workers), "0", 0, 256 },
+	{ NULL, "worker_program", K_STR, OFF(worker_program), "", 0, 0 },
+	{ NULL, "worker_user", K_STR, OFF(worker_user), "", 0, 0 },
+	{ NULL, "worker_memory", K_SIZE, OFF(worker_memory), "2G", 64 << 20, (uint64_t)64 << 30 },
+	{ NULL, "worker_deadline", K_INT, OFF(worker_deadline), "300", 1, 86400 },
 #define LIMIT_KEY(name, type, min, def, text, ceil, what) \
 	{ "limits", #name, K_##type, LIM(name), text, min, (uint64_t)(ceil) },
 	LIMITS(LIMIT_KEY)
@@ -439,6 +445,8 @@ config_free(struct em_config *c)
 	free(c->review_group);
 	free(c->tmp_dir);
 	free(c->policy_file);
+	free(c->worker_program);
+	free(c->worker_user);
 	free(c);
 }
 

@@ -45,6 +45,11 @@ struct em_config {
 	char *policy_file;
 	char **yara_paths;
 	size_t nyara;
+	int scan_workers;         /* 0: scan in-process; N: a pool of N embargo-worker */
+	char *worker_program;     /* the embargo-worker program */
+	char *worker_user;        /* "": the daemon's user */
+	size_t worker_memory;     /* RLIMIT_AS of a worker */
+	int worker_deadline;      /* seconds a worker may take on one message */
 	struct scan_config scan;  /* limits and compiled rules, for the scanners */
 	struct yara_rules *rules; /* owned; scan.rules[0] points here */
 	struct policy *policy;    /* owned */

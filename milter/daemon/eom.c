@@ -18,6 +18,7 @@
 #include "daemon/release_pass.h"
 #include "policy/policy.h"
 #include "daemon/version.h"
+#include "daemon/wscan.h"
 
 #define SUMMARY_MAX 900   /* bytes of findings in a header or log line */
 
@@ -95,10 +96,10 @@ eom_act(SMFICTX *ctx, struct conn *c, struct msg *m)
 	char rqid[STORE_ID_LEN + 1];
 	int rp;
 
-	st = msgscan_end(m->m_scan);
+	st = m->m_sandboxed ? wscan_message(m) : msgscan_end(m->m_scan);
 	if (st != EM_OK && !em_status_local(st))
 		return status_reply(ctx, m->m_cfg, m->m_qid, st, "scan");
-	r = msgscan_report(m->m_scan);
+	r = m->m_sandboxed ? m->m_wres.r : msgscan_report(m->m_scan);
 	if ((rp = release_pass(ctx, m, rqid)) != 0) {
 		if (rp < 0 || remove_forged_headers(ctx, m) != 0 || add_embargo_header(ctx, m, r) != 0)
 			return status_reply(ctx, m->m_cfg, m->m_qid, EM_TEMPFAIL, "header");

@@ -39,6 +39,7 @@
 #include "daemon/reload.h"
 #include "daemon/startcheck.h"
 #include "daemon/version.h"
+#include "daemon/wscan.h"
 #include "yara/yara.h"
 
 static const char *config_file = "/etc/embargo/embargo.conf";
@@ -232,6 +233,10 @@ serve(struct em_config *cfg, const struct startcheck_ids *ids, const char *pidna
 		return 1;
 	}
 	cfg->scan.gate = gate;
+	if (wscan_start(cfg, config_file) != 0) {   /* scan_workers: the sandbox pool */
+		log_msg(LOG_ERR, NULL, "start failed: scan workers");
+		return 1;
+	}
 	config_install(cfg);
 	log_msg(LOG_NOTICE, NULL, "embargo %s listening on %s (config %s)", EMBARGO_VERSION,
 	    cfg->socket, config_file);
@@ -241,6 +246,7 @@ serve(struct em_config *cfg, const struct startcheck_ids *ids, const char *pidna
 	notify_ready("serving");
 	asked = signal_loop(set);
 	pthread_join(mt, NULL);
+	wscan_stop();
 	if (!asked) {
 		log_msg(LOG_ERR, NULL, "libmilter's loop ended though no SIGTERM or SIGINT "
 		    "was received (smfi_main returned %d): exiting with status 1", milter_rc);

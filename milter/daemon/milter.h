@@ -18,6 +18,7 @@
 #include "daemon/config.h"
 #include "core/message.h"
 #include "core/spool.h"
+#include "worker/wproto.h"
 
 #define MSG_MAX_RCPTS 10000   /* recipients kept per message; more are counted only */
 
@@ -28,7 +29,9 @@ struct msg {
 	char **m_rcpts;
 	size_t m_nrcpts, m_rcpts_dropped;
 	char *m_subject;            /* raw Subject header value, bounded */
-	struct msgscan *m_scan;     /* the pipeline */
+	struct msgscan *m_scan;     /* the pipeline (in-process) */
+	struct wp_result m_wres;    /* the worker's report (scan_workers > 0) */
+	int m_sandboxed;            /* scanned by a worker at end of message */
 	struct spool *m_raw;        /* the message as received, for the quarantine */
 	uint64_t m_size;            /* header + body bytes */
 	uint64_t m_body_size;

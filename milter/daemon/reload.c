@@ -20,6 +20,7 @@
 #include "daemon/mlhooks.h"
 #include "daemon/notify.h"
 #include "daemon/reload.h"
+#include "daemon/wscan.h"
 #include "yara/yara.h"
 
 /* The restart-only settings as the daemon started with them. */
@@ -94,6 +95,7 @@ reload_once(void)
 		log_msg(LOG_NOTICE, NULL, "configuration reloaded from %s (%u YARA rules)",
 		    reload_file, yara_rules_count(c->rules));
 		config_install(c);
+		wscan_reload();     /* workers are replaced on their next use */
 		notify_ready("configuration reloaded");
 	}
 	sb_free(&err);

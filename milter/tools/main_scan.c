@@ -11,6 +11,9 @@
  * Exit status as clamscan: 0 nothing found, 1 findings that lead to an action other
  * than accept, 2 an error.
  */
+#include <sys/mman.h>
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <locale.h>
 #include <fcntl.h>
@@ -21,6 +24,7 @@
 #include <unistd.h>
 
 #include "daemon/config.h"
+#include "daemon/workers.h"
 #include "core/message.h"
 #include "policy/policy.h"
 #include "daemon/version.h"
@@ -31,6 +35,7 @@
 
 struct opts {
 	int json, raw;
+	struct wpool *pool;   /* --sandbox or scan_workers > 0: scan in embargo-worker */
 	const char *from;
 	const char *rcpts[MAX_RCPTS];
 	size_t nrcpts;
@@ -40,7 +45,8 @@ static void
 usage_to(FILE *fp, int status)
 {
 	fprintf(fp, "usage: embargo-scan [-c config] [--json] [--raw] [--rules path]\n"
-	    "                    [--from addr] [--rcpt addr]... file...\n"
+	    "                    [--from addr] [--rcpt addr]... [--sandbox] [--worker path]\n"
+	    "                    file...\n"
 	    "       embargo-scan --list-findings\n"
 	    "       embargo-scan -h|--help, -V|--version\n"
 	    "Scans each file (a message, or with --raw an attachment) as the milter does and\n"
@@ -127,12 +133,77 @@ print_result(const char *file, const struct opts *o, const struct report *r,
 	fflush(stdout);
 }
 
+/* A memfd copy of FD when it cannot be mapped (a pipe), else FD itself. */
+static int
+mappable(int fd, uint64_t *size)
+{
+	char buf[65536];
+	struct stat st;
+	ssize_t n;
+	int mfd;
+
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		*size = (uint64_t)st.st_size;
+		return fd;
+	}
+	if ((mfd = memfd_create("embargo-scan", MFD_CLOEXEC)) < 0)
+		return -1;
+	*size = 0;
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		if (write(mfd, buf, (size_t)n) != n) {
+			close(mfd);
+			return -1;
+		}
+		*size += (uint64_t)n;
+	}
+	return mfd;
+}
+
+/* The message in FD through a sandboxed worker. */
+static em_status
+scan_sandboxed(struct wpool *pool, int fd, struct wp_result *res)
+{
+	uint64_t size;
+	int mfd = mappable(fd, &size), died;
+	em_status st;
+
+	if (mfd < 0)
+		return EM_TEMPFAIL;
+	st = wpool_scan(pool, mfd, size, res, &died);
+	if (mfd != fd)
+		close(mfd);
+	if (st == EM_OK && res->status != EM_OK)
+		st = (em_status)res->status;
+	return st;
+}
+
+/* One sandboxed worker for embargo-scan: the program from --worker, $EMBARGO_WORKER
+ * or worker_program, with the same config file (extra --rules cannot follow). */
+static struct wpool *
+start_pool(const struct em_config *cfg, const char *cfgfile, const char *worker)
+{
+	static char path[4096];
+	struct wpool_opts wo;
+
+	if (cfg->scan.rules[1] != NULL || (cfg->scan.rules[0] && !cfg->rules))
+		return NULL;
+	memset(&wo, 0, sizeof(wo));
+	wo.path = worker ? worker : wpool_program(cfg->worker_program, path, sizeof(path));
+	wo.config = cfgfile;
+	wo.user = cfg->worker_user;
+	wo.n = 1;
+	wo.deadline_ms = (unsigned)cfg->worker_deadline * 1000u;
+	wo.mem_mb = (unsigned)(cfg->worker_memory >> 20);
+	return wpool_new(&wo);
+}
+
 /* Scan one file; returns 0, 1 or 2 as the exit status asks. */
 static int
 scan_one(const struct em_config *cfg, const struct opts *o, const char *file)
 {
 	struct msgscan *m = NULL;
 	struct report *own = NULL, *r;
+	struct wp_result res = { NULL, NULL, 0, 0 };
 	struct envelope env;
 	struct decision d;
 	int fd, rc = 2;
@@ -150,6 +221,9 @@ scan_one(const struct em_config *cfg, const struct opts *o, const char *file)
 		if ((r = own = report_new()) == NULL)
 			goto out;
 		st = scan_raw_file(&cfg->scan, base ? base + 1 : file, fd, r);
+	} else if (o->pool != NULL) {
+		st = scan_sandboxed(o->pool, fd, &res);
+		r = res.r;
 	} else {
 		if ((m = msgscan_new(&cfg->scan, 1)) == NULL)
 			goto out;
@@ -174,6 +248,7 @@ out:
 	decision_clear(&d);
 	msgscan_free(m);
 	report_free(own);
+	wp_result_free(&res);
 	if (fd > 0)
 		close(fd);
 	return rc;
@@ -191,14 +266,16 @@ main(int argc, char **argv)
 		{ "list-findings", no_argument, NULL, 'L' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "sandbox", no_argument, NULL, 'S' },
+		{ "worker", required_argument, NULL, 'W' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *cfgfile = NULL, *rules[2] = { NULL, NULL };
+	const char *cfgfile = NULL, *rules[2] = { NULL, NULL }, *worker = NULL;
 	struct strbuf err = STRBUF_INIT;
 	struct yara_rules *extra = NULL;
 	struct em_config *cfg;
 	struct opts o;
-	int ch, i, worst = 0, rc;
+	int ch, i, worst = 0, rc, sandbox = 0;
 
 	/* Archive member names are UTF-8 on the wire: libarchive converts them
 	 * through the C library, which needs a UTF-8 character type. */
@@ -221,6 +298,8 @@ main(int argc, char **argv)
 		case 'L': list_findings(); return 0;
 		case 'V': printf("embargo-scan %s\n", EMBARGO_VERSION); return 0;
 		case 'h': usage_to(stdout, 0); break;
+		case 'S': sandbox = 1; break;
+		case 'W': worker = optarg; sandbox = 1; break;
 		default: usage();
 		}
 	}
@@ -249,11 +328,20 @@ main(int argc, char **argv)
 		}
 		cfg->scan.rules[cfg->scan.rules[0] ? 1 : 0] = extra;
 	}
+	/* scan_workers > 0 sandboxes messages too, unless --rules asks for extra rules
+	 * (only the configured ones reach a worker) */
+	if ((sandbox || (cfg->scan_workers > 0 && rules[0] == NULL)) && !o.raw &&
+	    (o.pool = start_pool(cfg, cfgfile, worker)) == NULL) {
+		fprintf(stderr, "embargo-scan: no worker pool (--rules needs no --sandbox)\n");
+		config_free(cfg);
+		return 2;
+	}
 	for (i = optind; i < argc; i++) {
 		rc = scan_one(cfg, &o, argv[i]);
 		if (rc > worst)
 			worst = rc;
 	}
+	wpool_free(o.pool);
 	yara_rules_free(extra);
 	config_free(cfg);
 	sb_free(&err);

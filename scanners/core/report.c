@@ -149,6 +149,36 @@ report_part_add(struct report *r, int parent, const char *label, int is_section)
 	return id;
 }
 
+/* A part rebuilt from a worker's report (wproto.c): PATH and FILENAME are taken as
+ * they are, not joined again. The caller has checked them. */
+int
+report_part_restore(struct report *r, int parent, const char *path, const char *filename)
+{
+	int id = report_part_add(r, parent, "", 0);
+	struct part_priv *p = get(r, id);
+	char *np, *nb, *nf = NULL;
+
+	if (p == NULL)
+		return -1;
+	np = strdup(path);
+	nb = strdup(path);
+	if (filename != NULL)
+		nf = dup_bounded(filename);
+	if (np == NULL || nb == NULL || (filename != NULL && nf == NULL)) {
+		free(np);
+		free(nb);
+		free(nf);
+		fail(r, EM_TEMPFAIL);
+		return -1;
+	}
+	free(p->pub.path);
+	free(p->base);
+	p->pub.path = np;
+	p->base = nb;
+	p->pub.filename = nf;
+	return id;
+}
+
 static void
 set_str(struct report *r, char **dst, const char *s)
 {

@@ -60,6 +60,11 @@ void report_free(struct report *r);
  */
 int report_part_add(struct report *r, int parent, const char *label, int is_section);
 
+/* A part as a scan worker reported it (milter/worker/wproto.c): PATH and FILENAME
+ * stored as given (FILENAME may be NULL), not joined again. Returns the id or -1. */
+int report_part_restore(struct report *r, int parent, const char *path,
+    const char *filename);
+
 /* Setters copy their argument (bounded to REPORT_MAX_TEXT); NULL clears. A filename
  * set on a MIME section is appended to its path as ":filename". A copy that fails for
  * memory is kept as the sticky error. */

@@ -131,10 +131,15 @@ spool_to_file(struct spool *s)
 		return EM_TEMPFAIL;
 	if (s->wbuf == NULL && (s->wbuf = malloc(SPOOL_WBUF)) == NULL)
 		return EM_TEMPFAIL;
-	fd = mkstemp(path);
+	if (strcmp(dir, SPOOL_MEMFD) == 0) {
+		fd = memfd_create("embargo-spool", MFD_CLOEXEC);   /* sandboxed worker */
+	} else {
+		fd = mkstemp(path);
+		if (fd >= 0)
+			unlink(path);
+	}
 	if (fd < 0)
 		return EM_TEMPFAIL;
-	unlink(path);
 	if (s->memlen > 0 && write_all(fd, s->mem, s->memlen) != 0) {
 		close(fd);
 		return EM_TEMPFAIL;

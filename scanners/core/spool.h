@@ -16,7 +16,9 @@
 struct spool;
 
 /* MEM_MAX: bytes kept in memory before moving to a file in TMPDIR (NULL: $TMPDIR or
- * /tmp). Returns NULL when out of memory. */
+ * /tmp; SPOOL_MEMFD: an anonymous memfd, for the sandboxed worker that may open no
+ * path, bounded by its RLIMIT_FSIZE and RLIMIT_AS). Returns NULL when out of memory. */
+#define SPOOL_MEMFD "memfd:"
 struct spool *spool_new(size_t mem_max, const char *tmpdir);
 void spool_free(struct spool *s);
 

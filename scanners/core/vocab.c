@@ -73,6 +73,8 @@ static const struct vocab_entry vocab_table[] = {
 	{ "yara.limit", SEV_MEDIUM, "a YARA scan ran out of time or size: not fully inspected" },
 	{ "scan.limit", SEV_MEDIUM, "analysis stopped at a bound (time, window): not fully inspected" },
 	{ "scan.error", SEV_MEDIUM, "an analyser failed on this part: not fully inspected" },
+	{ "scan.crashed", SEV_HIGH,
+	  "the sandboxed scan worker died on this message (crash, filter, memory, deadline)" },
 };
 
 const struct vocab_entry *

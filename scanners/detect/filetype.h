@@ -30,6 +30,9 @@ int filetype_sniff(const unsigned char *d, size_t len, uint64_t size,
 
 /* True when D starts with RFC 5322 header lines (or an mbox "From " line) that make
  * it a mail message. */
+/* Load libmagic's database in every slot now (before a sandbox). 0 or -1. */
+int filetype_warm(void);
+
 int filetype_is_message(const unsigned char *d, size_t len);
 
 /* True when D looks like text (no NUL, few control bytes) in its first bytes. */

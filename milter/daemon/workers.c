@@ -1,0 +1,306 @@
+/*
+ * workers.c: the pool of embargo-worker processes (see workers.h): spawn, hand out,
+ * replace, back off.
+ */
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "daemon/workers.h"
+#include "worker/wchan.h"
+
+struct slot {
+	pid_t pid;       /* 0: not running */
+	int sock;
+	int busy;
+	unsigned gen;    /* the pool generation it was started in */
+};
+
+struct wpool {
+	struct wpool_opts o;
+	char *path, *config, *user;
+	char mem[24], cpu[24];
+	struct slot *slots;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	double deaths[WPOOL_BACKOFF_DEATHS];   /* ring of the last death times */
+	unsigned ndeath;
+	unsigned gen;                          /* +1 per wpool_restart */
+	struct wpool_stats st;
+};
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+struct wpool *
+wpool_new(const struct wpool_opts *o)
+{
+	struct wpool *p = calloc(1, sizeof(*p));
+
+	if (p == NULL)
+		return NULL;
+	p->o = *o;
+	p->path = strdup(o->path);
+	p->config = o->config ? strdup(o->config) : NULL;
+	p->user = o->user && *o->user ? strdup(o->user) : NULL;
+	p->slots = calloc(o->n ? o->n : 1, sizeof(*p->slots));
+	if (p->path == NULL || p->slots == NULL || (o->config && p->config == NULL) ||
+	    (o->user && *o->user && p->user == NULL)) {
+		wpool_free(p);
+		return NULL;
+	}
+	p->o.n = o->n ? o->n : 1;
+	snprintf(p->mem, sizeof(p->mem), "%u", o->mem_mb);
+	snprintf(p->cpu, sizeof(p->cpu), "%u", o->cpu_seconds);
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	return p;
+}
+
+/* Kill and reap; returns the wait status. */
+static int
+reap(struct slot *s)
+{
+	int status = 0;
+
+	if (s->pid > 0) {
+		kill(s->pid, SIGKILL);
+		while (waitpid(s->pid, &status, 0) < 0 && errno == EINTR)
+			;
+		close(s->sock);
+	}
+	s->pid = 0;
+	s->sock = -1;
+	return status;
+}
+
+void
+wpool_free(struct wpool *p)
+{
+	unsigned i;
+
+	if (p == NULL)
+		return;
+	for (i = 0; p->slots != NULL && i < p->o.n; i++)
+		reap(&p->slots[i]);
+	free(p->slots);
+	free(p->path);
+	free(p->config);
+	free(p->user);
+	free(p);
+}
+
+static int
+spawn(struct wpool *p, struct slot *s)
+{
+	char *argv[12];
+	int sv[2], k = 0;
+	pid_t pid;
+
+	argv[k++] = p->path;
+	if (p->config) { argv[k++] = "-c"; argv[k++] = p->config; }
+	if (p->user) { argv[k++] = "-u"; argv[k++] = p->user; }
+	argv[k++] = "-m"; argv[k++] = p->mem;
+	argv[k++] = "-t"; argv[k++] = p->cpu;
+	argv[k] = NULL;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+		return -1;
+	if ((pid = fork()) < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	if (pid == 0) {   /* only async-signal-safe calls until exec */
+		if (dup2(sv[1], 3) != 3)
+			_exit(127);
+		close_range(4, ~0U, 0);
+		execv(p->path, argv);
+		_exit(127);
+	}
+	close(sv[1]);
+	s->pid = pid;
+	s->sock = sv[0];
+	p->st.spawned++;
+	return 0;
+}
+
+/* Locked: whether workers died too often lately. */
+static int
+backing_off(const struct wpool *p)
+{
+	double oldest = p->deaths[p->ndeath % WPOOL_BACKOFF_DEATHS];
+
+	return p->ndeath >= WPOOL_BACKOFF_DEATHS && now() - oldest < WPOOL_BACKOFF_SECONDS;
+}
+
+static struct slot *
+checkout(struct wpool *p)
+{
+	struct slot *s = NULL;
+	unsigned i;
+	int restart;
+
+	pthread_mutex_lock(&p->mu);
+	while (s == NULL && !backing_off(p)) {
+		for (i = 0; i < p->o.n && s == NULL; i++)
+			if (!p->slots[i].busy)
+				s = &p->slots[i];
+		if (s == NULL)
+			pthread_cond_wait(&p->cv, &p->mu);
+	}
+	if (s != NULL)
+		s->busy = 1;
+	else
+		p->st.backoffs++;
+	restart = s != NULL && s->pid > 0 && s->gen != p->gen;
+	if (s != NULL)
+		s->gen = p->gen;
+	pthread_mutex_unlock(&p->mu);
+	if (restart)
+		reap(s);    /* started before the last reload: a new one reads the config */
+	return s;
+}
+
+static void
+checkin(struct wpool *p, struct slot *s, int died)
+{
+	pthread_mutex_lock(&p->mu);
+	if (died) {
+		p->deaths[p->ndeath % WPOOL_BACKOFF_DEATHS] = now();
+		p->ndeath++;
+		p->st.crashed++;
+	}
+	p->st.scanned++;
+	s->busy = 0;
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* The report of a message whose worker died: part 0 and scan.crashed. */
+static em_status
+crashed(struct wp_result *res, const char *why, int status)
+{
+	memset(res, 0, sizeof(*res));
+	if ((res->r = report_new()) == NULL || report_part_add(res->r, -1, "", 1) != 0)
+		goto oom;
+	if (WIFSIGNALED(status))
+		report_add(res->r, 0, "scan.crashed", "%s; worker killed by signal %d (%s)",
+		    why, WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else
+		report_add(res->r, 0, "scan.crashed", "%s; worker exit status %d", why,
+		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	if (report_status(res->r) == EM_OK)
+		return EM_OK;
+oom:
+	wp_result_free(res);
+	return EM_TEMPFAIL;
+}
+
+static const char *
+ask(struct wpool *p, struct slot *s, int fd, uint64_t size, struct wp_result *res)
+{
+	unsigned char sz[8], *pl;
+	size_t n;
+	int i, rc;
+
+	for (i = 0; i < 8; i++)
+		sz[i] = (unsigned char)(size >> (8 * i));
+	if (wc_send(s->sock, WP_SCAN, sz, 8, fd) != 0)
+		return "request not delivered";
+	rc = wc_recv(s->sock, WP_REPORT, (int)p->o.deadline_ms, &pl, &n, NULL);
+	if (rc == -2)
+		return "deadline passed";
+	if (rc != 0)
+		return rc == -3 ? "worker died" : "malformed frame";
+	rc = wp_parse_report(pl, n, res);
+	free(pl);
+	if (rc != 0)
+		return "malformed report";
+	if (report_nparts(res->r) == 0 && res->status == EM_OK) {
+		wp_result_free(res);
+		return "empty report";
+	}
+	return NULL;
+}
+
+em_status
+wpool_scan(struct wpool *p, int fd, uint64_t size, struct wp_result *res, int *died)
+{
+	struct slot *s = checkout(p);
+	const char *why;
+	int status;
+
+	memset(res, 0, sizeof(*res));
+	*died = 0;
+	if (s == NULL)
+		return EM_TEMPFAIL;
+	if (s->pid == 0 && spawn(p, s) != 0) {
+		checkin(p, s, 0);
+		return EM_TEMPFAIL;
+	}
+	if ((why = ask(p, s, fd, size, res)) == NULL) {
+		checkin(p, s, 0);
+		return EM_OK;
+	}
+	status = reap(s);
+	checkin(p, s, 1);
+	*died = 1;
+	/* a worker that exits by itself failed to start or gave up: not the message's
+	 * fault, so no verdict on it (the MTA retries) */
+	if (WIFEXITED(status))
+		return EM_TEMPFAIL;
+	return crashed(res, why, status);
+}
+
+const char *
+wpool_program(const char *configured, char *buf, size_t n)
+{
+	const char *env = getenv("EMBARGO_WORKER");
+	ssize_t len;
+	char *slash;
+
+	if (env != NULL && *env != '\0')
+		return env;
+	if (configured != NULL && *configured != '\0')
+		return configured;
+	len = readlink("/proc/self/exe", buf, n - 1);
+	if (len > 0 && (size_t)len < n - 16) {
+		buf[len] = '\0';
+		if ((slash = strrchr(buf, '/')) != NULL) {
+			snprintf(slash + 1, n - (size_t)(slash + 1 - buf), "embargo-worker");
+			if (access(buf, X_OK) == 0)
+				return buf;
+		}
+	}
+	return WPOOL_LIBEXEC;
+}
+
+void
+wpool_restart(struct wpool *p)
+{
+	pthread_mutex_lock(&p->mu);
+	p->gen++;
+	pthread_mutex_unlock(&p->mu);
+}
+
+void
+wpool_stats(struct wpool *p, struct wpool_stats *out)
+{
+	pthread_mutex_lock(&p->mu);
+	*out = p->st;
+	pthread_mutex_unlock(&p->mu);
+}

@@ -1,0 +1,67 @@
+/*
+ * workers.h: the pool of sandboxed scan workers (embargo-worker) of the daemon and of
+ * embargo-scan --sandbox.
+ *
+ * Promises: wpool_scan hands one whole message (a descriptor the worker can mmap:
+ * a memfd or a read-only file) to an idle worker and returns the worker's report,
+ * parsed strictly (wproto.h). A worker that dies (signal, seccomp, memory), breaks
+ * the protocol or passes the deadline is killed and reaped; the message then gets a
+ * report whose only finding is scan.crashed (detail: the signal or the cause), and
+ * the slot starts a new worker on its next use. Other messages are not affected.
+ * When WPOOL_BACKOFF_DEATHS workers died within WPOOL_BACKOFF_SECONDS, wpool_scan
+ * returns EM_TEMPFAIL without trying (the MTA retries) until the window has passed.
+ * Thread-safe: milter threads wait for an idle worker.
+ * Limits: the part a worker was on when it died is not known (scan.crashed names
+ * part 0, the message).
+ */
+#ifndef EMBARGO_WORKERS_H
+#define EMBARGO_WORKERS_H
+
+#include <stdint.h>
+
+#include "core/status.h"
+#include "worker/wproto.h"
+
+#define WPOOL_BACKOFF_DEATHS  5
+#define WPOOL_BACKOFF_SECONDS 10
+
+struct wpool_opts {
+	const char *path;        /* the embargo-worker program */
+	const char *config;      /* config file given to workers (-c); NULL: defaults */
+	const char *user;        /* worker user when root (-u); NULL: none */
+	unsigned n;              /* workers */
+	unsigned deadline_ms;    /* per message */
+	unsigned mem_mb;         /* RLIMIT_AS of a worker; 0: none */
+	unsigned cpu_seconds;    /* RLIMIT_CPU of a worker (lifetime); 0: none */
+};
+
+struct wpool_stats {
+	unsigned long scanned, crashed, backoffs, spawned;
+};
+
+struct wpool;
+
+/* Copies the options; workers start on first use. NULL when out of memory. */
+struct wpool *wpool_new(const struct wpool_opts *o);
+/* Kill and reap every worker. */
+void wpool_free(struct wpool *p);
+
+/* Scan SIZE bytes of FD (headers and body). EM_OK with RES filled (maybe a
+ * scan.crashed report), or EM_TEMPFAIL (back-off, no worker could start, memory).
+ * *DIED is set when the worker died on this message. */
+em_status wpool_scan(struct wpool *p, int fd, uint64_t size, struct wp_result *res,
+    int *died);
+
+#define WPOOL_LIBEXEC "/usr/libexec/embargo/embargo-worker"
+
+/* The worker program: $EMBARGO_WORKER, else CONFIGURED when not empty, else
+ * embargo-worker beside the running program (a build tree), else WPOOL_LIBEXEC.
+ * BUF (N bytes) may hold the answer. */
+const char *wpool_program(const char *configured, char *buf, size_t n);
+
+/* Config reloaded: each worker is replaced on its next use (rules, limits). */
+void wpool_restart(struct wpool *p);
+
+void wpool_stats(struct wpool *p, struct wpool_stats *out);
+
+#endif

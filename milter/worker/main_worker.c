@@ -1,0 +1,173 @@
+/*
+ * main_worker.c: embargo-worker, the sandboxed scanner process. Started by embargo
+ * (or embargo-scan) with its end of a SOCK_SEQPACKET socketpair on descriptor 3.
+ *
+ * It loads the configuration (scan limits, YARA rules), warms libmagic and OpenSSL,
+ * then locks itself down (sandbox.h) and serves: each WP_SCAN frame brings a memfd
+ * with a whole message; the worker maps it, runs the same pipeline as the daemon did
+ * in-process (msgscan, headers in the body) and answers one WP_REPORT. Spools are
+ * memfds (SPOOL_MEMFD). It exits when the socket closes.
+ *
+ * Built with -DEMBARGO_TEST_ANALYSERS only for tests (build/tests/embargo-worker-test),
+ * never in release builds: magic strings in a message make it crash, try to escape,
+ * hang, exhaust memory, or answer garbage (tests/sandbox/testhooks.c).
+ * Limits: one message at a time; a report larger than a frame is sent empty.
+ */
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <getopt.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/message.h"
+#include "daemon/config.h"
+#include "detect/filetype.h"
+#include "worker/sandbox.h"
+#include "worker/wchan.h"
+#include "yara/yara.h"
+
+#ifdef EMBARGO_TEST_ANALYSERS
+void worker_test_hooks(int sock, const unsigned char *data, size_t len);
+#else
+#define worker_test_hooks(sock, data, len) ((void)0)
+#endif
+
+#define WORKER_SOCK 3
+#define FEED_CHUNK  65536
+
+static int
+range_of(void *arg, int part, uint64_t *s, uint64_t *e)
+{
+	return msgscan_part_range(arg, part, s, e);
+}
+
+/* The pipeline on DATA; the serialised report appended to OUT. */
+static void
+scan_buffer(const struct scan_config *sc, const unsigned char *data, size_t len,
+    struct strbuf *out)
+{
+	struct msgscan *m = msgscan_new(sc, 1);
+	em_status st = m ? EM_OK : EM_TEMPFAIL;
+	size_t off, n;
+
+	for (off = 0; st == EM_OK && off < len; off += n) {
+		n = len - off < FEED_CHUNK ? len - off : FEED_CHUNK;
+		st = msgscan_body(m, data + off, n);
+	}
+	if (m != NULL && (st == EM_OK || em_status_local(st)))
+		st = msgscan_end(m);
+	wp_put_report(out, (int)st, m ? msgscan_report(m) : NULL, range_of, m);
+	if (out->oom || out->len > WP_MAX_FRAME - WP_HDR) {
+		sb_reset(out);
+		wp_put_report(out, EM_TEMPFAIL, NULL, NULL, NULL);
+	}
+	msgscan_free(m);
+}
+
+/* One request: 0 to go on, -1 to exit. */
+static int
+serve_one(int sock, const struct scan_config *sc)
+{
+	struct strbuf out = STRBUF_INIT;
+	unsigned char *pl, *map = NULL;
+	struct stat st;
+	uint64_t size = 0;
+	size_t n, i;
+	int fd, rc;
+
+	if ((rc = wc_recv(sock, WP_SCAN, -1, &pl, &n, &fd)) != 0)
+		return -1;
+	for (i = 0; i < n && i < 8; i++)
+		size |= (uint64_t)pl[i] << (8 * i);
+	free(pl);
+	if (n != 8 || fd < 0 || fstat(fd, &st) != 0 || (uint64_t)st.st_size < size ||
+	    (size > 0 && (map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	worker_test_hooks(sock, map, size);
+	scan_buffer(sc, map ? map : (const unsigned char *)"", size, &out);
+	if (map != NULL)
+		munmap(map, size);
+	rc = out.oom ? -1 : wc_send(sock, WP_REPORT, out.s, out.len, -1);
+	sb_free(&out);
+	return rc;
+}
+
+static void
+warm_up(const struct scan_config *sc)
+{
+	static const char msg[] =
+	    "Content-Type: multipart/mixed; boundary=b\r\n\r\n"
+	    "--b\r\nContent-Type: text/plain\r\n\r\nhello\r\n"
+	    "--b\r\nContent-Type: application/octet-stream\r\n\r\nMZ\x90\r\n"
+	    "--b\r\nContent-Type: text/html\r\n\r\n<html></html>\r\n"
+	    "--b\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\r\n--b--\r\n";
+	struct strbuf out = STRBUF_INIT;
+	int i;
+
+	for (i = 0; i < 4; i++) {   /* every libmagic slot of filetype.c */
+		scan_buffer(sc, (const unsigned char *)msg, sizeof(msg) - 1, &out);
+		sb_reset(&out);
+	}
+	sb_free(&out);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct sandbox_opts so = { NULL, 0, 0, 0 };
+	const char *cfgfile = NULL, *err, *note;
+	struct strbuf e = STRBUF_INIT;
+	struct em_config *cfg;
+	sigset_t none;
+	int ch;
+
+	sigemptyset(&none);    /* the daemon blocks HUP, TERM and INT in its threads */
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
+		setlocale(LC_CTYPE, "");
+	while ((ch = getopt(argc, argv, "c:u:m:t:")) != -1) {
+		switch (ch) {
+		case 'c': cfgfile = optarg; break;
+		case 'u': so.user = optarg; break;
+		case 'm': so.mem_bytes = strtoull(optarg, NULL, 10) << 20; break;
+		case 't': so.cpu_seconds = strtoull(optarg, NULL, 10); break;
+		default:
+			fprintf(stderr, "usage: embargo-worker [-c config] [-u user] "
+			    "[-m MiB] [-t cpu-seconds] (socket on fd 3)\n");
+			return 2;
+		}
+	}
+	if (yara_global_init() != 0 || (cfg = config_load(cfgfile, &e)) == NULL) {
+		fprintf(stderr, "embargo-worker: %s\n", e.s ? sb_str(&e) : "libyara init");
+		return 2;
+	}
+	cfg->scan.tmpdir = SPOOL_MEMFD;
+	cfg->scan.gate = NULL;
+	so.fsize_bytes = cfg->scan.lim.archive_bytes + cfg->scan.lim.decoded_bytes;
+	tzset();     /* archive timestamps: /etc/localtime read now, not after */
+	if (filetype_warm() != 0) {
+		fprintf(stderr, "embargo-worker: libmagic cannot load its database\n");
+		return 2;
+	}
+	warm_up(&cfg->scan);
+	if (sandbox_enter(&so, &err, &note) != 0) {
+		fprintf(stderr, "embargo-worker: %s\n", err);
+		return 2;
+	}
+	if (note != NULL && getenv("EMBARGO_WORKER_QUIET") == NULL)
+		fprintf(stderr, "embargo-worker: %s\n", note);
+	while (serve_one(WORKER_SOCK, &cfg->scan) == 0)
+		;
+	return 0;
+}

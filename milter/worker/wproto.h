@@ -1,0 +1,73 @@
+/*
+ * wproto.h: the protocol between the daemon (or embargo-scan) and a sandboxed scan
+ * worker (embargo-worker). Small, versioned, length-prefixed messages over a
+ * SOCK_SEQPACKET socketpair; the message bytes travel in a memfd passed with
+ * SCM_RIGHTS, never through the socket.
+ *
+ * Frame: "EMBW" (4), version (1), type (1), 2 zero bytes, payload length (u32 LE),
+ * payload. Types:
+ *   WP_SCAN    daemon -> worker, payload: u64 size of the message in the memfd
+ *              (headers and body, as embargo-scan reads a file). One fd attached.
+ *   WP_REPORT  worker -> daemon, payload: u32 status (em_status), then the parts,
+ *              the findings and the top-level MIME ranges (see wproto.c).
+ *
+ * Promises: wp_parse_report is a strict parser of hostile bytes (a compromised worker
+ * is hostile input): every length is checked against what is left, every string is
+ * bounded and free of NUL, counts are capped, parents precede children, finding
+ * names must be in the vocabulary and severities in range, part references valid,
+ * trailing bytes refused. Anything else is -1, and the caller ends the message with
+ * scan.crashed.
+ * Limits: WP_MAX_FRAME bytes per frame; a report past it is sent as its status only.
+ */
+#ifndef EMBARGO_WPROTO_H
+#define EMBARGO_WPROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/report.h"
+#include "core/strbuf.h"
+
+#define WP_VERSION    1
+#define WP_HDR        12
+#define WP_MAX_FRAME  (16u << 20)    /* bytes of one frame, header included */
+#define WP_MAX_PATH   8192           /* bytes of a part path */
+#define WP_MAX_RANGES 4096           /* top-level MIME entities kept for strip */
+
+enum wp_type { WP_SCAN = 1, WP_REPORT = 2 };
+
+struct wp_range {
+	int part;
+	uint64_t start, end;
+};
+
+/* The result of a scan as the daemon keeps it: the report, the strip ranges and
+ * the worker's status. */
+struct wp_result {
+	struct report *r;
+	struct wp_range *ranges;
+	size_t nranges;
+	int status;              /* em_status the worker's msgscan_end returned */
+};
+
+void wp_result_free(struct wp_result *res);
+
+/* Write a frame header for TYPE with LEN payload bytes into HDR. */
+void wp_header(unsigned char hdr[WP_HDR], enum wp_type type, uint32_t len);
+/* Check a frame header; returns the payload length, or -1 when not a frame of TYPE. */
+long wp_check_header(const unsigned char *hdr, size_t n, enum wp_type type);
+
+/* Serialise a report (the payload of WP_REPORT) to OUT. RANGE(part) gives the
+ * strip range of a top-level part through ARG, 0 when known. */
+typedef int (*wp_range_fn)(void *arg, int part, uint64_t *start, uint64_t *end);
+void wp_put_report(struct strbuf *out, int status, const struct report *r,
+    wp_range_fn range, void *arg);
+
+/* Parse a WP_REPORT payload into RES (zeroed first). Returns 0, or -1 on any
+ * deviation (RES is then empty). */
+int wp_parse_report(const unsigned char *p, size_t n, struct wp_result *res);
+
+/* The strip range of PART from a parsed result: 0 and the range, or -1. */
+int wp_part_range(const struct wp_result *res, int part, uint64_t *start, uint64_t *end);
+
+#endif
