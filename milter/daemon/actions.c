@@ -23,6 +23,7 @@
 #include "daemon/actions.h"
 #include "daemon/log.h"
 #include "daemon/mta.h"
+#include "store/store_mark.h"
 
 #define ACT_HDR_MAX 900
 #define ACT_CHUNK 65536
@@ -100,14 +101,30 @@ report_json_text(const struct report *r)
 	return sb_take(&sb);
 }
 
+/* The Message-ID of the message, from the raw header block (bounded). */
+int
+actions_message_id(const struct msg *m, char *out, size_t n)
+{
+	size_t want = m->m_body_off < ACT_CHUNK * 4 ? (size_t)m->m_body_off : ACT_CHUNK * 4, got;
+	char *buf = want ? malloc(want) : NULL;
+	int rc = -1;
+
+	if (buf != NULL && spool_pread(m->m_raw, 0, buf, want, &got) == EM_OK &&
+	    store_header_value(buf, got, "Message-ID", 0, out, n) > 0)
+		rc = 0;
+	free(buf);
+	return rc;
+}
+
 /* Store the message (RAW NULL: index row only). 0 and res->qid set, or -1. */
 static int
 store(const struct msg *m, const struct report *r, const struct decision *d,
     const char *action, int with_file, struct action_result *res, const char **why)
 {
 	struct strbuf err = STRBUF_INIT, fs = STRBUF_INIT;
-	struct qstore *q;
-	struct qnew n;
+	struct store *q;
+	struct store_new n;
+	char msgid[256];
 	char *json = report_json_text(r);
 	int rc = -1;
 
@@ -124,17 +141,21 @@ store(const struct msg *m, const struct report *r, const struct decision *d,
 	n.action = action;
 	n.explain = d->explain;
 	n.report = json;
-	if ((q = qstore_open(m->m_cfg->quarantine_dir, 1, &err)) == NULL) {
+	n.client_addr = m->m_conn_addr;
+	n.helo = m->m_helo;
+	n.auth_user = m->m_auth;
+	n.message_id = actions_message_id(m, msgid, sizeof(msgid)) == 0 ? msgid : NULL;
+	if ((q = store_open(m->m_cfg->quarantine_dir, STORE_CREATE, &err)) == NULL) {
 		log_msg(LOG_ERR, m->m_qid, "quarantine: %s", sb_str(&err));
 		*why = "cannot open the quarantine";
-	} else if (qstore_put(q, &n, with_file ? m->m_raw : NULL, res->qid) != 0) {
-		log_msg(LOG_ERR, m->m_qid, "quarantine: %s", qstore_error(q));
+	} else if (store_put(q, &n, with_file ? m->m_raw : NULL, res->qid) != 0) {
+		log_msg(LOG_ERR, m->m_qid, "quarantine: %s", store_error(q));
 		*why = "cannot write to the quarantine";
 		res->qid[0] = '\0';
 	} else {
 		rc = 0;
 	}
-	qstore_close(q);
+	store_close(q);
 	free(json);
 	sb_free(&err);
 	sb_free(&fs);

@@ -3,7 +3,7 @@
  * wrappers only (accept, tag, strip, hold, quarantine, discard, reject, tempfail).
  *
  * Ordering guarantee: for quarantine and strip the copy is durably in the
- * quarantine store (qstore_put) before the MTA is told to discard, reject or
+ * quarantine store (store_put) before the MTA is told to discard, reject or
  * replace the body; when the store fails the message is tempfailed, never lost.
  */
 #ifndef EMBARGO_ACTIONS_H
@@ -11,10 +11,10 @@
 
 #include "daemon/milter.h"
 #include "policy/policy.h"
-#include "store/qstore.h"
+#include "store/store.h"
 
 struct action_result {
-	char qid[QSTORE_ID_LEN + 1];   /* quarantine id, "" when nothing was stored */
+	char qid[STORE_ID_LEN + 1];   /* quarantine id, "" when nothing was stored */
 	enum action done;              /* what was actually done (may be stronger: a strip
 	                                  that cannot be done is a quarantine; a failed
 	                                  store is a tempfail) */
@@ -24,6 +24,9 @@ struct action_result {
 /* Carry out D for message M with report R. Returns the SMFIS_* reply for eom. */
 sfsistat actions_run(SMFICTX *ctx, struct msg *m, const struct report *r,
     const struct decision *d, struct action_result *res);
+
+/* The message's Message-ID from its raw header block into OUT; 0 or -1. */
+int actions_message_id(const struct msg *m, char *out, size_t n);
 
 /* Split "550 5.7.1 text" into its parts (copied into the buffers); defaults for a
  * missing code. Exposed for tests. */

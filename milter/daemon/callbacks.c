@@ -63,6 +63,7 @@ msg_reset(struct conn *c)
 	free(m->m_rcpts);
 	free(m->m_sender);
 	free(m->m_subject);
+	free(m->m_auth);
 	config_put(m->m_cfg);
 	free(m);
 }
@@ -117,9 +118,9 @@ update_qid(SMFICTX *ctx, struct msg *m)
 }
 
 /* The steps whose reply the MTA need not wait for, and the ones it need not send. */
-#define NOREPLY_STEPS (SMFIP_NR_CONN | SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR | \
+#define NOREPLY_STEPS (SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR | \
 	SMFIP_NR_EOH | SMFIP_NR_BODY)
-#define SKIPPED_STEPS (SMFIP_NOHELO | SMFIP_NODATA | SMFIP_NOUNKNOWN)
+#define SKIPPED_STEPS (SMFIP_NODATA | SMFIP_NOUNKNOWN)
 
 static sfsistat
 cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
@@ -182,6 +183,18 @@ cb_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *sa)
 	return step_ok(c, SMFIP_NR_CONN);
 }
 
+/* The HELO name is kept for the quarantine record only. */
+static sfsistat
+cb_helo(SMFICTX *ctx, char *name)
+{
+	struct conn *c = conn_of(ctx);
+
+	if (c == NULL)
+		return SMFIS_CONTINUE;
+	snprintf(c->c_helo, sizeof(c->c_helo), "%s", name ? name : "");
+	return step_ok(c, SMFIP_NR_HELO);
+}
+
 static sfsistat
 cb_envfrom(SMFICTX *ctx, char **argv)
 {
@@ -199,6 +212,10 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 	m->m_start = mono_now();
 	m->m_cfg = config_get();
 	m->m_sender = addr_dup(argv ? argv[0] : NULL);
+	m->m_conn_addr = c->c_addr;
+	m->m_helo = c->c_helo;
+	if (mta_macro(ctx, "{auth_authen}") != NULL)
+		m->m_auth = strndup(mta_macro(ctx, "{auth_authen}"), 256);
 	m->m_scan = msgscan_new(&m->m_cfg->scan, 0);
 	m->m_raw = spool_new(m->m_cfg->scan.lim.spool_memory, m->m_cfg->tmp_dir);
 	if (m->m_sender == NULL || m->m_scan == NULL || m->m_raw == NULL)
@@ -364,6 +381,7 @@ struct smfiDesc embargo_milter = {
 	.xxfi_version = SMFI_VERSION,
 	.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY | SMFIF_QUARANTINE,
 	.xxfi_connect = cb_connect,
+	.xxfi_helo = cb_helo,
 	.xxfi_envfrom = cb_envfrom,
 	.xxfi_envrcpt = cb_envrcpt,
 	.xxfi_header = cb_header,

@@ -60,6 +60,7 @@ static const struct config_key config_keys[] = {
 	{ NULL, "backlog", K_INT, OFF(backlog), "128", 1, 65535 },
 	{ NULL, "quarantine_dir", K_STR, OFF(quarantine_dir), "/var/lib/embargo/quarantine", 0, 0 },
 	{ NULL, "release_command", K_STR, OFF(release_command), "/usr/sbin/sendmail", 0, 0 },
+	{ NULL, "review_group", K_STR, OFF(review_group), "embargo", 0, 0 },
 	{ NULL, "tmp_dir", K_STR, OFF(tmp_dir), "/var/lib/embargo/tmp", 0, 0 },
 	{ NULL, "policy_file", K_STR, OFF(policy_file), "/etc/embargo/policy.conf", 0, 0 },
 	{ NULL, "yara_rules", K_STRLIST, OFF(yara_paths), "", 0, 0 },
@@ -447,6 +448,7 @@ config_free(struct em_config *c)
 	free(c->pid_file);
 	free(c->quarantine_dir);
 	free(c->release_command);
+	free(c->review_group);
 	free(c->tmp_dir);
 	free(c->policy_file);
 	free(c);

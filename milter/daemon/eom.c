@@ -5,7 +5,8 @@
  * Every message gets an X-Embargo header with the version, the size and the
  * findings summary; actions.c then carries out the decision (and may do something
  * stronger: a failed quarantine store is a tempfail). The summary line names what
- * was done, the decision when it differs, and the quarantine id.
+ * was done, the decision when it differs, and the quarantine id. A message released
+ * by embargo-quarantine with a valid marker (release_pass.c) is accepted as is.
  */
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "daemon/log.h"
 #include "daemon/milter.h"
 #include "daemon/mta.h"
+#include "daemon/release_pass.h"
 #include "policy/policy.h"
 #include "daemon/version.h"
 
@@ -90,11 +92,20 @@ eom_act(SMFICTX *ctx, struct conn *c, struct msg *m)
 	sfsistat rc;
 	struct report *r;
 	em_status st;
+	char rqid[STORE_ID_LEN + 1];
+	int rp;
 
 	st = msgscan_end(m->m_scan);
 	if (st != EM_OK && !em_status_local(st))
 		return status_reply(ctx, m->m_cfg, m->m_qid, st, "scan");
 	r = msgscan_report(m->m_scan);
+	if ((rp = release_pass(ctx, m, rqid)) != 0) {
+		if (rp < 0 || remove_forged_headers(ctx, m) != 0 || add_embargo_header(ctx, m, r) != 0)
+			return status_reply(ctx, m->m_cfg, m->m_qid, EM_TEMPFAIL, "header");
+		log_msg(LOG_INFO, m->m_qid, "size=%llu action=accept release=%s",
+		    (unsigned long long)m->m_size, rqid);
+		return SMFIS_CONTINUE;
+	}
 	memset(&env, 0, sizeof(env));
 	env.queue_id = m->m_qid;
 	env.client_addr = c->c_addr[0] ? c->c_addr : NULL;

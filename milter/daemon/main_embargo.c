@@ -32,6 +32,7 @@
 #include "daemon/config.h"
 #include "daemon/listen.h"
 #include "daemon/log.h"
+#include "daemon/store_start.h"
 #include "daemon/milter.h"
 #include "daemon/mlhooks.h"
 #include "daemon/notify.h"
@@ -219,8 +220,12 @@ serve(struct em_config *cfg, const struct startcheck_ids *ids, const char *pidna
 	pthread_t mt;
 	int asked;
 
-	if (drop_privileges(ids) != 0 || write_pidfile(pidname) != 0 ||
-	    (gate = gate_new(cfg->scan.lim.scan_parallel)) == NULL ||
+	if (drop_privileges(ids) != 0 || write_pidfile(pidname) != 0) {
+		log_msg(LOG_ERR, NULL, "start failed");
+		return 1;
+	}
+	store_start(cfg);   /* fsck, release key, review group: never fatal */
+	if ((gate = gate_new(cfg->scan.lim.scan_parallel)) == NULL ||
 	    mlhooks_start(cfg->milter_timeout) != 0 ||
 	    reload_start(config_file, cfg, sock_fixed, gate) != 0) {
 		log_msg(LOG_ERR, NULL, "start failed");

@@ -35,6 +35,9 @@ struct msg {
 	uint64_t m_body_off;        /* where the body starts in m_raw */
 	double m_start;             /* monotonic seconds at MAIL FROM */
 	unsigned m_ours[3];         /* incoming X-Embargo, -Action, -Findings headers */
+	const char *m_conn_addr;    /* the connection's c_addr and c_helo (it outlives us) */
+	const char *m_helo;
+	char *m_auth;               /* {auth_authen} at MAIL FROM, or NULL */
 };
 
 /* The headers Embargo writes; copies arriving with the message are removed so a
@@ -43,6 +46,7 @@ extern const char *const embargo_headers[3];
 
 struct conn {
 	char c_addr[64];            /* client address, "" when unknown */
+	char c_helo[256];           /* HELO/EHLO name as given (bounded), "" when none */
 	struct msg *c_msg;
 	unsigned long c_noreply;    /* SMFIP_NR_* steps the MTA expects no reply to */
 	em_status c_fail;           /* a failure in such a step, answered at end of message */

@@ -1,58 +1,53 @@
 /*
- * main_quarantine.c: embargo-quarantine, the admin tool for the quarantine store.
+ * main_quarantine.c: embargo-quarantine, the admin tool for the quarantine store:
+ * argument parsing, the privilege rules, id resolution, and the dispatch to q_*.c.
  *
- *   embargo-quarantine [-c CONFIG] list [--since 2h] [--finding GLOB] [--rcpt ADDR] [--json]
- *   embargo-quarantine [-c CONFIG] show ID | export ID | delete ID
- *   embargo-quarantine [-c CONFIG] release ID [--to ADDR]... [--rescan]
- *   embargo-quarantine [-c CONFIG] purge --older-than 30d
+ *   embargo-quarantine [-c CONFIG] list|stats [filters] [--json] [--count]
+ *   embargo-quarantine [-c CONFIG] show|export|delete ID...      (ID "-": stdin)
+ *   embargo-quarantine [-c CONFIG] release ID... [--to ADDR]... [--rescan [--force]] [--retry]
+ *   embargo-quarantine [-c CONFIG] purge --older-than 30d | fsck | reindex | sync-holds
  *
- * release runs release_command (sendmail-compatible) as `CMD -i -f SENDER -- RCPT...`
- * with the stored message on standard input, exec'd directly (no shell). Messages
- * held in the MTA (action hold) are released there: postsuper -H QUEUEID.
+ * Privileges: run as root (directly or by sudo) or set-id, only a root-owned
+ * configuration that group and others cannot write is read, and under sudo or
+ * set-id only the compiled-in one (so -c cannot choose release_command or the
+ * store). Installed set-user-id to the store's owner and executable by review_group
+ * (mode 4750), it is the review group's narrow path to release and delete: members
+ * only, review commands only, release_command run wholly as the store's user with
+ * a clean environment. Message content is parsed in a child without root or the
+ * set-id user (q_unprivileged).
+ * The acting user recorded is $SUDO_USER behind sudo, else the real uid's name.
  * Exit: 0 done, 1 refused or not found, 2 error. See doc/embargo-quarantine.8.
- * BUGS: --finding matches the names in the stored findings summary; a file name
- * containing ",x@" can make a false match. release does not stop the re-injected
- * message from passing the milter again: configure the MTA (doc/policy.md).
  */
-#include <errno.h>
-#include <locale.h>
-#include <fcntl.h>
+#include <ctype.h>
 #include <getopt.h>
+#include <grp.h>
+#include <locale.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "daemon/config.h"
-#include "core/message.h"
-#include "policy/policy.h"
-#include "store/qstore.h"
 #include "daemon/version.h"
+#include "tools/q.h"
 #include "yara/yara.h"
 
 #define DEFAULT_CONFIG "/etc/embargo/embargo.conf"
-#define MAX_TO 256
-
-struct qopts {
-	int64_t since;
-	const char *finding, *rcpt;
-	int json, rescan;
-	const char *to[MAX_TO];
-	size_t nto;
-	int64_t older;
-};
 
 static void
 usage_to(FILE *fp, int status)
 {
-	fprintf(fp, "usage: embargo-quarantine [-c config] list [--since 2h] "
-	    "[--finding glob] [--rcpt addr] [--json]\n"
-	    "       embargo-quarantine [-c config] show|export|delete ID\n"
-	    "       embargo-quarantine [-c config] release ID [--to addr]... [--rescan]\n"
+	fprintf(fp, "usage: embargo-quarantine [-c config] list|stats [--since T] [--until T]"
+	    " [--sender A] [--rcpt A]\n"
+	    "         [--subject S] [--state S] [--rule G] [--finding G] [--message-id M]"
+	    " [--client IP] [--json] [--count]\n"
+	    "       embargo-quarantine [-c config] show|export|delete ID...   (- reads ids from stdin)\n"
+	    "       embargo-quarantine [-c config] release ID... [--to addr]... [--rescan [--force]]"
+	    " [--retry]\n"
 	    "       embargo-quarantine [-c config] purge --older-than 30d\n"
+	    "       embargo-quarantine [-c config] fsck | reindex | sync-holds\n"
 	    "       embargo-quarantine -h|--help, -V|--version\n"
 	    "Reviews, releases and purges the messages the milter quarantined. "
 	    "See embargo-quarantine(8).\n");
@@ -62,456 +57,290 @@ usage_to(FILE *fp, int status)
 static void
 usage(void)
 {
-	usage_to(stderr, 2);
-}
-
-/* "90", "90s", "15m", "2h", "30d", "1w" -> seconds; -1 when malformed. */
-static int64_t
-parse_age(const char *s)
-{
-	char *end;
-	unsigned long long v;
-	int64_t mul = 1;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || v > 100ull * 365 * 86400)
-		return -1;
-	switch (*end) {
-	case '\0': case 's': break;
-	case 'm': mul = 60; break;
-	case 'h': mul = 3600; break;
-	case 'd': mul = 86400; break;
-	case 'w': mul = 7 * 86400; break;
-	default: return -1;
-	}
-	if (*end != '\0' && end[1] != '\0')
-		return -1;
-	return (int64_t)v * mul;
-}
-
-static int
-finding_match(const char *summary, const char *glob)
-{
-	char name[128];
-	const char *p = summary, *at, *comma;
-	size_t n;
-
-	while (*p) {
-		comma = strchr(p, ',');
-		at = strchr(p, '@');
-		n = (at && (!comma || at < comma) ? at : comma ? comma : p + strlen(p)) - p;
-		if (n < sizeof(name)) {
-			memcpy(name, p, n);
-			name[n] = '\0';
-			if (policy_glob(glob, name))
-				return 1;
-		}
-		if (comma == NULL)
-			break;
-		p = comma + 1;
-	}
-	return 0;
-}
-
-/* RCPTS is newline-separated. */
-static int
-rcpt_match(const char *rcpts, const char *glob)
-{
-	char one[1024];
-	const char *p = rcpts, *nl;
-	size_t n;
-
-	while (*p) {
-		nl = strchr(p, '\n');
-		n = nl ? (size_t)(nl - p) : strlen(p);
-		if (n < sizeof(one)) {
-			memcpy(one, p, n);
-			one[n] = '\0';
-			if (policy_glob(glob, one))
-				return 1;
-		}
-		if (nl == NULL)
-			break;
-		p = nl + 1;
-	}
-	return 0;
+	usage_to(stderr, Q_ERROR);
 }
 
 static void
-json_field(struct strbuf *sb, const char *key, const char *v, int comma)
-{
-	sb_printf(sb, "%s\"%s\":", comma ? "," : "", key);
-	sb_json_str(sb, v, strlen(v));
-}
-
-static void
-print_json(const struct qentry *e)
+bad(const char *what, const char *v)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	sb_addc(&sb, '{');
-	json_field(&sb, "id", e->id, 0);
-	sb_printf(&sb, ",\"time\":%lld", (long long)e->time);
-	json_field(&sb, "queue_id", e->queue_id, 1);
-	json_field(&sb, "sender", e->sender, 1);
-	json_field(&sb, "recipients", e->rcpts, 1);
-	json_field(&sb, "subject", e->subject, 1);
-	sb_printf(&sb, ",\"size\":%llu", (unsigned long long)e->size);
-	json_field(&sb, "findings", e->findings, 1);
-	json_field(&sb, "rule", e->rule, 1);
-	json_field(&sb, "action", e->action, 1);
-	json_field(&sb, "state", e->state, 1);
-	json_field(&sb, "released_by", e->released_by, 1);
-	sb_printf(&sb, ",\"released_at\":%lld}\n", (long long)e->released_at);
-	fputs(sb_str(&sb), stdout);
+	sb_safe(&sb, v, strlen(v), 200);
+	fprintf(stderr, "embargo-quarantine: %s: \"%s\"\n", what, sb_str(&sb));
 	sb_free(&sb);
+	exit(Q_REFUSED);
 }
 
 static void
-print_line(const struct qentry *e)
+add_to(struct qopts *o, const char *a)
 {
-	struct strbuf s = STRBUF_INIT, subj = STRBUF_INIT, rc = STRBUF_INIT;
-	char when[32];
-	time_t t = (time_t)e->time;
-	struct tm tm;
-	size_t i;
-
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", localtime_r(&t, &tm));
-	sb_safe(&s, e->sender, strlen(e->sender), 100);
-	sb_safe(&subj, e->subject, strlen(e->subject), 60);
-	for (i = 0; e->rcpts[i] && rc.len < 300; i++) {
-		if (e->rcpts[i] == '\n')
-			sb_addc(&rc, ',');
-		else
-			sb_safe(&rc, e->rcpts + i, 1, 1);
-	}
-	printf("%s %s %-8s %-10s %s from=<%s> to=<%s> subject=\"%s\" findings=%s\n",
-	    e->id, when, e->state, e->action, e->rule[0] ? e->rule : "-", sb_str(&s),
-	    sb_str(&rc), sb_str(&subj), e->findings);
-	sb_free(&s);
-	sb_free(&subj);
-	sb_free(&rc);
+	if (!q_addr_valid(a))
+		bad("--to: not a plain address (one local@domain, no CR/LF, comma or space)", a);
+	if (o->nto == Q_MAX_TO)
+		bad("--to: too many addresses", a);
+	if (o->to == NULL && (o->to = calloc(Q_MAX_TO, sizeof(*o->to))) == NULL)
+		exit(Q_ERROR);
+	o->to[o->nto++] = a;
 }
 
-static int
-list_cb(void *arg, const struct qentry *e)
+static int64_t
+when(const char *opt, const char *v)
 {
-	const struct qopts *o = arg;
+	int64_t t = q_parse_when(v);
 
-	if (o->finding && !finding_match(e->findings, o->finding))
-		return 0;
-	if (o->rcpt && !rcpt_match(e->rcpts, o->rcpt))
-		return 0;
-	if (o->json)
-		print_json(e);
-	else
-		print_line(e);
-	return 0;
-}
-
-/* Rescan the stored message with the current scanners; *out owns the result. */
-static int
-rescan(const struct em_config *cfg, struct qstore *q, const char *id, struct msgscan **out)
-{
-	unsigned char buf[65536];
-	struct msgscan *m;
-	ssize_t n;
-	em_status st = EM_OK;
-	int fd;
-
-	if ((fd = qstore_open_msg(q, id)) < 0)
-		return -1;
-	if ((m = msgscan_new(&cfg->scan, 1)) == NULL) {
-		close(fd);
-		return -1;
-	}
-	while ((n = read(fd, buf, sizeof(buf))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 || ((st = msgscan_body(m, buf, (size_t)n)) != EM_OK &&
-		    !em_status_local(st)))
-			break;
-	}
-	close(fd);
-	if (n != 0 || ((st = msgscan_end(m)) != EM_OK && !em_status_local(st))) {
-		msgscan_free(m);
-		return -1;
-	}
-	*out = m;
-	return 0;
-}
-
-static int
-cmd_show(const struct em_config *cfg, struct qstore *q, const struct qentry *e)
-{
-	struct msgscan *m = NULL;
-
-	print_line(e);
-	printf("queue id: %s\nexplain: %s\n", e->queue_id, e->explain);
-	if (e->released_at)
-		printf("released by %s at %lld\n", e->released_by, (long long)e->released_at);
-	if (!e->has_file) {
-		printf("%s\n", strcmp(e->action, "hold") == 0 ?
-		    "held in the MTA queue (no copy here): release with postsuper -H QUEUEID" :
-		    "no stored copy (deleted)");
-		return 0;
-	}
-	if (rescan(cfg, q, e->id, &m) != 0) {
-		fprintf(stderr, "embargo-quarantine: %s: cannot rescan the stored copy\n", e->id);
-		return 2;
-	}
-	printf("parts and findings (rescanned with the current scanners):\n");
-	report_print(msgscan_report(m), stdout);
-	msgscan_free(m);
-	return 0;
-}
-
-static int
-cmd_export(struct qstore *q, const struct qentry *e)
-{
-	char buf[65536];
-	ssize_t n;
-	int fd = e->has_file ? qstore_open_msg(q, e->id) : -1;
-
-	if (fd < 0) {
-		fprintf(stderr, "embargo-quarantine: %s: no stored copy\n", e->id);
-		return 1;
-	}
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		if (fwrite(buf, 1, (size_t)n, stdout) != (size_t)n)
-			break;
-	close(fd);
-	return n == 0 && fflush(stdout) == 0 ? 0 : 2;
-}
-
-/* The stored recipients, split (pointers into the copy *BUF). */
-static size_t
-split_rcpts(const char *rcpts, char **buf, const char **v, size_t max)
-{
-	char *p;
-	size_t n = 0;
-
-	if ((*buf = strdup(rcpts)) == NULL)
-		return 0;
-	for (p = *buf; *p && n < max;) {
-		v[n++] = p;
-		if ((p = strchr(p, '\n')) == NULL)
-			break;
-		*p++ = '\0';
-	}
-	return n;
-}
-
-static int
-run_release(const struct em_config *cfg, struct qstore *q, const struct qentry *e,
-    const char *const *to, size_t nto)
-{
-	const char *argv[MAX_TO + 8];
-	size_t i, k = 0;
-	pid_t pid;
-	int fd, status;
-
-	argv[k++] = cfg->release_command;
-	argv[k++] = "-i";
-	argv[k++] = "-f";
-	argv[k++] = e->sender;
-	argv[k++] = "--";
-	for (i = 0; i < nto; i++)
-		argv[k++] = to[i];
-	argv[k] = NULL;
-	if ((fd = qstore_open_msg(q, e->id)) < 0)
-		return -1;
-	fflush(NULL);
-	if ((pid = fork()) < 0) {
-		close(fd);
-		return -1;
-	}
-	if (pid == 0) {
-		if (dup2(fd, 0) < 0)
-			_exit(127);
-		execv(cfg->release_command, (char *const *)argv);
-		fprintf(stderr, "embargo-quarantine: %s: %s\n", cfg->release_command,
-		    strerror(errno));
-		_exit(127);
-	}
-	close(fd);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
-}
-
-static const char *
-who(void)
-{
-	const char *s = getenv("SUDO_USER");
-	struct passwd *pw;
-
-	if (s && *s)
-		return s;
-	pw = getpwuid(getuid());
-	return pw ? pw->pw_name : "?";
-}
-
-/* With --rescan: 0 when the current policy would deliver (accept or tag). */
-static int
-release_rescan(const struct em_config *cfg, struct qstore *q, const struct qentry *e,
-    const char *const *rc, size_t nrc)
-{
-	struct msgscan *m = NULL;
-	struct envelope env;
-	struct decision d;
-	int ok;
-
-	if (rescan(cfg, q, e->id, &m) != 0)
-		return -1;
-	memset(&env, 0, sizeof(env));
-	env.sender = e->sender;
-	env.rcpts = rc;
-	env.nrcpts = nrc;
-	if (policy_decide(cfg->policy, msgscan_report(m), &env, &d) != 0) {
-		msgscan_free(m);
-		return -1;
-	}
-	ok = d.action <= ACT_TAG;
-	printf("rescan: %s%s%s: %s\n", action_name(d.action), d.rule ? " by rule " : "",
-	    d.rule ? d.rule : "", d.explain ? d.explain : "");
-	decision_clear(&d);
-	msgscan_free(m);
-	return ok ? 0 : 1;
-}
-
-static int
-cmd_release(const struct em_config *cfg, struct qstore *q, const struct qentry *e,
-    const struct qopts *o)
-{
-	const char **rc = NULL;
-	char *buf = NULL;
-	size_t n;
-	int r = 2;
-
-	if (!e->has_file && strcmp(e->action, "hold") == 0) {
-		printf("%s is held in the MTA queue; release it there: postsuper -H %s\n",
-		    e->id, e->queue_id);
-		return 1;
-	}
-	if (strcmp(e->state, "held") != 0 || !e->has_file) {
-		printf("%s is %s: nothing to release\n", e->id, e->state);
-		return 1;
-	}
-	if ((rc = calloc(MAX_TO, sizeof(*rc))) == NULL)
-		return 2;
-	n = o->nto ? o->nto : split_rcpts(e->rcpts, &buf, rc, MAX_TO);
-	if (o->nto)
-		memcpy(rc, o->to, o->nto * sizeof(*rc));
-	if (n == 0) {
-		fprintf(stderr, "embargo-quarantine: %s: no recipients\n", e->id);
-		goto out;
-	}
-	if (o->rescan && (r = release_rescan(cfg, q, e, rc, n)) != 0) {
-		if (r == 1)
-			printf("%s: not released (the current policy would not deliver it)\n", e->id);
-		goto out;
-	}
-	r = 2;
-	if (run_release(cfg, q, e, rc, n) != 0) {
-		fprintf(stderr, "embargo-quarantine: %s: %s failed; not marked released\n",
-		    e->id, cfg->release_command);
-		goto out;
-	}
-	if (qstore_mark_released(q, e->id, who()) != 0)
-		fprintf(stderr, "embargo-quarantine: %s: delivered but not marked: %s\n", e->id,
-		    qstore_error(q));
-	else
-		printf("%s released to %zu recipient%s\n", e->id, n, n == 1 ? "" : "s");
-	r = 0;
-out:
-	free(buf);
-	free(rc);
-	return r;
+	if (t < 0)
+		bad(opt, v);
+	return t;
 }
 
 static void
 parse_cmd_opts(int argc, char **argv, struct qopts *o)
 {
-	static const struct option longopts[] = {
-		{ "since", required_argument, NULL, 's' },
-		{ "finding", required_argument, NULL, 'f' },
-		{ "rcpt", required_argument, NULL, 'r' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "to", required_argument, NULL, 't' },
-		{ "rescan", no_argument, NULL, 'R' },
-		{ "older-than", required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 },
+	static const struct option lo[] = {
+		{ "since", 1, NULL, 's' }, { "until", 1, NULL, 'u' }, { "sender", 1, NULL, 'S' },
+		{ "rcpt", 1, NULL, 'r' }, { "subject", 1, NULL, 'j' }, { "state", 1, NULL, 't' },
+		{ "rule", 1, NULL, 'R' }, { "finding", 1, NULL, 'f' }, { "message-id", 1, NULL, 'm' },
+		{ "client", 1, NULL, 'C' }, { "json", 0, NULL, 'J' }, { "count", 0, NULL, 'n' },
+		{ "to", 1, NULL, 'T' }, { "rescan", 0, NULL, 'X' }, { "force", 0, NULL, 'F' },
+		{ "retry", 0, NULL, 'Y' }, { "older-than", 1, NULL, 'o' }, { NULL, 0, NULL, 0 },
 	};
-	int64_t age;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (ch) {
-		case 's':
-			if ((age = parse_age(optarg)) < 0)
-				usage();
-			o->since = (int64_t)time(NULL) - age;
-			break;
-		case 'f': o->finding = optarg; break;
-		case 'r': o->rcpt = optarg; break;
-		case 'j': o->json = 1; break;
-		case 't':
-			if (o->nto == MAX_TO)
-				usage();
-			o->to[o->nto++] = optarg;
-			break;
-		case 'R': o->rescan = 1; break;
+		case 's': o->f.since = when("--since", optarg); break;
+		case 'u': o->f.until = when("--until", optarg); break;
+		case 'S': o->f.sender = optarg; break;
+		case 'r': o->f.rcpt = optarg; break;
+		case 'j': o->f.subject = optarg; break;
+		case 't': o->f.state = optarg; break;
+		case 'R': o->f.rule = optarg; break;
+		case 'f': o->f.finding = optarg; break;
+		case 'm': o->f.message_id = optarg; break;
+		case 'C': o->f.client = optarg; break;
+		case 'J': o->json = 1; break;
+		case 'n': o->count = 1; break;
+		case 'T': add_to(o, optarg); break;
+		case 'X': o->rescan = 1; break;
+		case 'F': o->force = 1; break;
+		case 'Y': o->retry = 1; break;
 		case 'o':
-			if ((age = parse_age(optarg)) < 0)
-				usage();
-			o->older = age;
+			if ((o->older = q_parse_age(optarg)) < 0)
+				bad("--older-than", optarg);
 			break;
 		default: usage();
 		}
 	}
 }
 
-static int
-run(const struct em_config *cfg, struct qstore *q, const char *cmd, const char *id,
-    const struct qopts *o)
+static const char *
+acting_user(void)
 {
-	struct qentry e;
-	size_t n = 0;
+	static char name[64];
+	const char *s = getenv("SUDO_USER");
+	struct passwd *pw;
+	size_t i;
+
+	if (getuid() == 0 && s && *s)
+		snprintf(name, sizeof(name), "%s", s);
+	else if ((pw = getpwuid(getuid())) != NULL)
+		snprintf(name, sizeof(name), "%s", pw->pw_name);
+	else
+		snprintf(name, sizeof(name), "uid%ld", (long)getuid());
+	for (i = 0; name[i]; i++)
+		if (!isalnum((unsigned char)name[i]) && !strchr("._-@", name[i]))
+			name[i] = '_';
+	return name;
+}
+
+/* Which configuration file may be read: see the header comment. */
+static const char *
+config_path(const char *given)
+{
+	int sudo = geteuid() == 0 && getenv("SUDO_USER") != NULL;
+	int setid = getuid() != geteuid() || getgid() != getegid();
+	const char *path = given ? given : DEFAULT_CONFIG;
+	struct stat st;
+
+	if ((sudo || setid) && given && strcmp(given, DEFAULT_CONFIG) != 0) {
+		fprintf(stderr, "embargo-quarantine: -c is not allowed under sudo or setgid\n");
+		exit(Q_REFUSED);
+	}
+	if ((geteuid() == 0 || setid) && (stat(path, &st) != 0 || st.st_uid != 0 ||
+	    (st.st_mode & 022) != 0)) {
+		fprintf(stderr, "embargo-quarantine: %s: with privileges, the configuration "
+		    "must be owned by root and writable by root only\n", path);
+		exit(Q_REFUSED);
+	}
+	return path;
+}
+
+/* Resolve ARG (a unique id prefix) and run CMD on its entry. */
+static int
+one_id(struct qctx *c, const char *cmd, const char *arg)
+{
+	char id[STORE_ID_LEN + 1];
+	struct store_entry e;
 	int rc;
 
-	if (strcmp(cmd, "list") == 0)
-		return qstore_list(q, o->since, list_cb, (void *)o) == 0 ? 0 : 2;
-	if (strcmp(cmd, "purge") == 0) {
-		if (o->older < 0)
-			usage();
-		if (qstore_purge(q, (int64_t)time(NULL) - o->older, &n) != 0)
-			return 2;
-		printf("purged %zu message%s\n", n, n == 1 ? "" : "s");
-		return 0;
+	if (!q_id_arg_valid(arg)) {
+		struct strbuf sb = STRBUF_INIT;
+
+		sb_safe(&sb, arg, strlen(arg), 80);
+		fprintf(stderr, "embargo-quarantine: \"%s\": not a quarantine id (4 to 24 "
+		    "lower-case hex digits)\n", sb_str(&sb));
+		sb_free(&sb);
+		return Q_REFUSED;
 	}
-	if (id == NULL)
-		usage();
-	if ((rc = qstore_get(q, id, &e)) != 0) {
+	if ((rc = store_resolve(c->s, arg, id)) != 0 || (rc = store_get(c->s, id, &e)) != 0) {
 		if (rc > 0)
-			fprintf(stderr, "embargo-quarantine: %s: no such quarantine id\n", id);
-		return rc > 0 ? 1 : 2;
+			fprintf(stderr, "embargo-quarantine: %s: %s\n", arg, rc == 2 ?
+			    "ambiguous id prefix: give more digits" : "no such quarantine id");
+		return rc > 0 ? Q_REFUSED : Q_ERROR;
 	}
 	if (strcmp(cmd, "show") == 0)
-		rc = cmd_show(cfg, q, &e);
+		rc = q_show(c, &e);
 	else if (strcmp(cmd, "export") == 0)
-		rc = cmd_export(q, &e);
+		rc = q_export(c, &e);
 	else if (strcmp(cmd, "release") == 0)
-		rc = cmd_release(cfg, q, &e, o);
-	else if (strcmp(cmd, "delete") == 0)
-		rc = qstore_delete(q, e.id) == 0 ? (printf("%s deleted\n", e.id), 0) : 2;
+		rc = q_release(c, &e);
 	else
+		rc = q_delete(c, &e);
+	store_entry_clear(&e);
+	return rc;
+}
+
+/* Each id argument (or, for "-", each line of stdin); the worst result wins. */
+static int
+each_id(struct qctx *c, const char *cmd, int argc, char **argv)
+{
+	char line[256];
+	int i, rc = Q_OK, r;
+	size_t n;
+
+	if (argc == 0)
 		usage();
-	qentry_clear(&e);
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "-") != 0) {
+			r = one_id(c, cmd, argv[i]);
+			rc = r > rc ? r : rc;
+			continue;
+		}
+		while (fgets(line, sizeof(line), stdin) != NULL) {
+			n = strcspn(line, "\r\n");
+			line[n] = '\0';
+			if (n == 0)
+				continue;
+			r = one_id(c, cmd, line);
+			rc = r > rc ? r : rc;
+		}
+	}
+	return rc;
+}
+
+static int
+dispatch(struct qctx *c, const char *cmd, int argc, char **argv)
+{
+	if (strcmp(cmd, "list") == 0 || strcmp(cmd, "stats") == 0) {
+		if (argc)
+			usage();
+		return cmd[0] == 'l' ? q_list(c) : q_stats(c);
+	}
+	if (strcmp(cmd, "purge") == 0) {
+		if (argc || c->o->older < 0)
+			usage();
+		return q_purge(c);
+	}
+	if (strcmp(cmd, "fsck") == 0 && argc == 0)
+		return q_fsck(c);
+	if (strcmp(cmd, "sync-holds") == 0 && argc == 0)
+		return q_sync_holds(c);
+	if (strcmp(cmd, "show") == 0 || strcmp(cmd, "export") == 0 ||
+	    strcmp(cmd, "release") == 0 || strcmp(cmd, "delete") == 0)
+		return each_id(c, cmd, argc, argv);
+	usage();
+	return Q_ERROR;
+}
+
+static int
+reindex(const struct em_config *cfg, const char *who)
+{
+	struct strbuf err = STRBUF_INIT;
+	size_t n = 0;
+	int rc = store_reindex(cfg->quarantine_dir, who, &n, &err);
+
+	fputs(sb_str(&err), rc == 0 ? stdout : stderr);
+	if (rc == 0)
+		printf("index rebuilt: %zu entr%s from the stored files\n", n, n == 1 ? "y" : "ies");
+	sb_free(&err);
+	return rc == 0 ? Q_OK : Q_ERROR;
+}
+
+static int
+in_group(const char *name)
+{
+	struct group *g = name && name[0] ? getgrnam(name) : NULL;
+	gid_t v[256];
+	int n, i;
+
+	if (g == NULL)
+		return 0;
+	if (getgid() == g->gr_gid)
+		return 1;
+	if ((n = getgroups(256, v)) < 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (v[i] == g->gr_gid)
+			return 1;
+	return 0;
+}
+
+/* Installed set-user-id to the store's owner (the narrow path of the review group):
+ * members of review_group only, and only the review commands. */
+static int
+setid_allowed(const struct em_config *cfg, const char *cmd)
+{
+	static const char *const ok[] = { "list", "stats", "show", "export", "release",
+	    "delete" };
+	size_t i;
+
+	if (getuid() == geteuid() && getgid() == getegid())
+		return 1;
+	if (!in_group(cfg->review_group)) {
+		fprintf(stderr, "embargo-quarantine: not a member of review_group %s\n",
+		    cfg->review_group ? cfg->review_group : "");
+		return 0;
+	}
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (strcmp(cmd, ok[i]) == 0)
+			return 1;
+	fprintf(stderr, "embargo-quarantine: %s needs root\n", cmd);
+	return 0;
+}
+
+static int
+run(const struct em_config *cfg, const char *cmd, const struct qopts *o, int argc,
+    char **argv)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct qctx c = { cfg, NULL, o, acting_user() };
+	int rc;
+
+	if (!setid_allowed(cfg, cmd))
+		return Q_REFUSED;
+
+	store_set_syslog(cfg->log_facility);
+	if (strcmp(cmd, "reindex") == 0)
+		return argc ? (usage(), Q_ERROR) : reindex(cfg, c.who);
+	if ((c.s = store_open(cfg->quarantine_dir, 0, &err)) == NULL) {
+		fprintf(stderr, "embargo-quarantine: %s\n", sb_str(&err));
+		sb_free(&err);
+		return Q_ERROR;
+	}
+	rc = dispatch(&c, cmd, argc, argv);
+	if (rc == Q_ERROR && store_error(c.s)[0])
+		fprintf(stderr, "embargo-quarantine: %s\n", store_error(c.s));
+	store_close(c.s);
 	return rc;
 }
 
@@ -524,17 +353,14 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct strbuf err = STRBUF_INIT;
-	const char *cfgfile = NULL, *cmd, *id = NULL;
+	const char *cfgfile = NULL, *cmd;
 	struct em_config *cfg;
-	struct qstore *q;
 	struct qopts o;
 	int ch, rc;
 
-	/* Archive member names are UTF-8 on the wire: libarchive converts them
-	 * through the C library, which needs a UTF-8 character type. */
+	/* Archive member names are UTF-8: libarchive converts them through the C library. */
 	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
 		setlocale(LC_CTYPE, "");
-
 	memset(&o, 0, sizeof(o));
 	o.older = -1;
 	while ((ch = getopt_long(argc, argv, "+c:Vh", top_opts, NULL)) != -1) {
@@ -552,25 +378,12 @@ main(int argc, char **argv)
 	argv += optind;
 	optind = 0;   /* GNU getopt: full reset for the second scan */
 	parse_cmd_opts(argc, argv, &o);
-	if (optind < argc)
-		id = argv[optind++];
-	if (optind < argc)
-		usage();
-	if (cfgfile == NULL)
-		cfgfile = DEFAULT_CONFIG;
-	if (yara_global_init() != 0 || (cfg = config_load(cfgfile, &err)) == NULL) {
+	if (yara_global_init() != 0 || (cfg = config_load(config_path(cfgfile), &err)) == NULL) {
 		fprintf(stderr, "%s", sb_str(&err));
-		return 2;
+		return Q_ERROR;
 	}
-	if ((q = qstore_open(cfg->quarantine_dir, 0, &err)) == NULL) {
-		fprintf(stderr, "embargo-quarantine: %s\n", sb_str(&err));
-		config_free(cfg);
-		return 2;
-	}
-	rc = run(cfg, q, cmd, id, &o);
-	if (rc == 2 && qstore_error(q)[0])
-		fprintf(stderr, "embargo-quarantine: %s\n", qstore_error(q));
-	qstore_close(q);
+	rc = run(cfg, cmd, &o, argc - optind, argv + optind);
+	free(o.to);
 	config_free(cfg);
 	sb_free(&err);
 	yara_global_fini();

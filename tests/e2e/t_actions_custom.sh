@@ -7,7 +7,8 @@
 #     stored, the sender keeps the message; with space again it is quarantined;
 #   - release (pickup told to skip milters, as doc/policy.md says) delivers it;
 #   - hold: the message waits in Postfix's hold queue, the index records it,
-#     embargo-quarantine points to postsuper -H, which then delivers it.
+#     embargo-quarantine points to postsuper -H, which then delivers it, and
+#     sync-holds then shows it as left-hold.
 # Postfix is switched back to the shared embargo at the end.
 CD=$DIR/custom
 CSOCK=unix:$CD/embargo.sock
@@ -81,7 +82,7 @@ check "space again: quarantined, not delivered" test "$(ls "$SINK" | wc -l)" -eq
 
 # Release delivers it.
 "$EMBARGO_BUILD/embargo-quarantine" -c "$CD/embargo.conf" list --json > "$CD/list.json" 2>&1
-QID=$(sed -n "s/.*\"id\":\"\([0-9a-f]*\)\",\"time\":[0-9]*,\"queue_id\":\"$QQID\".*/\1/p" "$CD/list.json")
+QID=$(sed -n "s/.*\"id\":\"\([0-9a-f]*\)\",\"time\":\"[^\"]*\",\"queue_id\":\"$QQID\".*/\1/p" "$CD/list.json")
 check "release of ${QID:-?} succeeds" "$EMBARGO_BUILD/embargo-quarantine" -c "$CD/embargo.conf" release "${QID:-none}"
 check "released message delivered" wait_sink $((before + 1))
 got=$(ls -t "$SINK"/* 2>/dev/null | head -1)
@@ -99,13 +100,17 @@ check "hold: message in Postfix's hold queue" \
     sh -c "postqueue -c '$PF/etc' -j | grep -q '\"queue_name\": *\"hold\".*\"queue_id\": *\"$HQID\"\|\"queue_id\": *\"$HQID\".*\"queue_name\": *\"hold\"'"
 check "hold: not delivered" test "$(ls "$SINK" | wc -l)" -eq "$before"
 "$EMBARGO_BUILD/embargo-quarantine" -c "$CD/embargo.conf" list --json > "$CD/list3.json" 2>&1
-HID=$(sed -n "s/.*\"id\":\"\([0-9a-f]*\)\",\"time\":[0-9]*,\"queue_id\":\"$HQID\".*/\1/p" "$CD/list3.json")
+HID=$(sed -n "s/.*\"id\":\"\([0-9a-f]*\)\",\"time\":\"[^\"]*\",\"queue_id\":\"$HQID\".*/\1/p" "$CD/list3.json")
 check "hold: recorded in the index" grep -q "\"queue_id\":\"$HQID\".*\"action\":\"hold\"" "$CD/list3.json"
 "$EMBARGO_BUILD/embargo-quarantine" -c "$CD/embargo.conf" release "${HID:-none}" > "$CD/hold-release.out" 2>&1
 check "hold: release points to postsuper -H $HQID" grep -q "postsuper -H $HQID" "$CD/hold-release.out"
 postsuper -c "$PF/etc" -H "$HQID" >/dev/null 2>&1
 postqueue -c "$PF/etc" -f >/dev/null 2>&1
 check "hold: delivered after postsuper -H" wait_sink $((before + 1))
+check "hold: listed as held before sync-holds" sh -c "'$EMBARGO_BUILD/embargo-quarantine' -c '$CD/embargo.conf' list --json --state held | grep -q '\"id\":\"$HID\"'"
+MAIL_CONFIG=$PF/etc "$EMBARGO_BUILD/embargo-quarantine" -c "$CD/embargo.conf" sync-holds > "$CD/sync.out" 2>&1
+check "hold: sync-holds sees it left Postfix's hold queue" grep -q "^1 hold no longer" "$CD/sync.out"
+check "hold: now listed as left-hold" sh -c "'$EMBARGO_BUILD/embargo-quarantine' -c '$CD/embargo.conf' list --json --state left-hold | grep -q '\"id\":\"$HID\"'"
 
 # Back to the shared embargo.
 postconf -c "$PF/etc" -e "smtpd_milters = $SOCK" "non_smtpd_milters = $SOCK"

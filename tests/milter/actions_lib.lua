@@ -104,8 +104,9 @@ function qlist(conf)
 	return out
 end
 
+-- stored messages (msg/*.eml; each has its msg/*.meta beside it)
 function qfiles(qdir)
-	local p = io.popen("ls '" .. qdir .. "/msg' 2>/dev/null | wc -l")
+	local p = io.popen("ls '" .. qdir .. "/msg' 2>/dev/null | grep -c '[.]eml$'")
 	local n = tonumber(p:read("*a"))
 	p:close()
 	return n

@@ -15,7 +15,7 @@ expect(r == SMFIR_DISCARD, "quarantine discards, got " .. tostring(r))
 expect(qfiles(q) == 1, "one message file stored")
 local l = qlist(conf)
 expect(l:find('"queue_id":"MT%-ACT%-QUAR"') and l:find('"action":"quarantine"') and
-	l:find('"state":"held"') and l:find('"rule":"t%-quarantine"'), "index row: " .. l)
+	l:find('"state":"quarantined"') and l:find('"rule":"t%-quarantine"'), "index row: " .. l)
 mt.disconnect(conn)
 
 conn = connect_to(s)

@@ -22,7 +22,7 @@ local notice = "Content-Type: text/plain; charset=us-ascii\r\n" ..
 	"The attachment \"invoice.pdf.exe\" was removed by the mail gateway.\r\n"
 local pre = "preamble\r\n--BOUNDARY\r\n" .. PART1 .. "\r\n--BOUNDARY\r\n"
 local post = "\r\n--BOUNDARY\r\n" .. PART3 .. "\r\n--BOUNDARY--\r\nepilogue\r\n"
-local reason = l:match('"findings":"([^@"]+)@')
+local reason = l:match('"findings":%[{"name":"([^"]+)"')
 -- The new body goes to the MTA in pieces (miltertest keeps each replacebody
 -- message apart): the original up to part 2, the notice, the original after it.
 expect(mt.eom_check(conn, MT_BODYCHANGE, pre), "body before part 2 byte-identical")

@@ -1,0 +1,68 @@
+/*
+ * store_int.h: what the store's own files share (not for front ends): the handle,
+ * the field table that the index row, the .meta file and the reader all follow,
+ * the index back end (store_sqlite.c) and the file side (store_file.c).
+ * A PostgreSQL back end replaces store_sqlite.c's sidx_* functions.
+ */
+#ifndef EMBARGO_STORE_INT_H
+#define EMBARGO_STORE_INT_H
+
+#include <stddef.h>
+
+#include "store/store.h"
+
+struct sqlite3;
+
+struct store {
+	char *dir;
+	struct sqlite3 *db;
+	char err[300];
+};
+
+/* The text fields of a row, in column order (col is the index column name, also the
+ * key in the .meta file). */
+struct store_field {
+	const char *col;
+	size_t off;
+};
+extern const struct store_field store_text[];
+extern const size_t store_ntext;
+#define STORE_TEXT(e, i) (*(char **)((char *)(e) + store_text[i].off))
+
+int store_err(struct store *s, const char *what, const char *why);
+int64_t store_now(void);
+
+/* Files (store_file.c). */
+int sfile_write(struct store *s, const char *id, const struct store_entry *meta,
+    struct spool *raw, char sha256[65]);
+void sfile_remove(struct store *s, const char *id);
+/* Rewrite msg/ID.meta from E (after a state change the index committed). */
+int sfile_meta_update(struct store *s, const struct store_entry *e);
+int sfile_mkdirs(const char *dir, int create, struct strbuf *err);
+/* Whether DIR/msg holds at least one .eml. */
+int sfile_any_msg(const char *dir);
+
+/* .meta text (store_meta.c). */
+int smeta_format(const struct store_entry *e, struct strbuf *out);
+/* Parse TEXT into E (owned strings); 0 or -1. */
+int smeta_parse(const char *text, size_t len, struct store_entry *e);
+int smeta_read(struct store *s, const char *id, struct store_entry *e);
+
+/* The index (store_sqlite.c). */
+int sidx_insert(struct store *s, const struct store_entry *e, const char *who);
+int sidx_exec(struct store *s, const char *sql);
+int sidx_begin(struct store *s);
+int sidx_commit(struct store *s);
+void sidx_rollback(struct store *s);
+/* UPDATE/DELETE with ?1 = id, ?2 = text, ?3 = integer; returns changes or -1. */
+int sidx_change(struct store *s, const char *sql, const char *id, const char *a, int64_t n);
+int store_list_state(struct store *s, const char *state,
+    int (*cb)(void *arg, const struct store_entry *e), void *arg);
+int store_purge_finish(struct store *s, size_t *n);
+/* In the open transaction (store_audit.c). */
+int saudit_add(struct store *s, const char *id, const char *event, const char *who,
+    const char *detail);
+void saudit_syslog(const char *id, const char *event, const char *who,
+    const char *detail);
+
+#endif

@@ -1,0 +1,74 @@
+/*
+ * q.h: what the files of embargo-quarantine share (main_quarantine.c and q_*.c):
+ * the parsed options, the run context, filters, output, release and the
+ * maintenance commands. Exit codes: Q_OK 0, Q_REFUSED 1 (refused, not found,
+ * bad input), Q_ERROR 2 (store, configuration, release command).
+ */
+#ifndef EMBARGO_Q_H
+#define EMBARGO_Q_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "daemon/config.h"
+#include "store/store.h"
+
+enum { Q_OK = 0, Q_REFUSED = 1, Q_ERROR = 2 };
+
+#define Q_MAX_TO 10000         /* --to addresses per release */
+#define Q_RELEASE_BATCH 100    /* recipients per run of release_command */
+
+struct qfilter {
+	int64_t since, until;  /* 0: open */
+	const char *sender, *rcpt, *subject, *state, *rule, *finding, *message_id, *client;
+};
+
+struct qopts {
+	struct qfilter f;
+	int json, count, rescan, force, retry;
+	const char **to;
+	size_t nto;
+	int64_t older;         /* purge: seconds; -1 unset */
+};
+
+struct qctx {
+	const struct em_config *cfg;
+	struct store *s;
+	const struct qopts *o;
+	const char *who;       /* the acting user (behind sudo) */
+};
+
+/* q_filter.c */
+int64_t q_parse_age(const char *s);          /* "90", "2h", "7d" -> seconds, -1 bad */
+int64_t q_parse_when(const char *s);         /* "2h" (ago), "2026-12-01[ 10:00]" -> time */
+int q_filter_match(const struct qfilter *f, const struct store_entry *e);
+int q_addr_valid(const char *a);             /* a plain local@domain, nothing else */
+int q_id_arg_valid(const char *a);           /* 4..24 lower-case hex digits */
+
+/* q_print.c */
+void q_print_header(void);
+void q_print_line(const struct store_entry *e);
+void q_print_json(const struct store_entry *e);
+void q_print_details(struct store *s, const struct store_entry *e);
+void q_time(int64_t t, int iso, char *buf, size_t n);
+int q_list(struct qctx *c);
+int q_stats(struct qctx *c);
+
+/* q_release.c */
+int q_release(struct qctx *c, const struct store_entry *e);
+
+/* q_cmds.c */
+int q_show(struct qctx *c, const struct store_entry *e);
+int q_export(struct qctx *c, const struct store_entry *e);
+int q_delete(struct qctx *c, const struct store_entry *e);
+int q_purge(struct qctx *c);
+int q_fsck(struct qctx *c);
+int q_sync_holds(struct qctx *c);
+/* Run FN(ARG) in a child process without root (the daemon's user, or nobody):
+ * whatever parses message content. Returns FN's result, or Q_ERROR. */
+int q_unprivileged(const struct em_config *cfg, int (*fn)(void *), void *arg);
+/* Rescan the stored message FD; print the part tree (SHOW) or the verdict; 0 would
+ * deliver (accept or tag), 1 would not, 2 error. Runs inside q_unprivileged. */
+int q_rescan(const struct em_config *cfg, int fd, const struct store_entry *e, int show);
+
+#endif
