@@ -7,9 +7,11 @@
  * message... stops at limits.mime_depth (mime.limit).
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/analyser.h"
 #include "core/message.h"
+#include "core/passwords.h"
 #include "mime/mime.h"
 
 struct msgscan {
@@ -74,6 +76,26 @@ msgscan_end(struct msgscan *m)
 		return st;
 	st2 = scan_finish(m->m_ctx);
 	return st2 != EM_OK && !em_status_local(st2) ? st2 : EM_OK;
+}
+
+size_t
+msgscan_add_passwords(struct msgscan *m, const char *const *pw, size_t n)
+{
+	struct scan_ctx *ctx = m->m_ctx;
+	size_t i, added = 0;
+
+	if (ctx->pw == NULL && (ctx->pw = pwlist_new(ctx->cfg->lim.passwords)) == NULL)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (pw[i] != NULL)
+			added += (size_t)pwlist_add(ctx->pw, pw[i], strlen(pw[i]));
+	return added;
+}
+
+const char *
+msgscan_password(const struct msgscan *m, unsigned i)
+{
+	return m->m_ctx->pw != NULL ? pwlist_get(m->m_ctx->pw, i) : NULL;
 }
 
 struct report *
