@@ -15,6 +15,7 @@
 #include "daemon/log.h"
 #include "daemon/milter.h"
 #include "daemon/mta.h"
+#include "daemon/ppap.h"
 #include "daemon/release_pass.h"
 #include "policy/policy.h"
 #include "daemon/version.h"
@@ -123,6 +124,10 @@ eom_act(SMFICTX *ctx, struct conn *c, struct msg *m)
 	if (res.note)
 		log_msg(LOG_NOTICE, m->m_qid, "%s", res.note);
 	log_summary(m, r, &d, &res);
+	if (d.await_password && res.done == ACT_QUARANTINE && res.qid[0])
+		ppap_held(m, res.qid);
+	if (res.done != ACT_TEMPFAIL)
+		ppap_correlate(m, res.qid);
 	decision_clear(&d);
 	return rc;
 }

@@ -133,7 +133,7 @@ void store_set_syslog(int facility);
  * store_await_settle: awaiting-password -> quarantined, with new FINDINGS, RULE and
  * EXPLAIN when not NULL, and the audit EVENT (DETAIL). 0 done, 1 not awaiting, -1.
  * store_await_expire: every awaiting entry stored before BEFORE -> quarantined
- * (audit event "expired"); N gets the count.
+ * (audit event "expired"), CB(ARG, id) after each (CB may be NULL); N gets the count.
  */
 #define STORE_AWAIT_STATE "awaiting-password"
 #define STORE_AWAIT_MAX 16   /* held entries one later mail may bring passwords to */
@@ -143,7 +143,8 @@ int store_await_find(struct store *s, const char *sender, const char *const *rcp
 int store_await_settle(struct store *s, const char *id, const char *who,
     const char *findings, const char *rule, const char *explain, const char *event,
     const char *detail);
-int store_await_expire(struct store *s, int64_t before, const char *who, size_t *n);
+int store_await_expire(struct store *s, int64_t before, const char *who,
+    void (*cb)(void *arg, const char *id), void *arg, size_t *n);
 
 /* Consistency (store_fsck.c). Counts of what was found and repaired. */
 struct store_fsck {

@@ -127,7 +127,8 @@ store_await_settle(struct store *s, const char *id, const char *who,
 }
 
 int
-store_await_expire(struct store *s, int64_t before, const char *who, size_t *n)
+store_await_expire(struct store *s, int64_t before, const char *who,
+    void (*cb)(void *arg, const char *id), void *arg, size_t *n)
 {
 	char ids[AWAIT_EXPIRE_MAX][STORE_ID_LEN + 1];
 	sqlite3_stmt *st = NULL;
@@ -155,8 +156,11 @@ store_await_expire(struct store *s, int64_t before, const char *who, size_t *n)
 		    "no password came within the window: the policy's quarantine stands");
 		if (rc < 0)
 			return -1;
-		if (rc == 0)
+		if (rc == 0) {
 			(*n)++;
+			if (cb != NULL)
+				cb(arg, ids[i]);
+		}
 	}
 	return 0;
 }
