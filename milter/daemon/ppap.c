@@ -61,32 +61,6 @@ held_cb(void *arg, const struct store_entry *e)
 	return h->n >= STORE_AWAIT_MAX;
 }
 
-/* Rescan the stored message FD with the candidates PW seeded first. */
-static struct msgscan *
-rescan(const struct em_config *cfg, int fd, const char *const *pw, size_t npw)
-{
-	unsigned char buf[65536];
-	struct msgscan *m;
-	em_status st = EM_OK;
-	ssize_t n;
-
-	if (lseek(fd, 0, SEEK_SET) != 0 || (m = msgscan_new(&cfg->scan, 1)) == NULL)
-		return NULL;
-	msgscan_add_passwords(m, pw, npw);
-	while ((n = read(fd, buf, sizeof(buf))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 || ((st = msgscan_body(m, buf, (size_t)n)) != EM_OK &&
-		    !em_status_local(st)))
-			break;
-	}
-	if (n != 0 || ((st = msgscan_end(m)) != EM_OK && !em_status_local(st))) {
-		msgscan_free(m);
-		return NULL;
-	}
-	return m;
-}
-
 /* The policy on the held entry's own envelope. 0 or -1. */
 static int
 decide(const struct em_config *cfg, const struct store_entry *e, const struct report *r,
@@ -212,7 +186,7 @@ try_one(struct store *s, const struct em_config *cfg, const struct msg *m,
 
 	if (store_get(s, id, &e) != 0)
 		return;
-	if ((fd = store_open_msg(s, id)) < 0 || (scan = rescan(cfg, fd, pw, npw)) == NULL)
+	if ((fd = store_open_msg(s, id)) < 0 || (scan = msgscan_fd(&cfg->scan, fd, pw, npw)) == NULL)
 		sb_adds(&out, "rescan failed: left awaiting");
 	else if (decide(cfg, &e, msgscan_report(scan), &d) != 0)
 		sb_adds(&out, "policy failed: left awaiting");

@@ -1,14 +1,15 @@
 /*
  * store_deliver.c: the release copy of a stored message and the run of the
- * release command, for releases that do not go through embargo-quarantine (the
- * daemon's automatic release of a message unlocked by a later mail, daemon/ppap.c).
+ * release command, for embargo-quarantine's release and the daemon's automatic
+ * release of a message unlocked by a later mail (daemon/ppap.c).
  * The copy carries the marker the daemon verifies (store_mark.h) so the released
  * message passes the MTA's milters once; the command is run without a shell as
  * `CMD -i -f SENDER -- RCPT...` with the copy on its standard input.
  *
+ * Used by embargo-quarantine's release (tools/q_release.c) too: a set-id run gives
+ * the command the store's user wholly.
  * Limits: STORE_DELIVER_BATCH recipients a run. Threads: any; the caller owns the
- * descriptors. BUGS: the same steps exist in tools/q_release.c (with its set-id
- * handling), which could call these.
+ * descriptors.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -120,9 +121,13 @@ store_release_run(const char *cmd, const char *sender, int fd, const char *const
 	argv[k++] = "--";
 	for (i = 0; i < n; i++)
 		argv[k++] = rc[i];
+	fflush(NULL);
 	if ((pid = fork()) == 0) {
-		/* Only async-signal-safe calls here: the daemon is threaded. */
-		if (dup2(fd, 0) < 0)
+		/* Only async-signal-safe calls here: the daemon is threaded. A set-id run
+		 * (embargo-quarantine) becomes wholly the store's user. */
+		if (dup2(fd, 0) < 0 || (getuid() != geteuid() &&
+		    (setresgid(getegid(), getegid(), getegid()) != 0 ||
+		    setresuid(geteuid(), geteuid(), geteuid()) != 0)))
 			_exit(127);
 		execve(cmd, (char *const *)argv, (char *const *)sd_clean_env);
 		_exit(127);

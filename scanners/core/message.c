@@ -6,8 +6,10 @@
  * Limits: nesting is counted in report depth, so a message in an archive in a
  * message... stops at limits.mime_depth (mime.limit).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/analyser.h"
 #include "core/message.h"
@@ -96,6 +98,33 @@ const char *
 msgscan_password(const struct msgscan *m, unsigned i)
 {
 	return m->m_ctx->pw != NULL ? pwlist_get(m->m_ctx->pw, i) : NULL;
+}
+
+struct msgscan *
+msgscan_fd(const struct scan_config *cfg, int fd, const char *const *pw, size_t npw)
+{
+	unsigned char *buf = malloc(65536);
+	struct msgscan *m = NULL;
+	em_status st = EM_OK;
+	ssize_t n = -1;
+
+	if (buf == NULL || lseek(fd, 0, SEEK_SET) != 0 || (m = msgscan_new(cfg, 1)) == NULL)
+		goto out;
+	msgscan_add_passwords(m, pw, npw);
+	while ((n = read(fd, buf, 65536)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || ((st = msgscan_body(m, buf, (size_t)n)) != EM_OK &&
+		    !em_status_local(st)))
+			break;
+	}
+	if (n != 0 || ((st = msgscan_end(m)) != EM_OK && !em_status_local(st))) {
+		msgscan_free(m);
+		m = NULL;
+	}
+out:
+	free(buf);
+	return m;
 }
 
 struct report *

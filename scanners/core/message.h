@@ -43,6 +43,12 @@ em_status msgscan_end(struct msgscan *m);
 size_t msgscan_add_passwords(struct msgscan *m, const char *const *pw, size_t n);
 const char *msgscan_password(const struct msgscan *m, unsigned i);
 
+/* A whole stored message (headers first) from FD, read from its start, with the
+ * candidates PW seeded (N may be 0); ended. NULL on a read error, out of memory or
+ * a status that is not local (the caller cannot decide on it). */
+struct msgscan *msgscan_fd(const struct scan_config *cfg, int fd, const char *const *pw,
+    size_t npw);
+
 /* The report (owned by m; valid until msgscan_free). */
 struct report *msgscan_report(struct msgscan *m);
 
