@@ -54,14 +54,14 @@ log_summary(const struct msg *m, const struct report *r, const struct decision *
 	sb_free(&from);
 }
 
-/* Remove the copies of our headers the message arrived with (last first, so the
- * indexes stay valid). */
+/* Remove the copies of the first N of our headers the message arrived with (last
+ * first, so the indexes stay valid). */
 static int
-remove_forged_headers(SMFICTX *ctx, const struct msg *m)
+remove_forged_headers(SMFICTX *ctx, const struct msg *m, unsigned n)
 {
 	unsigned i, k;
 
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < n; i++)
 		for (k = m->m_ours[i]; k > 0; k--)
 			if (mta_change_header(ctx, m->m_qid, embargo_headers[i], (int)k,
 			    NULL) != 0)
@@ -101,7 +101,7 @@ eom_act(SMFICTX *ctx, struct conn *c, struct msg *m)
 		return status_reply(ctx, m->m_cfg, m->m_qid, st, "scan");
 	r = msgscan_report(m->m_scan);
 	if ((rp = release_pass(ctx, m, rqid)) != 0) {
-		if (rp < 0 || remove_forged_headers(ctx, m) != 0 || add_embargo_header(ctx, m, r) != 0)
+		if (rp < 0 || remove_forged_headers(ctx, m, EMBARGO_NHDRS - 1) != 0 || add_embargo_header(ctx, m, r) != 0)
 			return status_reply(ctx, m->m_cfg, m->m_qid, EM_TEMPFAIL, "header");
 		log_msg(LOG_INFO, m->m_qid, "size=%llu action=accept release=%s",
 		    (unsigned long long)m->m_size, rqid);
@@ -116,7 +116,8 @@ eom_act(SMFICTX *ctx, struct conn *c, struct msg *m)
 	env.nrcpts = m->m_nrcpts;
 	if (policy_decide(m->m_cfg->policy, r, &env, &d) != 0)
 		return status_reply(ctx, m->m_cfg, m->m_qid, EM_TEMPFAIL, "policy");
-	if (remove_forged_headers(ctx, m) != 0 || add_embargo_header(ctx, m, r) != 0) {
+	if (remove_forged_headers(ctx, m, EMBARGO_NHDRS) != 0 ||
+	    add_embargo_header(ctx, m, r) != 0) {
 		decision_clear(&d);
 		return status_reply(ctx, m->m_cfg, m->m_qid, EM_TEMPFAIL, "header");
 	}

@@ -30,13 +30,14 @@ rules = (
 );
 ]]
 
-local function send_file(s, qid, from, rcpt, path)
+local function send_file(s, qid, from, rcpt, path, after)
 	local conn = connect_to(s)
 	local h, b = read_message(path)
 	envelope(conn, qid, from, {rcpt}, h)
 	body(conn, chunks(b, 4000))
 	if mt.eom(conn) ~= nil then error("eom failed") end
 	local r = mt.getreply(conn)
+	if after then after(conn) end
 	mt.disconnect(conn)
 	return r
 end
@@ -74,6 +75,19 @@ expect(entry(conf, "MT-PPAP-1"):find('"state":"awaiting-password"', 1, true),
 	"still awaiting after another sender's password")
 expect(sh("ls '" .. out .. "' | wc -l"):match("^0"), "nothing released by another sender")
 
+-- a forged X-Embargo-Unlocked on an ordinary message is removed
+do
+	local conn = connect_to(s)
+	envelope(conn, "MT-PPAP-F", "<mallory@other.example>", {SATO},
+		{{"Subject", "forged"}, {"X-Embargo-Unlocked", "by FAKE; trust me"}})
+	body(conn, {"hello\r\n"})
+	if mt.eom(conn) ~= nil then error("eom failed") end
+	expect(mt.getreply(conn) == SMFIR_CONTINUE, "forged: accepted")
+	expect(mt.eom_check(conn, MT_HDRCHANGE, "X-Embargo-Unlocked", ""),
+		"forged X-Embargo-Unlocked removed")
+	mt.disconnect(conn)
+end
+
 -- 3. the later mail: accepted itself, the held one released once
 r = send_file(s, "MT-PPAP-2", TANAKA, SATO, data .. "/second.eml")
 expect(r == SMFIR_CONTINUE, "password mail accepted, got " .. tostring(r))
@@ -93,7 +107,10 @@ expect(log:find("MT%-PPAP%-1: ppap: quarantine=%x+ awaiting a password in a late
 expect(log:find("MT%-PPAP%-2: ppap: passwords brought to quarantine=%x+ %(queue id MT%-PPAP%-1%): unlocked, released to 1 recipient"),
 	"second mail's log line names the entry it unlocked")
 -- the copy comes back through the MTA: the marker passes it, not quarantined again
-r = send_file(s, "MT-PPAP-1R", TANAKA, SATO, out .. "/rel.0.eml")
+r = send_file(s, "MT-PPAP-1R", TANAKA, SATO, out .. "/rel.0.eml", function(conn)
+	expect(not mt.eom_check(conn, MT_HDRCHANGE, "X-Embargo-Unlocked", ""),
+		"a verified release keeps its X-Embargo-Unlocked")
+end)
 expect(r == SMFIR_CONTINUE, "released copy accepted, got " .. tostring(r))
 expect(sh("cat '" .. dir .. "/ppap/embargo.log'"):find("MT%-PPAP%-1R: release pass: quarantine=%x+ verified"),
 	"released copy passes as a release")
