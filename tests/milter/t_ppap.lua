@@ -5,7 +5,8 @@
 -- and the release marker, which the daemon then lets through (release pass). A
 -- mail from another sender unlocks nothing; a ZIP whose password opens a macro
 -- document stays quarantined with the macro findings; with no password the entry
--- falls back to quarantined when the (3 s) window passes.
+-- falls back to quarantined when the (3 s) window passes (the daemon's tick, or
+-- `embargo-quarantine ppap-expire` while the daemon is down).
 dofile(root .. "/tests/milter/lib.lua")
 dofile(root .. "/tests/milter/actions_lib.lua")
 
@@ -67,6 +68,9 @@ expect(r == SMFIR_DISCARD, "locked ZIP quarantined (discard), got " .. tostring(
 local e = entry(conf, "MT-PPAP-1")
 expect(e:find('"state":"awaiting-password"', 1, true) and e:find('"awaiting_until":', 1, true)
 	and e:find('"rule":"t-locked"', 1, true), "awaiting-password entry: " .. e)
+
+expect(sh("'" .. root .. "/build/embargo-quarantine' -c '" .. conf .. "' show " ..
+	e:match('"id":"(%x+)"')):find("\nawaiting: +%d%d%d%d%-"), "show prints the window's end")
 
 -- 2. another sender's password mail unlocks nothing
 r = send_file(s, "MT-PPAP-O", "<mallory@other.example>", SATO, data .. "/other.eml")
@@ -145,6 +149,20 @@ expect(e:find('"state":"quarantined"', 1, true) and e:find('"rule":"t-locked"', 
 	"window passed: quarantined by the locked rule: " .. e)
 expect(sh("cat '" .. dir .. "/ppap-exp/embargo.log'"):find("MT%-PPAP%-X: ppap: quarantine=%x+: no password came within the window"),
 	"expiry logged under the held message's queue id")
+-- with the daemon stopped, `ppap-expire` lets the window pass
+r = send_file(s, "MT-PPAP-Y", TANAKA, SATO, data .. "/first.eml")
+expect(r == SMFIR_DISCARD, "held once more")
+os.execute("pkill -KILL -P $(cat '" .. dir .. "/ppap-exp/run.pid'); sleep 4")   -- the daemon, child of its timeout
+local eq = "'" .. root .. "/build/embargo-quarantine' -c '" .. conf .. "' "
+expect(sh(eq .. "ppap-expire"):find("^1 entry no longer awaiting a password: quarantined"),
+	"ppap-expire settles the one entry past its window")
+expect(entry(conf, "MT-PPAP-Y"):find('"state":"quarantined"', 1, true), "now quarantined")
+expect(sh(eq .. "ppap-expire"):find("^0 entries"), "a second ppap-expire finds nothing")
+stop_embargo()
+s, conf, q = start_embargo("ppap-exp2", POLICY, { ppap_window = "3",
+	release_command = '"' .. rel .. '"' })
+r = send_file(s, "MT-PPAP-X", TANAKA, SATO, data .. "/first.eml")
+os.execute("sleep 5")
 -- a password after the window releases nothing
 send_file(s, "MT-PPAP-LATE", TANAKA, SATO, data .. "/second.eml")
 expect(entry(conf, "MT-PPAP-X"):find('"state":"quarantined"', 1, true), "late password: still quarantined")
