@@ -147,6 +147,9 @@ store(const struct msg *m, const struct report *r, const struct decision *d,
 	n.helo = m->m_helo;
 	n.auth_user = m->m_auth;
 	n.message_id = actions_message_id(m, msgid, sizeof(msgid)) == 0 ? msgid : NULL;
+	/* The policy holds it for a password in a later mail (ppap.c). */
+	if (with_file && d->await_password && !d->observe)
+		n.state = STORE_AWAIT_STATE;
 	if ((q = store_open(m->m_cfg->quarantine_dir, STORE_CREATE, &err)) == NULL) {
 		log_msg(LOG_ERR, m->m_qid, "quarantine: %s", sb_str(&err));
 		*why = "cannot open the quarantine";

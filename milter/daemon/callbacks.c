@@ -262,7 +262,7 @@ cb_header(SMFICTX *ctx, char *name, char *value)
 	m->m_size += strlen(name) + strlen(value) + 4;
 	if (m->m_subject == NULL && strcasecmp(name, "Subject") == 0)
 		m->m_subject = strndup(value, SUBJECT_MAX);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < EMBARGO_NHDRS; i++)
 		if (strcasecmp(name, embargo_headers[i]) == 0 && m->m_ours[i] < 1000)
 			m->m_ours[i]++;
 	st = raw_add(m, name);

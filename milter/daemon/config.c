@@ -61,6 +61,7 @@ static const struct config_key config_keys[] = {
 	{ NULL, "backlog", K_INT, OFF(backlog), "128", 1, 65535 },
 	{ NULL, "quarantine_dir", K_STR, OFF(quarantine_dir), "/var/lib/embargo/quarantine", 0, 0 },
 	{ NULL, "release_command", K_STR, OFF(release_command), "/usr/sbin/sendmail", 0, 0 },
+	{ NULL, "ppap_window", K_INT, OFF(ppap_window), "900", 1, 86400 },
 	{ NULL, "review_group", K_STR, OFF(review_group), "embargo", 0, 0 },
 	{ NULL, "tmp_dir", K_STR, OFF(tmp_dir), "/var/lib/embargo/tmp", 0, 0 },
 	{ NULL, "policy_file", K_STR, OFF(policy_file), "/etc/embargo/policy.conf", 0, 0 },

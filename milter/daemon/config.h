@@ -40,6 +40,7 @@ struct em_config {
 	int backlog;              /* listen(2) backlog, smfi_setbacklog */
 	char *quarantine_dir;
 	char *release_command;    /* sendmail-compatible program for releases */
+	int ppap_window;          /* seconds an awaiting-password entry waits (ppap.c) */
 	char *review_group;       /* group that may read the quarantine ("": none) */
 	char *tmp_dir;            /* spool files */
 	char *policy_file;

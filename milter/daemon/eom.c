@@ -15,6 +15,7 @@
 #include "daemon/log.h"
 #include "daemon/milter.h"
 #include "daemon/mta.h"
+#include "daemon/ppap.h"
 #include "daemon/release_pass.h"
 #include "policy/policy.h"
 #include "daemon/version.h"
@@ -54,14 +55,14 @@ log_summary(const struct msg *m, const struct report *r, const struct decision *
 	sb_free(&from);
 }
 
-/* Remove the copies of our headers the message arrived with (last first, so the
- * indexes stay valid). */
+/* Remove the copies of the first N of our headers the message arrived with (last
+ * first, so the indexes stay valid). */
 static int
-remove_forged_headers(SMFICTX *ctx, const struct msg *m)
+remove_forged_headers(SMFICTX *ctx, const struct msg *m, unsigned n)
 {
 	unsigned i, k;
 
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < n; i++)
 		for (k = m->m_ours[i]; k > 0; k--)
 			if (mta_change_header(ctx, m->m_qid, embargo_headers[i], (int)k,
 			    NULL) != 0)
@@ -101,7 +102,7 @@ eom_act(SMFICTX *ctx, struct conn *c, struct msg *m)
 		return status_reply(ctx, m->m_cfg, m->m_qid, st, "scan");
 	r = m->m_sandboxed ? m->m_wres.r : msgscan_report(m->m_scan);
 	if ((rp = release_pass(ctx, m, rqid)) != 0) {
-		if (rp < 0 || remove_forged_headers(ctx, m) != 0 || add_embargo_header(ctx, m, r) != 0)
+		if (rp < 0 || remove_forged_headers(ctx, m, EMBARGO_NHDRS - 1) != 0 || add_embargo_header(ctx, m, r) != 0)
 			return status_reply(ctx, m->m_cfg, m->m_qid, EM_TEMPFAIL, "header");
 		log_msg(LOG_INFO, m->m_qid, "size=%llu action=accept release=%s",
 		    (unsigned long long)m->m_size, rqid);
@@ -116,7 +117,8 @@ eom_act(SMFICTX *ctx, struct conn *c, struct msg *m)
 	env.nrcpts = m->m_nrcpts;
 	if (policy_decide(m->m_cfg->policy, r, &env, &d) != 0)
 		return status_reply(ctx, m->m_cfg, m->m_qid, EM_TEMPFAIL, "policy");
-	if (remove_forged_headers(ctx, m) != 0 || add_embargo_header(ctx, m, r) != 0) {
+	if (remove_forged_headers(ctx, m, EMBARGO_NHDRS) != 0 ||
+	    add_embargo_header(ctx, m, r) != 0) {
 		decision_clear(&d);
 		return status_reply(ctx, m->m_cfg, m->m_qid, EM_TEMPFAIL, "header");
 	}
@@ -124,6 +126,10 @@ eom_act(SMFICTX *ctx, struct conn *c, struct msg *m)
 	if (res.note)
 		log_msg(LOG_NOTICE, m->m_qid, "%s", res.note);
 	log_summary(m, r, &d, &res);
+	if (d.await_password && res.done == ACT_QUARANTINE && res.qid[0])
+		ppap_held(m, res.qid);
+	if (res.done != ACT_TEMPFAIL)
+		ppap_correlate(m, res.qid);
 	decision_clear(&d);
 	return rc;
 }

@@ -33,6 +33,7 @@
 #include "daemon/listen.h"
 #include "daemon/log.h"
 #include "daemon/store_start.h"
+#include "daemon/ppap.h"
 #include "daemon/milter.h"
 #include "daemon/mlhooks.h"
 #include "daemon/notify.h"
@@ -238,6 +239,9 @@ serve(struct em_config *cfg, const struct startcheck_ids *ids, const char *pidna
 		return 1;
 	}
 	config_install(cfg);
+	if (ppap_expire_start() != 0)
+		log_msg(LOG_WARNING, NULL, "ppap: no expiry thread: awaiting entries expire "
+		    "at embargo-quarantine runs only");
 	log_msg(LOG_NOTICE, NULL, "embargo %s listening on %s (config %s)", EMBARGO_VERSION,
 	    cfg->socket, config_file);
 	main_thread = pthread_self();

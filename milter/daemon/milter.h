@@ -22,6 +22,10 @@
 
 #define MSG_MAX_RCPTS 10000   /* recipients kept per message; more are counted only */
 
+/* Our headers, removed when a message arrives with them: X-Embargo-Unlocked
+ * (ppap.c) is kept on a verified release, which is where it comes from. */
+#define EMBARGO_NHDRS 4
+
 struct msg {
 	struct em_config *m_cfg;    /* pinned snapshot for this message */
 	char m_qid[64];             /* MTA queue id, "NOQUEUE" until known */
@@ -37,7 +41,7 @@ struct msg {
 	uint64_t m_body_size;
 	uint64_t m_body_off;        /* where the body starts in m_raw */
 	double m_start;             /* monotonic seconds at MAIL FROM */
-	unsigned m_ours[3];         /* incoming X-Embargo, -Action, -Findings headers */
+	unsigned m_ours[EMBARGO_NHDRS]; /* incoming X-Embargo, -Action, -Findings, -Unlocked */
 	const char *m_conn_addr;    /* the connection's c_addr and c_helo (it outlives us) */
 	const char *m_helo;
 	char *m_auth;               /* {auth_authen} at MAIL FROM, or NULL */
@@ -45,7 +49,7 @@ struct msg {
 
 /* The headers Embargo writes; copies arriving with the message are removed so a
  * sender cannot forge a verdict. */
-extern const char *const embargo_headers[3];
+extern const char *const embargo_headers[EMBARGO_NHDRS];
 
 struct conn {
 	char c_addr[64];            /* client address, "" when unknown */

@@ -13,8 +13,8 @@
 #include "daemon/milter.h"
 #include "daemon/mta.h"
 
-const char *const embargo_headers[3] = {
-	"X-Embargo", "X-Embargo-Action", "X-Embargo-Findings",
+const char *const embargo_headers[EMBARGO_NHDRS] = {
+	"X-Embargo", "X-Embargo-Action", "X-Embargo-Findings", "X-Embargo-Unlocked",
 };
 
 sfsistat

@@ -276,6 +276,12 @@ rule_key(struct rule *ru, const config_setting_t *s, const char **why)
 		ru->auth = config_setting_get_bool(s) ? 1 : 0;
 		return 0;
 	}
+	if (strcmp(name, "await_password") == 0) {
+		if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+			return *why = "must be true or false", -1;
+		ru->await_password = config_setting_get_bool(s);
+		return 0;
+	}
 	if (strcmp(name, "name") == 0)
 		return rule_string(s, &ru->name, why);
 	if (strcmp(name, "reply") == 0)
@@ -542,6 +548,8 @@ policy_dump(const struct policy *p, struct strbuf *out)
 			sb_printf(out, " subject_prefix=%s", ru->subject_prefix);
 		if (ru->quarantine_reject)
 			sb_adds(out, " quarantine=reject");
+		if (ru->await_password)
+			sb_adds(out, " await_password=1");
 		sb_addc(out, '\n');
 	}
 }

@@ -47,6 +47,10 @@ struct decision {
 	int truncated;          /* a bound was hit while deciding (see explain) */
 	unsigned char *fact;    /* per finding: the strongest action decided for it */
 	int nfact;              /* entries in fact (findings considered) */
+	/* quarantine by a rule with await_password, and every rule that fired at hold
+	 * strength or more has it too: the message waits for a password in a later mail
+	 * (state awaiting-password, daemon/ppap.c) */
+	int await_password;
 };
 
 struct policy;

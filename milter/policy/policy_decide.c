@@ -282,6 +282,22 @@ explain(const struct eval *ev, int overflow)
 	return sb_take(&sb);
 }
 
+/* Only a locked item is held for a later password: every rule that fired at hold
+ * strength or more must say await_password (a macro beside the ZIP quarantines). */
+static int
+await_only(const struct eval *ev, const struct rule *ru)
+{
+	size_t j;
+
+	if (ru == NULL || !ru->await_password || ev->best != ACT_QUARANTINE)
+		return 0;
+	for (j = 0; j < ev->nr; j++)
+		if (ev->fired[j] >= 0 && ev->p->rules[j].action >= ACT_HOLD &&
+		    !ev->p->rules[j].await_password)
+			return 0;
+	return 1;
+}
+
 static int
 fill(struct decision *d, const struct eval *ev, int overflow)
 {
@@ -300,6 +316,7 @@ fill(struct decision *d, const struct eval *ev, int overflow)
 	if (ru->subject_prefix && (d->subject_prefix = strdup(ru->subject_prefix)) == NULL)
 		return -1;
 	d->quarantine_reject = ru->quarantine_reject;
+	d->await_password = await_only(ev, ru) && !overflow;
 	if (ru->reply)
 		d->reply = strdup(ru->reply);
 	else if (d->action == ACT_TEMPFAIL)

@@ -36,6 +36,7 @@ struct rule {
 	char *reply;
 	char *subject_prefix;
 	int quarantine_reject;
+	int await_password;        /* quarantine: wait ppap_window for a later password */
 };
 
 struct policy {

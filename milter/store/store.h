@@ -21,7 +21,8 @@
  *
  * States: quarantined (stored, waiting for review), held (kept in the MTA's hold
  * queue, index only), left-hold (no longer in the MTA's hold queue), releasing,
- * released, deleted, purging, missing (row whose file is gone). The action that put
+ * released, deleted, purging, missing (row whose file is gone), awaiting-password
+ * (stored, waiting for a password in a later mail: store_await.c). The action that put
  * the message here (quarantine, strip, hold) is a separate field.
  * Threads: one handle per thread. Audit: see store_audit.c.
  */
@@ -54,6 +55,7 @@ struct store_new {
 	const char *findings;   /* the summary line "name@path,..." */
 	const char *rule, *action, *explain, *report;
 	const char *client_addr, *helo, *message_id, *auth_user;
+	const char *state;      /* NULL: quarantined (with a file) or held (without) */
 };
 
 /* One index row, as read back. Strings are owned ("" when empty). */
@@ -120,6 +122,29 @@ int store_history(struct store *s, const char *id,
     int (*cb)(void *arg, const struct store_event *ev), void *arg);
 /* Syslog each audit event (facility as configured; 0: only the index). */
 void store_set_syslog(int facility);
+
+/*
+ * Awaiting a password (store_await.c). An entry stored with state awaiting-password
+ * leaves it exactly once, by a conditional transition (of the correlation, the
+ * expiry and an admin, one wins).
+ * store_await_find: awaiting entries from SENDER stored at or after SINCE, with at
+ * least one recipient in RCPTS (case-insensitive), oldest first, at most MAX; CB
+ * non-zero stops. 0 or -1.
+ * store_await_settle: awaiting-password -> quarantined, with new FINDINGS, RULE and
+ * EXPLAIN when not NULL, and the audit EVENT (DETAIL). 0 done, 1 not awaiting, -1.
+ * store_await_expire: every awaiting entry stored before BEFORE -> quarantined
+ * (audit event "expired"), CB(ARG, id) after each (CB may be NULL); N gets the count.
+ */
+#define STORE_AWAIT_STATE "awaiting-password"
+#define STORE_AWAIT_MAX 16   /* held entries one later mail may bring passwords to */
+int store_await_find(struct store *s, const char *sender, const char *const *rcpts,
+    size_t nrcpts, int64_t since, int (*cb)(void *arg, const struct store_entry *e),
+    void *arg);
+int store_await_settle(struct store *s, const char *id, const char *who,
+    const char *findings, const char *rule, const char *explain, const char *event,
+    const char *detail);
+int store_await_expire(struct store *s, int64_t before, const char *who,
+    void (*cb)(void *arg, const char *id), void *arg, size_t *n);
 
 /* Consistency (store_fsck.c). Counts of what was found and repaired. */
 struct store_fsck {

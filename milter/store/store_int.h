@@ -56,6 +56,11 @@ int sidx_commit(struct store *s);
 void sidx_rollback(struct store *s);
 /* UPDATE/DELETE with ?1 = id, ?2 = text, ?3 = integer; returns changes or -1. */
 int sidx_change(struct store *s, const char *sql, const char *id, const char *a, int64_t n);
+/* Awaiting-password rows of SENDER stored at or after SINCE, oldest first. */
+int sidx_await_rows(struct store *s, const char *sender, int64_t since,
+    int (*cb)(void *arg, const struct store_entry *e), void *arg);
+/* Rewrite ID's .meta from its row after a committed change (best effort). */
+void smeta_follow(struct store *s, const char *id);
 int store_list_state(struct store *s, const char *state,
     int (*cb)(void *arg, const struct store_entry *e), void *arg);
 int store_purge_finish(struct store *s, size_t *n);

@@ -399,7 +399,7 @@ store_put(struct store *s, const struct store_new *n, struct spool *raw, char *i
 	e.findings = (char *)n->findings;
 	e.rule = (char *)n->rule;
 	e.action = (char *)n->action;
-	e.state = raw != NULL ? "quarantined" : "held";
+	e.state = n->state ? (char *)n->state : raw != NULL ? "quarantined" : "held";
 	e.explain = (char *)n->explain;
 	e.report = (char *)n->report;
 	e.client_addr = (char *)n->client_addr;
@@ -528,6 +528,14 @@ store_list(struct store *s, int64_t since, int64_t until,
 {
 	return select_rows(s, "WHERE time >= ?2 AND (?3 = 0 OR time < ?3) ORDER BY time, id",
 	    NULL, since, until, cb, arg);
+}
+
+int
+sidx_await_rows(struct store *s, const char *sender, int64_t since,
+    int (*cb)(void *, const struct store_entry *), void *arg)
+{
+	return select_rows(s, "WHERE state = '" STORE_AWAIT_STATE "' AND sender = ?1 AND"
+	    " time >= ?2 AND ?3 = ?3 ORDER BY time, id", sender, since, 0, cb, arg);
 }
 
 int

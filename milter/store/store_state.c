@@ -43,8 +43,8 @@ transition(struct store *s, const char *sql, const char *id, const char *a, int6
 
 /* The .meta follows the row's state, so an index rebuilt from the files does not
  * offer a released message again. Best effort: the index is the record. */
-static void
-meta_follow(struct store *s, const char *id)
+void
+smeta_follow(struct store *s, const char *id)
 {
 	struct store_entry e;
 
@@ -65,7 +65,7 @@ store_release_begin(struct store *s, const char *id, const char *who, const char
 	if (ch < 0)
 		return -1;
 	if (ch == 1)
-		meta_follow(s, id);
+		smeta_follow(s, id);
 	return ch == 1 ? 0 : 1;
 }
 
@@ -83,7 +83,7 @@ store_release_end(struct store *s, const char *id, const char *who, int ok, int6
 	if (ch == 0)
 		store_err(s, id, "not in state releasing");
 	if (ch == 1)
-		meta_follow(s, id);
+		smeta_follow(s, id);
 	return ch == 1 ? 0 : -1;
 }
 
@@ -95,7 +95,7 @@ store_release_reset(struct store *s, const char *id, const char *who)
 	    "release-reset", who, "interrupted release reset");
 
 	if (ch == 1)
-		meta_follow(s, id);
+		smeta_follow(s, id);
 	return ch == 1 ? 0 : ch == 0 ? 1 : -1;
 }
 

@@ -5,7 +5,8 @@
  *   embargo-quarantine [-c CONFIG] list|stats [filters] [--json] [--count]
  *   embargo-quarantine [-c CONFIG] show|export|delete ID...      (ID "-": stdin)
  *   embargo-quarantine [-c CONFIG] release ID... [--to ADDR]... [--rescan [--force]] [--retry]
- *   embargo-quarantine [-c CONFIG] purge --older-than 30d | fsck | reindex | sync-holds
+ *   embargo-quarantine [-c CONFIG] purge --older-than 30d | fsck | reindex | sync-holds |
+ *       ppap-expire
  *
  * Privileges: run as root (directly or by sudo) or set-id, only a root-owned
  * configuration that group and others cannot write is read, and under sudo or
@@ -47,7 +48,7 @@ usage_to(FILE *fp, int status)
 	    "       embargo-quarantine [-c config] release ID... [--to addr]... [--rescan [--force]]"
 	    " [--retry]\n"
 	    "       embargo-quarantine [-c config] purge --older-than 30d\n"
-	    "       embargo-quarantine [-c config] fsck | reindex | sync-holds\n"
+	    "       embargo-quarantine [-c config] fsck | reindex | sync-holds | ppap-expire\n"
 	    "       embargo-quarantine -h|--help, -V|--version\n"
 	    "Reviews, releases and purges the messages the milter quarantined. "
 	    "See embargo-quarantine(8).\n");
@@ -253,6 +254,8 @@ dispatch(struct qctx *c, const char *cmd, int argc, char **argv)
 	}
 	if (strcmp(cmd, "fsck") == 0 && argc == 0)
 		return q_fsck(c);
+	if (strcmp(cmd, "ppap-expire") == 0 && argc == 0)
+		return q_ppap_expire(c, 1);
 	if (strcmp(cmd, "sync-holds") == 0 && argc == 0)
 		return q_sync_holds(c);
 	if (strcmp(cmd, "show") == 0 || strcmp(cmd, "export") == 0 ||
@@ -337,6 +340,10 @@ run(const struct em_config *cfg, const char *cmd, const struct qopts *o, int arg
 		sb_free(&err);
 		return Q_ERROR;
 	}
+	q_ppap_window(cfg->ppap_window);
+	/* The window passes at every run by the store's owner (a reader cannot write). */
+	if (getuid() == geteuid() && strcmp(cmd, "ppap-expire") != 0)
+		(void)q_ppap_expire(&c, 0);
 	rc = dispatch(&c, cmd, argc, argv);
 	if (rc == Q_ERROR && store_error(c.s)[0])
 		fprintf(stderr, "embargo-quarantine: %s\n", store_error(c.s));

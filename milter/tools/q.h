@@ -54,6 +54,13 @@ void q_time(int64_t t, int iso, char *buf, size_t n);
 int q_list(struct qctx *c);
 int q_stats(struct qctx *c);
 
+/* q_ppap.c: entries awaiting a password (daemon/ppap.c). */
+void q_ppap_window(int seconds);
+/* When E awaits a password: the window's end into BUF and 1; else 0. */
+int q_ppap_until(const struct store_entry *e, char *buf, size_t n);
+/* Settle the entries whose window passed (quarantined, event "expired"). */
+int q_ppap_expire(struct qctx *c, int verbose);
+
 /* q_release.c */
 int q_release(struct qctx *c, const struct store_entry *e);
 

@@ -67,30 +67,6 @@ q_unprivileged(const struct em_config *cfg, int (*fn)(void *), void *arg)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : Q_ERROR;
 }
 
-static struct msgscan *
-scan_fd(const struct em_config *cfg, int fd)
-{
-	unsigned char buf[65536];
-	struct msgscan *m;
-	em_status st = EM_OK;
-	ssize_t n;
-
-	if (lseek(fd, 0, SEEK_SET) != 0 || (m = msgscan_new(&cfg->scan, 1)) == NULL)
-		return NULL;
-	while ((n = read(fd, buf, sizeof(buf))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 || ((st = msgscan_body(m, buf, (size_t)n)) != EM_OK &&
-		    !em_status_local(st)))
-			break;
-	}
-	if (n != 0 || ((st = msgscan_end(m)) != EM_OK && !em_status_local(st))) {
-		msgscan_free(m);
-		return NULL;
-	}
-	return m;
-}
-
 static size_t
 split(char *buf, const char **v, size_t max)
 {
@@ -109,7 +85,7 @@ split(char *buf, const char **v, size_t max)
 int
 q_rescan(const struct em_config *cfg, int fd, const struct store_entry *e, int show)
 {
-	struct msgscan *m = scan_fd(cfg, fd);
+	struct msgscan *m = msgscan_fd(&cfg->scan, fd, NULL, 0);
 	const char *rc[1000];
 	struct envelope env;
 	struct decision d;

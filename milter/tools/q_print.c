@@ -66,9 +66,12 @@ q_print_line(const struct store_entry *e)
 	cell(&f, e->sender[0] ? e->sender : "<>", 40, ',');
 	cell(&t, e->rcpts, 60, ',');
 	cell(&s, e->subject, 50, ' ');
-	printf("%-24s %-25s %-11s %-10s %-24s %8llu %-40s %-60s %s\n", e->id, when, e->state,
+	printf("%-24s %-25s %-11s %-10s %-24s %8llu %-40s %-60s %s", e->id, when, e->state,
 	    e->action, e->rule[0] ? e->rule : "-", (unsigned long long)e->size, sb_str(&f),
 	    sb_str(&t), sb_str(&s));
+	if (q_ppap_until(e, when, sizeof(when)))
+		printf(" [awaiting a password until %s]", when);
+	printf("\n");
 	sb_free(&f);
 	sb_free(&t);
 	sb_free(&s);
@@ -143,6 +146,12 @@ q_print_json(const struct store_entry *e)
 	jstr(&sb, "rule", e->rule);
 	jstr(&sb, "action", e->action);
 	jstr(&sb, "state", e->state);
+	if (strcmp(e->state, STORE_AWAIT_STATE) == 0) {
+		char until[40];
+
+		q_ppap_until(e, until, sizeof(until));
+		jstr(&sb, "awaiting_until", until);
+	}
 	jstr(&sb, "changed_by", e->changed_by);
 	jtime(&sb, "changed_at", e->changed_at);
 	jstr(&sb, "client_addr", e->client_addr);
@@ -190,6 +199,8 @@ q_print_details(struct store *s, const struct store_entry *e)
 	q_time(e->time, 0, when, sizeof(when));
 	printf("%-12s %s\n%-12s %s\n", "id:", e->id, "time:", when);
 	field("state:", e->state);
+	if (q_ppap_until(e, when, sizeof(when)))
+		field("awaiting:", when);
 	field("action:", e->action);
 	field("rule:", e->rule);
 	field("queue id:", e->queue_id);

@@ -29,10 +29,10 @@
 
 #include <openssl/evp.h>
 
+#include "store/store_deliver.h"
 #include "store/store_mark.h"
 #include "tools/q.h"
 
-static const char *const q_clean_env[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
 
 struct rel {
 	const char **rc;     /* recipients; pointers into buf or the options */
@@ -74,88 +74,22 @@ out:
 	return rc;
 }
 
-/* The release copy: marker headers, then the stored message. */
+/* The release copy: marker headers, then the stored message (store_deliver.c). */
 static int
-make_copy(struct qctx *c, const struct store_entry *e, int in, const char *body, int *out)
+make_copy(struct qctx *c, const struct store_entry *e, int in, int *out)
 {
-	struct strbuf err = STRBUF_INIT, h = STRBUF_INIT;
-	unsigned char key[STORE_KEY_LEN], buf[65536];
-	char auth[68], when[40], dir[4200];
-	ssize_t n;
-	int fd, rc = -1;
+	struct strbuf err = STRBUF_INIT, who = STRBUF_INIT;
+	int rc;
 
-	if (store_key(c->cfg->quarantine_dir, 0, key, &err) != 0 ||
-	    store_mark_auth(key, e->id, body, auth) != 0) {
-		fprintf(stderr, "embargo-quarantine: %s: no release key (%s): start the daemon "
-		    "once to create it\n", e->id, sb_str(&err));
-		sb_free(&err);
-		return -1;
-	}
-	snprintf(dir, sizeof(dir), "%s/tmp", c->cfg->quarantine_dir);
-	if ((fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) < 0 &&
-	    (fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) < 0)
-		return -1;
-	q_time((int64_t)time(NULL), 1, when, sizeof(when));
-	sb_printf(&h, "%s: %s; by=", STORE_MARK_HDR, e->id);
-	sb_safe(&h, c->who, strlen(c->who), 64);
-	sb_printf(&h, "; at=%s\r\n%s: %s\r\n", when, STORE_AUTH_HDR, auth);
-	if (h.oom || store_write_all(fd, sb_str(&h), h.len) != 0 || lseek(in, 0, SEEK_SET) != 0)
-		goto out;
-	while ((n = read(in, buf, sizeof(buf))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 || store_write_all(fd, buf, (size_t)n) != 0)
-			goto out;
-	}
-	rc = 0;
-out:
-	sb_free(&h);
-	if (rc == 0)
-		*out = fd;
-	else
-		close(fd);
+	sb_safe(&who, c->who, strlen(c->who), 64);
+	rc = who.oom ? -1 : store_release_copy(c->cfg->quarantine_dir, e, sb_str(&who), NULL,
+	    in, out, &err);
+	if (rc != 0)
+		fprintf(stderr, "embargo-quarantine: %s: no release copy (%s): a missing "
+		    "release key is made by the daemon's first start\n", e->id, sb_str(&err));
+	sb_free(&err);
+	sb_free(&who);
 	return rc;
-}
-
-static int
-run_batch(const struct em_config *cfg, const struct store_entry *e, int fd,
-    const char *const *rc, size_t n)
-{
-	const char **argv = calloc(n + 7, sizeof(*argv));
-	size_t i, k = 0;
-	pid_t pid;
-	int status = -1;
-
-	if (argv == NULL || lseek(fd, 0, SEEK_SET) != 0) {
-		free(argv);
-		return -1;
-	}
-	argv[k++] = cfg->release_command;
-	argv[k++] = "-i";
-	argv[k++] = "-f";
-	argv[k++] = e->sender;
-	argv[k++] = "--";
-	for (i = 0; i < n; i++)
-		argv[k++] = rc[i];
-	fflush(NULL);
-	if ((pid = fork()) == 0) {
-		/* Set-id run: wholly the store's user, with a clean environment. */
-		if (dup2(fd, 0) < 0 || (getuid() != geteuid() &&
-		    (setresgid(getegid(), getegid(), getegid()) != 0 ||
-		    setresuid(geteuid(), geteuid(), geteuid()) != 0)))
-			_exit(127);
-		execve(cfg->release_command, (char *const *)argv, (char *const *)q_clean_env);
-		fprintf(stderr, "embargo-quarantine: %s: %s\n", cfg->release_command,
-		    strerror(errno));
-		_exit(127);
-	}
-	free(argv);
-	if (pid < 0)
-		return -1;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
 /* The recipients: --to, or the stored ones (from release_done on, when resuming). */
@@ -262,7 +196,7 @@ deliver(struct qctx *c, const struct store_entry *e, struct rel *r)
 
 	for (i = r->start; ok && i < r->n; i += k) {
 		k = r->n - i < Q_RELEASE_BATCH ? r->n - i : Q_RELEASE_BATCH;
-		ok = run_batch(c->cfg, e, r->out, r->rc + i, k) == 0;
+		ok = store_release_run(c->cfg->release_command, e->sender, r->out, r->rc + i, k) == 0;
 		if (!ok)
 			break;
 	}
@@ -310,7 +244,7 @@ q_release(struct qctx *c, const struct store_entry *e)
 		}
 		rc = Q_ERROR;
 	}
-	if (make_copy(c, e, fd, body, &r.out) != 0)
+	if (make_copy(c, e, fd, &r.out) != 0)
 		goto out;
 	if (strcmp(e->state, "releasing") == 0 && store_release_reset(c->s, e->id, c->who) < 0)
 		goto out;

@@ -9,11 +9,14 @@
  * Limits: nesting is counted in report depth, so a message in an archive in a
  * message... stops at limits.mime_depth (mime.limit).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/analyser.h"
 #include "core/message.h"
+#include "core/passwords.h"
 #include "mime/mime.h"
 
 /* The sink: ARG is the message's scan_ctx. */
@@ -127,6 +130,53 @@ msgscan_end(struct msgscan *m)
 		return st;
 	st2 = scan_finish(m->m_ctx);
 	return st2 != EM_OK && !em_status_local(st2) ? st2 : EM_OK;
+}
+
+size_t
+msgscan_add_passwords(struct msgscan *m, const char *const *pw, size_t n)
+{
+	struct scan_ctx *ctx = m->m_ctx;
+	size_t i, added = 0;
+
+	if (ctx->pw == NULL && (ctx->pw = pwlist_new(ctx->cfg->lim.passwords)) == NULL)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (pw[i] != NULL)
+			added += (size_t)pwlist_add(ctx->pw, pw[i], strlen(pw[i]));
+	return added;
+}
+
+const char *
+msgscan_password(const struct msgscan *m, unsigned i)
+{
+	return m->m_ctx->pw != NULL ? pwlist_get(m->m_ctx->pw, i) : NULL;
+}
+
+struct msgscan *
+msgscan_fd(const struct scan_config *cfg, int fd, const char *const *pw, size_t npw)
+{
+	unsigned char *buf = malloc(65536);
+	struct msgscan *m = NULL;
+	em_status st = EM_OK;
+	ssize_t n = -1;
+
+	if (buf == NULL || lseek(fd, 0, SEEK_SET) != 0 || (m = msgscan_new(cfg, 1)) == NULL)
+		goto out;
+	msgscan_add_passwords(m, pw, npw);
+	while ((n = read(fd, buf, 65536)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || ((st = msgscan_body(m, buf, (size_t)n)) != EM_OK &&
+		    !em_status_local(st)))
+			break;
+	}
+	if (n != 0 || ((st = msgscan_end(m)) != EM_OK && !em_status_local(st))) {
+		msgscan_free(m);
+		m = NULL;
+	}
+out:
+	free(buf);
+	return m;
 }
 
 struct report *

@@ -31,6 +31,24 @@ em_status msgscan_body(struct msgscan *m, const void *buf, size_t len);
 /* End of message: flush the parser, run end-of-message analysis. */
 em_status msgscan_end(struct msgscan *m);
 
+/*
+ * Candidate passwords. msgscan_add_passwords seeds N candidates (each at most
+ * PW_MAXLEN bytes; longer, empty or duplicate ones are skipped) before the first
+ * body byte, so every locked archive or document of the message is tried with them
+ * first (a password that came in a later mail, ppap.c); the count stays bounded by
+ * lim.passwords. Returns the number added. msgscan_password: the I-th candidate the
+ * scan holds (seeded and harvested from the text, attacker text: at most
+ * lim.passwords of at most PW_MAXLEN bytes), NULL past the end.
+ */
+size_t msgscan_add_passwords(struct msgscan *m, const char *const *pw, size_t n);
+const char *msgscan_password(const struct msgscan *m, unsigned i);
+
+/* A whole stored message (headers first) from FD, read from its start, with the
+ * candidates PW seeded (N may be 0); ended. NULL on a read error, out of memory or
+ * a status that is not local (the caller cannot decide on it). */
+struct msgscan *msgscan_fd(const struct scan_config *cfg, int fd, const char *const *pw,
+    size_t npw);
+
 /* The report (owned by m; valid until msgscan_free). */
 struct report *msgscan_report(struct msgscan *m);
 
