@@ -10,7 +10,7 @@
 B        ?= build
 CC       ?= cc
 CFLAGS   ?= -O2 -g
-PKGS     := libarchive libmagic yara libconfig sqlite3 libcrypto zlib
+PKGS     := libarchive libmagic yara libconfig sqlite3 libcrypto zlib liblzma
 WARN     := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wvla -Wimplicit-fallthrough
 ifneq ($(CI),)

@@ -44,6 +44,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "containers/sevenzip.h"
 #include "core/analysers.h"
 #include "core/passwords.h"
 
@@ -757,14 +758,20 @@ arc_run_one(struct scan_ctx *ctx, const struct scan_input *in, int retry)
 	return st == EM_BADDATA ? EM_OK : st;
 }
 
+/* A 7z using 7zAES is read by sevenzip.c (libarchive cannot decrypt it); every
+ * other archive, and any 7z that reader does not take, by libarchive. */
 em_status
 archive_scan(struct scan_ctx *ctx, struct scan_input *in)
 {
-	return arc_run_one(ctx, in, 0);
+	em_status st = sevenzip_scan(ctx, in, 0);
+
+	return st != EM_END ? st : arc_run_one(ctx, in, 0);
 }
 
 em_status
 archive_retry(struct scan_ctx *ctx, const struct scan_input *in)
 {
-	return arc_run_one(ctx, in, 1);
+	em_status st = sevenzip_scan(ctx, in, 1);
+
+	return st != EM_END ? st : arc_run_one(ctx, in, 1);
 }
