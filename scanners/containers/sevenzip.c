@@ -180,9 +180,13 @@ sz_decode_header(struct sz_run *run, unsigned char **hdr, size_t *len, const cha
 	} else if (sz_chain_unsupported(&st.f[0]) != NULL) {
 		*why = sz_chain_unsupported(&st.f[0]);
 	} else if (!sz_folder_encrypted(&st.f[0])) {
-		free(*hdr);
-		*hdr = NULL;
-		rc = sz_folder_mem(run, &st, 0, NULL, hdr, len, why) == 0 ? 1 : -1;
+		/* the coder properties point into *HDR: freed only after decoding */
+		unsigned char *out = NULL;
+
+		if ((rc = sz_folder_mem(run, &st, 0, NULL, &out, len, why) == 0 ? 1 : -1) == 1) {
+			free(*hdr);
+			*hdr = out;
+		}
 	} else {
 		run->hdr_enc = 1;
 		for (i = 0, rc = 0; i < run->npw && rc == 0; i++) {

@@ -113,7 +113,7 @@ em_status sevenzip_scan(struct scan_ctx *ctx, const struct scan_input *in, int r
 
 /* Parse LEN bytes of a StreamsInfo block (after its kEncodedHeader or
  * kMainStreamsInfo byte) into ST; FILESIZE bounds the packed stream offsets.
- * 0, or -1 with a reason in WHY (static text). */
+ * 0, or -1 with a reason in WHY (static text) and ST freed. */
 int sz_parse_streams(const unsigned char *b, size_t len, size_t *pos, uint64_t filesize,
     struct sz_streams *st, const char **why);
 /* Parse a plain header (starting with kHeader) kept in A->hdr. 0 or -1 (WHY). */

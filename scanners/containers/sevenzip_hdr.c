@@ -511,8 +511,10 @@ sz_parse_streams(const unsigned char *b, size_t len, size_t *pos, uint64_t files
 	memset(st, 0, sizeof(*st));
 	rc = sz_streams_r(&r, filesize, st);
 	*pos = r.pos;
-	if (rc != 0)
+	if (rc != 0) {
 		*why = r.why != NULL ? r.why : "bad header";
+		sz_streams_free(st);
+	}
 	return rc;
 }
 
