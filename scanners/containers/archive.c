@@ -25,8 +25,15 @@
  * archive that still has locked members is kept (defer.c) and retried with the
  * passwords that arrive later in the message (archive_retry).
  *
- * BUGS: libarchive decrypts zip only (ZipCrypto, WinZip AES); 7z and rar
- * encryption is detected, not opened. The ratio is taken against the whole archive
+ * A 7z using 7zAES is read by sevenzip.c instead (archive_scan and archive_retry
+ * ask it first), with the same candidates, findings and deferral.
+ *
+ * BUGS: libarchive decrypts zip only (ZipCrypto, WinZip AES). RAR encryption (v4
+ * and v5, data or headers) is detected, not opened, and the finding says so:
+ * libarchive 3.6 (Debian 12) cannot decrypt RAR, Debian's unrar-free reads no
+ * encrypted RAR5, and RARLAB's libunrar is non-free (not in Debian main); a RAR5
+ * reader of our own (AES-256, PBKDF2-HMAC-SHA256, the RAR5 filters and
+ * decompressor) is future work. The ratio is taken against the whole archive
  * size, not the member's compressed size (libarchive does not expose it). An
  * archive.encrypted finding stays even when a later retry unlocks the member.
  * Which candidate opened a member is not known (libarchive does not say).
@@ -310,6 +317,16 @@ arc_errstr(struct archive *a)
 	return e != NULL ? e : "unknown error";
 }
 
+/* What the encrypted finding adds for a format whose encryption is never opened. */
+static const char *
+arc_enc_note(int format)
+{
+	if ((format & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_RAR ||
+	    format == ARCHIVE_FORMAT_RAR_V5)
+		return " (RAR encryption is not decrypted: no maintained Debian library does)";
+	return "";
+}
+
 /* The locked-member record of the current entry in PARENT, or NULL. */
 static struct arc_lock *
 arc_lock_of(struct arc_run *run)
@@ -563,8 +580,8 @@ arc_header_failed(struct arc_run *run, const char *when)
 	    archive_read_has_encrypted_entries(run->a) > 0) {
 		if (!run->retry && run->locked == 0)
 			report_add(r, part, "archive.encrypted",
-			    "archive headers are encrypted (%s); %u candidate passwords tried",
-			    arc_errstr(run->a), run->npw);
+			    "archive headers are encrypted (%s); %u candidate passwords tried%s",
+			    arc_errstr(run->a), run->npw, arc_enc_note(archive_format(run->a)));
 		if (run->locked == 0)
 			run->locked++;
 	} else if (run->in->tc == TC_DISK_IMAGE && run->entries == 0) {
@@ -706,7 +723,8 @@ arc_conclude(struct arc_run *run)
 	if (run->locked > 0 && run->locked_names.len > 0 && !run->retry)
 		report_add(ctx->r, part, "archive.encrypted",
 		    "%u encrypted members not opened (%u candidate passwords from the "
-		    "message tried): %s", run->locked, run->npw, sb_str(&run->locked_names));
+		    "message tried)%s: %s", run->locked, run->npw, arc_enc_note(run->format),
+		    sb_str(&run->locked_names));
 	if (run->unlocked > 0)
 		report_add(ctx->r, part, "archive.unlocked",
 		    "%u members opened with one of %u passwords found in the message: %s",
