@@ -345,8 +345,8 @@ sz_copy(struct sz_run *run, struct sz_dec *d, const char *name, uint64_t size,
 /* One member decoded into SP (status ST, CRC): findings, then its child scan.
  * Returns EM_OK to go on with the folder, anything else to stop it. */
 static em_status
-sz_member_done(struct sz_run *run, const struct sz_file *file, unsigned sub,
-    struct spool *sp, em_status st, int bad_crc, int encrypted, const char *why)
+sz_member_done(struct sz_run *run, const struct sz_file *file, struct spool *sp,
+    em_status st, int bad_crc, int encrypted, const char *why)
 {
 	struct scan_ctx *ctx = run->ctx;
 	em_status cst;
@@ -356,7 +356,6 @@ sz_member_done(struct sz_run *run, const struct sz_file *file, unsigned sub,
 	else if (bad_crc)
 		report_add(ctx->r, run->in->part, "archive.corrupt", "member %s: CRC mismatch",
 		    file->name);
-	(void)sub;
 	if (encrypted) {
 		run->unlocked++;
 		sz_name_add(&run->unlocked_names, file->name);
@@ -369,6 +368,19 @@ sz_member_done(struct sz_run *run, const struct sz_file *file, unsigned sub,
 	if (st == EM_LIMIT && (ctx->bytes_left == 0 || ctx->time_reported))
 		return EM_LIMIT;
 	return st == EM_OK ? EM_OK : EM_BADDATA;
+}
+
+/* A folder that stopped (corrupt data, a member cut) before its member FROM:
+ * the members after it are named, so name checks still see them. */
+static em_status
+sz_folder_rest(struct sz_run *run, unsigned fi, uint64_t from)
+{
+	const struct sz_folder *f = &run->a.st.f[fi];
+	em_status st = EM_OK;
+
+	for (; from < f->nsub && st == EM_OK; from++)
+		st = sz_name_part(run, run->a.files[run->sub_file[f->first_sub + from]].name);
+	return st == EM_LIMIT ? EM_OK : st;
 }
 
 /* Every member of folder FI, decoded with KEY (NULL: not encrypted). A key is
@@ -423,12 +435,12 @@ sz_folder_try(struct sz_run *run, unsigned fi, const unsigned char *key, em_stat
 			if (scan_budget_bytes(run->ctx, run->in->part, pending) != EM_OK)
 				cs = EM_LIMIT;
 		}
-		*st = cs == EM_TEMPFAIL ? cs : sz_member_done(run, file, sub, sp, cs, bad, key != NULL, why);
+		*st = cs == EM_TEMPFAIL ? cs : sz_member_done(run, file, sp, cs, bad, key != NULL, why);
 		spool_free(sp);
 	}
 	sz_dec_free(d);
 	if (*st == EM_BADDATA)
-		*st = EM_OK;    /* the rest of this folder is lost; the other folders go on */
+		*st = sz_folder_rest(run, fi, k);   /* the other folders go on */
 	return em_status_local(*st) && *st != EM_LIMIT ? SZ_OPENED : SZ_STOP;
 }
 

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include <lzma.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "containers/sevenzip.h"
@@ -327,6 +328,8 @@ sz_lzma_init(struct sz_dec *d, const struct sz_folder *f, const unsigned *order,
 
 	for (i = 0; i < n && k < LZMA_FILTERS_MAX; i++) {
 		c = &f->c[order[i]];
+		if (c->id != SZ_ID_LZMA && c->id != SZ_ID_LZMA2 && !sz_is_filter(c->id))
+			break;      /* Copy or 7zAES: no liblzma */
 		if (c->id == SZ_ID_LZMA || c->id == SZ_ID_LZMA2) {
 			if (sz_lzma_opts(c, &d->lzo, dict_cap) != 0)
 				return -1;
@@ -514,5 +517,6 @@ sz_dec_free(struct sz_dec *d)
 	if (d == NULL)
 		return;
 	lzma_end(&d->lz);
+	OPENSSL_cleanse(d->key, sizeof(d->key));
 	free(d);
 }
