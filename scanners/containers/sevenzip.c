@@ -134,7 +134,7 @@ sz_folder_mem(struct sz_run *run, const struct sz_streams *st, unsigned fi,
 		*why = "out of memory";
 		return -1;
 	}
-	d = sz_dec_new(f, run->src, f->pack_off, st->pack_size[f->first_pack], key, total, why);
+	d = sz_dec_new(f, run->src, f->pack_off, st->pack_size + f->first_pack, key, total, why);
 	while (d != NULL && have < total &&
 	    (s = sz_dec_read(d, b + have, (size_t)total - have + 16, &got, why)) == EM_OK)
 		have += got;
@@ -401,7 +401,7 @@ sz_folder_try(struct sz_run *run, unsigned fi, const unsigned char *key, em_stat
 	em_status cs;
 
 	*st = EM_OK;
-	d = sz_dec_new(f, run->src, f->pack_off, s->pack_size[f->first_pack], key,
+	d = sz_dec_new(f, run->src, f->pack_off, s->pack_size + f->first_pack, key,
 	    run->ctx->bytes_left < sz_cap(run) ? run->ctx->bytes_left : sz_cap(run), &why);
 	if (d == NULL) {
 		report_add(run->ctx->r, run->in->part, "archive.corrupt", "folder %u: %s", fi, why);

@@ -1,24 +1,25 @@
 /*
  * sevenzip.h: our own 7z reader, used for the one case libarchive cannot open: 7z
  * with 7zAES encryption (of the data, of the headers with -mhe=on, or both).
- * Three files share this header:
+ * Five files share this header:
  *   sevenzip.c        the scan: signature header, encoded header, candidate
  *                     passwords, members handed to the pipeline as child parts;
  *   sevenzip_hdr.c    the header parser (7zFormat.txt) into struct sz_streams and
  *                     struct sz_file, every count capped and every read checked;
- *   sevenzip_coders.c one folder's coder chain as a pull decoder: the packed
- *                     stream, 7zAES (SHA-256 key derivation, AES-256-CBC through
- *                     OpenSSL), then Copy or liblzma (LZMA, LZMA2, with BCJ x86,
- *                     ARM, ARMT, PPC, SPARC, IA64 or Delta in front).
+ *   sevenzip_coders.c one folder's coders as a pull decoder: the packed
+ *                     streams, 7zAES (AES-256-CBC through OpenSSL), then Copy or
+ *                     liblzma (LZMA, LZMA2, with BCJ x86, ARM, ARMT, PPC, SPARC,
+ *                     IA64 or Delta in front), and BCJ2 over four such chains;
+ *   sevenzip_aes.c    the 7zAES key: SHA-256 over 2^NumCyclesPower rounds;
+ *   sevenzip_bcj2.c   the BCJ2 x86 filter.
  *
  * Limits: SZ_HEADER_MAX bytes of header (after decoding), SZ_CODERS_MAX coders in a
  * folder, SZ_FOLDERS_MAX folders, SZ_FILES_MAX files and substreams, names cut at
  * SZ_NAME_MAX bytes, NumCyclesPower at most SZ_KDF_POWER_MAX (7-Zip's own bound),
  * LZMA dictionaries clamped to the folder's unpacked size and SZ_DICT_MAX.
  *
- * BUGS: only linear coder chains (one packed stream per folder): BCJ2 (four
- * streams), Deflate, Deflate64, BZip2, PPMd, ARM64 and external coders give
- * archive.unsupported_coder. Archive properties and the kStartPos/kDummy file
+ * BUGS: Deflate, Deflate64, BZip2, PPMd, ARM64, external coders and coder graphs
+ * other than a chain or BCJ2 over four chains give archive.unsupported_coder. Archive properties and the kStartPos/kDummy file
  * properties are skipped, not checked.
  */
 #ifndef EMBARGO_SEVENZIP_H
@@ -40,6 +41,7 @@
 #define SZ_NAME_MAX      1024u                    /* UTF-8 bytes of one name kept */
 #define SZ_KDF_POWER_MAX 24u                      /* 2^24 SHA-256 rounds at most */
 #define SZ_DICT_MAX      (1024u * 1024 * 1024)    /* LZMA dictionary, after clamping */
+#define SZ_BCJ2_SIDE_MAX (64u * 1024 * 1024)      /* one BCJ2 side stream, in memory */
 
 /* Coder ids (7zFormat.txt "Codec IDs"), big-endian bytes as a number. */
 #define SZ_ID_COPY   0x00u
@@ -125,7 +127,7 @@ int sz_folder_encrypted(const struct sz_folder *f);
 /* The folder's final unpacked size (its unbound out stream), or 0. */
 uint64_t sz_folder_size(const struct sz_folder *f);
 
-/* sevenzip_coders.c */
+/* sevenzip_aes.c: sz_aes_key, sz_aes_props (below). sevenzip_coders.c: */
 
 struct sz_dec;
 
@@ -143,16 +145,33 @@ struct sz_key {
  * are bad or beyond SZ_KDF_POWER_MAX (WHY) or a resource failure. */
 int sz_aes_key(const struct sz_folder *f, const char *pw, struct sz_key *k,
     const char **why);
-/* A decoder of folder F whose packed stream is SIZE bytes at OFF in SRC; KEY for
- * an encrypted folder (else NULL). WANT: the most output the caller will read
- * (bounds the LZMA dictionary with the folder size). NULL on failure (WHY). */
+/* The 7zAES properties of coder C: NumCyclesPower, salt, IV (zero-padded). 0 or
+ * -1 when they are malformed. */
+int sz_aes_props(const struct sz_coder *c, unsigned *power, unsigned char salt[16],
+    unsigned *saltlen, unsigned char iv[16]);
+/* A decoder of folder F whose packed streams start at OFF in SRC, their sizes
+ * in PACK_SIZE[0..f->npacked-1]; KEY for an encrypted folder (else NULL). WANT:
+ * the most output the caller will read (bounds the LZMA dictionary with the
+ * folder size). NULL on failure (WHY). */
 struct sz_dec *sz_dec_new(const struct sz_folder *f, struct spool *src, uint64_t off,
-    uint64_t size, const unsigned char *key, uint64_t want, const char **why);
+    const uint64_t *pack_size, const unsigned char *key, uint64_t want, const char **why);
 /* Up to N bytes of output into BUF. EM_OK with *GOT > 0; EM_END at the end of the
  * folder's unpacked size; EM_BADDATA when the data does not decode (a wrong key or
  * corruption, WHY says which step); EM_TEMPFAIL. */
 em_status sz_dec_read(struct sz_dec *d, unsigned char *buf, size_t n, size_t *got,
     const char **why);
 void sz_dec_free(struct sz_dec *d);
+
+/* sevenzip_bcj2.c: the BCJ2 filter. */
+struct sz_bcj2;
+/* A filter producing TOTAL bytes from the three side streams SIDE (call
+ * targets, jump targets, range coder; taken over, SIDE[] set to NULL). NULL on
+ * out of memory. */
+struct sz_bcj2 *sz_bcj2_new(unsigned char *side[3], const size_t nside[3], uint64_t total);
+/* Main stream bytes IN[0..N-1] in, up to M bytes out: *USED and *MADE say how
+ * many. 0, or -1 when a side stream runs out (wrong key or corrupt). */
+int sz_bcj2_code(struct sz_bcj2 *b, const unsigned char *in, size_t n, size_t *used,
+    unsigned char *out, size_t m, size_t *made);
+void sz_bcj2_free(struct sz_bcj2 *b);
 
 #endif

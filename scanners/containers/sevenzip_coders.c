@@ -1,22 +1,22 @@
 /*
- * sevenzip_coders.c: one 7z folder's coder chain as a pull decoder (see
- * sevenzip.h). A chain is read from the folder's output back to its one packed
- * stream and must be, in that order: filters (BCJ x86, ARM, ARMT, PPC, SPARC,
- * IA64, Delta), then LZMA or LZMA2, or else Copy alone; then 7zAES or nothing.
- * The filters and LZMA run as one liblzma raw decoder (xz's filters are 7-Zip's);
- * 7zAES is AES-256-CBC through OpenSSL (cryptprim.c) with the key derived as
- * 7-Zip does: SHA-256 over 2^NumCyclesPower rounds of salt, the password in
- * UTF-16LE and a 64-bit little-endian round counter.
+ * sevenzip_coders.c: one 7z folder's coders as a pull decoder (see sevenzip.h).
+ * A folder is planned from its output back to its packed streams: either one
+ * chain, or BCJ2 (sevenzip_bcj2.c) over four chains. A chain must be, from its
+ * output: filters (BCJ x86, ARM, ARMT, PPC, SPARC, IA64, Delta), then LZMA or
+ * LZMA2, or else Copy alone or nothing; then 7zAES or nothing. The filters and
+ * LZMA run as one liblzma raw decoder (xz's filters are 7-Zip's); 7zAES is
+ * AES-256-CBC through OpenSSL (cryptprim.c), its key from sevenzip_aes.c.
  *
- * Limits: output stops at the folder's declared size; the LZMA dictionary is
- * clamped to that size, to what the caller will read and to SZ_DICT_MAX (no match
- * can reach further back than the output so far); NumCyclesPower above
- * SZ_KDF_POWER_MAX is refused, as 7-Zip refuses it. A packed stream that ends early,
- * an encrypted stream that is not whole AES blocks, or output that ends before its
- * size is bad data.
+ * Limits: output stops at the declared sizes; the LZMA dictionary is clamped to
+ * the chain's size, to what the caller will read and to SZ_DICT_MAX (no match can
+ * reach further back than the output so far); the three BCJ2 side streams are
+ * read into memory first, each at most SZ_BCJ2_SIDE_MAX bytes. A packed stream
+ * that ends early, an encrypted stream that is not whole AES blocks, or output
+ * that ends before its size is bad data.
  *
- * BUGS: BCJ2 and the coders not listed above are refused (sz_chain_unsupported);
- * filters with a start offset property are refused.
+ * BUGS: the coders not listed above are refused (sz_chain_unsupported), and so
+ * are filters with a start offset property. All 7zAES coders of a folder are
+ * given the key of its first one (7-Zip uses one salt per archive).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -29,10 +29,9 @@
 #include "core/cryptprim.h"
 
 #define SZ_BUF     (64u * 1024)   /* packed bytes read at once */
-#define SZ_KDF_RUN 64u            /* KDF rounds hashed per digest update */
-#define SZ_PW16    (2u * 64 + 4)  /* UTF-16 bytes of one password, at most */
 
-struct sz_dec {
+/* One linear chain: a packed stream, 7zAES or not, then liblzma or Copy. */
+struct sz_lin {
 	struct spool *src;
 	uint64_t off, left;             /* packed bytes not read yet */
 	uint64_t out_left;              /* unpacked bytes still to come */
@@ -47,38 +46,24 @@ struct sz_dec {
 	unsigned char in[SZ_BUF];
 };
 
-/* The chain from the output back to the packed stream: coder indexes into
- * ORDER, their count returned; 0 when the folder is not one linear chain. */
-static unsigned
-sz_chain(const struct sz_folder *f, unsigned order[SZ_CODERS_MAX])
-{
-	unsigned n = 0, c, j, i;
-	uint64_t out = 0;
+/* How a folder is decoded: one linear chain, or BCJ2 over four (a chain of no
+ * coder is its packed stream as it is). */
+struct sz_plan {
+	int bcj2;
+	unsigned n[4], pack[4];
+	unsigned order[4][SZ_CODERS_MAX];
+	uint64_t out[4];                /* the chain's out stream; UINT64_MAX: none */
+};
 
-	if (f->npacked != 1)
-		return 0;
-	for (i = 0; i < f->ncoders; i++)
-		if (f->c[i].nin != 1 || f->c[i].nout != 1)
-			return 0;
-	/* with one in and one out per coder, stream i belongs to coder i */
-	for (i = 0; i < f->nout; i++) {
-		for (j = 0; j < f->nbind && f->bind_out[j] != i; j++)
-			;
-		if (j == f->nbind)
-			break;
-	}
-	out = i;
-	while (out < f->ncoders && n < f->ncoders) {
-		c = (unsigned)out;
-		order[n++] = c;
-		for (j = 0; j < f->nbind && f->bind_in[j] != c; j++)
-			;
-		if (j == f->nbind)
-			return f->packed[0] == c ? n : 0;
-		out = f->bind_out[j];
-	}
-	return 0;
-}
+/* A folder's decoder: chain 0, or BCJ2 over chains 0 (main) to 3. */
+struct sz_dec {
+	struct sz_lin *lin[4];
+	int bcj2, main_end;
+	struct sz_bcj2 *bcj;
+	uint64_t out_left;
+	size_t mpos, mlen;
+	unsigned char mbuf[SZ_BUF];
+};
 
 static int
 sz_is_filter(uint64_t id)
@@ -87,18 +72,79 @@ sz_is_filter(uint64_t id)
 	    id == SZ_ID_ARMT || id == SZ_ID_SPARC || id == SZ_ID_DELTA;
 }
 
-const char *
-sz_chain_unsupported(const struct sz_folder *f)
+/* The coder whose out streams hold OUT (numbered in coder order), or -1; its
+ * first in stream in *IN. */
+static int
+sz_out_owner(const struct sz_folder *f, uint64_t out, uint64_t *in)
 {
-	unsigned order[SZ_CODERS_MAX], n, i = 0;
+	unsigned c;
+	uint64_t o = 0, i = 0;
+
+	for (c = 0; c < f->ncoders; c++) {
+		if (out >= o && out < o + f->c[c].nout) {
+			*in = i;
+			return (int)c;
+		}
+		o += f->c[c].nout;
+		i += f->c[c].nin;
+	}
+	return -1;
+}
+
+/* In stream IN: the out stream bound to it (1), or the folder's packed stream
+ * number (0), into *TO; -1 when it is neither. */
+static int
+sz_in_source(const struct sz_folder *f, uint64_t in, uint64_t *to)
+{
+	unsigned j;
+
+	for (j = 0; j < f->nbind; j++)
+		if (f->bind_in[j] == in) {
+			*to = f->bind_out[j];
+			return 1;
+		}
+	for (j = 0; j < f->npacked; j++)
+		if (f->packed[j] == in) {
+			*to = j;
+			return 0;
+		}
+	return -1;
+}
+
+/* The linear chain feeding in stream IN: coders into ORDER (from the output
+ * back), the packed stream number into *PACK, its out stream into *OUT. The
+ * count (0: IN is a packed stream itself), or -1 when not linear. */
+static int
+sz_chain_at(const struct sz_folder *f, uint64_t in, unsigned *order, unsigned *pack,
+    uint64_t *out)
+{
+	unsigned n = 0;
+	uint64_t to, cin;
+	int c, k;
+
+	*out = UINT64_MAX;
+	while ((k = sz_in_source(f, in, &to)) == 1 && n < f->ncoders) {
+		if (n == 0)
+			*out = to;
+		if ((c = sz_out_owner(f, to, &cin)) < 0 || f->c[c].nin != 1 || f->c[c].nout != 1)
+			return -1;
+		order[n++] = (unsigned)c;
+		in = cin;
+	}
+	if (k != 0)
+		return -1;
+	*pack = (unsigned)to;
+	return (int)n;
+}
+
+/* Does the chain ORDER[0..N-1] decode: filters, then LZMA/LZMA2 (or Copy
+ * alone), then 7zAES or nothing? NULL, or what does not. */
+static const char *
+sz_lin_unsupported(const struct sz_folder *f, const unsigned *order, unsigned n)
+{
+	unsigned i = 0;
 	uint64_t id;
 
-	if ((n = sz_chain(f, order)) == 0) {
-		for (i = 0; i < f->ncoders; i++)
-			if (f->c[i].id == SZ_ID_BCJ2)
-				return "BCJ2 (a four-stream x86 filter)";
-		return "a coder graph with several packed streams";
-	}
 	while (i < n && sz_is_filter(f->c[order[i]].id)) {
 		id = f->c[order[i]].id;
 		if (id == SZ_ID_DELTA ? f->c[order[i]].nprops != 1 : f->c[order[i]].nprops != 0)
@@ -128,147 +174,57 @@ sz_chain_unsupported(const struct sz_folder *f)
 	}
 }
 
-/* The 7zAES properties: NumCyclesPower, salt, IV (zero-padded). */
-static int
-sz_aes_props(const struct sz_coder *c, unsigned *power, unsigned char salt[16],
-    unsigned *saltlen, unsigned char iv[16])
+/* The plan of folder F: one linear chain from its output, or BCJ2 (four in,
+ * one out) as its last coder over four linear chains. NULL, or what does not
+ * decode. */
+static const char *
+sz_plan(const struct sz_folder *f, struct sz_plan *p)
 {
-	unsigned b0, b1, ivlen;
+	uint64_t main = UINT64_MAX, in, out;
+	unsigned i, j, k, ins;
+	int c, n;
+	const char *why;
 
-	memset(iv, 0, 16);
-	*saltlen = 0;
-	if (c->nprops < 1)
-		return -1;
-	b0 = c->props[0];
-	*power = b0 & 0x3F;
-	if ((b0 & 0xC0) == 0)
-		return 0;
-	if (c->nprops < 2)
-		return -1;
-	b1 = c->props[1];
-	*saltlen = ((b0 >> 7) & 1) + (b1 >> 4);
-	ivlen = ((b0 >> 6) & 1) + (b1 & 0x0F);
-	if (*saltlen > 16 || ivlen > 16 || 2u + *saltlen + ivlen > c->nprops)
-		return -1;
-	memcpy(salt, c->props + 2, *saltlen);
-	memcpy(iv, c->props + 2 + *saltlen, ivlen);
-	return 0;
-}
-
-static const struct sz_coder *
-sz_aes_coder(const struct sz_folder *f)
-{
-	unsigned i;
-
-	for (i = 0; i < f->ncoders; i++)
-		if (f->c[i].id == SZ_ID_AES)
-			return &f->c[i];
+	memset(p, 0, sizeof(*p));
+	for (i = 0; i < f->nout && main == UINT64_MAX; i++) {
+		for (j = 0; j < f->nbind && f->bind_out[j] != i; j++)
+			;
+		if (j == f->nbind)
+			main = i;
+	}
+	if ((c = sz_out_owner(f, main, &in)) < 0)
+		return "a coder graph without an output";
+	p->bcj2 = f->c[c].id == SZ_ID_BCJ2;
+	if (p->bcj2 && (f->c[c].nin != 4 || f->c[c].nout != 1))
+		return "BCJ2 with other than four inputs";
+	ins = p->bcj2 ? 4 : 1;
+	for (k = 0; k < ins; k++) {
+		if (p->bcj2) {
+			n = sz_chain_at(f, in + k, p->order[k], &p->pack[k], &out);
+		} else {
+			/* the chain that ends in the main output: start above it */
+			p->order[0][0] = (unsigned)c;
+			n = f->c[c].nin != 1 || f->c[c].nout != 1 ? -1 :
+			    sz_chain_at(f, in, p->order[0] + 1, &p->pack[0], &out);
+			n = n < 0 || n + 1 > (int)SZ_CODERS_MAX ? -1 : n + 1;
+			out = main;
+		}
+		if (n < 0)
+			return "a coder graph that is not a chain";
+		p->n[k] = (unsigned)n;
+		p->out[k] = out;
+		if ((why = sz_lin_unsupported(f, p->order[k], p->n[k])) != NULL)
+			return why;
+	}
 	return NULL;
 }
 
-/* PW (UTF-8; a byte that is not UTF-8 counts as Latin-1) as UTF-16LE. */
-static size_t
-sz_utf16(const char *pw, unsigned char out[SZ_PW16])
+const char *
+sz_chain_unsupported(const struct sz_folder *f)
 {
-	const unsigned char *p = (const unsigned char *)pw;
-	size_t n = 0;
-	uint32_t c;
-	unsigned k, i;
+	struct sz_plan p;
 
-	while (*p != '\0' && n + 4 <= SZ_PW16) {
-		c = *p;
-		k = c >= 0xF0 && c < 0xF8 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
-		if (c >= 0xF8 || (c >= 0x80 && c < 0xC0))
-			k = 0;
-		for (i = 1; i <= k && (p[i] & 0xC0) == 0x80; i++)
-			;
-		if (k > 0 && i > k) {
-			c &= 0x3F >> k;
-			for (i = 1; i <= k; i++)
-				c = c << 6 | (p[i] & 0x3F);
-			p += k;
-		}
-		p++;
-		if (c >= 0x10000) {
-			c -= 0x10000;
-			out[n++] = (unsigned char)((0xD800 | c >> 10) & 0xFF);
-			out[n++] = (unsigned char)((0xD800 | c >> 10) >> 8);
-			c = 0xDC00 | (c & 0x3FF);
-		}
-		out[n++] = (unsigned char)(c & 0xFF);
-		out[n++] = (unsigned char)(c >> 8);
-	}
-	return n;
-}
-
-/* SHA-256 over 2^POWER runs of SALT || PW16 || counter, SZ_KDF_RUN runs a time. */
-static int
-sz_kdf(const unsigned char *salt, unsigned saltlen, const unsigned char *pw16, size_t pwlen,
-    unsigned power, unsigned char key[32])
-{
-	size_t unit = saltlen + pwlen + 8, i, k;
-	uint64_t round, rounds = (uint64_t)1 << power;
-	unsigned char *run = malloc(unit * SZ_KDF_RUN);
-	EVP_MD_CTX *h = EVP_MD_CTX_new();
-	unsigned got = 0;
-	int ok = run != NULL && h != NULL && EVP_DigestInit_ex(h, EVP_sha256(), NULL) == 1;
-
-	for (i = 0; ok && i < SZ_KDF_RUN; i++) {
-		memcpy(run + i * unit, salt, saltlen);
-		memcpy(run + i * unit + saltlen, pw16, pwlen);
-	}
-	for (round = 0; ok && round < rounds; round += k) {
-		k = rounds - round < SZ_KDF_RUN ? (size_t)(rounds - round) : SZ_KDF_RUN;
-		for (i = 0; i < k; i++) {
-			uint64_t c = round + i;
-			unsigned char *p = run + i * unit + saltlen + pwlen;
-			unsigned b;
-
-			for (b = 0; b < 8; b++)
-				p[b] = (unsigned char)(c >> (8 * b));
-		}
-		ok = EVP_DigestUpdate(h, run, unit * k) == 1;
-	}
-	ok = ok && EVP_DigestFinal_ex(h, key, &got) == 1 && got == 32;
-	EVP_MD_CTX_free(h);
-	free(run);
-	return ok ? 0 : -1;
-}
-
-int
-sz_aes_key(const struct sz_folder *f, const char *pw, struct sz_key *k, const char **why)
-{
-	const struct sz_coder *c = sz_aes_coder(f);
-	unsigned char salt[16], iv[16], pw16[SZ_PW16];
-	unsigned power, saltlen;
-	size_t n;
-
-	if (c == NULL || sz_aes_props(c, &power, salt, &saltlen, iv) != 0) {
-		*why = "bad 7zAES properties";
-		return -1;
-	}
-	if (k->valid && k->power == power && k->saltlen == saltlen &&
-	    memcmp(k->salt, salt, saltlen) == 0)
-		return 0;
-	n = sz_utf16(pw, pw16);
-	k->valid = 0;
-	if (power == 0x3F) {
-		/* no hashing: salt and password as the key, zero-padded */
-		memset(k->key, 0, 32);
-		memcpy(k->key, salt, saltlen);
-		memcpy(k->key + saltlen, pw16, n < 32 - saltlen ? n : 32 - saltlen);
-	} else if (power > SZ_KDF_POWER_MAX) {
-		*why = "7zAES NumCyclesPower above 24 (refused, as 7-Zip refuses it)";
-		return -1;
-	} else if (sz_kdf(salt, saltlen, pw16, n, power, k->key) != 0) {
-		*why = "out of memory";
-		return -1;
-	}
-	k->valid = 1;
-	k->power = power;
-	k->saltlen = saltlen;
-	memcpy(k->salt, salt, saltlen);
-	return 0;
+	return sz_plan(f, &p);
 }
 
 /* liblzma options of coder C (LZMA: lc/lp/pb byte and dictionary; LZMA2: the
@@ -318,9 +274,11 @@ sz_filter_id(uint64_t id)
 	}
 }
 
+static void sz_lin_free(struct sz_lin *d);
+
 /* The liblzma filter chain for the coders in ORDER[0..N-1] up to LZMA/LZMA2. */
 static int
-sz_lzma_init(struct sz_dec *d, const struct sz_folder *f, const unsigned *order, unsigned n,
+sz_lzma_init(struct sz_lin *d, const struct sz_folder *f, const unsigned *order, unsigned n,
     uint64_t dict_cap)
 {
 	const struct sz_coder *c;
@@ -351,18 +309,18 @@ sz_lzma_init(struct sz_dec *d, const struct sz_folder *f, const unsigned *order,
 	return 0;   /* Copy: no liblzma */
 }
 
-struct sz_dec *
-sz_dec_new(const struct sz_folder *f, struct spool *src, uint64_t off, uint64_t size,
-    const unsigned char *key, uint64_t want, const char **why)
+/* Chain ORDER[0..N-1] over SIZE packed bytes at OFF in SRC, OUT bytes of
+ * output; KEY when the chain has 7zAES. NULL on failure (WHY). */
+static struct sz_lin *
+sz_lin_new(const struct sz_folder *f, const unsigned *order, unsigned n, struct spool *src,
+    uint64_t off, uint64_t size, uint64_t out, const unsigned char *key, uint64_t dict_cap,
+    const char **why)
 {
-	struct sz_dec *d;
-	unsigned order[SZ_CODERS_MAX], n, power, saltlen;
+	struct sz_lin *d;
+	unsigned power, saltlen;
 	unsigned char salt[16];
 	const lzma_stream init = LZMA_STREAM_INIT;
-	uint64_t total = sz_folder_size(f);
 
-	if ((*why = sz_chain_unsupported(f)) != NULL)
-		return NULL;
 	if ((d = calloc(1, sizeof(*d))) == NULL) {
 		*why = "out of memory";
 		return NULL;
@@ -370,22 +328,21 @@ sz_dec_new(const struct sz_folder *f, struct spool *src, uint64_t off, uint64_t 
 	d->src = src;
 	d->off = off;
 	d->left = size;
-	d->out_left = total;
+	d->out_left = out;
 	d->lz = init;
-	n = sz_chain(f, order);
-	if (f->c[order[n - 1]].id == SZ_ID_AES) {
+	if (n > 0 && f->c[order[n - 1]].id == SZ_ID_AES) {
 		if (key == NULL ||
 		    sz_aes_props(&f->c[order[n - 1]], &power, salt, &saltlen, d->iv) != 0) {
 			*why = "bad 7zAES properties";
-			sz_dec_free(d);
+			sz_lin_free(d);
 			return NULL;
 		}
 		d->aes = 1;
 		memcpy(d->key, key, 32);
 	}
-	if (sz_lzma_init(d, f, order, n, want < total ? want : total) != 0) {
+	if (sz_lzma_init(d, f, order, n, dict_cap < out ? dict_cap : out) != 0) {
 		*why = "bad LZMA properties or out of memory";
-		sz_dec_free(d);
+		sz_lin_free(d);
 		return NULL;
 	}
 	return d;
@@ -393,7 +350,7 @@ sz_dec_new(const struct sz_folder *f, struct spool *src, uint64_t off, uint64_t 
 
 /* Up to N packed bytes (decrypted when 7zAES) into BUF; *GOT 0 at the end. */
 static em_status
-sz_src_read(struct sz_dec *d, unsigned char *buf, size_t n, size_t *got, const char **why)
+sz_src_read(struct sz_lin *d, unsigned char *buf, size_t n, size_t *got, const char **why)
 {
 	unsigned char last[16];
 	size_t take;
@@ -426,7 +383,7 @@ sz_src_read(struct sz_dec *d, unsigned char *buf, size_t n, size_t *got, const c
 }
 
 static em_status
-sz_lzma_read(struct sz_dec *d, unsigned char *buf, size_t n, size_t *got, const char **why)
+sz_lzma_read(struct sz_lin *d, unsigned char *buf, size_t n, size_t *got, const char **why)
 {
 	lzma_ret ret;
 	size_t in;
@@ -462,7 +419,7 @@ sz_lzma_read(struct sz_dec *d, unsigned char *buf, size_t n, size_t *got, const 
 /* Copy under 7zAES: whole blocks straight into BUF; a read of less than a block
  * goes through TAIL (members need not end on a block boundary). */
 static em_status
-sz_aes_copy(struct sz_dec *d, unsigned char *buf, size_t n, size_t *got, const char **why)
+sz_aes_copy(struct sz_lin *d, unsigned char *buf, size_t n, size_t *got, const char **why)
 {
 	size_t t;
 	em_status st;
@@ -485,8 +442,8 @@ sz_aes_copy(struct sz_dec *d, unsigned char *buf, size_t n, size_t *got, const c
 	return EM_OK;
 }
 
-em_status
-sz_dec_read(struct sz_dec *d, unsigned char *buf, size_t n, size_t *got, const char **why)
+static em_status
+sz_lin_read(struct sz_lin *d, unsigned char *buf, size_t n, size_t *got, const char **why)
 {
 	em_status st;
 
@@ -511,12 +468,148 @@ sz_dec_read(struct sz_dec *d, unsigned char *buf, size_t n, size_t *got, const c
 	return EM_OK;
 }
 
-void
-sz_dec_free(struct sz_dec *d)
+static void
+sz_lin_free(struct sz_lin *d)
 {
 	if (d == NULL)
 		return;
 	lzma_end(&d->lz);
 	OPENSSL_cleanse(d->key, sizeof(d->key));
+	free(d);
+}
+
+/* Chain L read whole into memory (a BCJ2 side stream), at most
+ * SZ_BCJ2_SIDE_MAX bytes. */
+static em_status
+sz_side_read(struct sz_lin *l, unsigned char **out, size_t *len, const char **why)
+{
+	unsigned char *b = NULL, *g;
+	size_t cap = 0, got;
+	em_status st;
+
+	*len = 0;
+	if (l->out_left > SZ_BCJ2_SIDE_MAX) {
+		*why = "a BCJ2 side stream larger than its cap";
+		return EM_BADDATA;
+	}
+	for (;;) {
+		if (*len == cap) {
+			cap = cap ? cap * 2 : 4096;
+			if ((g = realloc(b, cap)) == NULL) {
+				free(b);
+				return EM_TEMPFAIL;
+			}
+			b = g;
+		}
+		if ((st = sz_lin_read(l, b + *len, cap - *len, &got, why)) == EM_END)
+			break;
+		if (st != EM_OK) {
+			free(b);
+			return st;
+		}
+		*len += got;
+	}
+	*out = b;
+	return EM_OK;
+}
+
+struct sz_dec *
+sz_dec_new(const struct sz_folder *f, struct spool *src, uint64_t off,
+    const uint64_t *pack_size, const unsigned char *key, uint64_t want, const char **why)
+{
+	struct sz_plan p;
+	struct sz_dec *d;
+	uint64_t poff, out;
+	unsigned k, j;
+
+	if ((*why = sz_plan(f, &p)) != NULL)
+		return NULL;
+	if ((d = calloc(1, sizeof(*d))) == NULL) {
+		*why = "out of memory";
+		return NULL;
+	}
+	d->bcj2 = p.bcj2;
+	d->out_left = sz_folder_size(f);
+	for (k = 0; k < (p.bcj2 ? 4u : 1u); k++) {
+		for (j = 0, poff = off; j < p.pack[k]; j++)
+			poff += pack_size[j];
+		out = p.out[k] != UINT64_MAX ? f->unpack[p.out[k]] : pack_size[p.pack[k]];
+		d->lin[k] = sz_lin_new(f, p.order[k], p.n[k], src, poff, pack_size[p.pack[k]], out,
+		    key, k == 0 ? want : out, why);
+		if (d->lin[k] == NULL) {
+			sz_dec_free(d);
+			return NULL;
+		}
+	}
+	return d;
+}
+
+/* BCJ2: the side streams read first, then the main stream through the filter. */
+static em_status
+sz_bcj2_read(struct sz_dec *d, unsigned char *buf, size_t n, size_t *got, const char **why)
+{
+	unsigned char *side[3] = { NULL, NULL, NULL };
+	size_t nside[3], used;
+	unsigned k;
+	em_status st = EM_OK;
+
+	for (k = 0; d->bcj == NULL && k < 3 && st == EM_OK; k++)
+		st = sz_side_read(d->lin[k + 1], &side[k], &nside[k], why);
+	if (d->bcj == NULL && st == EM_OK &&
+	    (d->bcj = sz_bcj2_new(side, nside, d->out_left)) == NULL)
+		st = EM_TEMPFAIL;
+	for (k = 0; k < 3; k++)
+		free(side[k]);
+	while (st == EM_OK && *got == 0) {
+		used = 0;
+		if (d->mpos == d->mlen && !d->main_end) {
+			d->mpos = d->mlen = 0;
+			st = sz_lin_read(d->lin[0], d->mbuf, sizeof(d->mbuf), &d->mlen, why);
+			d->main_end = st == EM_END;
+			if (st == EM_END)
+				st = EM_OK;
+		}
+		if (st == EM_OK && sz_bcj2_code(d->bcj, d->mbuf + d->mpos, d->mlen - d->mpos, &used,
+		    buf, n, got) != 0) {
+			*why = "BCJ2 streams do not match (wrong password or corrupt data)";
+			st = EM_BADDATA;
+		}
+		d->mpos += used;
+		if (st == EM_OK && *got == 0 && d->main_end && d->mpos == d->mlen)
+			break;
+	}
+	return st;
+}
+
+em_status
+sz_dec_read(struct sz_dec *d, unsigned char *buf, size_t n, size_t *got, const char **why)
+{
+	em_status st;
+
+	*got = 0;
+	if (d->out_left == 0)
+		return EM_END;
+	if (n > d->out_left)
+		n = (size_t)d->out_left;
+	st = d->bcj2 ? sz_bcj2_read(d, buf, n, got, why) : sz_lin_read(d->lin[0], buf, n, got, why);
+	if (st == EM_END || (st == EM_OK && *got == 0)) {
+		*why = "the data ends before its declared size (truncated or wrong password)";
+		return EM_BADDATA;
+	}
+	if (st == EM_OK)
+		d->out_left -= *got;
+	return st;
+}
+
+void
+sz_dec_free(struct sz_dec *d)
+{
+	unsigned k;
+
+	if (d == NULL)
+		return;
+	for (k = 0; k < 4; k++)
+		sz_lin_free(d->lin[k]);
+	sz_bcj2_free(d->bcj);
 	free(d);
 }

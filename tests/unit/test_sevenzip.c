@@ -6,7 +6,7 @@
  * headers, every coder chain 7z makes by default or with -mf decodes to the bytes
  * that went in (sha256 against the script's sums), a wrong or missing password
  * leaves the members locked and named, a late password opens them at end of
- * message, BCJ2 is named as unsupported, the budgets (members, bytes, ratio) give
+ * message, BCJ2 decodes and PPMd is named as unsupported, the budgets (members, bytes, ratio) give
  * their findings, truncated and damaged archives end in a finding, and a 7z
  * without encryption is still read by libarchive.
  */
@@ -255,13 +255,20 @@ password_in_a_later_text_opens_at_end_of_message(void **state)
 }
 
 static void
-bcj2_is_named_as_an_unsupported_coder(void **state)
+bcj2_decodes_and_ppmd_is_an_unsupported_coder(void **state)
 {
 	struct sz_test t;
 
 	(void)state;
 	scan7z(&t, "bcj2.7z", PW, NULL, NULL, NULL, 0);
-	assert_non_null(strstr(detail(&t, "archive.unsupported_coder"), "BCJ2"));
+	assert_member(&t, "tool.exe");
+	assert_false(report_has(t.r, 0, "archive.unsupported_coder"));
+	done7z(&t);
+	scan7z(&t, "bcj2.7z", "Password: infectet", NULL, NULL, NULL, 0);
+	assert_true(report_has(t.r, 0, "archive.encrypted"));
+	done7z(&t);
+	scan7z(&t, "ppmd.7z", PW, NULL, NULL, NULL, 0);
+	assert_non_null(strstr(detail(&t, "archive.unsupported_coder"), "PPMd"));
 	assert_non_null(strstr(detail(&t, "archive.unsupported_coder"), "tool.exe"));
 	assert_true(report_has(t.r, part(&t, "tool.exe")->id, "name.dangerous_extension"));
 	done7z(&t);
@@ -412,7 +419,7 @@ main(void)
 		cmocka_unit_test(every_coder_chain_decodes_to_its_input),
 		cmocka_unit_test(wrong_password_leaves_members_locked_and_named),
 		cmocka_unit_test(password_in_a_later_text_opens_at_end_of_message),
-		cmocka_unit_test(bcj2_is_named_as_an_unsupported_coder),
+		cmocka_unit_test(bcj2_decodes_and_ppmd_is_an_unsupported_coder),
 		cmocka_unit_test(empty_member_directory_and_several_folders),
 		cmocka_unit_test(nested_zip_and_macro_document_get_their_findings),
 		cmocka_unit_test(budgets_give_their_findings_just_over_not_under),

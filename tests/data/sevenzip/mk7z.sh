@@ -7,7 +7,8 @@
 #   hdr.7z     the same with -mhe=on (headers encrypted too)
 #   lzma.7z    LZMA        bcj.7z   BCJ (x86) + LZMA2 over an .exe-like file
 #   delta.7z   Delta:4     copy.7z  Copy (stored, only encrypted)
-#   bcj2.7z    BCJ2 (not decoded: archive.unsupported_coder)
+#   bcj2.7z    BCJ2 (four streams, each encrypted)
+#   ppmd.7z    PPMd (not decoded: archive.unsupported_coder)
 #   empty.7z   a 0-byte member, a directory and a member inside it
 #   many.7z    five members, not solid (five folders)
 #   nested.7z  -mhe=on, a zip inside
@@ -59,6 +60,7 @@ a bcj.7z "-pinfected -mf=BCJ" tool.exe
 a delta.7z "-pinfected -mf=Delta:4" wave.raw
 a copy.7z "-pinfected -m0=Copy" notes.txt data.bin
 a bcj2.7z "-pinfected -mf=BCJ2" tool.exe
+a ppmd.7z "-pinfected -m0=PPMd" tool.exe
 a empty.7z "-pinfected" empty.txt folder
 a many.7z "-pinfected -ms=off" m0.txt m1.txt m2.txt m3.txt m4.txt
 a nested.7z "-pinfected -mhe=on" inner.zip
