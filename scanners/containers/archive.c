@@ -40,8 +40,10 @@
  * libarchive dedups zip central-directory entries that share a local header, so
  * overlapping entries are caught by the ratio cap, not named as such. libarchive
  * 3.6's 7z reader can calloc() from a header count (fuzzing found a 7 GB
- * request): lazily backed with overcommit, but only a bound inside libarchive or
- * a process memory limit really stops it.
+ * request): a 7z whose header sevenzip.c finds malformed is no longer given to
+ * it, but a 7z with a damaged encoded header still is; lazily backed with
+ * overcommit, but only a bound inside libarchive or a process memory limit
+ * really stops it.
  */
 #include <errno.h>
 #include <stdio.h>
