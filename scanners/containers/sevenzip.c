@@ -207,7 +207,7 @@ sz_decode_header(struct sz_run *run, unsigned char **hdr, size_t *len, const cha
 }
 
 /* Read the signature header and the next header into run->a.hdr. 1 read, 0 not
- * a 7z we take (EM_END), -1 header locked. */
+ * a 7z we take (EM_END), -1 header locked, -2 header out of bounds (WHY). */
 static int
 sz_read_header(struct sz_run *run, const char **why)
 {
@@ -222,9 +222,17 @@ sz_read_header(struct sz_run *run, const char **why)
 		return 0;
 	off = sz_le64(sig + 12);
 	len = sz_le64(sig + 20);
-	if (len == 0 || len > SZ_HEADER_MAX || off > run->size || len > run->size - SZ_SIG_LEN ||
-	    off > run->size - SZ_SIG_LEN - len)
-		return 0;
+	if (len == 0)
+		return 0;       /* an empty archive */
+	/* not given to libarchive, which allocates from these numbers */
+	if (len > SZ_HEADER_MAX) {
+		*why = "the 7z header is larger than the cap (SZ_HEADER_MAX)";
+		return -2;
+	}
+	if (off > run->size || len > run->size - SZ_SIG_LEN || off > run->size - SZ_SIG_LEN - len) {
+		*why = "the 7z header is past the end of the file (truncated)";
+		return -2;
+	}
 	if ((run->a.hdr = malloc((size_t)len)) == NULL)
 		return 0;
 	run->a.hdrlen = (size_t)len;
@@ -583,6 +591,10 @@ sz_run_one(struct sz_run *run)
 
 	if (rc == 0)
 		return EM_END;
+	if (rc == -2) {
+		report_add(run->ctx->r, run->in->part, "archive.corrupt", "%s", why);
+		return EM_OK;
+	}
 	if (rc < 0) {
 		sz_conclude(run, 1, why);
 		return EM_OK;

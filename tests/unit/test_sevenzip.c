@@ -373,8 +373,7 @@ truncated_and_damaged_archives_end_in_a_finding(void **state)
 
 	(void)state;
 	scan7z(&t, "trunc.7z", PW, NULL, NULL, NULL, 0);
-	assert_true(report_has(t.r, 0, "archive.corrupt") ||
-	    report_has(t.r, 0, "archive.encrypted"));
+	assert_non_null(strstr(detail(&t, "archive.corrupt"), "truncated"));
 	assert_null(part(&t, "notes.txt"));
 	done7z(&t);
 	/* a byte of the encrypted data changed: the right password no longer
