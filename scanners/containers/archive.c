@@ -53,6 +53,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "containers/archive.h"
 #include "containers/sevenzip.h"
 #include "core/analysers.h"
 #include "core/passwords.h"
@@ -193,9 +194,8 @@ arc_pad_feed(struct arc_pad *p, const unsigned char *b, size_t n)
 	}
 }
 
-/* Append NAME to a bounded list of member names. */
-static void
-arc_name_add(struct strbuf *sb, const char *name)
+void
+archive_name_add(struct strbuf *sb, const char *name)
 {
 	if (sb->len >= ARC_NAMES_MAX) {
 		if (!sb->truncated)
@@ -208,13 +208,11 @@ arc_name_add(struct strbuf *sb, const char *name)
 	sb_safe(sb, name, strlen(name), 120);
 }
 
-/* The per-member cap: ratio times the archive size (saturating), at least
- * ARC_BOMB_FLOOR. */
 #define ARC_BOMB_FLOOR (1024u * 1024u)
-static uint64_t
-arc_cap(const struct arc_run *run)
+uint64_t
+archive_member_cap(const struct scan_ctx *ctx, uint64_t size)
 {
-	uint64_t ratio = run->ctx->cfg->lim.archive_ratio, size = run->size;
+	uint64_t ratio = ctx->cfg->lim.archive_ratio;
 
 	if (size == 0)
 		size = 1;
@@ -249,7 +247,7 @@ arc_copy(struct arc_run *run, const char *name, struct spool *sp)
 {
 	struct scan_ctx *ctx = run->ctx;
 	int part = run->in->part;
-	uint64_t cap = arc_cap(run), done = 0;
+	uint64_t cap = archive_member_cap(run->ctx, run->size), done = 0;
 	la_ssize_t n;
 	size_t take;
 	em_status st;
@@ -351,7 +349,7 @@ arc_opened(struct arc_run *run, const char *name)
 	if (lk != NULL)
 		lk->open = 1;
 	top->unlocked++;
-	arc_name_add(&top->unlocked_names, name);
+	archive_name_add(&top->unlocked_names, name);
 }
 
 /* A member that could not be opened (encrypted, undecodable): record it as
@@ -367,7 +365,7 @@ arc_locked(struct arc_run *run, const char *name)
 	if (run->parent != NULL)
 		return EM_OK;   /* still locked for this candidate */
 	run->locked++;
-	arc_name_add(&run->locked_names, name);
+	archive_name_add(&run->locked_names, name);
 	if (run->nlk < ARC_LOCK_MAX &&
 	    (lk = realloc(run->lk, (run->nlk + 1) * sizeof(*lk))) != NULL) {
 		run->lk = lk;
@@ -710,7 +708,7 @@ arc_try_each(struct arc_run *run)
 		if (run->lk[k].open)
 			continue;
 		left++;
-		arc_name_add(&run->locked_names, run->lk[k].name);
+		archive_name_add(&run->locked_names, run->lk[k].name);
 	}
 	run->locked = run->locked - run->nlk + left;
 }

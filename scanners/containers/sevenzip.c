@@ -34,14 +34,13 @@
 #include <openssl/crypto.h>
 #include <zlib.h>
 
+#include "containers/archive.h"
 #include "containers/sevenzip.h"
 #include "core/analysers.h"
 #include "core/passwords.h"
 
 #define SZ_BUF_OUT     (64u * 1024)        /* output read at once */
 #define SZ_ENCODED_MAX 4u                  /* kEncodedHeader inside kEncodedHeader */
-#define SZ_NAMES_MAX   400u                /* bytes of member names in a detail */
-#define SZ_FLOOR       (1024u * 1024)      /* per-member cap never below this */
 
 static const unsigned char sz_magic[6] = { '7', 'z', 0xBC, 0xAF, 0x27, 0x1C };
 
@@ -86,31 +85,6 @@ static uint32_t
 sz_le32(const unsigned char *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void
-sz_name_add(struct strbuf *sb, const char *name)
-{
-	if (sb->len >= SZ_NAMES_MAX) {
-		if (!sb->truncated)
-			sb_adds(sb, ", ...");
-		sb->truncated = 1;
-		return;
-	}
-	if (sb->len > 0)
-		sb_adds(sb, ", ");
-	sb_safe(sb, name, strlen(name), 120);
-}
-
-/* The per-member cap: ratio times the archive size, at least SZ_FLOOR. */
-static uint64_t
-sz_cap(const struct sz_run *run)
-{
-	uint64_t ratio = run->ctx->cfg->lim.archive_ratio, size = run->size ? run->size : 1;
-
-	if (ratio != 0 && size > UINT64_MAX / ratio)
-		return UINT64_MAX;
-	return ratio * size > SZ_FLOOR ? ratio * size : SZ_FLOOR;
 }
 
 /* Decode folder F of ST whole into memory (at most SZ_HEADER_MAX bytes) with
@@ -290,7 +264,7 @@ sz_folder_closed(struct sz_run *run, unsigned fi, int locked)
 		file = &run->a.files[run->sub_file[f->first_sub + k]];
 		if (locked) {
 			run->locked++;
-			sz_name_add(&run->locked_names, file->name);
+			archive_name_add(&run->locked_names, file->name);
 		}
 		if ((st = sz_name_part(run, file->name)) != EM_OK)
 			return st;
@@ -317,7 +291,7 @@ sz_copy(struct sz_run *run, struct sz_dec *d, const char *name, uint64_t size,
     struct spool *sp, uint32_t *crc, uint64_t *pending, int confirmed, const char **why)
 {
 	struct scan_ctx *ctx = run->ctx;
-	uint64_t cap = sz_cap(run), done = 0;
+	uint64_t cap = archive_member_cap(run->ctx, run->size), done = 0;
 	size_t want, got;
 	em_status st;
 
@@ -366,7 +340,7 @@ sz_member_done(struct sz_run *run, const struct sz_file *file, struct spool *sp,
 		    file->name);
 	if (encrypted) {
 		run->unlocked++;
-		sz_name_add(&run->unlocked_names, file->name);
+		archive_name_add(&run->unlocked_names, file->name);
 	}
 	cst = scan_child(ctx, run->in, file->name, sp, NULL);
 	if (!em_status_local(cst))
@@ -410,7 +384,7 @@ sz_folder_try(struct sz_run *run, unsigned fi, const unsigned char *key, em_stat
 
 	*st = EM_OK;
 	d = sz_dec_new(f, run->src, f->pack_off, s->pack_size + f->first_pack, key,
-	    run->ctx->bytes_left < sz_cap(run) ? run->ctx->bytes_left : sz_cap(run), &why);
+	    run->ctx->bytes_left < archive_member_cap(run->ctx, run->size) ? run->ctx->bytes_left : archive_member_cap(run->ctx, run->size), &why);
 	if (d == NULL) {
 		report_add(run->ctx->r, run->in->part, "archive.corrupt", "folder %u: %s", fi, why);
 		*st = sz_folder_closed(run, fi, 0);
@@ -506,7 +480,7 @@ sz_folder(struct sz_run *run, unsigned fi)
 		run->unsup_why = run->unsup_why != NULL ? run->unsup_why : why;
 		for (k = 0; k < f->nsub; k++) {
 			run->unsup++;
-			sz_name_add(&run->unsup_names,
+			archive_name_add(&run->unsup_names,
 			    run->a.files[run->sub_file[f->first_sub + k]].name);
 		}
 		return sz_folder_closed(run, fi, 0);
