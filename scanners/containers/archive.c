@@ -358,9 +358,7 @@ arc_opened(struct arc_run *run, const char *name)
 static em_status
 arc_locked(struct arc_run *run, const char *name)
 {
-	struct spool *sp;
 	struct arc_lock *lk;
-	em_status st;
 
 	if (run->parent != NULL)
 		return EM_OK;   /* still locked for this candidate */
@@ -374,11 +372,18 @@ arc_locked(struct arc_run *run, const char *name)
 		if ((lk[run->nlk].name = strdup(name)) != NULL)
 			run->nlk++;
 	}
-	if (run->retry)
-		return EM_OK;
-	if ((sp = spool_new(64, run->ctx->cfg->tmpdir)) == NULL)
+	return run->retry ? EM_OK : archive_name_part(run->ctx, run->in, name);
+}
+
+em_status
+archive_name_part(struct scan_ctx *ctx, const struct scan_input *in, const char *name)
+{
+	struct spool *sp;
+	em_status st;
+
+	if ((sp = spool_new(64, ctx->cfg->tmpdir)) == NULL)
 		return EM_TEMPFAIL;
-	st = scan_child(run->ctx, run->in, name, sp, NULL);
+	st = scan_child(ctx, in, name, sp, NULL);
 	spool_free(sp);
 	return em_status_local(st) ? EM_OK : st;
 }

@@ -225,16 +225,7 @@ sz_read_header(struct sz_run *run, const char **why)
 static em_status
 sz_name_part(struct sz_run *run, const char *name)
 {
-	struct spool *sp;
-	em_status st;
-
-	if (run->retry)
-		return EM_OK;
-	if ((sp = spool_new(64, run->ctx->cfg->tmpdir)) == NULL)
-		return EM_TEMPFAIL;
-	st = scan_child(run->ctx, run->in, name, sp, NULL);
-	spool_free(sp);
-	return em_status_local(st) ? EM_OK : st;
+	return run->retry ? EM_OK : archive_name_part(run->ctx, run->in, name);
 }
 
 /* The file of each substream (the K-th file with data has substream K). */
