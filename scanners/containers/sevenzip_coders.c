@@ -51,7 +51,7 @@ struct sz_lin {
 struct sz_plan {
 	int bcj2;
 	unsigned n[4], pack[4];
-	unsigned order[4][SZ_CODERS_MAX];
+	unsigned order[4][SZ_CODERS_MAX + 1];   /* +1: the main coder, then a chain */
 	uint64_t out[4];                /* the chain's out stream; UINT64_MAX: none */
 };
 

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <zlib.h>
 
 #include "core/analysers.h"
 
@@ -396,6 +397,73 @@ truncated_and_damaged_archives_end_in_a_finding(void **state)
 	}
 }
 
+/* A 7z made by hand around HDR (a plain header) with 16 bytes of packed data,
+ * both CRCs right. Returns its length in OUT. */
+static size_t
+handmade(const unsigned char *hdr, size_t hlen, unsigned char *out)
+{
+	static const unsigned char sig[6] = { '7', 'z', 0xBC, 0xAF, 0x27, 0x1C };
+	uint32_t crc;
+	unsigned i;
+
+	memset(out, 0, 48);
+	memcpy(out, sig, 6);
+	out[7] = 4;
+	out[12] = 16;                          /* next header offset */
+	out[20] = (unsigned char)hlen;         /* next header size */
+	crc = (uint32_t)crc32(0, hdr, (uInt)hlen);
+	for (i = 0; i < 4; i++)
+		out[28 + i] = (unsigned char)(crc >> (8 * i));
+	crc = (uint32_t)crc32(0, out + 12, 20);
+	for (i = 0; i < 4; i++)
+		out[8 + i] = (unsigned char)(crc >> (8 * i));
+	memcpy(out + 48, hdr, hlen);
+	return 48 + hlen;
+}
+
+static void
+hostile_coder_graphs_end_in_a_finding(void **state)
+{
+	unsigned char h[256], b[512];
+	size_t n = 0, len;
+	unsigned i;
+	struct sz_test t;
+
+	(void)state;
+	/* one folder of 16 coders, the last one 7zAES, whose bind pairs loop: out
+	 * 14 is the output, in 14 <- out 0, in 0 <- out 1, in 1 <- out 0 */
+	memcpy(h + n, "\x01\x04\x06\x00\x01\x09\x10\x00\x07\x0B\x01\x00\x10", 13);
+	n += 13;
+	for (i = 0; i < 15; i++) {
+		h[n++] = 0x01;                 /* Copy */
+		h[n++] = 0x00;
+	}
+	memcpy(h + n, "\x24\x06\xF1\x07\x01\x01\x13", 7);  /* 7zAES, power 19 */
+	n += 7;
+	h[n++] = 14; h[n++] = 0;               /* in 14 <- out 0 */
+	h[n++] = 0; h[n++] = 1;                /* in 0 <- out 1 */
+	h[n++] = 1; h[n++] = 0;                /* in 1 <- out 0 */
+	for (i = 2; i < 14; i++) {             /* the rest bound to themselves */
+		h[n++] = (unsigned char)i;
+		h[n++] = (unsigned char)i;
+	}
+	h[n++] = 0x0C;
+	for (i = 0; i < 16; i++)
+		h[n++] = 0x10;
+	memcpy(h + n, "\x00\x00\x05\x01\x00\x00", 6);      /* ends; one file */
+	n += 6;
+	len = handmade(h, n, b);
+	scan7z(&t, "loop.7z", PW, NULL, NULL, b, len);
+	assert_non_null(detail(&t, "archive.unsupported_coder"));
+	done7z(&t);
+	/* the same with a folder count far beyond the header: archive.corrupt */
+	h[10] = 0x7F;
+	len = handmade(h, n, b);
+	scan7z(&t, "count.7z", PW, NULL, NULL, b, len);
+	assert_non_null(strstr(detail(&t, "archive.corrupt"), "7z header"));
+	done7z(&t);
+}
+
 static void
 unencrypted_7z_is_still_read_by_libarchive(void **state)
 {
@@ -423,6 +491,7 @@ main(void)
 		cmocka_unit_test(nested_zip_and_macro_document_get_their_findings),
 		cmocka_unit_test(budgets_give_their_findings_just_over_not_under),
 		cmocka_unit_test(truncated_and_damaged_archives_end_in_a_finding),
+		cmocka_unit_test(hostile_coder_graphs_end_in_a_finding),
 		cmocka_unit_test(unencrypted_7z_is_still_read_by_libarchive),
 	};
 
