@@ -25,16 +25,25 @@
  * archive that still has locked members is kept (defer.c) and retried with the
  * passwords that arrive later in the message (archive_retry).
  *
- * BUGS: libarchive decrypts zip only (ZipCrypto, WinZip AES); 7z and rar
- * encryption is detected, not opened. The ratio is taken against the whole archive
+ * A 7z using 7zAES is read by sevenzip.c instead (archive_scan and archive_retry
+ * ask it first), with the same candidates, findings and deferral.
+ *
+ * BUGS: libarchive decrypts zip only (ZipCrypto, WinZip AES). RAR encryption (v4
+ * and v5, data or headers) is detected, not opened, and the finding says so:
+ * libarchive 3.6 (Debian 12) cannot decrypt RAR, Debian's unrar-free reads no
+ * encrypted RAR5, and RARLAB's libunrar is non-free (not in Debian main); a RAR5
+ * reader of our own (AES-256, PBKDF2-HMAC-SHA256, the RAR5 filters and
+ * decompressor) is future work. The ratio is taken against the whole archive
  * size, not the member's compressed size (libarchive does not expose it). An
  * archive.encrypted finding stays even when a later retry unlocks the member.
  * Which candidate opened a member is not known (libarchive does not say).
  * libarchive dedups zip central-directory entries that share a local header, so
  * overlapping entries are caught by the ratio cap, not named as such. libarchive
  * 3.6's 7z reader can calloc() from a header count (fuzzing found a 7 GB
- * request): lazily backed with overcommit, but only a bound inside libarchive or
- * a process memory limit really stops it.
+ * request): a 7z whose header sevenzip.c finds malformed is no longer given to
+ * it, but a 7z with a damaged encoded header still is; lazily backed with
+ * overcommit, but only a bound inside libarchive or a process memory limit
+ * really stops it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -44,6 +53,8 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "containers/archive.h"
+#include "containers/sevenzip.h"
 #include "core/analyser.h"
 #include "core/passwords.h"
 
@@ -183,9 +194,8 @@ arc_pad_feed(struct arc_pad *p, const unsigned char *b, size_t n)
 	}
 }
 
-/* Append NAME to a bounded list of member names. */
-static void
-arc_name_add(struct strbuf *sb, const char *name)
+void
+archive_name_add(struct strbuf *sb, const char *name)
 {
 	if (sb->len >= ARC_NAMES_MAX) {
 		if (!sb->truncated)
@@ -198,13 +208,11 @@ arc_name_add(struct strbuf *sb, const char *name)
 	sb_safe(sb, name, strlen(name), 120);
 }
 
-/* The per-member cap: ratio times the archive size (saturating), at least
- * ARC_BOMB_FLOOR. */
 #define ARC_BOMB_FLOOR (1024u * 1024u)
-static uint64_t
-arc_cap(const struct arc_run *run)
+uint64_t
+archive_member_cap(const struct scan_ctx *ctx, uint64_t size)
 {
-	uint64_t ratio = run->ctx->cfg->lim.archive_ratio, size = run->size;
+	uint64_t ratio = ctx->cfg->lim.archive_ratio;
 
 	if (size == 0)
 		size = 1;
@@ -239,7 +247,7 @@ arc_copy(struct arc_run *run, const char *name, struct spool *sp)
 {
 	struct scan_ctx *ctx = run->ctx;
 	int part = run->in->part;
-	uint64_t cap = arc_cap(run), done = 0;
+	uint64_t cap = archive_member_cap(run->ctx, run->size), done = 0;
 	la_ssize_t n;
 	size_t take;
 	em_status st;
@@ -322,6 +330,16 @@ arc_errstr(struct archive *a)
 	return e != NULL ? e : "unknown error";
 }
 
+/* What the encrypted finding adds for a format whose encryption is never opened. */
+static const char *
+arc_enc_note(int format)
+{
+	if ((format & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_RAR ||
+	    format == ARCHIVE_FORMAT_RAR_V5)
+		return " (RAR encryption is not decrypted: no maintained Debian library does)";
+	return "";
+}
+
 /* The locked-member record of the current entry in PARENT, or NULL. */
 static struct arc_lock *
 arc_lock_of(struct arc_run *run)
@@ -344,7 +362,7 @@ arc_opened(struct arc_run *run, const char *name)
 	if (lk != NULL)
 		lk->open = 1;
 	top->unlocked++;
-	arc_name_add(&top->unlocked_names, name);
+	archive_name_add(&top->unlocked_names, name);
 }
 
 /* A member that could not be opened (encrypted, undecodable): record it as
@@ -353,14 +371,12 @@ arc_opened(struct arc_run *run, const char *name)
 static em_status
 arc_locked(struct arc_run *run, const char *name)
 {
-	struct spool *sp;
 	struct arc_lock *lk;
-	em_status st;
 
 	if (run->parent != NULL)
 		return EM_OK;   /* still locked for this candidate */
 	run->locked++;
-	arc_name_add(&run->locked_names, name);
+	archive_name_add(&run->locked_names, name);
 	if (run->nlk < ARC_LOCK_MAX &&
 	    (lk = realloc(run->lk, (run->nlk + 1) * sizeof(*lk))) != NULL) {
 		run->lk = lk;
@@ -369,11 +385,18 @@ arc_locked(struct arc_run *run, const char *name)
 		if ((lk[run->nlk].name = strdup(name)) != NULL)
 			run->nlk++;
 	}
-	if (run->retry)
-		return EM_OK;
-	if ((sp = spool_new(64, run->ctx->cfg->tmpdir)) == NULL)
+	return run->retry ? EM_OK : archive_name_part(run->ctx, run->in, name);
+}
+
+em_status
+archive_name_part(struct scan_ctx *ctx, const struct scan_input *in, const char *name)
+{
+	struct spool *sp;
+	em_status st;
+
+	if ((sp = spool_new(64, ctx->cfg->tmpdir)) == NULL)
 		return EM_TEMPFAIL;
-	st = scan_child(run->ctx, run->in, name, sp, NULL);
+	st = scan_child(ctx, in, name, sp, NULL);
 	spool_free(sp);
 	return em_status_local(st) ? EM_OK : st;
 }
@@ -587,8 +610,8 @@ arc_header_failed(struct arc_run *run, const char *when)
 	    archive_read_has_encrypted_entries(run->a) > 0) {
 		if (!run->retry && run->locked == 0)
 			report_add(r, part, "archive.encrypted",
-			    "archive headers are encrypted (%s); %u candidate passwords tried",
-			    arc_errstr(run->a), run->npw);
+			    "archive headers are encrypted (%s); %u candidate passwords tried%s",
+			    arc_errstr(run->a), run->npw, arc_enc_note(archive_format(run->a)));
 		if (run->locked == 0)
 			run->locked++;
 	} else if (run->in->tc == TC_DISK_IMAGE && run->entries == 0) {
@@ -715,7 +738,7 @@ arc_try_each(struct arc_run *run)
 		if (run->lk[k].open)
 			continue;
 		left++;
-		arc_name_add(&run->locked_names, run->lk[k].name);
+		archive_name_add(&run->locked_names, run->lk[k].name);
 	}
 	run->locked = run->locked - run->nlk + left;
 }
@@ -730,7 +753,8 @@ arc_conclude(struct arc_run *run)
 	if (run->locked > 0 && run->locked_names.len > 0 && !run->retry)
 		report_add(ctx->r, part, "archive.encrypted",
 		    "%u encrypted members not opened (%u candidate passwords from the "
-		    "message tried): %s", run->locked, run->npw, sb_str(&run->locked_names));
+		    "message tried)%s: %s", run->locked, run->npw, arc_enc_note(run->format),
+		    sb_str(&run->locked_names));
 	if (run->unlocked > 0)
 		report_add(ctx->r, part, "archive.unlocked",
 		    "%u members opened with one of %u passwords found in the message: %s",
@@ -782,15 +806,22 @@ arc_run_one(struct scan_ctx *ctx, const struct scan_input *in, int retry)
 	return st == EM_BADDATA ? EM_OK : st;
 }
 
+/* A 7z using 7zAES is read by sevenzip.c (libarchive cannot decrypt it); every
+ * other archive, and any 7z that reader does not take, by libarchive. */
 em_status
 archive_scan(struct scan_ctx *ctx, struct scan_input *in)
 {
-	return arc_run_one(ctx, in, 0);
+	em_status st = sevenzip_scan(ctx, in, 0);
+
+	return st != EM_END ? st : arc_run_one(ctx, in, 0);
 }
 
 em_status
 archive_retry(struct scan_ctx *ctx, struct scan_input *in, unsigned tried)
 {
-	(void)tried;    /* every candidate is offered to libarchive again */
-	return arc_run_one(ctx, in, 1);
+	em_status st;
+
+	(void)tried;    /* every candidate is offered again */
+	st = sevenzip_scan(ctx, in, 1);
+	return st != EM_END ? st : arc_run_one(ctx, in, 1);
 }

@@ -40,6 +40,7 @@ static const struct vocab_entry vocab_table[] = {
 	{ "archive.unlocked", SEV_LOW, "an encrypted archive opened with a password found in the message" },
 	{ "archive.bomb", SEV_HIGH, "an archive whose expansion ratio or structure is a decompression bomb" },
 	{ "archive.limit", SEV_MEDIUM, "an archive bound was crossed (depth, members, bytes): not fully inspected" },
+	{ "archive.unsupported_coder", SEV_MEDIUM, "archive members packed with a coder chain Embargo does not decode (7z PPMd, BZip2, Deflate, ...): not inspected" },
 	{ "archive.corrupt", SEV_MEDIUM, "an archive that could not be read to the end" },
 	{ "archive.nested", SEV_LOW, "an archive inside another archive: the usual way past gateways that open one level" },
 	{ "archive.split", SEV_INFO, "one segment of a multi-volume archive; the recipient cannot open it alone either" },
