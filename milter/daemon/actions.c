@@ -27,9 +27,9 @@
 #include "store/store_mark.h"
 #include "daemon/wscan.h"
 
-#define ACT_HDR_MAX 900
-#define ACT_CHUNK 65536
-#define ACT_MAX_STRIP 64   /* top-level entities replaced in one message */
+#define ACT_HDR_MAX   900
+#define ACT_CHUNK     65536
+#define ACT_MAX_STRIP 64 /* top-level entities replaced in one message */
 
 void
 actions_split_reply(const char *reply, int temp, char rcode[4], char xcode[16],
@@ -44,13 +44,13 @@ actions_split_reply(const char *reply, int temp, char rcode[4], char xcode[16],
 	    isdigit((unsigned char)p[2]) && (p[3] == ' ' || p[3] == '\0')) {
 		memcpy(rcode, p, 3);
 		rcode[3] = '\0';
-		xcode[0] = p[0];   /* the enhanced code class follows the reply code */
+		xcode[0] = p[0]; /* the enhanced code class follows the reply code */
 		p += 3;
 		while (*p == ' ')
 			p++;
 		n = strspn(p, "0123456789.");
-		if (n >= 5 && n < 16 && p[n - 1] != '.' && (p[n] == ' ' || p[n] == '\0') &&
-		    p[0] == rcode[0] && p[1] == '.') {
+		if (n >= 5 && n < 16 && p[n - 1] != '.' &&
+		    (p[n] == ' ' || p[n] == '\0') && p[0] == rcode[0] && p[1] == '.') {
 			memcpy(xcode, p, n);
 			xcode[n] = '\0';
 			p += n;
@@ -58,8 +58,8 @@ actions_split_reply(const char *reply, int temp, char rcode[4], char xcode[16],
 				p++;
 		}
 	}
-	snprintf(text, textlen, "%s", *p ? p : (temp ? "Message deferred by policy" :
-	    "Message refused by policy"));
+	snprintf(text, textlen, "%s",
+	    *p ? p : (temp ? "Message deferred by policy" : "Message refused by policy"));
 	/* smfi_setreply treats '%' specially; policy.c refuses it, be safe anyway. */
 	for (n = 0; text[n]; n++)
 		if (text[n] == '%' || (unsigned char)text[n] < 0x20)
@@ -78,13 +78,14 @@ reply_and(SMFICTX *ctx, const struct msg *m, const char *reply, int temp, sfsist
 
 /* The store failed: keep the message at the MTA, whatever on_error says. */
 static sfsistat
-store_failed(SMFICTX *ctx, const struct msg *m, struct action_result *res, const char *why)
+store_failed(
+    SMFICTX *ctx, const struct msg *m, struct action_result *res, const char *why)
 {
 	log_msg(LOG_ERR, m->m_qid, "quarantine store failed: %s: tempfail", why);
 	res->done = ACT_TEMPFAIL;
 	res->note = "quarantine store failed";
-	return reply_and(ctx, m, "451 4.3.0 Temporary quarantine failure, try again later",
-	    1, SMFIS_TEMPFAIL);
+	return reply_and(ctx, m,
+	    "451 4.3.0 Temporary quarantine failure, try again later", 1, SMFIS_TEMPFAIL);
 }
 
 static char *
@@ -98,7 +99,7 @@ report_json_text(const struct report *r)
 	sb_addc(&sb, '}');
 	if (sb.oom || sb.truncated) {
 		sb_free(&sb);
-		return NULL;   /* stored without the report: show rescans the file */
+		return NULL; /* stored without the report: show rescans the file */
 	}
 	return sb_take(&sb);
 }
@@ -107,7 +108,9 @@ report_json_text(const struct report *r)
 int
 actions_message_id(const struct msg *m, char *out, size_t n)
 {
-	size_t want = m->m_body_off < ACT_CHUNK * 4 ? (size_t)m->m_body_off : ACT_CHUNK * 4, got;
+	size_t want =
+		   m->m_body_off < ACT_CHUNK * 4 ? (size_t)m->m_body_off : ACT_CHUNK * 4,
+	       got;
 	char *buf = want ? malloc(want) : NULL;
 	int rc = -1;
 
@@ -202,7 +205,7 @@ subject_prefix(SMFICTX *ctx, const struct msg *m, const char *prefix)
 
 	if (m->m_subject == NULL)
 		return mta_add_header(ctx, m->m_qid, "Subject", prefix);
-	if (strlen(m->m_subject) >= 998) {   /* kept bounded: we may not have all of it */
+	if (strlen(m->m_subject) >= 998) { /* kept bounded: we may not have all of it */
 		log_msg(LOG_NOTICE, m->m_qid, "subject too long to prefix; left as is");
 		return 0;
 	}
@@ -317,13 +320,15 @@ strip_ranges(const struct msg *m, const struct report *r, const struct decision 
 
 /* Body bytes [from, to) of the original, to the MTA. */
 static int
-copy_body(SMFICTX *ctx, const struct msg *m, uint64_t from, uint64_t to, unsigned char *buf)
+copy_body(
+    SMFICTX *ctx, const struct msg *m, uint64_t from, uint64_t to, unsigned char *buf)
 {
 	size_t want, got;
 
 	while (from < to) {
 		want = to - from < ACT_CHUNK ? (size_t)(to - from) : ACT_CHUNK;
-		if (spool_pread(m->m_raw, m->m_body_off + from, buf, want, &got) != EM_OK ||
+		if (spool_pread(m->m_raw, m->m_body_off + from, buf, want, &got) !=
+			EM_OK ||
 		    got == 0 || mta_replace_body(ctx, m->m_qid, buf, got) != 0)
 			return -1;
 		from += got;
@@ -332,8 +337,8 @@ copy_body(SMFICTX *ctx, const struct msg *m, uint64_t from, uint64_t to, unsigne
 }
 
 static int
-notice(SMFICTX *ctx, const struct msg *m, const struct report *r, const struct decision *d,
-    int part, const char *qid)
+notice(SMFICTX *ctx, const struct msg *m, const struct report *r,
+    const struct decision *d, int part, const char *qid)
 {
 	const struct report_part *p = report_part(r, part);
 	const char *fname = p && p->filename ? p->filename : "(unnamed)";
@@ -341,18 +346,23 @@ notice(SMFICTX *ctx, const struct msg *m, const struct report *r, const struct d
 	int i, rc, first = -1;
 
 	for (i = 0; i < d->nfact && first < 0; i++)
-		if (d->fact[i] == ACT_STRIP && top_entity(r, report_finding(r, i)->part) == part)
+		if (d->fact[i] == ACT_STRIP &&
+		    top_entity(r, report_finding(r, i)->part) == part)
 			first = i;
-	sb_adds(&sb, "Content-Type: text/plain; charset=us-ascii\r\n"
+	sb_adds(&sb,
+	    "Content-Type: text/plain; charset=us-ascii\r\n"
 	    "Content-Disposition: inline; filename=\"removed.txt\"\r\n\r\n"
 	    "The attachment \"");
 	sb_safe(&sb, fname, strlen(fname), 200);
 	sb_adds(&sb, "\" was removed by the mail gateway.\r\nReason: ");
 	if (first >= 0)
-		sb_safe(&sb, report_finding(r, first)->name, strlen(report_finding(r, first)->name), 80);
-	sb_printf(&sb, " (rule %s).\r\nQuarantine id: %s\r\n", d->rule ? d->rule : "-", qid);
-	rc = sb.oom ? -1 : mta_replace_body(ctx, m->m_qid, (const unsigned char *)sb_str(&sb),
-	    sb.len);
+		sb_safe(&sb, report_finding(r, first)->name,
+		    strlen(report_finding(r, first)->name), 80);
+	sb_printf(
+	    &sb, " (rule %s).\r\nQuarantine id: %s\r\n", d->rule ? d->rule : "-", qid);
+	rc = sb.oom ?
+	    -1 :
+	    mta_replace_body(ctx, m->m_qid, (const unsigned char *)sb_str(&sb), sb.len);
 	sb_free(&sb);
 	return rc;
 }
@@ -427,7 +437,7 @@ deliver_tagged(SMFICTX *ctx, const struct msg *m, const struct report *r,
 {
 	if (tag_headers(ctx, m, r, d, res) != 0 ||
 	    (!d->observe && res->done == ACT_TAG && d->subject_prefix &&
-	    subject_prefix(ctx, m, d->subject_prefix) != 0)) {
+		subject_prefix(ctx, m, d->subject_prefix) != 0)) {
 		res->done = ACT_TEMPFAIL;
 		return reply_and(ctx, m, NULL, 1, SMFIS_TEMPFAIL);
 	}
@@ -435,8 +445,8 @@ deliver_tagged(SMFICTX *ctx, const struct msg *m, const struct report *r,
 }
 
 sfsistat
-actions_run(SMFICTX *ctx, struct msg *m, const struct report *r,
-    const struct decision *d, struct action_result *res)
+actions_run(SMFICTX *ctx, struct msg *m, const struct report *r, const struct decision *d,
+    struct action_result *res)
 {
 	const char *why = NULL;
 	int rc;
@@ -445,17 +455,17 @@ actions_run(SMFICTX *ctx, struct msg *m, const struct report *r,
 	res->done = d->action;
 	if (d->observe) {
 		res->done = d->action == ACT_ACCEPT ? ACT_ACCEPT : ACT_TAG;
-		return d->action == ACT_ACCEPT ? SMFIS_CONTINUE : deliver_tagged(ctx, m, r, d, res);
+		return d->action == ACT_ACCEPT ? SMFIS_CONTINUE :
+						 deliver_tagged(ctx, m, r, d, res);
 	}
 	switch (d->action) {
-	case ACT_ACCEPT:
-		return SMFIS_CONTINUE;
-	case ACT_TAG:
-		return deliver_tagged(ctx, m, r, d, res);
+	case ACT_ACCEPT: return SMFIS_CONTINUE;
+	case ACT_TAG: return deliver_tagged(ctx, m, r, d, res);
 	case ACT_STRIP:
 		rc = do_strip(ctx, m, r, d, res, &why);
 		if (rc == 1) {
-			res->note = "strip impossible (not a top-level entity): quarantined";
+			res->note =
+			    "strip impossible (not a top-level entity): quarantined";
 			return do_quarantine(ctx, m, r, d, res);
 		}
 		if (rc == -2)
@@ -466,16 +476,11 @@ actions_run(SMFICTX *ctx, struct msg *m, const struct report *r,
 			return reply_and(ctx, m, NULL, 1, SMFIS_TEMPFAIL);
 		}
 		return deliver_tagged(ctx, m, r, d, res);
-	case ACT_HOLD:
-		return do_hold(ctx, m, r, d, res);
-	case ACT_QUARANTINE:
-		return do_quarantine(ctx, m, r, d, res);
-	case ACT_DISCARD:
-		return SMFIS_DISCARD;
-	case ACT_REJECT:
-		return reply_and(ctx, m, d->reply, 0, SMFIS_REJECT);
-	case ACT_TEMPFAIL:
-		return reply_and(ctx, m, d->reply, 1, SMFIS_TEMPFAIL);
+	case ACT_HOLD: return do_hold(ctx, m, r, d, res);
+	case ACT_QUARANTINE: return do_quarantine(ctx, m, r, d, res);
+	case ACT_DISCARD: return SMFIS_DISCARD;
+	case ACT_REJECT: return reply_and(ctx, m, d->reply, 0, SMFIS_REJECT);
+	case ACT_TEMPFAIL: return reply_and(ctx, m, d->reply, 1, SMFIS_TEMPFAIL);
 	default:
 		log_msg(LOG_ERR, m->m_qid, "broken invariant: action %d", (int)d->action);
 		abort();

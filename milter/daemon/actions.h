@@ -14,11 +14,11 @@
 #include "store/store.h"
 
 struct action_result {
-	char qid[STORE_ID_LEN + 1];   /* quarantine id, "" when nothing was stored */
-	enum action done;              /* what was actually done (may be stronger: a strip
+	char qid[STORE_ID_LEN + 1]; /* quarantine id, "" when nothing was stored */
+	enum action done;           /* what was actually done (may be stronger: a strip
 	                                  that cannot be done is a quarantine; a failed
 	                                  store is a tempfail) */
-	const char *note;              /* why done differs from the decision, or NULL */
+	const char *note;           /* why done differs from the decision, or NULL */
 };
 
 /* Carry out D for message M with report R. Returns the SMFIS_* reply for eom. */

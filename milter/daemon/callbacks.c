@@ -95,8 +95,9 @@ update_qid(SMFICTX *ctx, struct msg *m)
 }
 
 /* The steps whose reply the MTA need not wait for, and the ones it need not send. */
-#define NOREPLY_STEPS (SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR | \
-	SMFIP_NR_EOH | SMFIP_NR_BODY)
+#define NOREPLY_STEPS \
+	(SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR | \
+	    SMFIP_NR_EOH | SMFIP_NR_BODY)
 #define SKIPPED_STEPS (SMFIP_NODATA | SMFIP_NOUNKNOWN)
 
 static sfsistat
@@ -110,7 +111,7 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
 	*pf0 = f0 & embargo_milter.xxfi_flags;
 	*pf1 = f1 & SKIPPED_STEPS;
 	*pf2 = *pf3 = 0;
-	if (c != NULL) {    /* without a conn a failure could not wait for a reply */
+	if (c != NULL) { /* without a conn a failure could not wait for a reply */
 		c->c_noreply = f1 & NOREPLY_STEPS;
 		*pf1 |= c->c_noreply;
 		smfi_setpriv(ctx, c);
@@ -128,7 +129,8 @@ step_ok(const struct conn *c, unsigned long step)
 /* A step failed: answered now when the MTA waits for a reply, else at end of message
  * (the first failure is the one reported). */
 static sfsistat
-step_fail(SMFICTX *ctx, struct conn *c, unsigned long step, em_status st, const char *where)
+step_fail(
+    SMFICTX *ctx, struct conn *c, unsigned long step, em_status st, const char *where)
 {
 	struct msg *m = c != NULL ? c->c_msg : NULL;
 
@@ -148,12 +150,12 @@ cb_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *sa)
 	struct conn *c = conn_of(ctx);
 
 	if (c == NULL && (c = calloc(1, sizeof(*c))) == NULL)
-		return SMFIS_TEMPFAIL;    /* negotiation allocated none: a reply is awaited */
+		return SMFIS_TEMPFAIL; /* negotiation allocated none: a reply is awaited */
 	smfi_setpriv(ctx, c);
 	(void)host;
 	if (sa != NULL && sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)sa)->sin_addr, c->c_addr,
-		    sizeof(c->c_addr));
+		inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)sa)->sin_addr,
+		    c->c_addr, sizeof(c->c_addr));
 	else if (sa != NULL && sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)(void *)sa)->sin6_addr,
 		    c->c_addr, sizeof(c->c_addr));
@@ -179,7 +181,7 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 	struct msg *m;
 
 	if (c == NULL)
-		return SMFIS_TEMPFAIL;    /* no conn: nothing was negotiated away */
+		return SMFIS_TEMPFAIL; /* no conn: nothing was negotiated away */
 	msg_reset(c);
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		return step_fail(ctx, c, SMFIP_NR_MAIL, EM_TEMPFAIL, "out of memory");
@@ -198,7 +200,7 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 	m->m_raw = spool_new(m->m_cfg->scan.lim.spool_memory, m->m_cfg->tmp_dir);
 	if (m->m_sender == NULL || m->m_scan == NULL || m->m_raw == NULL)
 		return step_fail(ctx, c, SMFIP_NR_MAIL, EM_TEMPFAIL, "out of memory");
-	spool_unhashed(m->m_raw);    /* kept for the quarantine, never looked up */
+	spool_unhashed(m->m_raw); /* kept for the quarantine, never looked up */
 	return step_ok(c, SMFIP_NR_MAIL);
 }
 
@@ -210,7 +212,8 @@ cb_envrcpt(SMFICTX *ctx, char **argv)
 	char **n;
 
 	if (m == NULL)
-		return step_fail(ctx, c, SMFIP_NR_RCPT, EM_TEMPFAIL, "recipient without a message");
+		return step_fail(
+		    ctx, c, SMFIP_NR_RCPT, EM_TEMPFAIL, "recipient without a message");
 	if (m->m_nrcpts >= MSG_MAX_RCPTS) {
 		m->m_rcpts_dropped++;
 		return step_ok(c, SMFIP_NR_RCPT);
@@ -256,7 +259,8 @@ cb_header(SMFICTX *ctx, char *name, char *value)
 	int i;
 
 	if (m == NULL)
-		return step_fail(ctx, c, SMFIP_NR_HDR, EM_TEMPFAIL, "header without a message");
+		return step_fail(
+		    ctx, c, SMFIP_NR_HDR, EM_TEMPFAIL, "header without a message");
 	if (name == NULL || value == NULL)
 		return step_ok(c, SMFIP_NR_HDR);
 	m->m_size += strlen(name) + strlen(value) + 4;
@@ -286,7 +290,8 @@ cb_eoh(SMFICTX *ctx)
 	struct msg *m = c ? c->c_msg : NULL;
 
 	if (m == NULL)
-		return step_fail(ctx, c, SMFIP_NR_EOH, EM_TEMPFAIL, "end of headers without a message");
+		return step_fail(ctx, c, SMFIP_NR_EOH, EM_TEMPFAIL,
+		    "end of headers without a message");
 	update_qid(ctx, m);
 	if (raw_add(m, "\n") != EM_OK)
 		return step_fail(ctx, c, SMFIP_NR_EOH, EM_TEMPFAIL, "spool");
@@ -302,7 +307,8 @@ cb_body(SMFICTX *ctx, unsigned char *buf, size_t len)
 	em_status st;
 
 	if (m == NULL)
-		return step_fail(ctx, c, SMFIP_NR_BODY, EM_TEMPFAIL, "body without a message");
+		return step_fail(
+		    ctx, c, SMFIP_NR_BODY, EM_TEMPFAIL, "body without a message");
 	m->m_size += len;
 	m->m_body_size += len;
 	st = spool_write(m->m_raw, buf, len);

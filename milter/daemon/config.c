@@ -23,25 +23,25 @@
 #include "yara/yara.h"
 
 enum key_type {
-	K_STR,       /* char * */
-	K_UINT,      /* unsigned */
-	K_INT,       /* int */
-	K_SIZE,      /* size_t, integer or "32M" */
-	K_U64,       /* uint64_t, integer or "512M" */
-	K_MODE,      /* int, octal string "0660" */
-	K_FACILITY,  /* int, syslog facility name */
-	K_LEVEL,     /* int, syslog level name */
-	K_ONERROR,   /* enum on_error */
-	K_STRLIST,   /* char **, size_t count right after */
+	K_STR,      /* char * */
+	K_UINT,     /* unsigned */
+	K_INT,      /* int */
+	K_SIZE,     /* size_t, integer or "32M" */
+	K_U64,      /* uint64_t, integer or "512M" */
+	K_MODE,     /* int, octal string "0660" */
+	K_FACILITY, /* int, syslog facility name */
+	K_LEVEL,    /* int, syslog level name */
+	K_ONERROR,  /* enum on_error */
+	K_STRLIST,  /* char **, size_t count right after */
 };
 
 struct config_key {
-	const char *group;   /* NULL for top level */
+	const char *group; /* NULL for top level */
 	const char *name;
 	enum key_type type;
 	size_t off;
-	const char *def;     /* default, as text */
-	uint64_t min, max;   /* numeric range */
+	const char *def;   /* default, as text */
+	uint64_t min, max; /* numeric range */
 };
 
 #define OFF(f) offsetof(struct em_config, f)
@@ -49,7 +49,8 @@ struct config_key {
 
 /* Defaults as text; test_config checks they equal scan_limits_default(). */
 static const struct config_key config_keys[] = {
-	{ NULL, "socket", K_STR, OFF(socket), "unix:/var/spool/postfix/embargo/embargo.sock", 0, 0 },
+	{ NULL, "socket", K_STR, OFF(socket),
+	    "unix:/var/spool/postfix/embargo/embargo.sock", 0, 0 },
 	{ NULL, "socket_mode", K_MODE, OFF(socket_mode), "0660", 0, 0777 },
 	{ NULL, "socket_group", K_STR, OFF(socket_group), "", 0, 0 },
 	{ NULL, "user", K_STR, OFF(user), "embargo", 0, 0 },
@@ -59,17 +60,21 @@ static const struct config_key config_keys[] = {
 	{ NULL, "on_error", K_ONERROR, OFF(on_error), "tempfail", 0, 0 },
 	{ NULL, "milter_timeout", K_INT, OFF(milter_timeout), "300", 1, 86400 },
 	{ NULL, "backlog", K_INT, OFF(backlog), "128", 1, 65535 },
-	{ NULL, "quarantine_dir", K_STR, OFF(quarantine_dir), "/var/lib/embargo/quarantine", 0, 0 },
-	{ NULL, "release_command", K_STR, OFF(release_command), "/usr/sbin/sendmail", 0, 0 },
+	{ NULL, "quarantine_dir", K_STR, OFF(quarantine_dir),
+	    "/var/lib/embargo/quarantine", 0, 0 },
+	{ NULL, "release_command", K_STR, OFF(release_command), "/usr/sbin/sendmail", 0,
+	    0 },
 	{ NULL, "ppap_window", K_INT, OFF(ppap_window), "900", 1, 86400 },
 	{ NULL, "review_group", K_STR, OFF(review_group), "embargo", 0, 0 },
 	{ NULL, "tmp_dir", K_STR, OFF(tmp_dir), "/var/lib/embargo/tmp", 0, 0 },
-	{ NULL, "policy_file", K_STR, OFF(policy_file), "/etc/embargo/policy.conf", 0, 0 },
+	{ NULL, "policy_file", K_STR, OFF(policy_file), "/etc/embargo/policy.conf", 0,
+	    0 },
 	{ NULL, "yara_rules", K_STRLIST, OFF(yara_paths), "", 0, 0 },
 	{ NULL, "scan_workers", K_INT, OFF(scan_workers), "0", 0, 256 },
 	{ NULL, "worker_program", K_STR, OFF(worker_program), "", 0, 0 },
 	{ NULL, "worker_user", K_STR, OFF(worker_user), "", 0, 0 },
-	{ NULL, "worker_memory", K_SIZE, OFF(worker_memory), "2G", 64 << 20, (uint64_t)64 << 30 },
+	{ NULL, "worker_memory", K_SIZE, OFF(worker_memory), "2G", 64 << 20,
+	    (uint64_t)64 << 30 },
 	{ NULL, "worker_deadline", K_INT, OFF(worker_deadline), "300", 1, 86400 },
 #define LIMIT_KEY(name, type, min, def, text, ceil, what) \
 	{ "limits", #name, K_##type, LIM(name), text, min, (uint64_t)(ceil) },
@@ -78,15 +83,31 @@ static const struct config_key config_keys[] = {
 };
 #define NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))
 
-static const struct { const char *name; int value; } facilities[] = {
-	{ "mail", LOG_MAIL }, { "daemon", LOG_DAEMON }, { "user", LOG_USER },
-	{ "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 }, { "local2", LOG_LOCAL2 },
-	{ "local3", LOG_LOCAL3 }, { "local4", LOG_LOCAL4 }, { "local5", LOG_LOCAL5 },
-	{ "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
+static const struct {
+	const char *name;
+	int value;
+} facilities[] = {
+	{ "mail", LOG_MAIL },
+	{ "daemon", LOG_DAEMON },
+	{ "user", LOG_USER },
+	{ "local0", LOG_LOCAL0 },
+	{ "local1", LOG_LOCAL1 },
+	{ "local2", LOG_LOCAL2 },
+	{ "local3", LOG_LOCAL3 },
+	{ "local4", LOG_LOCAL4 },
+	{ "local5", LOG_LOCAL5 },
+	{ "local6", LOG_LOCAL6 },
+	{ "local7", LOG_LOCAL7 },
 };
-static const struct { const char *name; int value; } levels[] = {
-	{ "error", LOG_ERR }, { "warning", LOG_WARNING }, { "notice", LOG_NOTICE },
-	{ "info", LOG_INFO }, { "debug", LOG_DEBUG },
+static const struct {
+	const char *name;
+	int value;
+} levels[] = {
+	{ "error", LOG_ERR },
+	{ "warning", LOG_WARNING },
+	{ "notice", LOG_NOTICE },
+	{ "info", LOG_INFO },
+	{ "debug", LOG_DEBUG },
 };
 static const char *const on_error_names[] = { "tempfail", "accept", "reject" };
 
@@ -124,19 +145,14 @@ parse_size(const char *s, uint64_t *out)
 	if (errno != 0)
 		return -1;
 	switch (*end) {
-	case '\0':
-		break;
-	case 'k': case 'K':
-		mul = 1024, end++;
-		break;
-	case 'm': case 'M':
-		mul = 1024 * 1024, end++;
-		break;
-	case 'g': case 'G':
-		mul = 1024ull * 1024 * 1024, end++;
-		break;
-	default:
-		return -1;
+	case '\0': break;
+	case 'k':
+	case 'K': mul = 1024, end++; break;
+	case 'm':
+	case 'M': mul = 1024 * 1024, end++; break;
+	case 'g':
+	case 'G': mul = 1024ull * 1024 * 1024, end++; break;
+	default: return -1;
 	}
 	if (*end != '\0' || v > UINT64_MAX / mul)
 		return -1;
@@ -144,8 +160,7 @@ parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
-static void
-err_at(struct strbuf *err, const char *file, int line, const char *fmt, ...)
+static void err_at(struct strbuf *err, const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 static void
@@ -162,7 +177,8 @@ err_at(struct strbuf *err, const char *file, int line, const char *fmt, ...)
 
 /* Store text value V for key K into C. Returns 0 or -1 with *why set. */
 static int
-store_text(struct em_config *c, const struct config_key *k, const char *v, const char **why)
+store_text(
+    struct em_config *c, const struct config_key *k, const char *v, const char **why)
 {
 	char *p = (char *)c + k->off;
 	uint64_t n;
@@ -174,7 +190,10 @@ store_text(struct em_config *c, const struct config_key *k, const char *v, const
 		free(*(char **)p);
 		*(char **)p = strdup(v);
 		return *(char **)p ? 0 : (*why = "out of memory", -1);
-	case K_UINT: case K_INT: case K_SIZE: case K_U64:
+	case K_UINT:
+	case K_INT:
+	case K_SIZE:
+	case K_U64:
 		if (parse_size(v, &n) != 0)
 			return *why = "not a number (sizes may end in K, M or G)", -1;
 		if (n < k->min || n > k->max)
@@ -199,7 +218,8 @@ store_text(struct em_config *c, const struct config_key *k, const char *v, const
 		for (i = 0; i < sizeof(facilities) / sizeof(facilities[0]); i++)
 			if (strcmp(v, facilities[i].name) == 0)
 				return *(int *)p = facilities[i].value, 0;
-		return *why = "unknown syslog facility (mail, daemon, user, local0..7)", -1;
+		return *why = "unknown syslog facility (mail, daemon, user, local0..7)",
+		       -1;
 	case K_LEVEL:
 		for (i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
 			if (strcmp(v, levels[i].name) == 0)
@@ -207,10 +227,10 @@ store_text(struct em_config *c, const struct config_key *k, const char *v, const
 		return *why = "unknown level (error, warning, notice, info, debug)", -1;
 	case K_ONERROR:
 		if (config_parse_on_error(v, (enum on_error *)p) != 0)
-			return *why = "must be \"tempfail\", \"accept\" or \"reject\"", -1;
+			return *why = "must be \"tempfail\", \"accept\" or \"reject\"",
+			       -1;
 		return 0;
-	case K_STRLIST:
-		return *why = "internal: list given as text", -1;
+	case K_STRLIST: return *why = "internal: list given as text", -1;
 	}
 	return *why = "internal: bad key type", -1;
 }
@@ -256,8 +276,7 @@ load_setting(struct em_config *c, config_setting_t *s, const char *group,
 	for (i = 0; i < NKEYS; i++) {
 		const struct config_key *k = &config_keys[i];
 
-		if (strcmp(k->name, name) != 0 ||
-		    (group == NULL) != (k->group == NULL) ||
+		if (strcmp(k->name, name) != 0 || (group == NULL) != (k->group == NULL) ||
 		    (group != NULL && strcmp(group, k->group) != 0))
 			continue;
 		if (k->type == K_STRLIST) {
@@ -284,8 +303,8 @@ load_setting(struct em_config *c, config_setting_t *s, const char *group,
 		} else {
 			why = "wrong type";
 		}
-		err_at(err, file, line, "%s%s%s: %s", group ? group : "", group ? "." : "",
-		    name, why);
+		err_at(err, file, line, "%s%s%s: %s", group ? group : "",
+		    group ? "." : "", name, why);
 		return -1;
 	}
 	err_at(err, file, line, "unknown setting '%s%s%s'", group ? group : "",
@@ -303,7 +322,8 @@ load_group(struct em_config *c, config_setting_t *g, const char *group, const ch
 		config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
 
 		if (config_setting_type(s) == CONFIG_TYPE_GROUP) {
-			if (group != NULL || strcmp(config_setting_name(s), "limits") != 0) {
+			if (group != NULL ||
+			    strcmp(config_setting_name(s), "limits") != 0) {
 				err_at(err, file, (int)config_setting_source_line(s),
 				    "unknown group '%s'", config_setting_name(s));
 				bad = 1;
@@ -363,7 +383,8 @@ load_dependents(struct em_config *c, struct strbuf *err)
 			return -1;
 	c->scan.tmpdir = c->tmp_dir;
 	if (c->nyara > 0) {
-		c->rules = yara_rules_load((const char *const *)c->yara_paths, c->nyara, err);
+		c->rules =
+		    yara_rules_load((const char *const *)c->yara_paths, c->nyara, err);
 		if (c->rules == NULL)
 			return -1;
 		c->scan.rules[0] = c->rules;
@@ -384,7 +405,8 @@ config_load(const char *file, struct strbuf *err)
 		return NULL;
 	}
 	config_init(&cf);
-	if ((c->file = strdup(file ? file : "(built-in)")) == NULL || load_defaults(c) != 0) {
+	if ((c->file = strdup(file ? file : "(built-in)")) == NULL ||
+	    load_defaults(c) != 0) {
 		sb_printf(err, "%s: out of memory\n", c->file ? c->file : "config");
 		goto out;
 	}
@@ -403,7 +425,8 @@ config_load(const char *file, struct strbuf *err)
 		if (config_error_type(&cf) == CONFIG_ERR_FILE_IO)
 			sb_printf(err, "%s: cannot read: %s\n", file, strerror(errno));
 		else
-			err_at(err, config_error_file(&cf) ? config_error_file(&cf) : file,
+			err_at(err,
+			    config_error_file(&cf) ? config_error_file(&cf) : file,
 			    config_error_line(&cf), "%s", config_error_text(&cf));
 		goto out;
 	}

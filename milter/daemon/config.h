@@ -18,31 +18,31 @@
 #include "core/strbuf.h"
 
 enum on_error {
-	ON_ERROR_TEMPFAIL = 0,  /* the MTA keeps the message and retries (default) */
-	ON_ERROR_ACCEPT,        /* deliver unscanned (logged) */
-	ON_ERROR_REJECT,        /* refuse with 550 */
+	ON_ERROR_TEMPFAIL = 0, /* the MTA keeps the message and retries (default) */
+	ON_ERROR_ACCEPT,       /* deliver unscanned (logged) */
+	ON_ERROR_REJECT,       /* refuse with 550 */
 };
 
 struct policy;
 
 struct em_config {
-	int refs;                 /* guarded by the config lock */
-	char *file;               /* the file this was loaded from */
-	char *socket;             /* inet:PORT@HOST, inet6:PORT@HOST, unix:/path */
-	int socket_mode;          /* for unix sockets */
-	char *socket_group;       /* group of a unix socket; "": the user's group */
-	char *user;               /* "" or NULL: do not change user */
+	int refs;           /* guarded by the config lock */
+	char *file;         /* the file this was loaded from */
+	char *socket;       /* inet:PORT@HOST, inet6:PORT@HOST, unix:/path */
+	int socket_mode;    /* for unix sockets */
+	char *socket_group; /* group of a unix socket; "": the user's group */
+	char *user;         /* "" or NULL: do not change user */
 	char *pid_file;
-	int log_facility;         /* syslog facility */
-	int log_level;            /* syslog priority: messages above it are dropped */
+	int log_facility; /* syslog facility */
+	int log_level;    /* syslog priority: messages above it are dropped */
 	enum on_error on_error;
-	int milter_timeout;       /* seconds, smfi_settimeout */
-	int backlog;              /* listen(2) backlog, smfi_setbacklog */
+	int milter_timeout; /* seconds, smfi_settimeout */
+	int backlog;        /* listen(2) backlog, smfi_setbacklog */
 	char *quarantine_dir;
-	char *release_command;    /* sendmail-compatible program for releases */
-	int ppap_window;          /* seconds an awaiting-password entry waits (ppap.c) */
-	char *review_group;       /* group that may read the quarantine ("": none) */
-	char *tmp_dir;            /* spool files */
+	char *release_command; /* sendmail-compatible program for releases */
+	int ppap_window;       /* seconds an awaiting-password entry waits (ppap.c) */
+	char *review_group;    /* group that may read the quarantine ("": none) */
+	char *tmp_dir;         /* spool files */
 	char *policy_file;
 	char **yara_paths;
 	size_t nyara;
@@ -64,9 +64,9 @@ struct em_config *config_load(const char *file, struct strbuf *err);
 void config_free(struct em_config *c);
 
 /* The process-wide current snapshot. */
-void config_install(struct em_config *c);    /* takes ownership; old one is put */
-struct em_config *config_get(void);          /* +1 reference; never NULL once installed */
-void config_put(struct em_config *c);        /* -1 reference; NULL-safe */
+void config_install(struct em_config *c); /* takes ownership; old one is put */
+struct em_config *config_get(void);       /* +1 reference; never NULL once installed */
+void config_put(struct em_config *c);     /* -1 reference; NULL-safe */
 
 /* Parse "0660"-style modes and on_error names; exposed for tests. */
 int config_parse_on_error(const char *s, enum on_error *out);

@@ -21,7 +21,7 @@
 #include "daemon/version.h"
 #include "daemon/wscan.h"
 
-#define SUMMARY_MAX 900   /* bytes of findings in a header or log line */
+#define SUMMARY_MAX 900 /* bytes of findings in a header or log line */
 
 static void
 log_summary(const struct msg *m, const struct report *r, const struct decision *d,
@@ -64,8 +64,8 @@ remove_forged_headers(SMFICTX *ctx, const struct msg *m, unsigned n)
 
 	for (i = 0; i < n; i++)
 		for (k = m->m_ours[i]; k > 0; k--)
-			if (mta_change_header(ctx, m->m_qid, embargo_headers[i], (int)k,
-			    NULL) != 0)
+			if (mta_change_header(
+				ctx, m->m_qid, embargo_headers[i], (int)k, NULL) != 0)
 				return -1;
 	return 0;
 }
@@ -102,8 +102,10 @@ eom_act(SMFICTX *ctx, struct conn *c, struct msg *m)
 		return status_reply(ctx, m->m_cfg, m->m_qid, st, "scan");
 	r = m->m_sandboxed ? m->m_wres.r : msgscan_report(m->m_scan);
 	if ((rp = release_pass(ctx, m, rqid)) != 0) {
-		if (rp < 0 || remove_forged_headers(ctx, m, EMBARGO_NHDRS - 1) != 0 || add_embargo_header(ctx, m, r) != 0)
-			return status_reply(ctx, m->m_cfg, m->m_qid, EM_TEMPFAIL, "header");
+		if (rp < 0 || remove_forged_headers(ctx, m, EMBARGO_NHDRS - 1) != 0 ||
+		    add_embargo_header(ctx, m, r) != 0)
+			return status_reply(
+			    ctx, m->m_cfg, m->m_qid, EM_TEMPFAIL, "header");
 		log_msg(LOG_INFO, m->m_qid, "size=%llu action=accept release=%s",
 		    (unsigned long long)m->m_size, rqid);
 		return SMFIS_CONTINUE;

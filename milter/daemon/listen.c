@@ -63,7 +63,8 @@ inet_parts(const char *sock, int *family, char *port, size_t pl, char *host, siz
 		return -1;
 	snprintf(port, pl, "%lu", n);
 	at = *end == '@' ? end + 1 : NULL;
-	if (at != NULL && (*at == '\0' || strlen(at) >= hl || strpbrk(at, " \t@/") != NULL))
+	if (at != NULL &&
+	    (*at == '\0' || strlen(at) >= hl || strpbrk(at, " \t@/") != NULL))
 		return -1;
 	snprintf(host, hl, "%s", at ? at : "");
 	return 0;
@@ -79,16 +80,20 @@ listen_parse(const char *sock, const char **path, struct strbuf *err)
 	if (path != NULL)
 		*path = NULL;
 	if (u != NULL) {
-		if (u[0] != '/' || strlen(u) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
-			sb_printf(err, "socket '%s': a unix socket needs an absolute path "
-			    "shorter than 108 bytes\n", sock);
+		if (u[0] != '/' ||
+		    strlen(u) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
+			sb_printf(err,
+			    "socket '%s': a unix socket needs an absolute path "
+			    "shorter than 108 bytes\n",
+			    sock);
 			return -1;
 		}
 		if (path != NULL)
 			*path = u;
 		return 0;
 	}
-	if (sock != NULL && inet_parts(sock, &fam, port, sizeof(port), host, sizeof(host)) == 0)
+	if (sock != NULL &&
+	    inet_parts(sock, &fam, port, sizeof(port), host, sizeof(host)) == 0)
 		return 0;
 	sb_printf(err, "socket '%s': not unix:/PATH, inet:PORT@HOST or inet6:PORT@HOST\n",
 	    sock ? sock : "");
@@ -137,7 +142,8 @@ listen_in_use(const char *sock, struct strbuf *err)
 			if (errno == EADDRINUSE) {
 				r = 1;
 			} else {
-				sb_printf(err, "socket '%s': %s\n", sock, strerror(errno));
+				sb_printf(
+				    err, "socket '%s': %s\n", sock, strerror(errno));
 				r = -1;
 			}
 		}
@@ -198,8 +204,9 @@ listen_open(const struct em_config *cfg, const char *sock, uid_t uid, gid_t gid,
 
 	if (listen_parse(sock, &path, err) != 0)
 		return -1;
-	if (smfi_setconn((char *)sock) != MI_SUCCESS || smfi_settimeout(cfg->milter_timeout) !=
-	    MI_SUCCESS || smfi_setbacklog(cfg->backlog) != MI_SUCCESS) {
+	if (smfi_setconn((char *)sock) != MI_SUCCESS ||
+	    smfi_settimeout(cfg->milter_timeout) != MI_SUCCESS ||
+	    smfi_setbacklog(cfg->backlog) != MI_SUCCESS) {
 		sb_printf(err, "socket '%s': refused by libmilter\n", sock);
 		return -1;
 	}
@@ -217,8 +224,10 @@ listen_open(const struct em_config *cfg, const char *sock, uid_t uid, gid_t gid,
 	/* Not root (e.g. systemd's User=): a group of ours can still be given to our
 	 * own socket; lchown never follows a symlink, and this user can only change
 	 * files it owns anyway. */
-	if (path != NULL && geteuid() != 0 && gid != getegid() && lchown(path, (uid_t)-1, gid) != 0)
-		sb_printf(err, "warning: socket_group on %s: %s\n", path, strerror(errno));
+	if (path != NULL && geteuid() != 0 && gid != getegid() &&
+	    lchown(path, (uid_t)-1, gid) != 0)
+		sb_printf(
+		    err, "warning: socket_group on %s: %s\n", path, strerror(errno));
 	if (path == NULL && nodelay() == 0)
 		sb_printf(err, "warning: could not set TCP_NODELAY on %s\n", sock);
 	return 0;

@@ -69,7 +69,8 @@ write_pidfile(const char *path)
 	if (path == NULL || *path == '\0')
 		return 0;
 	if ((fp = fopen(path, "w")) == NULL) {
-		log_msg(LOG_ERR, NULL, "cannot write pid file %s: %s", path, strerror(errno));
+		log_msg(
+		    LOG_ERR, NULL, "cannot write pid file %s: %s", path, strerror(errno));
 		return -1;
 	}
 	fprintf(fp, "%ld\n", (long)getpid());
@@ -83,7 +84,8 @@ drop_privileges(const struct startcheck_ids *ids)
 		return 0;
 	if (setgroups(0, NULL) != 0 || initgroups(ids->name, ids->gid) != 0 ||
 	    setgid(ids->gid) != 0 || setuid(ids->uid) != 0) {
-		log_msg(LOG_ERR, NULL, "cannot become user %s: %s", ids->name, strerror(errno));
+		log_msg(LOG_ERR, NULL, "cannot become user %s: %s", ids->name,
+		    strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -100,7 +102,7 @@ milter_thread(void *arg)
 	(void)arg;
 	milter_rc = smfi_main();
 	milter_ended = 1;
-	pthread_kill(main_thread, SIGUSR2);   /* wake the signal loop */
+	pthread_kill(main_thread, SIGUSR2); /* wake the signal loop */
 	return NULL;
 }
 
@@ -166,7 +168,8 @@ print_lines(const char *text)
 
 	while (*p != '\0') {
 		nl = strchr(p, '\n');
-		fprintf(stderr, "embargo: %.*s\n", (int)(nl ? nl - p : (long)strlen(p)), p);
+		fprintf(
+		    stderr, "embargo: %.*s\n", (int)(nl ? nl - p : (long)strlen(p)), p);
 		p = nl ? nl + 1 : p + strlen(p);
 	}
 }
@@ -187,8 +190,8 @@ prepare(const char *sock, int check, int foreground, struct startcheck_ids *ids)
 		if ((cfg->socket = strdup(sock)) == NULL)
 			goto fail;
 	}
-	if (startcheck_run(cfg, config_file, cfg->socket, foreground && !check ? NULL :
-	    cfg->pid_file, !check, ids, &err) != 0) {
+	if (startcheck_run(cfg, config_file, cfg->socket,
+		foreground && !check ? NULL : cfg->pid_file, !check, ids, &err) != 0) {
 		print_lines(sb_str(&err));
 		goto fail;
 	}
@@ -204,7 +207,7 @@ prepare(const char *sock, int check, int foreground, struct startcheck_ids *ids)
 		print_lines(sb_str(&err));
 		goto fail;
 	}
-	print_lines(sb_str(&err));   /* warnings only */
+	print_lines(sb_str(&err)); /* warnings only */
 	sb_free(&err);
 	return cfg;
 fail:
@@ -226,7 +229,7 @@ serve(struct em_config *cfg, const struct startcheck_ids *ids, const char *pidna
 		log_msg(LOG_ERR, NULL, "start failed");
 		return 1;
 	}
-	store_start(cfg);   /* fsck, release key, review group: never fatal */
+	store_start(cfg); /* fsck, release key, review group: never fatal */
 	if ((gate = gate_new(cfg->scan.lim.scan_parallel)) == NULL ||
 	    mlhooks_start(cfg->milter_timeout) != 0 ||
 	    reload_start(config_file, cfg, sock_fixed, gate) != 0) {
@@ -234,16 +237,17 @@ serve(struct em_config *cfg, const struct startcheck_ids *ids, const char *pidna
 		return 1;
 	}
 	cfg->scan.gate = gate;
-	if (wscan_start(cfg, config_file) != 0) {   /* scan_workers: the sandbox pool */
+	if (wscan_start(cfg, config_file) != 0) { /* scan_workers: the sandbox pool */
 		log_msg(LOG_ERR, NULL, "start failed: scan workers");
 		return 1;
 	}
 	config_install(cfg);
 	if (ppap_expire_start() != 0)
-		log_msg(LOG_WARNING, NULL, "ppap: no expiry thread: awaiting entries expire "
+		log_msg(LOG_WARNING, NULL,
+		    "ppap: no expiry thread: awaiting entries expire "
 		    "at embargo-quarantine runs only");
-	log_msg(LOG_NOTICE, NULL, "embargo %s listening on %s (config %s)", EMBARGO_VERSION,
-	    cfg->socket, config_file);
+	log_msg(LOG_NOTICE, NULL, "embargo %s listening on %s (config %s)",
+	    EMBARGO_VERSION, cfg->socket, config_file);
 	main_thread = pthread_self();
 	if (pthread_create(&mt, NULL, milter_thread, NULL) != 0)
 		return 1;
@@ -252,8 +256,10 @@ serve(struct em_config *cfg, const struct startcheck_ids *ids, const char *pidna
 	pthread_join(mt, NULL);
 	wscan_stop();
 	if (!asked) {
-		log_msg(LOG_ERR, NULL, "libmilter's loop ended though no SIGTERM or SIGINT "
-		    "was received (smfi_main returned %d): exiting with status 1", milter_rc);
+		log_msg(LOG_ERR, NULL,
+		    "libmilter's loop ended though no SIGTERM or SIGINT "
+		    "was received (smfi_main returned %d): exiting with status 1",
+		    milter_rc);
 		return 1;
 	}
 	return milter_rc == MI_SUCCESS ? 0 : 1;
@@ -300,7 +306,7 @@ main(int argc, char **argv)
 		(void)unlink(pidname);
 	if (sockname != NULL)
 		listen_remove(sockname);
-	notify_failed(rc);   /* no-op once ready was reported */
+	notify_failed(rc); /* no-op once ready was reported */
 	log_msg(rc ? LOG_ERR : LOG_NOTICE, NULL, "stopped (exit status %d)", rc);
 	yara_global_fini();
 	free(sockname);

@@ -20,31 +20,32 @@
 #include "core/spool.h"
 #include "worker/wproto.h"
 
-#define MSG_MAX_RCPTS 10000   /* recipients kept per message; more are counted only */
+#define MSG_MAX_RCPTS 10000 /* recipients kept per message; more are counted only */
 
 /* Our headers, removed when a message arrives with them: X-Embargo-Unlocked
  * (ppap.c) is kept on a verified release, which is where it comes from. */
 #define EMBARGO_NHDRS 4
 
 struct msg {
-	struct em_config *m_cfg;    /* pinned snapshot for this message */
-	char m_qid[64];             /* MTA queue id, "NOQUEUE" until known */
+	struct em_config *m_cfg; /* pinned snapshot for this message */
+	char m_qid[64];          /* MTA queue id, "NOQUEUE" until known */
 	char *m_sender;
 	char **m_rcpts;
 	size_t m_nrcpts, m_rcpts_dropped;
-	char *m_subject;            /* raw Subject header value, bounded */
-	struct msgscan *m_scan;     /* the pipeline (in-process) */
-	struct wp_result m_wres;    /* the worker's report (scan_workers > 0) */
-	int m_sandboxed;            /* scanned by a worker at end of message */
-	struct spool *m_raw;        /* the message as received, for the quarantine */
-	uint64_t m_size;            /* header + body bytes */
+	char *m_subject;         /* raw Subject header value, bounded */
+	struct msgscan *m_scan;  /* the pipeline (in-process) */
+	struct wp_result m_wres; /* the worker's report (scan_workers > 0) */
+	int m_sandboxed;         /* scanned by a worker at end of message */
+	struct spool *m_raw;     /* the message as received, for the quarantine */
+	uint64_t m_size;         /* header + body bytes */
 	uint64_t m_body_size;
-	uint64_t m_body_off;        /* where the body starts in m_raw */
-	double m_start;             /* monotonic seconds at MAIL FROM */
-	unsigned m_ours[EMBARGO_NHDRS]; /* incoming X-Embargo, -Action, -Findings, -Unlocked */
-	const char *m_conn_addr;    /* the connection's c_addr and c_helo (it outlives us) */
+	uint64_t m_body_off; /* where the body starts in m_raw */
+	double m_start;      /* monotonic seconds at MAIL FROM */
+	unsigned
+	    m_ours[EMBARGO_NHDRS]; /* incoming X-Embargo, -Action, -Findings, -Unlocked */
+	const char *m_conn_addr; /* the connection's c_addr and c_helo (it outlives us) */
 	const char *m_helo;
-	char *m_auth;               /* {auth_authen} at MAIL FROM, or NULL */
+	char *m_auth; /* {auth_authen} at MAIL FROM, or NULL */
 };
 
 /* The headers Embargo writes; copies arriving with the message are removed so a
@@ -52,11 +53,11 @@ struct msg {
 extern const char *const embargo_headers[EMBARGO_NHDRS];
 
 struct conn {
-	char c_addr[64];            /* client address, "" when unknown */
-	char c_helo[256];           /* HELO/EHLO name as given (bounded), "" when none */
+	char c_addr[64];  /* client address, "" when unknown */
+	char c_helo[256]; /* HELO/EHLO name as given (bounded), "" when none */
 	struct msg *c_msg;
-	unsigned long c_noreply;    /* SMFIP_NR_* steps the MTA expects no reply to */
-	em_status c_fail;           /* a failure in such a step, answered at end of message */
+	unsigned long c_noreply; /* SMFIP_NR_* steps the MTA expects no reply to */
+	em_status c_fail; /* a failure in such a step, answered at end of message */
 	const char *c_fail_where;
 };
 

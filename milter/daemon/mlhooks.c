@@ -48,11 +48,11 @@
 
 static int hooks_on;
 static pthread_t sig_owner;
-static int idle_limit;                  /* seconds; guarded by lock */
-static int nslots;                      /* size of the tables: the soft fd limit */
-static time_t *wait_since;              /* 0: not waiting or not a session */
+static int idle_limit;     /* seconds; guarded by lock */
+static int nslots;         /* size of the tables: the soft fd limit */
+static time_t *wait_since; /* 0: not waiting or not a session */
 static unsigned char *is_session;
-static int reserve;                     /* descriptors kept free for the scanners */
+static int reserve; /* descriptors kept free for the scanners */
 static int spare_fd = -1;
 static unsigned long n_dropped, n_refused;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -63,7 +63,7 @@ now_s(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + 1;   /* never 0: 0 means "not waiting" */
+	return ts.tv_sec + 1; /* never 0: 0 means "not waiting" */
 }
 
 int
@@ -72,7 +72,8 @@ mlhooks_fd_limit(void)
 	struct rlimit rl;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-		rlim_t want = rl.rlim_max < MLHOOKS_MAX_FDS ? rl.rlim_max : MLHOOKS_MAX_FDS;
+		rlim_t want =
+		    rl.rlim_max < MLHOOKS_MAX_FDS ? rl.rlim_max : MLHOOKS_MAX_FDS;
 
 		if (rl.rlim_cur < want) {
 			rl.rlim_cur = want;
@@ -179,8 +180,10 @@ poll_check(const struct pollfd *fds, nfds_t n, time_t now)
 			wait_since[fd] = 0;
 			is_session[fd] = 0;
 			n_dropped++;
-			log_msg(LOG_NOTICE, NULL, "session silent for %d s (milter_timeout): "
-			    "dropped (%lu so far)", idle_limit, n_dropped);
+			log_msg(LOG_NOTICE, NULL,
+			    "session silent for %d s (milter_timeout): "
+			    "dropped (%lu so far)",
+			    idle_limit, n_dropped);
 		}
 	}
 }
@@ -196,7 +199,7 @@ poll(struct pollfd *fds, nfds_t n, int timeout)
 	due = poll_arm(fds, n, now_s());
 	pthread_mutex_unlock(&lock);
 	if (due >= 0 && (timeout < 0 || timeout > due + 1000))
-		timeout = due + 1000;   /* whole seconds: look again just after */
+		timeout = due + 1000; /* whole seconds: look again just after */
 	rc = ppoll_ms(fds, n, timeout);
 	if (rc >= 0) {
 		pthread_mutex_lock(&lock);
@@ -228,9 +231,11 @@ note_refused(int fd)
 	pthread_mutex_lock(&lock);
 	n = ++n_refused;
 	pthread_mutex_unlock(&lock);
-	if ((n & (n - 1)) == 0)   /* 1st, 2nd, 4th, 8th, ...: the log stays readable */
-		log_msg(LOG_WARNING, NULL, "file descriptors short (%d of %d in use): "
-		    "connection refused (%lu so far)", fd, nslots, n);
+	if ((n & (n - 1)) == 0) /* 1st, 2nd, 4th, 8th, ...: the log stays readable */
+		log_msg(LOG_WARNING, NULL,
+		    "file descriptors short (%d of %d in use): "
+		    "connection refused (%lu so far)",
+		    fd, nslots, n);
 }
 
 int

@@ -24,12 +24,13 @@ mta_macro(SMFICTX *ctx, const char *name)
 int
 mta_add_header(SMFICTX *ctx, const char *qid, const char *name, const char *value)
 {
-	return check(smfi_addheader(ctx, (char *)name, (char *)value), qid, "smfi_addheader");
+	return check(
+	    smfi_addheader(ctx, (char *)name, (char *)value), qid, "smfi_addheader");
 }
 
 int
-mta_change_header(SMFICTX *ctx, const char *qid, const char *name, int index,
-    const char *value)
+mta_change_header(
+    SMFICTX *ctx, const char *qid, const char *name, int index, const char *value)
 {
 	return check(smfi_chgheader(ctx, (char *)name, index, (char *)value), qid,
 	    "smfi_chgheader");
@@ -43,7 +44,7 @@ mta_replace_body(SMFICTX *ctx, const char *qid, const unsigned char *p, size_t n
 		int chunk = n > 65536 ? 65536 : (int)n;
 
 		if (check(smfi_replacebody(ctx, (unsigned char *)p, chunk), qid,
-		    "smfi_replacebody") != 0)
+			"smfi_replacebody") != 0)
 			return -1;
 		p += chunk;
 		n -= (size_t)chunk;
@@ -52,8 +53,8 @@ mta_replace_body(SMFICTX *ctx, const char *qid, const unsigned char *p, size_t n
 }
 
 int
-mta_set_reply(SMFICTX *ctx, const char *qid, const char *rcode, const char *xcode,
-    const char *text)
+mta_set_reply(
+    SMFICTX *ctx, const char *qid, const char *rcode, const char *xcode, const char *text)
 {
 	return check(smfi_setreply(ctx, (char *)rcode, (char *)xcode, (char *)text), qid,
 	    "smfi_setreply");

@@ -13,8 +13,8 @@
 const char *mta_macro(SMFICTX *ctx, const char *name);
 int mta_add_header(SMFICTX *ctx, const char *qid, const char *name, const char *value);
 /* Change the INDEX-th (1-based) header NAME; VALUE NULL deletes it. */
-int mta_change_header(SMFICTX *ctx, const char *qid, const char *name, int index,
-    const char *value);
+int mta_change_header(
+    SMFICTX *ctx, const char *qid, const char *name, int index, const char *value);
 int mta_replace_body(SMFICTX *ctx, const char *qid, const unsigned char *p, size_t n);
 /* RCODE like "550", XCODE like "5.7.1", TEXT one line (escaped by the caller). */
 int mta_set_reply(SMFICTX *ctx, const char *qid, const char *rcode, const char *xcode,

@@ -20,7 +20,7 @@
 
 #include "daemon/notify.h"
 
-static int report_fd = -1;   /* child's end of the pipe to the waiting parent */
+static int report_fd = -1; /* child's end of the pipe to the waiting parent */
 
 static void
 tell_parent(unsigned char status)
@@ -84,7 +84,8 @@ notify_reloading(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu",
-	    (unsigned long long)ts.tv_sec * 1000000ULL + (unsigned long long)ts.tv_nsec / 1000);
+	    (unsigned long long)ts.tv_sec * 1000000ULL +
+		(unsigned long long)ts.tv_nsec / 1000);
 }
 
 void

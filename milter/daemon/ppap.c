@@ -41,14 +41,14 @@
 #include "policy/policy.h"
 #include "store/store_deliver.h"
 
-#define PPAP_WHO "embargo-ppap"
-#define PPAP_HDR_MAX 400    /* bytes of the X-Embargo-Unlocked value */
-#define PPAP_RCPT_MAX 1000  /* recipients of a held entry given to the policy */
+#define PPAP_WHO      "embargo-ppap"
+#define PPAP_HDR_MAX  400  /* bytes of the X-Embargo-Unlocked value */
+#define PPAP_RCPT_MAX 1000 /* recipients of a held entry given to the policy */
 
 struct held {
 	char id[STORE_AWAIT_MAX][STORE_ID_LEN + 1];
 	size_t n;
-	const char *self;   /* the later mail's own entry, if it was held too */
+	const char *self; /* the later mail's own entry, if it was held too */
 };
 
 static int
@@ -116,9 +116,11 @@ release(struct store *s, const struct em_config *cfg, const struct msg *m,
 	int copy = -1, ok;
 
 	unlocked_header(m, &h);
-	if (h.oom || store_release_copy(cfg->quarantine_dir, e, PPAP_WHO, sb_str(&h), fd,
-	    &copy, &err) != 0) {
-		sb_printf(out, "unlocked, kept quarantined (release copy: %s)", sb_str(&err));
+	if (h.oom ||
+	    store_release_copy(
+		cfg->quarantine_dir, e, PPAP_WHO, sb_str(&h), fd, &copy, &err) != 0) {
+		sb_printf(
+		    out, "unlocked, kept quarantined (release copy: %s)", sb_str(&err));
 		goto out;
 	}
 	if (store_release_begin(s, e->id, PPAP_WHO, "") != 0) {
@@ -129,10 +131,12 @@ release(struct store *s, const struct em_config *cfg, const struct msg *m,
 	sb_printf(&det, "unlocked by %s: %s %zu recipient%s", m->m_qid,
 	    ok ? "to" : "release command failed after", done, done == 1 ? "" : "s");
 	if (store_release_end(s, e->id, PPAP_WHO, ok, (int64_t)done, sb_str(&det)) != 0)
-		log_msg(LOG_ERR, m->m_qid, "ppap: quarantine=%s: %s", e->id, store_error(s));
-	sb_printf(out, ok ? "unlocked, released to %zu recipient%s" :
-	    "unlocked, release failed after %zu recipient%s: kept quarantined", done,
-	    done == 1 ? "" : "s");
+		log_msg(
+		    LOG_ERR, m->m_qid, "ppap: quarantine=%s: %s", e->id, store_error(s));
+	sb_printf(out,
+	    ok ? "unlocked, released to %zu recipient%s" :
+		 "unlocked, release failed after %zu recipient%s: kept quarantined",
+	    done, done == 1 ? "" : "s");
 out:
 	if (copy >= 0)
 		close(copy);
@@ -144,25 +148,26 @@ out:
 /* Act on the new decision D for the held entry E. */
 static void
 settle(struct store *s, const struct em_config *cfg, const struct msg *m,
-    const struct store_entry *e, int fd, const struct report *r,
-    const struct decision *d, struct strbuf *out)
+    const struct store_entry *e, int fd, const struct report *r, const struct decision *d,
+    struct strbuf *out)
 {
 	struct strbuf fs = STRBUF_INIT, det = STRBUF_INIT;
 	int rc;
 
 	report_summary(r, &fs, 900);
-	sb_printf(&det, "passwords from %s: %s by rule %s", m->m_qid, action_name(d->action),
-	    d->rule ? d->rule : "-");
+	sb_printf(&det, "passwords from %s: %s by rule %s", m->m_qid,
+	    action_name(d->action), d->rule ? d->rule : "-");
 	if (d->action <= ACT_TAG && !d->observe) {
-		rc = store_await_settle(s, e->id, PPAP_WHO, sb_str(&fs), d->rule, d->explain,
-		    "unlocked", sb_str(&det));
+		rc = store_await_settle(s, e->id, PPAP_WHO, sb_str(&fs), d->rule,
+		    d->explain, "unlocked", sb_str(&det));
 		if (rc == 0)
 			release(s, cfg, m, e, fd, out);
 	} else {
-		rc = store_await_settle(s, e->id, PPAP_WHO, sb_str(&fs), d->rule, d->explain,
-		    "rescanned", sb_str(&det));
+		rc = store_await_settle(s, e->id, PPAP_WHO, sb_str(&fs), d->rule,
+		    d->explain, "rescanned", sb_str(&det));
 		if (rc == 0)
-			sb_printf(out, "opened, kept quarantined: %s by rule %s, findings=%s",
+			sb_printf(out,
+			    "opened, kept quarantined: %s by rule %s, findings=%s",
 			    action_name(d->action), d->rule ? d->rule : "-", sb_str(&fs));
 	}
 	if (rc == 1)
@@ -175,8 +180,8 @@ settle(struct store *s, const struct em_config *cfg, const struct msg *m,
 
 /* Bring the candidates PW to the held entry ID; one log line for each message. */
 static void
-try_one(struct store *s, const struct em_config *cfg, const struct msg *m,
-    const char *id, const char *const *pw, size_t npw)
+try_one(struct store *s, const struct em_config *cfg, const struct msg *m, const char *id,
+    const char *const *pw, size_t npw)
 {
 	struct strbuf out = STRBUF_INIT;
 	struct store_entry e;
@@ -186,7 +191,8 @@ try_one(struct store *s, const struct em_config *cfg, const struct msg *m,
 
 	if (store_get(s, id, &e) != 0)
 		return;
-	if ((fd = store_open_msg(s, id)) < 0 || (scan = msgscan_fd(&cfg->scan, fd, pw, npw)) == NULL)
+	if ((fd = store_open_msg(s, id)) < 0 ||
+	    (scan = msgscan_fd(&cfg->scan, fd, pw, npw)) == NULL)
 		sb_adds(&out, "rescan failed: left awaiting");
 	else if (decide(cfg, &e, msgscan_report(scan), &d) != 0)
 		sb_adds(&out, "policy failed: left awaiting");
@@ -194,8 +200,9 @@ try_one(struct store *s, const struct em_config *cfg, const struct msg *m,
 		sb_adds(&out, "still locked: left awaiting");
 	else
 		settle(s, cfg, m, &e, fd, msgscan_report(scan), &d, &out);
-	log_msg(LOG_NOTICE, m->m_qid, "ppap: passwords brought to quarantine=%s (queue id %s): %s",
-	    id, e.queue_id, sb_str(&out));
+	log_msg(LOG_NOTICE, m->m_qid,
+	    "ppap: passwords brought to quarantine=%s (queue id %s): %s", id, e.queue_id,
+	    sb_str(&out));
 	log_msg(LOG_NOTICE, e.queue_id[0] ? e.queue_id : "NOQUEUE",
 	    "ppap: quarantine=%s: passwords from %s: %s", id, m->m_qid, sb_str(&out));
 	if (have_d)
@@ -217,7 +224,8 @@ ppap_correlate(const struct msg *m, const char *self)
 	struct store *s;
 	size_t npw = 0, i;
 
-	while (npw < PPAP_PW_MAX && (pw[npw] = msgscan_password(m->m_scan, (unsigned)npw)))
+	while (
+	    npw < PPAP_PW_MAX && (pw[npw] = msgscan_password(m->m_scan, (unsigned)npw)))
 		npw++;
 	if (npw == 0 || m->m_sender == NULL || m->m_sender[0] == '\0')
 		return;
@@ -225,10 +233,10 @@ ppap_correlate(const struct msg *m, const char *self)
 	h.self = self ? self : "";
 	if ((s = store_open(cfg->quarantine_dir, 0, &err)) == NULL) {
 		sb_free(&err);
-		return;   /* no store yet: nothing can be awaiting */
+		return; /* no store yet: nothing can be awaiting */
 	}
 	if (store_await_find(s, m->m_sender, (const char *const *)m->m_rcpts, m->m_nrcpts,
-	    (int64_t)time(NULL) - cfg->ppap_window, held_cb, &h) != 0)
+		(int64_t)time(NULL) - cfg->ppap_window, held_cb, &h) != 0)
 		log_msg(LOG_WARNING, m->m_qid, "ppap: %s", store_error(s));
 	for (i = 0; i < h.n; i++)
 		try_one(s, cfg, m, h.id[i], pw, npw);
@@ -245,6 +253,8 @@ ppap_held(const struct msg *m, const char *qid)
 
 	if (gmtime_r(&until, &tm) != NULL)
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	log_msg(LOG_NOTICE, m->m_qid, "ppap: quarantine=%s awaiting a password in a later "
-	    "mail until %s (ppap_window %ds)", qid, when, m->m_cfg->ppap_window);
+	log_msg(LOG_NOTICE, m->m_qid,
+	    "ppap: quarantine=%s awaiting a password in a later "
+	    "mail until %s (ppap_window %ds)",
+	    qid, when, m->m_cfg->ppap_window);
 }

@@ -8,7 +8,7 @@
 
 #include "daemon/milter.h"
 
-#define PPAP_PW_MAX 64   /* candidates of one later mail brought to held entries */
+#define PPAP_PW_MAX 64 /* candidates of one later mail brought to held entries */
 
 /* After M was acted on: bring its candidate passwords to the entries awaiting one
  * from the same sender to an overlapping set of recipients within ppap_window.

@@ -28,9 +28,10 @@ expired(void *arg, const char *id)
 
 	if (store_get(arg, id, &e) != 0)
 		return;
-	log_msg(LOG_NOTICE, e.queue_id[0] ? e.queue_id : "NOQUEUE", "ppap: quarantine=%s: "
-	    "no password came within the window: quarantined by rule %s", id,
-	    e.rule[0] ? e.rule : "-");
+	log_msg(LOG_NOTICE, e.queue_id[0] ? e.queue_id : "NOQUEUE",
+	    "ppap: quarantine=%s: "
+	    "no password came within the window: quarantined by rule %s",
+	    id, e.rule[0] ? e.rule : "-");
 	store_entry_clear(&e);
 }
 
@@ -44,8 +45,9 @@ round_once(void)
 	unsigned tick = (unsigned)cfg->ppap_window / 3;
 	size_t n = 0;
 
-	if (s != NULL && store_await_expire(s, (int64_t)time(NULL) - cfg->ppap_window,
-	    "embargo", expired, s, &n) != 0)
+	if (s != NULL &&
+	    store_await_expire(s, (int64_t)time(NULL) - cfg->ppap_window, "embargo",
+		expired, s, &n) != 0)
 		log_msg(LOG_WARNING, NULL, "ppap expiry: %s", store_error(s));
 	store_close(s);
 	sb_free(&err);

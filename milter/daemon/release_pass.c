@@ -17,7 +17,7 @@
 #include "store/store_mark.h"
 
 #define RP_HDR_MAX (1u << 20)
-#define RP_CHUNK 65536
+#define RP_CHUNK   65536
 
 static int
 body_hash(const struct msg *m, char hex[65])
@@ -50,7 +50,8 @@ out:
 
 /* 0 valid, -1 not. */
 static int
-verify(const struct msg *m, const char *mark, const char *auth, char *qid, const char **why)
+verify(
+    const struct msg *m, const char *mark, const char *auth, char *qid, const char **why)
 {
 	struct strbuf err = STRBUF_INIT;
 	unsigned char key[STORE_KEY_LEN];
@@ -79,7 +80,8 @@ verify(const struct msg *m, const char *mark, const char *auth, char *qid, const
 	}
 	/* In the entry's history: each time a release passed (a replay shows twice). */
 	if (rc == 0 && store_audit(s, qid, "release-pass", "embargo", m->m_qid) != 0)
-		log_msg(LOG_WARNING, m->m_qid, "release pass not recorded: %s", store_error(s));
+		log_msg(LOG_WARNING, m->m_qid, "release pass not recorded: %s",
+		    store_error(s));
 	store_close(s);
 out:
 	sb_free(&err);
@@ -103,27 +105,31 @@ remove_markers(SMFICTX *ctx, const struct msg *m, int nmark, int nauth)
 int
 release_pass(SMFICTX *ctx, const struct msg *m, char qid[STORE_ID_LEN + 1])
 {
-	size_t want = m->m_body_off < RP_HDR_MAX ? (size_t)m->m_body_off : RP_HDR_MAX, got;
+	size_t want = m->m_body_off < RP_HDR_MAX ? (size_t)m->m_body_off : RP_HDR_MAX,
+	       got;
 	char *hdrs = want ? malloc(want) : NULL, mark[300], auth[100];
 	const char *why = "out of memory";
 	int nmark = 0, nauth = 0, rc = 0;
 
 	qid[0] = '\0';
 	if (hdrs != NULL && spool_pread(m->m_raw, 0, hdrs, want, &got) == EM_OK) {
-		nmark = store_header_value(hdrs, got, STORE_MARK_HDR, 0, mark, sizeof(mark));
-		nauth = store_header_value(hdrs, got, STORE_AUTH_HDR, 0, auth, sizeof(auth));
+		nmark =
+		    store_header_value(hdrs, got, STORE_MARK_HDR, 0, mark, sizeof(mark));
+		nauth =
+		    store_header_value(hdrs, got, STORE_AUTH_HDR, 0, auth, sizeof(auth));
 	}
 	free(hdrs);
 	if (nmark == 0 && nauth == 0)
 		return 0;
 	if (nmark == 1 && nauth == 1 && verify(m, mark, auth, qid, &why) == 0) {
-		log_msg(LOG_NOTICE, m->m_qid, "release pass: quarantine=%s verified", qid);
+		log_msg(
+		    LOG_NOTICE, m->m_qid, "release pass: quarantine=%s verified", qid);
 		return 1;
 	}
 	if (nmark != 1 || nauth != 1)
 		why = "marker headers not single";
-	log_msg(LOG_WARNING, m->m_qid, "release marker refused (%s): removed, message scanned",
-	    why);
+	log_msg(LOG_WARNING, m->m_qid,
+	    "release marker refused (%s): removed, message scanned", why);
 	qid[0] = '\0';
 	if (remove_markers(ctx, m, nmark, nauth) != 0)
 		rc = -1;

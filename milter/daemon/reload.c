@@ -50,8 +50,10 @@ str_changed(const char *was, const char *now)
 static void
 warn_kept(const char *key)
 {
-	log_msg(LOG_WARNING, NULL, "reload: %s changed; it applies only at start: restart "
-	    "embargo to use it (the running value is kept)", key);
+	log_msg(LOG_WARNING, NULL,
+	    "reload: %s changed; it applies only at start: restart "
+	    "embargo to use it (the running value is kept)",
+	    key);
 }
 
 /* Name each restart-only setting C changes. */
@@ -92,10 +94,11 @@ reload_once(void)
 		mlhooks_set_idle(c->milter_timeout);
 		gate_set_places(reload_gate, c->scan.lim.scan_parallel);
 		c->scan.gate = reload_gate;
-		log_msg(LOG_NOTICE, NULL, "configuration reloaded from %s (%u YARA rules)",
-		    reload_file, yara_rules_count(c->rules));
+		log_msg(LOG_NOTICE, NULL,
+		    "configuration reloaded from %s (%u YARA rules)", reload_file,
+		    yara_rules_count(c->rules));
 		config_install(c);
-		wscan_reload();     /* workers are replaced on their next use */
+		wscan_reload(); /* workers are replaced on their next use */
 		notify_ready("configuration reloaded");
 	}
 	sb_free(&err);

@@ -14,7 +14,10 @@
 #include "daemon/mta.h"
 
 const char *const embargo_headers[EMBARGO_NHDRS] = {
-	"X-Embargo", "X-Embargo-Action", "X-Embargo-Findings", "X-Embargo-Unlocked",
+	"X-Embargo",
+	"X-Embargo-Action",
+	"X-Embargo-Findings",
+	"X-Embargo-Unlocked",
 };
 
 sfsistat
@@ -26,14 +29,14 @@ status_reply(SMFICTX *ctx, const struct em_config *cfg, const char *qid, em_stat
 	log_msg(LOG_ERR, qid, "%s: %s; on_error=%s", where, em_status_name(st),
 	    config_on_error_name(mode));
 	switch (mode) {
-	case ON_ERROR_ACCEPT:
-		return SMFIS_ACCEPT;
+	case ON_ERROR_ACCEPT: return SMFIS_ACCEPT;
 	case ON_ERROR_REJECT:
 		mta_set_reply(ctx, qid, "550", "5.7.1", "message could not be scanned");
 		return SMFIS_REJECT;
 	case ON_ERROR_TEMPFAIL:
 	default:
-		mta_set_reply(ctx, qid, "451", "4.3.0", "message could not be scanned, try again later");
+		mta_set_reply(ctx, qid, "451", "4.3.0",
+		    "message could not be scanned, try again later");
 		return SMFIS_TEMPFAIL;
 	}
 }

@@ -42,7 +42,8 @@ resolve_ids(const struct em_config *cfg, struct startcheck_ids *ids, struct strb
 	ids->gid = ids->sock_gid = getegid();
 	if (geteuid() == 0 && cfg->user != NULL && *cfg->user != '\0') {
 		if ((pw = getpwnam(cfg->user)) == NULL) {
-			sb_printf(err, "%s: user '%s' does not exist\n", cfg->file, cfg->user);
+			sb_printf(
+			    err, "%s: user '%s' does not exist\n", cfg->file, cfg->user);
 			return -1;
 		}
 		ids->change = pw->pw_uid != 0;
@@ -52,8 +53,8 @@ resolve_ids(const struct em_config *cfg, struct startcheck_ids *ids, struct strb
 	}
 	if (cfg->socket_group != NULL && *cfg->socket_group != '\0') {
 		if ((gr = getgrnam(cfg->socket_group)) == NULL) {
-			sb_printf(err, "%s: socket_group '%s' does not exist\n", cfg->file,
-			    cfg->socket_group);
+			sb_printf(err, "%s: socket_group '%s' does not exist\n",
+			    cfg->file, cfg->socket_group);
 			return -1;
 		}
 		ids->sock_gid = gr->gr_gid;
@@ -117,7 +118,8 @@ socket_folder(const char *path, struct strbuf *err)
 	if (copy == NULL)
 		return -1;
 	if (lstat(path, &st) == 0 && !S_ISSOCK(st.st_mode)) {
-		sb_printf(err, "socket path %s exists and is not a socket: remove it\n", path);
+		sb_printf(
+		    err, "socket path %s exists and is not a socket: remove it\n", path);
 		r = -1;
 	} else if (stat(dirname(copy), &st) != 0) {
 		sb_printf(err, "socket folder %s: %s\n", copy, strerror(errno));
@@ -138,8 +140,9 @@ user_side(FILE *out, const struct em_config *cfg, const char *config_file,
 	struct strbuf e = STRBUF_INIT;
 	struct em_config *c;
 
-	if (ids->change && (setgroups(0, NULL) != 0 || initgroups(ids->name, ids->gid) != 0 ||
-	    setgid(ids->gid) != 0 || setuid(ids->uid) != 0)) {
+	if (ids->change &&
+	    (setgroups(0, NULL) != 0 || initgroups(ids->name, ids->gid) != 0 ||
+		setgid(ids->gid) != 0 || setuid(ids->uid) != 0)) {
 		fprintf(out, "cannot become user %s: %s\n", ids->name, strerror(errno));
 		return;
 	}
@@ -148,7 +151,8 @@ user_side(FILE *out, const struct em_config *cfg, const char *config_file,
 	check_parent(out, "pid_file folder", pid_file);
 	if (ids->change) {
 		if ((c = config_load(config_file, &e)) == NULL)
-			fprintf(out, "as user %s (who reloads it): %s", ids->name, sb_str(&e));
+			fprintf(out, "as user %s (who reloads it): %s", ids->name,
+			    sb_str(&e));
 		config_free(c);
 	}
 	sb_free(&e);
@@ -156,7 +160,8 @@ user_side(FILE *out, const struct em_config *cfg, const char *config_file,
 
 /* Run user_side in a child (dropping privileges there) and collect its lines. */
 static int
-run_user_side(const struct em_config *cfg, const char *config_file, const char *pid_file, int create, const struct startcheck_ids *ids, struct strbuf *err)
+run_user_side(const struct em_config *cfg, const char *config_file, const char *pid_file,
+    int create, const struct startcheck_ids *ids, struct strbuf *err)
 {
 	FILE *tmp = tmpfile();
 	char line[1024];
@@ -209,8 +214,10 @@ startcheck_run(const struct em_config *cfg, const char *config_file, const char 
 		bad = 1;
 	} else if (r > 0) {
 		/* -t beside a running daemon, before a reload: not a mistake. */
-		fprintf(stderr, "embargo: note: socket %s is in use (by the running daemon, "
-		    "if this check is before a reload); a new start would be refused\n", sock);
+		fprintf(stderr,
+		    "embargo: note: socket %s is in use (by the running daemon, "
+		    "if this check is before a reload); a new start would be refused\n",
+		    sock);
 	}
 	if (cfg->release_command != NULL && *cfg->release_command != '\0') {
 		const char *why = NULL;
@@ -220,7 +227,8 @@ startcheck_run(const struct em_config *cfg, const char *config_file, const char 
 		else if (!S_ISREG(st.st_mode) || access(cfg->release_command, X_OK) != 0)
 			why = "not an executable file";
 		if (why != NULL) {
-			sb_printf(err, "release_command %s: %s\n", cfg->release_command, why);
+			sb_printf(
+			    err, "release_command %s: %s\n", cfg->release_command, why);
 			bad = 1;
 		}
 	}

@@ -11,7 +11,7 @@
 #include "daemon/config.h"
 
 struct startcheck_ids {
-	int change;     /* 1: root with a run-as user: drop to uid/gid */
+	int change; /* 1: root with a run-as user: drop to uid/gid */
 	uid_t uid;
 	gid_t gid;      /* the user's group */
 	gid_t sock_gid; /* group of a unix socket */

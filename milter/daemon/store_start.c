@@ -21,11 +21,15 @@ review_group(const struct em_config *cfg)
 	struct group *gr = getgrnam(cfg->review_group);
 
 	if (gr == NULL)
-		log_msg(LOG_WARNING, NULL, "review_group %s: no such group: quarantine "
-		    "review needs root", cfg->review_group);
+		log_msg(LOG_WARNING, NULL,
+		    "review_group %s: no such group: quarantine "
+		    "review needs root",
+		    cfg->review_group);
 	else if (store_set_group(cfg->quarantine_dir, gr->gr_gid, &err) != 0)
-		log_msg(LOG_WARNING, NULL, "review_group %s: %s: quarantine review may need "
-		    "root", cfg->review_group, sb_str(&err));
+		log_msg(LOG_WARNING, NULL,
+		    "review_group %s: %s: quarantine review may need "
+		    "root",
+		    cfg->review_group, sb_str(&err));
 	sb_free(&err);
 }
 
@@ -38,7 +42,8 @@ store_start(const struct em_config *cfg)
 	struct store *s;
 
 	if ((s = store_open(cfg->quarantine_dir, STORE_CREATE, &err)) == NULL) {
-		log_msg(LOG_ERR, NULL, "quarantine: %s: messages that need it will be tempfailed",
+		log_msg(LOG_ERR, NULL,
+		    "quarantine: %s: messages that need it will be tempfailed",
 		    sb_str(&err));
 		goto out;
 	}
@@ -49,12 +54,14 @@ store_start(const struct em_config *cfg)
 		review_group(cfg);
 	if (store_fsck(s, STORE_START, "embargo", &r) != 0)
 		log_msg(LOG_ERR, NULL, "quarantine check: %s", store_error(s));
-	else if (r.reindexed || r.missing || r.tmp_removed || r.finished || r.meta_removed ||
-	    r.stuck || r.unreadable)
-		log_msg(LOG_WARNING, NULL, "quarantine check: reindexed=%zu missing=%zu "
+	else if (r.reindexed || r.missing || r.tmp_removed || r.finished ||
+	    r.meta_removed || r.stuck || r.unreadable)
+		log_msg(LOG_WARNING, NULL,
+		    "quarantine check: reindexed=%zu missing=%zu "
 		    "tmp_removed=%zu finished=%zu meta_removed=%zu releasing_stuck=%zu "
-		    "unknown_files=%zu", r.reindexed, r.missing, r.tmp_removed, r.finished,
-		    r.meta_removed, r.stuck, r.unreadable);
+		    "unknown_files=%zu",
+		    r.reindexed, r.missing, r.tmp_removed, r.finished, r.meta_removed,
+		    r.stuck, r.unreadable);
 out:
 	store_close(s);
 	sb_free(&err);

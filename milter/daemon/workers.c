@@ -18,10 +18,10 @@
 #include "worker/wchan.h"
 
 struct slot {
-	pid_t pid;       /* 0: not running */
+	pid_t pid; /* 0: not running */
 	int sock;
 	int busy;
-	unsigned gen;    /* the pool generation it was started in */
+	unsigned gen; /* the pool generation it was started in */
 };
 
 struct wpool {
@@ -31,9 +31,9 @@ struct wpool {
 	struct slot *slots;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	double deaths[WPOOL_BACKOFF_DEATHS];   /* ring of the last death times */
+	double deaths[WPOOL_BACKOFF_DEATHS]; /* ring of the last death times */
 	unsigned ndeath;
-	unsigned gen;                          /* +1 per wpool_restart */
+	unsigned gen; /* +1 per wpool_restart */
 	struct wpool_stats st;
 };
 
@@ -112,10 +112,18 @@ spawn(struct wpool *p, struct slot *s)
 	pid_t pid;
 
 	argv[k++] = p->path;
-	if (p->config) { argv[k++] = "-c"; argv[k++] = p->config; }
-	if (p->user) { argv[k++] = "-u"; argv[k++] = p->user; }
-	argv[k++] = "-m"; argv[k++] = p->mem;
-	argv[k++] = "-t"; argv[k++] = p->cpu;
+	if (p->config) {
+		argv[k++] = "-c";
+		argv[k++] = p->config;
+	}
+	if (p->user) {
+		argv[k++] = "-u";
+		argv[k++] = p->user;
+	}
+	argv[k++] = "-m";
+	argv[k++] = p->mem;
+	argv[k++] = "-t";
+	argv[k++] = p->cpu;
 	argv[k] = NULL;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
 		return -1;
@@ -124,7 +132,7 @@ spawn(struct wpool *p, struct slot *s)
 		close(sv[1]);
 		return -1;
 	}
-	if (pid == 0) {   /* only async-signal-safe calls until exec */
+	if (pid == 0) { /* only async-signal-safe calls until exec */
 		if (dup2(sv[1], 3) != 3)
 			_exit(127);
 		close_range(4, ~0U, 0);
@@ -144,7 +152,8 @@ backing_off(const struct wpool *p)
 {
 	double oldest = p->deaths[p->ndeath % WPOOL_BACKOFF_DEATHS];
 
-	return p->ndeath >= WPOOL_BACKOFF_DEATHS && now() - oldest < WPOOL_BACKOFF_SECONDS;
+	return p->ndeath >= WPOOL_BACKOFF_DEATHS &&
+	    now() - oldest < WPOOL_BACKOFF_SECONDS;
 }
 
 static struct slot *
@@ -171,7 +180,7 @@ checkout(struct wpool *p)
 		s->gen = p->gen;
 	pthread_mutex_unlock(&p->mu);
 	if (restart)
-		reap(s);    /* started before the last reload: a new one reads the config */
+		reap(s); /* started before the last reload: a new one reads the config */
 	return s;
 }
 
@@ -198,8 +207,9 @@ crashed(struct wp_result *res, const char *why, int status)
 	if ((res->r = report_new()) == NULL || report_part_add(res->r, -1, "", 1) != 0)
 		goto oom;
 	if (WIFSIGNALED(status))
-		report_add(res->r, 0, "scan.crashed", "%s; worker killed by signal %d (%s)",
-		    why, WTERMSIG(status), strsignal(WTERMSIG(status)));
+		report_add(res->r, 0, "scan.crashed",
+		    "%s; worker killed by signal %d (%s)", why, WTERMSIG(status),
+		    strsignal(WTERMSIG(status)));
 	else
 		report_add(res->r, 0, "scan.crashed", "%s; worker exit status %d", why,
 		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
@@ -281,7 +291,8 @@ wpool_program(const char *configured, char *buf, size_t n)
 	if (len > 0 && (size_t)len < n - 16) {
 		buf[len] = '\0';
 		if ((slash = strrchr(buf, '/')) != NULL) {
-			snprintf(slash + 1, n - (size_t)(slash + 1 - buf), "embargo-worker");
+			snprintf(
+			    slash + 1, n - (size_t)(slash + 1 - buf), "embargo-worker");
 			if (access(buf, X_OK) == 0)
 				return buf;
 		}

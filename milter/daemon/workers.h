@@ -26,13 +26,13 @@
 #define WPOOL_BACKOFF_SECONDS 10
 
 struct wpool_opts {
-	const char *path;        /* the embargo-worker program */
-	const char *config;      /* config file given to workers (-c); NULL: defaults */
-	const char *user;        /* worker user when root (-u); NULL: none */
-	unsigned n;              /* workers */
-	unsigned deadline_ms;    /* per message */
-	unsigned mem_mb;         /* RLIMIT_AS of a worker; 0: none */
-	unsigned cpu_seconds;    /* RLIMIT_CPU of a worker (lifetime); 0: none */
+	const char *path;     /* the embargo-worker program */
+	const char *config;   /* config file given to workers (-c); NULL: defaults */
+	const char *user;     /* worker user when root (-u); NULL: none */
+	unsigned n;           /* workers */
+	unsigned deadline_ms; /* per message */
+	unsigned mem_mb;      /* RLIMIT_AS of a worker; 0: none */
+	unsigned cpu_seconds; /* RLIMIT_CPU of a worker (lifetime); 0: none */
 };
 
 struct wpool_stats {
@@ -49,8 +49,8 @@ void wpool_free(struct wpool *p);
 /* Scan SIZE bytes of FD (headers and body). EM_OK with RES filled (maybe a
  * scan.crashed report), or EM_TEMPFAIL (back-off, no worker could start, memory).
  * *DIED is set when the worker died on this message. */
-em_status wpool_scan(struct wpool *p, int fd, uint64_t size, struct wp_result *res,
-    int *died);
+em_status
+wpool_scan(struct wpool *p, int fd, uint64_t size, struct wp_result *res, int *died);
 
 #define WPOOL_LIBEXEC "/usr/libexec/embargo/embargo-worker"
 

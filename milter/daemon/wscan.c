@@ -14,7 +14,7 @@
 #include "daemon/workers.h"
 #include "daemon/wscan.h"
 
-static struct wpool *pool;   /* set before the milter thread starts, then read-only */
+static struct wpool *pool; /* set before the milter thread starts, then read-only */
 
 int
 wscan_start(const struct em_config *cfg, const char *cfgfile)
@@ -38,8 +38,8 @@ wscan_start(const struct em_config *cfg, const char *cfgfile)
 	o.mem_mb = (unsigned)(cfg->worker_memory >> 20);
 	if ((pool = wpool_new(&o)) == NULL)
 		return -1;
-	log_msg(LOG_NOTICE, NULL, "scanning in %d sandboxed workers (%s)", cfg->scan_workers,
-	    o.path);
+	log_msg(LOG_NOTICE, NULL, "scanning in %d sandboxed workers (%s)",
+	    cfg->scan_workers, o.path);
 	return 0;
 }
 
@@ -74,8 +74,8 @@ raw_memfd(struct msg *m, uint64_t *size)
 
 	*size = spool_size(m->m_raw);
 	while (fd >= 0 && off < *size) {
-		if (spool_pread(m->m_raw, off, buf, sizeof(buf), &got) != EM_OK || got == 0 ||
-		    write(fd, buf, got) != (ssize_t)got) {
+		if (spool_pread(m->m_raw, off, buf, sizeof(buf), &got) != EM_OK ||
+		    got == 0 || write(fd, buf, got) != (ssize_t)got) {
 			close(fd);
 			return -1;
 		}
@@ -98,9 +98,11 @@ wscan_message(struct msg *m)
 	close(fd);
 	if (died || st != EM_OK) {
 		wpool_stats(pool, &ps);
-		log_msg(LOG_WARNING, m->m_qid, "scan worker %s (workers died: %lu, "
-		    "back-offs: %lu)", died ? "died on this message" : "unavailable",
-		    ps.crashed, ps.backoffs);
+		log_msg(LOG_WARNING, m->m_qid,
+		    "scan worker %s (workers died: %lu, "
+		    "back-offs: %lu)",
+		    died ? "died on this message" : "unavailable", ps.crashed,
+		    ps.backoffs);
 	}
 	if (st == EM_OK && m->m_wres.status != EM_OK)
 		st = (em_status)m->m_wres.status;

@@ -21,8 +21,9 @@ policy_glob(const char *pat, const char *s)
 		if (*pat == '*') {
 			star = pat++;
 			mark = s;
-		} else if (*pat == '?' || (*pat != '\0' &&
-		    tolower((unsigned char)*pat) == tolower((unsigned char)*s))) {
+		} else if (*pat == '?' ||
+		    (*pat != '\0' &&
+			tolower((unsigned char)*pat) == tolower((unsigned char)*s))) {
 			pat++;
 			s++;
 		} else if (star != NULL) {

@@ -27,7 +27,7 @@
 #include "core/vocab.h"
 
 static const char *const action_names[] = { "accept", "tag", "strip", "hold",
-    "quarantine", "discard", "reject", "tempfail" };
+	"quarantine", "discard", "reject", "tempfail" };
 
 const char *
 action_name(enum action a)
@@ -48,12 +48,12 @@ action_parse(const char *s, enum action *out)
 	return -1;
 }
 
-static void
-perr(struct strbuf *err, const char *file, const config_setting_t *s, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+static void perr(struct strbuf *err, const char *file, const config_setting_t *s,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static void
-perr(struct strbuf *err, const char *file, const config_setting_t *s, const char *fmt, ...)
+perr(
+    struct strbuf *err, const char *file, const config_setting_t *s, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -121,7 +121,8 @@ get_list(const config_setting_t *s, struct plist *l, const char **why)
 	if ((l->v = calloc((size_t)n, sizeof(char *))) == NULL)
 		return *why = "out of memory", -1;
 	for (i = 0; i < n; i++) {
-		const config_setting_t *e = one ? s : config_setting_get_elem(s, (unsigned)i);
+		const config_setting_t *e =
+		    one ? s : config_setting_get_elem(s, (unsigned)i);
 		const char *v = e ? config_setting_get_string(e) : NULL;
 
 		if (v == NULL)
@@ -204,7 +205,10 @@ check_reply(const char *r, enum action a)
 static int
 rule_lists(struct rule *ru, const char *name, const config_setting_t *s, const char **why)
 {
-	static const struct { const char *key; size_t off; } lists[] = {
+	static const struct {
+		const char *key;
+		size_t off;
+	} lists[] = {
 		{ "findings", offsetof(struct rule, findings) },
 		{ "sender", offsetof(struct rule, sender) },
 		{ "sender_domain", offsetof(struct rule, sender_domain) },
@@ -216,8 +220,9 @@ rule_lists(struct rule *ru, const char *name, const config_setting_t *s, const c
 
 	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
 		if (strcmp(name, lists[i].key) == 0)
-			return get_list(s, (struct plist *)((char *)ru + lists[i].off), why);
-	return 1;   /* not a list key */
+			return get_list(
+			    s, (struct plist *)((char *)ru + lists[i].off), why);
+	return 1; /* not a list key */
 }
 
 static int
@@ -235,7 +240,8 @@ rule_nets(struct rule *ru, const config_setting_t *s, const char **why)
 	}
 	for (i = 0; i < l.n; i++) {
 		if (parse_net(l.v[i], &ru->nets[i]) != 0) {
-			*why = "not an address or network (\"192.0.2.0/24\", \"2001:db8::/32\")";
+			*why =
+			    "not an address or network (\"192.0.2.0/24\", \"2001:db8::/32\")";
 			goto out;
 		}
 		ru->nnets++;
@@ -292,13 +298,16 @@ rule_key(struct rule *ru, const config_setting_t *s, const char **why)
 	if (strcmp(name, "action") == 0) {
 		if (v == NULL || action_parse(v, &ru->action) != 0)
 			return *why = "action must be one of accept, tag, strip, hold, "
-			    "quarantine, discard, reject, tempfail", -1;
+				      "quarantine, discard, reject, tempfail",
+			       -1;
 		ru->has_action = 1;
 		return 0;
 	}
 	if (strcmp(name, "severity") == 0) {
 		if (v == NULL || severity_parse(v, &ru->min_sev) != 0)
-			return *why = "severity must be info, low, medium, high or critical", -1;
+			return *why =
+				   "severity must be info, low, medium, high or critical",
+			       -1;
 		ru->has_sev = 1;
 		return 0;
 	}
@@ -321,8 +330,10 @@ rule_check(struct rule *ru, const config_setting_t **where, const config_setting
 	if (ru->name == NULL || ru->name[0] == '\0')
 		return "rule without a name";
 	/* Names go into headers, log lines and SMTP replies: keep them plain. */
-	if (strlen(ru->name) > 64 || strspn(ru->name, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != strlen(ru->name)) {
+	if (strlen(ru->name) > 64 ||
+	    strspn(ru->name,
+		"abcdefghijklmnopqrstuvwxyz"
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != strlen(ru->name)) {
 		*where = config_setting_get_member(g, "name");
 		return "rule names are letters, digits, '.', '_' and '-' (at most 64)";
 	}
@@ -354,8 +365,8 @@ rule_check(struct rule *ru, const config_setting_t **where, const config_setting
 }
 
 static int
-load_rule(struct policy *p, const config_setting_t *g, const char *file,
-    struct strbuf *err)
+load_rule(
+    struct policy *p, const config_setting_t *g, const char *file, struct strbuf *err)
 {
 	struct rule *ru = &p->rules[p->nrules];
 	const config_setting_t *where;
@@ -366,7 +377,7 @@ load_rule(struct policy *p, const config_setting_t *g, const char *file,
 	memset(ru, 0, sizeof(*ru));
 	ru->auth = -1;
 	ru->line = (int)config_setting_source_line(g);
-	p->nrules++;   /* counted now so policy_free frees a half-built rule */
+	p->nrules++; /* counted now so policy_free frees a half-built rule */
 	if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
 		perr(err, file, g, "each rule must be a group { ... }");
 		return -1;
@@ -381,13 +392,14 @@ load_rule(struct policy *p, const config_setting_t *g, const char *file,
 		}
 	}
 	if ((why = rule_check(ru, &where, g)) != NULL) {
-		perr(err, file, where ? where : g, "rule %s: %s", ru->name ? ru->name : "?", why);
+		perr(err, file, where ? where : g, "rule %s: %s",
+		    ru->name ? ru->name : "?", why);
 		return -1;
 	}
 	for (j = 0; j + 1 < p->nrules; j++)
 		if (strcmp(p->rules[j].name, ru->name) == 0) {
-			perr(err, file, g, "rule %s: name already used on line %d", ru->name,
-			    p->rules[j].line);
+			perr(err, file, g, "rule %s: name already used on line %d",
+			    ru->name, p->rules[j].line);
 			return -1;
 		}
 	return 0;
@@ -413,8 +425,11 @@ load_top(struct policy *p, config_t *cf, const char *file, struct strbuf *err)
 		    config_setting_type(s) == CONFIG_TYPE_LIST) {
 			rules = s;
 		} else {
-			perr(err, file, s, "%s '%s'", strcmp(name, "rules") == 0 ?
-			    "rules must be a list ( {...}, {...} ):" : "unknown setting", name);
+			perr(err, file, s, "%s '%s'",
+			    strcmp(name, "rules") == 0 ?
+				"rules must be a list ( {...}, {...} ):" :
+				"unknown setting",
+			    name);
 			return -1;
 		}
 	}
@@ -432,7 +447,8 @@ load_top(struct policy *p, config_t *cf, const char *file, struct strbuf *err)
 		return -1;
 	}
 	for (i = 0; i < n; i++)
-		if (load_rule(p, config_setting_get_elem(rules, (unsigned)i), file, err) != 0)
+		if (load_rule(
+			p, config_setting_get_elem(rules, (unsigned)i), file, err) != 0)
 			return -1;
 	return 0;
 }
@@ -446,9 +462,9 @@ load_cf(config_t *cf, int ok, const char *name, struct strbuf *err)
 		if (config_error_type(cf) == CONFIG_ERR_FILE_IO)
 			sb_printf(err, "%s: cannot read the policy file\n", name);
 		else
-			sb_printf(err, "%s:%d: %s\n", config_error_file(cf) ?
-			    config_error_file(cf) : name, config_error_line(cf),
-			    config_error_text(cf));
+			sb_printf(err, "%s:%d: %s\n",
+			    config_error_file(cf) ? config_error_file(cf) : name,
+			    config_error_line(cf), config_error_text(cf));
 		return NULL;
 	}
 	if ((p = calloc(1, sizeof(*p))) == NULL) {
@@ -538,8 +554,11 @@ policy_dump(const struct policy *p, struct strbuf *out)
 		dump_list(out, "recipient_domain", &ru->rcpt_domain);
 		dump_list(out, "sha256", &ru->sha256);
 		for (j = 0; j < ru->nnets; j++)
-			sb_printf(out, " client=%s/%u", inet_ntop(ru->nets[j].family,
-			    ru->nets[j].a, a, sizeof(a)) ? a : "?", ru->nets[j].bits);
+			sb_printf(out, " client=%s/%u",
+			    inet_ntop(ru->nets[j].family, ru->nets[j].a, a, sizeof(a)) ?
+				a :
+				"?",
+			    ru->nets[j].bits);
 		if (ru->auth >= 0)
 			sb_printf(out, " authenticated=%d", ru->auth);
 		if (ru->reply)

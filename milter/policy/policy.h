@@ -27,26 +27,26 @@ enum action {
 
 struct envelope {
 	const char *queue_id;
-	const char *client_addr;     /* "192.0.2.1" or NULL */
-	const char *auth_user;       /* NULL when not authenticated */
-	const char *sender;          /* envelope sender without <> ("" for bounces) */
-	const char *const *rcpts;    /* envelope recipients without <> */
+	const char *client_addr;  /* "192.0.2.1" or NULL */
+	const char *auth_user;    /* NULL when not authenticated */
+	const char *sender;       /* envelope sender without <> ("" for bounces) */
+	const char *const *rcpts; /* envelope recipients without <> */
 	size_t nrcpts;
 };
 
 struct decision {
 	enum action action;
-	char *rule;         /* name of the rule that decided, or NULL (default accept) */
-	int finding;        /* index of the finding that fired that rule, or -1 */
-	int observe;        /* observe mode: action logged and tagged, message delivered */
-	char *reply;        /* SMTP reply text for reject/quarantine-reject, or NULL */
-	char *explain;      /* "rule X on finding Y in part Z; ..." for logs and scan */
+	char *rule;    /* name of the rule that decided, or NULL (default accept) */
+	int finding;   /* index of the finding that fired that rule, or -1 */
+	int observe;   /* observe mode: action logged and tagged, message delivered */
+	char *reply;   /* SMTP reply text for reject/quarantine-reject, or NULL */
+	char *explain; /* "rule X on finding Y in part Z; ..." for logs and scan */
 	/* Added by the policy work (zeroed by policy_decide and decision_clear): */
-	char *subject_prefix;   /* tag: prepend to the Subject, or NULL */
-	int quarantine_reject;  /* quarantine: reject with reply (1) or discard (0) */
-	int truncated;          /* a bound was hit while deciding (see explain) */
-	unsigned char *fact;    /* per finding: the strongest action decided for it */
-	int nfact;              /* entries in fact (findings considered) */
+	char *subject_prefix;  /* tag: prepend to the Subject, or NULL */
+	int quarantine_reject; /* quarantine: reject with reply (1) or discard (0) */
+	int truncated;         /* a bound was hit while deciding (see explain) */
+	unsigned char *fact;   /* per finding: the strongest action decided for it */
+	int nfact;             /* entries in fact (findings considered) */
 	/* quarantine by a rule with await_password, and every rule that fired at hold
 	 * strength or more has it too: the message waits for a password in a later mail
 	 * (state awaiting-password, daemon/ppap.c) */
@@ -83,8 +83,8 @@ int policy_glob(const char *pat, const char *s);
 /* The text of conf/policy.conf, compiled in ($(B)/gen/policy_default.c, made by the Makefile). */
 extern const char policy_default_text[];
 
-#define POLICY_MAX_RULES   1000   /* rules in one file */
-#define POLICY_MAX_LIST    1000   /* entries in one list of a rule */
-#define POLICY_MAX_RSETS   64     /* distinct recipient rule sets evaluated exactly */
+#define POLICY_MAX_RULES 1000 /* rules in one file */
+#define POLICY_MAX_LIST  1000 /* entries in one list of a rule */
+#define POLICY_MAX_RSETS 64   /* distinct recipient rule sets evaluated exactly */
 
 #endif

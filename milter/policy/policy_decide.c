@@ -75,7 +75,8 @@ net_match(const struct rule *ru, const char *addr)
 
 		if (nt->family != fam || memcmp(nt->a, a, full) != 0)
 			continue;
-		if (rest == 0 || ((nt->a[full] ^ a[full]) & (0xff << (8 - rest)) & 0xff) == 0)
+		if (rest == 0 ||
+		    ((nt->a[full] ^ a[full]) & (0xff << (8 - rest)) & 0xff) == 0)
 			return 1;
 	}
 	return 0;
@@ -124,7 +125,7 @@ sha_match(const struct rule *ru, const struct report *r, int part)
 		for (i = 0; rp->sha256[0] && i < ru->sha256.n; i++)
 			if (strcasecmp(ru->sha256.v[i], rp->sha256) == 0)
 				return 1;
-		if (rp->parent >= part)   /* parents come first; anything else is a cycle */
+		if (rp->parent >= part) /* parents come first; anything else is a cycle */
 			break;
 		part = rp->parent;
 	}
@@ -147,9 +148,9 @@ struct eval {
 	const struct policy *p;
 	const struct report *r;
 	size_t nf, nr;
-	unsigned char *fm;     /* nf x nr bits: finding i matches rule j's finding conditions */
-	int *fired;            /* per rule: the first finding it decided, or -1 */
-	unsigned char *fact;   /* per finding: strongest action decided */
+	unsigned char *fm; /* nf x nr bits: finding i matches rule j's finding conditions */
+	int *fired;        /* per rule: the first finding it decided, or -1 */
+	unsigned char *fact; /* per finding: strongest action decided */
 	enum action best;
 	int best_rule, best_finding;
 };
@@ -223,7 +224,7 @@ ev_recipients(struct eval *ev, const struct envelope *env, int *overflow)
 		for (j = 0; j < nr; j++)
 			v[j] = (unsigned char)(base[j] &&
 			    (!policy_rule_per_rcpt(&ev->p->rules[j]) ||
-			    rcpt_match(&ev->p->rules[j], rcpt)));
+				rcpt_match(&ev->p->rules[j], rcpt)));
 		for (s = 0; s < nsets; s++)
 			if (memcmp(sets + s * (nr + 1), v, nr) == 0)
 				break;
@@ -313,7 +314,8 @@ fill(struct decision *d, const struct eval *ev, int overflow)
 		return 0;
 	if ((d->rule = strdup(ru->name)) == NULL)
 		return -1;
-	if (ru->subject_prefix && (d->subject_prefix = strdup(ru->subject_prefix)) == NULL)
+	if (ru->subject_prefix &&
+	    (d->subject_prefix = strdup(ru->subject_prefix)) == NULL)
 		return -1;
 	d->quarantine_reject = ru->quarantine_reject;
 	d->await_password = await_only(ev, ru) && !overflow;
@@ -321,8 +323,8 @@ fill(struct decision *d, const struct eval *ev, int overflow)
 		d->reply = strdup(ru->reply);
 	else if (d->action == ACT_TEMPFAIL)
 		d->reply = strdup("451 4.7.1 Message deferred by policy");
-	else if (d->action == ACT_REJECT || (d->action == ACT_QUARANTINE &&
-	    d->quarantine_reject))
+	else if (d->action == ACT_REJECT ||
+	    (d->action == ACT_QUARANTINE && d->quarantine_reject))
 		d->reply = strdup("550 5.7.1 Message refused by policy");
 	else
 		return 0;
@@ -336,7 +338,8 @@ fill_matrix(struct eval *ev)
 
 	for (i = 0; i < ev->nf; i++)
 		for (j = 0; j < ev->nr; j++)
-			if (finding_match(&ev->p->rules[j], ev->r, report_finding(ev->r, (int)i))) {
+			if (finding_match(
+				&ev->p->rules[j], ev->r, report_finding(ev->r, (int)i))) {
 				k = i * ev->nr + j;
 				ev->fm[k / 8] |= (unsigned char)(1u << (k % 8));
 			}
@@ -358,7 +361,8 @@ policy_decide(const struct policy *p, const struct report *r, const struct envel
 	ev.best = ACT_ACCEPT;
 	ev.best_rule = ev.best_finding = -1;
 	n = r ? report_nfindings(r) : 0;
-	ev.nf = n > REPORT_MAX_FINDINGS + 1 ? REPORT_MAX_FINDINGS + 1 : (size_t)(n > 0 ? n : 0);
+	ev.nf = n > REPORT_MAX_FINDINGS + 1 ? REPORT_MAX_FINDINGS + 1 :
+					      (size_t)(n > 0 ? n : 0);
 	ev.nr = p->nrules;
 	if ((ev.fm = calloc(ev.nf * ev.nr / 8 + 1, 1)) == NULL ||
 	    (ev.fired = calloc(ev.nr + 1, sizeof(int))) == NULL ||

@@ -16,7 +16,7 @@ struct plist {
 };
 
 struct pnet {
-	int family;            /* AF_INET or AF_INET6 */
+	int family; /* AF_INET or AF_INET6 */
 	unsigned char a[16];
 	unsigned bits;
 };
@@ -24,19 +24,19 @@ struct pnet {
 struct rule {
 	char *name;
 	int line;
-	struct plist findings;     /* globs; empty: every finding */
+	struct plist findings; /* globs; empty: every finding */
 	int has_sev;
 	enum severity min_sev;
 	struct plist sender, sender_domain, rcpt, rcpt_domain, sha256;
 	struct pnet *nets;
 	size_t nnets;
-	int auth;                  /* -1 any, 0 unauthenticated only, 1 authenticated only */
+	int auth; /* -1 any, 0 unauthenticated only, 1 authenticated only */
 	enum action action;
 	int has_action;
 	char *reply;
 	char *subject_prefix;
 	int quarantine_reject;
-	int await_password;        /* quarantine: wait ppap_window for a later password */
+	int await_password; /* quarantine: wait ppap_window for a later password */
 };
 
 struct policy {

@@ -36,10 +36,10 @@
 #include "core/spool.h"
 #include "core/strbuf.h"
 
-#define STORE_ID_LEN 24       /* hex digits: 8 of time, 16 random */
-#define STORE_BUSY_MS 10000   /* SQLite busy timeout: waits, never "locked" at once */
-#define STORE_TMP_STALE 600   /* seconds before fsck (daemon running) removes a .tmp */
-#define STORE_ORPHAN_AGE 60   /* seconds before fsck (daemon running) re-indexes a file */
+#define STORE_ID_LEN     24    /* hex digits: 8 of time, 16 random */
+#define STORE_BUSY_MS    10000 /* SQLite busy timeout: waits, never "locked" at once */
+#define STORE_TMP_STALE  600   /* seconds before fsck (daemon running) removes a .tmp */
+#define STORE_ORPHAN_AGE 60 /* seconds before fsck (daemon running) re-indexes a file */
 
 enum { STORE_CREATE = 1, STORE_START = 2, STORE_REBUILD = 4 };
 
@@ -52,27 +52,27 @@ struct store_new {
 	size_t nrcpts;
 	const char *subject;
 	uint64_t size;
-	const char *findings;   /* the summary line "name@path,..." */
+	const char *findings; /* the summary line "name@path,..." */
 	const char *rule, *action, *explain, *report;
 	const char *client_addr, *helo, *message_id, *auth_user;
-	const char *state;      /* NULL: quarantined (with a file) or held (without) */
+	const char *state; /* NULL: quarantined (with a file) or held (without) */
 };
 
 /* One index row, as read back. Strings are owned ("" when empty). */
 struct store_entry {
 	char id[STORE_ID_LEN + 1];
 	int64_t time, changed_at;
-	char *queue_id, *sender, *rcpts, *subject;   /* rcpts: newline-separated */
+	char *queue_id, *sender, *rcpts, *subject; /* rcpts: newline-separated */
 	uint64_t size;
 	char *findings, *rule, *action, *state, *changed_by, *explain, *report;
 	char *client_addr, *helo, *message_id, *auth_user, *release_to, *sha256;
-	int64_t release_done;    /* recipients already delivered by a partial release */
+	int64_t release_done; /* recipients already delivered by a partial release */
 	int has_file;
 };
 
 /* Open the store in DIR (STORE_CREATE: make dirs and index). NULL, reason in ERR. */
 struct store *store_open(const char *dir, int flags, struct strbuf *err);
-void store_close(struct store *s);   /* NULL-safe */
+void store_close(struct store *s); /* NULL-safe */
 const char *store_error(const struct store *s);
 const char *store_dir(const struct store *s);
 
@@ -91,8 +91,8 @@ int store_list(struct store *s, int64_t since, int64_t until,
 
 /* The stored message, read-only (O_NOFOLLOW), or -1. */
 int store_open_msg(struct store *s, const char *id);
-int store_msg_path(const struct store *s, const char *id, const char *ext, char *buf,
-    size_t n);
+int store_msg_path(
+    const struct store *s, const char *id, const char *ext, char *buf, size_t n);
 
 /*
  * State changes. WHO is the acting user; each records an audit event.
@@ -136,13 +136,13 @@ void store_set_syslog(int facility);
  * (audit event "expired"), CB(ARG, id) after each (CB may be NULL); N gets the count.
  */
 #define STORE_AWAIT_STATE "awaiting-password"
-#define STORE_AWAIT_MAX 16   /* held entries one later mail may bring passwords to */
+#define STORE_AWAIT_MAX   16 /* held entries one later mail may bring passwords to */
 int store_await_find(struct store *s, const char *sender, const char *const *rcpts,
     size_t nrcpts, int64_t since, int (*cb)(void *arg, const struct store_entry *e),
     void *arg);
-int store_await_settle(struct store *s, const char *id, const char *who,
-    const char *findings, const char *rule, const char *explain, const char *event,
-    const char *detail);
+int
+store_await_settle(struct store *s, const char *id, const char *who, const char *findings,
+    const char *rule, const char *explain, const char *event, const char *detail);
 int store_await_expire(struct store *s, int64_t before, const char *who,
     void (*cb)(void *arg, const char *id), void *arg, size_t *n);
 

@@ -16,7 +16,7 @@
 
 #include "store/store_int.h"
 
-static int saudit_facility = -1;   /* process-wide: set once at start, before threads */
+static int saudit_facility = -1; /* process-wide: set once at start, before threads */
 
 void
 store_set_syslog(int facility)
@@ -47,8 +47,10 @@ saudit_add(struct store *s, const char *id, const char *event, const char *who,
 	sqlite3_stmt *st = NULL;
 	int ok;
 
-	if (sqlite3_prepare_v2(s->db, "INSERT INTO audit (id, time, event, user, detail)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5)", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db,
+		"INSERT INTO audit (id, time, event, user, detail)"
+		" VALUES (?1, ?2, ?3, ?4, ?5)",
+		-1, &st, NULL) != SQLITE_OK)
 		return store_err(s, "audit", sqlite3_errmsg(s->db));
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, store_now());
@@ -94,8 +96,10 @@ store_history(struct store *s, const char *id,
 	sqlite3_stmt *st = NULL;
 	int rc, stop = 0;
 
-	if (sqlite3_prepare_v2(s->db, "SELECT time, event, user, detail FROM audit"
-	    " WHERE id = ?1 ORDER BY time, rowid", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db,
+		"SELECT time, event, user, detail FROM audit"
+		" WHERE id = ?1 ORDER BY time, rowid",
+		-1, &st, NULL) != SQLITE_OK)
 		return store_err(s, "audit", sqlite3_errmsg(s->db));
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {

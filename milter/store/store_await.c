@@ -83,13 +83,15 @@ settle_row(struct store *s, const char *id, const char *who, const char *finding
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if (sqlite3_prepare_v2(s->db, "UPDATE quarantine SET state = 'quarantined',"
-	    " findings = coalesce(?2, findings), rule = coalesce(?3, rule),"
-	    " explain = coalesce(?4, explain), changed_at = ?5, changed_by = ?6"
-	    " WHERE id = ?1 AND state = '" STORE_AWAIT_STATE "'", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db,
+		"UPDATE quarantine SET state = 'quarantined',"
+		" findings = coalesce(?2, findings), rule = coalesce(?3, rule),"
+		" explain = coalesce(?4, explain), changed_at = ?5, changed_by = ?6"
+		" WHERE id = ?1 AND state = '" STORE_AWAIT_STATE "'",
+		-1, &st, NULL) != SQLITE_OK)
 		return store_err(s, "index", sqlite3_errmsg(s->db));
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, findings, -1, SQLITE_STATIC);   /* NULL binds NULL */
+	sqlite3_bind_text(st, 2, findings, -1, SQLITE_STATIC); /* NULL binds NULL */
 	sqlite3_bind_text(st, 3, rule, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, explain, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, store_now());
@@ -102,9 +104,8 @@ settle_row(struct store *s, const char *id, const char *who, const char *finding
 }
 
 int
-store_await_settle(struct store *s, const char *id, const char *who,
-    const char *findings, const char *rule, const char *explain, const char *event,
-    const char *detail)
+store_await_settle(struct store *s, const char *id, const char *who, const char *findings,
+    const char *rule, const char *explain, const char *event, const char *detail)
 {
 	int ch;
 
@@ -136,9 +137,10 @@ store_await_expire(struct store *s, int64_t before, const char *who,
 	int rc;
 
 	*n = 0;
-	if (sqlite3_prepare_v2(s->db, "SELECT id FROM quarantine WHERE state = '"
-	    STORE_AWAIT_STATE "' AND time < ?1 ORDER BY time LIMIT ?2", -1, &st,
-	    NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db,
+		"SELECT id FROM quarantine WHERE state = '" STORE_AWAIT_STATE
+		"' AND time < ?1 ORDER BY time LIMIT ?2",
+		-1, &st, NULL) != SQLITE_OK)
 		return store_err(s, "index", sqlite3_errmsg(s->db));
 	sqlite3_bind_int64(st, 1, before);
 	sqlite3_bind_int(st, 2, AWAIT_EXPIRE_MAX);

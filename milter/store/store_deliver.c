@@ -76,18 +76,20 @@ store_release_copy(const char *dir, const struct store_entry *e, const char *who
 
 	if (store_body_hash_fd(in, body) != 0)
 		return sb_adds(err, "cannot read the stored message"), -1;
-	if (store_key(dir, 0, key, err) != 0 || store_mark_auth(key, e->id, body, auth) != 0)
+	if (store_key(dir, 0, key, err) != 0 ||
+	    store_mark_auth(key, e->id, body, auth) != 0)
 		return -1;
 	snprintf(tmp, sizeof(tmp), "%s/tmp", dir);
 	if ((fd = open(tmp, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) < 0 &&
 	    (fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) < 0)
 		return sb_printf(err, "temporary file: %s", strerror(errno)), -1;
-	if (gmtime_r(&now, &tm) == NULL || strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ",
-	    &tm) == 0)
+	if (gmtime_r(&now, &tm) == NULL ||
+	    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		snprintf(when, sizeof(when), "%lld", (long long)now);
 	sb_printf(&h, "%s: %s; by=%s; at=%s\r\n%s: %s\r\n%s", STORE_MARK_HDR, e->id, who,
 	    when, STORE_AUTH_HDR, auth, extra ? extra : "");
-	if (h.oom || store_write_all(fd, sb_str(&h), h.len) != 0 || copy_fd(in, fd) != 0) {
+	if (h.oom || store_write_all(fd, sb_str(&h), h.len) != 0 ||
+	    copy_fd(in, fd) != 0) {
 		sb_adds(err, "cannot write the release copy");
 		goto out;
 	}
@@ -102,8 +104,8 @@ out:
 }
 
 int
-store_release_run(const char *cmd, const char *sender, int fd, const char *const *rc,
-    size_t n)
+store_release_run(
+    const char *cmd, const char *sender, int fd, const char *const *rc, size_t n)
 {
 	const char **argv = calloc(n + 7, sizeof(*argv));
 	size_t i, k = 0;
@@ -125,9 +127,10 @@ store_release_run(const char *cmd, const char *sender, int fd, const char *const
 	if ((pid = fork()) == 0) {
 		/* Only async-signal-safe calls here: the daemon is threaded. A set-id run
 		 * (embargo-quarantine) becomes wholly the store's user. */
-		if (dup2(fd, 0) < 0 || (getuid() != geteuid() &&
-		    (setresgid(getegid(), getegid(), getegid()) != 0 ||
-		    setresuid(geteuid(), geteuid(), geteuid()) != 0)))
+		if (dup2(fd, 0) < 0 ||
+		    (getuid() != geteuid() &&
+			(setresgid(getegid(), getegid(), getegid()) != 0 ||
+			    setresuid(geteuid(), geteuid(), geteuid()) != 0)))
 			_exit(127);
 		execve(cmd, (char *const *)argv, (char *const *)sd_clean_env);
 		_exit(127);

@@ -65,7 +65,8 @@ sfile_any_msg(const char *dir)
 	if ((d = opendir(p)) == NULL)
 		return 0;
 	while (!any && (de = readdir(d)) != NULL)
-		any = (n = strlen(de->d_name)) > 4 && strcmp(de->d_name + n - 4, ".eml") == 0;
+		any = (n = strlen(de->d_name)) > 4 &&
+		    strcmp(de->d_name + n - 4, ".eml") == 0;
 	closedir(d);
 	return any;
 }
@@ -127,7 +128,8 @@ copy_spool(int fd, struct spool *raw, char sha[65])
 			goto out;
 		if (got == 0)
 			break;
-		if (store_write_all(fd, buf, got) != 0 || EVP_DigestUpdate(ctx, buf, got) != 1)
+		if (store_write_all(fd, buf, got) != 0 ||
+		    EVP_DigestUpdate(ctx, buf, got) != 1)
 			goto out;
 		off += got;
 	}
@@ -152,7 +154,8 @@ write_tmp(struct store *s, const char *path, const struct strbuf *text, struct s
 		return store_err(s, path, strerror(errno));
 	errno = 0;
 	if ((text ? store_write_all(fd, sb_str(text), text->len) :
-	    copy_spool(fd, raw, sha)) != 0 || fsync(fd) != 0) {
+		    copy_spool(fd, raw, sha)) != 0 ||
+	    fsync(fd) != 0) {
 		store_err(s, path, errno ? strerror(errno) : "write failed");
 		close(fd);
 		unlink(path);
@@ -258,7 +261,8 @@ int
 store_set_group(const char *dir, gid_t gid, struct strbuf *err)
 {
 	static const char *const dirs[] = { "", "/msg", "/tmp" };
-	static const char *const idx[] = { "/index.db", "/index.db-wal", "/index.db-shm" };
+	static const char *const idx[] = { "/index.db", "/index.db-wal",
+		"/index.db-shm" };
 	char p[4200];
 	struct dirent *de;
 	DIR *d;

@@ -68,10 +68,12 @@ reindex_one(struct fsck_ctx *c, const char *id)
 		e.action = strdup("quarantine");
 		e.explain = strdup("re-indexed without metadata");
 	}
-	rc = sidx_begin(c->s) != 0 || e.state == NULL ? -1 : sidx_insert(c->s, &e, c->who);
+	rc =
+	    sidx_begin(c->s) != 0 || e.state == NULL ? -1 : sidx_insert(c->s, &e, c->who);
 	if (rc == 0)
-		rc = saudit_add(c->s, id, "reindexed", c->who, meta ? "from .meta" :
-		    "no .meta: sender, recipients and findings unknown");
+		rc = saudit_add(c->s, id, "reindexed", c->who,
+		    meta ? "from .meta" :
+			   "no .meta: sender, recipients and findings unknown");
 	if (rc == 0)
 		rc = sidx_commit(c->s);
 	else
@@ -96,8 +98,8 @@ check_file(struct fsck_ctx *c, const char *name)
 	if (!isemail && (n < 6 || strcmp(name + n - 5, ".meta") != 0))
 		return 0;
 	snprintf(id, sizeof(id), "%.*s", (int)(n - (isemail ? 4 : 5)), name);
-	if (!store_id_valid(id) || store_msg_path(c->s, id, isemail ? "eml" : "meta", path,
-	    sizeof(path)) != 0) {
+	if (!store_id_valid(id) ||
+	    store_msg_path(c->s, id, isemail ? "eml" : "meta", path, sizeof(path)) != 0) {
 		c->r->unreadable++;
 		return 0;
 	}
@@ -107,7 +109,8 @@ check_file(struct fsck_ctx *c, const char *name)
 		return -1;
 	if (!isemail) {
 		if (store_msg_path(c->s, id, "eml", path, sizeof(path)) == 0 &&
-		    access(path, F_OK) != 0 && (rc == 1 || strcmp(e.state, "deleted") == 0)) {
+		    access(path, F_OK) != 0 &&
+		    (rc == 1 || strcmp(e.state, "deleted") == 0)) {
 			if (store_msg_path(c->s, id, "meta", path, sizeof(path)) == 0 &&
 			    unlink(path) == 0)
 				c->r->meta_removed++;
@@ -115,7 +118,7 @@ check_file(struct fsck_ctx *c, const char *name)
 	} else if (rc == 1) {
 		rc = reindex_one(c, id);
 	} else if (!e.has_file && strcmp(e.state, "held") != 0) {
-		sfile_remove(c->s, id);   /* deleted or purged, unlink interrupted */
+		sfile_remove(c->s, id); /* deleted or purged, unlink interrupted */
 		c->r->finished++;
 	}
 	if (rc == 0)
@@ -178,12 +181,13 @@ missing_ids(struct fsck_ctx *c, char (**ids)[STORE_ID_LEN + 1], size_t *n)
 	int rc;
 
 	if (sqlite3_prepare_v2(c->s->db, "SELECT id FROM quarantine WHERE has_file = 1",
-	    -1, &st, NULL) != SQLITE_OK)
+		-1, &st, NULL) != SQLITE_OK)
 		return store_err(c->s, "index", sqlite3_errmsg(c->s->db));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *id = (const char *)sqlite3_column_text(st, 0);
 
-		if (store_msg_path(c->s, id, "eml", p, sizeof(p)) != 0 || access(p, F_OK) == 0)
+		if (store_msg_path(c->s, id, "eml", p, sizeof(p)) != 0 ||
+		    access(p, F_OK) == 0)
 			continue;
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 64;
@@ -200,17 +204,19 @@ missing_ids(struct fsck_ctx *c, char (**ids)[STORE_ID_LEN + 1], size_t *n)
 static int
 mark_missing(struct fsck_ctx *c)
 {
-	char (*ids)[STORE_ID_LEN + 1] = NULL;
+	char(*ids)[STORE_ID_LEN + 1] = NULL;
 	size_t n = 0, i;
 	int rc = missing_ids(c, &ids, &n);
 
 	for (i = 0; rc == 0 && i < n; i++) {
 		if (sidx_begin(c->s) != 0)
 			rc = -1;
-		else if (sidx_change(c->s, "UPDATE quarantine SET state = 'missing', has_file = 0,"
-		    " changed_by = ?2, changed_at = ?3 WHERE id = ?1 AND has_file = 1", ids[i],
-		    c->who, c->now) < 0 ||
-		    saudit_add(c->s, ids[i], "missing", c->who, "stored file not found") != 0) {
+		else if (sidx_change(c->s,
+			     "UPDATE quarantine SET state = 'missing', has_file = 0,"
+			     " changed_by = ?2, changed_at = ?3 WHERE id = ?1 AND has_file = 1",
+			     ids[i], c->who, c->now) < 0 ||
+		    saudit_add(
+			c->s, ids[i], "missing", c->who, "stored file not found") != 0) {
 			sidx_rollback(c->s);
 			rc = -1;
 		} else if ((rc = sidx_commit(c->s)) == 0) {
@@ -234,8 +240,8 @@ quick_check(struct store *s)
 	if (sqlite3_step(st) == SQLITE_ROW && (t = sqlite3_column_text(st, 0)) != NULL)
 		ok = strcmp((const char *)t, "ok") == 0;
 	if (!ok)
-		store_err(s, "index damaged (PRAGMA quick_check)", t ? (const char *)t :
-		    sqlite3_errmsg(s->db));
+		store_err(s, "index damaged (PRAGMA quick_check)",
+		    t ? (const char *)t : sqlite3_errmsg(s->db));
 	sqlite3_finalize(st);
 	return ok ? 0 : -1;
 }
@@ -270,7 +276,8 @@ store_reindex(const char *dir, const char *who, size_t *n, struct strbuf *err)
 
 	snprintf(path, sizeof(path), "%s/index.db", dir);
 	if (stat(path, &st) == 0) {
-		snprintf(aside, sizeof(aside), "%s.broken-%lld", path, (long long)store_now());
+		snprintf(
+		    aside, sizeof(aside), "%s.broken-%lld", path, (long long)store_now());
 		if (rename(path, aside) != 0) {
 			sb_printf(err, "%s: cannot move aside", path);
 			return -1;

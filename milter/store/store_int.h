@@ -55,7 +55,8 @@ int sidx_begin(struct store *s);
 int sidx_commit(struct store *s);
 void sidx_rollback(struct store *s);
 /* UPDATE/DELETE with ?1 = id, ?2 = text, ?3 = integer; returns changes or -1. */
-int sidx_change(struct store *s, const char *sql, const char *id, const char *a, int64_t n);
+int
+sidx_change(struct store *s, const char *sql, const char *id, const char *a, int64_t n);
 /* Awaiting-password rows of SENDER stored at or after SINCE, oldest first. */
 int sidx_await_rows(struct store *s, const char *sender, int64_t since,
     int (*cb)(void *arg, const struct store_entry *e), void *arg);
@@ -67,7 +68,7 @@ int store_purge_finish(struct store *s, size_t *n);
 /* In the open transaction (store_audit.c). */
 int saudit_add(struct store *s, const char *id, const char *event, const char *who,
     const char *detail);
-void saudit_syslog(const char *id, const char *event, const char *who,
-    const char *detail);
+void
+saudit_syslog(const char *id, const char *event, const char *who, const char *detail);
 
 #endif

@@ -36,7 +36,8 @@ read_key(const char *path, unsigned char *key)
 }
 
 int
-store_key(const char *dir, int create, unsigned char key[STORE_KEY_LEN], struct strbuf *err)
+store_key(
+    const char *dir, int create, unsigned char key[STORE_KEY_LEN], struct strbuf *err)
 {
 	char path[4096], tmp[4200];
 	unsigned char k[STORE_KEY_LEN];
@@ -51,7 +52,8 @@ store_key(const char *dir, int create, unsigned char key[STORE_KEY_LEN], struct 
 	}
 	snprintf(tmp, sizeof(tmp), "%s/tmp/release.key.%ld.tmp", dir, (long)getpid());
 	if (getrandom(k, sizeof(k), 0) != (ssize_t)sizeof(k) ||
-	    (fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0) {
+	    (fd = open(
+		 tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0) {
 		sb_printf(err, "%s: %s", tmp, strerror(errno));
 		return -1;
 	}
@@ -130,8 +132,8 @@ store_bh_final(struct store_bh *h, char hex[65])
 }
 
 int
-store_mark_auth(const unsigned char key[STORE_KEY_LEN], const char *id, const char *bodyhex,
-    char out[68])
+store_mark_auth(const unsigned char key[STORE_KEY_LEN], const char *id,
+    const char *bodyhex, char out[68])
 {
 	char msg[200];
 	unsigned char mac[EVP_MAX_MD_SIZE];
@@ -139,8 +141,9 @@ store_mark_auth(const unsigned char key[STORE_KEY_LEN], const char *id, const ch
 	int len = snprintf(msg, sizeof(msg), "embargo-release v1\n%s\n%s", id, bodyhex);
 
 	if (len < 0 || (size_t)len >= sizeof(msg) ||
-	    HMAC(EVP_sha256(), key, STORE_KEY_LEN, (const unsigned char *)msg, (size_t)len,
-	    mac, &n) == NULL || n != 32)
+	    HMAC(EVP_sha256(), key, STORE_KEY_LEN, (const unsigned char *)msg,
+		(size_t)len, mac, &n) == NULL ||
+	    n != 32)
 		return -1;
 	memcpy(out, "v1 ", 3);
 	for (i = 0; i < n; i++)
@@ -157,14 +160,15 @@ store_mark_id(const char *value, char *id)
 		return -1;
 	memcpy(id, value, STORE_ID_LEN);
 	id[STORE_ID_LEN] = '\0';
-	if (!store_id_valid(id) || (value[STORE_ID_LEN] != ';' && value[STORE_ID_LEN] != '\0'))
+	if (!store_id_valid(id) ||
+	    (value[STORE_ID_LEN] != ';' && value[STORE_ID_LEN] != '\0'))
 		return -1;
 	return 0;
 }
 
 int
-store_header_value(const char *hdrs, size_t len, const char *name, int nth, char *out,
-    size_t outlen)
+store_header_value(
+    const char *hdrs, size_t len, const char *name, int nth, char *out, size_t outlen)
 {
 	const char *p = hdrs, *end = hdrs + len, *nl, *v;
 	size_t nlen = strlen(name), k;
@@ -176,8 +180,9 @@ store_header_value(const char *hdrs, size_t len, const char *name, int nth, char
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			nl = end;
 		if (nl == p || (nl == p + 1 && *p == '\r'))
-			break;   /* end of the header block */
-		if ((size_t)(nl - p) <= nlen || p[nlen] != ':' || strncasecmp(p, name, nlen) != 0)
+			break; /* end of the header block */
+		if ((size_t)(nl - p) <= nlen || p[nlen] != ':' ||
+		    strncasecmp(p, name, nlen) != 0)
 			continue;
 		if (count++ != nth || outlen == 0)
 			continue;

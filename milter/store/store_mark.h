@@ -20,13 +20,13 @@
 
 #include "core/strbuf.h"
 
-#define STORE_KEY_LEN 32
+#define STORE_KEY_LEN  32
 #define STORE_MARK_HDR "X-Embargo-Released"
 #define STORE_AUTH_HDR "X-Embargo-Release-Auth"
 
 /* DIR/release.key into KEY; with CREATE made when missing. 0 or -1 (reason in ERR). */
-int store_key(const char *dir, int create, unsigned char key[STORE_KEY_LEN],
-    struct strbuf *err);
+int store_key(
+    const char *dir, int create, unsigned char key[STORE_KEY_LEN], struct strbuf *err);
 
 /* Body hash, fed in any chunks. HEADERS: the input starts with the header block,
  * which is skipped up to the first empty line. */
@@ -44,7 +44,7 @@ int store_mark_id(const char *value, char *id);
 
 /* The value of the Nth (0-based) header NAME in the header block HDRS into OUT;
  * returns how many such headers there are. */
-int store_header_value(const char *hdrs, size_t len, const char *name, int nth,
-    char *out, size_t outlen);
+int store_header_value(
+    const char *hdrs, size_t len, const char *name, int nth, char *out, size_t outlen);
 
 #endif

@@ -22,14 +22,28 @@
 
 #define SMETA_MAX (8u << 20)
 
-#define SF(c, f) { c, offsetof(struct store_entry, f) }
+#define SF(c, f) \
+	{ \
+		c, offsetof(struct store_entry, f) \
+	}
 const struct store_field store_text[] = {
-	SF("queue_id", queue_id), SF("sender", sender), SF("recipients", rcpts),
-	SF("subject", subject), SF("findings", findings), SF("rule", rule),
-	SF("action", action), SF("state", state), SF("changed_by", changed_by),
-	SF("explain", explain), SF("report", report), SF("client_addr", client_addr),
-	SF("helo", helo), SF("message_id", message_id), SF("auth_user", auth_user),
-	SF("release_to", release_to), SF("sha256", sha256),
+	SF("queue_id", queue_id),
+	SF("sender", sender),
+	SF("recipients", rcpts),
+	SF("subject", subject),
+	SF("findings", findings),
+	SF("rule", rule),
+	SF("action", action),
+	SF("state", state),
+	SF("changed_by", changed_by),
+	SF("explain", explain),
+	SF("report", report),
+	SF("client_addr", client_addr),
+	SF("helo", helo),
+	SF("message_id", message_id),
+	SF("auth_user", auth_user),
+	SF("release_to", release_to),
+	SF("sha256", sha256),
 };
 const size_t store_ntext = sizeof(store_text) / sizeof(store_text[0]);
 
@@ -57,8 +71,9 @@ smeta_format(const struct store_entry *e, struct strbuf *out)
 {
 	size_t i;
 
-	sb_printf(out, "embargo-store 1\nid %s\ntime %" PRId64 "\nsize %" PRIu64
-	    "\nhas_file %d\n", e->id, e->time, e->size, e->has_file);
+	sb_printf(out,
+	    "embargo-store 1\nid %s\ntime %" PRId64 "\nsize %" PRIu64 "\nhas_file %d\n",
+	    e->id, e->time, e->size, e->has_file);
 	for (i = 0; i < store_ntext; i++) {
 		sb_printf(out, "%s ", store_text[i].col);
 		esc(out, STORE_TEXT(e, i));
@@ -109,14 +124,15 @@ unesc(const char *p, const char *end)
 }
 
 static int
-meta_line(struct store_entry *e, const char *key, size_t klen, const char *v,
-    const char *end)
+meta_line(
+    struct store_entry *e, const char *key, size_t klen, const char *v, const char *end)
 {
 	char num[32];
 	size_t i, n = (size_t)(end - v);
 
 	for (i = 0; i < store_ntext; i++)
-		if (strlen(store_text[i].col) == klen && memcmp(key, store_text[i].col, klen) == 0) {
+		if (strlen(store_text[i].col) == klen &&
+		    memcmp(key, store_text[i].col, klen) == 0) {
 			free(STORE_TEXT(e, i));
 			return (STORE_TEXT(e, i) = unesc(v, end)) ? 0 : -1;
 		}
@@ -185,7 +201,8 @@ smeta_read(struct store *s, const char *id, struct store_entry *e)
 		sb_add(&sb, buf, (size_t)n);
 	}
 	close(fd);
-	rc = n == 0 && !sb.oom && !sb.truncated ? smeta_parse(sb_str(&sb), sb.len, e) : -1;
+	rc =
+	    n == 0 && !sb.oom && !sb.truncated ? smeta_parse(sb_str(&sb), sb.len, e) : -1;
 	if (rc == 0 && strcmp(e->id, id) != 0) {
 		store_entry_clear(e);
 		rc = -1;

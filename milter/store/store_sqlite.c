@@ -38,9 +38,15 @@ static const char sidx_schema[] =
 
 /* Columns added in version 2 (ALTER TABLE when missing). */
 static const char *const sidx_added[] = {
-	"changed_by TEXT", "changed_at INTEGER", "client_addr TEXT", "helo TEXT",
-	"message_id TEXT", "auth_user TEXT", "release_to TEXT",
-	"release_done INTEGER DEFAULT 0", "sha256 TEXT",
+	"changed_by TEXT",
+	"changed_at INTEGER",
+	"client_addr TEXT",
+	"helo TEXT",
+	"message_id TEXT",
+	"auth_user TEXT",
+	"release_to TEXT",
+	"release_done INTEGER DEFAULT 0",
+	"sha256 TEXT",
 };
 
 int
@@ -119,8 +125,10 @@ has_column(struct store *s, const char *decl)
 	sqlite3_stmt *st = NULL;
 	int found;
 
-	snprintf(sql, sizeof(sql), "SELECT 1 FROM pragma_table_info('quarantine')"
-	    " WHERE name = '%.*s'", (int)n, decl);
+	snprintf(sql, sizeof(sql),
+	    "SELECT 1 FROM pragma_table_info('quarantine')"
+	    " WHERE name = '%.*s'",
+	    (int)n, decl);
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	found = sqlite3_step(st) == SQLITE_ROW;
@@ -141,14 +149,16 @@ upgrade(struct store *s)
 	for (i = 0; i < sizeof(sidx_added) / sizeof(sidx_added[0]); i++) {
 		if ((h = has_column(s, sidx_added[i])) < 0)
 			goto fail;
-		snprintf(sql, sizeof(sql), "ALTER TABLE quarantine ADD COLUMN %s", sidx_added[i]);
+		snprintf(sql, sizeof(sql), "ALTER TABLE quarantine ADD COLUMN %s",
+		    sidx_added[i]);
 		if (h == 0 && sidx_exec(s, sql) != 0)
 			goto fail;
 	}
-	if (sidx_exec(s, "UPDATE quarantine SET state = 'quarantined' WHERE state = 'held'"
-	    " AND action != 'hold'; UPDATE quarantine SET changed_by = released_by,"
-	    " changed_at = released_at WHERE changed_by IS NULL AND released_at > 0;"
-	    " PRAGMA user_version = 2") != 0)
+	if (sidx_exec(s,
+		"UPDATE quarantine SET state = 'quarantined' WHERE state = 'held'"
+		" AND action != 'hold'; UPDATE quarantine SET changed_by = released_by,"
+		" changed_at = released_at WHERE changed_by IS NULL AND released_at > 0;"
+		" PRAGMA user_version = 2") != 0)
 		goto fail;
 	return sidx_commit(s);
 fail:
@@ -165,13 +175,15 @@ index_usable(const char *dir, const char *path, int create, struct strbuf *err)
 	if (!missing && st.st_size > 0)
 		return 0;
 	if (sfile_any_msg(dir)) {
-		sb_printf(err, "%s: index %s beside stored messages: run "
-		    "`embargo-quarantine reindex` to rebuild it", path,
-		    missing ? "missing" : "empty");
+		sb_printf(err,
+		    "%s: index %s beside stored messages: run "
+		    "`embargo-quarantine reindex` to rebuild it",
+		    path, missing ? "missing" : "empty");
 		return -1;
 	}
 	if (missing && !create) {
-		sb_printf(err, "%s: no quarantine index (nothing quarantined yet?)", path);
+		sb_printf(
+		    err, "%s: no quarantine index (nothing quarantined yet?)", path);
 		return -1;
 	}
 	return 0;
@@ -185,7 +197,7 @@ setup_db(struct store *s, const char *path, int ro, struct strbuf *err)
 
 	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
 	if (ro)
-		goto version;   /* a reader of the review group: no schema work */
+		goto version; /* a reader of the review group: no schema work */
 	/* Switching a fresh index to WAL may answer "busy" without waiting. */
 	for (tries = 0; sidx_exec(s, "PRAGMA journal_mode=WAL") != 0; tries++) {
 		if (tries == 200 || sqlite3_errcode(s->db) != SQLITE_BUSY)
@@ -208,7 +220,8 @@ version:
 	if (s->err[0])
 		goto fail;
 	if (ver < SCHEMA_VERSION && ro) {
-		store_err(s, path, "index of an older version: run embargo-quarantine once as root");
+		store_err(s, path,
+		    "index of an older version: run embargo-quarantine once as root");
 		goto fail;
 	}
 	if (ver < SCHEMA_VERSION && (sidx_exec(s, sidx_schema) != 0 || upgrade(s) != 0))
@@ -241,11 +254,14 @@ store_open(const char *dir, int flags, struct strbuf *err)
 		return NULL;
 	}
 	/* Not writable by us (a member of the review group): read-only. */
-	ro = !create && faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) != 0 && errno == EACCES;
-	if (sqlite3_open_v2(path, (sqlite3 **)&s->db, (ro ? SQLITE_OPEN_READONLY :
-	    SQLITE_OPEN_READWRITE) | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX,
-	    NULL) != SQLITE_OK) {
-		sb_printf(err, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
+	ro = !create && faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) != 0 &&
+	    errno == EACCES;
+	if (sqlite3_open_v2(path, (sqlite3 **)&s->db,
+		(ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
+		    (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX,
+		NULL) != SQLITE_OK) {
+		sb_printf(
+		    err, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
 		store_close(s);
 		return NULL;
 	}
@@ -284,7 +300,8 @@ make_id(char *id)
 }
 
 int
-store_msg_path(const struct store *s, const char *id, const char *ext, char *buf, size_t n)
+store_msg_path(
+    const struct store *s, const char *id, const char *ext, char *buf, size_t n)
 {
 	if (!store_id_valid(id))
 		return -1;
@@ -313,7 +330,7 @@ join_rcpts(const struct store_new *n, char **out)
 			sb_addc(&sb, '\n');
 		sb_adds(&sb, n->rcpts[i]);
 	}
-	sb_addc(&sb, '\0');   /* an empty list is "" rather than NULL */
+	sb_addc(&sb, '\0'); /* an empty list is "" rather than NULL */
 	if (sb.oom || sb.truncated) {
 		sb_free(&sb);
 		return -1;
@@ -341,7 +358,8 @@ sidx_insert(struct store *s, const struct store_entry *e, const char *who)
 	for (i = 0; i < store_ntext; i++)
 		sb_printf(&sql, ", ?%zu", i + 7);
 	sb_adds(&sql, ") ON CONFLICT(id) DO NOTHING");
-	if (sql.oom || sqlite3_prepare_v2(s->db, sb_str(&sql), -1, &st, NULL) != SQLITE_OK) {
+	if (sql.oom ||
+	    sqlite3_prepare_v2(s->db, sb_str(&sql), -1, &st, NULL) != SQLITE_OK) {
 		sb_free(&sql);
 		return store_err(s, "index", sqlite3_errmsg(s->db));
 	}
@@ -411,7 +429,7 @@ store_put(struct store *s, const struct store_new *n, struct spool *raw, char *i
 		goto out;
 	if (put_row(s, &e) != 0) {
 		if (raw != NULL)
-			sfile_remove(s, id);   /* no row: the MTA keeps the message */
+			sfile_remove(s, id); /* no row: the MTA keeps the message */
 		goto out;
 	}
 	r = 0;
@@ -469,7 +487,8 @@ select_rows(struct store *s, const char *tail, const char *a, int64_t x, int64_t
 	for (i = 0; i < store_ntext; i++)
 		sb_printf(&sql, ", %s", store_text[i].col);
 	sb_printf(&sql, " FROM quarantine %s", tail);
-	if (sql.oom || sqlite3_prepare_v2(s->db, sb_str(&sql), -1, &st, NULL) != SQLITE_OK) {
+	if (sql.oom ||
+	    sqlite3_prepare_v2(s->db, sb_str(&sql), -1, &st, NULL) != SQLITE_OK) {
 		sb_free(&sql);
 		return store_err(s, "index", sqlite3_errmsg(s->db));
 	}
@@ -526,16 +545,19 @@ int
 store_list(struct store *s, int64_t since, int64_t until,
     int (*cb)(void *, const struct store_entry *), void *arg)
 {
-	return select_rows(s, "WHERE time >= ?2 AND (?3 = 0 OR time < ?3) ORDER BY time, id",
-	    NULL, since, until, cb, arg);
+	return select_rows(s,
+	    "WHERE time >= ?2 AND (?3 = 0 OR time < ?3) ORDER BY time, id", NULL, since,
+	    until, cb, arg);
 }
 
 int
 sidx_await_rows(struct store *s, const char *sender, int64_t since,
     int (*cb)(void *, const struct store_entry *), void *arg)
 {
-	return select_rows(s, "WHERE state = '" STORE_AWAIT_STATE "' AND sender = ?1 AND"
-	    " time >= ?2 AND ?3 = ?3 ORDER BY time, id", sender, since, 0, cb, arg);
+	return select_rows(s,
+	    "WHERE state = '" STORE_AWAIT_STATE "' AND sender = ?1 AND"
+	    " time >= ?2 AND ?3 = ?3 ORDER BY time, id",
+	    sender, since, 0, cb, arg);
 }
 
 int
@@ -547,14 +569,17 @@ store_resolve(struct store *s, const char *prefix, char *id)
 
 	if (n < 4 || n > STORE_ID_LEN || strspn(prefix, "0123456789abcdef") != n)
 		return 3;
-	if (sqlite3_prepare_v2(s->db, "SELECT id FROM quarantine WHERE substr(id, 1, ?2) = ?1"
-	    " LIMIT 2", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db,
+		"SELECT id FROM quarantine WHERE substr(id, 1, ?2) = ?1"
+		" LIMIT 2",
+		-1, &st, NULL) != SQLITE_OK)
 		return store_err(s, "index", sqlite3_errmsg(s->db));
 	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, (int)n);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (found++ == 0)
-			snprintf(id, STORE_ID_LEN + 1, "%s", (const char *)sqlite3_column_text(st, 0));
+			snprintf(id, STORE_ID_LEN + 1, "%s",
+			    (const char *)sqlite3_column_text(st, 0));
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)

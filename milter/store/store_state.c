@@ -58,9 +58,11 @@ smeta_follow(struct store *s, const char *id)
 int
 store_release_begin(struct store *s, const char *id, const char *who, const char *to)
 {
-	int ch = transition(s, "UPDATE quarantine SET state = 'releasing', release_to = ?2,"
+	int ch = transition(s,
+	    "UPDATE quarantine SET state = 'releasing', release_to = ?2,"
 	    " changed_at = ?3, changed_by = '' WHERE id = ?1 AND state = 'quarantined'"
-	    " AND has_file = 1", id, to, store_now(), "releasing", who, to);
+	    " AND has_file = 1",
+	    id, to, store_now(), "releasing", who, to);
 
 	if (ch < 0)
 		return -1;
@@ -76,10 +78,13 @@ store_release_end(struct store *s, const char *id, const char *who, int ok, int6
 	char sql[200];
 	int ch;
 
-	snprintf(sql, sizeof(sql), "UPDATE quarantine SET state = '%s', changed_by = ?2,"
+	snprintf(sql, sizeof(sql),
+	    "UPDATE quarantine SET state = '%s', changed_by = ?2,"
 	    " changed_at = strftime('%%s','now'), release_done = ?3 WHERE id = ?1 AND"
-	    " state = 'releasing'", ok ? "released" : "quarantined");
-	ch = transition(s, sql, id, who, done, ok ? "released" : "release-failed", who, detail);
+	    " state = 'releasing'",
+	    ok ? "released" : "quarantined");
+	ch = transition(
+	    s, sql, id, who, done, ok ? "released" : "release-failed", who, detail);
 	if (ch == 0)
 		store_err(s, id, "not in state releasing");
 	if (ch == 1)
@@ -90,9 +95,10 @@ store_release_end(struct store *s, const char *id, const char *who, int ok, int6
 int
 store_release_reset(struct store *s, const char *id, const char *who)
 {
-	int ch = transition(s, "UPDATE quarantine SET state = 'quarantined', changed_by = ?2,"
-	    " changed_at = ?3 WHERE id = ?1 AND state = 'releasing'", id, who, store_now(),
-	    "release-reset", who, "interrupted release reset");
+	int ch = transition(s,
+	    "UPDATE quarantine SET state = 'quarantined', changed_by = ?2,"
+	    " changed_at = ?3 WHERE id = ?1 AND state = 'releasing'",
+	    id, who, store_now(), "release-reset", who, "interrupted release reset");
 
 	if (ch == 1)
 		smeta_follow(s, id);
@@ -102,24 +108,27 @@ store_release_reset(struct store *s, const char *id, const char *who)
 int
 store_delete(struct store *s, const char *id, const char *who)
 {
-	int ch = transition(s, "UPDATE quarantine SET state = 'deleted', has_file = 0,"
+	int ch = transition(s,
+	    "UPDATE quarantine SET state = 'deleted', has_file = 0,"
 	    " changed_by = ?2, changed_at = ?3 WHERE id = ?1 AND state NOT IN"
-	    " ('releasing', 'deleted', 'purging')", id, who, store_now(), "deleted", who, "");
+	    " ('releasing', 'deleted', 'purging')",
+	    id, who, store_now(), "deleted", who, "");
 
 	if (ch < 0)
 		return -1;
 	if (ch == 0)
 		return 1;
-	sfile_remove(s, id);   /* after the row: a crash here is finished by fsck */
+	sfile_remove(s, id); /* after the row: a crash here is finished by fsck */
 	return 0;
 }
 
 int
 store_left_hold(struct store *s, const char *id, const char *who)
 {
-	int ch = transition(s, "UPDATE quarantine SET state = 'left-hold', changed_by = ?2,"
-	    " changed_at = ?3 WHERE id = ?1 AND state = 'held'", id, who, store_now(),
-	    "left-hold", who, "no longer in the MTA hold queue");
+	int ch = transition(s,
+	    "UPDATE quarantine SET state = 'left-hold', changed_by = ?2,"
+	    " changed_at = ?3 WHERE id = ?1 AND state = 'held'",
+	    id, who, store_now(), "left-hold", who, "no longer in the MTA hold queue");
 
 	return ch < 0 ? -1 : ch == 1 ? 0 : 1;
 }
@@ -178,12 +187,15 @@ store_purge(struct store *s, int64_t before, const char *who, size_t *n)
 
 	if (sidx_begin(s) != 0)
 		return -1;
-	if (sidx_change(s, "INSERT INTO audit (id, time, event, user, detail) SELECT id,"
-	    " strftime('%s','now'), 'purged', ?2, state FROM quarantine WHERE time < ?3"
-	    " AND state NOT IN ('releasing', 'purging')", "", who, before) < 0 ||
-	    (ch = sidx_change(s, "UPDATE quarantine SET state = 'purging', has_file = 0"
-	    " WHERE time < ?3 AND state NOT IN ('releasing', 'purging') AND ?1 = ?1", "",
-	    NULL, before)) < 0) {
+	if (sidx_change(s,
+		"INSERT INTO audit (id, time, event, user, detail) SELECT id,"
+		" strftime('%s','now'), 'purged', ?2, state FROM quarantine WHERE time < ?3"
+		" AND state NOT IN ('releasing', 'purging')",
+		"", who, before) < 0 ||
+	    (ch = sidx_change(s,
+		 "UPDATE quarantine SET state = 'purging', has_file = 0"
+		 " WHERE time < ?3 AND state NOT IN ('releasing', 'purging') AND ?1 = ?1",
+		 "", NULL, before)) < 0) {
 		sidx_rollback(s);
 		return -1;
 	}

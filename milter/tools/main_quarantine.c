@@ -40,7 +40,8 @@
 static void
 usage_to(FILE *fp, int status)
 {
-	fprintf(fp, "usage: embargo-quarantine [-c config] list|stats [--since T] [--until T]"
+	fprintf(fp,
+	    "usage: embargo-quarantine [-c config] list|stats [--since T] [--until T]"
 	    " [--sender A] [--rcpt A]\n"
 	    "         [--subject S] [--state S] [--rule G] [--finding G] [--message-id M]"
 	    " [--client IP] [--json] [--count]\n"
@@ -76,7 +77,8 @@ static void
 add_to(struct qopts *o, const char *a)
 {
 	if (!q_addr_valid(a))
-		bad("--to: not a plain address (one local@domain, no CR/LF, comma or space)", a);
+		bad("--to: not a plain address (one local@domain, no CR/LF, comma or space)",
+		    a);
 	if (o->nto == Q_MAX_TO)
 		bad("--to: too many addresses", a);
 	if (o->to == NULL && (o->to = calloc(Q_MAX_TO, sizeof(*o->to))) == NULL)
@@ -98,12 +100,24 @@ static void
 parse_cmd_opts(int argc, char **argv, struct qopts *o)
 {
 	static const struct option lo[] = {
-		{ "since", 1, NULL, 's' }, { "until", 1, NULL, 'u' }, { "sender", 1, NULL, 'S' },
-		{ "rcpt", 1, NULL, 'r' }, { "subject", 1, NULL, 'j' }, { "state", 1, NULL, 't' },
-		{ "rule", 1, NULL, 'R' }, { "finding", 1, NULL, 'f' }, { "message-id", 1, NULL, 'm' },
-		{ "client", 1, NULL, 'C' }, { "json", 0, NULL, 'J' }, { "count", 0, NULL, 'n' },
-		{ "to", 1, NULL, 'T' }, { "rescan", 0, NULL, 'X' }, { "force", 0, NULL, 'F' },
-		{ "retry", 0, NULL, 'Y' }, { "older-than", 1, NULL, 'o' }, { NULL, 0, NULL, 0 },
+		{ "since", 1, NULL, 's' },
+		{ "until", 1, NULL, 'u' },
+		{ "sender", 1, NULL, 'S' },
+		{ "rcpt", 1, NULL, 'r' },
+		{ "subject", 1, NULL, 'j' },
+		{ "state", 1, NULL, 't' },
+		{ "rule", 1, NULL, 'R' },
+		{ "finding", 1, NULL, 'f' },
+		{ "message-id", 1, NULL, 'm' },
+		{ "client", 1, NULL, 'C' },
+		{ "json", 0, NULL, 'J' },
+		{ "count", 0, NULL, 'n' },
+		{ "to", 1, NULL, 'T' },
+		{ "rescan", 0, NULL, 'X' },
+		{ "force", 0, NULL, 'F' },
+		{ "retry", 0, NULL, 'Y' },
+		{ "older-than", 1, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
 
@@ -164,13 +178,16 @@ config_path(const char *given)
 	struct stat st;
 
 	if ((sudo || setid) && given && strcmp(given, DEFAULT_CONFIG) != 0) {
-		fprintf(stderr, "embargo-quarantine: -c is not allowed under sudo or setgid\n");
+		fprintf(stderr,
+		    "embargo-quarantine: -c is not allowed under sudo or setgid\n");
 		exit(Q_REFUSED);
 	}
-	if ((geteuid() == 0 || setid) && (stat(path, &st) != 0 || st.st_uid != 0 ||
-	    (st.st_mode & 022) != 0)) {
-		fprintf(stderr, "embargo-quarantine: %s: with privileges, the configuration "
-		    "must be owned by root and writable by root only\n", path);
+	if ((geteuid() == 0 || setid) &&
+	    (stat(path, &st) != 0 || st.st_uid != 0 || (st.st_mode & 022) != 0)) {
+		fprintf(stderr,
+		    "embargo-quarantine: %s: with privileges, the configuration "
+		    "must be owned by root and writable by root only\n",
+		    path);
 		exit(Q_REFUSED);
 	}
 	return path;
@@ -188,15 +205,19 @@ one_id(struct qctx *c, const char *cmd, const char *arg)
 		struct strbuf sb = STRBUF_INIT;
 
 		sb_safe(&sb, arg, strlen(arg), 80);
-		fprintf(stderr, "embargo-quarantine: \"%s\": not a quarantine id (4 to 24 "
-		    "lower-case hex digits)\n", sb_str(&sb));
+		fprintf(stderr,
+		    "embargo-quarantine: \"%s\": not a quarantine id (4 to 24 "
+		    "lower-case hex digits)\n",
+		    sb_str(&sb));
 		sb_free(&sb);
 		return Q_REFUSED;
 	}
-	if ((rc = store_resolve(c->s, arg, id)) != 0 || (rc = store_get(c->s, id, &e)) != 0) {
+	if ((rc = store_resolve(c->s, arg, id)) != 0 ||
+	    (rc = store_get(c->s, id, &e)) != 0) {
 		if (rc > 0)
-			fprintf(stderr, "embargo-quarantine: %s: %s\n", arg, rc == 2 ?
-			    "ambiguous id prefix: give more digits" : "no such quarantine id");
+			fprintf(stderr, "embargo-quarantine: %s: %s\n", arg,
+			    rc == 2 ? "ambiguous id prefix: give more digits" :
+				      "no such quarantine id");
 		return rc > 0 ? Q_REFUSED : Q_ERROR;
 	}
 	if (strcmp(cmd, "show") == 0)
@@ -274,7 +295,8 @@ reindex(const struct em_config *cfg, const char *who)
 
 	fputs(sb_str(&err), rc == 0 ? stdout : stderr);
 	if (rc == 0)
-		printf("index rebuilt: %zu entr%s from the stored files\n", n, n == 1 ? "y" : "ies");
+		printf("index rebuilt: %zu entr%s from the stored files\n", n,
+		    n == 1 ? "y" : "ies");
 	sb_free(&err);
 	return rc == 0 ? Q_OK : Q_ERROR;
 }
@@ -304,7 +326,7 @@ static int
 setid_allowed(const struct em_config *cfg, const char *cmd)
 {
 	static const char *const ok[] = { "list", "stats", "show", "export", "release",
-	    "delete" };
+		"delete" };
 	size_t i;
 
 	if (getuid() == geteuid() && getgid() == getegid())
@@ -383,9 +405,10 @@ main(int argc, char **argv)
 	cmd = argv[optind];
 	argc -= optind;
 	argv += optind;
-	optind = 0;   /* GNU getopt: full reset for the second scan */
+	optind = 0; /* GNU getopt: full reset for the second scan */
 	parse_cmd_opts(argc, argv, &o);
-	if (yara_global_init() != 0 || (cfg = config_load(config_path(cfgfile), &err)) == NULL) {
+	if (yara_global_init() != 0 ||
+	    (cfg = config_load(config_path(cfgfile), &err)) == NULL) {
 		fprintf(stderr, "%s", sb_str(&err));
 		return Q_ERROR;
 	}

@@ -31,11 +31,11 @@
 #include "yara/yara.h"
 
 #define DEFAULT_CONFIG "/etc/embargo/embargo.conf"
-#define MAX_RCPTS 64
+#define MAX_RCPTS      64
 
 struct opts {
 	int json, raw;
-	struct wpool *pool;   /* --sandbox or scan_workers > 0: scan in embargo-worker */
+	struct wpool *pool; /* --sandbox or scan_workers > 0: scan in embargo-worker */
 	const char *from;
 	const char *rcpts[MAX_RCPTS];
 	size_t nrcpts;
@@ -44,7 +44,8 @@ struct opts {
 static void
 usage_to(FILE *fp, int status)
 {
-	fprintf(fp, "usage: embargo-scan [-c config] [--json] [--raw] [--rules path]\n"
+	fprintf(fp,
+	    "usage: embargo-scan [-c config] [--json] [--raw] [--rules path]\n"
 	    "                    [--from addr] [--rcpt addr]... [--sandbox] [--worker path]\n"
 	    "                    file...\n"
 	    "       embargo-scan --list-findings\n"
@@ -68,7 +69,8 @@ list_findings(void)
 
 	v = vocab_all(&n);
 	for (i = 0; i < n; i++)
-		printf("%-26s %-8s %s\n", v[i].name, severity_name(v[i].sev), v[i].meaning);
+		printf(
+		    "%-26s %-8s %s\n", v[i].name, severity_name(v[i].sev), v[i].meaning);
 }
 
 static em_status
@@ -103,8 +105,9 @@ print_result(const char *file, const struct opts *o, const struct report *r,
 	if (o->json) {
 		sb_adds(&sb, "{\"file\":");
 		sb_json_str(&sb, file, strlen(file));
-		sb_printf(&sb, ",\"action\":\"%s\",\"observe\":%s,\"rule\":",
-		    action_name(d->action), d->observe ? "true" : "false");
+		sb_printf(&sb,
+		    ",\"action\":\"%s\",\"observe\":%s,\"rule\":", action_name(d->action),
+		    d->observe ? "true" : "false");
 		if (d->rule)
 			sb_json_str(&sb, d->rule, strlen(d->rule));
 		else
@@ -188,7 +191,8 @@ start_pool(const struct em_config *cfg, const char *cfgfile, const char *worker)
 	if (cfg->scan.rules[1] != NULL || (cfg->scan.rules[0] && !cfg->rules))
 		return NULL;
 	memset(&wo, 0, sizeof(wo));
-	wo.path = worker ? worker : wpool_program(cfg->worker_program, path, sizeof(path));
+	wo.path =
+	    worker ? worker : wpool_program(cfg->worker_program, path, sizeof(path));
 	wo.config = cfgfile;
 	wo.user = cfg->worker_user;
 	wo.n = 1;
@@ -299,7 +303,10 @@ main(int argc, char **argv)
 		case 'V': printf("embargo-scan %s\n", EMBARGO_VERSION); return 0;
 		case 'h': usage_to(stdout, 0); break;
 		case 'S': sandbox = 1; break;
-		case 'W': worker = optarg; sandbox = 1; break;
+		case 'W':
+			worker = optarg;
+			sandbox = 1;
+			break;
 		default: usage();
 		}
 	}
@@ -332,7 +339,8 @@ main(int argc, char **argv)
 	 * (only the configured ones reach a worker) */
 	if ((sandbox || (cfg->scan_workers > 0 && rules[0] == NULL)) && !o.raw &&
 	    (o.pool = start_pool(cfg, cfgfile, worker)) == NULL) {
-		fprintf(stderr, "embargo-scan: no worker pool (--rules needs no --sandbox)\n");
+		fprintf(stderr,
+		    "embargo-scan: no worker pool (--rules needs no --sandbox)\n");
 		config_free(cfg);
 		return 2;
 	}

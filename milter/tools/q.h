@@ -15,12 +15,13 @@
 
 enum { Q_OK = 0, Q_REFUSED = 1, Q_ERROR = 2 };
 
-#define Q_MAX_TO 10000         /* --to addresses per release */
-#define Q_RELEASE_BATCH 100    /* recipients per run of release_command */
+#define Q_MAX_TO        10000 /* --to addresses per release */
+#define Q_RELEASE_BATCH 100   /* recipients per run of release_command */
 
 struct qfilter {
-	int64_t since, until;  /* 0: open */
-	const char *sender, *rcpt, *subject, *state, *rule, *finding, *message_id, *client;
+	int64_t since, until; /* 0: open */
+	const char *sender, *rcpt, *subject, *state, *rule, *finding, *message_id,
+	    *client;
 };
 
 struct qopts {
@@ -28,22 +29,22 @@ struct qopts {
 	int json, count, rescan, force, retry;
 	const char **to;
 	size_t nto;
-	int64_t older;         /* purge: seconds; -1 unset */
+	int64_t older; /* purge: seconds; -1 unset */
 };
 
 struct qctx {
 	const struct em_config *cfg;
 	struct store *s;
 	const struct qopts *o;
-	const char *who;       /* the acting user (behind sudo) */
+	const char *who; /* the acting user (behind sudo) */
 };
 
 /* q_filter.c */
-int64_t q_parse_age(const char *s);          /* "90", "2h", "7d" -> seconds, -1 bad */
-int64_t q_parse_when(const char *s);         /* "2h" (ago), "2026-12-01[ 10:00]" -> time */
+int64_t q_parse_age(const char *s);  /* "90", "2h", "7d" -> seconds, -1 bad */
+int64_t q_parse_when(const char *s); /* "2h" (ago), "2026-12-01[ 10:00]" -> time */
 int q_filter_match(const struct qfilter *f, const struct store_entry *e);
-int q_addr_valid(const char *a);             /* a plain local@domain, nothing else */
-int q_id_arg_valid(const char *a);           /* 4..24 lower-case hex digits */
+int q_addr_valid(const char *a);   /* a plain local@domain, nothing else */
+int q_id_arg_valid(const char *a); /* 4..24 lower-case hex digits */
 
 /* q_print.c */
 void q_print_header(void);

@@ -31,14 +31,16 @@ drop_root(const struct em_config *cfg)
 	const char *name = cfg->user && cfg->user[0] ? cfg->user : "nobody";
 	struct passwd *pw;
 
-	if (geteuid() != 0 && getuid() != 0)   /* a set-id run: back to the caller */
+	if (geteuid() != 0 && getuid() != 0) /* a set-id run: back to the caller */
 		return setresgid(getgid(), getgid(), getgid()) == 0 &&
-		    setresuid(getuid(), getuid(), getuid()) == 0 &&
-		    geteuid() == getuid() && getegid() == getgid() ? 0 : -1;
+			setresuid(getuid(), getuid(), getuid()) == 0 &&
+			geteuid() == getuid() && getegid() == getgid() ?
+		    0 :
+		    -1;
 	if ((pw = getpwnam(name)) == NULL || pw->pw_uid == 0)
 		return -1;
-	if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0 ||
-	    setuid(0) == 0)
+	if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 ||
+	    setuid(pw->pw_uid) != 0 || setuid(0) == 0)
 		return -1;
 	return 0;
 }
@@ -54,7 +56,8 @@ q_unprivileged(const struct em_config *cfg, int (*fn)(void *), void *arg)
 		return Q_ERROR;
 	if (pid == 0) {
 		if (drop_root(cfg) != 0) {
-			fprintf(stderr, "embargo-quarantine: cannot drop root to parse the message\n");
+			fprintf(stderr,
+			    "embargo-quarantine: cannot drop root to parse the message\n");
 			_exit(Q_ERROR);
 		}
 		status = fn(arg);
@@ -93,7 +96,8 @@ q_rescan(const struct em_config *cfg, int fd, const struct store_entry *e, int s
 	int r = Q_ERROR;
 
 	if (m == NULL) {
-		fprintf(stderr, "embargo-quarantine: %s: cannot rescan the stored copy\n", e->id);
+		fprintf(stderr, "embargo-quarantine: %s: cannot rescan the stored copy\n",
+		    e->id);
 		return Q_ERROR;
 	}
 	if (show) {
@@ -111,8 +115,9 @@ q_rescan(const struct em_config *cfg, int fd, const struct store_entry *e, int s
 		env.rcpts = rc;
 		if (policy_decide(cfg->policy, msgscan_report(m), &env, &d) == 0) {
 			r = d.action <= ACT_TAG ? Q_OK : Q_REFUSED;
-			printf("rescan: %s%s%s: %s\n", action_name(d.action), d.rule ? " by rule " :
-			    "", d.rule ? d.rule : "", d.explain ? d.explain : "");
+			printf("rescan: %s%s%s: %s\n", action_name(d.action),
+			    d.rule ? " by rule " : "", d.rule ? d.rule : "",
+			    d.explain ? d.explain : "");
 			decision_clear(&d);
 		}
 	}
@@ -143,14 +148,15 @@ q_show(struct qctx *c, const struct store_entry *e)
 
 	q_print_details(c->s, e);
 	if (!e->has_file) {
-		printf("%s\n", strcmp(e->action, "hold") == 0 ?
-		    "held in the MTA queue (no copy here): release with postsuper -H QUEUEID" :
-		    "no stored copy");
+		printf("%s\n",
+		    strcmp(e->action, "hold") == 0 ?
+			"held in the MTA queue (no copy here): release with postsuper -H QUEUEID" :
+			"no stored copy");
 		return Q_OK;
 	}
 	if ((a.fd = store_open_msg(c->s, e->id)) < 0) {
-		fprintf(stderr, "embargo-quarantine: %s: stored file missing: %s\n", e->id,
-		    strerror(errno));
+		fprintf(stderr, "embargo-quarantine: %s: stored file missing: %s\n",
+		    e->id, strerror(errno));
 		return Q_ERROR;
 	}
 	rc = q_unprivileged(c->cfg, show_child, &a);
@@ -206,10 +212,12 @@ q_fsck(struct qctx *c)
 
 	if (store_fsck(c->s, 0, c->who, &r) != 0)
 		return Q_ERROR;
-	printf("reindexed %zu, marked missing %zu, stale tmp removed %zu, interrupted "
+	printf(
+	    "reindexed %zu, marked missing %zu, stale tmp removed %zu, interrupted "
 	    "deletes/purges finished %zu, stray .meta removed %zu, releases stuck %zu, "
-	    "unknown files %zu\n", r.reindexed, r.missing, r.tmp_removed, r.finished,
-	    r.meta_removed, r.stuck, r.unreadable);
+	    "unknown files %zu\n",
+	    r.reindexed, r.missing, r.tmp_removed, r.finished, r.meta_removed, r.stuck,
+	    r.unreadable);
 	return Q_OK;
 }
 
@@ -227,8 +235,8 @@ postfix_holds(struct strbuf *held)
 		if (strstr(line, "\"queue_name\": \"hold\"") == NULL &&
 		    strstr(line, "\"queue_name\":\"hold\"") == NULL)
 			continue;
-		if ((q = strstr(line, "\"queue_id\":")) == NULL || (q = strchr(q + 11, '"')) == NULL ||
-		    (e = strchr(++q, '"')) == NULL)
+		if ((q = strstr(line, "\"queue_id\":")) == NULL ||
+		    (q = strchr(q + 11, '"')) == NULL || (e = strchr(++q, '"')) == NULL)
 			continue;
 		sb_printf(held, "\n%.*s\n", (int)(e - q), q);
 	}
@@ -256,7 +264,8 @@ sync_cb(void *arg, const struct store_entry *e)
 	if (strstr(a->held, key) != NULL)
 		return 0;
 	if (a->n == a->cap) {
-		if ((nv = realloc(a->ids, (a->cap = a->cap ? a->cap * 2 : 64) * sizeof(*a->ids))) == NULL)
+		if ((nv = realloc(a->ids,
+			 (a->cap = a->cap ? a->cap * 2 : 64) * sizeof(*a->ids))) == NULL)
 			return 1;
 		a->ids = nv;
 	}
@@ -274,7 +283,8 @@ q_sync_holds(struct qctx *c)
 
 	sb_addc(&held, '\n');
 	if (postfix_holds(&held) != 0) {
-		fprintf(stderr, "embargo-quarantine: %s -j failed: holds not synced\n", Q_POSTQUEUE);
+		fprintf(stderr, "embargo-quarantine: %s -j failed: holds not synced\n",
+		    Q_POSTQUEUE);
 		sb_free(&held);
 		return Q_ERROR;
 	}
@@ -284,7 +294,8 @@ q_sync_holds(struct qctx *c)
 	for (i = 0; rc == Q_OK && i < a.n; i++)
 		if (store_left_hold(c->s, a.ids[i], c->who) == 0)
 			done++;
-	printf("%zu hold%s no longer in the MTA hold queue\n", done, done == 1 ? "" : "s");
+	printf(
+	    "%zu hold%s no longer in the MTA hold queue\n", done, done == 1 ? "" : "s");
 	free(a.ids);
 	sb_free(&held);
 	return rc;

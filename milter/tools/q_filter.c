@@ -34,7 +34,8 @@ q_parse_age(const char *s)
 	if (errno || v > 100ull * 365 * 86400)
 		return -1;
 	switch (*end) {
-	case '\0': case 's': break;
+	case '\0':
+	case 's': break;
 	case 'm': mul = 60; break;
 	case 'h': mul = 3600; break;
 	case 'd': mul = 86400; break;
@@ -50,7 +51,7 @@ int64_t
 q_parse_when(const char *s)
 {
 	static const char *const fmts[] = { "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S",
-	    "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d" };
+		"%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d" };
 	struct tm tm;
 	const char *end;
 	int64_t age;

@@ -36,9 +36,10 @@ q_ppap_expire(struct qctx *c, int verbose)
 	size_t n = 0;
 
 	if (store_await_expire(c->s, (int64_t)time(NULL) - c->cfg->ppap_window, c->who,
-	    NULL, NULL, &n) != 0) {
+		NULL, NULL, &n) != 0) {
 		if (verbose)
-			fprintf(stderr, "embargo-quarantine: ppap-expire: %s\n", store_error(c->s));
+			fprintf(stderr, "embargo-quarantine: ppap-expire: %s\n",
+			    store_error(c->s));
 		return Q_ERROR;
 	}
 	if (verbose)

@@ -34,8 +34,8 @@ q_time(int64_t t, int iso, char *buf, size_t n)
 void
 q_print_header(void)
 {
-	printf("%-24s %-25s %-11s %-10s %-24s %8s %-40s %-60s %s\n", "ID", "TIME", "STATE",
-	    "ACTION", "RULE", "SIZE", "FROM", "TO", "SUBJECT");
+	printf("%-24s %-25s %-11s %-10s %-24s %8s %-40s %-60s %s\n", "ID", "TIME",
+	    "STATE", "ACTION", "RULE", "SIZE", "FROM", "TO", "SUBJECT");
 }
 
 /* TEXT escaped and cut to MAX bytes, newlines shown as SEP. */
@@ -66,9 +66,9 @@ q_print_line(const struct store_entry *e)
 	cell(&f, e->sender[0] ? e->sender : "<>", 40, ',');
 	cell(&t, e->rcpts, 60, ',');
 	cell(&s, e->subject, 50, ' ');
-	printf("%-24s %-25s %-11s %-10s %-24s %8llu %-40s %-60s %s", e->id, when, e->state,
-	    e->action, e->rule[0] ? e->rule : "-", (unsigned long long)e->size, sb_str(&f),
-	    sb_str(&t), sb_str(&s));
+	printf("%-24s %-25s %-11s %-10s %-24s %8llu %-40s %-60s %s", e->id, when,
+	    e->state, e->action, e->rule[0] ? e->rule : "-", (unsigned long long)e->size,
+	    sb_str(&f), sb_str(&t), sb_str(&s));
 	if (q_ppap_until(e, when, sizeof(when)))
 		printf(" [awaiting a password until %s]", when);
 	printf("\n");
@@ -281,7 +281,7 @@ tally_add(struct tally *t, const char *k, size_t len)
 
 struct stats_arg {
 	const struct qopts *o;
-	struct tally t[3];   /* state, rule, finding */
+	struct tally t[3]; /* state, rule, finding */
 	size_t total;
 };
 
@@ -296,7 +296,8 @@ stats_cb(void *arg, const struct store_entry *e)
 		return 0;
 	a->total++;
 	tally_add(&a->t[0], e->state, strlen(e->state));
-	tally_add(&a->t[1], e->rule[0] ? e->rule : "-", strlen(e->rule[0] ? e->rule : "-"));
+	tally_add(
+	    &a->t[1], e->rule[0] ? e->rule : "-", strlen(e->rule[0] ? e->rule : "-"));
 	while (*p) {
 		end = strchr(p, ',');
 		n = strcspn(p, ",@");

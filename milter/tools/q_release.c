@@ -33,12 +33,11 @@
 #include "store/store_mark.h"
 #include "tools/q.h"
 
-
 struct rel {
-	const char **rc;     /* recipients; pointers into buf or the options */
+	const char **rc; /* recipients; pointers into buf or the options */
 	size_t n, start;
 	char *buf;
-	int out;             /* the release copy (a temporary file) */
+	int out; /* the release copy (a temporary file) */
 };
 
 /* SHA-256 of the whole file and the body hash of the marker, one pass. */
@@ -82,11 +81,14 @@ make_copy(struct qctx *c, const struct store_entry *e, int in, int *out)
 	int rc;
 
 	sb_safe(&who, c->who, strlen(c->who), 64);
-	rc = who.oom ? -1 : store_release_copy(c->cfg->quarantine_dir, e, sb_str(&who), NULL,
-	    in, out, &err);
+	rc = who.oom ? -1 :
+		       store_release_copy(
+			   c->cfg->quarantine_dir, e, sb_str(&who), NULL, in, out, &err);
 	if (rc != 0)
-		fprintf(stderr, "embargo-quarantine: %s: no release copy (%s): a missing "
-		    "release key is made by the daemon's first start\n", e->id, sb_str(&err));
+		fprintf(stderr,
+		    "embargo-quarantine: %s: no release copy (%s): a missing "
+		    "release key is made by the daemon's first start\n",
+		    e->id, sb_str(&err));
 	sb_free(&err);
 	sb_free(&who);
 	return rc;
@@ -104,7 +106,8 @@ recipients(struct qctx *c, const struct store_entry *e, struct rel *r)
 		r->n = c->o->nto;
 		return 0;
 	}
-	if ((r->buf = strdup(e->rcpts)) == NULL || (r->rc = calloc(cap, sizeof(*r->rc))) == NULL)
+	if ((r->buf = strdup(e->rcpts)) == NULL ||
+	    (r->rc = calloc(cap, sizeof(*r->rc))) == NULL)
 		return -1;
 	for (p = r->buf; *p;) {
 		if (r->n == cap) {
@@ -121,7 +124,8 @@ recipients(struct qctx *c, const struct store_entry *e, struct rel *r)
 	}
 	if (e->release_done > 0 && (size_t)e->release_done < r->n) {
 		r->start = (size_t)e->release_done;
-		printf("%s: resuming after %zu recipients already delivered\n", e->id, r->start);
+		printf("%s: resuming after %zu recipients already delivered\n", e->id,
+		    r->start);
 	}
 	return 0;
 }
@@ -151,7 +155,8 @@ check(struct qctx *c, const struct store_entry *e, int *fd, char body[65])
 		char when[40];
 
 		q_time(e->changed_at, 0, when, sizeof(when));
-		printf("%s: a release is in progress, or was interrupted (started %s): if none "
+		printf(
+		    "%s: a release is in progress, or was interrupted (started %s): if none "
 		    "is running, check the MTA log for \"%s: %s\", then `release --retry %s`\n",
 		    e->id, when, STORE_MARK_HDR, e->id, e->id);
 		return Q_REFUSED;
@@ -162,12 +167,16 @@ check(struct qctx *c, const struct store_entry *e, int *fd, char body[65])
 	}
 	if ((*fd = store_open_msg(c->s, e->id)) < 0) {
 		printf("%s: refused: the stored file is missing or unreadable (%s); run "
-		    "`embargo-quarantine fsck`\n", e->id, strerror(errno));
+		       "`embargo-quarantine fsck`\n",
+		    e->id, strerror(errno));
 		return Q_REFUSED;
 	}
-	if (hash_file(*fd, sha, body) != 0 || (e->sha256[0] && strcmp(sha, e->sha256) != 0)) {
-		printf("%s: refused: the stored file is damaged (its SHA-256 differs from the "
-		    "one recorded when it was stored)\n", e->id);
+	if (hash_file(*fd, sha, body) != 0 ||
+	    (e->sha256[0] && strcmp(sha, e->sha256) != 0)) {
+		printf(
+		    "%s: refused: the stored file is damaged (its SHA-256 differs from the "
+		    "one recorded when it was stored)\n",
+		    e->id);
 		return Q_REFUSED;
 	}
 	return 0;
@@ -196,23 +205,25 @@ deliver(struct qctx *c, const struct store_entry *e, struct rel *r)
 
 	for (i = r->start; ok && i < r->n; i += k) {
 		k = r->n - i < Q_RELEASE_BATCH ? r->n - i : Q_RELEASE_BATCH;
-		ok = store_release_run(c->cfg->release_command, e->sender, r->out, r->rc + i, k) == 0;
+		ok = store_release_run(
+			 c->cfg->release_command, e->sender, r->out, r->rc + i, k) == 0;
 		if (!ok)
 			break;
 	}
 	if (ok)
 		sb_printf(&d, "to %zu recipient%s", r->n, r->n == 1 ? "" : "s");
 	else
-		sb_printf(&d, "%s failed after %zu of %zu recipients", c->cfg->release_command,
-		    i, r->n);
-	if (store_release_end(c->s, e->id, c->who, ok, c->o->nto ? 0 : (int64_t)i,
-	    sb_str(&d)) != 0)
-		fprintf(stderr, "embargo-quarantine: %s: %s but not recorded: %s\n", e->id,
-		    sb_str(&d), store_error(c->s));
+		sb_printf(&d, "%s failed after %zu of %zu recipients",
+		    c->cfg->release_command, i, r->n);
+	if (store_release_end(
+		c->s, e->id, c->who, ok, c->o->nto ? 0 : (int64_t)i, sb_str(&d)) != 0)
+		fprintf(stderr, "embargo-quarantine: %s: %s but not recorded: %s\n",
+		    e->id, sb_str(&d), store_error(c->s));
 	else if (ok)
 		printf("%s released %s\n", e->id, sb_str(&d));
 	else
-		fprintf(stderr, "embargo-quarantine: %s: %s; not released\n", e->id, sb_str(&d));
+		fprintf(stderr, "embargo-quarantine: %s: %s; not released\n", e->id,
+		    sb_str(&d));
 	sb_free(&d);
 	return ok ? Q_OK : Q_ERROR;
 }
@@ -236,23 +247,29 @@ q_release(struct qctx *c, const struct store_entry *e)
 	if (c->o->rescan) {
 		struct rescan_arg a = { c->cfg, fd, e };
 
-		if ((rc = q_unprivileged(c->cfg, rescan_child, &a)) != 0 && !(rc == 1 && c->o->force)) {
+		if ((rc = q_unprivileged(c->cfg, rescan_child, &a)) != 0 &&
+		    !(rc == 1 && c->o->force)) {
 			if (rc == 1)
-				printf("%s: not released (the current policy would not deliver it; "
-				    "--force releases anyway)\n", e->id);
+				printf(
+				    "%s: not released (the current policy would not deliver it; "
+				    "--force releases anyway)\n",
+				    e->id);
 			goto out;
 		}
 		rc = Q_ERROR;
 	}
 	if (make_copy(c, e, fd, &r.out) != 0)
 		goto out;
-	if (strcmp(e->state, "releasing") == 0 && store_release_reset(c->s, e->id, c->who) < 0)
+	if (strcmp(e->state, "releasing") == 0 &&
+	    store_release_reset(c->s, e->id, c->who) < 0)
 		goto out;
 	for (i = 0; i < c->o->nto; i++)
 		sb_printf(&to, "%s%s", i ? "," : "", c->o->to[i]);
 	if ((rc = store_release_begin(c->s, e->id, c->who, sb_str(&to))) != 0) {
 		if (rc == 1)
-			printf("%s: refused: another release has it, or its state changed\n", e->id);
+			printf(
+			    "%s: refused: another release has it, or its state changed\n",
+			    e->id);
 		rc = rc == 1 ? Q_REFUSED : Q_ERROR;
 		goto out;
 	}

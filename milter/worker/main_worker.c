@@ -87,7 +87,8 @@ serve_one(int sock, const struct scan_config *sc)
 		size |= (uint64_t)pl[i] << (8 * i);
 	free(pl);
 	if (n != 8 || fd < 0 || fstat(fd, &st) != 0 || (uint64_t)st.st_size < size ||
-	    (size > 0 && (map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED)) {
+	    (size > 0 &&
+		(map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED)) {
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -114,7 +115,7 @@ warm_up(const struct scan_config *sc)
 	struct strbuf out = STRBUF_INIT;
 	int i;
 
-	for (i = 0; i < 4; i++) {   /* every libmagic slot of filetype.c */
+	for (i = 0; i < 4; i++) { /* every libmagic slot of filetype.c */
 		scan_buffer(sc, (const unsigned char *)msg, sizeof(msg) - 1, &out);
 		sb_reset(&out);
 	}
@@ -131,7 +132,7 @@ main(int argc, char **argv)
 	sigset_t none;
 	int ch;
 
-	sigemptyset(&none);    /* the daemon blocks HUP, TERM and INT in its threads */
+	sigemptyset(&none); /* the daemon blocks HUP, TERM and INT in its threads */
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
 	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
@@ -143,19 +144,21 @@ main(int argc, char **argv)
 		case 'm': so.mem_bytes = strtoull(optarg, NULL, 10) << 20; break;
 		case 't': so.cpu_seconds = strtoull(optarg, NULL, 10); break;
 		default:
-			fprintf(stderr, "usage: embargo-worker [-c config] [-u user] "
+			fprintf(stderr,
+			    "usage: embargo-worker [-c config] [-u user] "
 			    "[-m MiB] [-t cpu-seconds] (socket on fd 3)\n");
 			return 2;
 		}
 	}
 	if (yara_global_init() != 0 || (cfg = config_load(cfgfile, &e)) == NULL) {
-		fprintf(stderr, "embargo-worker: %s\n", e.s ? sb_str(&e) : "libyara init");
+		fprintf(
+		    stderr, "embargo-worker: %s\n", e.s ? sb_str(&e) : "libyara init");
 		return 2;
 	}
 	cfg->scan.tmpdir = SPOOL_MEMFD;
 	cfg->scan.gate = NULL;
 	so.fsize_bytes = cfg->scan.lim.archive_bytes + cfg->scan.lim.decoded_bytes;
-	tzset();     /* archive timestamps: /etc/localtime read now, not after */
+	tzset(); /* archive timestamps: /etc/localtime read now, not after */
 	if (filetype_warm() != 0) {
 		fprintf(stderr, "embargo-worker: libmagic cannot load its database\n");
 		return 2;

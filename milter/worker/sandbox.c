@@ -18,23 +18,58 @@
 
 /* Everything the pipeline calls once loaded (measured with strace -f on the corpus). */
 static const int allowed[] = {
-	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev),
-	SCMP_SYS(pread64), SCMP_SYS(pwrite64), SCMP_SYS(lseek), SCMP_SYS(close),
-	SCMP_SYS(fstat), SCMP_SYS(ftruncate), SCMP_SYS(fcntl), SCMP_SYS(dup),
-	SCMP_SYS(memfd_create), SCMP_SYS(recvmsg), SCMP_SYS(sendmsg), SCMP_SYS(poll),
-	SCMP_SYS(ppoll), SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mremap),
-	SCMP_SYS(mprotect), SCMP_SYS(madvise), SCMP_SYS(brk), SCMP_SYS(futex),
-	SCMP_SYS(clock_gettime), SCMP_SYS(gettimeofday), SCMP_SYS(getrandom),
-	SCMP_SYS(getpid), SCMP_SYS(gettid), SCMP_SYS(sched_yield), SCMP_SYS(exit),
-	SCMP_SYS(exit_group), SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask),
-	SCMP_SYS(rt_sigaction), SCMP_SYS(tgkill), SCMP_SYS(getrusage),
-	SCMP_SYS(clock_nanosleep), SCMP_SYS(nanosleep), SCMP_SYS(prlimit64),
+	SCMP_SYS(read),
+	SCMP_SYS(write),
+	SCMP_SYS(readv),
+	SCMP_SYS(writev),
+	SCMP_SYS(pread64),
+	SCMP_SYS(pwrite64),
+	SCMP_SYS(lseek),
+	SCMP_SYS(close),
+	SCMP_SYS(fstat),
+	SCMP_SYS(ftruncate),
+	SCMP_SYS(fcntl),
+	SCMP_SYS(dup),
+	SCMP_SYS(memfd_create),
+	SCMP_SYS(recvmsg),
+	SCMP_SYS(sendmsg),
+	SCMP_SYS(poll),
+	SCMP_SYS(ppoll),
+	SCMP_SYS(mmap),
+	SCMP_SYS(munmap),
+	SCMP_SYS(mremap),
+	SCMP_SYS(mprotect),
+	SCMP_SYS(madvise),
+	SCMP_SYS(brk),
+	SCMP_SYS(futex),
+	SCMP_SYS(clock_gettime),
+	SCMP_SYS(gettimeofday),
+	SCMP_SYS(getrandom),
+	SCMP_SYS(getpid),
+	SCMP_SYS(gettid),
+	SCMP_SYS(sched_yield),
+	SCMP_SYS(exit),
+	SCMP_SYS(exit_group),
+	SCMP_SYS(rt_sigreturn),
+	SCMP_SYS(rt_sigprocmask),
+	SCMP_SYS(rt_sigaction),
+	SCMP_SYS(tgkill),
+	SCMP_SYS(getrusage),
+	SCMP_SYS(clock_nanosleep),
+	SCMP_SYS(nanosleep),
+	SCMP_SYS(prlimit64),
 };
 
 /* Calls that name a path: they fail with EACCES. */
 static const int denied[] = {
-	SCMP_SYS(open), SCMP_SYS(openat), SCMP_SYS(stat), SCMP_SYS(lstat),
-	SCMP_SYS(access), SCMP_SYS(faccessat), SCMP_SYS(readlink), SCMP_SYS(readlinkat),
+	SCMP_SYS(open),
+	SCMP_SYS(openat),
+	SCMP_SYS(stat),
+	SCMP_SYS(lstat),
+	SCMP_SYS(access),
+	SCMP_SYS(faccessat),
+	SCMP_SYS(readlink),
+	SCMP_SYS(readlinkat),
 };
 
 static int
@@ -77,7 +112,7 @@ become(const char *user)
 		return -1;
 	if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0)
 		return -1;
-	return setuid(0) == 0 ? -1 : 0;   /* must not be able to come back */
+	return setuid(0) == 0 ? -1 : 0; /* must not be able to come back */
 }
 
 static int
@@ -103,9 +138,10 @@ sandbox_enter(const struct sandbox_opts *o, const char **err, const char **note)
 		*err = "cannot switch to the worker user";
 		return -1;
 	}
-	if (limit(RLIMIT_AS, o->mem_bytes) != 0 || limit(RLIMIT_CPU, o->cpu_seconds) != 0 ||
-	    limit(RLIMIT_FSIZE, o->fsize_bytes) != 0 || setrlimit(RLIMIT_CORE, &none) != 0 ||
-	    limit(RLIMIT_NOFILE, 64) != 0) {
+	if (limit(RLIMIT_AS, o->mem_bytes) != 0 ||
+	    limit(RLIMIT_CPU, o->cpu_seconds) != 0 ||
+	    limit(RLIMIT_FSIZE, o->fsize_bytes) != 0 ||
+	    setrlimit(RLIMIT_CORE, &none) != 0 || limit(RLIMIT_NOFILE, 64) != 0) {
 		*err = "setrlimit failed";
 		return -1;
 	}

@@ -22,10 +22,10 @@
 #include <stdint.h>
 
 struct sandbox_opts {
-	const char *user;        /* NULL or "": keep the current user */
-	uint64_t mem_bytes;      /* RLIMIT_AS; 0: none */
-	uint64_t cpu_seconds;    /* RLIMIT_CPU; 0: none */
-	uint64_t fsize_bytes;    /* RLIMIT_FSIZE (memfd spools); 0: none */
+	const char *user;     /* NULL or "": keep the current user */
+	uint64_t mem_bytes;   /* RLIMIT_AS; 0: none */
+	uint64_t cpu_seconds; /* RLIMIT_CPU; 0: none */
+	uint64_t fsize_bytes; /* RLIMIT_FSIZE (memfd spools); 0: none */
 };
 
 /* Returns 0, or -1 with ERR set (a step that must not be skipped failed). NOTE is set

@@ -89,8 +89,8 @@ wait_in(int sock, int timeout_ms)
 }
 
 int
-wc_recv(int sock, enum wp_type type, int timeout_ms, unsigned char **payload,
-    size_t *len, int *fd)
+wc_recv(int sock, enum wp_type type, int timeout_ms, unsigned char **payload, size_t *len,
+    int *fd)
 {
 	union {
 		struct cmsghdr c;

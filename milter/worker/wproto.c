@@ -75,8 +75,8 @@ put_str(struct strbuf *o, const char *s, size_t max)
 }
 
 void
-wp_put_report(struct strbuf *o, int status, const struct report *r, wp_range_fn range,
-    void *arg)
+wp_put_report(
+    struct strbuf *o, int status, const struct report *r, wp_range_fn range, void *arg)
 {
 	int i, np = r ? report_nparts(r) : 0, nf = r ? report_nfindings(r) : 0;
 	uint64_t s, e;
@@ -190,7 +190,8 @@ parse_part(struct cur *c, struct report *r, int id)
 {
 	int32_t parent = (int32_t)(uint32_t)get_u(c, 4);
 	char *path = get_str(c, WP_MAX_PATH, 0), *fname = get_str(c, REPORT_MAX_TEXT, 1);
-	char *decl = get_str(c, REPORT_MAX_TEXT, 1), *det = get_str(c, REPORT_MAX_TEXT, 1);
+	char *decl = get_str(c, REPORT_MAX_TEXT, 1),
+	     *det = get_str(c, REPORT_MAX_TEXT, 1);
 	char *cls = get_str(c, REPORT_MAX_TEXT, 1);
 	uint64_t size = get_u(c, 8);
 	char *sha = get_str(c, 64, 1);
@@ -228,7 +229,8 @@ parse_finding(struct cur *c, struct report *r, int np)
 
 	if (ok) {
 		if (detail != NULL)
-			report_add_sev(r, (int)part, name, (enum severity)sev, "%s", detail);
+			report_add_sev(
+			    r, (int)part, name, (enum severity)sev, "%s", detail);
 		else
 			report_add_sev(r, (int)part, name, (enum severity)sev, NULL);
 	}

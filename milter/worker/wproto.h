@@ -30,9 +30,9 @@
 
 #define WP_VERSION    1
 #define WP_HDR        12
-#define WP_MAX_FRAME  (16u << 20)    /* bytes of one frame, header included */
-#define WP_MAX_PATH   8192           /* bytes of a part path */
-#define WP_MAX_RANGES 4096           /* top-level MIME entities kept for strip */
+#define WP_MAX_FRAME  (16u << 20) /* bytes of one frame, header included */
+#define WP_MAX_PATH   8192        /* bytes of a part path */
+#define WP_MAX_RANGES 4096        /* top-level MIME entities kept for strip */
 
 enum wp_type { WP_SCAN = 1, WP_REPORT = 2 };
 
@@ -47,7 +47,7 @@ struct wp_result {
 	struct report *r;
 	struct wp_range *ranges;
 	size_t nranges;
-	int status;              /* em_status the worker's msgscan_end returned */
+	int status; /* em_status the worker's msgscan_end returned */
 };
 
 void wp_result_free(struct wp_result *res);
@@ -60,8 +60,8 @@ long wp_check_header(const unsigned char *hdr, size_t n, enum wp_type type);
 /* Serialise a report (the payload of WP_REPORT) to OUT. RANGE(part) gives the
  * strip range of a top-level part through ARG, 0 when known. */
 typedef int (*wp_range_fn)(void *arg, int part, uint64_t *start, uint64_t *end);
-void wp_put_report(struct strbuf *out, int status, const struct report *r,
-    wp_range_fn range, void *arg);
+void wp_put_report(
+    struct strbuf *out, int status, const struct report *r, wp_range_fn range, void *arg);
 
 /* Parse a WP_REPORT payload into RES (zeroed first). Returns 0, or -1 on any
  * deviation (RES is then empty). */

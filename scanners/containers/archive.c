@@ -90,18 +90,18 @@ struct arc_run {
 	struct archive *a;
 	struct spool *src;
 	uint64_t off, size;
-	int retry;                 /* deferred pass: only encrypted members */
+	int retry; /* deferred pass: only encrypted members */
 	int seekable;
-	int pw_one;                /* -1: every candidate; else only this one */
-	struct arc_run *parent;    /* a one-password retry of PARENT's locked members */
+	int pw_one;             /* -1: every candidate; else only this one */
+	struct arc_run *parent; /* a one-password retry of PARENT's locked members */
 	struct arc_lock *lk;
 	unsigned nlk;
-	int format;                /* libarchive's format code, once known */
+	int format; /* libarchive's format code, once known */
 	unsigned entries, files, locked, unlocked, npw;
 	struct strbuf locked_names, unlocked_names;
 	struct arc_pad pad;
-	int split_noted;           /* archive.split recorded for this segment */
-	int raw_only;              /* read as one compressed stream, no archive format */
+	int split_noted; /* archive.split recorded for this segment */
+	int raw_only;    /* read as one compressed stream, no archive format */
 	unsigned char rbuf[ARC_BUF], cbuf[ARC_BUF];
 };
 
@@ -113,7 +113,8 @@ arc_read_cb(struct archive *a, void *ud, const void **out)
 	struct arc_run *run = ud;
 	size_t got = 0;
 
-	if (spool_pread(run->src, run->off, run->rbuf, sizeof(run->rbuf), &got) != EM_OK) {
+	if (spool_pread(run->src, run->off, run->rbuf, sizeof(run->rbuf), &got) !=
+	    EM_OK) {
 		archive_set_error(a, EIO, "spool read failed");
 		return -1;
 	}
@@ -374,7 +375,7 @@ arc_locked(struct arc_run *run, const char *name)
 	struct arc_lock *lk;
 
 	if (run->parent != NULL)
-		return EM_OK;   /* still locked for this candidate */
+		return EM_OK; /* still locked for this candidate */
 	run->locked++;
 	archive_name_add(&run->locked_names, name);
 	if (run->nlk < ARC_LOCK_MAX &&
@@ -404,8 +405,8 @@ archive_name_part(struct scan_ctx *ctx, const struct scan_input *in, const char 
 /* After a member was read (ST from arc_copy): findings for what went wrong, then
  * the child scan of whatever was kept. */
 static em_status
-arc_member_done(struct arc_run *run, const char *name, int enc, struct spool *sp,
-    em_status st)
+arc_member_done(
+    struct arc_run *run, const char *name, int enc, struct spool *sp, em_status st)
 {
 	struct scan_ctx *ctx = run->ctx;
 	int part = run->in->part;
@@ -419,21 +420,25 @@ arc_member_done(struct arc_run *run, const char *name, int enc, struct spool *sp
 		return arc_locked(run, name);
 	if (st == EM_BADDATA && arc_spanned(run)) {
 		if (!run->split_noted++)
-			report_add(ctx->r, part, "archive.split", "one segment of a split zip: "
-			    "member %s is cut off where the segment ends", name);
+			report_add(ctx->r, part, "archive.split",
+			    "one segment of a split zip: "
+			    "member %s is cut off where the segment ends",
+			    name);
 	} else if (st == EM_BADDATA) {
 		report_add(ctx->r, part, "archive.corrupt", "member %s: %s", name,
 		    arc_errstr(run->a));
 	}
 	if (run->pad.seen >= ARC_PAD_MIN && run->pad.repeated >= run->pad.seen / 4 * 3)
 		report_add(ctx->r, part, "archive.padding",
-		    "member %s: %llu of %llu bytes seen are one repeated byte or block", name,
-		    (unsigned long long)run->pad.repeated, (unsigned long long)run->pad.seen);
+		    "member %s: %llu of %llu bytes seen are one repeated byte or block",
+		    name, (unsigned long long)run->pad.repeated,
+		    (unsigned long long)run->pad.seen);
 	if (enc && st != EM_BADDATA)
 		arc_opened(run, name);
 	if (arc_is_cycle(run, sp)) {
 		report_add(ctx->r, part, "archive.bomb",
-		    "member %s is a copy of its own container (self-reproducing archive)", name);
+		    "member %s is a copy of its own container (self-reproducing archive)",
+		    name);
 		return EM_LIMIT;
 	}
 	if (ctx->bytes_left == 0 && st == EM_LIMIT && spool_size(sp) == 0)
@@ -458,7 +463,7 @@ static void
 arc_raw_name(const struct scan_input *in, char *out, size_t outsz)
 {
 	static const char *const sfx[] = { ".gz", ".bz2", ".xz", ".zst", ".lz4", ".Z",
-	    ".lzma", ".lz", ".tgz", ".tbz2", ".txz" };
+		".lzma", ".lz", ".tgz", ".tbz2", ".txz" };
 	size_t n, i, l;
 
 	snprintf(out, outsz, "%s", in->name != NULL ? in->name : "data");
@@ -493,7 +498,7 @@ arc_entry(struct arc_run *run, struct archive_entry *ae)
 	if ((st = scan_budget_time(ctx, run->in->part)) != EM_OK)
 		return st;
 	if (archive_entry_filetype(ae) != AE_IFREG)
-		return EM_OK;    /* directories, links, devices: counted, not extracted */
+		return EM_OK; /* directories, links, devices: counted, not extracted */
 	run->files++;
 	name = archive_entry_pathname_utf8(ae);
 	if (name == NULL)
@@ -508,7 +513,7 @@ arc_entry(struct arc_run *run, struct archive_entry *ae)
 	if (run->retry && !enc)
 		return EM_OK;
 	if (run->parent != NULL && arc_lock_of(run) == NULL)
-		return EM_OK;   /* a one-password retry only tries what is still locked */
+		return EM_OK; /* a one-password retry only tries what is still locked */
 	if (enc && run->npw == 0)
 		return arc_locked(run, name);
 	if ((sp = spool_new(ctx->cfg->lim.spool_memory, ctx->cfg->tmpdir)) == NULL)
@@ -543,14 +548,15 @@ arc_open(struct arc_run *run, int seekable)
 	run->npw = pwlist_count(pw);
 	for (i = 0; i < run->npw; i++)
 		if (run->pw_one < 0 || (unsigned)run->pw_one == i)
-			if (archive_read_add_passphrase(run->a, pwlist_get(pw, i)) != ARCHIVE_OK)
-				em_oom_note();  /* libarchive fails it only for memory */
+			if (archive_read_add_passphrase(run->a, pwlist_get(pw, i)) !=
+			    ARCHIVE_OK)
+				em_oom_note(); /* libarchive fails it only for memory */
 	archive_read_set_read_callback(run->a, arc_read_cb);
 	if (seekable)
 		archive_read_set_seek_callback(run->a, arc_seek_cb);
 	archive_read_set_skip_callback(run->a, arc_skip_cb);
 	if (archive_read_set_callback_data(run->a, run) != ARCHIVE_OK) {
-		em_oom_note();      /* it fails only for memory; open would crash */
+		em_oom_note(); /* it fails only for memory; open would crash */
 		return ARCHIVE_FATAL;
 	}
 	return archive_read_open1(run->a);
@@ -598,20 +604,22 @@ arc_header_failed(struct arc_run *run, const char *when)
 	const char *e;
 
 	if (run->a == NULL || archive_errno(run->a) == ENOMEM) {
-		em_oom_note();  /* and no more calls into a reader half set up */
+		em_oom_note(); /* and no more calls into a reader half set up */
 		return;
 	}
 	e = arc_error(run->a);
 	if (run->parent != NULL)
-		return;         /* the first walk already said it */
+		return; /* the first walk already said it */
 	if (e != NULL && strstr(e, "too many filters") != NULL) {
-		report_add(r, part, "archive.bomb", "compression nested on itself (%s)", e);
+		report_add(
+		    r, part, "archive.bomb", "compression nested on itself (%s)", e);
 	} else if (arc_err_encrypted(run->a) ||
 	    archive_read_has_encrypted_entries(run->a) > 0) {
 		if (!run->retry && run->locked == 0)
 			report_add(r, part, "archive.encrypted",
 			    "archive headers are encrypted (%s); %u candidate passwords tried%s",
-			    arc_errstr(run->a), run->npw, arc_enc_note(archive_format(run->a)));
+			    arc_errstr(run->a), run->npw,
+			    arc_enc_note(archive_format(run->a)));
 		if (run->locked == 0)
 			run->locked++;
 	} else if (run->in->tc == TC_DISK_IMAGE && run->entries == 0) {
@@ -624,7 +632,8 @@ arc_header_failed(struct arc_run *run, const char *when)
 		    "one segment of a multi-volume zip: the other segments are not here, "
 		    "its members were not inspected");
 	} else {
-		report_add(r, part, "archive.corrupt", "%s: %s", when, arc_errstr(run->a));
+		report_add(
+		    r, part, "archive.corrupt", "%s: %s", when, arc_errstr(run->a));
 	}
 }
 
@@ -639,7 +648,8 @@ arc_image_empty(struct arc_run *run)
 	int udf = 0;
 
 	for (i = 16; i < 32 && !udf; i++)
-		if (spool_pread(run->src, (uint64_t)i * 2048, sec, sizeof(sec), &got) == EM_OK &&
+		if (spool_pread(run->src, (uint64_t)i * 2048, sec, sizeof(sec), &got) ==
+			EM_OK &&
 		    got == sizeof(sec) && memcmp(sec + 1, "NSR0", 4) == 0)
 			udf = 1;
 	report_add(run->ctx->r, run->in->part, "archive.corrupt",
@@ -668,30 +678,36 @@ arc_walk(struct arc_run *run, int seekable)
 			/* A compressed stream that starts with zero blocks reads as an
 			 * empty tar: a gzip of 1 KiB of NULs then a PE would hide the PE.
 			 * Read it again as one stream. */
-			if (run->entries == 0 && !run->raw_only && archive_filter_count(run->a) > 1 &&
-			    (archive_format(run->a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_TAR)
+			if (run->entries == 0 && !run->raw_only &&
+			    archive_filter_count(run->a) > 1 &&
+			    (archive_format(run->a) & ARCHIVE_FORMAT_BASE_MASK) ==
+				ARCHIVE_FORMAT_TAR)
 				return EM_END;
 			if ((archive_format(run->a) & ARCHIVE_FORMAT_BASE_MASK) ==
-			    ARCHIVE_FORMAT_ZIP && !run->retry && arc_eocd(run) < 0)
+				ARCHIVE_FORMAT_ZIP &&
+			    !run->retry && arc_eocd(run) < 0)
 				report_add(run->ctx->r, run->in->part, "archive.corrupt",
 				    "zip without a central directory (truncated?)");
-			if (run->in->tc == TC_DISK_IMAGE && run->files == 0 && !run->retry)
+			if (run->in->tc == TC_DISK_IMAGE && run->files == 0 &&
+			    !run->retry)
 				arc_image_empty(run);
 			return EM_OK;
 		}
 		if (rc < ARCHIVE_WARN && seekable && run->entries == 0 &&
-		    archive_format(run->a) == ARCHIVE_FORMAT_ZIP && !arc_err_encrypted(run->a))
-			return EM_END;  /* the central directory disagrees: try streaming */
+		    archive_format(run->a) == ARCHIVE_FORMAT_ZIP &&
+		    !arc_err_encrypted(run->a))
+			return EM_END; /* the central directory disagrees: try streaming */
 		if (rc < ARCHIVE_WARN) {
-			arc_header_failed(run, run->entries ? "after entry" : "first entry");
+			arc_header_failed(
+			    run, run->entries ? "after entry" : "first entry");
 			if (rc == ARCHIVE_FATAL)
 				return EM_BADDATA;
 			continue;
 		}
 		if (archive_format(run->a) == ARCHIVE_FORMAT_RAW &&
 		    archive_filter_count(run->a) <= 1) {
-			archive_set_error(run->a, EFTYPE_ARC,
-			    "unrecognized archive format");
+			archive_set_error(
+			    run->a, EFTYPE_ARC, "unrecognized archive format");
 			arc_header_failed(run, "first entry");
 			return EM_BADDATA;
 		}
@@ -753,7 +769,8 @@ arc_conclude(struct arc_run *run)
 	if (run->locked > 0 && run->locked_names.len > 0 && !run->retry)
 		report_add(ctx->r, part, "archive.encrypted",
 		    "%u encrypted members not opened (%u candidate passwords from the "
-		    "message tried)%s: %s", run->locked, run->npw, arc_enc_note(run->format),
+		    "message tried)%s: %s",
+		    run->locked, run->npw, arc_enc_note(run->format),
 		    sb_str(&run->locked_names));
 	if (run->unlocked > 0)
 		report_add(ctx->r, part, "archive.unlocked",
@@ -821,7 +838,7 @@ archive_retry(struct scan_ctx *ctx, struct scan_input *in, unsigned tried)
 {
 	em_status st;
 
-	(void)tried;    /* every candidate is offered again */
+	(void)tried; /* every candidate is offered again */
 	st = sevenzip_scan(ctx, in, 1);
 	return st != EM_END ? st : arc_run_one(ctx, in, 1);
 }

@@ -21,7 +21,7 @@ uint64_t archive_member_cap(const struct scan_ctx *ctx, uint64_t size);
 
 /* Member NAME of IN as an empty child part (its name alone, for the name checks),
  * when its content cannot be had. EM_OK, or a message-wide status. */
-em_status archive_name_part(struct scan_ctx *ctx, const struct scan_input *in,
-    const char *name);
+em_status
+archive_name_part(struct scan_ctx *ctx, const struct scan_input *in, const char *name);
 
 #endif

@@ -39,38 +39,38 @@
 #include "core/bytes.h"
 #include "core/analyser.h"
 
-#define FAT_MAX_DEPTH   32u     /* directory nesting (archive.limit past it) */
-#define FAT_MAX_PENDING 4096u   /* directories waiting on the stack (archive.limit) */
-#define FAT_MAX_DIRENTS 65536u  /* entries in one directory: the spec's maximum */
-#define FAT_MAX_ERRORS  16      /* archive.corrupt findings kept per image */
-#define FAT_CHUNK       4096u   /* bytes of the image read at a time */
-#define FAT_NAME_MAX    800     /* 255 UTF-16 units as UTF-8, and a NUL */
+#define FAT_MAX_DEPTH   32u    /* directory nesting (archive.limit past it) */
+#define FAT_MAX_PENDING 4096u  /* directories waiting on the stack (archive.limit) */
+#define FAT_MAX_DIRENTS 65536u /* entries in one directory: the spec's maximum */
+#define FAT_MAX_ERRORS  16     /* archive.corrupt findings kept per image */
+#define FAT_CHUNK       4096u  /* bytes of the image read at a time */
+#define FAT_NAME_MAX    800    /* 255 UTF-16 units as UTF-8, and a NUL */
 #define FAT_PATH_MAX    1024
 
 struct fat_dir {
-	uint32_t clus;          /* first cluster; 0 for the FAT12/16 fixed root */
-	unsigned depth;         /* 0 for the root */
-	char *path;             /* "" for the root, else "a/b" */
+	uint32_t clus;  /* first cluster; 0 for the FAT12/16 fixed root */
+	unsigned depth; /* 0 for the root */
+	char *path;     /* "" for the root, else "a/b" */
 };
 
 struct fat {
 	struct scan_ctx *ctx;
 	const struct scan_input *in;
 	uint64_t imgsize;
-	unsigned type;          /* 12, 16 or 32 */
-	uint32_t csize;         /* bytes per cluster */
+	unsigned type;  /* 12, 16 or 32 */
+	uint32_t csize; /* bytes per cluster */
 	uint64_t fat_off, fat_bytes, root_off, data_off;
 	uint32_t root_bytes, root_clus;
-	uint32_t maxclus;       /* highest cluster number of the volume */
-	uint32_t imgclus;       /* highest cluster with data inside the image */
-	unsigned char *used;    /* bitmap over 0..imgclus: claimed by a chain */
-	unsigned char fwin[FAT_CHUNK];  /* a window on the FAT */
+	uint32_t maxclus;              /* highest cluster number of the volume */
+	uint32_t imgclus;              /* highest cluster with data inside the image */
+	unsigned char *used;           /* bitmap over 0..imgclus: claimed by a chain */
+	unsigned char fwin[FAT_CHUNK]; /* a window on the FAT */
 	uint64_t fwin_off;
 	size_t fwin_len;
 	struct fat_dir *stack;
 	size_t nstack, capstack;
 	int errors;
-	int lfn_state;          /* -1 none, >0 next ordinal expected, 0 complete */
+	int lfn_state; /* -1 none, >0 next ordinal expected, 0 complete */
 	unsigned lfn_sum, lfn_len;
 	uint16_t lfn[20 * 13];
 };
@@ -84,7 +84,8 @@ fat_pread(struct spool *sp, uint64_t off, void *buf, size_t n, size_t *got)
 
 	*got = 0;
 	while (*got < n) {
-		st = spool_pread(sp, off + *got, (unsigned char *)buf + *got, n - *got, &g);
+		st = spool_pread(
+		    sp, off + *got, (unsigned char *)buf + *got, n - *got, &g);
 		if (st != EM_OK)
 			return st;
 		if (g == 0)
@@ -94,8 +95,8 @@ fat_pread(struct spool *sp, uint64_t off, void *buf, size_t n, size_t *got)
 	return EM_OK;
 }
 
-static void fat_corrupt(struct fat *f, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+static void
+fat_corrupt(struct fat *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void
 fat_corrupt(struct fat *f, const char *fmt, ...)
 {
@@ -106,7 +107,8 @@ fat_corrupt(struct fat *f, const char *fmt, ...)
 		return;
 	if (f->errors++ == FAT_MAX_ERRORS) {
 		report_add(f->ctx->r, f->in->part, "archive.corrupt",
-		    "FAT image: more than %d errors, the rest not listed", FAT_MAX_ERRORS);
+		    "FAT image: more than %d errors, the rest not listed",
+		    FAT_MAX_ERRORS);
 		return;
 	}
 	va_start(ap, fmt);
@@ -128,10 +130,11 @@ fat_bpb_read(const unsigned char *b, size_t len, struct fat_bpb *p)
 	uint32_t t32, f32;
 
 	memset(p, 0, sizeof(*p));
-	if (len < 512 || !(b[0] == 0xeb || b[0] == 0xe9) || b[510] != 0x55 || b[511] != 0xaa)
+	if (len < 512 || !(b[0] == 0xeb || b[0] == 0xe9) || b[510] != 0x55 ||
+	    b[511] != 0xaa)
 		return 0;
-	if (!rd_le16(b, len, 11, &bps) || (bps != 512 && bps != 1024 && bps != 2048 &&
-	    bps != 4096))
+	if (!rd_le16(b, len, 11, &bps) ||
+	    (bps != 512 && bps != 1024 && bps != 2048 && bps != 4096))
 		return 0;
 	p->bps = bps;
 	p->spc = b[13];
@@ -174,7 +177,7 @@ fat_layout(struct fat *f, const struct fat_bpb *p, uint64_t base)
 	f->type = p->is32 ? 32 : nclus < 4085 ? 12 : 16;
 	f->csize = p->bps * p->spc;
 	if (p->is32 && (p->flags & 0x80) && (p->flags & 0x0f) < p->nfats)
-		active = p->flags & 0x0f;   /* mirroring off: one active FAT */
+		active = p->flags & 0x0f; /* mirroring off: one active FAT */
 	f->fat_bytes = (uint64_t)p->fatsz * p->bps;
 	f->fat_off = base + (uint64_t)p->rsvd * p->bps + active * f->fat_bytes;
 	f->root_off = base + (p->rsvd + (uint64_t)p->nfats * p->fatsz) * p->bps;
@@ -222,9 +225,11 @@ fat_find(struct fat *f)
 		if (memchr(fat_ptypes, e[4], sizeof(fat_ptypes)) == NULL)
 			continue;
 		if (!rd_le32(e, 16, 8, &lba) || lba == 0 ||
-		    fat_pread(f->in->sp, (uint64_t)lba * 512, bs, sizeof(bs), &got) != EM_OK)
+		    fat_pread(f->in->sp, (uint64_t)lba * 512, bs, sizeof(bs), &got) !=
+			EM_OK)
 			return 0;
-		return fat_bpb_read(bs, got, &p) && fat_layout(f, &p, (uint64_t)lba * 512);
+		return fat_bpb_read(bs, got, &p) &&
+		    fat_layout(f, &p, (uint64_t)lba * 512);
 	}
 	return 0;
 }
@@ -272,7 +277,8 @@ static int
 fat_claim(struct fat *f, uint32_t c, const char *path)
 {
 	if (c < 2 || c > f->maxclus) {
-		fat_corrupt(f, "%s: cluster %lu is outside the volume", path, (unsigned long)c);
+		fat_corrupt(
+		    f, "%s: cluster %lu is outside the volume", path, (unsigned long)c);
 		return 0;
 	}
 	if (c > f->imgclus) {
@@ -281,8 +287,10 @@ fat_claim(struct fat *f, uint32_t c, const char *path)
 		return 0;
 	}
 	if (f->used[c / 8] & (1u << (c % 8))) {
-		fat_corrupt(f, "%s: cluster %lu is used twice (a cluster loop, a directory "
-		    "loop or cross-linked files)", path, (unsigned long)c);
+		fat_corrupt(f,
+		    "%s: cluster %lu is used twice (a cluster loop, a directory "
+		    "loop or cross-linked files)",
+		    path, (unsigned long)c);
 		return 0;
 	}
 	f->used[c / 8] |= (unsigned char)(1u << (c % 8));
@@ -300,8 +308,8 @@ fat_advance(struct fat *f, uint32_t *c, int want_more, const char *path)
 		return 0;
 	if (next >= eoc) {
 		if (want_more)
-			fat_corrupt(f, "%s: the cluster chain ends before the declared size",
-			    path);
+			fat_corrupt(f,
+			    "%s: the cluster chain ends before the declared size", path);
 		return 0;
 	}
 	if (next < 2 || next > f->maxclus) {
@@ -338,7 +346,8 @@ fat_copy(struct fat *f, uint64_t off, uint32_t n, struct spool *sp, const char *
 		if (got > 0 && (st = spool_write(sp, buf, got)) != EM_OK)
 			return st;
 		if (got < want) {
-			fat_corrupt(f, "%s: file data runs past the end of the image", path);
+			fat_corrupt(
+			    f, "%s: file data runs past the end of the image", path);
 			return EM_BADDATA;
 		}
 		off += got;
@@ -372,7 +381,7 @@ fat_file(struct fat *f, const char *path, uint32_t clus, uint32_t size)
 			break;
 	}
 	if (st == EM_BADDATA)
-		st = EM_OK;     /* recorded; what was read is still scanned */
+		st = EM_OK; /* recorded; what was read is still scanned */
 	if (st == EM_OK)
 		st = scan_child(f->ctx, f->in, path, sp, NULL);
 	spool_free(sp);
@@ -420,7 +429,8 @@ fat_utf8(const uint16_t *u, size_t n, char *out, size_t cap)
 static void
 fat_lfn_add(struct fat *f, const unsigned char *e)
 {
-	static const unsigned char pos[13] = { 1, 3, 5, 7, 9, 14, 16, 18, 20, 22, 24, 28, 30 };
+	static const unsigned char pos[13] = { 1, 3, 5, 7, 9, 14, 16, 18, 20, 22, 24, 28,
+		30 };
 	unsigned ord = e[0] & 0x1f, i;
 
 	if (e[0] & 0x40) {
@@ -430,7 +440,8 @@ fat_lfn_add(struct fat *f, const unsigned char *e)
 		}
 		f->lfn_sum = e[13];
 		f->lfn_len = ord * 13;
-	} else if (f->lfn_state <= 0 || ord != (unsigned)f->lfn_state || e[13] != f->lfn_sum) {
+	} else if (f->lfn_state <= 0 || ord != (unsigned)f->lfn_state ||
+	    e[13] != f->lfn_sum) {
 		f->lfn_state = -1;
 		return;
 	}
@@ -484,13 +495,17 @@ fat_push(struct fat *f, uint32_t clus, unsigned depth, const char *path)
 	size_t cap;
 
 	if (depth > FAT_MAX_DEPTH) {
-		report_add(f->ctx->r, f->in->part, "archive.limit", "FAT image: %s: "
-		    "directories nested deeper than %u levels not read", path, FAT_MAX_DEPTH);
+		report_add(f->ctx->r, f->in->part, "archive.limit",
+		    "FAT image: %s: "
+		    "directories nested deeper than %u levels not read",
+		    path, FAT_MAX_DEPTH);
 		return EM_OK;
 	}
 	if (f->nstack >= FAT_MAX_PENDING) {
-		report_add(f->ctx->r, f->in->part, "archive.limit", "FAT image: %s: more "
-		    "than %u directories waiting, not read", path, FAT_MAX_PENDING);
+		report_add(f->ctx->r, f->in->part, "archive.limit",
+		    "FAT image: %s: more "
+		    "than %u directories waiting, not read",
+		    path, FAT_MAX_PENDING);
 		return EM_OK;
 	}
 	if (f->nstack == f->capstack) {
@@ -525,9 +540,10 @@ fat_dirent(struct fat *f, const struct fat_dir *d, const unsigned char *e, int *
 		fat_lfn_add(f, e);
 		return EM_OK;
 	}
-	if (e[0] == 0xe5 || (attr & 0x08) || ((attr & 0x10) && e[0] == '.' &&
-	    (e[1] == ' ' || (e[1] == '.' && e[2] == ' ')))) {
-		f->lfn_state = -1;      /* deleted, volume label, "." or ".." */
+	if (e[0] == 0xe5 || (attr & 0x08) ||
+	    ((attr & 0x10) && e[0] == '.' &&
+		(e[1] == ' ' || (e[1] == '.' && e[2] == ' ')))) {
+		f->lfn_state = -1; /* deleted, volume label, "." or ".." */
 		return EM_OK;
 	}
 	fat_name(f, e, name, sizeof(name));
@@ -570,8 +586,8 @@ fat_dirbytes(struct fat *f, const struct fat_dir *d, uint64_t off, uint32_t n,
 				return st;
 		}
 		if (got < want) {
-			fat_corrupt(f, "%s/: the directory runs past the end of the image",
-			    d->path);
+			fat_corrupt(f,
+			    "%s/: the directory runs past the end of the image", d->path);
 			return EM_BADDATA;
 		}
 		off += got;
@@ -597,7 +613,8 @@ fat_walk_dir(struct fat *f, const struct fat_dir *d)
 		st = fat_dirbytes(f, d, f->root_off, f->root_bytes, &count, &end);
 	else {
 		while (fat_claim(f, c, label)) {
-			st = fat_dirbytes(f, d, fat_clus_off(f, c), f->csize, &count, &end);
+			st = fat_dirbytes(
+			    f, d, fat_clus_off(f, c), f->csize, &count, &end);
 			if (st != EM_OK || end || !fat_advance(f, &c, 0, label))
 				break;
 		}

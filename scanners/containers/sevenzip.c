@@ -39,8 +39,8 @@
 #include "core/analyser.h"
 #include "core/passwords.h"
 
-#define SZ_BUF_OUT     (64u * 1024)        /* output read at once */
-#define SZ_ENCODED_MAX 4u                  /* kEncodedHeader inside kEncodedHeader */
+#define SZ_BUF_OUT     (64u * 1024) /* output read at once */
+#define SZ_ENCODED_MAX 4u           /* kEncodedHeader inside kEncodedHeader */
 
 static const unsigned char sz_magic[6] = { '7', 'z', 0xBC, 0xAF, 0x27, 0x1C };
 
@@ -53,10 +53,10 @@ struct sz_run {
 	int retry, hdr_enc;
 	struct sz_arc a;
 	unsigned npw, members, locked, unlocked;
-	int good;                      /* the candidate that opened the last folder */
-	struct sz_key *keys;           /* one per candidate */
-	unsigned *sub_file;            /* file index of each substream */
-	unsigned unsup;                /* members in folders we cannot decode */
+	int good;            /* the candidate that opened the last folder */
+	struct sz_key *keys; /* one per candidate */
+	unsigned *sub_file;  /* file index of each substream */
+	unsigned unsup;      /* members in folders we cannot decode */
 	const char *unsup_why;
 	struct strbuf unsup_names;
 	struct strbuf locked_names, unlocked_names;
@@ -65,9 +65,9 @@ struct sz_run {
 
 /* What decoding one folder with one candidate gave. */
 enum sz_try {
-	SZ_OPENED,      /* decoded (possibly cut by a bound or corrupt later) */
-	SZ_WRONG,       /* the first member did not decode or match: not this key */
-	SZ_STOP         /* a message-wide status: stop (in *st) */
+	SZ_OPENED, /* decoded (possibly cut by a bound or corrupt later) */
+	SZ_WRONG,  /* the first member did not decode or match: not this key */
+	SZ_STOP    /* a message-wide status: stop (in *st) */
 };
 
 static uint64_t
@@ -84,7 +84,8 @@ sz_le64(const unsigned char *p)
 static uint32_t
 sz_le32(const unsigned char *p)
 {
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
 }
 
 /* Decode folder F of ST whole into memory (at most SZ_HEADER_MAX bytes) with
@@ -108,7 +109,8 @@ sz_folder_mem(struct sz_run *run, const struct sz_streams *st, unsigned fi,
 		*why = "out of memory";
 		return -1;
 	}
-	d = sz_dec_new(f, run->src, f->pack_off, st->pack_size + f->first_pack, key, total, why);
+	d = sz_dec_new(
+	    f, run->src, f->pack_off, st->pack_size + f->first_pack, key, total, why);
 	while (d != NULL && have < total &&
 	    (s = sz_dec_read(d, b + have, (size_t)total - have + 16, &got, why)) == EM_OK)
 		have += got;
@@ -157,7 +159,9 @@ sz_decode_header(struct sz_run *run, unsigned char **hdr, size_t *len, const cha
 		/* the coder properties point into *HDR: freed only after decoding */
 		unsigned char *out = NULL;
 
-		if ((rc = sz_folder_mem(run, &st, 0, NULL, &out, len, why) == 0 ? 1 : -1) == 1) {
+		if ((rc = sz_folder_mem(run, &st, 0, NULL, &out, len, why) == 0 ?
+			    1 :
+			    -1) == 1) {
 			free(*hdr);
 			*hdr = out;
 		}
@@ -168,7 +172,8 @@ sz_decode_header(struct sz_run *run, unsigned char **hdr, size_t *len, const cha
 
 			if (sz_key_for(run, &st.f[0], i, why) != 0)
 				break;
-			if (sz_folder_mem(run, &st, 0, run->keys[i].key, &out, len, why) == 0) {
+			if (sz_folder_mem(
+				run, &st, 0, run->keys[i].key, &out, len, why) == 0) {
 				free(*hdr);
 				*hdr = out;
 				run->good = (int)i;
@@ -191,26 +196,29 @@ sz_read_header(struct sz_run *run, const char **why)
 	unsigned n;
 	int rc;
 
-	if (spool_pread(run->src, 0, sig, sizeof(sig), &got) != EM_OK || got != sizeof(sig) ||
-	    memcmp(sig, sz_magic, 6) != 0 || crc32(0, sig + 12, 20) != sz_le32(sig + 8))
+	if (spool_pread(run->src, 0, sig, sizeof(sig), &got) != EM_OK ||
+	    got != sizeof(sig) || memcmp(sig, sz_magic, 6) != 0 ||
+	    crc32(0, sig + 12, 20) != sz_le32(sig + 8))
 		return 0;
 	off = sz_le64(sig + 12);
 	len = sz_le64(sig + 20);
 	if (len == 0)
-		return 0;       /* an empty archive */
+		return 0; /* an empty archive */
 	/* not given to libarchive, which allocates from these numbers */
 	if (len > SZ_HEADER_MAX) {
 		*why = "the 7z header is larger than the cap (SZ_HEADER_MAX)";
 		return -2;
 	}
-	if (off > run->size || len > run->size - SZ_SIG_LEN || off > run->size - SZ_SIG_LEN - len) {
+	if (off > run->size || len > run->size - SZ_SIG_LEN ||
+	    off > run->size - SZ_SIG_LEN - len) {
 		*why = "the 7z header is past the end of the file (truncated)";
 		return -2;
 	}
 	if ((run->a.hdr = malloc((size_t)len)) == NULL)
 		return 0;
 	run->a.hdrlen = (size_t)len;
-	if (spool_pread(run->src, SZ_SIG_LEN + off, run->a.hdr, (size_t)len, &got) != EM_OK ||
+	if (spool_pread(run->src, SZ_SIG_LEN + off, run->a.hdr, (size_t)len, &got) !=
+		EM_OK ||
 	    got != len || crc32(0, run->a.hdr, (uInt)len) != sz_le32(sig + 28))
 		return 0;
 	for (n = 0; n < SZ_ENCODED_MAX && run->a.hdr[0] == 0x17; n++) {
@@ -262,7 +270,6 @@ sz_folder_closed(struct sz_run *run, unsigned fi, int locked)
 	}
 	return EM_OK;
 }
-
 
 /* Count N decoded bytes: in the budget once the key is CONFIRMED, else in
  * *PENDING (EM_LIMIT, no finding, when they would not fit). */
@@ -325,10 +332,11 @@ sz_member_done(struct sz_run *run, const struct sz_file *file, struct spool *sp,
 	em_status cst;
 
 	if (st == EM_BADDATA)
-		report_add(ctx->r, run->in->part, "archive.corrupt", "member %s: %s", file->name, why);
+		report_add(ctx->r, run->in->part, "archive.corrupt", "member %s: %s",
+		    file->name, why);
 	else if (bad_crc)
-		report_add(ctx->r, run->in->part, "archive.corrupt", "member %s: CRC mismatch",
-		    file->name);
+		report_add(ctx->r, run->in->part, "archive.corrupt",
+		    "member %s: CRC mismatch", file->name);
 	if (encrypted) {
 		run->unlocked++;
 		archive_name_add(&run->unlocked_names, file->name);
@@ -352,7 +360,8 @@ sz_folder_rest(struct sz_run *run, unsigned fi, uint64_t from)
 	em_status st = EM_OK;
 
 	for (; from < f->nsub && st == EM_OK; from++)
-		st = sz_name_part(run, run->a.files[run->sub_file[f->first_sub + from]].name);
+		st = sz_name_part(
+		    run, run->a.files[run->sub_file[f->first_sub + from]].name);
 	return st == EM_LIMIT ? EM_OK : st;
 }
 
@@ -375,9 +384,13 @@ sz_folder_try(struct sz_run *run, unsigned fi, const unsigned char *key, em_stat
 
 	*st = EM_OK;
 	d = sz_dec_new(f, run->src, f->pack_off, s->pack_size + f->first_pack, key,
-	    run->ctx->bytes_left < archive_member_cap(run->ctx, run->size) ? run->ctx->bytes_left : archive_member_cap(run->ctx, run->size), &why);
+	    run->ctx->bytes_left < archive_member_cap(run->ctx, run->size) ?
+		run->ctx->bytes_left :
+		archive_member_cap(run->ctx, run->size),
+	    &why);
 	if (d == NULL) {
-		report_add(run->ctx->r, run->in->part, "archive.corrupt", "folder %u: %s", fi, why);
+		report_add(run->ctx->r, run->in->part, "archive.corrupt", "folder %u: %s",
+		    fi, why);
 		*st = sz_folder_closed(run, fi, 0);
 		return *st == EM_OK ? SZ_OPENED : SZ_STOP;
 	}
@@ -386,15 +399,18 @@ sz_folder_try(struct sz_run *run, unsigned fi, const unsigned char *key, em_stat
 		file = &run->a.files[run->sub_file[sub]];
 		if (++run->members > run->ctx->cfg->lim.archive_members) {
 			report_add(run->ctx->r, run->in->part, "archive.limit",
-			    "more than %u entries in one archive", run->ctx->cfg->lim.archive_members);
+			    "more than %u entries in one archive",
+			    run->ctx->cfg->lim.archive_members);
 			*st = EM_LIMIT;
 			break;
 		}
-		if ((sp = spool_new(run->ctx->cfg->lim.spool_memory, run->ctx->cfg->tmpdir)) == NULL) {
+		if ((sp = spool_new(run->ctx->cfg->lim.spool_memory,
+			 run->ctx->cfg->tmpdir)) == NULL) {
 			*st = EM_TEMPFAIL;
 			break;
 		}
-		cs = sz_copy(run, d, file->name, s->sub_size[sub], sp, &crc, &pending, confirmed, &why);
+		cs = sz_copy(run, d, file->name, s->sub_size[sub], sp, &crc, &pending,
+		    confirmed, &why);
 		bad = cs == EM_OK && s->sub_has_crc[sub] && crc != s->sub_crc[sub];
 		if (!confirmed && (cs == EM_BADDATA || bad)) {
 			spool_free(sp);
@@ -408,12 +424,14 @@ sz_folder_try(struct sz_run *run, unsigned fi, const unsigned char *key, em_stat
 			if (scan_budget_bytes(run->ctx, run->in->part, pending) != EM_OK)
 				cs = EM_LIMIT;
 		}
-		*st = cs == EM_TEMPFAIL ? cs : sz_member_done(run, file, sp, cs, bad, key != NULL, why);
+		*st = cs == EM_TEMPFAIL ?
+		    cs :
+		    sz_member_done(run, file, sp, cs, bad, key != NULL, why);
 		spool_free(sp);
 	}
 	sz_dec_free(d);
 	if (*st == EM_BADDATA)
-		*st = sz_folder_rest(run, fi, k);   /* the other folders go on */
+		*st = sz_folder_rest(run, fi, k); /* the other folders go on */
 	return em_status_local(*st) && *st != EM_LIMIT ? SZ_OPENED : SZ_STOP;
 }
 
@@ -434,20 +452,15 @@ sz_folder_locked(struct sz_run *run, unsigned fi)
 		if (sz_key_for(run, f, (unsigned)i, &why) != 0) {
 			if (run->ctx->time_reported)
 				return EM_LIMIT;
-			report_add(run->ctx->r, run->in->part, "archive.corrupt", "folder %u: %s",
-			    fi, why);
+			report_add(run->ctx->r, run->in->part, "archive.corrupt",
+			    "folder %u: %s", fi, why);
 			break;
 		}
 		switch (sz_folder_try(run, fi, run->keys[i].key, &st)) {
-		case SZ_OPENED:
-			run->good = i;
-			return st;
-		case SZ_STOP:
-			return st;
-		case SZ_WRONG:
-			break;
-		default:
-			return EM_BUG;
+		case SZ_OPENED: run->good = i; return st;
+		case SZ_STOP: return st;
+		case SZ_WRONG: break;
+		default: return EM_BUG;
 		}
 	}
 	return sz_folder_closed(run, fi, 1);
@@ -464,7 +477,7 @@ sz_folder(struct sz_run *run, unsigned fi)
 	int enc = sz_folder_encrypted(f);
 
 	if (run->retry && !enc && !run->hdr_enc)
-		return EM_OK;   /* the first walk scanned it */
+		return EM_OK; /* the first walk scanned it */
 	if (why != NULL) {
 		if (run->retry)
 			return EM_OK;
@@ -494,7 +507,8 @@ sz_empty_files(struct sz_run *run)
 			continue;
 		if (++run->members > run->ctx->cfg->lim.archive_members) {
 			report_add(run->ctx->r, run->in->part, "archive.limit",
-			    "more than %u entries in one archive", run->ctx->cfg->lim.archive_members);
+			    "more than %u entries in one archive",
+			    run->ctx->cfg->lim.archive_members);
 			return EM_LIMIT;
 		}
 		if ((st = sz_name_part(run, run->a.files[i].name)) != EM_OK)
@@ -528,12 +542,13 @@ sz_conclude(struct sz_run *run, int hdr_locked, const char *why)
 	if (hdr_locked && !run->retry)
 		report_add(r, part, "archive.encrypted",
 		    "7z archive headers are encrypted (7zAES, names hidden): not opened with %u "
-		    "candidate passwords from the message (%s)", run->npw, why);
+		    "candidate passwords from the message (%s)",
+		    run->npw, why);
 	if (run->locked > 0 && !run->retry)
 		report_add(r, part, "archive.encrypted",
 		    "%u encrypted members of a 7z archive (7zAES) not opened (%u candidate "
-		    "passwords from the message tried): %s", run->locked, run->npw,
-		    sb_str(&run->locked_names));
+		    "passwords from the message tried): %s",
+		    run->locked, run->npw, sb_str(&run->locked_names));
 	if (run->unsup > 0)
 		report_add(r, part, "archive.unsupported_coder",
 		    "%u members of a 7z archive use %s, which is not decoded: not inspected: %s",
@@ -568,7 +583,8 @@ sz_run_one(struct sz_run *run)
 		/* a header whose CRC matches but whose structure does not hold is not
 		 * given to libarchive either: its 7z reader allocates from header
 		 * counts (fuzzing found 7 GB and 8 EB requests) */
-		report_add(run->ctx->r, run->in->part, "archive.corrupt", "7z header: %s", why);
+		report_add(
+		    run->ctx->r, run->in->part, "archive.corrupt", "7z header: %s", why);
 		return EM_OK;
 	}
 	for (i = 0; i < run->a.st.nfolders; i++)

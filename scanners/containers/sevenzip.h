@@ -32,35 +32,35 @@
 #include "core/spool.h"
 #include "core/status.h"
 
-#define SZ_SIG_LEN       32u                      /* the signature header */
-#define SZ_HEADER_MAX    (16u * 1024 * 1024)      /* header bytes, decoded */
-#define SZ_CODERS_MAX    16u                      /* coders in one folder */
-#define SZ_STREAMS_MAX   32u                      /* in or out streams of a folder */
-#define SZ_FOLDERS_MAX   65536u                   /* folders in one archive */
-#define SZ_FILES_MAX     1000000u                 /* files and substreams */
-#define SZ_NAME_MAX      1024u                    /* UTF-8 bytes of one name kept */
-#define SZ_KDF_POWER_MAX 24u                      /* 2^24 SHA-256 rounds at most */
-#define SZ_DICT_MAX      (1024u * 1024 * 1024)    /* LZMA dictionary, after clamping */
-#define SZ_BCJ2_SIDE_MAX (64u * 1024 * 1024)      /* one BCJ2 side stream, in memory */
+#define SZ_SIG_LEN       32u                   /* the signature header */
+#define SZ_HEADER_MAX    (16u * 1024 * 1024)   /* header bytes, decoded */
+#define SZ_CODERS_MAX    16u                   /* coders in one folder */
+#define SZ_STREAMS_MAX   32u                   /* in or out streams of a folder */
+#define SZ_FOLDERS_MAX   65536u                /* folders in one archive */
+#define SZ_FILES_MAX     1000000u              /* files and substreams */
+#define SZ_NAME_MAX      1024u                 /* UTF-8 bytes of one name kept */
+#define SZ_KDF_POWER_MAX 24u                   /* 2^24 SHA-256 rounds at most */
+#define SZ_DICT_MAX      (1024u * 1024 * 1024) /* LZMA dictionary, after clamping */
+#define SZ_BCJ2_SIDE_MAX (64u * 1024 * 1024)   /* one BCJ2 side stream, in memory */
 
 /* Coder ids (7zFormat.txt "Codec IDs"), big-endian bytes as a number. */
-#define SZ_ID_COPY   0x00u
-#define SZ_ID_DELTA  0x03u
-#define SZ_ID_LZMA2  0x21u
-#define SZ_ID_LZMA   0x030101u
-#define SZ_ID_X86    0x03030103u
-#define SZ_ID_BCJ2   0x0303011Bu
-#define SZ_ID_PPC    0x03030205u
-#define SZ_ID_IA64   0x03030401u
-#define SZ_ID_ARM    0x03030501u
-#define SZ_ID_ARMT   0x03030701u
-#define SZ_ID_SPARC  0x03030805u
-#define SZ_ID_AES    0x06F10701u
+#define SZ_ID_COPY       0x00u
+#define SZ_ID_DELTA      0x03u
+#define SZ_ID_LZMA2      0x21u
+#define SZ_ID_LZMA       0x030101u
+#define SZ_ID_X86        0x03030103u
+#define SZ_ID_BCJ2       0x0303011Bu
+#define SZ_ID_PPC        0x03030205u
+#define SZ_ID_IA64       0x03030401u
+#define SZ_ID_ARM        0x03030501u
+#define SZ_ID_ARMT       0x03030701u
+#define SZ_ID_SPARC      0x03030805u
+#define SZ_ID_AES        0x06F10701u
 
 struct sz_coder {
 	uint64_t id;
 	unsigned nin, nout;
-	const unsigned char *props;   /* inside the header buffer */
+	const unsigned char *props; /* inside the header buffer */
 	size_t nprops;
 };
 
@@ -68,19 +68,19 @@ struct sz_folder {
 	unsigned ncoders, nbind, npacked, nin, nout;
 	struct sz_coder c[SZ_CODERS_MAX];
 	uint64_t bind_in[SZ_STREAMS_MAX], bind_out[SZ_STREAMS_MAX];
-	uint64_t packed[SZ_STREAMS_MAX];   /* in-stream index of each packed stream */
-	uint64_t unpack[SZ_STREAMS_MAX];   /* size of each out stream */
+	uint64_t packed[SZ_STREAMS_MAX]; /* in-stream index of each packed stream */
+	uint64_t unpack[SZ_STREAMS_MAX]; /* size of each out stream */
 	uint32_t crc;
 	int has_crc;
-	unsigned first_pack;               /* index of its first packed stream */
-	uint64_t pack_off;                 /* file offset of its first packed stream */
-	uint64_t nsub;                     /* substreams (members with data) */
+	unsigned first_pack; /* index of its first packed stream */
+	uint64_t pack_off;   /* file offset of its first packed stream */
+	uint64_t nsub;       /* substreams (members with data) */
 	unsigned first_sub;
 };
 
 /* A StreamsInfo block: packed streams, folders, substreams. */
 struct sz_streams {
-	uint64_t pack_pos;                 /* offset of the first packed stream after
+	uint64_t pack_pos; /* offset of the first packed stream after
 	                                      the signature header */
 	unsigned npack, nfolders, nsub;
 	uint64_t *pack_size;
@@ -91,7 +91,7 @@ struct sz_streams {
 };
 
 struct sz_file {
-	char *name;                        /* UTF-8, never NULL once parsed */
+	char *name; /* UTF-8, never NULL once parsed */
 	int has_stream, is_dir;
 };
 
@@ -143,8 +143,8 @@ struct sz_key {
 /* The 32-byte AES key of password PW (UTF-8) for the 7zAES properties of F's AES
  * coder, into K (reused when K already holds it). 0, or -1 for properties that
  * are bad or beyond SZ_KDF_POWER_MAX (WHY) or a resource failure. */
-int sz_aes_key(const struct sz_folder *f, const char *pw, struct sz_key *k,
-    const char **why);
+int
+sz_aes_key(const struct sz_folder *f, const char *pw, struct sz_key *k, const char **why);
 /* The 7zAES properties of coder C: NumCyclesPower, salt, IV (zero-padded). 0 or
  * -1 when they are malformed. */
 int sz_aes_props(const struct sz_coder *c, unsigned *power, unsigned char salt[16],
@@ -158,8 +158,8 @@ struct sz_dec *sz_dec_new(const struct sz_folder *f, struct spool *src, uint64_t
 /* Up to N bytes of output into BUF. EM_OK with *GOT > 0; EM_END at the end of the
  * folder's unpacked size; EM_BADDATA when the data does not decode (a wrong key or
  * corruption, WHY says which step); EM_TEMPFAIL. */
-em_status sz_dec_read(struct sz_dec *d, unsigned char *buf, size_t n, size_t *got,
-    const char **why);
+em_status sz_dec_read(
+    struct sz_dec *d, unsigned char *buf, size_t n, size_t *got, const char **why);
 void sz_dec_free(struct sz_dec *d);
 
 /* sevenzip_bcj2.c: the BCJ2 filter. */
@@ -167,7 +167,8 @@ struct sz_bcj2;
 /* A filter producing TOTAL bytes from the three side streams SIDE (call
  * targets, jump targets, range coder; taken over, SIDE[] set to NULL). NULL on
  * out of memory. */
-struct sz_bcj2 *sz_bcj2_new(unsigned char *side[3], const size_t nside[3], uint64_t total);
+struct sz_bcj2 *
+sz_bcj2_new(unsigned char *side[3], const size_t nside[3], uint64_t total);
 /* Main stream bytes IN[0..N-1] in, up to M bytes out: *USED and *MADE say how
  * many. 0, or -1 when a side stream runs out (wrong key or corrupt). */
 int sz_bcj2_code(struct sz_bcj2 *b, const unsigned char *in, size_t n, size_t *used,

@@ -19,8 +19,8 @@
 
 #include "containers/sevenzip.h"
 
-#define SZ_KDF_RUN 64u            /* KDF rounds hashed per digest update */
-#define SZ_PW16    (2u * 64 + 4)  /* UTF-16 bytes of one password, at most */
+#define SZ_KDF_RUN 64u           /* KDF rounds hashed per digest update */
+#define SZ_PW16    (2u * 64 + 4) /* UTF-16 bytes of one password, at most */
 
 /* The 7zAES properties: NumCyclesPower, salt, IV (zero-padded). */
 int
@@ -97,15 +97,16 @@ sz_utf16(const char *pw, unsigned char out[SZ_PW16])
 
 /* SHA-256 over 2^POWER runs of SALT || PW16 || counter, SZ_KDF_RUN runs a time. */
 static int
-sz_kdf(const unsigned char *salt, unsigned saltlen, const unsigned char *pw16, size_t pwlen,
-    unsigned power, unsigned char key[32])
+sz_kdf(const unsigned char *salt, unsigned saltlen, const unsigned char *pw16,
+    size_t pwlen, unsigned power, unsigned char key[32])
 {
 	size_t unit = saltlen + pwlen + 8, i, k;
 	uint64_t round, rounds = (uint64_t)1 << power;
 	unsigned char *run = malloc(unit * SZ_KDF_RUN);
 	EVP_MD_CTX *h = EVP_MD_CTX_new();
 	unsigned got = 0;
-	int ok = run != NULL && h != NULL && EVP_DigestInit_ex(h, EVP_sha256(), NULL) == 1;
+	int ok =
+	    run != NULL && h != NULL && EVP_DigestInit_ex(h, EVP_sha256(), NULL) == 1;
 
 	for (i = 0; ok && i < SZ_KDF_RUN; i++) {
 		memcpy(run + i * unit, salt, saltlen);

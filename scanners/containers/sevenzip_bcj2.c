@@ -16,17 +16,17 @@
 
 #include "containers/sevenzip.h"
 
-#define BCJ2_TOP        (1u << 24)
-#define BCJ2_PROB_BITS  11
-#define BCJ2_MOVE_BITS  5
-#define BCJ2_IS_J(b0, b1) (((b1) & 0xFE) == 0xE8 || ((b0) == 0x0F && ((b1) & 0xF0) == 0x80))
+#define BCJ2_TOP          (1u << 24)
+#define BCJ2_PROB_BITS    11
+#define BCJ2_MOVE_BITS    5
+#define BCJ2_IS_J(b0, b1) (((b1)&0xFE) == 0xE8 || ((b0) == 0x0F && ((b1)&0xF0) == 0x80))
 
 struct sz_bcj2 {
-	unsigned char *side[3];       /* call targets, jump targets, range coder */
+	unsigned char *side[3]; /* call targets, jump targets, range coder */
 	size_t nside[3], pside[3];
-	uint16_t prob[258];           /* 256 for E8 after each byte, E9, Jcc */
+	uint16_t prob[258]; /* 256 for E8 after each byte, E9, Jcc */
 	uint32_t range, code;
-	unsigned char prev, pend[4];  /* a target not yet handed out */
+	unsigned char prev, pend[4]; /* a target not yet handed out */
 	unsigned npend, ppend;
 	uint64_t outpos, total;
 	int init;
@@ -101,7 +101,9 @@ bcj2_bit(struct sz_bcj2 *b, uint16_t *p, int *bit)
 static int
 bcj2_target(struct sz_bcj2 *b, unsigned char c)
 {
-	uint16_t *p = c == 0xE8 ? &b->prob[b->prev] : c == 0xE9 ? &b->prob[256] : &b->prob[257];
+	uint16_t *p = c == 0xE8 ? &b->prob[b->prev] :
+	    c == 0xE9           ? &b->prob[256] :
+				  &b->prob[257];
 	unsigned s = c == 0xE8 ? 0 : 1;
 	const unsigned char *t;
 	uint32_t dest;
@@ -117,7 +119,8 @@ bcj2_target(struct sz_bcj2 *b, unsigned char c)
 		return -1;
 	t = b->side[s] + b->pside[s];
 	b->pside[s] += 4;
-	dest = ((uint32_t)t[0] << 24 | (uint32_t)t[1] << 16 | (uint32_t)t[2] << 8 | t[3]) -
+	dest =
+	    ((uint32_t)t[0] << 24 | (uint32_t)t[1] << 16 | (uint32_t)t[2] << 8 | t[3]) -
 	    (uint32_t)(b->outpos + 4);
 	b->pend[0] = (unsigned char)dest;
 	b->pend[1] = (unsigned char)(dest >> 8);

@@ -28,16 +28,16 @@
 #include "containers/sevenzip.h"
 #include "core/cryptprim.h"
 
-#define SZ_BUF     (64u * 1024)   /* packed bytes read at once */
+#define SZ_BUF (64u * 1024) /* packed bytes read at once */
 
 /* One linear chain: a packed stream, 7zAES or not, then liblzma or Copy. */
 struct sz_lin {
 	struct spool *src;
-	uint64_t off, left;             /* packed bytes not read yet */
-	uint64_t out_left;              /* unpacked bytes still to come */
+	uint64_t off, left; /* packed bytes not read yet */
+	uint64_t out_left;  /* unpacked bytes still to come */
 	int aes, lzma, src_end, lz_end;
 	unsigned char key[32], iv[16];
-	unsigned char tail[16];         /* a decrypted block partly handed out */
+	unsigned char tail[16]; /* a decrypted block partly handed out */
 	size_t tpos, tlen;
 	lzma_stream lz;
 	lzma_filter filt[LZMA_FILTERS_MAX + 1];
@@ -51,8 +51,8 @@ struct sz_lin {
 struct sz_plan {
 	int bcj2;
 	unsigned n[4], pack[4];
-	unsigned order[4][SZ_CODERS_MAX + 1];   /* +1: the main coder, then a chain */
-	uint64_t out[4];                /* the chain's out stream; UINT64_MAX: none */
+	unsigned order[4][SZ_CODERS_MAX + 1]; /* +1: the main coder, then a chain */
+	uint64_t out[4]; /* the chain's out stream; UINT64_MAX: none */
 };
 
 /* A folder's decoder: chain 0, or BCJ2 over chains 0 (main) to 3. */
@@ -68,8 +68,8 @@ struct sz_dec {
 static int
 sz_is_filter(uint64_t id)
 {
-	return id == SZ_ID_X86 || id == SZ_ID_PPC || id == SZ_ID_IA64 || id == SZ_ID_ARM ||
-	    id == SZ_ID_ARMT || id == SZ_ID_SPARC || id == SZ_ID_DELTA;
+	return id == SZ_ID_X86 || id == SZ_ID_PPC || id == SZ_ID_IA64 ||
+	    id == SZ_ID_ARM || id == SZ_ID_ARMT || id == SZ_ID_SPARC || id == SZ_ID_DELTA;
 }
 
 /* The coder whose out streams hold OUT (numbered in coder order), or -1; its
@@ -126,7 +126,8 @@ sz_chain_at(const struct sz_folder *f, uint64_t in, unsigned *order, unsigned *p
 	while ((k = sz_in_source(f, in, &to)) == 1 && n < f->ncoders) {
 		if (n == 0)
 			*out = to;
-		if ((c = sz_out_owner(f, to, &cin)) < 0 || f->c[c].nin != 1 || f->c[c].nout != 1)
+		if ((c = sz_out_owner(f, to, &cin)) < 0 || f->c[c].nin != 1 ||
+		    f->c[c].nout != 1)
 			return -1;
 		order[n++] = (unsigned)c;
 		in = cin;
@@ -147,13 +148,15 @@ sz_lin_unsupported(const struct sz_folder *f, const unsigned *order, unsigned n)
 
 	while (i < n && sz_is_filter(f->c[order[i]].id)) {
 		id = f->c[order[i]].id;
-		if (id == SZ_ID_DELTA ? f->c[order[i]].nprops != 1 : f->c[order[i]].nprops != 0)
+		if (id == SZ_ID_DELTA ? f->c[order[i]].nprops != 1 :
+					f->c[order[i]].nprops != 0)
 			return "a filter with properties other than the usual ones";
 		i++;
 	}
 	if (i > LZMA_FILTERS_MAX - 1)
 		return "more than three filters";
-	if (i < n && (f->c[order[i]].id == SZ_ID_LZMA || f->c[order[i]].id == SZ_ID_LZMA2))
+	if (i < n &&
+	    (f->c[order[i]].id == SZ_ID_LZMA || f->c[order[i]].id == SZ_ID_LZMA2))
 		i++;
 	else if (i < n && f->c[order[i]].id == SZ_ID_COPY && i == 0)
 		i++;
@@ -204,7 +207,8 @@ sz_plan(const struct sz_folder *f, struct sz_plan *p)
 		} else {
 			/* the chain that ends in the main output: start above it */
 			p->order[0][0] = (unsigned)c;
-			n = f->c[c].nin != 1 || f->c[c].nout != 1 ? -1 :
+			n = f->c[c].nin != 1 || f->c[c].nout != 1 ?
+			    -1 :
 			    sz_chain_at(f, in, p->order[0] + 1, &p->pack[0], &out);
 			n = n < 0 || n + 1 > (int)SZ_CODERS_MAX ? -1 : n + 1;
 			out = main;
@@ -278,8 +282,8 @@ static void sz_lin_free(struct sz_lin *d);
 
 /* The liblzma filter chain for the coders in ORDER[0..N-1] up to LZMA/LZMA2. */
 static int
-sz_lzma_init(struct sz_lin *d, const struct sz_folder *f, const unsigned *order, unsigned n,
-    uint64_t dict_cap)
+sz_lzma_init(struct sz_lin *d, const struct sz_folder *f, const unsigned *order,
+    unsigned n, uint64_t dict_cap)
 {
 	const struct sz_coder *c;
 	unsigned i, k = 0;
@@ -287,11 +291,12 @@ sz_lzma_init(struct sz_lin *d, const struct sz_folder *f, const unsigned *order,
 	for (i = 0; i < n && k < LZMA_FILTERS_MAX; i++) {
 		c = &f->c[order[i]];
 		if (c->id != SZ_ID_LZMA && c->id != SZ_ID_LZMA2 && !sz_is_filter(c->id))
-			break;      /* Copy or 7zAES: no liblzma */
+			break; /* Copy or 7zAES: no liblzma */
 		if (c->id == SZ_ID_LZMA || c->id == SZ_ID_LZMA2) {
 			if (sz_lzma_opts(c, &d->lzo, dict_cap) != 0)
 				return -1;
-			d->filt[k].id = c->id == SZ_ID_LZMA ? LZMA_FILTER_LZMA1 : LZMA_FILTER_LZMA2;
+			d->filt[k].id =
+			    c->id == SZ_ID_LZMA ? LZMA_FILTER_LZMA1 : LZMA_FILTER_LZMA2;
 			d->filt[k++].options = &d->lzo;
 			d->filt[k].id = LZMA_VLI_UNKNOWN;
 			d->lzma = 1;
@@ -306,15 +311,15 @@ sz_lzma_init(struct sz_lin *d, const struct sz_folder *f, const unsigned *order,
 		}
 		k++;
 	}
-	return 0;   /* Copy: no liblzma */
+	return 0; /* Copy: no liblzma */
 }
 
 /* Chain ORDER[0..N-1] over SIZE packed bytes at OFF in SRC, OUT bytes of
  * output; KEY when the chain has 7zAES. NULL on failure (WHY). */
 static struct sz_lin *
-sz_lin_new(const struct sz_folder *f, const unsigned *order, unsigned n, struct spool *src,
-    uint64_t off, uint64_t size, uint64_t out, const unsigned char *key, uint64_t dict_cap,
-    const char **why)
+sz_lin_new(const struct sz_folder *f, const unsigned *order, unsigned n,
+    struct spool *src, uint64_t off, uint64_t size, uint64_t out,
+    const unsigned char *key, uint64_t dict_cap, const char **why)
 {
 	struct sz_lin *d;
 	unsigned power, saltlen;
@@ -332,7 +337,8 @@ sz_lin_new(const struct sz_folder *f, const unsigned *order, unsigned n, struct 
 	d->lz = init;
 	if (n > 0 && f->c[order[n - 1]].id == SZ_ID_AES) {
 		if (key == NULL ||
-		    sz_aes_props(&f->c[order[n - 1]], &power, salt, &saltlen, d->iv) != 0) {
+		    sz_aes_props(&f->c[order[n - 1]], &power, salt, &saltlen, d->iv) !=
+			0) {
 			*why = "bad 7zAES properties";
 			sz_lin_free(d);
 			return NULL;
@@ -383,7 +389,8 @@ sz_src_read(struct sz_lin *d, unsigned char *buf, size_t n, size_t *got, const c
 }
 
 static em_status
-sz_lzma_read(struct sz_lin *d, unsigned char *buf, size_t n, size_t *got, const char **why)
+sz_lzma_read(
+    struct sz_lin *d, unsigned char *buf, size_t n, size_t *got, const char **why)
 {
 	lzma_ret ret;
 	size_t in;
@@ -392,7 +399,8 @@ sz_lzma_read(struct sz_lin *d, unsigned char *buf, size_t n, size_t *got, const 
 	*got = 0;
 	while (*got == 0 && !d->lz_end) {
 		if (d->lz.avail_in == 0 && !d->src_end) {
-			if ((st = sz_src_read(d, d->in, sizeof(d->in), &in, why)) != EM_OK)
+			if ((st = sz_src_read(d, d->in, sizeof(d->in), &in, why)) !=
+			    EM_OK)
 				return st;
 			d->lz.next_in = d->in;
 			d->lz.avail_in = in;
@@ -461,7 +469,8 @@ sz_lin_read(struct sz_lin *d, unsigned char *buf, size_t n, size_t *got, const c
 	if (st != EM_OK)
 		return st;
 	if (*got == 0) {
-		*why = "the data ends before its declared size (truncated or wrong password)";
+		*why =
+		    "the data ends before its declared size (truncated or wrong password)";
 		return EM_BADDATA;
 	}
 	d->out_left -= *got;
@@ -534,8 +543,8 @@ sz_dec_new(const struct sz_folder *f, struct spool *src, uint64_t off,
 		for (j = 0, poff = off; j < p.pack[k]; j++)
 			poff += pack_size[j];
 		out = p.out[k] != UINT64_MAX ? f->unpack[p.out[k]] : pack_size[p.pack[k]];
-		d->lin[k] = sz_lin_new(f, p.order[k], p.n[k], src, poff, pack_size[p.pack[k]], out,
-		    key, k == 0 ? want : out, why);
+		d->lin[k] = sz_lin_new(f, p.order[k], p.n[k], src, poff,
+		    pack_size[p.pack[k]], out, key, k == 0 ? want : out, why);
 		if (d->lin[k] == NULL) {
 			sz_dec_free(d);
 			return NULL;
@@ -546,7 +555,8 @@ sz_dec_new(const struct sz_folder *f, struct spool *src, uint64_t off,
 
 /* BCJ2: the side streams read first, then the main stream through the filter. */
 static em_status
-sz_bcj2_read(struct sz_dec *d, unsigned char *buf, size_t n, size_t *got, const char **why)
+sz_bcj2_read(
+    struct sz_dec *d, unsigned char *buf, size_t n, size_t *got, const char **why)
 {
 	unsigned char *side[3] = { NULL, NULL, NULL };
 	size_t nside[3], used;
@@ -564,14 +574,17 @@ sz_bcj2_read(struct sz_dec *d, unsigned char *buf, size_t n, size_t *got, const 
 		used = 0;
 		if (d->mpos == d->mlen && !d->main_end) {
 			d->mpos = d->mlen = 0;
-			st = sz_lin_read(d->lin[0], d->mbuf, sizeof(d->mbuf), &d->mlen, why);
+			st = sz_lin_read(
+			    d->lin[0], d->mbuf, sizeof(d->mbuf), &d->mlen, why);
 			d->main_end = st == EM_END;
 			if (st == EM_END)
 				st = EM_OK;
 		}
-		if (st == EM_OK && sz_bcj2_code(d->bcj, d->mbuf + d->mpos, d->mlen - d->mpos, &used,
-		    buf, n, got) != 0) {
-			*why = "BCJ2 streams do not match (wrong password or corrupt data)";
+		if (st == EM_OK &&
+		    sz_bcj2_code(d->bcj, d->mbuf + d->mpos, d->mlen - d->mpos, &used, buf,
+			n, got) != 0) {
+			*why =
+			    "BCJ2 streams do not match (wrong password or corrupt data)";
 			st = EM_BADDATA;
 		}
 		d->mpos += used;
@@ -591,9 +604,11 @@ sz_dec_read(struct sz_dec *d, unsigned char *buf, size_t n, size_t *got, const c
 		return EM_END;
 	if (n > d->out_left)
 		n = (size_t)d->out_left;
-	st = d->bcj2 ? sz_bcj2_read(d, buf, n, got, why) : sz_lin_read(d->lin[0], buf, n, got, why);
+	st = d->bcj2 ? sz_bcj2_read(d, buf, n, got, why) :
+		       sz_lin_read(d->lin[0], buf, n, got, why);
 	if (st == EM_END || (st == EM_OK && *got == 0)) {
-		*why = "the data ends before its declared size (truncated or wrong password)";
+		*why =
+		    "the data ends before its declared size (truncated or wrong password)";
 		return EM_BADDATA;
 	}
 	if (st == EM_OK)

@@ -18,11 +18,24 @@
 #include "containers/sevenzip.h"
 
 enum {
-	K_END = 0x00, K_HEADER = 0x01, K_ARCHIVE_PROPS = 0x02, K_ADD_STREAMS = 0x03,
-	K_MAIN_STREAMS = 0x04, K_FILES = 0x05, K_PACK = 0x06, K_UNPACK = 0x07,
-	K_SUBSTREAMS = 0x08, K_SIZE = 0x09, K_CRC = 0x0A, K_FOLDER = 0x0B,
-	K_UNPACK_SIZE = 0x0C, K_NUM_UNPACK = 0x0D, K_EMPTY_STREAM = 0x0E,
-	K_EMPTY_FILE = 0x0F, K_NAME = 0x11, K_ATTRIB = 0x15
+	K_END = 0x00,
+	K_HEADER = 0x01,
+	K_ARCHIVE_PROPS = 0x02,
+	K_ADD_STREAMS = 0x03,
+	K_MAIN_STREAMS = 0x04,
+	K_FILES = 0x05,
+	K_PACK = 0x06,
+	K_UNPACK = 0x07,
+	K_SUBSTREAMS = 0x08,
+	K_SIZE = 0x09,
+	K_CRC = 0x0A,
+	K_FOLDER = 0x0B,
+	K_UNPACK_SIZE = 0x0C,
+	K_NUM_UNPACK = 0x0D,
+	K_EMPTY_STREAM = 0x0E,
+	K_EMPTY_FILE = 0x0F,
+	K_NAME = 0x11,
+	K_ATTRIB = 0x15
 };
 
 /* A bounded reader over a header buffer; ERR is sticky. */
@@ -164,7 +177,8 @@ sz_pack_info(struct szr *r, uint64_t filesize, struct sz_streams *st)
 	unsigned id, i;
 	uint64_t sum;
 
-	if (szr_num(r, &st->pack_pos) != 0 || szr_count(r, SZ_FOLDERS_MAX * 4u, &st->npack) != 0)
+	if (szr_num(r, &st->pack_pos) != 0 ||
+	    szr_count(r, SZ_FOLDERS_MAX * 4u, &st->npack) != 0)
 		return -1;
 	if (st->npack > szr_left(r))
 		return szr_fail(r, "more packed streams than header bytes");
@@ -182,7 +196,8 @@ sz_pack_info(struct szr *r, uint64_t filesize, struct sz_streams *st)
 		} else if (id == K_CRC) {
 			unsigned char *has = calloc(st->npack + 1u, 1);
 			uint32_t *crc = calloc(st->npack + 1u, sizeof(uint32_t));
-			int rc = has != NULL && crc != NULL ? szr_digests(r, st->npack, has, crc) :
+			int rc = has != NULL && crc != NULL ?
+			    szr_digests(r, st->npack, has, crc) :
 			    szr_fail(r, "out of memory");
 
 			free(has);
@@ -199,7 +214,8 @@ sz_pack_info(struct szr *r, uint64_t filesize, struct sz_streams *st)
 	sum = SZ_SIG_LEN + st->pack_pos;
 	for (i = 0; i < st->npack; i++) {
 		if (st->pack_size[i] > filesize || sum + st->pack_size[i] > filesize)
-			return szr_fail(r, "packed streams past the end of the file (truncated)");
+			return szr_fail(
+			    r, "packed streams past the end of the file (truncated)");
 		sum += st->pack_size[i];
 	}
 	return 0;
@@ -224,8 +240,9 @@ sz_coder(struct szr *r, struct sz_coder *c)
 		c->id = c->id << 8 | b;
 	}
 	c->nin = c->nout = 1;
-	if ((flags & 0x10) != 0 && (szr_count(r, SZ_STREAMS_MAX, &c->nin) != 0 ||
-	    szr_count(r, SZ_STREAMS_MAX, &c->nout) != 0))
+	if ((flags & 0x10) != 0 &&
+	    (szr_count(r, SZ_STREAMS_MAX, &c->nin) != 0 ||
+		szr_count(r, SZ_STREAMS_MAX, &c->nout) != 0))
 		return -1;
 	c->props = NULL;
 	c->nprops = 0;
@@ -265,7 +282,8 @@ sz_folder(struct szr *r, struct sz_folder *f)
 		if (szr_num(r, &f->bind_in[i]) != 0 || szr_num(r, &f->bind_out[i]) != 0)
 			return -1;
 		if (f->bind_in[i] >= f->nin || f->bind_out[i] >= f->nout)
-			return szr_fail(r, "a bind pair names a stream that does not exist");
+			return szr_fail(
+			    r, "a bind pair names a stream that does not exist");
 	}
 	f->npacked = f->nin - f->nbind;
 	if (f->npacked == 1) {
@@ -298,8 +316,8 @@ sz_unpack_info(struct szr *r, struct sz_streams *st)
 	uint32_t *crc = NULL;
 	int rc = -1;
 
-	if (szr_expect(r, K_FOLDER) != 0 || szr_count(r, SZ_FOLDERS_MAX, &st->nfolders) != 0 ||
-	    szr_byte(r, &ext) != 0)
+	if (szr_expect(r, K_FOLDER) != 0 ||
+	    szr_count(r, SZ_FOLDERS_MAX, &st->nfolders) != 0 || szr_byte(r, &ext) != 0)
 		return -1;
 	if (ext != 0)
 		return szr_fail(r, "external folder data");
@@ -454,7 +472,9 @@ sz_substreams(struct szr *r, struct sz_streams *st, int present)
 		return -1;
 	if (id == K_CRC && szr_byte(r, &id) != 0)
 		return -1;
-	return !present || id == K_END ? 0 : szr_fail(r, "unexpected property in SubStreamsInfo");
+	return !present || id == K_END ?
+	    0 :
+	    szr_fail(r, "unexpected property in SubStreamsInfo");
 }
 
 /* Each folder's packed streams, in order, from the pack sizes. */
@@ -466,7 +486,8 @@ sz_place_folders(struct szr *r, struct sz_streams *st)
 
 	for (i = 0; i < st->nfolders; i++) {
 		if (st->f[i].npacked > st->npack - p)
-			return szr_fail(r, "folders use more packed streams than there are");
+			return szr_fail(
+			    r, "folders use more packed streams than there are");
 		st->f[i].first_pack = p;
 		st->f[i].pack_off = off;
 		for (k = 0; k < st->f[i].npacked; k++)
@@ -540,7 +561,8 @@ sz_name(struct szr *r)
 		if (c == 0)
 			break;
 		if (c >= 0xD800 && c < 0xDC00 && szr_left(r) >= 2 &&
-		    (lo = r->b[r->pos] | (uint32_t)r->b[r->pos + 1] << 8) >= 0xDC00 && lo < 0xE000) {
+		    (lo = r->b[r->pos] | (uint32_t)r->b[r->pos + 1] << 8) >= 0xDC00 &&
+		    lo < 0xE000) {
 			r->pos += 2;
 			c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
 		} else if (c >= 0xD800 && c < 0xE000) {
@@ -588,8 +610,7 @@ sz_file_prop(struct szr *r, unsigned type, struct sz_arc *a, struct sz_fprops *f
 		for (i = 0, fp->nempty = 0; i < a->nfiles; i++)
 			fp->nempty += fp->empty_stream[i];
 		return 0;
-	case K_EMPTY_FILE:
-		return szr_bits(r, fp->nempty, fp->empty_file);
+	case K_EMPTY_FILE: return szr_bits(r, fp->nempty, fp->empty_file);
 	case K_NAME:
 		if (szr_byte(r, &ext) != 0 || ext != 0)
 			return szr_fail(r, "external names");
@@ -613,11 +634,10 @@ sz_file_prop(struct szr *r, unsigned type, struct sz_arc *a, struct sz_fprops *f
 				continue;
 			if (szr_u32(r, &attr) != 0)
 				return -1;
-			fp->dir[i] = (attr & 0x10) != 0;   /* FILE_ATTRIBUTE_DIRECTORY */
+			fp->dir[i] = (attr & 0x10) != 0; /* FILE_ATTRIBUTE_DIRECTORY */
 		}
 		return 0;
-	default:
-		return 0;
+	default: return 0;
 	}
 }
 
@@ -673,7 +693,8 @@ sz_files(struct szr *r, struct sz_arc *a)
 	fp.empty_stream = calloc(a->nfiles + 1u, 1);
 	fp.empty_file = calloc(a->nfiles + 1u, 1);
 	fp.dir = calloc(a->nfiles + 1u, 1);
-	if (a->files == NULL || fp.empty_stream == NULL || fp.empty_file == NULL || fp.dir == NULL)
+	if (a->files == NULL || fp.empty_stream == NULL || fp.empty_file == NULL ||
+	    fp.dir == NULL)
 		rc = szr_fail(r, "out of memory");
 	else
 		rc = sz_files_r(r, a, &fp);

@@ -30,23 +30,23 @@
 #include "containers/tnef.h"
 #include "core/analyser.h"
 
-#define TNEF_SIGNATURE  0x223E9F78u
-#define TNEF_MAX_NAME   255
+#define TNEF_SIGNATURE 0x223E9F78u
+#define TNEF_MAX_NAME  255
 
 /* Little-endian 32 bits at B[OFF], the caller having checked OFF + 4 <= length. */
 static uint32_t
 tnef_le32(const unsigned char *b, size_t off)
 {
-	return (uint32_t)b[off] | (uint32_t)b[off + 1] << 8 |
-	    (uint32_t)b[off + 2] << 16 | (uint32_t)b[off + 3] << 24;
+	return (uint32_t)b[off] | (uint32_t)b[off + 1] << 8 | (uint32_t)b[off + 2] << 16 |
+	    (uint32_t)b[off + 3] << 24;
 }
 
 /* The attachment's name into NAME: long file name, short title, or a made-up one. */
 static void
 tnef_name(Attachment *a, unsigned idx, char *name, size_t sz)
 {
-	variableLength *v = MAPIFindProperty(&a->MAPI,
-	    PROP_TAG(PT_STRING8, PR_ATTACH_LONG_FILENAME));
+	variableLength *v =
+	    MAPIFindProperty(&a->MAPI, PROP_TAG(PT_STRING8, PR_ATTACH_LONG_FILENAME));
 	size_t k = 0;
 
 	if (v == MAPI_UNDEFINED || v == NULL || v->data == NULL || v->size <= 0)
@@ -125,8 +125,8 @@ tnef_scan(struct scan_ctx *ctx, struct scan_input *in)
 		return EM_TEMPFAIL;
 	memcpy(copy, in->data, in->len);
 	if ((why = tnef_check(copy, in->len, &off)) != NULL) {
-		report_add(ctx->r, in->part, "archive.corrupt", "TNEF: %s at byte %zu", why,
-		    off);
+		report_add(ctx->r, in->part, "archive.corrupt", "TNEF: %s at byte %zu",
+		    why, off);
 		free(copy);
 		return EM_OK;
 	}
@@ -136,7 +136,8 @@ tnef_scan(struct scan_ctx *ctx, struct scan_input *in)
 	if (rc < 0)
 		report_add(ctx->r, in->part, "archive.corrupt",
 		    "TNEF: libytnef stopped with error %d; attachments read before it "
-		    "were scanned", rc);
+		    "were scanned",
+		    rc);
 	st = tnef_children(ctx, in, &t);
 	TNEFFree(&t);
 	free(copy);

@@ -41,25 +41,25 @@
 
 #include "containers/tnef.h"
 
-#define TNEF_SIGNATURE    0x223E9F78u
-#define TNEF_MAX_PROPS    1000     /* libytnef's own bound */
-#define TNEF_MAX_VALUES   1000     /* libytnef's own bound */
-#define TNEF_MAX_NAMELEN  100      /* libytnef's own bound */
-#define TNEF_MAX_UNICODE  100000   /* libytnef's own bound */
-#define TNEF_MAX_SEEN     64
+#define TNEF_SIGNATURE   0x223E9F78u
+#define TNEF_MAX_PROPS   1000   /* libytnef's own bound */
+#define TNEF_MAX_VALUES  1000   /* libytnef's own bound */
+#define TNEF_MAX_NAMELEN 100    /* libytnef's own bound */
+#define TNEF_MAX_UNICODE 100000 /* libytnef's own bound */
+#define TNEF_MAX_SEEN    64
 
-#define ATT_REND          0x00069002u   /* attAttachRendData */
-#define ATT_MAPI          0x00069003u   /* attMAPIProps */
-#define ATT_ATTACH        0x00069005u   /* attAttachment */
-#define ATT_VERSION       0x00089006u   /* attTnefVersion: 4 bytes */
-#define ATT_RECIPS        0x00069004u   /* attRecipTable: a count first */
-#define ATT_SENTFOR       0x00060001u   /* attSentFor: (name, address) pairs */
-#define ATT_FROM          0x00008000u   /* attFrom */
-#define ATT_SUBJECT       0x00018004u   /* attSubject */
-#define ATT_TITLE         0x00018010u   /* attAttachTitle: the short file name */
-#define ATT_ORIGCLASS     0x00070006u   /* attOriginalMessageClass */
-#define ATT_IGNORED       0x00067FFFu   /* an id libytnef has no handler for */
-#define TNEF_MAX_TEXT     100           /* libytnef's bound on those four */
+#define ATT_REND         0x00069002u /* attAttachRendData */
+#define ATT_MAPI         0x00069003u /* attMAPIProps */
+#define ATT_ATTACH       0x00069005u /* attAttachment */
+#define ATT_VERSION      0x00089006u /* attTnefVersion: 4 bytes */
+#define ATT_RECIPS       0x00069004u /* attRecipTable: a count first */
+#define ATT_SENTFOR      0x00060001u /* attSentFor: (name, address) pairs */
+#define ATT_FROM         0x00008000u /* attFrom */
+#define ATT_SUBJECT      0x00018004u /* attSubject */
+#define ATT_TITLE        0x00018010u /* attAttachTitle: the short file name */
+#define ATT_ORIGCLASS    0x00070006u /* attOriginalMessageClass */
+#define ATT_IGNORED      0x00067FFFu /* an id libytnef has no handler for */
+#define TNEF_MAX_TEXT    100         /* libytnef's bound on those four */
 
 struct tc_rd {
 	unsigned char *d;
@@ -128,22 +128,29 @@ tc_value(struct tc_rd *r, uint32_t type, int mv)
 	uint32_t n;
 
 	switch (type) {
-	case 0x0102: case 0x000D: case 0x001E: case 0x001F:   /* binary, object, strings */
+	case 0x0102:
+	case 0x000D:
+	case 0x001E:
+	case 0x001F: /* binary, object, strings */
 		if ((!mv && !tc_u32(r, &n)) || !tc_u32(r, &n))
 			return "MAPI value cut short";
 		if (type == 0x001F && n > TNEF_MAX_UNICODE)
 			return "Unicode MAPI value too long";
-		return tc_skip(r, (uint64_t)n + (n % 4 ? 4 - n % 4 : 0)) ? NULL :
+		return tc_skip(r, (uint64_t)n + (n % 4 ? 4 - n % 4 : 0)) ?
+		    NULL :
 		    "MAPI value longer than its block";
-	case 0x0002: case 0x0003: case 0x0004: case 0x0006: case 0x0007: case 0x000A:
-	case 0x000B:
-		return tc_skip(r, 4) ? NULL : "MAPI value cut short";
-	case 0x0005: case 0x0014: case 0x0040:
-		return tc_skip(r, 8) ? NULL : "MAPI value cut short";
-	case 0x0048:
-		return tc_skip(r, 16) ? NULL : "MAPI value cut short";
-	default:
-		return "unknown MAPI property type";
+	case 0x0002:
+	case 0x0003:
+	case 0x0004:
+	case 0x0006:
+	case 0x0007:
+	case 0x000A:
+	case 0x000B: return tc_skip(r, 4) ? NULL : "MAPI value cut short";
+	case 0x0005:
+	case 0x0014:
+	case 0x0040: return tc_skip(r, 8) ? NULL : "MAPI value cut short";
+	case 0x0048: return tc_skip(r, 16) ? NULL : "MAPI value cut short";
+	default: return "unknown MAPI property type";
 	}
 }
 
@@ -234,11 +241,15 @@ static int
 tc_attachment_attr(uint32_t id)
 {
 	switch (id) {
-	case 0x0006800Fu: case 0x00018010u: case 0x00068011u: case 0x00038012u:
-	case 0x00038013u: case 0x00069001u: case ATT_REND: case ATT_ATTACH:
-		return 1;
-	default:
-		return 0;
+	case 0x0006800Fu:
+	case 0x00018010u:
+	case 0x00068011u:
+	case 0x00038012u:
+	case 0x00038013u:
+	case 0x00069001u:
+	case ATT_REND:
+	case ATT_ATTACH: return 1;
+	default: return 0;
 	}
 }
 
@@ -330,10 +341,10 @@ tnef_check(unsigned char *d, size_t len, size_t *off)
 			return "attribute checksum wrong";
 		changed = 0;
 		if ((why = tc_attribute(&msg, &att, &open, tc_le32(d + i + 1), d + i + 9,
-		    n, &changed)) != NULL)
+			 n, &changed)) != NULL)
 			return why;
 		tc_rename(d + i, n);
-		if (changed) {   /* a renamed subject: the checksum follows */
+		if (changed) { /* a renamed subject: the checksum follows */
 			sum = tc_sum(d + i + 9, n);
 			d[i + 9 + n] = (unsigned char)(sum & 0xff);
 			d[i + 10 + n] = (unsigned char)(sum >> 8);

@@ -26,20 +26,20 @@ enum {
 };
 
 typedef em_status analyser_fn(struct scan_ctx *ctx, struct scan_input *in);
-typedef em_status analyser_retry_fn(struct scan_ctx *ctx, struct scan_input *in,
-    unsigned tried);
+typedef em_status
+analyser_retry_fn(struct scan_ctx *ctx, struct scan_input *in, unsigned tried);
 
 struct analyser {
 	enum tclass tc;
 	analyser_fn *scan;
-	const char *name;      /* the scan function's name, for fuzzing and logs */
+	const char *name; /* the scan function's name, for fuzzing and logs */
 	unsigned flags;
 };
 
 /* Every analyser, one prototype per function named in the table. */
 #define ANALYSER(tc, fn, flags) analyser_fn fn;
-#define RETRY(tc, fn) analyser_retry_fn fn;
-#define MEMBER(tc, fn) analyser_fn fn;
+#define RETRY(tc, fn)           analyser_retry_fn fn;
+#define MEMBER(tc, fn)          analyser_fn fn;
 #include "core/analysers.def"
 #undef ANALYSER
 #undef RETRY
@@ -77,8 +77,8 @@ void defer_part(struct scan_ctx *ctx, const struct scan_input *in, unsigned trie
 
 /* passwords.c: harvest candidate passwords from sender text in CHARSET (NULL: as
  * declared inside the text, else UTF-8), converted to UTF-8 first (charset.c). */
-void passwords_harvest(struct scan_ctx *ctx, const char *text, size_t len,
-    const char *charset);
+void passwords_harvest(
+    struct scan_ctx *ctx, const char *text, size_t len, const char *charset);
 
 /* Analysers that run on every part, outside the table (scan.c calls them in this
  * order around the class's rows): type detection (sets in->tc and in->mime, records

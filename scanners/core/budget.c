@@ -33,8 +33,8 @@ scan_budget_time(struct scan_ctx *ctx, int part)
 		return EM_OK;
 	if (!ctx->time_reported) {
 		ctx->time_reported = 1;
-		report_add(ctx->r, part, "scan.limit", "analysis time limit of %u s reached",
-		    ctx->cfg->lim.scan_seconds);
+		report_add(ctx->r, part, "scan.limit",
+		    "analysis time limit of %u s reached", ctx->cfg->lim.scan_seconds);
 	}
 	return EM_LIMIT;
 }

@@ -79,8 +79,8 @@ rd_be32(const uint8_t *b, size_t len, size_t off, uint32_t *out)
 		*out = 0;
 		return 0;
 	}
-	*out = (uint32_t)b[off] << 24 | (uint32_t)b[off + 1] << 16 | (uint32_t)b[off + 2] << 8 |
-	    (uint32_t)b[off + 3];
+	*out = (uint32_t)b[off] << 24 | (uint32_t)b[off + 1] << 16 |
+	    (uint32_t)b[off + 2] << 8 | (uint32_t)b[off + 3];
 	return 1;
 }
 

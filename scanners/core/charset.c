@@ -18,15 +18,29 @@
 
 #include "core/charset.h"
 
-static const struct { const char *label, *conv; } cs_alias[] = {
-	{ "shift_jis", "CP932" }, { "shift-jis", "CP932" }, { "sjis", "CP932" },
-	{ "x-sjis", "CP932" }, { "ms_kanji", "CP932" }, { "csshiftjis", "CP932" },
-	{ "windows-31j", "CP932" }, { "cp932", "CP932" }, { "ms932", "CP932" },
-	{ "x-ms-cp932", "CP932" }, { "iso-2022-jp", "ISO-2022-JP-2" },
-	{ "csiso2022jp", "ISO-2022-JP-2" }, { "iso-2022-jp-2", "ISO-2022-JP-2" },
-	{ "iso-2022-jp-3", "ISO-2022-JP-3" }, { "euc-jp", "EUC-JP-MS" },
-	{ "x-euc-jp", "EUC-JP-MS" }, { "eucjp", "EUC-JP-MS" },
-	{ "ks_c_5601-1987", "CP949" }, { "gb2312", "GBK" }, { "x-gbk", "GBK" },
+static const struct {
+	const char *label, *conv;
+} cs_alias[] = {
+	{ "shift_jis", "CP932" },
+	{ "shift-jis", "CP932" },
+	{ "sjis", "CP932" },
+	{ "x-sjis", "CP932" },
+	{ "ms_kanji", "CP932" },
+	{ "csshiftjis", "CP932" },
+	{ "windows-31j", "CP932" },
+	{ "cp932", "CP932" },
+	{ "ms932", "CP932" },
+	{ "x-ms-cp932", "CP932" },
+	{ "iso-2022-jp", "ISO-2022-JP-2" },
+	{ "csiso2022jp", "ISO-2022-JP-2" },
+	{ "iso-2022-jp-2", "ISO-2022-JP-2" },
+	{ "iso-2022-jp-3", "ISO-2022-JP-3" },
+	{ "euc-jp", "EUC-JP-MS" },
+	{ "x-euc-jp", "EUC-JP-MS" },
+	{ "eucjp", "EUC-JP-MS" },
+	{ "ks_c_5601-1987", "CP949" },
+	{ "gb2312", "GBK" },
+	{ "x-gbk", "GBK" },
 };
 
 /* Labels whose bytes are taken as they are. */
@@ -40,8 +54,10 @@ cs_label_ok(const char *s)
 	for (i = 0; s[i] != '\0'; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (i >= CHARSET_NAME_MAX || !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == ':'))
+		if (i >= CHARSET_NAME_MAX ||
+		    !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			(c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
+			c == ':'))
 			return 0;
 	}
 	return 1;
@@ -80,8 +96,8 @@ cs_skip(const char *conv, const char *ip, size_t il)
 }
 
 long
-charset_to_utf8(const char *label, const char *in, size_t len, char *out,
-    size_t outmax, size_t *skipped)
+charset_to_utf8(const char *label, const char *in, size_t len, char *out, size_t outmax,
+    size_t *skipped)
 {
 	char name[CHARSET_NAME_MAX + 1];
 	const char *conv = charset_iconv_name(label, name, sizeof(name));
@@ -97,7 +113,7 @@ charset_to_utf8(const char *label, const char *in, size_t len, char *out,
 		if (iconv(cd, &ip, &il, &op, &ol) != (size_t)-1)
 			break;
 		if (errno != EILSEQ)
-			break;          /* E2BIG: output full; EINVAL: cut at the end */
+			break; /* E2BIG: output full; EINVAL: cut at the end */
 		k = cs_skip(conv, ip, il);
 		ip += k;
 		il -= k;

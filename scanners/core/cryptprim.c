@@ -25,17 +25,23 @@ int
 cp_aes(int enc, unsigned keybytes, const unsigned char *key, const unsigned char *iv,
     const unsigned char *in, size_t n, unsigned char *out)
 {
-	const EVP_CIPHER *ci = iv == NULL ? (keybytes == 16 ? EVP_aes_128_ecb() :
-	    keybytes == 24 ? EVP_aes_192_ecb() : keybytes == 32 ? EVP_aes_256_ecb() : NULL) :
-	    keybytes == 16 ? EVP_aes_128_cbc() : keybytes == 24 ? EVP_aes_192_cbc() :
-	    keybytes == 32 ? EVP_aes_256_cbc() : NULL;
+	const EVP_CIPHER *ci = iv == NULL ? (keybytes == 16        ? EVP_aes_128_ecb() :
+						    keybytes == 24 ? EVP_aes_192_ecb() :
+						    keybytes == 32 ? EVP_aes_256_ecb() :
+								     NULL) :
+	    keybytes == 16                ? EVP_aes_128_cbc() :
+	    keybytes == 24                ? EVP_aes_192_cbc() :
+	    keybytes == 32                ? EVP_aes_256_cbc() :
+					    NULL;
 	EVP_CIPHER_CTX *x;
 	int ok = 0, l = 0;
 
-	if (ci == NULL || n % 16 != 0 || n > INT32_MAX || (x = EVP_CIPHER_CTX_new()) == NULL)
+	if (ci == NULL || n % 16 != 0 || n > INT32_MAX ||
+	    (x = EVP_CIPHER_CTX_new()) == NULL)
 		return -1;
 	if (EVP_CipherInit_ex(x, ci, NULL, key, iv, enc) == 1 &&
-	    EVP_CIPHER_CTX_set_padding(x, 0) == 1 && EVP_CipherUpdate(x, out, &l, in, (int)n) == 1)
+	    EVP_CIPHER_CTX_set_padding(x, 0) == 1 &&
+	    EVP_CipherUpdate(x, out, &l, in, (int)n) == 1)
 		ok = 1;
 	EVP_CIPHER_CTX_free(x);
 	return ok ? 0 : -1;

@@ -24,7 +24,7 @@ struct deferred {
 	int part;
 	enum tclass tc, container;
 	unsigned arch_depth;
-	unsigned tried;        /* candidates known when it was last tried */
+	unsigned tried; /* candidates known when it was last tried */
 };
 
 void
@@ -37,7 +37,7 @@ defer_part(struct scan_ctx *ctx, const struct scan_input *in, unsigned tried)
 	unsigned char buf[8192];
 
 	if (in->sp == NULL)
-		return;               /* bytes given in memory only (unit tests): nothing to copy */
+		return; /* bytes given in memory only (unit tests): nothing to copy */
 	for (d = ctx->deferred; d != NULL; d = d->next, count++) {
 		bytes += spool_size(d->sp);
 		tail = &d->next;
@@ -87,7 +87,7 @@ defer_finish(struct scan_ctx *ctx)
 		in.container = d->container;
 		in.arch_depth = d->arch_depth;
 		if ((retry = dispatch_retry(d->tc)) == NULL)
-			return EM_BUG;  /* defer_part on a class with no RETRY row */
+			return EM_BUG; /* defer_part on a class with no RETRY row */
 		tried = d->tried;
 		d->tried = pwlist_count(ctx->pw);
 		st = retry(ctx, &in, tried);

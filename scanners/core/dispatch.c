@@ -79,10 +79,11 @@ dispatch_class(struct scan_ctx *ctx, struct scan_input *in)
 		if (a->tc != in->tc || ((a->flags & AN_NESTED_ONLY) && in->from_mime))
 			continue;
 		if ((a->flags & AN_HARVEST) && in->from_mime)
-			passwords_harvest(ctx, (const char *)in->data, in->len, in->charset);
+			passwords_harvest(
+			    ctx, (const char *)in->data, in->len, in->charset);
 		st = a->scan(ctx, in);
 		if (st == EM_END && (a->flags & AN_PROBE))
-			continue;       /* not this format: the next row of the class */
+			continue; /* not this format: the next row of the class */
 		return st;
 	}
 	return EM_OK;

@@ -19,14 +19,15 @@
 #include <stdint.h>
 #include <stddef.h>
 
-#define KiB * 1024ull
-#define MiB * 1024ull * 1024
-#define GiB * 1024ull * 1024 * 1024
+#define KiB *1024ull
+#define MiB *1024ull * 1024
+#define GiB *1024ull * 1024 * 1024
 
 #define LIMITS(X) \
 	X(mime_depth, UINT, 1, 20, "20", 100, \
 	    "nesting of multiparts and message/rfc822 (mime.limit)") \
-	X(mime_parts, UINT, 1, 1000, "1000", 100000, "parts in one message (mime.limit)") \
+	X(mime_parts, UINT, 1, 1000, "1000", 100000, \
+	    "parts in one message (mime.limit)") \
 	X(header_bytes, SIZE, 1024, 256 KiB, "256K", 16 MiB, \
 	    "bytes in one part's header block (mime.limit)") \
 	X(line_length, SIZE, 1000, 64 KiB, "64K", 16 MiB, \
@@ -57,7 +58,7 @@
 
 #define LIMIT_CTYPE_UINT unsigned
 #define LIMIT_CTYPE_SIZE size_t
-#define LIMIT_CTYPE_U64 uint64_t
+#define LIMIT_CTYPE_U64  uint64_t
 
 struct scan_limits {
 #define LIMIT_FIELD(name, type, min, def, text, ceil, what) LIMIT_CTYPE_##type name;

@@ -85,7 +85,8 @@ msgscan_new(const struct scan_config *cfg, int headers_in_body)
 	if (m->m_ctx != NULL)
 		msg_conf(&mc, m->m_ctx);
 	if (m->m_ctx == NULL || report_part_add(m->m_r, -1, "", 1) < 0 ||
-	    (m->m_mime = mime_new(&mc, 0, cfg->lim.mime_depth, headers_in_body)) == NULL) {
+	    (m->m_mime = mime_new(&mc, 0, cfg->lim.mime_depth, headers_in_body)) ==
+		NULL) {
 		msgscan_free(m);
 		return NULL;
 	}
@@ -160,14 +161,16 @@ msgscan_fd(const struct scan_config *cfg, int fd, const char *const *pw, size_t 
 	em_status st = EM_OK;
 	ssize_t n = -1;
 
-	if (buf == NULL || lseek(fd, 0, SEEK_SET) != 0 || (m = msgscan_new(cfg, 1)) == NULL)
+	if (buf == NULL || lseek(fd, 0, SEEK_SET) != 0 ||
+	    (m = msgscan_new(cfg, 1)) == NULL)
 		goto out;
 	msgscan_add_passwords(m, pw, npw);
 	while ((n = read(fd, buf, 65536)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 || ((st = msgscan_body(m, buf, (size_t)n)) != EM_OK &&
-		    !em_status_local(st)))
+		if (n < 0 ||
+		    ((st = msgscan_body(m, buf, (size_t)n)) != EM_OK &&
+			!em_status_local(st)))
 			break;
 	}
 	if (n != 0 || ((st = msgscan_end(m)) != EM_OK && !em_status_local(st))) {

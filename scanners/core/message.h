@@ -46,8 +46,8 @@ const char *msgscan_password(const struct msgscan *m, unsigned i);
 /* A whole stored message (headers first) from FD, read from its start, with the
  * candidates PW seeded (N may be 0); ended. NULL on a read error, out of memory or
  * a status that is not local (the caller cannot decide on it). */
-struct msgscan *msgscan_fd(const struct scan_config *cfg, int fd, const char *const *pw,
-    size_t npw);
+struct msgscan *
+msgscan_fd(const struct scan_config *cfg, int fd, const char *const *pw, size_t npw);
 
 /* The report (owned by m; valid until msgscan_free). */
 struct report *msgscan_report(struct msgscan *m);
@@ -61,7 +61,7 @@ struct report *msgscan_report(struct msgscan *m);
 int msgscan_part_range(const struct msgscan *m, int part, uint64_t *start, uint64_t *end);
 
 /* --raw: analyse one file (not a message) as part 0 named NAME. */
-em_status scan_raw_file(const struct scan_config *cfg, const char *name, int fd,
-    struct report *r);
+em_status
+scan_raw_file(const struct scan_config *cfg, const char *name, int fd, struct report *r);
 
 #endif

@@ -42,14 +42,14 @@
 struct pwlist {
 	unsigned n, max;
 	char (*pw)[PW_MAXLEN + 1];
-	unsigned nheld;                  /* from quoted text, not yet in the list */
+	unsigned nheld; /* from quoted text, not yet in the list */
 	char (*held)[PW_MAXLEN + 1];
 };
 
 /* One text being harvested. */
 struct pw_h {
 	struct pwlist *pw;
-	const char *t;       /* the text the passes read (folded, one side of the split) */
+	const char *t; /* the text the passes read (folded, one side of the split) */
 	size_t n;
 	const char *raw;     /* the text before folding */
 	const uint32_t *map; /* offset in t -> offset in raw, n + 1 entries */
@@ -64,8 +64,9 @@ pwlist_new(unsigned max)
 	if (pw == NULL)
 		return NULL;
 	pw->max = max;
-	if (max > 0 && ((pw->pw = calloc(max, sizeof(*pw->pw))) == NULL ||
-	    (pw->held = calloc(max, sizeof(*pw->held))) == NULL)) {
+	if (max > 0 &&
+	    ((pw->pw = calloc(max, sizeof(*pw->pw))) == NULL ||
+		(pw->held = calloc(max, sizeof(*pw->held))) == NULL)) {
 		free(pw->pw);
 		free(pw);
 		return NULL;
@@ -194,8 +195,8 @@ static void
 pw_take(struct pw_h *h, size_t off, size_t len)
 {
 	size_t rs = h->map[off], re = h->map[off + len];
-	int (*add)(struct pwlist *, const char *, size_t) = h->quoted ? pwlist_hold :
-	    pwlist_add;
+	int (*add)(struct pwlist *, const char *, size_t) =
+	    h->quoted ? pwlist_hold : pwlist_add;
 
 	add(h->pw, h->t + off, len);
 	if (re - rs != len || memcmp(h->raw + rs, h->t + off, len) != 0)
@@ -204,9 +205,13 @@ pw_take(struct pw_h *h, size_t off, size_t len)
 
 /* Quote pairs (UTF-8): opening, closing. */
 static const char *const pw_quotes[][2] = {
-	{ "\"", "\"" }, { "'", "'" }, { "\xe2\x80\x9c", "\xe2\x80\x9d" },
-	{ "\xe2\x80\x98", "\xe2\x80\x99" }, { "\xc2\xab", "\xc2\xbb" },
-	{ "\xe3\x80\x8c", "\xe3\x80\x8d" }, { "\xe3\x80\x8e", "\xe3\x80\x8f" },
+	{ "\"", "\"" },
+	{ "'", "'" },
+	{ "\xe2\x80\x9c", "\xe2\x80\x9d" },
+	{ "\xe2\x80\x98", "\xe2\x80\x99" },
+	{ "\xc2\xab", "\xc2\xbb" },
+	{ "\xe3\x80\x8c", "\xe3\x80\x8d" },
+	{ "\xe3\x80\x8e", "\xe3\x80\x8f" },
 	{ "`", "`" },
 };
 #define PW_NQUOTES (sizeof(pw_quotes) / sizeof(pw_quotes[0]))
@@ -267,27 +272,46 @@ pw_token(const char *t, size_t n, size_t *start, size_t *len)
 
 static const char *const pw_keywords[] = {
 	/* longest first where one is a prefix of another */
-	"passwords", "password", "passwort", "passcode", "passwd", "kennwort",
-	"mot de passe", "contrase\xc3\xb1" "a", "contrase\xc3\x91" "a", "contrasena",
-	"senha", "parola", "wachtwoord", "has\xc5\x82o", "has\xc5\x81o",
-	"\xd0\xbf\xd0\xb0\xd1\x80\xd0\xbe\xd0\xbb\xd1\x8c",           /* пароль */
-	"\xd0\x9f\xd0\xb0\xd1\x80\xd0\xbe\xd0\xbb\xd1\x8c",           /* Пароль */
+	"passwords",
+	"password",
+	"passwort",
+	"passcode",
+	"passwd",
+	"kennwort",
+	"mot de passe",
+	"contrase\xc3\xb1"
+	"a",
+	"contrase\xc3\x91"
+	"a",
+	"contrasena",
+	"senha",
+	"parola",
+	"wachtwoord",
+	"has\xc5\x82o",
+	"has\xc5\x81o",
+	"\xd0\xbf\xd0\xb0\xd1\x80\xd0\xbe\xd0\xbb\xd1\x8c",             /* пароль */
+	"\xd0\x9f\xd0\xb0\xd1\x80\xd0\xbe\xd0\xbb\xd1\x8c",             /* Пароль */
 	"\xe3\x83\x91\xe3\x82\xb9\xe3\x83\xaf\xe3\x83\xbc\xe3\x83\x89", /* パスワード */
 	"\xe3\x83\x91\xe3\x82\xb9\xe3\x82\xb3\xe3\x83\xbc\xe3\x83\x89", /* パスコード */
-	"\xe5\xaf\x86\xe7\xa0\x81", "\xe5\xaf\x86\xe7\xa2\xbc",         /* 密码 密碼 */
-	"\xeb\xb9\x84\xeb\xb0\x80\xeb\xb2\x88\xed\x98\xb8",             /* 비밀번호 */
-	"\xec\x95\x94\xed\x98\xb8",                                     /* 암호 */
-	"pass", "pwd", "pw", "pin",
+	"\xe5\xaf\x86\xe7\xa0\x81",
+	"\xe5\xaf\x86\xe7\xa2\xbc",                         /* 密码 密碼 */
+	"\xeb\xb9\x84\xeb\xb0\x80\xeb\xb2\x88\xed\x98\xb8", /* 비밀번호 */
+	"\xec\x95\x94\xed\x98\xb8",                         /* 암호 */
+	"pass",
+	"pwd",
+	"pw",
+	"pin",
 };
 
 /* Separators and filler words skipped between a keyword and its token. */
 static const char *const pw_fillers[] = {
-	":", "=", "-", "\xe2\x80\x93", "\xe2\x80\x94", "\xef\xbc\x9a", "\xe2\x86\x92", "->",
-	"\xe6\x98\xaf", "\xe3\x81\xaf", "\xe4\xb8\xba", "\xe7\x82\xba", "\xeb\x8a\x94",
-	"is", "ist", "est", "es", "\xc3\xa9", "e", "lautet", "for", "the", "of", "to",
-	"file", "archive", "attachment", "zip", "document", "open", "de", "du", "la", "le",
-	"fichier", "das", "der", "die", "dazu", "f\xc3\xbcr", "do", "arquivo", "del",
-	"archivo", "(", "*", "is:", "\xe3\x80\x91", "]", "\xe2\x96\xa0",  /* 】 ] ■ */
+	":", "=", "-", "\xe2\x80\x93", "\xe2\x80\x94", "\xef\xbc\x9a", "\xe2\x86\x92",
+	"->", "\xe6\x98\xaf", "\xe3\x81\xaf", "\xe4\xb8\xba", "\xe7\x82\xba",
+	"\xeb\x8a\x94", "is", "ist", "est", "es", "\xc3\xa9", "e", "lautet", "for", "the",
+	"of", "to", "file", "archive", "attachment", "zip", "document", "open", "de",
+	"du", "la", "le", "fichier", "das", "der", "die", "dazu", "f\xc3\xbcr", "do",
+	"arquivo", "del", "archivo", "(", "*", "is:", "\xe3\x80\x91", "]",
+	"\xe2\x96\xa0", /* 】 ] ■ */
 };
 
 /* Skip blanks and filler words after a keyword (at most 80 bytes). */
@@ -308,7 +332,8 @@ pw_skip_fillers(const char *t, size_t n)
 			if (m == 0 || (size_t)m <= best)
 				continue;
 			/* a word filler must end at a word boundary */
-			if (pw_isalnum((unsigned char)pw_fillers[f][0]) && i + (size_t)m < n &&
+			if (pw_isalnum((unsigned char)pw_fillers[f][0]) &&
+			    i + (size_t)m < n &&
 			    pw_isalnum((unsigned char)t[i + (size_t)m]))
 				continue;
 			best = (size_t)m;
@@ -376,7 +401,8 @@ pw_next_line(struct pw_h *h, size_t s)
 
 	if (nl == NULL)
 		return;
-	for (i = (size_t)(nl - h->t) + 1; i < h->n && pw_isblank((unsigned char)h->t[i]); i++)
+	for (i = (size_t)(nl - h->t) + 1; i < h->n && pw_isblank((unsigned char)h->t[i]);
+	     i++)
 		;
 	if (i < h->n)
 		pw_after_keyword(h, i, &phrase);
@@ -399,7 +425,8 @@ pw_pass_keywords(struct pw_h *h)
 		first[(unsigned char)toupper((unsigned char)pw_keywords[k][0])] = 1;
 	}
 	for (i = 0; i < n; i++) {
-		if (!first[(unsigned char)t[i]] || (i > 0 && pw_isalnum((unsigned char)t[i - 1])))
+		if (!first[(unsigned char)t[i]] ||
+		    (i > 0 && pw_isalnum((unsigned char)t[i - 1])))
 			continue;
 		m = 0;
 		for (k = 0; k < nk && m == 0; k++)
@@ -465,7 +492,8 @@ pw_pass_lines(struct pw_h *h)
 		e = nl ? (size_t)(nl - t) : n;
 		pw_token(t + i, e - i, &s, &l);
 		j = i + s + l;
-		while (j < e && (pw_isblank((unsigned char)t[j]) || strchr(".,;!?", t[j])))
+		while (
+		    j < e && (pw_isblank((unsigned char)t[j]) || strchr(".,;!?", t[j])))
 			j++;
 		if (j == e && l >= 3 && l <= 32) {
 			odd = 0;
@@ -535,8 +563,7 @@ out:
 }
 
 void
-passwords_harvest(struct scan_ctx *ctx, const char *text, size_t len,
-    const char *charset)
+passwords_harvest(struct scan_ctx *ctx, const char *text, size_t len, const char *charset)
 {
 	char sniffed[CHARSET_NAME_MAX + 1], *utf8;
 	size_t cap;
@@ -556,7 +583,7 @@ passwords_harvest(struct scan_ctx *ctx, const char *text, size_t len,
 	}
 	k = charset_to_utf8(charset, text, len, utf8, cap, NULL);
 	if (k < 0)
-		pwlist_harvest(ctx->pw, text, len);   /* no converter: as it is */
+		pwlist_harvest(ctx->pw, text, len); /* no converter: as it is */
 	else
 		pwlist_harvest(ctx->pw, utf8, (size_t)k);
 	free(utf8);

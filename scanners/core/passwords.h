@@ -18,8 +18,8 @@
 
 #include <stddef.h>
 
-#define PW_MAXLEN     64              /* bytes kept of one candidate */
-#define PW_TEXT_MAX   (1024u * 1024)  /* bytes of one text looked at */
+#define PW_MAXLEN   64             /* bytes kept of one candidate */
+#define PW_TEXT_MAX (1024u * 1024) /* bytes of one text looked at */
 
 struct pwlist;
 

@@ -13,7 +13,7 @@
 
 #include "core/pwtext.h"
 
-#define PWT_QUOTE_MARK '\x1e'   /* a line of its own: quoted text follows */
+#define PWT_QUOTE_MARK '\x1e' /* a line of its own: quoted text follows */
 
 static int
 pwt_lower(int c)
@@ -101,12 +101,21 @@ pwt_numeric(const char *t, size_t n, char *out, size_t *used)
 	if (d == 0 || i >= n || t[i] != ';')
 		return 0;
 	*used = i + 1;
-	return *used >= (size_t)(4 + (c >= 0x80) + (c >= 0x800) + (c >= 0x10000)) ? pwt_utf8(c, out) : 0;
+	return *used >= (size_t)(4 + (c >= 0x80) + (c >= 0x800) + (c >= 0x10000)) ?
+	    pwt_utf8(c, out) :
+	    0;
 }
 
-static const struct { const char *e; char c; } pwt_ents[] = {
-	{ "&nbsp;", ' ' }, { "&amp;", '&' }, { "&quot;", '"' }, { "&lt;", '<' },
-	{ "&gt;", '>' }, { "&apos;", '\'' },
+static const struct {
+	const char *e;
+	char c;
+} pwt_ents[] = {
+	{ "&nbsp;", ' ' },
+	{ "&amp;", '&' },
+	{ "&quot;", '"' },
+	{ "&lt;", '<' },
+	{ "&gt;", '>' },
+	{ "&apos;", '\'' },
 };
 
 /* An entity at T (starting with '&') into OUT; *used bytes taken; 0 when none. */
@@ -126,9 +135,31 @@ pwt_entity(const char *t, size_t n, char *out, size_t *used)
 
 /* Tags that end a line as the reader sees it. */
 static const char *const pwt_block[] = {
-	"p", "div", "br", "tr", "td", "th", "li", "table", "tbody", "h1", "h2", "h3",
-	"h4", "h5", "h6", "hr", "ul", "ol", "dd", "dt", "pre", "title", "blockquote",
-	"center", "caption",
+	"p",
+	"div",
+	"br",
+	"tr",
+	"td",
+	"th",
+	"li",
+	"table",
+	"tbody",
+	"h1",
+	"h2",
+	"h3",
+	"h4",
+	"h5",
+	"h6",
+	"hr",
+	"ul",
+	"ol",
+	"dd",
+	"dt",
+	"pre",
+	"title",
+	"blockquote",
+	"center",
+	"caption",
 };
 
 /* What tag T[0..n) (from '<' to '>' included) becomes: '\n', ' ' or the quote
@@ -140,11 +171,15 @@ pwt_tag_out(const char *t, size_t n)
 
 	if (i < n && t[i] == '/')
 		i++;
-	if (pwt_casepfx(t, n, "<blockquote") || pwt_casefind(t, n, "gmail_quote") != NULL ||
+	if (pwt_casepfx(t, n, "<blockquote") ||
+	    pwt_casefind(t, n, "gmail_quote") != NULL ||
 	    pwt_casefind(t, n, "divrplyfwdmsg") != NULL)
 		return PWT_QUOTE_MARK;
-	for (l = 0; i + l < n && ((t[i + l] >= 'a' && t[i + l] <= 'z') ||
-	    (t[i + l] >= 'A' && t[i + l] <= 'Z') || (t[i + l] >= '0' && t[i + l] <= '9')); l++)
+	for (l = 0; i + l < n &&
+	     ((t[i + l] >= 'a' && t[i + l] <= 'z') ||
+		 (t[i + l] >= 'A' && t[i + l] <= 'Z') ||
+		 (t[i + l] >= '0' && t[i + l] <= '9'));
+	     l++)
 		;
 	for (k = 0; k < sizeof(pwt_block) / sizeof(pwt_block[0]); k++)
 		if (strlen(pwt_block[k]) == l && pwt_casepfx(t + i, l, pwt_block[k]))
@@ -175,8 +210,9 @@ pwtext_detag(const char *t, size_t n, char *out)
 	char c;
 
 	while (i < n) {
-		if (t[i] == '<' && i + 1 < n && (((t[i + 1] | 0x20) >= 'a' &&
-		    (t[i + 1] | 0x20) <= 'z') || t[i + 1] == '/' || t[i + 1] == '!')) {
+		if (t[i] == '<' && i + 1 < n &&
+		    (((t[i + 1] | 0x20) >= 'a' && (t[i + 1] | 0x20) <= 'z') ||
+			t[i + 1] == '/' || t[i + 1] == '!')) {
 			const char *e;
 
 			if ((j = pwt_skip_element(t, n, i)) != i) {
@@ -221,13 +257,13 @@ pwtext_fold(const char *t, size_t n, char *out, uint32_t *map)
 
 		map[o] = (uint32_t)i;
 		if (a == 0xef && b == 0xbc && c >= 0x81 && c <= 0xbf) {
-			out[o++] = (char)(c - 0x81 + 0x21);   /* U+FF01..U+FF3F */
+			out[o++] = (char)(c - 0x81 + 0x21); /* U+FF01..U+FF3F */
 			i += 3;
 		} else if (a == 0xef && b == 0xbd && c >= 0x80 && c <= 0x9e) {
-			out[o++] = (char)(c - 0x80 + 0x60);   /* U+FF40..U+FF5E */
+			out[o++] = (char)(c - 0x80 + 0x60); /* U+FF40..U+FF5E */
 			i += 3;
 		} else if (a == 0xe3 && b == 0x80 && c == 0x80) {
-			out[o++] = ' ';                       /* U+3000 */
+			out[o++] = ' '; /* U+3000 */
 			i += 3;
 		} else {
 			out[o++] = t[i++];
@@ -256,15 +292,19 @@ pwt_separator(const char *t, size_t n)
 
 	if (n == 1 && t[0] == PWT_QUOTE_MARK)
 		return 1;
-	if (n > 0 && t[0] == '-' && (pwt_casefind(t, n, "original message") != NULL ||
-	    pwt_casefind(t, n, "forwarded message") != NULL ||
-	    memmem(t, n, "\xe5\x85\x83\xe3\x81\xae\xe3\x83\xa1\xe3\x83\x83\xe3\x82\xbb"
-	    "\xe3\x83\xbc\xe3\x82\xb8", 21) != NULL))      /* 元のメッセージ */
+	if (n > 0 && t[0] == '-' &&
+	    (pwt_casefind(t, n, "original message") != NULL ||
+		pwt_casefind(t, n, "forwarded message") != NULL ||
+		memmem(t, n,
+		    "\xe5\x85\x83\xe3\x81\xae\xe3\x83\xa1\xe3\x83\x83\xe3\x82\xbb"
+		    "\xe3\x83\xbc\xe3\x82\xb8",
+		    21) != NULL)) /* 元のメッセージ */
 		return 1;
 	if (pwt_casepfx(t, n, "on ") && pwt_ends(t, n, "wrote:"))
 		return 1;
-	if (pwt_ends(t, n, "\xe6\x9b\xb8\xe3\x81\x8d\xe3\x81\xbe\xe3\x81\x97\xe3\x81\x9f:"))
-		return 1;                                      /* 書きました: */
+	if (pwt_ends(
+		t, n, "\xe6\x9b\xb8\xe3\x81\x8d\xe3\x81\xbe\xe3\x81\x97\xe3\x81\x9f:"))
+		return 1; /* 書きました: */
 	if (pwt_casepfx(t, n, "begin forwarded message"))
 		return 1;
 	while (u < n && t[u] == '_')
@@ -294,7 +334,8 @@ pwtext_split(const char *t, size_t n, char *fresh, char *quoted)
 			memcpy(fresh + i, t + i, e - i);
 		} else {
 			/* the quote marks go: "> > x" reads as "x" */
-			for (k = b; k < e && (t[k] == '>' || t[k] == ' ' || t[k] == '\t'); k++)
+			for (k = b; k < e && (t[k] == '>' || t[k] == ' ' || t[k] == '\t');
+			     k++)
 				;
 			memcpy(quoted + k, t + k, e - k);
 		}

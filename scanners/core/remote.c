@@ -89,7 +89,8 @@ remote_kind(const char *s)
 		return remote_file(s + 5);
 	if ((s[0] == '\\' || s[0] == '/') && (s[1] == '\\' || s[1] == '/')) {
 		if ((s[2] == '?' || s[2] == '.') && (s[3] == '\\' || s[3] == '/'))
-			return strncasecmp(s + 4, "UNC", 3) == 0 ? REMOTE_UNC : REMOTE_NONE;
+			return strncasecmp(s + 4, "UNC", 3) == 0 ? REMOTE_UNC :
+								   REMOTE_NONE;
 		return s[2] != '\0' ? REMOTE_UNC : REMOTE_NONE;
 	}
 	return REMOTE_NONE;
@@ -99,16 +100,11 @@ const char *
 remote_kind_name(enum remote_kind k)
 {
 	switch (k) {
-	case REMOTE_URL:
-		return "web URL";
-	case REMOTE_UNC:
-		return "network share";
-	case REMOTE_WEBDAV:
-		return "WebDAV share";
-	case REMOTE_SEARCH:
-		return "search-ms: URI";
-	case REMOTE_NONE:
-		break;
+	case REMOTE_URL: return "web URL";
+	case REMOTE_UNC: return "network share";
+	case REMOTE_WEBDAV: return "WebDAV share";
+	case REMOTE_SEARCH: return "search-ms: URI";
+	case REMOTE_NONE: break;
 	}
 	return "local";
 }

@@ -8,11 +8,11 @@
 #define EMBARGO_REMOTE_H
 
 enum remote_kind {
-	REMOTE_NONE = 0,   /* a local path, a relative name, or nothing known */
-	REMOTE_URL,        /* http://, https://, ftp:// */
-	REMOTE_UNC,        /* \\host\share, //host/share, file://host/... */
-	REMOTE_WEBDAV,     /* \\host@SSL\..., \\host@80\..., ...\DavWWWRoot\... */
-	REMOTE_SEARCH,     /* search-ms: or search: (Windows Search, any location) */
+	REMOTE_NONE = 0, /* a local path, a relative name, or nothing known */
+	REMOTE_URL,      /* http://, https://, ftp:// */
+	REMOTE_UNC,      /* \\host\share, //host/share, file://host/... */
+	REMOTE_WEBDAV,   /* \\host@SSL\..., \\host@80\..., ...\DavWWWRoot\... */
+	REMOTE_SEARCH,   /* search-ms: or search: (Windows Search, any location) */
 };
 
 /* What target S leads to (leading blanks and quotes skipped). */

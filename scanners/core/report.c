@@ -9,7 +9,7 @@
 
 struct part_priv {
 	struct report_part pub;
-	char *base;       /* path without ":filename": what children join onto */
+	char *base; /* path without ":filename": what children join onto */
 	int is_section;
 };
 
@@ -18,8 +18,8 @@ struct report {
 	int nparts, capparts;
 	struct finding *findings;
 	int nfindings, capfindings;
-	int overflowed;   /* REPORT_MAX_FINDINGS crossed, scan.limit recorded */
-	em_status err;    /* sticky: the first failure to record something (report_status) */
+	int overflowed; /* REPORT_MAX_FINDINGS crossed, scan.limit recorded */
+	em_status err; /* sticky: the first failure to record something (report_status) */
 };
 
 /* Keep the first failure on the handle, as libarchive keeps its error: a finding or
@@ -336,8 +336,8 @@ report_add(struct report *r, int part, const char *name, const char *fmt, ...)
 }
 
 void
-report_add_sev(struct report *r, int part, const char *name, enum severity sev,
-    const char *fmt, ...)
+report_add_sev(
+    struct report *r, int part, const char *name, enum severity sev, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -459,7 +459,10 @@ print_part(const struct report *r, FILE *fp, int id, int indent)
 	int i;
 
 	fprintf(fp, "%*s", indent * 2, "");
-	print_safe(fp, id != 0 ? p->path : p->filename != NULL ? p->filename : "(message)");
+	print_safe(fp,
+	    id != 0                 ? p->path :
+		p->filename != NULL ? p->filename :
+				      "(message)");
 	fprintf(fp, "  [%s", p->type_class ? p->type_class : "?");
 	if (p->detected_type) {
 		fputs(" ", fp);
@@ -475,7 +478,8 @@ print_part(const struct report *r, FILE *fp, int id, int indent)
 
 		if (f->part != id)
 			continue;
-		fprintf(fp, "%*s  ! %s (%s)", indent * 2, "", f->name, severity_name(f->sev));
+		fprintf(
+		    fp, "%*s  ! %s (%s)", indent * 2, "", f->name, severity_name(f->sev));
 		if (f->detail) {
 			fputs(": ", fp);
 			print_safe(fp, f->detail);

@@ -22,21 +22,21 @@
 #include "core/strbuf.h"
 #include "core/vocab.h"
 
-#define REPORT_MAX_FINDINGS 2000     /* past this one scan.limit is recorded */
-#define REPORT_MAX_PARTS    200000   /* hard ceiling; budgets stop far earlier */
-#define REPORT_MAX_TEXT     1024     /* bytes kept of a filename, type or detail */
+#define REPORT_MAX_FINDINGS 2000   /* past this one scan.limit is recorded */
+#define REPORT_MAX_PARTS    200000 /* hard ceiling; budgets stop far earlier */
+#define REPORT_MAX_TEXT     1024   /* bytes kept of a filename, type or detail */
 
 struct report_part {
 	int id;
-	int parent;           /* -1 for part 0 */
-	unsigned depth;       /* 0 for the message; +1 per MIME or archive step */
+	int parent;     /* -1 for part 0 */
+	unsigned depth; /* 0 for the message; +1 per MIME or archive step */
 	char *path;
-	char *filename;       /* NULL when none */
-	char *declared_type;  /* Content-Type as declared, lower case; NULL when none */
-	char *detected_type;  /* MIME type from content (libmagic); NULL until known */
-	char *type_class;     /* stable class ("executable", "pdf", ...); NULL until known */
-	uint64_t size;        /* decoded size in bytes */
-	char sha256[65];      /* hex, "" until computed */
+	char *filename;      /* NULL when none */
+	char *declared_type; /* Content-Type as declared, lower case; NULL when none */
+	char *detected_type; /* MIME type from content (libmagic); NULL until known */
+	char *type_class; /* stable class ("executable", "pdf", ...); NULL until known */
+	uint64_t size;    /* decoded size in bytes */
+	char sha256[65];  /* hex, "" until computed */
 };
 
 struct finding {
@@ -62,8 +62,8 @@ int report_part_add(struct report *r, int parent, const char *label, int is_sect
 
 /* A part as a scan worker reported it (milter/worker/wproto.c): PATH and FILENAME
  * stored as given (FILENAME may be NULL), not joined again. Returns the id or -1. */
-int report_part_restore(struct report *r, int parent, const char *path,
-    const char *filename);
+int
+report_part_restore(struct report *r, int parent, const char *path, const char *filename);
 
 /* Setters copy their argument (bounded to REPORT_MAX_TEXT); NULL clears. A filename
  * set on a MIME section is appended to its path as ":filename". A copy that fails for

@@ -52,9 +52,10 @@ note_nesting(struct scan_ctx *ctx, const struct scan_input *in)
 	if (in->tc != TC_ARCHIVE && in->tc != TC_DISK_IMAGE)
 		return;
 	for (up = p ? report_part(ctx->r, p->parent) : NULL; up != NULL;
-	    up = report_part(ctx->r, up->parent)) {
-		if (up->type_class != NULL && (strcmp(up->type_class, "archive") == 0 ||
-		    strcmp(up->type_class, "disk_image") == 0)) {
+	     up = report_part(ctx->r, up->parent)) {
+		if (up->type_class != NULL &&
+		    (strcmp(up->type_class, "archive") == 0 ||
+			strcmp(up->type_class, "disk_image") == 0)) {
 			report_add(ctx->r, in->part, "archive.nested", "%s inside %s",
 			    tclass_name(in->tc), up->type_class);
 			return;
@@ -114,7 +115,8 @@ scan_part(struct scan_ctx *ctx, int part, struct spool *sp, const char *charset)
 	in.charset = charset != NULL && *charset ? charset : NULL;
 	gated = ctx->cfg->gate != NULL && in.size > ctx->cfg->lim.spool_memory;
 	if (gated)
-		ctx->deadline += gate_enter(ctx->cfg->gate);  /* waiting is not analysing */
+		ctx->deadline +=
+		    gate_enter(ctx->cfg->gate); /* waiting is not analysing */
 	st = analyse(ctx, &in);
 	if (gated)
 		gate_leave(ctx->cfg->gate);

@@ -48,43 +48,48 @@
 	X(TC_MESSAGE, "message", "an RFC 5322 message (message/rfc822, .eml, mbox)") \
 	X(TC_TNEF, "tnef", "Outlook TNEF (winmail.dat, application/ms-tnef)")
 
+/* The X-macro expansion reads as a table: not reformatted. */
+/* clang-format off */
 enum tclass {
 #define X(e, name, what) e,
 	TCLASSES(X)
 #undef X
 	TC__COUNT
 };
+/* clang-format on */
 
 const char *tclass_name(enum tclass tc);
 
-struct yara_rules;   /* yara.h: compiled rules, immutable, shared */
-struct yara_msg;     /* yara.h: per-message scanner state */
-struct pwlist;       /* passwords.h: candidate passwords from the message text */
-struct scan_gate;    /* gate.h: how many large parts are analysed at once */
+struct yara_rules; /* yara.h: compiled rules, immutable, shared */
+struct yara_msg;   /* yara.h: per-message scanner state */
+struct pwlist;     /* passwords.h: candidate passwords from the message text */
+struct scan_gate;  /* gate.h: how many large parts are analysed at once */
 
 struct scan_config {
 	struct scan_limits lim;
-	const char *tmpdir;            /* spool files; NULL for $TMPDIR or /tmp */
-	const struct yara_rules *rules[4]; /* configured rules, then extra (--rules); NULL-ended */
-	struct scan_gate *gate;        /* NULL: no gate (embargo-scan) */
+	const char *tmpdir; /* spool files; NULL for $TMPDIR or /tmp */
+	const struct yara_rules
+	    *rules[4];          /* configured rules, then extra (--rules); NULL-ended */
+	struct scan_gate *gate; /* NULL: no gate (embargo-scan) */
 };
 
 /* What an analyser is given about the part it analyses. */
 struct scan_input {
-	int part;                   /* report part id */
-	const char *name;           /* filename or member name; NULL when none */
-	const char *declared;       /* declared MIME type (lower case) or NULL */
-	struct spool *sp;           /* all the bytes */
-	const unsigned char *data;  /* the first `len` bytes (len = min(size, scan_window)) */
+	int part;             /* report part id */
+	const char *name;     /* filename or member name; NULL when none */
+	const char *declared; /* declared MIME type (lower case) or NULL */
+	struct spool *sp;     /* all the bytes */
+	const unsigned char
+	    *data; /* the first `len` bytes (len = min(size, scan_window)) */
 	size_t len;
-	uint64_t size;              /* the full size */
-	enum tclass tc;             /* set by type detection */
-	const char *mime;           /* detected MIME type, set by type detection */
-	enum tclass container;      /* class of the nearest OOXML/ODF/OLE2/PDF/... parent,
+	uint64_t size;         /* the full size */
+	enum tclass tc;        /* set by type detection */
+	const char *mime;      /* detected MIME type, set by type detection */
+	enum tclass container; /* class of the nearest OOXML/ODF/OLE2/PDF/... parent,
 	                               TC_UNKNOWN at top level */
-	unsigned arch_depth;        /* archive/document steps from the MIME leaf */
-	int from_mime;              /* a MIME leaf (not pulled out of a file) */
-	const char *charset;        /* a MIME leaf's declared charset, lower case, or
+	unsigned arch_depth;   /* archive/document steps from the MIME leaf */
+	int from_mime;         /* a MIME leaf (not pulled out of a file) */
+	const char *charset;   /* a MIME leaf's declared charset, lower case, or
 	                               NULL: its text is converted before harvesting */
 };
 
@@ -100,7 +105,7 @@ struct scan_ctx {
 	/* per-message analyser state, created lazily, freed by scan_free */
 	struct pwlist *pw;
 	struct yara_msg *yara;
-	struct deferred *deferred;  /* locked parts waiting for late passwords (defer.c) */
+	struct deferred *deferred; /* locked parts waiting for late passwords (defer.c) */
 };
 
 /* Start a message. Returns NULL when out of memory. */
@@ -113,7 +118,8 @@ void scan_free(struct scan_ctx *ctx);
  * declared type are read from the report part. SP stays owned by the caller.
  * Returns EM_OK or EM_TEMPFAIL/EM_BUG; local failures are findings, not statuses.
  */
-em_status scan_part(struct scan_ctx *ctx, int part, struct spool *sp, const char *charset);
+em_status
+scan_part(struct scan_ctx *ctx, int part, struct spool *sp, const char *charset);
 
 /* Text the sender wrote (the Subject, already UTF-8): harvested for archive
  * passwords. Text and HTML bodies are harvested by dispatch (AN_HARVEST). */

@@ -28,13 +28,13 @@
 struct spool {
 	unsigned char *mem;
 	size_t memlen, memcap, mem_max;
-	int fd;                 /* -1 while in memory */
+	int fd; /* -1 while in memory */
 	uint64_t size;
 	const char *tmpdir;
-	void *map;              /* current mmap view, or NULL */
+	void *map; /* current mmap view, or NULL */
 	size_t maplen;
 	EVP_MD_CTX *md;
-	unsigned char *wbuf;    /* file mode: bytes not yet written */
+	unsigned char *wbuf; /* file mode: bytes not yet written */
 	size_t wlen;
 };
 
@@ -132,7 +132,7 @@ spool_to_file(struct spool *s)
 	if (s->wbuf == NULL && (s->wbuf = malloc(SPOOL_WBUF)) == NULL)
 		return EM_TEMPFAIL;
 	if (strcmp(dir, SPOOL_MEMFD) == 0) {
-		fd = memfd_create("embargo-spool", MFD_CLOEXEC);   /* sandboxed worker */
+		fd = memfd_create("embargo-spool", MFD_CLOEXEC); /* sandboxed worker */
 	} else {
 		fd = mkstemp(path);
 		if (fd >= 0)
@@ -280,7 +280,7 @@ spool_sha256(struct spool *s, char hex[65])
 	EVP_MD_CTX *c = EVP_MD_CTX_new();
 
 	hex[0] = '\0';
-	if (s->md == NULL) {        /* kept without a digest (spool_unhashed) */
+	if (s->md == NULL) { /* kept without a digest (spool_unhashed) */
 		EVP_MD_CTX_free(c);
 		return;
 	}

@@ -29,18 +29,12 @@ const char *
 em_status_name(em_status st)
 {
 	switch (st) {
-	case EM_OK:
-		return "ok";
-	case EM_END:
-		return "end";
-	case EM_LIMIT:
-		return "limit";
-	case EM_BADDATA:
-		return "bad data";
-	case EM_TEMPFAIL:
-		return "temporary failure";
-	case EM_BUG:
-		return "internal error";
+	case EM_OK: return "ok";
+	case EM_END: return "end";
+	case EM_LIMIT: return "limit";
+	case EM_BADDATA: return "bad data";
+	case EM_TEMPFAIL: return "temporary failure";
+	case EM_BUG: return "internal error";
 	}
 	return "?";
 }

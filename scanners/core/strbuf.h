@@ -12,15 +12,18 @@
 #include <stddef.h>
 
 struct strbuf {
-	char *s;        /* NUL-terminated; NULL until the first append */
+	char *s; /* NUL-terminated; NULL until the first append */
 	size_t len;
-	size_t cap;     /* allocated */
-	size_t max;     /* hard cap on len; 0 means 64 MiB */
-	int truncated;  /* an append was cut at max */
-	int oom;        /* an allocation failed */
+	size_t cap;    /* allocated */
+	size_t max;    /* hard cap on len; 0 means 64 MiB */
+	int truncated; /* an append was cut at max */
+	int oom;       /* an allocation failed */
 };
 
-#define STRBUF_INIT { NULL, 0, 0, 0, 0, 0 }
+#define STRBUF_INIT \
+	{ \
+		NULL, 0, 0, 0, 0, 0 \
+	}
 
 void sb_init(struct strbuf *sb, size_t max);
 void sb_free(struct strbuf *sb);
@@ -28,8 +31,8 @@ void sb_reset(struct strbuf *sb);
 void sb_add(struct strbuf *sb, const void *p, size_t n);
 void sb_adds(struct strbuf *sb, const char *s);
 void sb_addc(struct strbuf *sb, char c);
-void sb_printf(struct strbuf *sb, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void
+sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 /* The contents ("" when empty). Valid until the next append. */

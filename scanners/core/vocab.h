@@ -14,11 +14,11 @@
 #include <stddef.h>
 
 enum severity {
-	SEV_INFO = 0,  /* for the record: a fact about the message, not a risk */
-	SEV_LOW,       /* an anomaly worth a tag */
-	SEV_MEDIUM,    /* active or uninspectable content: review */
-	SEV_HIGH,      /* content that executes or hides execution: block */
-	SEV_CRITICAL,  /* known-bad: block */
+	SEV_INFO = 0, /* for the record: a fact about the message, not a risk */
+	SEV_LOW,      /* an anomaly worth a tag */
+	SEV_MEDIUM,   /* active or uninspectable content: review */
+	SEV_HIGH,     /* content that executes or hides execution: block */
+	SEV_CRITICAL, /* known-bad: block */
 };
 
 struct vocab_entry {

@@ -40,25 +40,27 @@
 #include "detect/polyglot.h"
 #include "detect/filetype.h"
 
-#define FT_MAGIC_MAX  (1024u * 1024u)
-#define FT_TEXT_SCAN  (64u * 1024u)
+#define FT_MAGIC_MAX   (1024u * 1024u)
+#define FT_TEXT_SCAN   (64u * 1024u)
 #define FT_ZIP_HEADERS 4096u
-#define FT_TAIL       512u
+#define FT_TAIL        512u
 
 /* libmagic: a small pool of handles shared by all threads, each behind its own
  * mutex (a handle is not thread-safe). A handle per thread would load the whole
  * magic database for every milter connection (libmilter runs a thread per
  * connection): milliseconds and megabytes each time. */
-#define FT_MAGIC_POOL 4
+#define FT_MAGIC_POOL  4
 
 static struct ft_slot {
 	pthread_mutex_t mu;
 	magic_t m;
 } ft_pool[FT_MAGIC_POOL] = {
-	{ PTHREAD_MUTEX_INITIALIZER, NULL }, { PTHREAD_MUTEX_INITIALIZER, NULL },
-	{ PTHREAD_MUTEX_INITIALIZER, NULL }, { PTHREAD_MUTEX_INITIALIZER, NULL },
+	{ PTHREAD_MUTEX_INITIALIZER, NULL },
+	{ PTHREAD_MUTEX_INITIALIZER, NULL },
+	{ PTHREAD_MUTEX_INITIALIZER, NULL },
+	{ PTHREAD_MUTEX_INITIALIZER, NULL },
 };
-static unsigned ft_next;   /* round-robin start; races only spread the load */
+static unsigned ft_next; /* round-robin start; races only spread the load */
 
 /* libmagic's MIME type of DATA, copied to OUT; NULL when libmagic cannot load
  * (noted as a resource failure: em_oom_note) or has no answer. */
@@ -91,7 +93,7 @@ ft_magic_type(const unsigned char *data, size_t len, char *out, size_t outsz)
 		snprintf(out, outsz, "%s", r);
 		r = out;
 	} else if (s->m != NULL && magic_errno(s->m) == ENOMEM) {
-		em_oom_note();      /* an unknown type for want of memory is no verdict */
+		em_oom_note(); /* an unknown type for want of memory is no verdict */
 	}
 	pthread_mutex_unlock(&s->mu);
 	return r;
@@ -152,7 +154,8 @@ sniff_pe(const unsigned char *d, size_t len, struct ft_sniff *o)
 	size_t dirs;
 
 	if (!at(d, len, 0, "MZ", 2) || !rd_le32(d, len, 0x3c, &lfanew) ||
-	    !at(d, len, lfanew, "PE\0\0", 4) || !rd_le16(d, len, (size_t)lfanew + 22, &chars))
+	    !at(d, len, lfanew, "PE\0\0", 4) ||
+	    !rd_le16(d, len, (size_t)lfanew + 22, &chars))
 		return 0;
 	set(o, TC_EXECUTABLE, "application/vnd.microsoft.portable-executable", "PE");
 	if (rd_le16(d, len, (size_t)lfanew + 24, &magic)) {
@@ -170,8 +173,10 @@ static int
 sniff_native(const unsigned char *d, size_t len, struct ft_sniff *o)
 {
 	static const unsigned char macho[][4] = {
-		{ 0xfe, 0xed, 0xfa, 0xce }, { 0xfe, 0xed, 0xfa, 0xcf },
-		{ 0xce, 0xfa, 0xed, 0xfe }, { 0xcf, 0xfa, 0xed, 0xfe },
+		{ 0xfe, 0xed, 0xfa, 0xce },
+		{ 0xfe, 0xed, 0xfa, 0xcf },
+		{ 0xce, 0xfa, 0xed, 0xfe },
+		{ 0xcf, 0xfa, 0xed, 0xfe },
 	};
 	uint32_t nfat;
 	size_t i;
@@ -190,9 +195,11 @@ sniff_native(const unsigned char *d, size_t len, struct ft_sniff *o)
 	/* CAFEBABE is also a Java class; a fat Mach-O has a small architecture count
 	 * where a class file has its version (>= 45). */
 	if (at(d, len, 0, "\xca\xfe\xba\xbe", 4) && len >= 8) {
-		nfat = (uint32_t)d[4] << 24 | (uint32_t)d[5] << 16 | (uint32_t)d[6] << 8 | d[7];
+		nfat = (uint32_t)d[4] << 24 | (uint32_t)d[5] << 16 | (uint32_t)d[6] << 8 |
+		    d[7];
 		if (nfat > 0 && nfat < 32) {
-			set(o, TC_EXECUTABLE, "application/x-mach-binary", "Mach-O universal");
+			set(o, TC_EXECUTABLE, "application/x-mach-binary",
+			    "Mach-O universal");
 			return 1;
 		}
 	}
@@ -216,7 +223,7 @@ sniff_ole2(const unsigned char *d, size_t len, struct ft_sniff *o)
 	    !rd_le32(d, len, 0x30, &dirsect) || dirsect >= 0xfffffffau)
 		return 1;
 	off = ((uint64_t)dirsect + 1) << shift;
-	off += 0x50;   /* the root entry's CLSID */
+	off += 0x50; /* the root entry's CLSID */
 	if (off > len || len - off < 16)
 		return 1;
 	if ((d[off] == 0x84 || d[off] == 0x86) && d[off + 1] == 0x10 &&
@@ -248,8 +255,8 @@ zip_has_name(const unsigned char *d, size_t len, const char *needle, int prefix)
 			noff = 46;
 		else
 			continue;
-		if (!rd_le16(d, len, hdr + (noff == 30 ? 26 : 28), &namelen) || namelen < nl ||
-		    hdr + noff + namelen > len)
+		if (!rd_le16(d, len, hdr + (noff == 30 ? 26 : 28), &namelen) ||
+		    namelen < nl || hdr + noff + namelen > len)
 			continue;
 		if (memcmp(d + hdr + noff + (prefix ? 0 : namelen - nl), needle, nl) == 0)
 			return 1;
@@ -261,9 +268,12 @@ static int
 sniff_zip(const unsigned char *d, size_t len, struct ft_sniff *o)
 {
 	static const char *const ooxml[][2] = {
-		{ "word/", "application/vnd.openxmlformats-officedocument.wordprocessingml.document" },
-		{ "xl/", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" },
-		{ "ppt/", "application/vnd.openxmlformats-officedocument.presentationml.presentation" },
+		{ "word/",
+		    "application/vnd.openxmlformats-officedocument.wordprocessingml.document" },
+		{ "xl/",
+		    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" },
+		{ "ppt/",
+		    "application/vnd.openxmlformats-officedocument.presentationml.presentation" },
 	};
 	uint16_t nlen, xlen;
 	size_t data, i;
@@ -297,7 +307,7 @@ static const struct ft_sig {
 	const char *sig;
 	size_t n;
 	enum tclass tc;
-	const char *mime;  /* NULL: ask libmagic */
+	const char *mime; /* NULL: ask libmagic */
 	const char *what;
 } ft_sigs[] = {
 	{ 0, "\xe4\x52\x5c\x7b\x8c\xd8\xa7\x4d\xae\xb1\x53\x78\xd0\x29\x96\xd3", 16,
@@ -313,7 +323,10 @@ static const struct ft_sig {
 	{ 0, "Rar!\x1a\x07\x00", 7, TC_ARCHIVE, "application/vnd.rar", "rar" },
 	{ 257, "ustar", 5, TC_ARCHIVE, "application/x-tar", "tar" },
 	{ 0, "\x1f\x8b\x08", 3, TC_ARCHIVE, "application/gzip", "gzip" },
-	{ 0, "\xfd" "7zXZ\0", 6, TC_ARCHIVE, "application/x-xz", "xz" },
+	{ 0,
+	    "\xfd"
+	    "7zXZ\0",
+	    6, TC_ARCHIVE, "application/x-xz", "xz" },
 	{ 0, "\x28\xb5\x2f\xfd", 4, TC_ARCHIVE, "application/zstd", "zstd" },
 	{ 0, "\x04\x22\x4d\x18", 4, TC_ARCHIVE, "application/x-lz4", "lz4" },
 	{ 0, "\x1f\x9d", 2, TC_ARCHIVE, "application/x-compress", "compress" },
@@ -326,14 +339,20 @@ static const struct ft_sig {
 	{ 0, "!<arch>\n", 8, TC_ARCHIVE, "application/x-archive", "ar" },
 	{ 0, "xar!", 4, TC_ARCHIVE, "application/x-xar", "xar" },
 	{ 0, "vhdxfile", 8, TC_DISK_IMAGE, "application/x-vhdx", "VHDX" },
-	{ 0, "conectix", 8, TC_DISK_IMAGE, "application/x-vhd", "VHD (footer copy at start)" },
-	{ 0x8001, "CD001", 5, TC_DISK_IMAGE, "application/x-iso9660-image", "ISO 9660 at 0x8001" },
-	{ 0x8801, "CD001", 5, TC_DISK_IMAGE, "application/x-iso9660-image", "ISO 9660 at 0x8801" },
-	{ 0x9001, "CD001", 5, TC_DISK_IMAGE, "application/x-iso9660-image", "ISO 9660 at 0x9001" },
-	{ 0x8001, "BEA01", 5, TC_DISK_IMAGE, "application/x-udf-image", "UDF (BEA01 at 0x8001)" },
+	{ 0, "conectix", 8, TC_DISK_IMAGE, "application/x-vhd",
+	    "VHD (footer copy at start)" },
+	{ 0x8001, "CD001", 5, TC_DISK_IMAGE, "application/x-iso9660-image",
+	    "ISO 9660 at 0x8001" },
+	{ 0x8801, "CD001", 5, TC_DISK_IMAGE, "application/x-iso9660-image",
+	    "ISO 9660 at 0x8801" },
+	{ 0x9001, "CD001", 5, TC_DISK_IMAGE, "application/x-iso9660-image",
+	    "ISO 9660 at 0x9001" },
+	{ 0x8001, "BEA01", 5, TC_DISK_IMAGE, "application/x-udf-image",
+	    "UDF (BEA01 at 0x8001)" },
 	{ 0x8001, "NSR02", 5, TC_DISK_IMAGE, "application/x-udf-image", "UDF (NSR02)" },
 	{ 0x8001, "NSR03", 5, TC_DISK_IMAGE, "application/x-udf-image", "UDF (NSR03)" },
-	{ 3, "NTFS    ", 8, TC_DISK_IMAGE, "application/x-raw-disk-image", "NTFS volume image" },
+	{ 3, "NTFS    ", 8, TC_DISK_IMAGE, "application/x-raw-disk-image",
+	    "NTFS volume image" },
 };
 
 /* A FAT boot sector: jump, sane bytes per sector, 55AA, and a FAT type string. */
@@ -342,10 +361,11 @@ sniff_fat(const unsigned char *d, size_t len)
 {
 	uint16_t bps;
 
-	if (len < 512 || !(d[0] == 0xeb || d[0] == 0xe9) || d[510] != 0x55 || d[511] != 0xaa)
+	if (len < 512 || !(d[0] == 0xeb || d[0] == 0xe9) || d[510] != 0x55 ||
+	    d[511] != 0xaa)
 		return 0;
-	if (!rd_le16(d, len, 11, &bps) || (bps != 512 && bps != 1024 && bps != 2048 &&
-	    bps != 4096))
+	if (!rd_le16(d, len, 11, &bps) ||
+	    (bps != 512 && bps != 1024 && bps != 2048 && bps != 4096))
 		return 0;
 	return at(d, len, 0x36, "FAT1", 4) || at(d, len, 0x52, "FAT32", 5);
 }
@@ -364,9 +384,9 @@ sniff_mbr_fat(const unsigned char *d, size_t len)
 	for (i = 0; i < 4; i++) {
 		const unsigned char *e = d + 446 + 16 * i;
 
-		if ((e[0] != 0x00 && e[0] != 0x80) || memchr(fat_types, e[4],
-		    sizeof(fat_types)) == NULL || !rd_le32(d, len, 446 + 16 * i + 8, &lba) ||
-		    lba == 0)
+		if ((e[0] != 0x00 && e[0] != 0x80) ||
+		    memchr(fat_types, e[4], sizeof(fat_types)) == NULL ||
+		    !rd_le32(d, len, 446 + 16 * i + 8, &lba) || lba == 0)
 			continue;
 		if ((uint64_t)lba * 512 + 512 <= len)
 			return sniff_fat(d + (size_t)lba * 512, len - (size_t)lba * 512);
@@ -405,7 +425,8 @@ sniff_sigs(const unsigned char *d, size_t len, const unsigned char *tail, size_t
 		set(o, TC_ARCHIVE, "application/x-lzh-compressed", "lha");
 		return 1;
 	}
-	if (len >= 4 && d[0] == 'B' && d[1] == 'Z' && d[2] == 'h' && d[3] >= '1' && d[3] <= '9') {
+	if (len >= 4 && d[0] == 'B' && d[1] == 'Z' && d[2] == 'h' && d[3] >= '1' &&
+	    d[3] <= '9') {
 		set(o, TC_ARCHIVE, "application/x-bzip2", "bzip2");
 		return 1;
 	}
@@ -418,12 +439,15 @@ sniff_sigs(const unsigned char *d, size_t len, const unsigned char *tail, size_t
 		    "partitioned disk image with a FAT partition");
 		return 1;
 	}
-	if (tail != NULL && taillen >= 512 && at(tail, taillen, taillen - 512, "conectix", 8)) {
+	if (tail != NULL && taillen >= 512 &&
+	    at(tail, taillen, taillen - 512, "conectix", 8)) {
 		set(o, TC_DISK_IMAGE, "application/x-vhd", "VHD (conectix footer)");
 		return 1;
 	}
-	if (tail != NULL && taillen >= 512 && at(tail, taillen, taillen - 512, "koly", 4)) {
-		set(o, TC_DISK_IMAGE, "application/x-apple-diskimage", "DMG (koly trailer)");
+	if (tail != NULL && taillen >= 512 &&
+	    at(tail, taillen, taillen - 512, "koly", 4)) {
+		set(o, TC_DISK_IMAGE, "application/x-apple-diskimage",
+		    "DMG (koly trailer)");
 		return 1;
 	}
 	return sniff_image(d, len, o);
@@ -446,15 +470,19 @@ filetype_casemem(const unsigned char *d, size_t len, const char *needle)
 		return NULL;
 	cl = tolower((unsigned char)needle[0]);
 	cu = toupper((unsigned char)needle[0]);
-	end = d + (len - n) + 1;           /* candidates start before END */
+	end = d + (len - n) + 1; /* candidates start before END */
 	for (p = d; p < end; p++) {
 		if (lo == NULL || lo < p)
 			lo = (lo = memchr(p, cl, (size_t)(end - p))) != NULL ? lo : end;
 		if (up == NULL || up < p)
-			up = cl == cu ? lo : (up = memchr(p, cu, (size_t)(end - p))) != NULL ? up : end;
+			up = cl == cu                                       ? lo :
+			    (up = memchr(p, cu, (size_t)(end - p))) != NULL ? up :
+									      end;
 		p = lo < up ? lo : up;
-		if (p < end && (n == 1 || (tolower(p[1]) == tolower((unsigned char)needle[1]) &&
-		    strncasecmp((const char *)p + 1, needle + 1, n - 1) == 0)))
+		if (p < end &&
+		    (n == 1 ||
+			(tolower(p[1]) == tolower((unsigned char)needle[1]) &&
+			    strncasecmp((const char *)p + 1, needle + 1, n - 1) == 0)))
 			return p;
 	}
 	return NULL;
@@ -468,8 +496,8 @@ filetype_starts(const unsigned char *d, size_t len, const char *word)
 
 	if (at(d, len, 0, "\xef\xbb\xbf", 3))
 		i = 3;
-	while (i < len && i < 4096 && (d[i] == ' ' || d[i] == '\t' || d[i] == '\r' ||
-	    d[i] == '\n'))
+	while (i < len && i < 4096 &&
+	    (d[i] == ' ' || d[i] == '\t' || d[i] == '\r' || d[i] == '\n'))
 		i++;
 	return len - i >= n && filetype_casemem(d + i, n, word) == d + i;
 }
@@ -479,17 +507,21 @@ static int
 sniff_text_shortcut(const unsigned char *d, size_t len, struct ft_sniff *o)
 {
 	if (filetype_starts(d, len, "[InternetShortcut]"))
-		set(o, TC_SHORTCUT, "application/x-mswinurl", "Internet shortcut ([InternetShortcut])");
+		set(o, TC_SHORTCUT, "application/x-mswinurl",
+		    "Internet shortcut ([InternetShortcut])");
 	else if (filetype_starts(d, len, "[Shell]"))
-		set(o, TC_SHORTCUT, "application/x-ms-scf", "Shell command file ([Shell])");
+		set(o, TC_SHORTCUT, "application/x-ms-scf",
+		    "Shell command file ([Shell])");
 	else if (!filetype_is_text(d, len))
 		return 0;
 	else if (filetype_casemem(d, len, "<libraryDescription") != NULL)
 		set(o, TC_SHORTCUT, "application/x-library-ms", "library-ms description");
 	else if (filetype_casemem(d, len, "<searchConnectorDescription") != NULL)
-		set(o, TC_SHORTCUT, "application/x-searchconnector-ms", "search connector");
+		set(o, TC_SHORTCUT, "application/x-searchconnector-ms",
+		    "search connector");
 	else if (filetype_casemem(d, len, "<PCSettings>") != NULL)
-		set(o, TC_SHORTCUT, "application/x-settingcontent-ms", "settings-content-ms");
+		set(o, TC_SHORTCUT, "application/x-settingcontent-ms",
+		    "settings-content-ms");
 	return o->tc == TC_SHORTCUT;
 }
 
@@ -506,7 +538,8 @@ filetype_sniff(const unsigned char *d, size_t len, uint64_t size,
 	}
 	if (d == NULL)
 		return 0;
-	if (sniff_native(d, len, out) || sniff_ole2(d, len, out) || sniff_zip(d, len, out))
+	if (sniff_native(d, len, out) || sniff_ole2(d, len, out) ||
+	    sniff_zip(d, len, out))
 		return 1;
 	if (memmem(d, pdf_max, "%PDF-", 5) != NULL) {
 		set(out, TC_PDF, "application/pdf", "PDF");
@@ -519,9 +552,15 @@ filetype_sniff(const unsigned char *d, size_t len, uint64_t size,
 static const char *
 ft_image_payload(const unsigned char *d, size_t len, size_t *where)
 {
-	static const struct { const char *sig; size_t n; const char *what; } pay[] = {
-		{ "PK\3\4", 4, "zip" }, { "Rar!\x1a\x07", 6, "rar" },
-		{ "7z\xbc\xaf\x27\x1c", 6, "7z" }, { "MZ", 2, "PE" },
+	static const struct {
+		const char *sig;
+		size_t n;
+		const char *what;
+	} pay[] = {
+		{ "PK\3\4", 4, "zip" },
+		{ "Rar!\x1a\x07", 6, "rar" },
+		{ "7z\xbc\xaf\x27\x1c", 6, "7z" },
+		{ "MZ", 2, "PE" },
 	};
 	const unsigned char *p;
 	size_t i, off;
@@ -530,15 +569,18 @@ ft_image_payload(const unsigned char *d, size_t len, size_t *where)
 
 	for (i = 0; i < sizeof(pay) / sizeof(pay[0]); i++) {
 		for (off = 16; off < len; off = (size_t)(p - d) + 1) {
-			if ((p = memmem(d + off, len - off, pay[i].sig, pay[i].n)) == NULL)
+			if ((p = memmem(d + off, len - off, pay[i].sig, pay[i].n)) ==
+			    NULL)
 				break;
 			*where = (size_t)(p - d);
-			if (i == 0 && !(rd_le16(d, len, *where + 4, &v) && v <= 63 &&
-			    rd_le16(d, len, *where + 26, &v) && v > 0 && v <= 1024))
+			if (i == 0 &&
+			    !(rd_le16(d, len, *where + 4, &v) && v <= 63 &&
+				rd_le16(d, len, *where + 26, &v) && v > 0 && v <= 1024))
 				continue;
-			if (i == 3 && !(rd_le32(d, len, *where + 0x3c, &lfanew) &&
-			    lfanew < len - *where &&
-			    at(d, len, *where + lfanew, "PE\0\0", 4)))
+			if (i == 3 &&
+			    !(rd_le32(d, len, *where + 0x3c, &lfanew) &&
+				lfanew < len - *where &&
+				at(d, len, *where + lfanew, "PE\0\0", 4)))
 				continue;
 			return pay[i].what;
 		}
@@ -569,8 +611,8 @@ ft_refine_text(const struct scan_input *in, struct ft_sniff *o)
 {
 	const char *what;
 
-	if (o->tc != TC_TEXT && o->tc != TC_HTML && o->tc != TC_XML && o->tc != TC_UNKNOWN &&
-	    o->tc != TC_MESSAGE && o->tc != TC_SCRIPT)
+	if (o->tc != TC_TEXT && o->tc != TC_HTML && o->tc != TC_XML &&
+	    o->tc != TC_UNKNOWN && o->tc != TC_MESSAGE && o->tc != TC_SCRIPT)
 		return;
 	if (o->tc != TC_MESSAGE && o->tc != TC_SCRIPT &&
 	    filetype_is_message(in->data, in->len)) {
@@ -589,20 +631,23 @@ ft_refine_text(const struct scan_input *in, struct ft_sniff *o)
 		set(o, TC_SCRIPT, o->mime, "script by its MIME type");
 		return;
 	}
-	if (filetype_ext_class(in->name) == TC_SHORTCUT && filetype_is_text(in->data, in->len))
-		set(o, TC_SHORTCUT, "application/x-mswinurl", "text shortcut by extension");
+	if (filetype_ext_class(in->name) == TC_SHORTCUT &&
+	    filetype_is_text(in->data, in->len))
+		set(o, TC_SHORTCUT, "application/x-mswinurl",
+		    "text shortcut by extension");
 }
 
 /* A PE at an offset inside a part whose content is an image or a document
  * (polyglot.c): its own finding, whatever the name says. Zip-based documents are
  * left out: their members are opened and judged on their own. */
 static void
-ft_embedded_pe(struct scan_ctx *ctx, const struct scan_input *in, const struct ft_sniff *o)
+ft_embedded_pe(
+    struct scan_ctx *ctx, const struct scan_input *in, const struct ft_sniff *o)
 {
 	size_t at;
 
-	if (o->tc != TC_IMAGE && o->tc != TC_MEDIA && o->tc != TC_PDF && o->tc != TC_RTF &&
-	    o->tc != TC_OLE2 && o->tc != TC_TEXT)
+	if (o->tc != TC_IMAGE && o->tc != TC_MEDIA && o->tc != TC_PDF &&
+	    o->tc != TC_RTF && o->tc != TC_OLE2 && o->tc != TC_TEXT)
 		return;
 	if (in->data != NULL && (at = polyglot_pe(in->data, in->len)) != 0)
 		report_add(ctx->r, in->part, "type.embedded_pe",
@@ -612,10 +657,16 @@ ft_embedded_pe(struct scan_ctx *ctx, const struct scan_input *in, const struct f
 static em_status
 ft_findings(struct scan_ctx *ctx, const struct scan_input *in, const struct ft_sniff *o)
 {
-	static const struct { enum tclass tc; const char *name; } byclass[] = {
-		{ TC_EXECUTABLE, "type.executable" }, { TC_SCRIPT, "type.script" },
-		{ TC_SHORTCUT, "type.shortcut" }, { TC_DISK_IMAGE, "type.disk_image" },
-		{ TC_ONENOTE, "type.onenote" }, { TC_CHM, "type.chm" },
+	static const struct {
+		enum tclass tc;
+		const char *name;
+	} byclass[] = {
+		{ TC_EXECUTABLE, "type.executable" },
+		{ TC_SCRIPT, "type.script" },
+		{ TC_SHORTCUT, "type.shortcut" },
+		{ TC_DISK_IMAGE, "type.disk_image" },
+		{ TC_ONENOTE, "type.onenote" },
+		{ TC_CHM, "type.chm" },
 		{ TC_MESSAGE, "type.message" },
 	};
 	const char *why, *pay;
@@ -629,16 +680,19 @@ ft_findings(struct scan_ctx *ctx, const struct scan_input *in, const struct ft_s
 	if (in->container == TC_OOXML || in->container == TC_ODF)
 		return EM_OK;
 	/* an encrypted OOXML package is an OLE2 file by definition (MS-OFFCRYPTO) */
-	if (o->tc == TC_OLE2 && o->mime != NULL && strcmp(o->mime, "application/encrypted") == 0 &&
+	if (o->tc == TC_OLE2 && o->mime != NULL &&
+	    strcmp(o->mime, "application/encrypted") == 0 &&
 	    filetype_ext_class(in->name) == TC_OOXML)
 		return EM_OK;
-	if ((why = filetype_mismatch(o->tc, o->vba, in->name, in->declared, &low)) != NULL) {
+	if ((why = filetype_mismatch(o->tc, o->vba, in->name, in->declared, &low)) !=
+	    NULL) {
 		report_add_sev(ctx->r, in->part, "type.mismatch",
 		    low ? SEV_LOW : SEV_MEDIUM, "%s: %s (%s), declared %s", why,
 		    tclass_name(o->tc), o->what, in->declared ? in->declared : "nothing");
 		return EM_OK;
 	}
-	if (o->tc == TC_IMAGE && (pay = ft_image_payload(in->data, in->len, &where)) != NULL)
+	if (o->tc == TC_IMAGE &&
+	    (pay = ft_image_payload(in->data, in->len, &where)) != NULL)
 		report_add(ctx->r, in->part, "type.mismatch",
 		    "image carries a %s at offset %zu", pay, where);
 	return EM_OK;
@@ -652,11 +706,14 @@ ft_findings(struct scan_ctx *ctx, const struct scan_input *in, const struct ft_s
 static int
 ft_body_text(const struct scan_input *in)
 {
-	if (!in->from_mime || in->name != NULL || in->declared == NULL || in->data == NULL)
+	if (!in->from_mime || in->name != NULL || in->declared == NULL ||
+	    in->data == NULL)
 		return 0;
-	if (strcmp(in->declared, "text/plain") != 0 && strcmp(in->declared, "text/html") != 0)
+	if (strcmp(in->declared, "text/plain") != 0 &&
+	    strcmp(in->declared, "text/html") != 0)
 		return 0;
-	return filetype_is_text(in->data, in->len < FT_TEXT_SCAN ? in->len : FT_TEXT_SCAN);
+	return filetype_is_text(
+	    in->data, in->len < FT_TEXT_SCAN ? in->len : FT_TEXT_SCAN);
 }
 
 em_status
@@ -669,15 +726,17 @@ filetype_scan(struct scan_ctx *ctx, struct scan_input *in)
 	char mbuf[128];
 	size_t taillen = ft_tail(in, tail, sizeof(tail));
 
-	if (!filetype_sniff(in->data, in->len, in->size, tail, taillen, &o) || o.mime == NULL) {
+	if (!filetype_sniff(in->data, in->len, in->size, tail, taillen, &o) ||
+	    o.mime == NULL) {
 		int text = in->data != NULL && filetype_is_text(in->data, in->len);
 
 		if (ft_body_text(in))
 			mime = in->declared;
 		else if (text)
 			mime = filetype_text_mime(in->data, in->len);
-		else if ((mime = ft_magic_type(in->data, in->len < FT_MAGIC_MAX ? in->len :
-		    FT_MAGIC_MAX, mbuf, sizeof(mbuf))) == NULL)
+		else if ((mime = ft_magic_type(in->data,
+			      in->len < FT_MAGIC_MAX ? in->len : FT_MAGIC_MAX, mbuf,
+			      sizeof(mbuf))) == NULL)
 			scan_error(ctx, in->part, "filetype", "libmagic gave no type");
 		if (o.tc == TC_UNKNOWN) {
 			o.tc = filetype_mime_class(mime);
@@ -695,6 +754,7 @@ filetype_scan(struct scan_ctx *ctx, struct scan_input *in)
 	/* libmagic's string lives until the next call on this thread: point at the
 	 * report's copy instead. */
 	p = report_part(ctx->r, in->part);
-	in->mime = p != NULL && p->detected_type != NULL ? p->detected_type : "application/octet-stream";
+	in->mime = p != NULL && p->detected_type != NULL ? p->detected_type :
+							   "application/octet-stream";
 	return ft_findings(ctx, in, &o);
 }

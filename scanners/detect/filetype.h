@@ -14,10 +14,10 @@
 #define FT_WHAT_MAX 96
 
 struct ft_sniff {
-	enum tclass tc;           /* TC_UNKNOWN when nothing was recognised */
-	const char *mime;         /* static MIME type for the class, NULL to ask libmagic */
-	char what[FT_WHAT_MAX];   /* what was seen ("PE32 DLL", "ISO 9660 at 0x8001") */
-	int vba;                  /* OOXML whose member names include vbaProject.bin */
+	enum tclass tc;         /* TC_UNKNOWN when nothing was recognised */
+	const char *mime;       /* static MIME type for the class, NULL to ask libmagic */
+	char what[FT_WHAT_MAX]; /* what was seen ("PE32 DLL", "ISO 9660 at 0x8001") */
+	int vba;                /* OOXML whose member names include vbaProject.bin */
 };
 
 /*
@@ -44,7 +44,8 @@ const char *filetype_text_mime(const unsigned char *d, size_t len);
 
 /* Shared by filetype.c and typeclaims.c: the first NEEDLE (ASCII, any case) in the
  * first 64 KB of D; whether D starts (after a BOM and white space) with WORD. */
-const unsigned char *filetype_casemem(const unsigned char *d, size_t len, const char *needle);
+const unsigned char *
+filetype_casemem(const unsigned char *d, size_t len, const char *needle);
 int filetype_starts(const unsigned char *d, size_t len, const char *word);
 
 /* The class a filename's extension promises (TC_UNKNOWN when none or unknown).
@@ -61,7 +62,7 @@ enum tclass filetype_mime_class(const char *mime);
 /* The mismatch rule (see filetype.c): a reason string when the name or declared
  * type hides what CONTENT (with VBA flag) is, NULL when they agree or differ
  * harmlessly. *low is set when it is an Office-family difference. */
-const char *filetype_mismatch(enum tclass content, int vba, const char *name,
-    const char *declared, int *low);
+const char *filetype_mismatch(
+    enum tclass content, int vba, const char *name, const char *declared, int *low);
 
 #endif

@@ -38,9 +38,9 @@
 #include "detect/html_smuggle.h"
 #include "mime/b64.h"
 
-#define HTML_MIN_BLOB      1024   /* characters of a base64/hex string that is a blob */
-#define HTML_MAX_CHILDREN  16     /* payloads scanned per part */
-#define HTML_MAX_MEDIATYPE 128    /* bytes of a data: media type read */
+#define HTML_MIN_BLOB      1024 /* characters of a base64/hex string that is a blob */
+#define HTML_MAX_CHILDREN  16   /* payloads scanned per part */
+#define HTML_MAX_MEDIATYPE 128  /* bytes of a data: media type read */
 
 /* A case-insensitive search for NEEDLE in D/LEN from OFF. */
 static const unsigned char *
@@ -88,8 +88,8 @@ html_b64decode(const unsigned char *s, size_t n, unsigned char *out)
 
 /* Scan decoded bytes BUF/K as a child NAME, within the payload cap and budget. */
 static em_status
-html_bytes_child(struct html_state *h, const unsigned char *buf, size_t k,
-    const char *name)
+html_bytes_child(
+    struct html_state *h, const unsigned char *buf, size_t k, const char *name)
 {
 	em_status st;
 
@@ -97,7 +97,8 @@ html_bytes_child(struct html_state *h, const unsigned char *buf, size_t k,
 		if (!h->limit_reported)
 			report_add(h->ctx->r, h->in->part, "scan.limit",
 			    "HTML: more than %d embedded payloads; the rest were not "
-			    "scanned", HTML_MAX_CHILDREN);
+			    "scanned",
+			    HTML_MAX_CHILDREN);
 		h->limit_reported = 1;
 		return EM_LIMIT;
 	}
@@ -176,8 +177,8 @@ html_data_uri(struct html_state *h, const unsigned char *d, size_t len, size_t o
 
 /* The longest base64 (or hex) string outside data:image URIs. */
 static void
-html_longest_blob(const unsigned char *d, size_t len, size_t *b64_off,
-    size_t *b64_len, size_t *hex_off, size_t *hex_len)
+html_longest_blob(const unsigned char *d, size_t len, size_t *b64_off, size_t *b64_len,
+    size_t *hex_off, size_t *hex_len)
 {
 	size_t i = 0, j;
 	int hex;
@@ -189,12 +190,14 @@ html_longest_blob(const unsigned char *d, size_t len, size_t *b64_off,
 			continue;
 		}
 		hex = 1;
-		for (j = i; j < len && (html_b64val(d[j]) >= 0 && d[j] != '-' &&
-		    d[j] != '_'); j++)
+		for (j = i;
+		     j < len && (html_b64val(d[j]) >= 0 && d[j] != '-' && d[j] != '_');
+		     j++)
 			if (!isxdigit(d[j]))
 				hex = 0;
-		if (j - i >= HTML_MIN_BLOB && !(i >= 6 &&
-		    html_find(d, i, i > 64 ? i - 64 : 0, "data:image/") != NULL)) {
+		if (j - i >= HTML_MIN_BLOB &&
+		    !(i >= 6 &&
+			html_find(d, i, i > 64 ? i - 64 : 0, "data:image/") != NULL)) {
 			if (hex && j - i > *hex_len) {
 				*hex_off = i;
 				*hex_len = j - i;
@@ -208,10 +211,9 @@ html_longest_blob(const unsigned char *d, size_t len, size_t *b64_off,
 	}
 }
 
-static const char *const html_calls[] = {
-	"msSaveOrOpenBlob", "msSaveBlob", "createObjectURL", "new File(", "new Blob", "Blob(", "atob(",
-	"download=", ".download", NULL
-};
+static const char *const html_calls[] = { "msSaveOrOpenBlob", "msSaveBlob",
+	"createObjectURL", "new File(", "new Blob", "Blob(", "atob(",
+	"download=", ".download", NULL };
 
 /* Decode a hex string and scan it as a child. */
 static em_status
@@ -313,11 +315,12 @@ html_seen(struct html_state *h, const unsigned char *d, size_t len)
 		return;
 	if ((save = html_first(d, len, saves)) == NULL &&
 	    (html_find(d, len, 0, "createObjectURL") == NULL ||
-	    (save = html_first(d, len, downloads)) == NULL))
+		(save = html_first(d, len, downloads)) == NULL))
 		return;
 	report_add(h->ctx->r, h->in->part, "type.html_smuggling",
 	    "%s%s and %s seen: the file is built at run time, its payload was not "
-	    "rebuilt", html_kind(h->in), save, build);
+	    "rebuilt",
+	    html_kind(h->in), save, build);
 }
 
 static void

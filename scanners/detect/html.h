@@ -12,10 +12,10 @@
 struct html_state {
 	struct scan_ctx *ctx;
 	struct scan_input *in;
-	unsigned children;     /* payloads scanned */
-	int uri_reported;      /* type.html_smuggling recorded for a data: URI */
+	unsigned children; /* payloads scanned */
+	int uri_reported;  /* type.html_smuggling recorded for a data: URI */
 	int limit_reported;
-	em_status st;          /* first status that stops the scan */
+	em_status st; /* first status that stops the scan */
 };
 
 /* The value of a base64 (or base64url) digit, -1 for anything else. */

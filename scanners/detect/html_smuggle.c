@@ -37,13 +37,13 @@
 #include "detect/html.h"
 #include "detect/html_smuggle.h"
 
-#define SM_MIN_PIECE  32     /* characters of a base64 literal joined "in order" */
-#define SM_MAX_XORREF 8      /* '^' operators looked at for a key */
+#define SM_MIN_PIECE  32 /* characters of a base64 literal joined "in order" */
+#define SM_MAX_XORREF 8  /* '^' operators looked at for a key */
 
 struct sm {
 	struct strbuf best, cur, all, piece;
 	unsigned best_pieces, cur_pieces, all_pieces;
-	int bad;               /* an allocation failed */
+	int bad; /* an allocation failed */
 };
 
 static size_t
@@ -269,11 +269,25 @@ sm_at(const unsigned char *b, size_t n, size_t off, const char *m, size_t k, int
 static int
 sm_magic_key(const unsigned char *b, size_t n, int key)
 {
-	static const struct { const char *m; size_t k; } mg[] = {
-		{ "MZ", 2 }, { "PK\3\4", 4 }, { "7z\xbc\xaf", 4 }, { "Rar!", 4 },
-		{ "%PDF", 4 }, { "{\\rt", 4 }, { "\xd0\xcf\x11\xe0", 4 }, { "\x1f\x8b", 2 },
-		{ "ITSF", 4 }, { "MSCF", 4 }, { "L\0\0\0\1\x14\2", 7 }, { "<", 1 },
-		{ "\x7f" "ELF", 4 },
+	static const struct {
+		const char *m;
+		size_t k;
+	} mg[] = {
+		{ "MZ", 2 },
+		{ "PK\3\4", 4 },
+		{ "7z\xbc\xaf", 4 },
+		{ "Rar!", 4 },
+		{ "%PDF", 4 },
+		{ "{\\rt", 4 },
+		{ "\xd0\xcf\x11\xe0", 4 },
+		{ "\x1f\x8b", 2 },
+		{ "ITSF", 4 },
+		{ "MSCF", 4 },
+		{ "L\0\0\0\1\x14\2", 7 },
+		{ "<", 1 },
+		{ "\x7f"
+		  "ELF",
+		    4 },
 	};
 	size_t i;
 
@@ -297,8 +311,8 @@ sm_ident_value(const unsigned char *d, size_t len, const unsigned char *id, size
 	int v;
 
 	for (i = 0; i + k < len; i++) {
-		if (memcmp(d + i, id, k) != 0 || (i > 0 && (isalnum(d[i - 1]) ||
-		    d[i - 1] == '_' || d[i - 1] == '$')))
+		if (memcmp(d + i, id, k) != 0 ||
+		    (i > 0 && (isalnum(d[i - 1]) || d[i - 1] == '_' || d[i - 1] == '$')))
 			continue;
 		j = sm_skip_ws(d, len, i + k);
 		if (j + 1 >= len || d[j] != '=' || d[j + 1] == '=')
@@ -326,7 +340,8 @@ smuggle_xor_key(const unsigned char *d, size_t len)
 				return v;
 			continue;
 		}
-		for (p = d + k; k < len && (isalnum(d[k]) || d[k] == '_' || d[k] == '$'); k++)
+		for (p = d + k; k < len && (isalnum(d[k]) || d[k] == '_' || d[k] == '$');
+		     k++)
 			;
 		if (d + k > p && (v = sm_ident_value(d, len, p, (size_t)(d + k - p))) > 0)
 			return v;
@@ -355,7 +370,7 @@ sm_decode(const char *t, size_t n, int rev, size_t *outn)
 	const unsigned char *src = (const unsigned char *)t;
 	size_t i, k = 0;
 
-	if ((out = malloc(n + HTML_B64_ROOM(n))) == NULL)   /* hex or base64 */
+	if ((out = malloc(n + HTML_B64_ROOM(n))) == NULL) /* hex or base64 */
 		return NULL;
 	if (rev) {
 		if ((r = malloc(n + 1)) == NULL) {
@@ -368,7 +383,8 @@ sm_decode(const char *t, size_t n, int rev, size_t *outn)
 	}
 	if (sm_allhex((const char *)src, n))
 		for (i = 0; i + 1 < n; i += 2)
-			out[k++] = (unsigned char)(hexval(src[i]) << 4 | hexval(src[i + 1]));
+			out[k++] =
+			    (unsigned char)(hexval(src[i]) << 4 | hexval(src[i + 1]));
 	else
 		k = html_b64decode(src, n, out);
 	free(r);
@@ -401,8 +417,7 @@ sm_pick(struct smuggle_payload *v, int nv, int key, int *which, int *xored)
 
 /* Fill V[0] (forward) and V[1] (reversed, when REV) from S: text or byte array. */
 static int
-sm_variants(const char *text, size_t n, int is_text, int rev,
-    struct smuggle_payload *v)
+sm_variants(const char *text, size_t n, int is_text, int rev, struct smuggle_payload *v)
 {
 	size_t i;
 
@@ -438,8 +453,8 @@ sm_free_all(struct sm *s)
 
 /* Which text the strings gave, or the byte array: sets *text, *n, *is_text, HOW. */
 static int
-sm_choose(struct sm *s, const unsigned char *d, size_t len, const char **text,
-    size_t *n, int *is_text, char *how, size_t howsz)
+sm_choose(struct sm *s, const unsigned char *d, size_t len, const char **text, size_t *n,
+    int *is_text, char *how, size_t howsz)
 {
 	sm_regions(s, d, len, 0);
 	*is_text = 1;
@@ -452,7 +467,8 @@ sm_choose(struct sm *s, const unsigned char *d, size_t len, const char **text,
 		return 1;
 	}
 	if (s->all.len >= SMUGGLE_MIN_CHARS) {
-		snprintf(how, howsz, "base64 in %u pieces joined in order", s->all_pieces);
+		snprintf(
+		    how, howsz, "base64 in %u pieces joined in order", s->all_pieces);
 		*text = s->all.s;
 		*n = s->all.len;
 		return 1;
@@ -498,7 +514,8 @@ smuggle_rebuild(const unsigned char *d, size_t len, struct smuggle_payload *p)
 			v[which].buf[i] ^= (unsigned char)key;
 	used = (size_t)snprintf(p->how, sizeof(p->how), "%s", how);
 	if (which == 1 && used < sizeof(p->how))
-		used += (size_t)snprintf(p->how + used, sizeof(p->how) - used, ", reversed");
+		used +=
+		    (size_t)snprintf(p->how + used, sizeof(p->how) - used, ", reversed");
 	if (xored && used < sizeof(p->how))
 		snprintf(p->how + used, sizeof(p->how) - used, ", XOR 0x%02x", key);
 	p->buf = v[which].buf;

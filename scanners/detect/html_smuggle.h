@@ -7,13 +7,13 @@
 
 #include <stddef.h>
 
-#define SMUGGLE_MIN_CHARS 512   /* characters of a (joined) base64/hex literal */
-#define SMUGGLE_MIN_BYTES 256   /* numbers of a byte array literal */
+#define SMUGGLE_MIN_CHARS 512 /* characters of a (joined) base64/hex literal */
+#define SMUGGLE_MIN_BYTES 256 /* numbers of a byte array literal */
 
 struct smuggle_payload {
-	unsigned char *buf;    /* malloc'd, owned by the caller (smuggle_free) */
+	unsigned char *buf; /* malloc'd, owned by the caller (smuggle_free) */
 	size_t len;
-	char how[128];         /* what was rebuilt: "base64 in 12 pieces, reversed" */
+	char how[128]; /* what was rebuilt: "base64 in 12 pieces, reversed" */
 };
 
 /*

@@ -40,26 +40,40 @@
 #define LNK_MAX_DETAIL  900
 
 /* LinkFlags (MS-SHLLINK 2.1.1) */
-#define LF_IDLIST     0x00000001u
-#define LF_LINKINFO   0x00000002u
-#define LF_NAME       0x00000004u
-#define LF_RELPATH    0x00000008u
-#define LF_WORKDIR    0x00000010u
-#define LF_ARGS       0x00000020u
-#define LF_ICON       0x00000040u
-#define LF_UNICODE    0x00000080u
+#define LF_IDLIST       0x00000001u
+#define LF_LINKINFO     0x00000002u
+#define LF_NAME         0x00000004u
+#define LF_RELPATH      0x00000008u
+#define LF_WORKDIR      0x00000010u
+#define LF_ARGS         0x00000020u
+#define LF_ICON         0x00000040u
+#define LF_UNICODE      0x00000080u
 
-#define LNK_ENV_SIG   0xa0000001u
+#define LNK_ENV_SIG     0xa0000001u
 #define LNK_ICONENV_SIG 0xa0000007u
 
 static const unsigned char lnk_clsid[16] = {
-	0x01, 0x14, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00,
-	0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46,
+	0x01,
+	0x14,
+	0x02,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0xc0,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x46,
 };
 
 struct lnk_info {
 	struct strbuf target, args, icon, workdir, relpath, name, env;
-	const char *bad;      /* first structural error, or NULL */
+	const char *bad; /* first structural error, or NULL */
 };
 
 /* Append one code point as UTF-8. */
@@ -93,8 +107,8 @@ lnk_put_utf8(struct strbuf *sb, uint32_t c)
  * SB. Unpaired surrogates become U+FFFD. Returns -1 when the text runs off the end.
  */
 static int
-lnk_utf16(const unsigned char *b, size_t len, size_t off, size_t nchars,
-    struct strbuf *sb)
+lnk_utf16(
+    const unsigned char *b, size_t len, size_t off, size_t nchars, struct strbuf *sb)
 {
 	size_t i;
 	uint32_t c;
@@ -138,8 +152,8 @@ lnk_netname(const unsigned char *b, size_t len, size_t off, struct strbuf *sb)
 	if (!rd_le32(b, len, off, &size) || size < 0x14 ||
 	    !rd_le32(b, len, off + 8, &netoff) || netoff >= size)
 		return;
-	if (netoff > 0x14 && rd_le32(b, len, off + 0x14, &netuoff) &&
-	    netuoff < size && netuoff != 0) {
+	if (netoff > 0x14 && rd_le32(b, len, off + 0x14, &netuoff) && netuoff < size &&
+	    netuoff != 0) {
 		lnk_utf16(b, len, off + netuoff, SIZE_MAX, sb);
 		return;
 	}
@@ -153,11 +167,9 @@ lnk_linkinfo(const unsigned char *b, size_t len, size_t off, struct lnk_info *li
 	uint32_t size, hsize, flags, baseoff, netoff, sufoff, ubase = 0, usuf = 0;
 
 	if (!rd_le32(b, len, off, &size) || !rd_le32(b, len, off + 4, &hsize) ||
-	    !rd_le32(b, len, off + 8, &flags) ||
-	    !rd_le32(b, len, off + 16, &baseoff) ||
-	    !rd_le32(b, len, off + 20, &netoff) ||
-	    !rd_le32(b, len, off + 24, &sufoff) || size < 0x1c || hsize < 0x1c ||
-	    size > len - off)
+	    !rd_le32(b, len, off + 8, &flags) || !rd_le32(b, len, off + 16, &baseoff) ||
+	    !rd_le32(b, len, off + 20, &netoff) || !rd_le32(b, len, off + 24, &sufoff) ||
+	    size < 0x1c || hsize < 0x1c || size > len - off)
 		return 0;
 	if (hsize >= 0x24) {
 		if (!rd_le32(b, len, off + 28, &ubase) ||
@@ -186,8 +198,7 @@ lnk_linkinfo(const unsigned char *b, size_t len, size_t off, struct lnk_info *li
 
 /* One StringData entry (2.4). Returns the new offset, or 0 on error. */
 static size_t
-lnk_string(const unsigned char *b, size_t len, size_t off, int unicode,
-    struct strbuf *sb)
+lnk_string(const unsigned char *b, size_t len, size_t off, int unicode, struct strbuf *sb)
 {
 	uint16_t n;
 	size_t i;
@@ -228,7 +239,7 @@ lnk_extra(const unsigned char *b, size_t len, size_t off, struct lnk_info *li)
 
 	for (n = 0; n < LNK_MAX_BLOCKS; n++) {
 		if (!rd_le32(b, len, off, &size) || size < 4)
-			return;	/* TerminalBlock or end of file */
+			return; /* TerminalBlock or end of file */
 		if (size < 8 || size > len - off) {
 			if (li->bad == NULL)
 				li->bad = "extra data block runs off the end";
@@ -277,9 +288,9 @@ lnk_parse(const unsigned char *b, size_t len, struct lnk_info *li)
 	}
 	{
 		static const uint32_t bits[5] = { LF_NAME, LF_RELPATH, LF_WORKDIR,
-		    LF_ARGS, LF_ICON };
+			LF_ARGS, LF_ICON };
 		struct strbuf *dst[5] = { &li->name, &li->relpath, &li->workdir,
-		    &li->args, &li->icon };
+			&li->args, &li->icon };
 		int i;
 
 		for (i = 0; i < 5; i++) {
@@ -315,7 +326,8 @@ lnk_encoded_switch(const char *args)
 	size_t n;
 
 	for (p = args; *p != '\0'; p++) {
-		if ((*p != '-' && *p != '/') || (p != args && !isspace((unsigned char)p[-1])))
+		if ((*p != '-' && *p != '/') ||
+		    (p != args && !isspace((unsigned char)p[-1])))
 			continue;
 		for (n = 0; isalpha((unsigned char)p[1 + n]); n++)
 			;
@@ -333,8 +345,8 @@ static int
 lnk_launcher(const char *text, struct strbuf *sb)
 {
 	static const char *const bins[] = { "powershell", "pwsh", "mshta", "rundll32",
-	    "regsvr32", "wscript", "cscript", "certutil", "bitsadmin", "msiexec",
-	    "curl", "conhost", "forfiles", "schtasks", NULL };
+		"regsvr32", "wscript", "cscript", "certutil", "bitsadmin", "msiexec",
+		"curl", "conhost", "forfiles", "schtasks", NULL };
 	int i, hit = 0;
 
 	for (i = 0; bins[i] != NULL; i++) {
@@ -345,8 +357,9 @@ lnk_launcher(const char *text, struct strbuf *sb)
 			sb_adds(sb, " with an encoded command");
 		hit = 1;
 	}
-	if (lnk_find(text, "cmd") != NULL && (lnk_find(text, "/c") != NULL ||
-	    lnk_find(text, "/k") != NULL || lnk_find(text, "cmd.exe") != NULL)) {
+	if (lnk_find(text, "cmd") != NULL &&
+	    (lnk_find(text, "/c") != NULL || lnk_find(text, "/k") != NULL ||
+		lnk_find(text, "cmd.exe") != NULL)) {
 		sb_printf(sb, "%scmd", hit ? ", " : "");
 		hit = 1;
 	}
@@ -392,9 +405,10 @@ lnk_reach(struct lnk_info *li, const char **field)
 	*field = "";
 	for (i = 0; i < 5; i++) {
 		k = remote_kind(sb_str(f[i]));
-		if (k != REMOTE_NONE && (best == REMOTE_NONE || k == REMOTE_SEARCH ||
-		    (k == REMOTE_WEBDAV && best != REMOTE_SEARCH) ||
-		    (k == REMOTE_UNC && best == REMOTE_URL))) {
+		if (k != REMOTE_NONE &&
+		    (best == REMOTE_NONE || k == REMOTE_SEARCH ||
+			(k == REMOTE_WEBDAV && best != REMOTE_SEARCH) ||
+			(k == REMOTE_UNC && best == REMOTE_URL))) {
 			best = k;
 			*field = sb_str(f[i]);
 		}
@@ -443,9 +457,8 @@ lnk_report(struct scan_ctx *ctx, int part, const char *kind, struct lnk_info *li
 	    sb_str(&li->relpath), sb_str(&li->args));
 	if (lnk_launcher(sb_str(&all), &why))
 		report_add(ctx->r, part, "shortcut.launcher", "%s", sb_str(&why));
-	if ((lnk_is_remote(sb_str(&li->target)) ||
-	    lnk_is_remote(sb_str(&li->env)) || lnk_is_remote(sb_str(&li->icon)) ||
-	    lnk_is_remote(sb_str(&li->workdir))))
+	if ((lnk_is_remote(sb_str(&li->target)) || lnk_is_remote(sb_str(&li->env)) ||
+		lnk_is_remote(sb_str(&li->icon)) || lnk_is_remote(sb_str(&li->workdir))))
 		report_add(ctx->r, part, "shortcut.remote",
 		    "target, icon or working directory on a network share or file: URL");
 	lnk_reach_report(ctx, part, kind, li);
@@ -459,14 +472,15 @@ lnk_report(struct scan_ctx *ctx, int part, const char *kind, struct lnk_info *li
 
 /* The value of KEY= on a line of an INI-style shortcut, or of <KEY>...</KEY>. */
 static void
-lnk_text_value(const unsigned char *b, size_t len, const char *key, int xml,
-    struct strbuf *sb)
+lnk_text_value(
+    const unsigned char *b, size_t len, const char *key, int xml, struct strbuf *sb)
 {
 	size_t k = strlen(key), i, j;
 
 	for (i = 0; i + k + 1 < len; i++) {
 		if (xml) {
-			if (b[i] != '<' || strncasecmp((const char *)b + i + 1, key, k) != 0 ||
+			if (b[i] != '<' ||
+			    strncasecmp((const char *)b + i + 1, key, k) != 0 ||
 			    b[i + k + 1] != '>')
 				continue;
 			i += k + 2;
@@ -474,11 +488,13 @@ lnk_text_value(const unsigned char *b, size_t len, const char *key, int xml,
 				;
 		} else {
 			if ((i > 0 && b[i - 1] != '\n') ||
-			    strncasecmp((const char *)b + i, key, k) != 0 || b[i + k] != '=')
+			    strncasecmp((const char *)b + i, key, k) != 0 ||
+			    b[i + k] != '=')
 				continue;
 			i += k + 1;
 			for (j = i; j < len && b[j] != '\r' && b[j] != '\n' &&
-			    j - i < LNK_MAX_STR; j++)
+			     j - i < LNK_MAX_STR;
+			     j++)
 				;
 		}
 		sb_add(sb, b + i, j - i);
@@ -500,7 +516,8 @@ lnk_text(struct scan_ctx *ctx, struct scan_input *in, struct lnk_info *li)
 		lnk_text_value(b, len, "IconFile", 0, &li->icon);
 	} else if (memmem(b, len, "<libraryDescription", 19) != NULL ||
 	    memmem(b, len, "<searchConnectorDescription", 27) != NULL) {
-		kind = memmem(b, len, "<libraryDescription", 19) != NULL ? "library-ms" :
+		kind = memmem(b, len, "<libraryDescription", 19) != NULL ?
+		    "library-ms" :
 		    "searchConnector-ms";
 		lnk_text_value(b, len, "url", 1, &li->target);
 	} else if (memmem(b, len, "<PCSettings", 11) != NULL) {
@@ -510,8 +527,9 @@ lnk_text(struct scan_ctx *ctx, struct scan_input *in, struct lnk_info *li)
 		lnk_text_value(b, len, "URL", 0, &li->target);
 		lnk_text_value(b, len, "IconFile", 0, &li->icon);
 		lnk_text_value(b, len, "WorkingDirectory", 0, &li->workdir);
-		if (li->target.len == 0 && memmem(b, len, "[InternetShortcut]", 18) == NULL)
-			return EM_OK;	/* not a text shortcut we know */
+		if (li->target.len == 0 &&
+		    memmem(b, len, "[InternetShortcut]", 18) == NULL)
+			return EM_OK; /* not a text shortcut we know */
 	}
 	return lnk_report(ctx, in->part, kind, li);
 }
@@ -525,8 +543,13 @@ lnk_scan(struct scan_ctx *ctx, struct scan_input *in)
 	int i;
 
 	memset(&li, 0, sizeof(li));
-	all[0] = &li.target; all[1] = &li.args; all[2] = &li.icon;
-	all[3] = &li.workdir; all[4] = &li.relpath; all[5] = &li.name; all[6] = &li.env;
+	all[0] = &li.target;
+	all[1] = &li.args;
+	all[2] = &li.icon;
+	all[3] = &li.workdir;
+	all[4] = &li.relpath;
+	all[5] = &li.name;
+	all[6] = &li.env;
 	for (i = 0; i < 7; i++)
 		sb_init(all[i], LNK_MAX_STR);
 	if (in->len >= 4 && memcmp(in->data, "L\0\0\0", 4) == 0) {

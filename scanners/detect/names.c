@@ -44,7 +44,7 @@
 #include "detect/names.h"
 
 #define NAMES_SHOWN_MAX (NAMES_MAX_BYTES + 4)
-#define NAMES_SCAN_MAX  65536   /* a longer string is cut here first */
+#define NAMES_SCAN_MAX  65536 /* a longer string is cut here first */
 
 size_t
 names_utf8(const unsigned char *s, size_t n, uint32_t *cp)
@@ -57,11 +57,17 @@ names_utf8(const unsigned char *s, size_t n, uint32_t *cp)
 		return 1;
 	}
 	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2; c &= 0x1f; min = 0x80;
+		len = 2;
+		c &= 0x1f;
+		min = 0x80;
 	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3; c &= 0x0f; min = 0x800;
+		len = 3;
+		c &= 0x0f;
+		min = 0x800;
 	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4; c &= 0x07; min = 0x10000;
+		len = 4;
+		c &= 0x07;
+		min = 0x10000;
 	} else {
 		*cp = 0xfffd;
 		return 1;
@@ -95,24 +101,44 @@ names_is_invisible(uint32_t cp)
 	if (names_is_bidi(cp))
 		return 0;
 	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0xad || cp == 0x34f ||
-	    cp == 0x115f || cp == 0x1160 || cp == 0x17b4 || cp == 0x17b5 || cp == 0x180e ||
-	    (cp >= 0x200b && cp <= 0x200d) || (cp >= 0x2060 && cp <= 0x2065) ||
-	    (cp >= 0x206a && cp <= 0x206f) || cp == 0x3164 || cp == 0xfeff ||
-	    (cp >= 0xfe00 && cp <= 0xfe0f) || cp == 0xffa0 || (cp >= 0xfff0 && cp <= 0xfffb) ||
+	    cp == 0x115f || cp == 0x1160 || cp == 0x17b4 || cp == 0x17b5 ||
+	    cp == 0x180e || (cp >= 0x200b && cp <= 0x200d) ||
+	    (cp >= 0x2060 && cp <= 0x2065) || (cp >= 0x206a && cp <= 0x206f) ||
+	    cp == 0x3164 || cp == 0xfeff || (cp >= 0xfe00 && cp <= 0xfe0f) ||
+	    cp == 0xffa0 || (cp >= 0xfff0 && cp <= 0xfffb) ||
 	    (cp >= 0xe0000 && cp <= 0xe0fff);
 }
 
 int
 names_is_space(uint32_t cp)
 {
-	return cp == ' ' || cp == 0xa0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) ||
-	    cp == 0x202f || cp == 0x205f || cp == 0x3000;
+	return cp == ' ' || cp == 0xa0 || cp == 0x1680 ||
+	    (cp >= 0x2000 && cp <= 0x200a) || cp == 0x202f || cp == 0x205f ||
+	    cp == 0x3000;
 }
 
 static const unsigned char names_hex[256] = {
-	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,
-	['7'] = 1, ['8'] = 1, ['9'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1,
-	['e'] = 1, ['f'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1,
+	['0'] = 1,
+	['1'] = 1,
+	['2'] = 1,
+	['3'] = 1,
+	['4'] = 1,
+	['5'] = 1,
+	['6'] = 1,
+	['7'] = 1,
+	['8'] = 1,
+	['9'] = 1,
+	['a'] = 1,
+	['b'] = 1,
+	['c'] = 1,
+	['d'] = 1,
+	['e'] = 1,
+	['f'] = 1,
+	['A'] = 1,
+	['B'] = 1,
+	['C'] = 1,
+	['D'] = 1,
+	['E'] = 1,
 	['F'] = 1,
 };
 
@@ -124,33 +150,191 @@ names_is_hex(unsigned char c)
 
 static const char *const names_runs[] = {
 	/* Microsoft 365 default common attachment filter (runnable part) */
-	"ace", "ani", "apk", "app", "appx", "bat", "cmd", "com", "deb", "dex", "dll", "elf",
-	"exe", "hta", "jar", "jnlp", "kext", "lib", "library", "lnk", "macho",
-	"msc", "msi", "msix", "msp", "mst", "pif", "reg", "rev", "scf", "scr", "sct", "sys",
-	"uif", "vb", "vbe", "vbs", "vxd", "wsc", "wsf", "wsh", "xll",
+	"ace",
+	"ani",
+	"apk",
+	"app",
+	"appx",
+	"bat",
+	"cmd",
+	"com",
+	"deb",
+	"dex",
+	"dll",
+	"elf",
+	"exe",
+	"hta",
+	"jar",
+	"jnlp",
+	"kext",
+	"lib",
+	"library",
+	"lnk",
+	"macho",
+	"msc",
+	"msi",
+	"msix",
+	"msp",
+	"mst",
+	"pif",
+	"reg",
+	"rev",
+	"scf",
+	"scr",
+	"sct",
+	"sys",
+	"uif",
+	"vb",
+	"vbe",
+	"vbs",
+	"vxd",
+	"wsc",
+	"wsf",
+	"wsh",
+	"xll",
 	/* Outlook blocked (Level 1) and Microsoft's optional list */
-	"ade", "adp", "application", "appref-ms", "asp", "aspx", "asx", "bas", "bgi", "cer",
-	"chm", "cnt", "cpl", "crt", "csh", "der", "diagcab", "fxp", "gadget", "grp", "hlp",
-	"hpj", "htc", "inf", "ins", "isp", "its", "js", "jse", "ksh", "mad", "maf", "mag",
-	"mam", "maq", "mar", "mas", "mat", "mau", "mav", "maw", "mcf", "mda", "mdb", "mde",
-	"mdt", "mdw", "mdz", "msh", "msh1", "msh2", "mshxml", "msh1xml", "msh2xml", "msu",
-	"ops", "osd", "pcd", "pl", "plg", "prf", "prg", "printerexport", "ps1", "ps1xml",
-	"ps2", "ps2xml", "psc1", "psc2", "psd1", "psdm1", "psm1", "pst", "py", "pyc", "pyo",
-	"pyw", "pyz", "pyzw", "shb", "shs", "theme", "url", "vbp", 
-	"vsmacros", "vsw", "webpnp", "website", "ws", "wsb", "xbap", "xnk",
+	"ade",
+	"adp",
+	"application",
+	"appref-ms",
+	"asp",
+	"aspx",
+	"asx",
+	"bas",
+	"bgi",
+	"cer",
+	"chm",
+	"cnt",
+	"cpl",
+	"crt",
+	"csh",
+	"der",
+	"diagcab",
+	"fxp",
+	"gadget",
+	"grp",
+	"hlp",
+	"hpj",
+	"htc",
+	"inf",
+	"ins",
+	"isp",
+	"its",
+	"js",
+	"jse",
+	"ksh",
+	"mad",
+	"maf",
+	"mag",
+	"mam",
+	"maq",
+	"mar",
+	"mas",
+	"mat",
+	"mau",
+	"mav",
+	"maw",
+	"mcf",
+	"mda",
+	"mdb",
+	"mde",
+	"mdt",
+	"mdw",
+	"mdz",
+	"msh",
+	"msh1",
+	"msh2",
+	"mshxml",
+	"msh1xml",
+	"msh2xml",
+	"msu",
+	"ops",
+	"osd",
+	"pcd",
+	"pl",
+	"plg",
+	"prf",
+	"prg",
+	"printerexport",
+	"ps1",
+	"ps1xml",
+	"ps2",
+	"ps2xml",
+	"psc1",
+	"psc2",
+	"psd1",
+	"psdm1",
+	"psm1",
+	"pst",
+	"py",
+	"pyc",
+	"pyo",
+	"pyw",
+	"pyz",
+	"pyzw",
+	"shb",
+	"shs",
+	"theme",
+	"url",
+	"vbp",
+	"vsmacros",
+	"vsw",
+	"webpnp",
+	"website",
+	"ws",
+	"wsb",
+	"xbap",
+	"xnk",
 	/* lures seen since */
-	"iqy", "slk", "settingcontent-ms", "library-ms",
-	"searchconnector-ms", "rdp", "appinstaller", "appxbundle", "msixbundle",
-	"vbx", "xlam", "wll", "sh", "bash",
+	"iqy",
+	"slk",
+	"settingcontent-ms",
+	"library-ms",
+	"searchconnector-ms",
+	"rdp",
+	"appinstaller",
+	"appxbundle",
+	"msixbundle",
+	"vbx",
+	"xlam",
+	"wll",
+	"sh",
+	"bash",
 };
 
 static const char *const names_content[] = {
-	"arj", "cab", "lha", "lzh", "xz", "z", "docm", "ppa", "ppam", "dotm", "xlsm",
-	"xltm", "pptm", "potm", "ppsm", "sldm", "zip", "7z", "rar", "gz", "tgz", "tar",
+	"arj",
+	"cab",
+	"lha",
+	"lzh",
+	"xz",
+	"z",
+	"docm",
+	"ppa",
+	"ppam",
+	"dotm",
+	"xlsm",
+	"xltm",
+	"pptm",
+	"potm",
+	"ppsm",
+	"sldm",
+	"zip",
+	"7z",
+	"rar",
+	"gz",
+	"tgz",
+	"tar",
 };
 
 static const char *const names_mount[] = {
-	"iso", "img", "vhd", "vhdx", "dmg", "one", "onepkg",
+	"iso",
+	"img",
+	"vhd",
+	"vhdx",
+	"dmg",
+	"one",
+	"onepkg",
 };
 
 enum names_ext_kind
@@ -173,7 +357,7 @@ names_ext_kind(const char *ext)
 
 /* What the decoding pass saw. */
 struct names_seen {
-	char shown[NAMES_SHOWN_MAX];  /* visible characters, spaces folded to ' ' */
+	char shown[NAMES_SHOWN_MAX]; /* visible characters, spaces folded to ' ' */
 	size_t shown_len;
 	size_t chars;
 	uint32_t bidi, invisible;     /* first such code point, 0 when none */
@@ -197,7 +381,7 @@ names_decode(const unsigned char *s, size_t n, struct names_seen *v)
 			}
 		} else if (names_is_invisible(cp)) {
 			if (v->invisible == 0) {
-				v->invisible = cp ? cp : 0x110000;  /* NUL still counts */
+				v->invisible = cp ? cp : 0x110000; /* NUL still counts */
 				v->invisible_at = i;
 			}
 		} else if (v->shown_len + k < sizeof(v->shown)) {
@@ -255,8 +439,8 @@ names_clsid(const char *s, size_t end)
 /* The decoy before a runnable extension at DOT: a document, image, media or archive
  * extension, or padding. */
 static void
-names_double(struct scan_ctx *ctx, int part, const char *shown, size_t dot,
-    const char *ext)
+names_double(
+    struct scan_ctx *ctx, int part, const char *shown, size_t dot, const char *ext)
 {
 	char prev[24], fake[28];
 	size_t end = dot, pad = 0, pdot;
@@ -275,14 +459,22 @@ names_double(struct scan_ctx *ctx, int part, const char *shown, size_t dot,
 	fake[0] = '.';
 	memcpy(fake + 1, prev, strlen(prev) + 1);
 	switch (filetype_ext_class(fake)) {
-	case TC_TEXT: case TC_IMAGE: case TC_MEDIA: case TC_PDF: case TC_RTF:
-	case TC_HTML: case TC_XML: case TC_OLE2: case TC_OOXML: case TC_ODF:
-	case TC_ARCHIVE: case TC_MESSAGE:
+	case TC_TEXT:
+	case TC_IMAGE:
+	case TC_MEDIA:
+	case TC_PDF:
+	case TC_RTF:
+	case TC_HTML:
+	case TC_XML:
+	case TC_OLE2:
+	case TC_OOXML:
+	case TC_ODF:
+	case TC_ARCHIVE:
+	case TC_MESSAGE:
 		report_add(ctx->r, part, "name.double_extension",
 		    "the real extension .%s hides behind .%s", ext, prev);
 		break;
-	default:
-		break;
+	default: break;
 	}
 }
 
@@ -304,24 +496,23 @@ names_check_shown(struct scan_ctx *ctx, int part, enum tclass tc, struct names_s
 	while (end > 0 && (v->shown[end - 1] == ' ' || v->shown[end - 1] == '.'))
 		end--;
 	if (names_clsid(v->shown, end)) {
-		report_add(ctx->r, part, "name.clsid", "CLSID extension %.38s hides the "
-		    "real type", v->shown + end - 38);
+		report_add(ctx->r, part, "name.clsid",
+		    "CLSID extension %.38s hides the "
+		    "real type",
+		    v->shown + end - 38);
 		return;
 	}
 	if (!names_last_ext(v->shown, end, ext, sizeof(ext), &dot))
 		return;
 	switch (names_ext_kind(ext)) {
-	case NX_RUNS:
-		break;
+	case NX_RUNS: break;
 	case NX_MOUNT:
 		if (tc == TC_DISK_IMAGE || tc == TC_ONENOTE || tc == TC_EMPTY)
 			return;
 		break;
 	case NX_NONE:
-	case NX_CONTENT:
-		return;
-	default:
-		return;
+	case NX_CONTENT: return;
+	default: return;
 	}
 	report_add(ctx->r, part, "name.dangerous_extension", ".%s", ext);
 	names_double(ctx, part, v->shown, dot, ext);
@@ -354,14 +545,18 @@ names_scan(struct scan_ctx *ctx, struct scan_input *in)
 	}
 	names_decode((const unsigned char *)base, n, &v);
 	if (v.bidi != 0)
-		report_add(ctx->r, in->part, "name.rtlo", "U+%04X at byte %zu; shown "
-		    "without it: %.200s", (unsigned)v.bidi, v.bidi_at, v.shown);
+		report_add(ctx->r, in->part, "name.rtlo",
+		    "U+%04X at byte %zu; shown "
+		    "without it: %.200s",
+		    (unsigned)v.bidi, v.bidi_at, v.shown);
 	if (v.invisible != 0)
 		report_add(ctx->r, in->part, "name.invisible", "U+%04X at byte %zu",
-		    (unsigned)(v.invisible == 0x110000 ? 0 : v.invisible), v.invisible_at);
+		    (unsigned)(v.invisible == 0x110000 ? 0 : v.invisible),
+		    v.invisible_at);
 	if (full > NAMES_MAX_BYTES || v.chars > NAMES_OVERLONG)
-		report_add(ctx->r, in->part, "name.overlong", "%zu bytes, %s%zu characters",
-		    full, full > NAMES_MAX_BYTES ? "the last " : "", v.chars);
+		report_add(ctx->r, in->part, "name.overlong",
+		    "%zu bytes, %s%zu characters", full,
+		    full > NAMES_MAX_BYTES ? "the last " : "", v.chars);
 	names_check_shown(ctx, in->part, in->tc, &v);
 	return EM_OK;
 }

@@ -8,9 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define NAMES_MAX_BYTES 1024  /* bytes of a name examined; more is name.overlong */
-#define NAMES_OVERLONG  128   /* characters; a longer name is name.overlong */
-#define NAMES_PAD_RUN   3     /* spaces or dots before the extension that count as padding */
+#define NAMES_MAX_BYTES 1024 /* bytes of a name examined; more is name.overlong */
+#define NAMES_OVERLONG  128  /* characters; a longer name is name.overlong */
+#define NAMES_PAD_RUN   3 /* spaces or dots before the extension that count as padding */
 
 /* Decode one UTF-8 sequence at S (N bytes left, N > 0): the code point in *CP and
  * the bytes used (1..4). Invalid, overlong, surrogate and truncated sequences give
@@ -29,11 +29,11 @@ int names_is_hex(unsigned char c);
 
 /* How Windows treats an extension (lower case, no dot). */
 enum names_ext_kind {
-	NX_NONE = 0,    /* nothing special */
-	NX_RUNS,        /* runs, installs or mounts on a click: name.dangerous_extension */
-	NX_CONTENT,     /* on Microsoft's block list but a container the analysers open
+	NX_NONE = 0, /* nothing special */
+	NX_RUNS,     /* runs, installs or mounts on a click: name.dangerous_extension */
+	NX_CONTENT,  /* on Microsoft's block list but a container the analysers open
 	                   (archives, macro documents): left to the content findings */
-	NX_MOUNT,       /* disk images and notebooks (iso img vhd vhdx dmg one onepkg):
+	NX_MOUNT,    /* disk images and notebooks (iso img vhd vhdx dmg one onepkg):
 	                   flagged only when the content is not what the name says, since
 	                   a real one already has type.disk_image / type.onenote and its
 	                   contents are scanned */

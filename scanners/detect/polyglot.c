@@ -33,8 +33,8 @@ pg_le(const unsigned char *b, size_t off, int n)
 static int
 pg_machine(uint32_t m)
 {
-	return m == 0x014c || m == 0x8664 || m == 0x01c0 || m == 0x01c4 ||
-	    m == 0xaa64 || m == 0x0200;
+	return m == 0x014c || m == 0x8664 || m == 0x01c0 || m == 0x01c4 || m == 0xaa64 ||
+	    m == 0x0200;
 }
 
 size_t

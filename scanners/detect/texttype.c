@@ -35,7 +35,7 @@ filetype_is_text(const unsigned char *d, size_t len)
 		    d[i] != '\f' && d[i] != 0x1b)
 			bad++;
 	}
-	return bad * 100 <= n;  /* at most 1% control bytes */
+	return bad * 100 <= n; /* at most 1% control bytes */
 }
 
 /* RFC 5322 field names: printable US-ASCII except ':' (section 3.6.8). */
@@ -53,7 +53,8 @@ ft_strong_header(const unsigned char *p, size_t n)
 	size_t i;
 
 	for (i = 0; i < sizeof(strong) / sizeof(strong[0]); i++)
-		if (strlen(strong[i]) == n && strncasecmp((const char *)p, strong[i], n) == 0)
+		if (strlen(strong[i]) == n &&
+		    strncasecmp((const char *)p, strong[i], n) == 0)
 			return 1;
 	return 0;
 }
@@ -65,7 +66,7 @@ filetype_is_message(const unsigned char *d, size_t len)
 
 	if (len > TT_SCAN)
 		len = TT_SCAN;
-	if (len >= 5 && memcmp(d, "From ", 5) == 0) {   /* mbox separator line */
+	if (len >= 5 && memcmp(d, "From ", 5) == 0) { /* mbox separator line */
 		const unsigned char *nl = memchr(d, '\n', len);
 		if (nl == NULL)
 			return 0;
@@ -76,10 +77,10 @@ filetype_is_message(const unsigned char *d, size_t len)
 		const unsigned char *nl = memchr(d + off, '\n', len - off);
 		eol = nl ? (size_t)(nl - d) : len;
 		if (eol == off || (eol == off + 1 && d[off] == '\r'))
-			break;                 /* blank line: end of the header block */
+			break; /* blank line: end of the header block */
 		if (d[off] == ' ' || d[off] == '\t') {
 			if (lines == 0)
-				return 0;      /* continuation before any field */
+				return 0; /* continuation before any field */
 		} else {
 			for (name = off; name < eol && ft_is_ftext(d[name]); name++)
 				;
@@ -142,5 +143,6 @@ filetype_text_mime(const unsigned char *d, size_t len)
 	}
 	if (tt_at(d, len, i, "<svg"))
 		return "image/svg+xml";
-	return tt_has(d, len, html, sizeof(html) / sizeof(html[0])) ? "text/html" : "text/plain";
+	return tt_has(d, len, html, sizeof(html) / sizeof(html[0])) ? "text/html" :
+								      "text/plain";
 }

@@ -17,12 +17,12 @@
 #include <stdint.h>
 
 struct b64 {
-	uint32_t acc;        /* bits of the current quantum */
-	unsigned nacc;       /* 6-bit groups in acc (0..3) */
-	uint64_t invalid;    /* bytes outside the alphabet (not whitespace) */
-	uint64_t after_pad;  /* alphabet bytes seen after padding */
-	int padded;          /* '=' seen */
-	unsigned flags;      /* B64_URLSAFE */
+	uint32_t acc;       /* bits of the current quantum */
+	unsigned nacc;      /* 6-bit groups in acc (0..3) */
+	uint64_t invalid;   /* bytes outside the alphabet (not whitespace) */
+	uint64_t after_pad; /* alphabet bytes seen after padding */
+	int padded;         /* '=' seen */
+	unsigned flags;     /* B64_URLSAFE */
 };
 
 #define B64_URLSAFE 1u

@@ -6,10 +6,10 @@
 #include "mime/binhex.h"
 
 enum {
-	BH_SEEK = 0,  /* before the opening ':' */
-	BH_DATA,      /* between the colons */
-	BH_DONE,      /* closing ':' seen or data fork complete */
-	BH_BAD        /* not BinHex after all */
+	BH_SEEK = 0, /* before the opening ':' */
+	BH_DATA,     /* between the colons */
+	BH_DONE,     /* closing ':' seen or data fork complete */
+	BH_BAD       /* not BinHex after all */
 };
 
 static const char bh_alpha[] =
@@ -75,7 +75,7 @@ bh_byte(struct binhex *b, unsigned char c, binhex_emit emit, void *arg)
 
 		b->hdr[b->hlen++] = c;
 		if (b->hlen == 1 && (c == 0 || c > 63)) {
-			b->state = BH_BAD;   /* a name length no encoder writes */
+			b->state = BH_BAD; /* a name length no encoder writes */
 			return;
 		}
 		need = (size_t)b->hdr[0] + 22;

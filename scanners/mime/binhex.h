@@ -18,13 +18,13 @@
 #include <stdint.h>
 
 struct binhex {
-	int state;               /* BH_SEEK, BH_DATA, BH_DONE, BH_BAD */
+	int state; /* BH_SEEK, BH_DATA, BH_DONE, BH_BAD */
 	uint32_t acc;
 	unsigned nbits;
-	int rle;                 /* 0x90 seen: the next byte is a count */
+	int rle; /* 0x90 seen: the next byte is a count */
 	unsigned char last;
 	unsigned char hdr[64 + 22];
-	size_t hlen;             /* header bytes so far */
+	size_t hlen; /* header bytes so far */
 	int hdr_done;
 	uint64_t dlen, dgot;     /* data fork: declared, passed on */
 	char name[64];           /* the file name from the header */
@@ -37,6 +37,7 @@ typedef void (*binhex_emit)(void *arg, const unsigned char *d, size_t n);
 void binhex_init(struct binhex *b);
 /* One text line (no end of line). Returns 1 when the block is complete (closing
  * ':' seen or the data fork delivered), -1 when the line is not BinHex, else 0. */
-int binhex_line(struct binhex *b, const char *line, size_t n, binhex_emit emit, void *arg);
+int
+binhex_line(struct binhex *b, const char *line, size_t n, binhex_emit emit, void *arg);
 
 #endif

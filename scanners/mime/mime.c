@@ -96,7 +96,7 @@ mime_new(const struct mime_conf *mc, int root, unsigned depth, int headers_in_bo
 	sb_init(&p->cdisp, hb);
 	sb_init(&p->ctalt, hb);
 	p->lb = malloc(p->lcap);
-	p->fr = calloc(p->nfmax + 1, sizeof(*p->fr));   /* + a leaf on top */
+	p->fr = calloc(p->nfmax + 1, sizeof(*p->fr)); /* + a leaf on top */
 	if (p->lb == NULL || p->fr == NULL) {
 		mime_free(p);
 		return NULL;
@@ -164,7 +164,7 @@ range_open(struct mime *p, int part, uint64_t start)
 		struct mime_range *n = realloc(p->rg, ncap * sizeof(*n));
 
 		if (n == NULL)
-			return;   /* no range: strip falls back to its own rule */
+			return; /* no range: strip falls back to its own rule */
 		p->rg = n;
 		p->rgcap = ncap;
 	}
@@ -178,8 +178,8 @@ static void
 range_close(struct mime *p, uint64_t end)
 {
 	if (p->nrg > 0 && p->rg[p->nrg - 1].end == UINT64_MAX)
-		p->rg[p->nrg - 1].end = end < p->rg[p->nrg - 1].start ?
-		    p->rg[p->nrg - 1].start : end;
+		p->rg[p->nrg - 1].end =
+		    end < p->rg[p->nrg - 1].start ? p->rg[p->nrg - 1].start : end;
 }
 
 /* Pop the top frame: close its leaf; a multipart without its close boundary is
@@ -207,7 +207,8 @@ part_new(struct mime *p, int parent, unsigned label)
 
 	if (p->nparts >= p->lim->mime_parts) {
 		if (!p->parts_reported++)
-			mime_limit(p, parent, "more than %u parts: the rest not inspected",
+			mime_limit(p, parent,
+			    "more than %u parts: the rest not inspected",
 			    p->lim->mime_parts);
 		return -1;
 	}
@@ -247,7 +248,8 @@ ent_filename(struct mime *p, int part)
 		report_part_filename(p->r, part, sb_str(&fn));
 	else if (h2 && nm.len > 0)
 		report_part_filename(p->r, part, sb_str(&nm));
-	if (h1 && h2 && fn.len > 0 && (fn.len != nm.len || memcmp(fn.s, nm.s, fn.len) != 0))
+	if (h1 && h2 && fn.len > 0 &&
+	    (fn.len != nm.len || memcmp(fn.s, nm.s, fn.len) != 0))
 		mime_malformed(p, part, "filename \"%s\" and name \"%s\" differ",
 		    sb_str(&fn), sb_str(&nm));
 	if ((f1 | f2) & (MH_DUP | MH_BOTH | MH_BADSEG | MH_UNTERM))
@@ -275,7 +277,8 @@ mime_encoding(struct mime *p, int part, int report)
 		return ENC_UU;
 	if (report && t[0] != '\0' && strcmp(t, "7bit") != 0 && strcmp(t, "8bit") != 0 &&
 	    strcmp(t, "binary") != 0)
-		mime_malformed(p, part, "unknown Content-Transfer-Encoding \"%s\" read as binary", t);
+		mime_malformed(p, part,
+		    "unknown Content-Transfer-Encoding \"%s\" read as binary", t);
 	return ENC_RAW;
 }
 
@@ -288,8 +291,9 @@ ent_type(struct mime *p, const struct mime_frame *pf, int part, char *type, size
 		return NULL;
 	}
 	if (mimehdr_type(sb_str(&p->ctype), p->ctype.len, type, tsz) < 0) {
-		mime_malformed(p, part, "Content-Type without type/subtype: \"%s\"", type);
-		return type[0] ? type : NULL;   /* reported as given, read as binary */
+		mime_malformed(
+		    p, part, "Content-Type without type/subtype: \"%s\"", type);
+		return type[0] ? type : NULL; /* reported as given, read as binary */
 	}
 	return type;
 }
@@ -330,10 +334,11 @@ ent_leaf(struct mime *p, int part, const char *type, int is_msg)
 	 * application/octet-stream (or as image/jpeg) is still a wrapped file; an
 	 * attachment whose decoded bytes turn out binary is not one (a "begin" line
 	 * inside a PDF is decoded by nothing) */
-	watch = type == NULL ? WATCH_NONE : strncasecmp(type, "text/", 5) == 0 ?
-	    WATCH_ALWAYS : WATCH_UNTIL_BINARY;
+	watch = type == NULL                   ? WATCH_NONE :
+	    strncasecmp(type, "text/", 5) == 0 ? WATCH_ALWAYS :
+						 WATCH_UNTIL_BINARY;
 	if (is_msg && enc == ENC_RAW)
-		is_msg = 0;   /* raw message/rfc822 past the depth limit: opaque */
+		is_msg = 0; /* raw message/rfc822 past the depth limit: opaque */
 	frame_push(p, F_LEAF, part);
 	if (mime_leaf_open(p, part, enc, watch, is_msg) != EM_OK) {
 		p->err = EM_TEMPFAIL;
@@ -378,14 +383,16 @@ bnd_alternates(struct mime *p, struct mime_frame *f)
 	unsigned k;
 
 	sb_init(&b, MIME_BND_MAX + 1);
-	for (k = 1; k < 8 && mimehdr_param_nth(sb_str(&p->ctype), p->ctype.len,
-	    "boundary", k, &b); k++) {
+	for (k = 1; k < 8 &&
+	     mimehdr_param_nth(sb_str(&p->ctype), p->ctype.len, "boundary", k, &b);
+	     k++) {
 		bnd_add(f, b.s, b.len);
 		sb_reset(&b);
 	}
 	for (; v < end && (z = memchr(v, '\0', (size_t)(end - v))) != NULL; v = z + 1) {
-		for (k = 0; k < 8 && mimehdr_param_nth(v, (size_t)(z - v), "boundary", k, &b);
-		    k++) {
+		for (k = 0;
+		     k < 8 && mimehdr_param_nth(v, (size_t)(z - v), "boundary", k, &b);
+		     k++) {
 			bnd_add(f, b.s, b.len);
 			sb_reset(&b);
 		}
@@ -406,15 +413,16 @@ ent_multi(struct mime *p, int part, const char *type)
 	ok = mimehdr_param(sb_str(&p->ctype), p->ctype.len, "boundary", &b, &fl) &&
 	    b.len > 0 && b.len < MIME_BND_MAX;
 	if (!ok)
-		mime_malformed(p, part, "%s without a usable boundary: read as one part", type);
+		mime_malformed(
+		    p, part, "%s without a usable boundary: read as one part", type);
 	if (ok && ent_room(p, part)) {
 		f = frame_push(p, F_MULTI, part);
 		bnd_add(f, b.s, b.len);
 		f->digest = strcmp(type, "multipart/digest") == 0;
 		bnd_alternates(p, f);
 		if (f->nbnd > 1)
-			mime_malformed(p, part, "%u different boundaries: all are honoured",
-			    f->nbnd);
+			mime_malformed(p, part,
+			    "%u different boundaries: all are honoured", f->nbnd);
 	} else {
 		ok = 0;
 	}
@@ -524,7 +532,8 @@ bnd_line(struct mime *p, unsigned k, int close, uint64_t next_start)
 
 	if (p->in_hdr && p->nf - 1 == k) {
 		/* no blank line before the boundary: a part with an empty body */
-		mime_malformed(p, p->fr[k].part, "part without a blank line after its headers");
+		mime_malformed(
+		    p, p->fr[k].part, "part without a blank line after its headers");
 		hdr_end(p);
 	}
 	p->in_hdr = 0;
@@ -532,7 +541,8 @@ bnd_line(struct mime *p, unsigned k, int close, uint64_t next_start)
 		frame_pop(p, 0);
 	f = &p->fr[k];
 	if (p->toplevel && k == 1 && f->part == p->root)
-		range_close(p, p->lstart >= p->prev_eollen ? p->lstart - p->prev_eollen : 0);
+		range_close(
+		    p, p->lstart >= p->prev_eollen ? p->lstart - p->prev_eollen : 0);
 	if (close) {
 		f->closed = 1;
 		return;
@@ -559,18 +569,18 @@ hdr_line(struct mime *p, const char *s, size_t n, const char *eol, size_t eollen
 	}
 	if (p->hbytes > p->lim->header_bytes) {
 		if (!p->hlimit++)
-			mime_limit(p, p->fr[p->nf - 1].part, "header block longer than %zu bytes",
-			    p->lim->header_bytes);
+			mime_limit(p, p->fr[p->nf - 1].part,
+			    "header block longer than %zu bytes", p->lim->header_bytes);
 		return;
 	}
 	if (s[0] == ' ' || s[0] == '\t') {
 		if (p->cur.len > 0)
-			sb_add(&p->cur, s, n);   /* unfold: drop the line break only */
+			sb_add(&p->cur, s, n); /* unfold: drop the line break only */
 		return;
 	}
 	mime_hdr_flush(p);
 	if (p->hdr_first && p->nf == 1 && n > 5 && memcmp(s, "From ", 5) == 0)
-		return;   /* mbox separator */
+		return; /* mbox separator */
 	if (!mime_hdr_looks(s, n)) {
 		/* not a header: the body starts here (the reading that shows it) */
 		mime_malformed(p, p->fr[p->nf - 1].part,
@@ -626,7 +636,8 @@ static void
 line_cut(struct mime *p)
 {
 	if (!p->long_reported++)
-		mime_limit(p, p->fr[p->nf - 1].part >= 0 ? p->fr[p->nf - 1].part : p->root,
+		mime_limit(p,
+		    p->fr[p->nf - 1].part >= 0 ? p->fr[p->nf - 1].part : p->root,
 		    "line longer than %zu bytes", p->lcap);
 	line_piece(p, p->lb, p->ll, "", 0);
 	p->lcont = 1;
@@ -698,7 +709,7 @@ mime_end(struct mime *p)
 		p->body_start = p->off;
 		hdr_end(p);
 	}
-	if (p->leaf_open)   /* no boundary follows: the last line end is data */
+	if (p->leaf_open) /* no boundary follows: the last line end is data */
 		mime_leaf_line(p, "", 0, "", 0);
 	if (p->toplevel)
 		range_close(p, p->off);

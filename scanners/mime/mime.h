@@ -31,10 +31,10 @@ struct mime;
 
 /* What the parser knows of a leaf that has ended. */
 struct mime_leafinfo {
-	int part;             /* report part id */
-	const char *type;     /* the type acted on, lower case ("text/plain" by default) */
-	const char *charset;  /* Content-Type charset parameter, lower case; "" when none */
-	int cut;              /* limits.decoded_bytes cut its decoded bytes short */
+	int part;            /* report part id */
+	const char *type;    /* the type acted on, lower case ("text/plain" by default) */
+	const char *charset; /* Content-Type charset parameter, lower case; "" when none */
+	int cut;             /* limits.decoded_bytes cut its decoded bytes short */
 };
 
 /*
@@ -51,8 +51,8 @@ struct mime_leafinfo {
  *             RFC 2047 to UTF-8; PART is the message's part.
  */
 struct mime_sink {
-	em_status (*leaf_end)(void *arg, const struct mime_leafinfo *li, struct spool *sp,
-	    int *as_message);
+	em_status (*leaf_end)(
+	    void *arg, const struct mime_leafinfo *li, struct spool *sp, int *as_message);
 	em_status (*child)(void *arg, int parent, const char *name, struct spool *sp);
 	void (*text)(void *arg, int part, const char *s, size_t n);
 };
@@ -61,17 +61,17 @@ struct mime_sink {
 struct mime_conf {
 	const struct mime_sink *sink;
 	void *arg;
-	struct report *r;                /* parts and findings go here */
-	const struct scan_limits *lim;   /* mime_*, header_bytes, line_length,
+	struct report *r;              /* parts and findings go here */
+	const struct scan_limits *lim; /* mime_*, header_bytes, line_length,
 	                                    decoded_bytes, spool_memory */
-	const char *tmpdir;              /* spool files; NULL for $TMPDIR or /tmp */
+	const char *tmpdir;            /* spool files; NULL for $TMPDIR or /tmp */
 };
 
 /* A parser for a message whose report part is ROOT, allowed DEPTH more levels of
  * nesting. HEADERS_IN_BODY: the message headers are the first bytes fed; else they
  * come through mime_header(). NULL when out of memory. */
-struct mime *mime_new(const struct mime_conf *mc, int root, unsigned depth,
-    int headers_in_body);
+struct mime *
+mime_new(const struct mime_conf *mc, int root, unsigned depth, int headers_in_body);
 void mime_free(struct mime *p);
 
 /* A top-level header given apart from the stream (milter). */

@@ -79,10 +79,12 @@ hdr_field(struct mime *p, const char *name, size_t nlen, const char *v, size_t n
 		if (p->ncte++ == 0)
 			sb_add(&p->cte, v, n);
 		else if (p->ncte == 2)
-			mime_malformed(p, part, "several Content-Transfer-Encoding headers");
+			mime_malformed(
+			    p, part, "several Content-Transfer-Encoding headers");
 	} else if (hdr_is(name, nlen, "content-disposition")) {
-		if (p->ncd++ == 0 || (memmem(v, n, "filename", 8) != NULL &&
-		    memmem(sb_str(&p->cdisp), p->cdisp.len, "filename", 8) == NULL)) {
+		if (p->ncd++ == 0 ||
+		    (memmem(v, n, "filename", 8) != NULL &&
+			memmem(sb_str(&p->cdisp), p->cdisp.len, "filename", 8) == NULL)) {
 			sb_reset(&p->cdisp);
 			sb_add(&p->cdisp, v, n);
 		}
@@ -166,4 +168,3 @@ mime_header(struct mime *p, const char *name, const char *value)
 	p->hdr_first = 0;
 	return p->err;
 }
-

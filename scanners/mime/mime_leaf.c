@@ -21,7 +21,8 @@
 static void
 leaf_flush(struct mime *p)
 {
-	if (p->leaf.olen > 0 && spool_write(p->leaf.sp, p->leaf.obuf, p->leaf.olen) != EM_OK)
+	if (p->leaf.olen > 0 &&
+	    spool_write(p->leaf.sp, p->leaf.obuf, p->leaf.olen) != EM_OK)
 		p->err = EM_TEMPFAIL;
 	p->leaf.olen = 0;
 }
@@ -76,7 +77,8 @@ uu_finish(struct mime *p, const char *why)
 		    l->bh_active ? "BinHex" : "uuencoded", name, why);
 	report_add(p->r, l->part, kind, "%s", *name ? name : "(no name)");
 	if ((!l->bh_active || l->bh.hdr_done) && p->mc.sink->child != NULL)
-		st = p->mc.sink->child(p->mc.arg, l->part, *name ? name : "binhex", l->uusp);
+		st = p->mc.sink->child(
+		    p->mc.arg, l->part, *name ? name : "binhex", l->uusp);
 	if (!em_status_local(st) && p->err == EM_OK)
 		p->err = st;
 	spool_free(l->uusp);
@@ -142,7 +144,8 @@ text_line(struct mime *p, const char *s, size_t n)
 		wrapped_open(p);
 		return;
 	}
-	if (n >= 39 && memmem(s, n, "(This file must be converted with BinHex", 40) != NULL &&
+	if (n >= 39 &&
+	    memmem(s, n, "(This file must be converted with BinHex", 40) != NULL &&
 	    wrapped_open(p)) {
 		binhex_init(&l->bh);
 		l->bh_active = 1;
@@ -167,7 +170,7 @@ text_feed(struct mime *p, const unsigned char *d, size_t n)
 			memcpy(l->tline + l->tlen, d, k);
 			l->tlen += k;
 		} else {
-			l->tover = 1;   /* too long for uuencode or BinHex */
+			l->tover = 1; /* too long for uuencode or BinHex */
 		}
 		if (lf == NULL)
 			return;
@@ -198,8 +201,8 @@ leaf_out(struct mime *p, const unsigned char *d, size_t n)
 }
 
 em_status
-mime_leaf_open(struct mime *p, int part, enum mime_enc enc, enum leaf_watch watch,
-    int is_msg)
+mime_leaf_open(
+    struct mime *p, int part, enum mime_enc enc, enum leaf_watch watch, int is_msg)
 {
 	struct mime_leaf *l = &p->leaf;
 
@@ -243,19 +246,11 @@ mime_leaf_line(struct mime *p, const char *s, size_t n, const char *eol, size_t 
 	for (i = 0; i < n; i += k) {
 		k = n - i < 4096 ? n - i : 4096;
 		switch (l->enc) {
-		case ENC_B64:
-			leaf_out(p, out, b64_decode(&l->b64, s + i, k, out));
-			break;
-		case ENC_QP:
-			leaf_out(p, out, qp_decode(&l->qp, s + i, k, out));
-			break;
+		case ENC_B64: leaf_out(p, out, b64_decode(&l->b64, s + i, k, out)); break;
+		case ENC_QP: leaf_out(p, out, qp_decode(&l->qp, s + i, k, out)); break;
 		case ENC_RAW:
-		case ENC_UU:
-			leaf_out(p, (const unsigned char *)s + i, k);
-			break;
-		default:
-			p->err = EM_BUG;
-			return;
+		case ENC_UU: leaf_out(p, (const unsigned char *)s + i, k); break;
+		default: p->err = EM_BUG; return;
 		}
 	}
 	if (eollen > 2)
@@ -270,7 +265,8 @@ leaf_oddities(struct mime *p)
 	struct mime_leaf *l = &p->leaf;
 
 	if (l->b64.invalid > 0)
-		mime_malformed(p, l->part, "%llu bytes outside the base64 alphabet skipped",
+		mime_malformed(p, l->part,
+		    "%llu bytes outside the base64 alphabet skipped",
 		    (unsigned long long)l->b64.invalid);
 	if (l->b64.after_pad > 0)
 		mime_malformed(p, l->part, "%llu base64 characters after padding decoded",
@@ -278,7 +274,8 @@ leaf_oddities(struct mime *p)
 	if (l->b64.nacc == 1)
 		mime_malformed(p, l->part, "base64 data ends in the middle of a byte");
 	if (l->qp.bad > 0)
-		mime_malformed(p, l->part, "%llu malformed quoted-printable escapes kept as text",
+		mime_malformed(p, l->part,
+		    "%llu malformed quoted-printable escapes kept as text",
 		    (unsigned long long)l->qp.bad);
 }
 
@@ -310,12 +307,12 @@ mime_leaf_close(struct mime *p)
 	if (!p->leaf_open)
 		return EM_OK;
 	p->leaf_open = 0;
-	if (l->enc == ENC_QP)   /* a dangling "=" at the very end */
+	if (l->enc == ENC_QP) /* a dangling "=" at the very end */
 		leaf_out(p, out, qp_eol(&l->qp, "", 0, out));
 	if (l->enc == ENC_B64) {
 		unsigned char pad[4];
 
-		if (l->b64.nacc >= 2)   /* missing padding: take what there is */
+		if (l->b64.nacc >= 2) /* missing padding: take what there is */
 			leaf_out(p, pad, b64_decode(&l->b64, "=", 1, pad));
 		l->b64.padded = 0;
 	}
@@ -339,7 +336,7 @@ mime_leaf_close(struct mime *p)
 		else if ((n = mime_new(&p->mc, l->part, p->nfmax - p->nf, 1)) == NULL)
 			st = EM_TEMPFAIL;
 		if (n != NULL) {
-			n->dec = p->dec;   /* one decoded-bytes budget per mail */
+			n->dec = p->dec; /* one decoded-bytes budget per mail */
 			st = mime_feed_spool(n, l->sp);
 			mime_free(n);
 		}

@@ -14,8 +14,8 @@
 #include "mime/qp.h"
 
 struct mh_seg {
-	size_t off, len;   /* the value in the header */
-	int quoted, ext;   /* quoted-string; RFC 2231 "*" (percent-encoded) */
+	size_t off, len; /* the value in the header */
+	int quoted, ext; /* quoted-string; RFC 2231 "*" (percent-encoded) */
 	int used;
 };
 
@@ -139,7 +139,7 @@ mh_attr(const char *v, size_t n, size_t *i, const char *name, long *seg, int *ex
 	if (e - a < nl || strncasecmp(v + a, name, nl) != 0)
 		return 0;
 	a += nl;
-	if (a < e && v[e - 1] == '*' ) {
+	if (a < e && v[e - 1] == '*') {
 		*ext = 1;
 		e--;
 	}
@@ -183,7 +183,8 @@ mh_pct(const char *p, size_t n, struct strbuf *out)
 	int h, l;
 
 	for (i = 0; i < n; i++) {
-		if (p[i] == '%' && i + 2 < n && (h = hexval((unsigned char)p[i + 1])) >= 0 &&
+		if (p[i] == '%' && i + 2 < n &&
+		    (h = hexval((unsigned char)p[i + 1])) >= 0 &&
 		    (l = hexval((unsigned char)p[i + 2])) >= 0) {
 			sb_addc(out, (char)(h << 4 | l));
 			i += 2;
@@ -232,8 +233,8 @@ mimehdr_to_utf8(const char *charset, const char *in, size_t n, struct strbuf *ou
 
 /* Join RFC 2231 segments 0..k in order. */
 static void
-mh_join(const char *v, struct mh_seg *segs, size_t nseg, struct strbuf *out,
-    unsigned *flags)
+mh_join(
+    const char *v, struct mh_seg *segs, size_t nseg, struct strbuf *out, unsigned *flags)
 {
 	struct strbuf raw = STRBUF_INIT;
 	char charset[64] = "";
@@ -249,7 +250,9 @@ mh_join(const char *v, struct mh_seg *segs, size_t nseg, struct strbuf *out,
 			/* charset'language'value */
 			const char *q1 = memchr(p, '\'', len), *q2;
 
-			if (q1 != NULL && (q2 = memchr(q1 + 1, '\'', len - (size_t)(q1 + 1 - p))) != NULL) {
+			if (q1 != NULL &&
+			    (q2 = memchr(q1 + 1, '\'', len - (size_t)(q1 + 1 - p))) !=
+				NULL) {
 				size_t cl = (size_t)(q1 - p);
 
 				if (cl >= sizeof(charset))
@@ -268,7 +271,8 @@ mh_join(const char *v, struct mh_seg *segs, size_t nseg, struct strbuf *out,
 	}
 	for (; k < nseg; k++)
 		if (segs[k].used)
-			*flags |= MH_BADSEG;   /* a gap: later segments are lost to most readers */
+			*flags |=
+			    MH_BADSEG; /* a gap: later segments are lost to most readers */
 	mimehdr_to_utf8(charset, raw.s ? raw.s : "", raw.len, out);
 	sb_free(&raw);
 }
@@ -292,8 +296,8 @@ mh_start(const char *v, size_t n, unsigned *fl)
 /* The next parameter at *I: -1 at the end, 1 when it is NAME (value in *S,
  * section in *SEG, "*" in *EXT), else 0. */
 static int
-mh_next(const char *v, size_t n, size_t *i, const char *name, struct mh_seg *s,
-    long *seg, int *ext, unsigned *fl)
+mh_next(const char *v, size_t n, size_t *i, const char *name, struct mh_seg *s, long *seg,
+    int *ext, unsigned *fl)
 {
 	int match;
 
@@ -302,7 +306,7 @@ mh_next(const char *v, size_t n, size_t *i, const char *name, struct mh_seg *s,
 	mh_skip(v, n, i, fl);
 	if (*i >= n)
 		return -1;
-	if (v[*i] == '"') {   /* a stray quoted string: skipped whole */
+	if (v[*i] == '"') { /* a stray quoted string: skipped whole */
 		mh_value(v, n, i, s, fl);
 		return 0;
 	}
@@ -320,8 +324,8 @@ mh_next(const char *v, size_t n, size_t *i, const char *name, struct mh_seg *s,
 }
 
 int
-mimehdr_param(const char *v, size_t n, const char *name, struct strbuf *out,
-    unsigned *flags)
+mimehdr_param(
+    const char *v, size_t n, const char *name, struct strbuf *out, unsigned *flags)
 {
 	struct mh_seg segs[MIMEHDR_MAX_SEGMENTS], plain, s;
 	unsigned fl = 0;
@@ -339,7 +343,7 @@ mimehdr_param(const char *v, size_t n, const char *name, struct strbuf *out,
 		s.used = 1;
 		if (seg < 0 && !ext) {
 			fl |= have_plain ? MH_DUP : 0;
-			if (!have_plain)   /* the first one, as most readers */
+			if (!have_plain) /* the first one, as most readers */
 				plain = s;
 			have_plain = 1;
 		} else {
@@ -402,7 +406,8 @@ mh_word(const char *in, size_t n, struct strbuf *out)
 	if (lim < 8 || (q1 = memchr(in + 2, '?', lim - 2)) == NULL)
 		return 0;
 	cl = (size_t)(q1 - in - 2);
-	if (cl == 0 || cl >= sizeof(charset) || (size_t)(q1 - in) + 4 > lim || q1[2] != '?')
+	if (cl == 0 || cl >= sizeof(charset) || (size_t)(q1 - in) + 4 > lim ||
+	    q1[2] != '?')
 		return 0;
 	q2 = q1 + 3;
 	end = NULL;
@@ -415,14 +420,15 @@ mh_word(const char *in, size_t n, struct strbuf *out)
 		return 0;
 	memcpy(charset, in + 2, cl);
 	charset[cl] = '\0';
-	if (memchr(charset, '*', cl) != NULL)   /* RFC 2231 language suffix */
+	if (memchr(charset, '*', cl) != NULL) /* RFC 2231 language suffix */
 		*(char *)memchr(charset, '*', cl) = '\0';
 	tl = (size_t)(end - q2);
 	sb_init(&dec, 8192);
 	if (q1[1] == 'B' || q1[1] == 'b') {
 		b64_init(&b);
 		for (i = 0; i < tl; i += 512)
-			sb_add(&dec, tmp, b64_decode(&b, q2 + i, tl - i < 512 ? tl - i : 512, tmp));
+			sb_add(&dec, tmp,
+			    b64_decode(&b, q2 + i, tl - i < 512 ? tl - i : 512, tmp));
 	} else if (q1[1] == 'Q' || q1[1] == 'q') {
 		for (i = 0; i < tl; i++) {
 			if (q2[i] == '_')
@@ -480,8 +486,8 @@ mimehdr_2047(const char *in, size_t n, struct strbuf *out)
 }
 
 int
-mimehdr_param_nth(const char *v, size_t n, const char *name, unsigned nth,
-    struct strbuf *out)
+mimehdr_param_nth(
+    const char *v, size_t n, const char *name, unsigned nth, struct strbuf *out)
 {
 	struct mh_seg s;
 	unsigned fl = 0, seen = 0;

@@ -20,12 +20,12 @@
 #define MIMEHDR_MAX_SEGMENTS 64
 
 /* Oddities seen while reading a parameter (for mime.malformed). */
-#define MH_DUP      0x01u  /* the parameter is given more than once */
-#define MH_BADSEG   0x02u  /* RFC 2231 segments missing, repeated or too many */
-#define MH_BOTH     0x04u  /* plain and RFC 2231 forms both given and they differ */
-#define MH_2047     0x08u  /* an RFC 2047 word inside a parameter value */
-#define MH_UNTERM   0x10u  /* unterminated quoted string or comment */
-#define MH_2231     0x20u  /* the value came from RFC 2231 form */
+#define MH_DUP               0x01u /* the parameter is given more than once */
+#define MH_BADSEG            0x02u /* RFC 2231 segments missing, repeated or too many */
+#define MH_BOTH              0x04u /* plain and RFC 2231 forms both given and they differ */
+#define MH_2047              0x08u /* an RFC 2047 word inside a parameter value */
+#define MH_UNTERM            0x10u /* unterminated quoted string or comment */
+#define MH_2231              0x20u /* the value came from RFC 2231 form */
 
 /* The "type/subtype" of a Content-Type value, lower case, into OUT (NUL-terminated,
  * cut to OUTSZ - 1). Returns 0, or -1 when there is no "type/subtype" (OUT then
@@ -34,13 +34,13 @@ int mimehdr_type(const char *v, size_t n, char *out, size_t outsz);
 
 /* Parameter NAME (case-insensitive) of header value V: appended to OUT decoded.
  * Returns 1 when present, 0 when not. *FLAGS gets MH_* bits (may be NULL). */
-int mimehdr_param(const char *v, size_t n, const char *name, struct strbuf *out,
-    unsigned *flags);
+int mimehdr_param(
+    const char *v, size_t n, const char *name, struct strbuf *out, unsigned *flags);
 
 /* The NTH (from 0) plain occurrence of parameter NAME, raw (no RFC 2231/2047):
  * for repeated boundary parameters. 1 when present. */
-int mimehdr_param_nth(const char *v, size_t n, const char *name, unsigned nth,
-    struct strbuf *out);
+int mimehdr_param_nth(
+    const char *v, size_t n, const char *name, unsigned nth, struct strbuf *out);
 
 /* The first token of a value (Content-Transfer-Encoding, Content-Disposition),
  * lower case, comments skipped, into OUT. */

@@ -7,10 +7,10 @@
 #include "mime/qp.h"
 
 enum {
-	QP_TEXT = 0,  /* plain bytes */
-	QP_EQ,        /* '=' seen */
-	QP_HEX,       /* '=' and one hex digit seen */
-	QP_EQWS       /* '=' followed by blanks: a soft break if the line ends now */
+	QP_TEXT = 0, /* plain bytes */
+	QP_EQ,       /* '=' seen */
+	QP_HEX,      /* '=' and one hex digit seen */
+	QP_EQWS      /* '=' followed by blanks: a soft break if the line ends now */
 };
 
 void
@@ -61,7 +61,7 @@ qp_decode(struct qp *st, const void *in, size_t n, unsigned char *out)
 				st->nws = 1;
 			} else {
 				o += qp_unwind(st, out + o);
-				i--;   /* this byte again, as text */
+				i--; /* this byte again, as text */
 			}
 			break;
 		case QP_HEX:
@@ -82,9 +82,7 @@ qp_decode(struct qp *st, const void *in, size_t n, unsigned char *out)
 			o += qp_unwind(st, out + o);
 			i--;
 			break;
-		default:
-			st->state = QP_TEXT;
-			break;
+		default: st->state = QP_TEXT; break;
 		}
 	}
 	return o;
@@ -96,7 +94,7 @@ qp_eol(struct qp *st, const char *eol, size_t eollen, unsigned char *out)
 	size_t o = 0;
 
 	if (st->state == QP_EQ || st->state == QP_EQWS) {
-		st->state = QP_TEXT;   /* soft line break */
+		st->state = QP_TEXT; /* soft line break */
 		return 0;
 	}
 	o = qp_unwind(st, out);

@@ -29,7 +29,8 @@ uu_begin(const char *line, size_t n, char *name, size_t namesz)
 		return 0;
 	while (i < n && line[i] == ' ')
 		i++;
-	while (n > i && (line[n - 1] == ' ' || line[n - 1] == '\t' || line[n - 1] == '\r'))
+	while (
+	    n > i && (line[n - 1] == ' ' || line[n - 1] == '\t' || line[n - 1] == '\r'))
 		n--;
 	if (i >= n)
 		return 0;
@@ -42,7 +43,8 @@ uu_begin(const char *line, size_t n, char *name, size_t namesz)
 int
 uu_end(const char *line, size_t n)
 {
-	while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t' || line[n - 1] == '\r'))
+	while (
+	    n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t' || line[n - 1] == '\r'))
 		n--;
 	return n == 3 && memcmp(line, "end", 3) == 0;
 }

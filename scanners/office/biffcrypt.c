@@ -47,12 +47,9 @@ bc_clear_prefix(unsigned type, size_t len)
 	case 0x0195: /* FILELOCK */
 	case 0x0194: /* USREXCL */
 	case 0x0196: /* RRDINFO */
-	case 0x0138: /* RRDHEAD */
-		return len;
-	case 0x0085: /* BOUNDSHEET: lbPlyPos */
-		return len < 4 ? len : 4;
-	default:
-		return 0;
+	case 0x0138: /* RRDHEAD */ return len;
+	case 0x0085: /* BOUNDSHEET: lbPlyPos */ return len < 4 ? len : 4;
+	default: return 0;
 	}
 }
 
@@ -76,9 +73,10 @@ biffcrypt_open(const unsigned char *wb, size_t len, const unsigned char *fp, siz
 		rlen = (size_t)wb[pos + 2] | (size_t)wb[pos + 3] << 8;
 		pos += 4;
 		if (rlen > len - pos)
-			rlen = len - pos;      /* the walker reports the cut record */
+			rlen = len - pos; /* the walker reports the cut record */
 		clear = bc_clear_prefix(type, rlen);
-		if (clear < rlen && rc4c_stream_xor(&st, out, pos + clear, pos + rlen) != 0) {
+		if (clear < rlen &&
+		    rc4c_stream_xor(&st, out, pos + clear, pos + rlen) != 0) {
 			free(out);
 			return NULL;
 		}

@@ -14,7 +14,7 @@ int biffcrypt_known(const unsigned char *fp, size_t fplen);
 /* The workbook stream WB/LEN decrypted with PW: a new buffer of LEN bytes, or NULL
  * when PW does not match the FILEPASS verifier FP/FPLEN, the encryption is not
  * known, or memory ran out. */
-unsigned char *biffcrypt_open(const unsigned char *wb, size_t len, const unsigned char *fp,
-    size_t fplen, const char *pw);
+unsigned char *biffcrypt_open(const unsigned char *wb, size_t len,
+    const unsigned char *fp, size_t fplen, const char *pw);
 
 #endif

@@ -19,15 +19,15 @@
 #include "core/bytes.h"
 #include "office/cfb.h"
 
-#define CFB_FREE    0xFFFFFFFFu
-#define CFB_ENDOF   0xFFFFFFFEu
-#define CFB_DIRSZ   128u
+#define CFB_FREE  0xFFFFFFFFu
+#define CFB_ENDOF 0xFFFFFFFEu
+#define CFB_DIRSZ 128u
 
 /* Where chain units live: the file's sectors or the mini stream's 64-byte units. */
 struct cfb_src {
 	const unsigned char *base;
 	size_t len;
-	size_t first;   /* offset of unit 0 */
+	size_t first; /* offset of unit 0 */
 	size_t unit;
 	const uint32_t *tab;
 	uint32_t ntab;
@@ -37,12 +37,12 @@ struct cfb {
 	const unsigned char *d;
 	size_t len;
 	size_t ssize;
-	uint32_t nsec;          /* sectors (possibly the last one partial) in the bytes */
+	uint32_t nsec; /* sectors (possibly the last one partial) in the bytes */
 	uint32_t *fat;
 	uint32_t nfat;
 	uint32_t *minifat;
 	uint32_t nminifat;
-	unsigned char *mini;    /* the mini stream (root entry's data) */
+	unsigned char *mini; /* the mini stream (root entry's data) */
 	size_t nmini;
 	uint32_t cutoff;
 	struct cfb_entry *ents;
@@ -55,7 +55,8 @@ cfb_note(struct cfb *c, const char *what)
 {
 	size_t n = strlen(c->anomaly);
 
-	if (strstr(c->anomaly, what) != NULL || n + strlen(what) + 3 >= sizeof(c->anomaly))
+	if (strstr(c->anomaly, what) != NULL ||
+	    n + strlen(what) + 3 >= sizeof(c->anomaly))
 		return;
 	if (n > 0) {
 		c->anomaly[n++] = ';';
@@ -147,7 +148,8 @@ cfb_difat(struct cfb *c, uint32_t declared, uint32_t **out, uint32_t *nout)
 		size_t base = ((size_t)d + 1) * c->ssize;
 
 		for (i = 0; i < per && n < declared; i++)
-			if (rd_le32(c->d, c->len, base + 4 * (size_t)i, &v) && v < c->nsec)
+			if (rd_le32(c->d, c->len, base + 4 * (size_t)i, &v) &&
+			    v < c->nsec)
 				list[n++] = v;
 		if (!rd_le32(c->d, c->len, base + 4 * (size_t)per, &d))
 			break;
@@ -176,8 +178,9 @@ cfb_load_fat(struct cfb *c, uint32_t declared)
 	}
 	for (i = 0; i < nsecs; i++)
 		for (j = 0; j < per; j++)
-			if (!rd_le32(c->d, c->len, ((size_t)secs[i] + 1) * c->ssize + 4 * (size_t)j,
-			    &c->fat[(size_t)i * per + j]))
+			if (!rd_le32(c->d, c->len,
+				((size_t)secs[i] + 1) * c->ssize + 4 * (size_t)j,
+				&c->fat[(size_t)i * per + j]))
 				c->fat[(size_t)i * per + j] = CFB_ENDOF;
 	free(secs);
 	return 0;
@@ -232,8 +235,8 @@ cfb_load_dir(struct cfb *c, uint32_t start)
 	int cut, rc;
 
 	cfb_regular(c, &s);
-	rc = cfb_chain(c, &s, start, UINT64_MAX, (size_t)CFB_MAX_ENTRIES * CFB_DIRSZ, &dir,
-	    &dlen, &cut);
+	rc = cfb_chain(c, &s, start, UINT64_MAX, (size_t)CFB_MAX_ENTRIES * CFB_DIRSZ,
+	    &dir, &dlen, &cut);
 	if (rc != 0)
 		return rc;
 	if (dlen >= (size_t)CFB_MAX_ENTRIES * CFB_DIRSZ)
@@ -330,16 +333,15 @@ cfb_load_mini(struct cfb *c, uint32_t mfstart)
 	free(raw);
 	if (c->nents == 0 || c->ents[0].type != CFB_ROOT)
 		return 0;
-	return cfb_chain(c, &s, c->ents[0].start, c->ents[0].size, c->len, &c->mini,
-	    &c->nmini, &cut);
+	return cfb_chain(
+	    c, &s, c->ents[0].start, c->ents[0].size, c->len, &c->mini, &c->nmini, &cut);
 }
 
 static int
 cfb_header(struct cfb *c, char *err, size_t errlen)
 {
-	static const unsigned char magic[8] = {
-		0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1
-	};
+	static const unsigned char magic[8] = { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A,
+		0xE1 };
 	uint16_t shift = 0, order = 0;
 
 	if (c->len < 512 || memcmp(c->d, magic, 8) != 0) {
@@ -367,7 +369,8 @@ cfb_header(struct cfb *c, char *err, size_t errlen)
 }
 
 int
-cfb_open(const unsigned char *data, size_t len, struct cfb **out, char *err, size_t errlen)
+cfb_open(
+    const unsigned char *data, size_t len, struct cfb **out, char *err, size_t errlen)
 {
 	struct cfb *c;
 	uint32_t nfatsec = 0, dirstart = 0, mfstart = 0;
@@ -443,8 +446,8 @@ cfb_child(const struct cfb *c, int parent, const char *name)
 }
 
 int
-cfb_read(const struct cfb *c, unsigned i, size_t max, unsigned char **out,
-    size_t *outlen, int *cut)
+cfb_read(const struct cfb *c, unsigned i, size_t max, unsigned char **out, size_t *outlen,
+    int *cut)
 {
 	const struct cfb_entry *e = cfb_entry(c, i);
 	struct cfb_src s;

@@ -22,8 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CFB_MAX_ENTRIES 65536u   /* directory entries read; more is an anomaly */
-#define CFB_NAME_MAX    100      /* UTF-8 bytes of a name, NUL included */
+#define CFB_MAX_ENTRIES 65536u /* directory entries read; more is an anomaly */
+#define CFB_NAME_MAX    100    /* UTF-8 bytes of a name, NUL included */
 
 enum cfb_type {
 	CFB_EMPTY = 0,
@@ -33,12 +33,12 @@ enum cfb_type {
 };
 
 struct cfb_entry {
-	char name[CFB_NAME_MAX];  /* UTF-8, NUL-terminated */
-	uint8_t type;             /* enum cfb_type; anything else is treated as empty */
+	char name[CFB_NAME_MAX]; /* UTF-8, NUL-terminated */
+	uint8_t type;            /* enum cfb_type; anything else is treated as empty */
 	uint32_t left, right, child;
-	uint32_t start;           /* first sector (regular or mini) */
-	uint64_t size;            /* declared size (v3: low 32 bits only) */
-	int parent;               /* index of the parent storage, -1 for root/orphans */
+	uint32_t start; /* first sector (regular or mini) */
+	uint64_t size;  /* declared size (v3: low 32 bits only) */
+	int parent;     /* index of the parent storage, -1 for root/orphans */
 };
 
 struct cfb;
@@ -48,8 +48,8 @@ struct cfb;
  * Returns 0 and *out on success; -1 when it is not a readable compound file, with a
  * short reason in ERR (ERRLEN bytes) and *out untouched. -2 when out of memory.
  */
-int cfb_open(const unsigned char *data, size_t len, struct cfb **out, char *err,
-    size_t errlen);
+int cfb_open(
+    const unsigned char *data, size_t len, struct cfb **out, char *err, size_t errlen);
 void cfb_free(struct cfb *c);
 
 unsigned cfb_count(const struct cfb *c);

@@ -23,9 +23,10 @@
 #include "core/cryptprim.h"
 #include "office/officecrypt.h"
 
-#define OC_PW_MAX 255    /* characters of an Office password */
+#define OC_PW_MAX 255 /* characters of an Office password */
 
-#define OC_MAX_SPIN 200000u    /* spinCount above this is not tried (Office uses
+#define OC_MAX_SPIN \
+	200000u /* spinCount above this is not tried (Office uses
                                    100000; each round is one hash: CPU bound) */
 
 /* The value of ATTR="..." inside the first element ELEM of XML, or "". */
@@ -83,8 +84,10 @@ oc_spin(const EVP_MD *md, unsigned long spin, unsigned char *h, unsigned hl)
 		iter[1] = (unsigned char)(i >> 8);
 		iter[2] = (unsigned char)(i >> 16);
 		iter[3] = (unsigned char)(i >> 24);
-		ok = EVP_DigestInit_ex2(x, md, NULL) == 1 && EVP_DigestUpdate(x, iter, 4) == 1 &&
-		    EVP_DigestUpdate(x, h, hl) == 1 && EVP_DigestFinal_ex(x, h, &n) == 1 && n == hl;
+		ok = EVP_DigestInit_ex2(x, md, NULL) == 1 &&
+		    EVP_DigestUpdate(x, iter, 4) == 1 &&
+		    EVP_DigestUpdate(x, h, hl) == 1 &&
+		    EVP_DigestFinal_ex(x, h, &n) == 1 && n == hl;
 	}
 	EVP_MD_CTX_free(x);
 	return ok ? 0 : -1;
@@ -101,7 +104,8 @@ struct oc_agile {
 static int
 oc_agile_key(const char *xml, const char *pw, struct oc_agile *ag)
 {
-	static const unsigned char blk[8] = { 0x14, 0x6e, 0x0b, 0xe7, 0xab, 0xac, 0xd0, 0xd6 };
+	static const unsigned char blk[8] = { 0x14, 0x6e, 0x0b, 0xe7, 0xab, 0xac, 0xd0,
+		0xd6 };
 	unsigned char salt[64], ekv[64], h[EVP_MAX_MD_SIZE], t[EVP_MAX_MD_SIZE + 4];
 	unsigned char u16[2 * OC_PW_MAX];
 	char v[260];
@@ -122,8 +126,9 @@ oc_agile_key(const char *xml, const char *pw, struct oc_agile *ag)
 	saltlen = oc_unb64(v, salt, sizeof(salt));
 	oc_xml_attr(xml, "encryptedKey", "encryptedKeyValue", v, sizeof(v));
 	ekvlen = oc_unb64(v, ekv, sizeof(ekv));
-	if (spin > OC_MAX_SPIN || saltlen < 16 || ag->kdsaltlen < 16 || ekvlen < ag->keybytes ||
-	    ag->keybytes == 0 || ag->keybytes > 32 || 2 * pl > sizeof(u16))
+	if (spin > OC_MAX_SPIN || saltlen < 16 || ag->kdsaltlen < 16 ||
+	    ekvlen < ag->keybytes || ag->keybytes == 0 || ag->keybytes > 32 ||
+	    2 * pl > sizeof(u16))
 		return -1;
 	for (i = 0; i < pl; i++) {
 		u16[2 * i] = (unsigned char)pw[i];
@@ -144,7 +149,8 @@ oc_agile_key(const char *xml, const char *pw, struct oc_agile *ag)
 
 /* Decrypt EncryptedPackage (u64 size, then 4096-byte segments) into a new buffer. */
 static unsigned char *
-oc_agile_package(const struct oc_agile *ag, const unsigned char *p, size_t n, size_t *outlen)
+oc_agile_package(
+    const struct oc_agile *ag, const unsigned char *p, size_t n, size_t *outlen)
 {
 	unsigned char iv[EVP_MAX_MD_SIZE], idx[4], *out;
 	uint64_t size = 0;
@@ -166,9 +172,10 @@ oc_agile_package(const struct oc_agile *ag, const unsigned char *p, size_t n, si
 		idx[1] = (unsigned char)(seg >> 8);
 		idx[2] = (unsigned char)(seg >> 16);
 		idx[3] = (unsigned char)(seg >> 24);
-		if (cp_hash(ag->md, ag->kdsalt, ag->kdsaltlen, idx, 4, NULL, 0, iv) < 16 ||
-		    cp_aes(0, ag->keybytes, ag->key, iv, p + off, n - off < 4096 ? n - off : 4096,
-		    out + off) != 0) {
+		if (cp_hash(ag->md, ag->kdsalt, ag->kdsaltlen, idx, 4, NULL, 0, iv) <
+			16 ||
+		    cp_aes(0, ag->keybytes, ag->key, iv, p + off,
+			n - off < 4096 ? n - off : 4096, out + off) != 0) {
 			free(out);
 			return NULL;
 		}
@@ -198,8 +205,9 @@ oc_std_info(const unsigned char *info, size_t ilen, struct oc_std *sd)
 	(void)rd_le32(info, ilen, 12 + (size_t)hsize, &slen);
 	sd->keybytes = bits / 8;
 	if (alg < 0x660e || alg > 0x6610 || hash != 0x8004 ||
-	    (sd->keybytes != 16 && sd->keybytes != 24 && sd->keybytes != 32) || slen != 16)
-		return -1;    /* AES-128/192/256 with SHA-1 and a 16-byte salt only */
+	    (sd->keybytes != 16 && sd->keybytes != 24 && sd->keybytes != 32) ||
+	    slen != 16)
+		return -1; /* AES-128/192/256 with SHA-1 and a 16-byte salt only */
 	memcpy(sd->salt, info + 12 + hsize + 4, 16);
 	return 0;
 }
@@ -251,7 +259,8 @@ oc_std_package(const struct oc_std *sd, const unsigned char *p, size_t n, size_t
 	for (k = 0; k < 8; k++)
 		size |= (uint64_t)p[k] << (8 * k);
 	n = (n - 8) - (n - 8) % 16;
-	if ((out = malloc(n + 1)) == NULL || cp_aes(0, sd->keybytes, sd->key, NULL, p + 8, n, out) != 0) {
+	if ((out = malloc(n + 1)) == NULL ||
+	    cp_aes(0, sd->keybytes, sd->key, NULL, p + 8, n, out) != 0) {
 		free(out);
 		return NULL;
 	}
@@ -316,7 +325,7 @@ officecrypt_open(const unsigned char *info, size_t ilen, const unsigned char *pk
 	if (!oc_key_opens((const char *)info + 8, &ag, std, pw, pkg, plen))
 		return NULL;
 	plain = std != NULL ? oc_std_package(std, pkg, plen, &n) :
-	    oc_agile_package(&ag, pkg, plen, &n);
+			      oc_agile_package(&ag, pkg, plen, &n);
 	if (plain != NULL && (n < 4 || memcmp(plain, "PK\003\004", 4) != 0)) {
 		free(plain);
 		return NULL;

@@ -56,18 +56,19 @@
 #include "office/xlm.h"
 
 #define OLE_MAX_STREAMS 20000u
-#define OLE_MAX_PPT_OBJ (64u << 20)   /* inflated bytes of one PowerPoint object */
-#define OLE_MAX_PW_TRIES 8            /* candidates tried per encrypted package: each
+#define OLE_MAX_PPT_OBJ (64u << 20) /* inflated bytes of one PowerPoint object */
+#define OLE_MAX_PW_TRIES \
+	8 /* candidates tried per encrypted package: each
                                          costs up to 60 ms of hashing */
 
 struct ole_state {
-	unsigned first;         /* candidate to start from: 0 = Excel's default password
+	unsigned first; /* candidate to start from: 0 = Excel's default password
 	                           and all candidates; a retry starts after the tried */
-	int locked;             /* a package, workbook or Word stream no password opened */
+	int locked;     /* a package, workbook or Word stream no password opened */
 	int encrypted_reported;
 	int dde_reported;
 	unsigned objectpool;
-	int bytes_spent;        /* the message's unpacked-bytes budget ran out */
+	int bytes_spent; /* the message's unpacked-bytes budget ran out */
 };
 
 static em_status
@@ -83,8 +84,8 @@ ole_read(struct scan_ctx *ctx, struct scan_input *in, const struct cfb *c, unsig
 }
 
 static void
-ole_encrypted(struct scan_ctx *ctx, struct scan_input *in, struct ole_state *s,
-    const char *why)
+ole_encrypted(
+    struct scan_ctx *ctx, struct scan_input *in, struct ole_state *s, const char *why)
 {
 	if (s->encrypted_reported++)
 		return;
@@ -101,11 +102,12 @@ ole_dde_at(const unsigned char *d, size_t n, size_t i, size_t step, char *cmd, s
 	while (j < n && d[j] == ' ' && (step == 1 || (j + 1 < n && d[j + 1] == 0)))
 		j += step;
 	for (k = 0; k < 3; k++, j += step)
-		if (j >= n || (d[j] & 0xDF) != kw[k] || (step == 2 && (j + 1 >= n || d[j + 1])))
+		if (j >= n || (d[j] & 0xDF) != kw[k] ||
+		    (step == 2 && (j + 1 >= n || d[j + 1])))
 			return 0;
 	if (j < n && ((d[j] | 0x20) >= 'a' && (d[j] | 0x20) <= 'z') &&
 	    !(n - j >= 4 * step && (d[j] & 0xDF) == 'A'))
-		return 0;       /* DDEX...: some other word (DDEAUTO is fine) */
+		return 0; /* DDEX...: some other word (DDEAUTO is fine) */
 	for (k = i; k < n && o + 1 < csz && d[k] != 0x14 && d[k] != 0x15; k += step)
 		if (d[k] >= 0x20 && d[k] < 0x7F)
 			cmd[o++] = (char)d[k];
@@ -153,17 +155,19 @@ ole_word_open(struct scan_ctx *ctx, struct ole_state *s, const struct cfb *c, in
 	if (*ncand > ctx->cfg->lim.passwords)
 		*ncand = ctx->cfg->lim.passwords;
 	if (n < 68)
-		return NULL;            /* no whole FibBase: nothing to read the key from */
+		return NULL; /* no whole FibBase: nothing to read the key from */
 	(void)rd_le16(d, n, 10, &flags);
 	(void)rd_le32(d, n, 14, &lkey);
-	if ((flags & 0x8000) || par < 0 ||                            /* XOR obfuscation */
+	if ((flags & 0x8000) || par < 0 || /* XOR obfuscation */
 	    (ti = cfb_child(c, par, (flags & 0x0200) ? "1Table" : "0Table")) < 0 ||
 	    cfb_read(c, (unsigned)ti, lkey < 4096 ? lkey : 4096, &tab, &tlen, &cut) != 0)
 		return NULL;
 	if (rc4c_parse(tab, tlen, &key) == 0) {
 		s->locked = 1;
-		for (k = s->first > 0 ? s->first - 1 : 0; k < *ncand && out == NULL; k++) {
-			if (!rc4c_password(&key, pwlist_get(ctx->pw, k)) || (out = malloc(n + 1)) == NULL)
+		for (k = s->first > 0 ? s->first - 1 : 0; k < *ncand && out == NULL;
+		     k++) {
+			if (!rc4c_password(&key, pwlist_get(ctx->pw, k)) ||
+			    (out = malloc(n + 1)) == NULL)
 				continue;
 			memcpy(out, d, n);
 			rc4c_stream_init(&st, &key, 512);
@@ -187,7 +191,7 @@ ole_word(struct scan_ctx *ctx, struct scan_input *in, struct ole_state *s,
 	unsigned ncand;
 	em_status st = EM_OK;
 
-	if (n < 12 || d[0] != 0xEC || d[1] != 0xA5 || !(d[11] & 0x01)) {   /* fEncrypted */
+	if (n < 12 || d[0] != 0xEC || d[1] != 0xA5 || !(d[11] & 0x01)) { /* fEncrypted */
 		if (s->first == 0)
 			ole_word_dde(ctx, in, s, d, n);
 		return EM_OK;
@@ -195,7 +199,7 @@ ole_word(struct scan_ctx *ctx, struct scan_input *in, struct ole_state *s,
 	if ((plain = ole_word_open(ctx, s, c, par, d, n, &ncand)) == NULL) {
 		if (s->first == 0)
 			ole_encrypted(ctx, in, s, "Word document with fEncrypted set");
-		return EM_OK;   /* the text is ciphertext */
+		return EM_OK; /* the text is ciphertext */
 	}
 	s->encrypted_reported = 1;
 	report_add(ctx->r, in->part, "doc.unlocked",
@@ -213,8 +217,25 @@ static int
 ole_runs(const char *cmd)
 {
 	static const char *const ext[] = {
-		".exe", ".com", ".scr", ".pif", ".bat", ".cmd", ".ps1", ".vbs", ".vbe", ".js",
-		".jse", ".wsf", ".wsh", ".hta", ".lnk", ".msi", ".cpl", ".dll", ".jar",
+		".exe",
+		".com",
+		".scr",
+		".pif",
+		".bat",
+		".cmd",
+		".ps1",
+		".vbs",
+		".vbe",
+		".js",
+		".jse",
+		".wsf",
+		".wsh",
+		".hta",
+		".lnk",
+		".msi",
+		".cpl",
+		".dll",
+		".jar",
 	};
 	const char *w = cmd[0] == '"' ? cmd + 1 : cmd;
 	size_t n = strcspn(w, cmd[0] == '"' ? "\"" : " \t"), k, el;
@@ -222,7 +243,8 @@ ole_runs(const char *cmd)
 	for (k = 0; k < sizeof(ext) / sizeof(ext[0]); k++) {
 		el = strlen(ext[k]);
 		if ((n >= el && strncasecmp(w + n - el, ext[k], el) == 0) ||
-		    (strlen(cmd) >= el && strcasecmp(cmd + strlen(cmd) - el, ext[k]) == 0))
+		    (strlen(cmd) >= el &&
+			strcasecmp(cmd + strlen(cmd) - el, ext[k]) == 0))
 			return 1;
 	}
 	return 0;
@@ -263,11 +285,12 @@ ole_native(struct scan_ctx *ctx, struct scan_input *in, const unsigned char *d, 
 		goto bad;
 	for (q = p; q < n && d[q] != 0; q++)
 		if (o + 1 < sizeof(label))
-			label[o++] = d[q] < 0x20 || d[q] == '/' || d[q] == '\\' ? '_' : (char)d[q];
+			label[o++] =
+			    d[q] < 0x20 || d[q] == '/' || d[q] == '\\' ? '_' : (char)d[q];
 	label[o] = '\0';
 	for (p = q + 1; p < n && d[p] != 0; p++)
 		;
-	p += 1 + 4;     /* the path's NUL, then two 16-bit words: 0, 3 = embedded file */
+	p += 1 + 4; /* the path's NUL, then two 16-bit words: 0, 3 = embedded file */
 	if (p > n || n - p < 4)
 		goto bad;
 	if (d[p - 2] != 3 || d[p - 1] != 0)
@@ -280,11 +303,12 @@ ole_native(struct scan_ctx *ctx, struct scan_input *in, const unsigned char *d, 
 	p += 4;
 	if (dl > n - p)
 		report_add(ctx->r, in->part, "scan.limit",
-		    "Packager object %.100s: %u bytes declared, %zu present", label, dl, n - p);
+		    "Packager object %.100s: %u bytes declared, %zu present", label, dl,
+		    n - p);
 	if (dl > n - p)
 		dl = (uint32_t)(n - p);
-	report_add(ctx->r, in->part, "doc.ole_object", "Packager object %.200s (%u bytes)",
-	    label[0] ? label : "(no name)", dl);
+	report_add(ctx->r, in->part, "doc.ole_object",
+	    "Packager object %.200s (%u bytes)", label[0] ? label : "(no name)", dl);
 	if ((st = scan_budget_bytes(ctx, in->part, dl)) != EM_OK)
 		return st;
 	return scan_child_mem(ctx, in, label[0] ? label : "Ole10Native", d + p, dl, NULL);
@@ -331,12 +355,12 @@ ole_ppt_object(struct scan_ctx *ctx, struct scan_input *in, const unsigned char 
 	 * that the declared size arrived */
 	(void)rd_le32(d, n, 0, &declared);
 	if (zr != Z_STREAM_END && zr != Z_OK && !(zr == Z_BUF_ERROR && got >= declared))
-		scan_error(ctx, in->part, "ole", zr == Z_BUF_ERROR ?
-		    "PowerPoint object: zlib data truncated" :
-		    "PowerPoint object: zlib data corrupt");
+		scan_error(ctx, in->part, "ole",
+		    zr == Z_BUF_ERROR ? "PowerPoint object: zlib data truncated" :
+					"PowerPoint object: zlib data corrupt");
 	if (got >= OLE_MAX_PPT_OBJ)
-		report_add(ctx->r, in->part, "scan.limit", "PowerPoint object cut at %u bytes",
-		    OLE_MAX_PPT_OBJ);
+		report_add(ctx->r, in->part, "scan.limit",
+		    "PowerPoint object cut at %u bytes", OLE_MAX_PPT_OBJ);
 	snprintf(name, sizeof(name), "ExOleObjStg%u", idx);
 	if (got > 0 && (st = scan_budget_bytes(ctx, in->part, got)) == EM_OK)
 		st = scan_child_mem(ctx, in, name, buf, got, NULL);
@@ -363,7 +387,7 @@ ole_ppt(struct scan_ctx *ctx, struct scan_input *in, struct ole_state *s,
 		(void)rd_le32(d, n, p + 4, &len);
 		p += 8;
 		if ((vi & 0xF) == 0xF)
-			continue;       /* a container: its children follow */
+			continue; /* a container: its children follow */
 		if (len > n - p)
 			break;
 		if (type == 0x2F14)
@@ -399,9 +423,11 @@ ole_stream(struct scan_ctx *ctx, struct scan_input *in, const struct cfb *c, uns
 		return EM_OK;
 	}
 	if (strcasecmp(e->name, "Workbook") != 0 && strcasecmp(e->name, "Book") != 0 &&
-	    strcasecmp(e->name, "WordDocument") != 0 && strcmp(e->name, "\001Ole10Native") != 0 &&
+	    strcasecmp(e->name, "WordDocument") != 0 &&
+	    strcmp(e->name, "\001Ole10Native") != 0 &&
 	    strcasecmp(e->name, "PowerPoint Document") != 0 &&
-	    !(par > 0 && (strcmp(e->name, "Package") == 0 || strcmp(e->name, "CONTENTS") == 0)))
+	    !(par > 0 &&
+		(strcmp(e->name, "Package") == 0 || strcmp(e->name, "CONTENTS") == 0)))
 		return EM_OK;
 	if ((st = ole_read(ctx, in, c, i, &d, &n)) != EM_OK)
 		return st == EM_TEMPFAIL ? st : EM_OK;
@@ -417,8 +443,9 @@ ole_stream(struct scan_ctx *ctx, struct scan_input *in, const struct cfb *c, uns
 
 		st = xlm_scan(ctx, in->part, d, n, s->first, &plain, &locked);
 		s->locked |= locked;
-		if (st == EM_OK && (report_has(ctx->r, in->part, "doc.encrypted") ||
-		    report_has(ctx->r, in->part, "doc.unlocked")))
+		if (st == EM_OK &&
+		    (report_has(ctx->r, in->part, "doc.encrypted") ||
+			report_has(ctx->r, in->part, "doc.unlocked")))
 			s->encrypted_reported = 1;
 		/* the decrypted workbook: YARA and the type checks see the clear bytes */
 		if (plain != NULL && em_status_local(st))
@@ -431,7 +458,8 @@ ole_stream(struct scan_ctx *ctx, struct scan_input *in, const struct cfb *c, uns
 	} else if (strcasecmp(e->name, "PowerPoint Document") == 0) {
 		st = ole_ppt(ctx, in, s, d, n);
 	} else {
-		snprintf(label, sizeof(label), "%s/%s", cfb_entry(c, (unsigned)par)->name, e->name);
+		snprintf(label, sizeof(label), "%s/%s", cfb_entry(c, (unsigned)par)->name,
+		    e->name);
 		/* an embedded file (OOXML, PDF): its own analyser judges it */
 		st = scan_child_mem(ctx, in, label, d, n, NULL);
 	}
@@ -450,11 +478,14 @@ ole_try_passwords(struct scan_ctx *ctx, struct scan_input *in, const struct cfb 
 {
 	unsigned char *info = NULL, *pkg = NULL, *plain = NULL;
 	size_t ilen = 0, plen = 0, n = 0;
-	int ii = cfb_child(c, 0, "EncryptionInfo"), pi = cfb_child(c, 0, "EncryptedPackage");
+	int ii = cfb_child(c, 0, "EncryptionInfo"),
+	    pi = cfb_child(c, 0, "EncryptedPackage");
 	int cut, opened, known;
-	unsigned k = s->first, first = s->first, ncand = ctx->pw != NULL ? pwlist_count(ctx->pw) : 0;
+	unsigned k = s->first, first = s->first,
+		 ncand = ctx->pw != NULL ? pwlist_count(ctx->pw) : 0;
 
-	if (ii < 0 || pi < 0 || cfb_read(c, (unsigned)ii, 1u << 16, &info, &ilen, &cut) != 0)
+	if (ii < 0 || pi < 0 ||
+	    cfb_read(c, (unsigned)ii, 1u << 16, &info, &ilen, &cut) != 0)
 		return 0;
 	if (ncand > ctx->cfg->lim.passwords)
 		ncand = ctx->cfg->lim.passwords;
@@ -476,7 +507,8 @@ ole_try_passwords(struct scan_ctx *ctx, struct scan_input *in, const struct cfb 
 		else
 			report_add(ctx->r, in->part, "doc.unlocked",
 			    "encrypted OOXML package opened with one of %u password%s found in "
-			    "the message", ncand, ncand == 1 ? "" : "s");
+			    "the message",
+			    ncand, ncand == 1 ? "" : "s");
 		if ((*st = scan_budget_bytes(ctx, in->part, n)) == EM_OK)
 			*st = scan_child_mem(ctx, in, "EncryptedPackage", plain, n, NULL);
 	} else if (known && ncand < OLE_MAX_PW_TRIES) {
@@ -504,16 +536,18 @@ ole_retry(struct scan_ctx *ctx, struct scan_input *in, unsigned tried)
 	if (spool_map(in->sp, ctx->cfg->lim.scan_window, &in->data, &in->len) != EM_OK)
 		return EM_TEMPFAIL;
 	if (cfb_open(in->data, in->len, &c, err, sizeof(err)) != 0)
-		return EM_OK;          /* it opened the first time: only memory can fail */
+		return EM_OK; /* it opened the first time: only memory can fail */
 	memset(&s, 0, sizeof(s));
 	s.first = tried + 1;
-	s.encrypted_reported = 1;     /* said by the first pass */
+	s.encrypted_reported = 1; /* said by the first pass */
 	(void)ole_try_passwords(ctx, in, c, &s, &st);
 	for (i = 1; i < cfb_count(c) && i < OLE_MAX_STREAMS && em_status_local(st); i++) {
 		const struct cfb_entry *e = cfb_entry(c, i);
 
-		if (e->type == CFB_STREAM && (strcasecmp(e->name, "Workbook") == 0 ||
-		    strcasecmp(e->name, "Book") == 0 || strcasecmp(e->name, "WordDocument") == 0))
+		if (e->type == CFB_STREAM &&
+		    (strcasecmp(e->name, "Workbook") == 0 ||
+			strcasecmp(e->name, "Book") == 0 ||
+			strcasecmp(e->name, "WordDocument") == 0))
 			st = ole_stream(ctx, in, c, i, &s);
 	}
 	cfb_free(c);
@@ -555,8 +589,8 @@ ole_scan(struct scan_ctx *ctx, struct scan_input *in)
 		s.encrypted_reported = 1;
 	n = cfb_count(c);
 	if (n > OLE_MAX_STREAMS) {
-		report_add(ctx->r, in->part, "scan.limit", "OLE2: entries past %u not inspected",
-		    OLE_MAX_STREAMS);
+		report_add(ctx->r, in->part, "scan.limit",
+		    "OLE2: entries past %u not inspected", OLE_MAX_STREAMS);
 		n = OLE_MAX_STREAMS;
 	}
 	for (i = 1; i < n && em_status_local(st) && !s.bytes_spent; i++) {
@@ -567,11 +601,11 @@ ole_scan(struct scan_ctx *ctx, struct scan_input *in)
 		if (e->type == CFB_STORAGE && strcasecmp(e->name, "VBA") == 0 &&
 		    cfb_child(c, (int)i, "dir") >= 0)
 			st = vba_scan_project(ctx, in, c, (int)i);
-		else if (e->type == CFB_STORAGE && strcasecmp(e->name, "ObjectPool") == 0 &&
-		    ole_children(c, i) > 0)
+		else if (e->type == CFB_STORAGE &&
+		    strcasecmp(e->name, "ObjectPool") == 0 && ole_children(c, i) > 0)
 			report_add(ctx->r, in->part, "doc.ole_object",
-			    "Word ObjectPool with %u embedded object%s", ole_children(c, i),
-			    ole_children(c, i) == 1 ? "" : "s");
+			    "Word ObjectPool with %u embedded object%s",
+			    ole_children(c, i), ole_children(c, i) == 1 ? "" : "s");
 		else if (e->type == CFB_STREAM)
 			st = ole_stream(ctx, in, c, i, &s);
 	}

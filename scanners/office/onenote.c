@@ -23,11 +23,25 @@
 #include "core/bytes.h"
 #include "core/analyser.h"
 
-#define ONE_HDR 36   /* GUID 16, cbLength 8, unused 4, reserved 8 */
+#define ONE_HDR 36 /* GUID 16, cbLength 8, unused 4, reserved 8 */
 
 static const unsigned char one_fdso_guid[16] = {
-	0xe7, 0x16, 0xe3, 0xbd, 0x65, 0x26, 0x11, 0x45,
-	0xa4, 0xc4, 0x8d, 0x4d, 0x0b, 0x7a, 0x9e, 0xac,
+	0xe7,
+	0x16,
+	0xe3,
+	0xbd,
+	0x65,
+	0x26,
+	0x11,
+	0x45,
+	0xa4,
+	0xc4,
+	0x8d,
+	0x4d,
+	0x0b,
+	0x7a,
+	0x9e,
+	0xac,
 };
 
 /* Pictures live in the same file data store as attachments: not an object. */
@@ -37,7 +51,8 @@ one_is_picture(const unsigned char *p, size_t n)
 	return (n >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0) ||
 	    (n >= 3 && memcmp(p, "\xff\xd8\xff", 3) == 0) ||
 	    (n >= 6 && (memcmp(p, "GIF87a", 6) == 0 || memcmp(p, "GIF89a", 6) == 0)) ||
-	    (n >= 44 && memcmp(p, "\x01\0\0\0", 4) == 0 && memcmp(p + 40, " EMF", 4) == 0) ||
+	    (n >= 44 && memcmp(p, "\x01\0\0\0", 4) == 0 &&
+		memcmp(p + 40, " EMF", 4) == 0) ||
 	    (n >= 4 && memcmp(p, "\xd7\xcd\xc6\x9a", 4) == 0) ||
 	    (n >= 4 && (memcmp(p, "II*\0", 4) == 0 || memcmp(p, "MM\0*", 4) == 0));
 }
@@ -73,8 +88,8 @@ one_pe_size(const unsigned char *b, size_t len, size_t off)
 
 /* One block at OFF (the GUID). *next receives where to search on. */
 static em_status
-one_block(struct scan_ctx *ctx, struct scan_input *in, size_t off, unsigned n,
-    size_t *next)
+one_block(
+    struct scan_ctx *ctx, struct scan_input *in, size_t off, unsigned n, size_t *next)
 {
 	const unsigned char *b = in->data;
 	size_t avail, take;
@@ -117,7 +132,8 @@ one_carve_pe(struct scan_ctx *ctx, struct scan_input *in)
 	char label[32];
 	em_status st;
 
-	while (off + 2 < in->len && (p = memmem(b + off, in->len - off, "MZ", 2)) != NULL) {
+	while (
+	    off + 2 < in->len && (p = memmem(b + off, in->len - off, "MZ", 2)) != NULL) {
 		off = (size_t)(p - b);
 		if ((size = one_pe_size(b, in->len, off)) == 0) {
 			off += 2;

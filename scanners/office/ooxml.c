@@ -50,9 +50,9 @@
 #include "core/remote.h"
 #include "office/ooxml.h"
 
-#define OOXML_MAX_FINDINGS 32    /* findings per member */
-#define OOXML_MAX_TEXT     2048  /* bytes of a field instruction or formula */
-#define OOXML_MAX_FIELDS   64    /* nesting of Word fields tracked */
+#define OOXML_MAX_FINDINGS 32   /* findings per member */
+#define OOXML_MAX_TEXT     2048 /* bytes of a field instruction or formula */
+#define OOXML_MAX_FIELDS   64   /* nesting of Word fields tracked */
 
 struct ox {
 	struct scan_ctx *ctx;
@@ -64,15 +64,16 @@ struct ox {
 };
 
 /* report_add under the per-member cap. */
-#define OX_ADD(ox, name, ...) do {                                              \
-	if ((ox)->nfind < OOXML_MAX_FINDINGS)                                   \
-		report_add((ox)->ctx->r, (ox)->in->part, name, __VA_ARGS__);   \
-	else if ((ox)->nfind == OOXML_MAX_FINDINGS)                             \
-		report_add((ox)->ctx->r, (ox)->in->part, "scan.limit",          \
-		    "more than %d document findings in this member",           \
-		    OOXML_MAX_FINDINGS);                                        \
-	(ox)->nfind++;                                                          \
-} while (0)
+#define OX_ADD(ox, name, ...) \
+	do { \
+		if ((ox)->nfind < OOXML_MAX_FINDINGS) \
+			report_add((ox)->ctx->r, (ox)->in->part, name, __VA_ARGS__); \
+		else if ((ox)->nfind == OOXML_MAX_FINDINGS) \
+			report_add((ox)->ctx->r, (ox)->in->part, "scan.limit", \
+			    "more than %d document findings in this member", \
+			    OOXML_MAX_FINDINGS); \
+		(ox)->nfind++; \
+	} while (0)
 
 static int
 ox_prefix(const char *s, const char *p)
@@ -130,8 +131,9 @@ ox_relationship(struct ox *ox, const struct xml_el *el)
 	if (strcasecmp(t, "attachedTemplate") == 0 && remote_kind(target) != REMOTE_NONE)
 		OX_ADD(ox, "doc.remote_template", "attachedTemplate on a %s: %.512s",
 		    remote_kind_name(remote_kind(target)), target);
-	else if (strcasecmp(t, "attachedTemplate") == 0 || strcasecmp(t, "oleObject") == 0 ||
-	    strcasecmp(t, "frame") == 0 || strcasecmp(t, "subDocument") == 0)
+	else if (strcasecmp(t, "attachedTemplate") == 0 ||
+	    strcasecmp(t, "oleObject") == 0 || strcasecmp(t, "frame") == 0 ||
+	    strcasecmp(t, "subDocument") == 0)
 		OX_ADD(ox, "doc.template_injection", "%s -> %.512s", t, target);
 	else
 		OX_ADD(ox, "doc.external_link", "%.64s -> %.512s", t, target);
@@ -203,13 +205,13 @@ ox_check_field(struct ox *ox, const char *instr)
 
 	while (*p == ' ' || *p == '\t' || *p == '"')
 		p++;
-	if (ox_prefix(p, "DDEAUTO") || (ox_prefix(p, "DDE") &&
-	    (p[3] == ' ' || p[3] == '\t' || p[3] == '"'))) {
+	if (ox_prefix(p, "DDEAUTO") ||
+	    (ox_prefix(p, "DDE") && (p[3] == ' ' || p[3] == '\t' || p[3] == '"'))) {
 		OX_ADD(ox, "doc.dde", "field: %.300s", p);
 		return 1;
 	}
 	if ((ox_prefix(p, "INCLUDEPICTURE") || ox_prefix(p, "INCLUDETEXT") ||
-	    ox_prefix(p, "IMPORT") || ox_prefix(p, "LINK")) &&
+		ox_prefix(p, "IMPORT") || ox_prefix(p, "LINK")) &&
 	    (strstr(p, "://") != NULL || strstr(p, "\\\\") != NULL)) {
 		/* fetched from a server when the document opens or updates */
 		OX_ADD(ox, "doc.external_link", "field: %.300s", p);
@@ -280,15 +282,13 @@ ox_word_fields(struct ox *ox)
 		}
 	}
 	if (f.depth > 0)
-		ox_field_end(ox, &f);   /* unterminated field */
+		ox_field_end(ox, &f); /* unterminated field */
 	sb_free(&f.instr);
 }
 
 /* XLM functions that call into the system or run code. */
-static const char *const ox_xlm_calls[] = {
-	"EXEC(", "CALL(", "REGISTER(", "RUN(", "FORMULA(", "FOPEN(", "FWRITE(",
-	"URLDownloadToFile", "HALT(", NULL
-};
+static const char *const ox_xlm_calls[] = { "EXEC(", "CALL(", "REGISTER(", "RUN(",
+	"FORMULA(", "FOPEN(", "FWRITE(", "URLDownloadToFile", "HALT(", NULL };
 
 /* <f> formulas: DDE (app|'topic'!item) on worksheets, XLM calls on macro sheets. */
 static void
@@ -350,14 +350,11 @@ ox_dde_links(struct ox *ox)
 	}
 }
 
-static const unsigned char ox_ole2_magic[8] = {
-	0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1
-};
+static const unsigned char ox_ole2_magic[8] = { 0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a,
+	0xe1 };
 /* "Ole10Native" in UTF-16LE, as a directory entry names the Packager stream */
-static const unsigned char ox_ole10native[22] = {
-	'O', 0, 'l', 0, 'e', 0, '1', 0, '0', 0, 'N', 0, 'a', 0, 't', 0, 'i', 0, 'v', 0,
-	'e', 0
-};
+static const unsigned char ox_ole10native[22] = { 'O', 0, 'l', 0, 'e', 0, '1', 0, '0', 0,
+	'N', 0, 'a', 0, 't', 0, 'i', 0, 'v', 0, 'e', 0 };
 
 /*
  * An embedded object: a Packager object (an OLE2 file with an Ole10Native stream:
@@ -465,12 +462,13 @@ ox_odf(struct ox *ox, const char *n)
 
 	if (ox_prefix(n, "Basic/") && ox_suffix(n, ".xml")) {
 		while (xml_next(ox->d, ox->len, &off, &el))
-			if (!el.close && xml_is(&el, "module") &&
-			    el.name_len >= 6 && strncasecmp(el.name, "script", 6) == 0) {
+			if (!el.close && xml_is(&el, "module") && el.name_len >= 6 &&
+			    strncasecmp(el.name, "script", 6) == 0) {
 				OX_ADD(ox, "macro.odf", "Basic module %.300s", n);
 				break;
 			}
-	} else if (strcasecmp(n, "content.xml") == 0 || strcasecmp(n, "styles.xml") == 0) {
+	} else if (strcasecmp(n, "content.xml") == 0 ||
+	    strcasecmp(n, "styles.xml") == 0) {
 		ox_odf_events(ox);
 	} else if (ox_prefix(n, "Object") && strchr(n, '/') == NULL &&
 	    !(ox->len > 0 && ox->d[0] == '<')) {
@@ -491,12 +489,15 @@ ox_entities(struct ox *ox)
 		decls++;
 		off = (size_t)(p - ox->d) + 8;
 		end = memchr(ox->d + off, '>', n - off);
-		if (end != NULL && memchr(ox->d + off, '&', (size_t)(end - (ox->d + off))))
+		if (end != NULL &&
+		    memchr(ox->d + off, '&', (size_t)(end - (ox->d + off))))
 			nested++;
 	}
 	if (nested > 0)
-		OX_ADD(ox, "archive.bomb", "XML entity expansion: %zu entity declarations, "
-		    "%zu expanding other entities", decls, nested);
+		OX_ADD(ox, "archive.bomb",
+		    "XML entity expansion: %zu entity declarations, "
+		    "%zu expanding other entities",
+		    decls, nested);
 }
 
 em_status
@@ -519,7 +520,8 @@ ooxml_member_scan(struct scan_ctx *ctx, struct scan_input *in)
 	if (in->container == TC_ODF) {
 		if (strcmp(n, "META-INF/manifest.xml") == 0 &&
 		    memmem(ox.d, ox.len, "encryption-data", 15) != NULL)
-			OX_ADD(&ox, "doc.encrypted", "OpenDocument package with encrypted "
+			OX_ADD(&ox, "doc.encrypted",
+			    "OpenDocument package with encrypted "
 			    "members (META-INF/manifest.xml): not inspected");
 		ox_odf(&ox, n);
 	} else if (in->container == TC_OOXML) {
@@ -599,8 +601,9 @@ ooxml_csv_scan(struct scan_ctx *ctx, struct scan_input *in)
 			c--;
 		if (bang != NULL && c < bar && strchr("=+-@", *c) != NULL) {
 			OX_ADD(&ox, "doc.dde", "DDE formula in CSV: %.*s",
-			    (int)((nl ? nl : end) - c > 300 ? 300 : (nl ? nl : end) - c), c);
-			p = nl ? nl : end;   /* one finding per line */
+			    (int)((nl ? nl : end) - c > 300 ? 300 : (nl ? nl : end) - c),
+			    c);
+			p = nl ? nl : end; /* one finding per line */
 			continue;
 		}
 		p = bar + 1;

@@ -14,17 +14,17 @@
 #include "core/scan.h"
 
 struct xml_el {
-	const char *name;      /* qualified name ("w:instrText"), not NUL-terminated */
+	const char *name; /* qualified name ("w:instrText"), not NUL-terminated */
 	size_t name_len;
-	const char *local;     /* after the prefix ("instrText") */
+	const char *local; /* after the prefix ("instrText") */
 	size_t local_len;
-	const char *attrs;     /* the raw attribute text */
+	const char *attrs; /* the raw attribute text */
 	size_t attrs_len;
-	int close;             /* </name> */
-	int selfclose;         /* <name/> */
-	size_t text_off;       /* text before this tag: d[text_off, start) */
-	size_t start;          /* offset of '<' */
-	size_t end;            /* offset after '>' */
+	int close;       /* </name> */
+	int selfclose;   /* <name/> */
+	size_t text_off; /* text before this tag: d[text_off, start) */
+	size_t start;    /* offset of '<' */
+	size_t end;      /* offset after '>' */
 };
 
 /*

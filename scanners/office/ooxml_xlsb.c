@@ -17,13 +17,13 @@
 #include "office/ooxml.h"
 
 #define XLSB_MAX_RECORDS 1000000u
-#define XLSB_BRT_NAME         39u
-#define XLSB_BRT_SUPBOOK      360u
+#define XLSB_BRT_NAME    39u
+#define XLSB_BRT_SUPBOOK 360u
 
 /* The next record header at *off: type, body offset and length. 0 at the end. */
 static int
-xlsb_next(const unsigned char *d, size_t len, size_t *off, unsigned *type,
-    size_t *body, size_t *blen)
+xlsb_next(const unsigned char *d, size_t len, size_t *off, unsigned *type, size_t *body,
+    size_t *blen)
 {
 	size_t i = *off;
 	uint32_t sz = 0;
@@ -88,7 +88,7 @@ xlsb_auto_open(const unsigned char *d, size_t len, char *name, size_t namesz)
 	while (count++ < XLSB_MAX_RECORDS && xlsb_next(d, len, &off, &type, &b, &n)) {
 		if (type != XLSB_BRT_NAME)
 			continue;
-		p = 9;   /* flags (4), chKey (1), itab (4) */
+		p = 9; /* flags (4), chKey (1), itab (4) */
 		if (xlsb_wstr(d + b, n, &p, name, namesz) != 0)
 			continue;
 		if (strncasecmp(name, "Auto_Open", 9) == 0 ||

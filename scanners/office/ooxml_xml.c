@@ -128,8 +128,14 @@ xml_is(const struct xml_el *el, const char *local)
 static size_t
 xml_entity(const char *s, size_t n, char *c)
 {
-	static const struct { const char *e; char c; } ents[] = {
-		{ "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' }, { "&quot;", '"' },
+	static const struct {
+		const char *e;
+		char c;
+	} ents[] = {
+		{ "&amp;", '&' },
+		{ "&lt;", '<' },
+		{ "&gt;", '>' },
+		{ "&quot;", '"' },
 		{ "&apos;", '\'' },
 	};
 	size_t i, k;
@@ -147,8 +153,11 @@ xml_entity(const char *s, size_t n, char *c)
 		return 0;
 	hex = s[2] == 'x' || s[2] == 'X';
 	for (k = hex ? 3 : 2; k < n && k < 12 && s[k] != ';'; k++) {
-		int dgt = isdigit((unsigned char)s[k]) ? s[k] - '0' :
-		    hex && isxdigit((unsigned char)s[k]) ? tolower((unsigned char)s[k]) - 'a' + 10 : -1;
+		int dgt = isdigit((unsigned char)s[k]) ?
+		    s[k] - '0' :
+		    hex && isxdigit((unsigned char)s[k]) ?
+		    tolower((unsigned char)s[k]) - 'a' + 10 :
+		    -1;
 
 		if (dgt < 0)
 			return 0;

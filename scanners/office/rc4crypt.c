@@ -17,7 +17,7 @@
 #include "core/cryptprim.h"
 #include "office/rc4crypt.h"
 
-#define RC4C_PW_MAX 255u      /* characters of an Office password */
+#define RC4C_PW_MAX 255u /* characters of an Office password */
 
 int
 rc4c_parse(const unsigned char *p, size_t n, struct rc4c_key *k)
@@ -38,7 +38,8 @@ rc4c_parse(const unsigned char *p, size_t n, struct rc4c_key *k)
 	}
 	if (p[0] < 2 || p[0] > 4 || p[1] != 0 || p[2] != 2 || p[3] != 0 || n < 12)
 		return -1;
-	if (!rd_le32(p, n, 8, &hsize) || hsize < 32 || hsize > n - 12 || n - 12 - hsize < 4 + 16 + 16 + 4 + 20)
+	if (!rd_le32(p, n, 8, &hsize) || hsize < 32 || hsize > n - 12 ||
+	    n - 12 - hsize < 4 + 16 + 16 + 4 + 20)
 		return -1;
 	(void)rd_le32(p, n, 12 + 8, &alg);
 	(void)rd_le32(p, n, 12 + 16, &bits);
@@ -115,7 +116,8 @@ rc4c_password(struct rc4c_key *k, const char *pw)
 	memcpy(d, k->verifier, 16);
 	memcpy(d + 16, k->vhash, hl);
 	cp_rc4_xor(&st.rc4, d, 16 + hl);
-	return cp_hash(k->cryptoapi ? EVP_sha1() : EVP_md5(), d, 16, NULL, 0, NULL, 0, h) == hl &&
+	return cp_hash(k->cryptoapi ? EVP_sha1() : EVP_md5(), d, 16, NULL, 0, NULL, 0,
+		   h) == hl &&
 	    memcmp(h, d + 16, hl) == 0;
 }
 
@@ -146,12 +148,14 @@ rc4c_stream_xor(struct rc4c_stream *st, unsigned char *out, size_t from, size_t 
 			st->cur = blk;
 			st->used = 0;
 		}
-		if ((gap = p - bstart - st->used) > 0) {   /* clear bytes consume keystream */
+		if ((gap = p - bstart - st->used) >
+		    0) { /* clear bytes consume keystream */
 			memset(skip, 0, gap);
 			cp_rc4_xor(&st->rc4, skip, gap);
 			st->used += gap;
 		}
-		n = to - p < bstart + st->blocksize - p ? to - p : bstart + st->blocksize - p;
+		n = to - p < bstart + st->blocksize - p ? to - p :
+							  bstart + st->blocksize - p;
 		cp_rc4_xor(&st->rc4, out + p, n);
 		st->used += n;
 		p += n;

@@ -12,18 +12,18 @@
 #include "core/cryptprim.h"
 
 struct rc4c_key {
-	int cryptoapi;                    /* RC4 CryptoAPI (SHA-1), else RC4 (MD5) */
-	unsigned keybits;                 /* CryptoAPI: 40..128 */
+	int cryptoapi;    /* RC4 CryptoAPI (SHA-1), else RC4 (MD5) */
+	unsigned keybits; /* CryptoAPI: 40..128 */
 	unsigned char salt[16], verifier[16], vhash[20];
-	unsigned char h[20];              /* set by rc4c_password */
+	unsigned char h[20]; /* set by rc4c_password */
 };
 
 struct rc4c_stream {
 	const struct rc4c_key *k;
-	unsigned blocksize;               /* 1024 for Excel, 512 for Word */
-	uint32_t cur;                     /* the block whose keystream is current */
-	size_t used;                      /* keystream bytes of it consumed */
-	struct cp_rc4 rc4;                /* RC4 state */
+	unsigned blocksize; /* 1024 for Excel, 512 for Word */
+	uint32_t cur;       /* the block whose keystream is current */
+	size_t used;        /* keystream bytes of it consumed */
+	struct cp_rc4 rc4;  /* RC4 state */
 };
 
 /* Parse an encryption header that starts with its EncryptionVersionInfo: 1.1 (RC4,
@@ -36,7 +36,8 @@ int rc4c_password(struct rc4c_key *k, const char *pw);
 
 /* Decrypt a stream: the keystream byte of stream offset X goes to OUT[X]. Calls
  * give growing ranges [FROM, TO); bytes between ranges consume keystream. 0 or -1. */
-void rc4c_stream_init(struct rc4c_stream *st, const struct rc4c_key *k, unsigned blocksize);
+void
+rc4c_stream_init(struct rc4c_stream *st, const struct rc4c_key *k, unsigned blocksize);
 int rc4c_stream_xor(struct rc4c_stream *st, unsigned char *out, size_t from, size_t to);
 
 #endif

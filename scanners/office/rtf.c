@@ -40,21 +40,21 @@
 #include "core/remote.h"
 #include "office/rtf.h"
 
-#define RTF_MAX_DEPTH    256   /* tracked groups; deeper ones share the last state */
-#define RTF_MAX_OBJECTS  64    /* objects decoded per document (scan.limit past it) */
-#define RTF_MAX_WORD     32    /* letters of a control word */
-#define RTF_MAX_CLASS    128   /* bytes of an \objclass name */
-#define RTF_MAX_FIELD    1024  /* bytes of a field instruction kept */
-#define RTF_MAX_FIELDS   64    /* nested instructions checked in one field */
+#define RTF_MAX_DEPTH   256  /* tracked groups; deeper ones share the last state */
+#define RTF_MAX_OBJECTS 64   /* objects decoded per document (scan.limit past it) */
+#define RTF_MAX_WORD    32   /* letters of a control word */
+#define RTF_MAX_CLASS   128  /* bytes of an \objclass name */
+#define RTF_MAX_FIELD   1024 /* bytes of a field instruction kept */
+#define RTF_MAX_FIELDS  64   /* nested instructions checked in one field */
 
 /* What the bytes of the current group mean. */
 enum rtf_dest {
-	RD_NONE = 0,   /* body text or a destination we do not read */
-	RD_SKIP,       /* an ignorable destination (\*) we do not read */
-	RD_OBJDATA,    /* hex digits of an object */
-	RD_OBJCLASS,   /* the class name of an object */
-	RD_FLDINST,    /* a field instruction */
-	RD_TEMPLATE,   /* the attached template's path or URL ({\*\template ...}) */
+	RD_NONE = 0, /* body text or a destination we do not read */
+	RD_SKIP,     /* an ignorable destination (\*) we do not read */
+	RD_OBJDATA,  /* hex digits of an object */
+	RD_OBJCLASS, /* the class name of an object */
+	RD_FLDINST,  /* a field instruction */
+	RD_TEMPLATE, /* the attached template's path or URL ({\*\template ...}) */
 };
 
 struct rtf_state {
@@ -65,26 +65,26 @@ struct rtf_state {
 	int star;                          /* \* seen at the start of this group */
 	int group_start;                   /* no control word yet in this group */
 	/* the current object */
-	unsigned obj_depth;                /* depth of the \object group, 0 when none */
-	int obj_done;                      /* its \objdata was decoded and reported */
-	char kind[48];                     /* objemb, objlink, ... [+objupdate] */
+	unsigned obj_depth; /* depth of the \object group, 0 when none */
+	int obj_done;       /* its \objdata was decoded and reported */
+	char kind[48];      /* objemb, objlink, ... [+objupdate] */
 	char cls[RTF_MAX_CLASS];
 	size_t cls_len;
-	unsigned objdata_depth;            /* depth of the \objdata group, 0 when none */
-	struct strbuf data;                /* decoded bytes */
-	int nibble;                        /* -1 or the pending high nibble */
+	unsigned objdata_depth; /* depth of the \objdata group, 0 when none */
+	struct strbuf data;     /* decoded bytes */
+	int nibble;             /* -1 or the pending high nibble */
 	unsigned nobjects;
 	int limit_reported;
 	/* the current field instruction */
 	unsigned fld_depth;
 	struct strbuf fld;
-	size_t fld_start[RTF_MAX_FIELDS];  /* where each nested instruction starts */
+	size_t fld_start[RTF_MAX_FIELDS]; /* where each nested instruction starts */
 	unsigned nfld;
 	/* the attached template */
 	unsigned tpl_depth;
 	char tpl[RTF_MAX_FIELD];
 	size_t tpl_len;
-	em_status st;                      /* first non-local status */
+	em_status st; /* first non-local status */
 };
 
 static enum rtf_dest
@@ -141,11 +141,8 @@ rtf_text(struct rtf_state *s, int c)
 			s->tpl[s->tpl_len++] = (char)c;
 		return;
 	case RD_NONE:
-	case RD_SKIP:
-		return;
-	default:
-		s->st = EM_BUG;
-		return;
+	case RD_SKIP: return;
+	default: s->st = EM_BUG; return;
 	}
 }
 
@@ -172,8 +169,8 @@ rtf_field_check(struct rtf_state *s, const char *p, size_t n)
 		return 1;
 	}
 	if ((rtf_has_prefix_ci(p, n, "INCLUDEPICTURE") ||
-	    rtf_has_prefix_ci(p, n, "INCLUDETEXT") || rtf_has_prefix_ci(p, n, "IMPORT") ||
-	    rtf_has_prefix_ci(p, n, "LINK ")) &&
+		rtf_has_prefix_ci(p, n, "INCLUDETEXT") ||
+		rtf_has_prefix_ci(p, n, "IMPORT") || rtf_has_prefix_ci(p, n, "LINK ")) &&
 	    (memmem(p, n, "://", 3) != NULL || memmem(p, n, "\\\\", 2) != NULL)) {
 		report_add(s->ctx->r, s->in->part, "doc.external_link", "RTF field: %.*s",
 		    (int)(n > 300 ? 300 : n), p);
@@ -192,7 +189,7 @@ rtf_field_end(struct rtf_state *s)
 	for (i = 0; i < s->nfld; i++)
 		if (s->fld_start[i] <= s->fld.len &&
 		    rtf_field_check(s, sb_str(&s->fld) + s->fld_start[i],
-		    s->fld.len - s->fld_start[i]))
+			s->fld.len - s->fld_start[i]))
 			break;
 	sb_reset(&s->fld);
 	s->fld_depth = 0;
@@ -231,9 +228,9 @@ rtf_group_end(struct rtf_state *s)
 	if (s->objdata_depth != 0 && s->depth == s->objdata_depth) {
 		s->cls[s->cls_len] = '\0';
 		if (s->nobjects < RTF_MAX_OBJECTS) {
-			em_status st = rtf_object(s->ctx, s->in, s->nobjects,
-			    s->cls, s->kind, (const unsigned char *)sb_str(&s->data),
-			    s->data.len);
+			em_status st =
+			    rtf_object(s->ctx, s->in, s->nobjects, s->cls, s->kind,
+				(const unsigned char *)sb_str(&s->data), s->data.len);
 			if (!em_status_local(st))
 				s->st = st;
 		} else if (!s->limit_reported) {
@@ -244,7 +241,7 @@ rtf_group_end(struct rtf_state *s)
 		}
 		s->nobjects++;
 		s->objdata_depth = 0;
-		s->obj_done = 1;   /* the \object group needs no second finding */
+		s->obj_done = 1; /* the \object group needs no second finding */
 		sb_reset(&s->data);
 	}
 	if (s->fld_depth != 0 && s->depth == s->fld_depth)
@@ -256,8 +253,8 @@ rtf_group_end(struct rtf_state *s)
 		s->cls[s->cls_len] = '\0';
 		if (!s->obj_done) {
 			report_add(s->ctx->r, s->in->part, "doc.rtf_object",
-			    "object %u without data: class '%s' %s", s->nobjects,
-			    s->cls, s->kind);
+			    "object %u without data: class '%s' %s", s->nobjects, s->cls,
+			    s->kind);
 			s->nobjects++;
 		}
 		rtf_obj_reset(s);
@@ -299,15 +296,13 @@ rtf_kind(struct rtf_state *s, const char *w)
 
 /* Destination control words (RTF 1.9.1) that may open a group inside \objdata;
  * unknown words do not change the destination, as in Word. */
-static const char *const rtf_destinations[] = {
-	"annotation", "atnauthor", "atnid", "author", "bkmkend", "bkmkstart",
-	"category", "colortbl", "comment", "company", "datafield", "datastore",
-	"docvar", "falt", "field", "fldrslt", "fonttbl", "footer", "footnote",
-	"header", "info", "keywords", "listtable", "manager", "nonshppict",
-	"objclass", "objname", "operator", "pict", "propname", "result", "rsidtbl",
-	"shppict", "sn", "sp", "staticval", "stylesheet", "subject", "sv", "tc",
-	"themedata", "title", "txe", "userprops", "xe", "xmlnstbl", NULL
-};
+static const char *const rtf_destinations[] = { "annotation", "atnauthor", "atnid",
+	"author", "bkmkend", "bkmkstart", "category", "colortbl", "comment", "company",
+	"datafield", "datastore", "docvar", "falt", "field", "fldrslt", "fonttbl",
+	"footer", "footnote", "header", "info", "keywords", "listtable", "manager",
+	"nonshppict", "objclass", "objname", "operator", "pict", "propname", "result",
+	"rsidtbl", "shppict", "sn", "sp", "staticval", "stylesheet", "subject", "sv",
+	"tc", "themedata", "title", "txe", "userprops", "xe", "xmlnstbl", NULL };
 
 static int
 rtf_is_destination(const char *w)
@@ -333,11 +328,12 @@ rtf_word(struct rtf_state *s, const char *w)
 			rtf_obj_reset(s);
 			s->obj_depth = s->depth;
 		}
-	} else if (strncmp(w, "obj", 3) == 0 && (strcmp(w, "objemb") == 0 ||
-	    strcmp(w, "objlink") == 0 || strcmp(w, "objautlink") == 0 ||
-	    strcmp(w, "objocx") == 0 || strcmp(w, "objsub") == 0 ||
-	    strcmp(w, "objpub") == 0 || strcmp(w, "objicemb") == 0 ||
-	    strcmp(w, "objhtml") == 0 || strcmp(w, "objupdate") == 0)) {
+	} else if (strncmp(w, "obj", 3) == 0 &&
+	    (strcmp(w, "objemb") == 0 || strcmp(w, "objlink") == 0 ||
+		strcmp(w, "objautlink") == 0 || strcmp(w, "objocx") == 0 ||
+		strcmp(w, "objsub") == 0 || strcmp(w, "objpub") == 0 ||
+		strcmp(w, "objicemb") == 0 || strcmp(w, "objhtml") == 0 ||
+		strcmp(w, "objupdate") == 0)) {
 		rtf_kind(s, w);
 	} else if (strcmp(w, "objdata") == 0) {
 		if (s->objdata_depth == 0 && rtf_cur(s) != RD_OBJDATA) {
@@ -361,7 +357,7 @@ rtf_word(struct rtf_state *s, const char *w)
 		if (s->fld_depth != 0 && s->nfld < RTF_MAX_FIELDS)
 			s->fld_start[s->nfld++] = s->fld.len;
 	} else if (strcmp(w, "fldrslt") == 0 && rtf_cur(s) == RD_FLDINST) {
-		rtf_set(s, RD_NONE);   /* a nested field's result is not instruction */
+		rtf_set(s, RD_NONE); /* a nested field's result is not instruction */
 	} else if (strcmp(w, "template") == 0 && first && rtf_cur(s) == RD_NONE &&
 	    s->tpl_depth == 0) {
 		s->tpl_depth = s->depth;
@@ -459,9 +455,7 @@ rtf_run(struct rtf_state *s, const unsigned char *p, size_t n)
 			rtf_group_end(s);
 			i++;
 			break;
-		case '\\':
-			i += rtf_control(s, p + i, n - i);
-			break;
+		case '\\': i += rtf_control(s, p + i, n - i); break;
 		default:
 			rtf_text(s, p[i]);
 			i++;

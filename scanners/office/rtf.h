@@ -21,11 +21,11 @@ em_status rtf_object(struct scan_ctx *ctx, struct scan_input *in, unsigned n,
 /* The OLE1 ObjectHeader of an \objdata blob, as parsed by rtf_ole1_parse(). */
 struct rtf_ole1 {
 	uint32_t version;
-	uint32_t format;        /* 1 linked, 2 embedded, 3 static (presentation) */
-	char cls[128];          /* class name, NUL-terminated, cut */
-	char topic[256];        /* TopicName: the link source of a linked object */
-	size_t native_off;      /* native data (embedded objects) */
-	size_t native_len;      /* bounded by the bytes present */
+	uint32_t format;   /* 1 linked, 2 embedded, 3 static (presentation) */
+	char cls[128];     /* class name, NUL-terminated, cut */
+	char topic[256];   /* TopicName: the link source of a linked object */
+	size_t native_off; /* native data (embedded objects) */
+	size_t native_len; /* bounded by the bytes present */
 	uint32_t native_declared;
 };
 

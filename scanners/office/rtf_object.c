@@ -25,9 +25,8 @@
 #include "core/analyser.h"
 #include "office/rtf.h"
 
-static const unsigned char rtf_ole2_magic[8] = {
-	0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1
-};
+static const unsigned char rtf_ole2_magic[8] = { 0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a,
+	0xe1 };
 
 /* A LengthPrefixedAnsiString at *off: copy (cut) into OUT when not NULL. */
 static int
@@ -135,11 +134,11 @@ rtf_package(struct scan_ctx *ctx, struct scan_input *in, unsigned n,
 	off += 4;
 	if (dlen > len - off)
 		report_add(ctx->r, in->part, "doc.rtf_object",
-		    "object %u: Package data size %u past the end (%zu bytes present)",
-		    n, dlen, len - off);
+		    "object %u: Package data size %u past the end (%zu bytes present)", n,
+		    dlen, len - off);
 	rtf_basename(llen ? label : path, llen ? llen : plen, name, sizeof(name));
-	report_add(ctx->r, in->part, "doc.ole_object", "RTF object %u: Package '%s'",
-	    n, name);
+	report_add(
+	    ctx->r, in->part, "doc.ole_object", "RTF object %u: Package '%s'", n, name);
 	if (name[0] == '\0')
 		snprintf(name, sizeof(name), "objdata%u.bin", n);
 	dlen = dlen < len - off ? dlen : (uint32_t)(len - off);
@@ -162,8 +161,8 @@ rtf_native(struct scan_ctx *ctx, struct scan_input *in, unsigned n,
 
 /* Not OLE1: an OLE2 file somewhere near the start, or the blob itself. */
 static em_status
-rtf_raw(struct scan_ctx *ctx, struct scan_input *in, unsigned n,
-    const unsigned char *d, size_t len)
+rtf_raw(struct scan_ctx *ctx, struct scan_input *in, unsigned n, const unsigned char *d,
+    size_t len)
 {
 	size_t i, lim = len < 4096 ? len : 4096;
 
@@ -182,8 +181,8 @@ rtf_is_equation(const char *cls)
 }
 
 em_status
-rtf_object(struct scan_ctx *ctx, struct scan_input *in, unsigned n,
-    const char *cls, const char *kind, const unsigned char *d, size_t len)
+rtf_object(struct scan_ctx *ctx, struct scan_input *in, unsigned n, const char *cls,
+    const char *kind, const unsigned char *d, size_t len)
 {
 	struct rtf_ole1 o;
 	const char *c;
@@ -199,7 +198,8 @@ rtf_object(struct scan_ctx *ctx, struct scan_input *in, unsigned n,
 	if (rtf_ole1_parse(d, len, &o) != 0) {
 		report_add(ctx->r, in->part, "doc.rtf_object",
 		    "object %u: class '%s' %s, %zu bytes of objdata that are not an OLE1 "
-		    "object%s", n, cls, kind, len, rtf_is_equation(cls) ? RTF_EQ_NOTE : "");
+		    "object%s",
+		    n, cls, kind, len, rtf_is_equation(cls) ? RTF_EQ_NOTE : "");
 		return rtf_raw(ctx, in, n, d, len);
 	}
 	/* the header's class is what OLE loads; \objclass is only a hint */
@@ -207,22 +207,22 @@ rtf_object(struct scan_ctx *ctx, struct scan_input *in, unsigned n,
 	if (o.version != 0x0501)
 		report_add(ctx->r, in->part, "doc.rtf_object",
 		    "object %u: OLE1 version 0x%x where Office writes 0x501 "
-		    "(hand-made object)", n, o.version);
+		    "(hand-made object)",
+		    n, o.version);
 	report_add(ctx->r, in->part, "doc.rtf_object",
 	    "object %u: class '%s'%s%s%s %s, format %u, %zu bytes%s", n, c,
 	    strcasecmp(c, cls) != 0 && cls[0] ? " (\\objclass '" : "",
 	    strcasecmp(c, cls) != 0 && cls[0] ? cls : "",
 	    strcasecmp(c, cls) != 0 && cls[0] ? "')" : "", kind, o.format, len,
-	    rtf_is_equation(c) || rtf_is_equation(cls) ?
-	    RTF_EQ_NOTE : "");
-	if (o.format == 1 && (strstr(o.topic, "://") != NULL ||
-	    strncmp(o.topic, "\\\\", 2) == 0))
+	    rtf_is_equation(c) || rtf_is_equation(cls) ? RTF_EQ_NOTE : "");
+	if (o.format == 1 &&
+	    (strstr(o.topic, "://") != NULL || strncmp(o.topic, "\\\\", 2) == 0))
 		report_add(ctx->r, in->part, "doc.external_link",
 		    "RTF object %u: linked to %s", n, o.topic);
 	if (o.format == 2 && o.native_declared > o.native_len)
 		report_add(ctx->r, in->part, "doc.rtf_object",
-		    "object %u: native data size %u past the end (%zu bytes present)",
-		    n, o.native_declared, o.native_len);
+		    "object %u: native data size %u past the end (%zu bytes present)", n,
+		    o.native_declared, o.native_len);
 	if (o.format != 2 || o.native_len == 0)
 		return EM_OK;
 	if (strcasecmp(c, "Package") == 0) {

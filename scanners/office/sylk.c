@@ -28,17 +28,15 @@
 #define SYLK_MAX_FORMULA 4096
 
 struct sylk {
-	struct strbuf seen;     /* macro functions met, space separated */
-	char autoname[32];      /* the Auto_* name met, or "" */
-	char dde[256];          /* the first DDE formula, or "" */
+	struct strbuf seen; /* macro functions met, space separated */
+	char autoname[32];  /* the Auto_* name met, or "" */
+	char dde[256];      /* the first DDE formula, or "" */
 	unsigned formulas;
 };
 
-static const char *const sylk_calls[] = {
-	"EXEC(", "CALL(", "REGISTER(", "RUN(", "FORMULA(", "FORMULA.FILL(", "FOPEN(",
-	"FWRITE(", "FWRITELN(", "HALT(", "GOTO(", "SET.VALUE(", "ALERT(",
-	"URLDownloadToFile", "SHELL(", NULL
-};
+static const char *const sylk_calls[] = { "EXEC(", "CALL(", "REGISTER(", "RUN(",
+	"FORMULA(", "FORMULA.FILL(", "FOPEN(", "FWRITE(", "FWRITELN(", "HALT(", "GOTO(",
+	"SET.VALUE(", "ALERT(", "URLDownloadToFile", "SHELL(", NULL };
 
 static const char *
 sylk_casemem(const char *s, size_t n, const char *needle)
@@ -82,7 +80,8 @@ sylk_formula(struct sylk *s, const char *f, size_t n)
 	for (i = 0; sylk_calls[i] != NULL; i++)
 		if (sylk_casemem(f, n, sylk_calls[i]) != NULL &&
 		    strstr(sb_str(&s->seen), sylk_calls[i]) == NULL)
-			sb_printf(&s->seen, "%s%s", s->seen.len ? " " : "", sylk_calls[i]);
+			sb_printf(
+			    &s->seen, "%s%s", s->seen.len ? " " : "", sylk_calls[i]);
 	if (s->dde[0] == '\0' && (bar = memchr(f, '|', n)) != NULL &&
 	    memchr(bar, '!', n - (size_t)(bar - f)) != NULL)
 		snprintf(s->dde, sizeof(s->dde), "%.*s", (int)(n > 200 ? 200 : n), f);
@@ -109,11 +108,13 @@ sylk_record(struct sylk *s, const char *r, size_t n)
 	const char *v;
 	size_t k;
 
-	if (n >= 2 && r[0] == 'C' && r[1] == ';' && (v = sylk_field(r, n, 'E', &k)) != NULL)
+	if (n >= 2 && r[0] == 'C' && r[1] == ';' &&
+	    (v = sylk_field(r, n, 'E', &k)) != NULL)
 		sylk_formula(s, v, k);
 	if (n >= 3 && r[0] == 'N' && r[1] == 'N' && r[2] == ';' &&
 	    (v = sylk_field(r, n, 'N', &k)) != NULL && sylk_auto(v, k))
-		snprintf(s->autoname, sizeof(s->autoname), "%.*s", (int)(k > 31 ? 31 : k), v);
+		snprintf(
+		    s->autoname, sizeof(s->autoname), "%.*s", (int)(k > 31 ? 31 : k), v);
 }
 
 em_status
@@ -125,7 +126,7 @@ sylk_scan(struct scan_ctx *ctx, struct scan_input *in)
 	int oom;
 
 	if (in->len < 4 || memcmp(d, "ID;", 3) != 0)
-		return EM_OK;   /* some other script: nothing for this analyser */
+		return EM_OK; /* some other script: nothing for this analyser */
 	memset(&s, 0, sizeof(s));
 	sb_init(&s.seen, 256);
 	while (off < in->len) {
@@ -135,8 +136,10 @@ sylk_scan(struct scan_ctx *ctx, struct scan_input *in)
 		off += n + 1;
 	}
 	if (s.seen.len > 0)
-		report_add(ctx->r, in->part, "macro.xlm", "SYLK with Excel 4.0 macro calls: "
-		    "%s%s%s", sb_str(&s.seen), s.autoname[0] ? "; auto-open name " : "",
+		report_add(ctx->r, in->part, "macro.xlm",
+		    "SYLK with Excel 4.0 macro calls: "
+		    "%s%s%s",
+		    sb_str(&s.seen), s.autoname[0] ? "; auto-open name " : "",
 		    s.autoname);
 	if (s.dde[0] != '\0')
 		report_add(ctx->r, in->part, "doc.dde", "SYLK DDE formula: %s", s.dde);

@@ -71,7 +71,8 @@ vba_chunk(const unsigned char *in, size_t pos, size_t end, struct vba_buf *b)
 			tok = (unsigned)in[pos] | (unsigned)in[pos + 1] << 8;
 			pos += 2;
 			diff = b->n - cstart;
-			for (bitcount = 4; bitcount < 12 && ((size_t)1 << bitcount) < diff; )
+			for (bitcount = 4;
+			     bitcount < 12 && ((size_t)1 << bitcount) < diff;)
 				bitcount++;
 			length = (tok & (0xFFFFu >> bitcount)) + 3;
 			off = (size_t)(tok >> (16 - bitcount)) + 1;
@@ -86,8 +87,8 @@ vba_chunk(const unsigned char *in, size_t pos, size_t end, struct vba_buf *b)
 }
 
 int
-vba_decompress(const unsigned char *in, size_t len, size_t max, unsigned char **out,
-    size_t *outlen)
+vba_decompress(
+    const unsigned char *in, size_t len, size_t max, unsigned char **out, size_t *outlen)
 {
 	struct vba_buf b = { NULL, 0, 0, max, 0 };
 	size_t pos = 1, end, k;
@@ -99,7 +100,7 @@ vba_decompress(const unsigned char *in, size_t len, size_t max, unsigned char **
 	while (rc == 0 && pos < len && len - pos >= 2) {
 		hdr = (unsigned)in[pos] | (unsigned)in[pos + 1] << 8;
 		pos += 2;
-		end = pos + (hdr & 0x0FFF) + 1;   /* chunk size + 3, less the header */
+		end = pos + (hdr & 0x0FFF) + 1; /* chunk size + 3, less the header */
 		if (((hdr >> 12) & 7) != 3 || end > len) {
 			rc = -1;
 			if (end > len)
@@ -164,8 +165,8 @@ vba_utf16(char *dst, size_t dsz, const unsigned char *src, size_t n)
 }
 
 int
-vba_dir_parse(const unsigned char *dir, size_t len, struct vba_module *mods,
-    unsigned max, unsigned *n)
+vba_dir_parse(const unsigned char *dir, size_t len, struct vba_module *mods, unsigned max,
+    unsigned *n)
 {
 	size_t pos = 0, size;
 	uint16_t id;
@@ -178,27 +179,29 @@ vba_dir_parse(const unsigned char *dir, size_t len, struct vba_module *mods,
 		(void)rd_le32(dir, len, pos + 2, &sz);
 		size = sz;
 		pos += 6;
-		if (id == 0x0009)       /* PROJECTVERSION: Size says 4, 6 bytes follow */
+		if (id == 0x0009) /* PROJECTVERSION: Size says 4, 6 bytes follow */
 			size = 6;
 		if (size > len - pos)
 			return -1;
-		if (id == 0x0019 && *n < max) {         /* MODULENAME */
+		if (id == 0x0019 && *n < max) { /* MODULENAME */
 			cur = (int)(*n)++;
 			memset(&mods[cur], 0, sizeof(mods[cur]));
 			vba_copy(mods[cur].name, sizeof(mods[cur].name), dir + pos, size);
 		} else if (id == 0x0019) {
 			cur = -1;
-		} else if (cur >= 0 && id == 0x001A) {  /* MODULESTREAMNAME */
-			vba_copy(mods[cur].stream, sizeof(mods[cur].stream), dir + pos, size);
-		} else if (cur >= 0 && id == 0x0032) {  /* its Unicode form */
-			vba_utf16(mods[cur].ustream, sizeof(mods[cur].ustream), dir + pos, size);
-		} else if (cur >= 0 && id == 0x0031 && size >= 4) {     /* MODULEOFFSET */
+		} else if (cur >= 0 && id == 0x001A) { /* MODULESTREAMNAME */
+			vba_copy(
+			    mods[cur].stream, sizeof(mods[cur].stream), dir + pos, size);
+		} else if (cur >= 0 && id == 0x0032) { /* its Unicode form */
+			vba_utf16(mods[cur].ustream, sizeof(mods[cur].ustream), dir + pos,
+			    size);
+		} else if (cur >= 0 && id == 0x0031 && size >= 4) { /* MODULEOFFSET */
 			(void)rd_le32(dir, len, pos, &mods[cur].offset);
-		} else if (cur >= 0 && id == 0x0021) {  /* MODULETYPE: procedural */
+		} else if (cur >= 0 && id == 0x0021) { /* MODULETYPE: procedural */
 			mods[cur].procedural = 1;
-		} else if (id == 0x002B) {              /* module terminator */
+		} else if (id == 0x002B) { /* module terminator */
 			cur = -1;
-		} else if (id == 0x0010) {              /* end of dir */
+		} else if (id == 0x0010) { /* end of dir */
 			return 0;
 		}
 		pos += size;
@@ -241,12 +244,14 @@ vba_has_code(const unsigned char *s, size_t n)
 	size_t i = 0, j;
 
 	while (i < n) {
-		while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
+		while (i < n &&
+		    (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
 			i++;
 		if (i >= n)
 			return 0;
-		if (s[i] != '\'' && (n - i < 10 ||
-		    strncasecmp((const char *)s + i, "attribute ", 10) != 0) &&
+		if (s[i] != '\'' &&
+		    (n - i < 10 ||
+			strncasecmp((const char *)s + i, "attribute ", 10) != 0) &&
 		    (n - i < 7 || strncasecmp((const char *)s + i, "option ", 7) != 0) &&
 		    (n - i < 4 || strncasecmp((const char *)s + i, "rem ", 4) != 0))
 			return 1;
@@ -265,7 +270,8 @@ vba_label(char *dst, size_t dsz, const char *name)
 	for (i = 0; name[i] != '\0' && o + 1 < dsz; i++) {
 		unsigned char ch = (unsigned char)name[i];
 
-		dst[o++] = (ch < 0x20 || ch == '/' || ch == '\\' || ch == 0x7F) ? '_' : (char)ch;
+		dst[o++] =
+		    (ch < 0x20 || ch == '/' || ch == '\\' || ch == 0x7F) ? '_' : (char)ch;
 	}
 	dst[o] = '\0';
 }
@@ -275,29 +281,73 @@ vba_label(char *dst, size_t dsz, const char *name)
 static int
 vba_ident(unsigned char c)
 {
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-	    c == '_' || c >= 0x80;
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
 }
 
 /* Procedures Office runs by themselves (exact names, case-insensitive). */
 static const char *const vba_auto_names[] = {
-	"AutoOpen", "AutoClose", "AutoExec", "AutoExit", "AutoNew", "Auto_Open",
-	"Auto_Close", "Document_Open", "Document_Close", "Document_New",
-	"Document_BeforeClose", "Document_ContentControlOnEnter", "DocumentOpen",
-	"DocumentBeforeClose", "Workbook_Open", "Workbook_Activate", "Workbook_Close",
-	"Workbook_BeforeClose", "Workbook_Deactivate", "Workbook_WindowActivate",
-	"App_DocumentOpen", "App_WorkbookOpen", "App_NewDocument", "Auto_Activate",
+	"AutoOpen",
+	"AutoClose",
+	"AutoExec",
+	"AutoExit",
+	"AutoNew",
+	"Auto_Open",
+	"Auto_Close",
+	"Document_Open",
+	"Document_Close",
+	"Document_New",
+	"Document_BeforeClose",
+	"Document_ContentControlOnEnter",
+	"DocumentOpen",
+	"DocumentBeforeClose",
+	"Workbook_Open",
+	"Workbook_Activate",
+	"Workbook_Close",
+	"Workbook_BeforeClose",
+	"Workbook_Deactivate",
+	"Workbook_WindowActivate",
+	"App_DocumentOpen",
+	"App_WorkbookOpen",
+	"App_NewDocument",
+	"Auto_Activate",
 };
 
 /* Event handlers of ActiveX controls and sheets: X_<event>. */
 static const char *const vba_auto_events[] = {
-	"_Click", "_DblClick", "_Change", "_Painted", "_Layout", "_GotFocus",
-	"_LostFocus", "_MouseMove", "_MouseDown", "_MouseUp", "_MouseEnter",
-	"_MouseLeave", "_Resize", "_BeforeNavigate2", "_NavigateComplete2",
-	"_DocumentComplete", "_DownloadBegin", "_DownloadComplete", "_ProgressChange",
-	"_StatusTextChange", "_TitleChange", "_PropertyChange", "_OnConnecting",
-	"_BeforeScriptExecute", "_Enter", "_Exit", "_KeyDown", "_KeyPress", "_KeyUp",
-	"_Activate", "_Deactivate", "_Calculate", "_SelectionChange",
+	"_Click",
+	"_DblClick",
+	"_Change",
+	"_Painted",
+	"_Layout",
+	"_GotFocus",
+	"_LostFocus",
+	"_MouseMove",
+	"_MouseDown",
+	"_MouseUp",
+	"_MouseEnter",
+	"_MouseLeave",
+	"_Resize",
+	"_BeforeNavigate2",
+	"_NavigateComplete2",
+	"_DocumentComplete",
+	"_DownloadBegin",
+	"_DownloadComplete",
+	"_ProgressChange",
+	"_StatusTextChange",
+	"_TitleChange",
+	"_PropertyChange",
+	"_OnConnecting",
+	"_BeforeScriptExecute",
+	"_Enter",
+	"_Exit",
+	"_KeyDown",
+	"_KeyPress",
+	"_KeyUp",
+	"_Activate",
+	"_Deactivate",
+	"_Calculate",
+	"_SelectionChange",
 };
 
 /* Keywords: whole word unless PREFIX (then only the left edge is a boundary) or
@@ -307,19 +357,41 @@ static const struct vba_kw {
 	const char *s;
 	int how;
 } vba_kws[] = {
-	{ "Shell", KW_WORD }, { "WScript.Shell", KW_WORD }, { "CreateObject", KW_WORD },
-	{ "GetObject", KW_WORD }, { "URLDownloadToFile", KW_PREFIX },
-	{ "XMLHTTP", KW_PREFIX }, { "ServerXMLHTTP", KW_PREFIX }, { "WinHttp", KW_PREFIX },
-	{ "Kill", KW_WORD }, { "Environ", KW_WORD }, { "CallByName", KW_WORD },
-	{ "ExecuteExcel4Macro", KW_WORD }, { "Run", KW_WORD },
-	{ "ShellExecute", KW_PREFIX }, { "CreateProcess", KW_PREFIX },
-	{ "WinExec", KW_WORD }, { "VirtualAlloc", KW_PREFIX }, { "RtlMoveMemory", KW_WORD },
-	{ "StrReverse", KW_WORD }, { "ADODB.Stream", KW_WORD }, { "SaveToFile", KW_WORD },
-	{ "VBProject", KW_WORD }, { "VBComponents", KW_WORD }, { "AddFromString", KW_WORD },
-	{ "Shell.Application", KW_WORD }, { "MacScript", KW_WORD },
-	{ "powershell", KW_ANY }, { "cmd.exe", KW_ANY }, { "mshta", KW_ANY },
-	{ "rundll32", KW_ANY }, { "regsvr32", KW_ANY }, { "certutil", KW_ANY },
-	{ "bitsadmin", KW_ANY }, { "wscript.exe", KW_ANY }, { "cscript", KW_ANY },
+	{ "Shell", KW_WORD },
+	{ "WScript.Shell", KW_WORD },
+	{ "CreateObject", KW_WORD },
+	{ "GetObject", KW_WORD },
+	{ "URLDownloadToFile", KW_PREFIX },
+	{ "XMLHTTP", KW_PREFIX },
+	{ "ServerXMLHTTP", KW_PREFIX },
+	{ "WinHttp", KW_PREFIX },
+	{ "Kill", KW_WORD },
+	{ "Environ", KW_WORD },
+	{ "CallByName", KW_WORD },
+	{ "ExecuteExcel4Macro", KW_WORD },
+	{ "Run", KW_WORD },
+	{ "ShellExecute", KW_PREFIX },
+	{ "CreateProcess", KW_PREFIX },
+	{ "WinExec", KW_WORD },
+	{ "VirtualAlloc", KW_PREFIX },
+	{ "RtlMoveMemory", KW_WORD },
+	{ "StrReverse", KW_WORD },
+	{ "ADODB.Stream", KW_WORD },
+	{ "SaveToFile", KW_WORD },
+	{ "VBProject", KW_WORD },
+	{ "VBComponents", KW_WORD },
+	{ "AddFromString", KW_WORD },
+	{ "Shell.Application", KW_WORD },
+	{ "MacScript", KW_WORD },
+	{ "powershell", KW_ANY },
+	{ "cmd.exe", KW_ANY },
+	{ "mshta", KW_ANY },
+	{ "rundll32", KW_ANY },
+	{ "regsvr32", KW_ANY },
+	{ "certutil", KW_ANY },
+	{ "bitsadmin", KW_ANY },
+	{ "wscript.exe", KW_ANY },
+	{ "cscript", KW_ANY },
 };
 
 static int
@@ -328,7 +400,7 @@ vba_at_word(const char *s, size_t len, size_t i, const char *kw, int how)
 	size_t k;
 
 	if (((unsigned char)s[i] | 0x20) != ((unsigned char)kw[0] | 0x20))
-		return 0;       /* the common case, before strlen */
+		return 0; /* the common case, before strlen */
 	k = strlen(kw);
 	if (len - i < k || strncasecmp(s + i, kw, k) != 0)
 		return 0;
@@ -421,7 +493,8 @@ vba_proc_check(const char *name, size_t n, struct strbuf *autoexec, int events)
 			vba_list(autoexec, vba_auto_names[k]);
 			return;
 		}
-	for (k = 0; events && k < sizeof(vba_auto_events) / sizeof(vba_auto_events[0]); k++) {
+	for (k = 0; events && k < sizeof(vba_auto_events) / sizeof(vba_auto_events[0]);
+	     k++) {
 		el = strlen(vba_auto_events[k]);
 		if (n > el && strcasecmp(buf + n - el, vba_auto_events[k]) == 0) {
 			vba_list(autoexec, buf);
@@ -432,8 +505,8 @@ vba_proc_check(const char *name, size_t n, struct strbuf *autoexec, int events)
 
 /* Line-shaped statements: Declare ... Lib, Open ... For Output|Binary|Append, Put #. */
 static void
-vba_line(const char *l, size_t n, struct strbuf *autoexec, struct strbuf *susp,
-    int events)
+vba_line(
+    const char *l, size_t n, struct strbuf *autoexec, struct strbuf *susp, int events)
 {
 	size_t ps = 0, pn = vba_proc_name(l, n, &ps);
 
@@ -441,8 +514,10 @@ vba_line(const char *l, size_t n, struct strbuf *autoexec, struct strbuf *susp,
 		vba_proc_check(l + ps, pn, autoexec, events);
 	if (vba_find(l, n, "Declare", KW_WORD) && vba_find(l, n, "Lib", KW_WORD))
 		vba_list(susp, "Declare Lib");
-	if (vba_find(l, n, "Open", KW_WORD) && (vba_find(l, n, "For Output", KW_WORD) ||
-	    vba_find(l, n, "For Binary", KW_WORD) || vba_find(l, n, "For Append", KW_WORD)))
+	if (vba_find(l, n, "Open", KW_WORD) &&
+	    (vba_find(l, n, "For Output", KW_WORD) ||
+		vba_find(l, n, "For Binary", KW_WORD) ||
+		vba_find(l, n, "For Append", KW_WORD)))
 		vba_list(susp, "Open For Output/Binary");
 	if (vba_find(l, n, "Put", KW_WORD)) {
 		size_t i;
@@ -475,10 +550,12 @@ vba_blobs(const char *s, size_t len, struct strbuf *susp)
 		for (j = i + 1; j < len && s[j] != '"' && s[j] != '\n'; j++) {
 			unsigned char c = (unsigned char)s[j];
 
-			if (!((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')))
+			if (!((c >= '0' && c <= '9') ||
+				((c | 0x20) >= 'a' && (c | 0x20) <= 'f')))
 				hex = 0;
-			if (!((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ||
-			    c == '+' || c == '/' || c == '='))
+			if (!((c >= '0' && c <= '9') ||
+				((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '+' ||
+				c == '/' || c == '='))
 				break;
 		}
 		if (j < len && s[j] == '"' && j - i - 1 >= 80)
@@ -488,8 +565,8 @@ vba_blobs(const char *s, size_t len, struct strbuf *susp)
 }
 
 void
-vba_analyse(const char *src, size_t len, int events, struct strbuf *autoexec,
-    struct strbuf *susp)
+vba_analyse(
+    const char *src, size_t len, int events, struct strbuf *autoexec, struct strbuf *susp)
 {
 	size_t i, start = 0, nchr = 0;
 	char buf[40];
@@ -507,8 +584,9 @@ vba_analyse(const char *src, size_t len, int events, struct strbuf *autoexec,
 		if (vba_at_word(src, len, i, "Chr", KW_PREFIX) && len - i > 4) {
 			size_t j = i + 3;
 
-			while (j < len && j < i + 5 && (src[j] == 'W' || src[j] == 'w' ||
-			    src[j] == 'B' || src[j] == 'b' || src[j] == '$'))
+			while (j < len && j < i + 5 &&
+			    (src[j] == 'W' || src[j] == 'w' || src[j] == 'B' ||
+				src[j] == 'b' || src[j] == '$'))
 				j++;
 			if (j < len && src[j] == '(')
 				nchr++;
@@ -522,9 +600,9 @@ vba_analyse(const char *src, size_t len, int events, struct strbuf *autoexec,
 
 struct vba_state {
 	struct strbuf names, autoexec, susp, stomped;
-	struct strbuf project;  /* the PROJECT stream's text (module kinds) */
+	struct strbuf project; /* the PROJECT stream's text (module kinds) */
 	unsigned ncode;
-	int pcode;              /* the project carries p-code */
+	int pcode; /* the project carries p-code */
 };
 
 /*
@@ -549,8 +627,8 @@ vba_is_form(const struct strbuf *project, const char *name)
 
 /* One module: read, decompress, analyse, add as a child. */
 static em_status
-vba_module_scan(struct scan_ctx *ctx, struct scan_input *in, const struct cfb *c,
-    int vba, const struct vba_module *m, struct vba_state *st)
+vba_module_scan(struct scan_ctx *ctx, struct scan_input *in, const struct cfb *c, int vba,
+    const struct vba_module *m, struct vba_state *st)
 {
 	unsigned char *raw = NULL, *src = NULL;
 	size_t rlen = 0, slen = 0;
@@ -565,7 +643,8 @@ vba_module_scan(struct scan_ctx *ctx, struct scan_input *in, const struct cfb *c
 	if (oom)
 		return EM_TEMPFAIL;
 	if (raw != NULL && m->offset < rlen) {
-		rc = vba_decompress(raw + m->offset, rlen - m->offset, VBA_MAX_SOURCE, &src, &slen);
+		rc = vba_decompress(
+		    raw + m->offset, rlen - m->offset, VBA_MAX_SOURCE, &src, &slen);
 		if (rc == -2) {
 			free(raw);
 			return EM_TEMPFAIL;
@@ -584,9 +663,9 @@ vba_module_scan(struct scan_ctx *ctx, struct scan_input *in, const struct cfb *c
 	if (src != NULL && vba_has_code(src, slen)) {
 		st->ncode++;
 		sb_printf(&st->names, "%s%.100s", st->names.len ? ", " : "", m->name);
-		vba_analyse((const char *)src, slen, !m->procedural &&
-		    !vba_is_form(&st->project, m->name),
-		    &st->autoexec, &st->susp);
+		vba_analyse((const char *)src, slen,
+		    !m->procedural && !vba_is_form(&st->project, m->name), &st->autoexec,
+		    &st->susp);
 		memcpy(label, "VBA/", 4);
 		vba_label(label + 4, sizeof(label) - 8, m->name);
 		memcpy(label + strlen(label), ".bas", 5);
@@ -609,7 +688,7 @@ vba_project_text(const struct cfb *c, int vba, struct strbuf *out)
 
 	if (v == NULL || v->parent < 0 ||
 	    cfb_read(c, (unsigned)cfb_child(c, v->parent, "PROJECT"), 1u << 16, &p, &n,
-	    &cut) != 0)
+		&cut) != 0)
 		return;
 	for (i = 0; i < n; i++)
 		if (p[i] != 0)
@@ -624,15 +703,18 @@ vba_report(struct scan_ctx *ctx, struct scan_input *in, struct vba_state *st)
 		report_add(ctx->r, in->part, "macro.vba", "%u module%s with code: %s",
 		    st->ncode, st->ncode == 1 ? "" : "s", sb_str(&st->names));
 	if (st->autoexec.len > 0)
-		report_add(ctx->r, in->part, "macro.vba.autoexec", "%s", sb_str(&st->autoexec));
+		report_add(
+		    ctx->r, in->part, "macro.vba.autoexec", "%s", sb_str(&st->autoexec));
 	if (st->susp.len > 0)
-		report_add(ctx->r, in->part, "macro.vba.suspicious", "%s", sb_str(&st->susp));
+		report_add(
+		    ctx->r, in->part, "macro.vba.suspicious", "%s", sb_str(&st->susp));
 	if (st->stomped.len > 0)
 		report_add(ctx->r, in->part, "macro.stomped", "%s", sb_str(&st->stomped));
 }
 
 em_status
-vba_scan_project(struct scan_ctx *ctx, struct scan_input *in, const struct cfb *c, int vba)
+vba_scan_project(
+    struct scan_ctx *ctx, struct scan_input *in, const struct cfb *c, int vba)
 {
 	struct vba_module *mods = NULL;
 	struct vba_state st;
@@ -660,11 +742,12 @@ vba_scan_project(struct scan_ctx *ctx, struct scan_input *in, const struct cfb *
 		goto out;
 	}
 	if (vba_dir_parse(dir, dlen, mods, VBA_MAX_MODULES, &n) != 0 || rc != 0)
-		scan_error(ctx, in->part, "vba", n ? "dir stream malformed (modules kept)" :
-		    "dir stream malformed: no module list");
+		scan_error(ctx, in->part, "vba",
+		    n ? "dir stream malformed (modules kept)" :
+			"dir stream malformed: no module list");
 	if (n == VBA_MAX_MODULES)
-		report_add(ctx->r, in->part, "scan.limit", "VBA: more than %u modules not read",
-		    VBA_MAX_MODULES);
+		report_add(ctx->r, in->part, "scan.limit",
+		    "VBA: more than %u modules not read", VBA_MAX_MODULES);
 	vba_project_text(c, vba, &st.project);
 	pji = cfb_child(c, vba, "_VBA_PROJECT");
 	pj = pji >= 0 ? cfb_entry(c, (unsigned)pji) : NULL;

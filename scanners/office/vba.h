@@ -16,16 +16,16 @@
 #include "core/scan.h"
 #include "core/strbuf.h"
 
-#define VBA_MAX_MODULES  1000u            /* modules read from one dir stream */
-#define VBA_MAX_DIR      (1u << 20)       /* decompressed dir stream bytes */
-#define VBA_MAX_SOURCE   (8u << 20)       /* decompressed bytes of one module */
+#define VBA_MAX_MODULES 1000u      /* modules read from one dir stream */
+#define VBA_MAX_DIR     (1u << 20) /* decompressed dir stream bytes */
+#define VBA_MAX_SOURCE  (8u << 20) /* decompressed bytes of one module */
 
 struct vba_module {
-	char name[128];        /* MODULENAME, bytes in the project code page */
-	char stream[128];      /* MODULESTREAMNAME (code page) */
+	char name[128];             /* MODULENAME, bytes in the project code page */
+	char stream[128];           /* MODULESTREAMNAME (code page) */
 	char ustream[CFB_NAME_MAX]; /* the Unicode stream name as UTF-8, "" when none */
-	uint32_t offset;       /* MODULEOFFSET: where the compressed source starts */
-	int procedural;        /* MODULETYPE 0x21: a standard module (no events) */
+	uint32_t offset;            /* MODULEOFFSET: where the compressed source starts */
+	int procedural;             /* MODULETYPE 0x21: a standard module (no events) */
 };
 
 /*
@@ -34,8 +34,8 @@ struct vba_module {
  * bytes. Returns 0 when well formed, -1 when malformed or cut at MAX (what was
  * decoded so far is still returned), -2 when out of memory (*out untouched).
  */
-int vba_decompress(const unsigned char *in, size_t len, size_t max, unsigned char **out,
-    size_t *outlen);
+int vba_decompress(
+    const unsigned char *in, size_t len, size_t max, unsigned char **out, size_t *outlen);
 
 /*
  * Parse a decompressed dir stream into at most MAX modules (*n set). Returns 0, or
@@ -60,7 +60,7 @@ void vba_analyse(const char *src, size_t len, int events, struct strbuf *autoexe
  * macro.vba, macro.vba.autoexec, macro.vba.suspicious, macro.stomped, scan.error
  * and adds each module's source as child part "VBA/<module>.bas".
  */
-em_status vba_scan_project(struct scan_ctx *ctx, struct scan_input *in,
-    const struct cfb *c, int vba);
+em_status vba_scan_project(
+    struct scan_ctx *ctx, struct scan_input *in, const struct cfb *c, int vba);
 
 #endif

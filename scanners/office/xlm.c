@@ -42,27 +42,41 @@ static const struct xlm_fn {
 	int ce;
 	const char *name;
 } xlm_fns[] = {
-	{ 53, 0, "GOTO" }, { 54, 0, "HALT" }, { 55, 0, "RETURN" }, { 88, 0, "SET.NAME" },
-	{ 108, 0, "SET.VALUE" }, { 110, 0, "EXEC" }, { 132, 0, "FOPEN" },
-	{ 137, 0, "FWRITELN" }, { 138, 0, "FWRITE" }, { 149, 0, "REGISTER" },
-	{ 150, 0, "CALL" }, { 178, 0, "EXECUTE" }, { 186, 0, "GET.WORKSPACE" },
-	{ 0x11, 1, "RUN" }, { 0x60, 1, "FORMULA" }, { 0x61, 1, "FORMULA.FILL" },
-	{ 0x62, 1, "FORMULA.ARRAY" }, { 0x76, 1, "ALERT" }, { 0x06, 1, "FILE.DELETE" },
-	{ 0x94, 1, "ON.TIME" }, { 0x05, 1, "SAVE.AS" },
+	{ 53, 0, "GOTO" },
+	{ 54, 0, "HALT" },
+	{ 55, 0, "RETURN" },
+	{ 88, 0, "SET.NAME" },
+	{ 108, 0, "SET.VALUE" },
+	{ 110, 0, "EXEC" },
+	{ 132, 0, "FOPEN" },
+	{ 137, 0, "FWRITELN" },
+	{ 138, 0, "FWRITE" },
+	{ 149, 0, "REGISTER" },
+	{ 150, 0, "CALL" },
+	{ 178, 0, "EXECUTE" },
+	{ 186, 0, "GET.WORKSPACE" },
+	{ 0x11, 1, "RUN" },
+	{ 0x60, 1, "FORMULA" },
+	{ 0x61, 1, "FORMULA.FILL" },
+	{ 0x62, 1, "FORMULA.ARRAY" },
+	{ 0x76, 1, "ALERT" },
+	{ 0x06, 1, "FILE.DELETE" },
+	{ 0x94, 1, "ON.TIME" },
+	{ 0x05, 1, "SAVE.AS" },
 };
 #define XLM_NFNS (sizeof(xlm_fns) / sizeof(xlm_fns[0]))
 
 struct xlm_state {
 	int biff8;
-	int vset;           /* the version was read from the first BOF */
-	int macro_bof;      /* a macro sheet substream was seen */
-	int encrypted;      /* FILEPASS seen and not (yet) opened */
-	int opened;         /* opened: 1 with the default password, 2 with a candidate */
-	int locked;         /* RC4 this file can open, but no password did */
-	unsigned ncand;     /* candidates tried */
-	const unsigned char *fp;   /* the FILEPASS body */
+	int vset;       /* the version was read from the first BOF */
+	int macro_bof;  /* a macro sheet substream was seen */
+	int encrypted;  /* FILEPASS seen and not (yet) opened */
+	int opened;     /* opened: 1 with the default password, 2 with a candidate */
+	int locked;     /* RC4 this file can open, but no password did */
+	unsigned ncand; /* candidates tried */
+	const unsigned char *fp; /* the FILEPASS body */
 	size_t fplen;
-	int bad;            /* a malformed record or token */
+	int bad; /* a malformed record or token */
 	unsigned char seen[XLM_NFNS];
 	struct strbuf sheets, names, dde;
 };
@@ -86,16 +100,18 @@ xlm_ptg_size(unsigned p, const unsigned char *t, size_t n, size_t i)
 	if (p >= 0x03 && p <= 0x16)
 		return 0;
 	switch (p) {
-	case 0x01: case 0x02: return 4;
-	case 0x17:      /* ptgStr: cch, flags, characters */
+	case 0x01:
+	case 0x02: return 4;
+	case 0x17: /* ptgStr: cch, flags, characters */
 		if (n - i < 2)
 			return -1;
 		return 2 + (long)t[i] * ((t[i + 1] & 1) ? 2 : 1);
-	case 0x19:      /* ptgAttr; tAttrChoose carries a jump table */
+	case 0x19: /* ptgAttr; tAttrChoose carries a jump table */
 		if (n - i < 3 || !rd_le16(t, n, i + 1, &w))
 			return -1;
 		return (t[i] & 0x04) ? 3 + ((long)w + 1) * 2 : 3;
-	case 0x1C: case 0x1D: return 1;
+	case 0x1C:
+	case 0x1D: return 1;
 	case 0x1E: return 2;
 	case 0x1F: return 8;
 	default: break;
@@ -104,12 +120,24 @@ xlm_ptg_size(unsigned p, const unsigned char *t, size_t n, size_t i)
 		return -1;
 	switch ((p & 0x1F) | 0x20) {
 	case 0x20: return 7;
-	case 0x21: case 0x29: return 2;
+	case 0x21:
+	case 0x29: return 2;
 	case 0x22: return 3;
-	case 0x23: case 0x24: case 0x2A: case 0x2C: return 4;
-	case 0x26: case 0x27: case 0x28: case 0x39: case 0x3A: case 0x3C: return 6;
-	case 0x25: case 0x2B: case 0x2D: return 8;
-	case 0x3B: case 0x3D: return 10;
+	case 0x23:
+	case 0x24:
+	case 0x2A:
+	case 0x2C: return 4;
+	case 0x26:
+	case 0x27:
+	case 0x28:
+	case 0x39:
+	case 0x3A:
+	case 0x3C: return 6;
+	case 0x25:
+	case 0x2B:
+	case 0x2D: return 8;
+	case 0x3B:
+	case 0x3D: return 10;
 	default: return -1;
 	}
 }
@@ -129,7 +157,8 @@ xlm_formula(struct xlm_state *s, const unsigned char *t, size_t n)
 			return;
 		if (p >= 0x20 && ((p & 0x1F) | 0x20) == 0x21 && rd_le16(t, n, i, &v))
 			xlm_call(s, v, 0);
-		else if (p >= 0x20 && ((p & 0x1F) | 0x20) == 0x22 && rd_le16(t, n, i + 1, &v))
+		else if (p >= 0x20 && ((p & 0x1F) | 0x20) == 0x22 &&
+		    rd_le16(t, n, i + 1, &v))
 			xlm_call(s, v & 0x7FFF, (v & 0x8000) != 0);
 		i += (size_t)sz;
 	}
@@ -152,16 +181,18 @@ xlm_text(struct strbuf *sb, const unsigned char *p, size_t avail, unsigned cch, 
 static void
 xlm_boundsheet(struct xlm_state *s, const unsigned char *d, size_t n)
 {
-	static const char *const vis[4] = { "", " (hidden)", " (very hidden)", " (state 3)" };
+	static const char *const vis[4] = { "", " (hidden)", " (very hidden)",
+		" (state 3)" };
 	size_t off;
 
-	if (n < 7 || d[5] != 1)         /* dt 1: macro sheet */
+	if (n < 7 || d[5] != 1) /* dt 1: macro sheet */
 		return;
 	if (s->sheets.len > 0)
 		sb_adds(&s->sheets, ", ");
 	off = s->biff8 ? 8 : 7;
 	if (n >= off)
-		xlm_text(&s->sheets, d + off, n - off, d[6], s->biff8 && n > 7 && (d[7] & 1));
+		xlm_text(
+		    &s->sheets, d + off, n - off, d[6], s->biff8 && n > 7 && (d[7] & 1));
 	sb_adds(&s->sheets, vis[d[4] & 3]);
 }
 
@@ -194,7 +225,8 @@ xlm_supbook(struct xlm_state *s, const unsigned char *d, size_t n)
 		sb_adds(&s->dde, ", ");
 	xlm_text(&s->dde, d + 5, n - 5, sep, wide);
 	sb_addc(&s->dde, '|');
-	xlm_text(&s->dde, d + 5 + (sep + 1) * w, n - 5 - (sep + 1) * w, cch - sep - 1, wide);
+	xlm_text(
+	    &s->dde, d + 5 + (sep + 1) * w, n - 5 - (sep + 1) * w, cch - sep - 1, wide);
 }
 
 static void
@@ -213,12 +245,15 @@ xlm_name(struct xlm_state *s, const unsigned char *d, size_t n)
 		wide = d[14] & 1;
 		off = 15;
 	}
-	if ((grbit & 0x0020) && cch >= 1 && off < n && (d[off] == 0x01 || d[off] == 0x02)) {
-		sb_adds(&nm, d[off] == 0x01 ? "Auto_Open (built-in)" : "Auto_Close (built-in)");
+	if ((grbit & 0x0020) && cch >= 1 && off < n &&
+	    (d[off] == 0x01 || d[off] == 0x02)) {
+		sb_adds(&nm,
+		    d[off] == 0x01 ? "Auto_Open (built-in)" : "Auto_Close (built-in)");
 	} else {
 		xlm_text(&nm, d + off, n - off, cch, wide);
-		if (nm.len < 9 || (strncasecmp(sb_str(&nm), "auto_open", 9) != 0 &&
-		    strncasecmp(sb_str(&nm), "auto_clos", 9) != 0))
+		if (nm.len < 9 ||
+		    (strncasecmp(sb_str(&nm), "auto_open", 9) != 0 &&
+			strncasecmp(sb_str(&nm), "auto_clos", 9) != 0))
 			sb_reset(&nm);
 	}
 	if (nm.len > 0)
@@ -234,21 +269,15 @@ xlm_record(struct xlm_state *s, unsigned type, const unsigned char *d, size_t n)
 	switch (type) {
 	case XLM_BOF:
 		if (!s->vset && rd_le16(d, n, 0, &v)) {
-			s->vset = 1;    /* the first BOF gives the version */
+			s->vset = 1; /* the first BOF gives the version */
 			s->biff8 = v == 0x0600;
 		}
 		if (rd_le16(d, n, 2, &v) && v == 0x0040)
 			s->macro_bof = 1;
 		break;
-	case XLM_BOUNDSHEET:
-		xlm_boundsheet(s, d, n);
-		break;
-	case XLM_NAME:
-		xlm_name(s, d, n);
-		break;
-	case XLM_SUPBOOK:
-		xlm_supbook(s, d, n);
-		break;
+	case XLM_BOUNDSHEET: xlm_boundsheet(s, d, n); break;
+	case XLM_NAME: xlm_name(s, d, n); break;
+	case XLM_SUPBOOK: xlm_supbook(s, d, n); break;
 	case XLM_FORMULA:
 		if (s->biff8 && rd_le16(d, n, 20, &cce) && cce <= n - 22)
 			xlm_formula(s, d + 22, cce);
@@ -258,8 +287,7 @@ xlm_record(struct xlm_state *s, unsigned type, const unsigned char *d, size_t n)
 		s->fp = d;
 		s->fplen = n;
 		break;
-	default:
-		break;
+	default: break;
 	}
 }
 
@@ -273,9 +301,12 @@ xlm_report(struct scan_ctx *ctx, int part, struct xlm_state *s)
 		if (s->seen[i])
 			sb_printf(&fn, "%s%s", fn.len ? ", " : "", xlm_fns[i].name);
 	if (s->sheets.len || s->macro_bof || s->names.len || fn.len)
-		report_add(ctx->r, part, "macro.xlm", "macro sheets: %s; names: %s; functions: %s",
-		    s->sheets.len ? sb_str(&s->sheets) : (s->macro_bof ? "(substream)" : "none"),
-		    s->names.len ? sb_str(&s->names) : "none", fn.len ? sb_str(&fn) : "none");
+		report_add(ctx->r, part, "macro.xlm",
+		    "macro sheets: %s; names: %s; functions: %s",
+		    s->sheets.len ? sb_str(&s->sheets) :
+				    (s->macro_bof ? "(substream)" : "none"),
+		    s->names.len ? sb_str(&s->names) : "none",
+		    fn.len ? sb_str(&fn) : "none");
 	if (s->dde.len > 0)
 		report_add(ctx->r, part, "doc.dde", "DDE link %s", sb_str(&s->dde));
 	if (s->encrypted)
@@ -294,8 +325,8 @@ xlm_report(struct scan_ctx *ctx, int part, struct xlm_state *s)
 /* The stream WB/LEN decrypted with Excel's default password or one of the
  * message's candidates; NULL when none opens it. */
 static unsigned char *
-xlm_decrypt(struct scan_ctx *ctx, struct xlm_state *s, const unsigned char *wb, size_t len,
-    unsigned first)
+xlm_decrypt(struct scan_ctx *ctx, struct xlm_state *s, const unsigned char *wb,
+    size_t len, unsigned first)
 {
 	unsigned char *plain = NULL;
 	unsigned k, n = ctx->pw != NULL ? pwlist_count(ctx->pw) : 0;
@@ -340,12 +371,12 @@ xlm_scan(struct scan_ctx *ctx, int part, const unsigned char *wb, size_t len,
 			break;
 		}
 		if (++nrec > XLM_MAX_RECORDS) {
-			report_add(ctx->r, part, "scan.limit", "BIFF: more than %u records not read",
-			    XLM_MAX_RECORDS);
+			report_add(ctx->r, part, "scan.limit",
+			    "BIFF: more than %u records not read", XLM_MAX_RECORDS);
 			st = EM_LIMIT;
 			break;
 		}
-		if (type == 0 && rlen == 0)     /* zero padding after the last EOF */
+		if (type == 0 && rlen == 0) /* zero padding after the last EOF */
 			break;
 		xlm_record(&s, type, wb + pos, rlen);
 		pos += rlen;
@@ -354,10 +385,11 @@ xlm_scan(struct scan_ctx *ctx, int part, const unsigned char *wb, size_t len,
 		    (dec = xlm_decrypt(ctx, &s, wb, len, first)) != NULL)
 			wb = dec;
 	}
-	if (first == 0 || dec != NULL)      /* a retry says only what it opened */
+	if (first == 0 || dec != NULL) /* a retry says only what it opened */
 		xlm_report(ctx, part, &s);
 	if (s.bad)
-		scan_error(ctx, part, "xlm", "BIFF record runs past the end of the stream");
+		scan_error(
+		    ctx, part, "xlm", "BIFF record runs past the end of the stream");
 	sb_free(&s.sheets);
 	sb_free(&s.names);
 	sb_free(&s.dde);

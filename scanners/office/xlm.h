@@ -9,7 +9,7 @@
 
 #include "core/scan.h"
 
-#define XLM_MAX_RECORDS 4000000u   /* records walked in one stream (scan.limit) */
+#define XLM_MAX_RECORDS 4000000u /* records walked in one stream (scan.limit) */
 
 /*
  * Walk the BIFF records of WB/LEN (part PART): macro sheets (BOUNDSHEET dt=1, BOF

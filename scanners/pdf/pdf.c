@@ -51,38 +51,57 @@
 
 #define PDF_STREAM_MAX (16u * 1024 * 1024)
 #define PDF_TOTAL_MAX  (64u * 1024 * 1024)
-#define PDF_DICT_BACK  65536   /* bytes searched back from "stream" for "obj" */
-#define PDF_MAX_MAP    256     /* /EF references remembered */
+#define PDF_DICT_BACK  65536 /* bytes searched back from "stream" for "obj" */
+#define PDF_MAX_MAP    256   /* /EF references remembered */
 #define PDF_FNAME_MAX  128
-#define PDF_ACTION_WIN 1024    /* bytes after /Launch searched for its target */
-#define PDF_FILE_WIN   4096    /* bytes around /EF searched for the file name */
-#define PDF_MAX_LAUNCH 8       /* /Launch actions whose targets are read */
+#define PDF_ACTION_WIN 1024 /* bytes after /Launch searched for its target */
+#define PDF_FILE_WIN   4096 /* bytes around /EF searched for the file name */
+#define PDF_MAX_LAUNCH 8    /* /Launch actions whose targets are read */
 
 enum pdf_kind {
-	PK_JS, PK_LAUNCH, PK_OPEN, PK_EMBED, PK_SUBMIT, PK_URI, PK_FLASH, PK__COUNT
+	PK_JS,
+	PK_LAUNCH,
+	PK_OPEN,
+	PK_EMBED,
+	PK_SUBMIT,
+	PK_URI,
+	PK_FLASH,
+	PK__COUNT
 };
 
 static const char *const pdf_finding[PK__COUNT] = {
-	"pdf.javascript", "pdf.launch", "pdf.open_action", "pdf.embedded_file",
-	"pdf.submit_form", "pdf.uri", "pdf.flash",
+	"pdf.javascript",
+	"pdf.launch",
+	"pdf.open_action",
+	"pdf.embedded_file",
+	"pdf.submit_form",
+	"pdf.uri",
+	"pdf.flash",
 };
 
 static const struct {
 	const char *name;
 	enum pdf_kind kind;
 } pdf_names[] = {
-	{ "JavaScript", PK_JS }, { "JS", PK_JS }, { "Launch", PK_LAUNCH },
-	{ "OpenAction", PK_OPEN }, { "AA", PK_OPEN },
-	{ "EmbeddedFile", PK_EMBED }, { "EmbeddedFiles", PK_EMBED },
-	{ "FileAttachment", PK_EMBED }, { "SubmitForm", PK_SUBMIT }, { "URI", PK_URI },
-	{ "RichMedia", PK_FLASH }, { "Flash", PK_FLASH },
+	{ "JavaScript", PK_JS },
+	{ "JS", PK_JS },
+	{ "Launch", PK_LAUNCH },
+	{ "OpenAction", PK_OPEN },
+	{ "AA", PK_OPEN },
+	{ "EmbeddedFile", PK_EMBED },
+	{ "EmbeddedFiles", PK_EMBED },
+	{ "FileAttachment", PK_EMBED },
+	{ "SubmitForm", PK_SUBMIT },
+	{ "URI", PK_URI },
+	{ "RichMedia", PK_FLASH },
+	{ "Flash", PK_FLASH },
 };
 
 enum pdf_pass { PASS_NAMES, PASS_OBJSTM, PASS_FILES };
 
 struct pdf_lex_ref {
-	unsigned long obj;      /* the embedded stream, or the /EF dictionary */
-	int indirect;           /* obj is an /EF dictionary still to be read */
+	unsigned long obj; /* the embedded stream, or the /EF dictionary */
+	int indirect;      /* obj is an /EF dictionary still to be read */
 	char name[PDF_FNAME_MAX];
 };
 
@@ -90,20 +109,20 @@ struct pdf_state {
 	struct scan_ctx *ctx;
 	struct scan_input *in;
 	unsigned count[PK__COUNT];
-	struct strbuf seen[PK__COUNT];  /* distinct names as written, for the detail */
-	struct strbuf launch;           /* /Launch targets */
+	struct strbuf seen[PK__COUNT]; /* distinct names as written, for the detail */
+	struct strbuf launch;          /* /Launch targets */
 	int encrypted;
-	size_t enc_at;                  /* the value of the last /Encrypt in the file */
-	struct pdfcrypt *crypt;         /* the file key, when a password opened it */
-	int crypt_by;                   /* 1: the empty user password, 2: a candidate */
-	const char *crypt_what;         /* the method */
+	size_t enc_at;          /* the value of the last /Encrypt in the file */
+	struct pdfcrypt *crypt; /* the file key, when a password opened it */
+	int crypt_by;           /* 1: the empty user password, 2: a candidate */
+	const char *crypt_what; /* the method */
 	unsigned ncand;
 	struct pdf_lex_ref map[PDF_MAX_MAP];
 	unsigned nmap;
 	unsigned nfiles;
-	uint64_t decoded;               /* inflated bytes so far */
+	uint64_t decoded; /* inflated bytes so far */
 	int limit_reported;
-	em_status st;                   /* first non-local status */
+	em_status st; /* first non-local status */
 };
 
 /* Decoded string bytes RAW as text into OUT: UTF-16BE (with BOM) folded to UTF-8,
@@ -116,19 +135,20 @@ pdf_text(const struct strbuf *raw, struct strbuf *out, int fname)
 	size_t k;
 
 	for (k = utf16 ? 2 : 0; k < raw->len; k += utf16 ? 2 : 1) {
-		unsigned c = utf16 ? (k + 1 < raw->len ? (unsigned)s[k] << 8 |
-		    s[k + 1] : 0xfffd) : s[k];
+		unsigned c = utf16 ?
+		    (k + 1 < raw->len ? (unsigned)s[k] << 8 | s[k + 1] : 0xfffd) :
+		    s[k];
 
-		if (c < 0x20 || c == 0x7f || (fname && (c == '/' ||
-		    c == '\\' || c == ':')))
+		if (c < 0x20 || c == 0x7f ||
+		    (fname && (c == '/' || c == '\\' || c == ':')))
 			sb_addc(out, '_');
 		else if (c < 0x80 || !utf16)
 			sb_addc(out, (char)c);
 		else if (c < 0x800)
 			sb_printf(out, "%c%c", 0xc0 | c >> 6, 0x80 | (c & 0x3f));
 		else
-			sb_printf(out, "%c%c%c", 0xe0 | c >> 12,
-			    0x80 | (c >> 6 & 0x3f), 0x80 | (c & 0x3f));
+			sb_printf(out, "%c%c%c", 0xe0 | c >> 12, 0x80 | (c >> 6 & 0x3f),
+			    0x80 | (c & 0x3f));
 	}
 }
 
@@ -174,8 +194,8 @@ pdf_launch_target(struct pdf_state *s, const unsigned char *b, size_t len, size_
 /* The file name near an /EF at P: the /UF string, else the /F string, within the
  * same object (back to "obj", on to "endobj", at most PDF_FILE_WIN each way). */
 static void
-pdf_ef_name(const unsigned char *b, size_t lo, size_t hi, size_t p, char *name,
-    size_t cap)
+pdf_ef_name(
+    const unsigned char *b, size_t lo, size_t hi, size_t p, char *name, size_t cap)
 {
 	struct strbuf uf = STRBUF_INIT, f = STRBUF_INIT;
 	char nm[PDF_NAME_MAX];
@@ -244,8 +264,8 @@ pdf_name(struct pdf_state *s, const unsigned char *b, size_t lo, size_t hi,
 	if (strcmp(nm, "Encrypt") == 0) {
 		size_t q = pdf_lex_skip_ws(b, hi, p);
 
-		if (pdf_lex_ref(b, hi, p, &obj) != 0 || (hi - q >= 2 && b[q] == '<' &&
-		    b[q + 1] == '<')) {
+		if (pdf_lex_ref(b, hi, p, &obj) != 0 ||
+		    (hi - q >= 2 && b[q] == '<' && b[q + 1] == '<')) {
 			s->encrypted = 1;
 			if (b == s->in->data)
 				s->enc_at = p;
@@ -265,14 +285,15 @@ pdf_name(struct pdf_state *s, const unsigned char *b, size_t lo, size_t hi,
 			continue;
 		s->count[pdf_names[i].kind]++;
 		/* Show the name as written when escapes hid it. */
-		if (p - at - 1 != strlen(nm) || strstr(sb_str(&s->seen[pdf_names[i].kind]),
-		    nm) == NULL) {
+		if (p - at - 1 != strlen(nm) ||
+		    strstr(sb_str(&s->seen[pdf_names[i].kind]), nm) == NULL) {
 			sb_addc(&s->seen[pdf_names[i].kind], ' ');
 			sb_add(&s->seen[pdf_names[i].kind], b + at, p - at);
 		}
 		/* A window is lexed per /Launch: only for the first few, so a file of
 		 * nothing but /Launch stays linear. */
-		if (pdf_names[i].kind == PK_LAUNCH && s->count[PK_LAUNCH] <= PDF_MAX_LAUNCH)
+		if (pdf_names[i].kind == PK_LAUNCH &&
+		    s->count[PK_LAUNCH] <= PDF_MAX_LAUNCH)
 			pdf_launch_target(s, b, hi, p);
 		return;
 	}
@@ -295,9 +316,9 @@ pdf_lex(struct pdf_state *s, const unsigned char *b, size_t lo, size_t hi)
 }
 
 struct pdf_stream {
-	size_t dlo, dhi;        /* dictionary text */
-	size_t data, end;       /* stream bytes */
-	size_t next;            /* where the search goes on */
+	size_t dlo, dhi;  /* dictionary text */
+	size_t data, end; /* stream bytes */
+	size_t next;      /* where the search goes on */
 	unsigned long obj, gen;
 	int has_obj;
 };
@@ -322,8 +343,8 @@ pdf_find_stream(const unsigned char *b, size_t len, size_t from)
 
 /* The object number before "obj" at O (digits, white space, digits). */
 static int
-pdf_objnum(const unsigned char *b, size_t lo, size_t o, unsigned long *obj,
-    unsigned long *gen)
+pdf_objnum(
+    const unsigned char *b, size_t lo, size_t o, unsigned long *obj, unsigned long *gen)
 {
 	size_t i = o;
 
@@ -341,8 +362,8 @@ pdf_objnum(const unsigned char *b, size_t lo, size_t o, unsigned long *obj,
 
 /* The stream whose keyword is at KW; FROM is where the previous one ended. */
 static void
-pdf_stream_at(const unsigned char *b, size_t len, size_t from, size_t kw,
-    struct pdf_stream *st)
+pdf_stream_at(
+    const unsigned char *b, size_t len, size_t from, size_t kw, struct pdf_stream *st)
 {
 	size_t lo = kw - from > PDF_DICT_BACK ? kw - PDF_DICT_BACK : from, o, q;
 	unsigned long n;
@@ -397,7 +418,7 @@ pdf_resolve_ef(struct pdf_state *s)
 	for (i = 0; i < n && !s->map[i].indirect; i++)
 		;
 	if (i == n)
-		return;    /* no filespec points at its /EF dictionary by reference */
+		return; /* no filespec points at its /EF dictionary by reference */
 	while (from < len && (p = memmem(b + from, len - from, "obj", 3)) != NULL) {
 		o = (size_t)(p - b);
 		from = o + 3;
@@ -452,8 +473,8 @@ pdf_out_max(const struct pdf_state *s)
  * Returns EM_TEMPFAIL when out of memory, else EM_OK (*out may be NULL).
  */
 static em_status
-pdf_inflate(struct pdf_state *s, const unsigned char *src, size_t n,
-    unsigned char **out, size_t *outlen)
+pdf_inflate(struct pdf_state *s, const unsigned char *src, size_t n, unsigned char **out,
+    size_t *outlen)
 {
 	size_t cap = 0, len = 0, max = pdf_out_max(s);
 	unsigned char *buf = NULL, *nb;
@@ -491,7 +512,8 @@ pdf_inflate(struct pdf_state *s, const unsigned char *src, size_t n,
 		inflateEnd(&z);
 	}
 	if (zr == Z_OK && len >= max)
-		pdf_limit(s, "stream decoding cut at the per-stream (16 MiB) or "
+		pdf_limit(s,
+		    "stream decoding cut at the per-stream (16 MiB) or "
 		    "per-file (64 MiB) cap");
 	s->decoded += len;
 	if (len > 0 && scan_budget_bytes(s->ctx, s->in->part, len) != EM_OK) {
@@ -527,8 +549,10 @@ pdf_decode(struct pdf_state *s, const struct pdf_filters *fl, const unsigned cha
 			}
 		} else {
 			/* what the whole input can give, within what may be decoded */
-			size_t room = pdf_out_max(s), need = fl->f[i] == PFK_AHX ? inlen / 2 + 1 :
-			    inlen <= (SIZE_MAX - 4) / 4 ? 4 * inlen + 4 : SIZE_MAX;
+			size_t room = pdf_out_max(s),
+			       need = fl->f[i] == PFK_AHX ? inlen / 2 + 1 :
+			    inlen <= (SIZE_MAX - 4) / 4   ? 4 * inlen + 4 :
+							    SIZE_MAX;
 
 			if (need < room)
 				room = need;
@@ -537,9 +561,10 @@ pdf_decode(struct pdf_state *s, const struct pdf_filters *fl, const unsigned cha
 				return EM_TEMPFAIL;
 			}
 			nl = fl->f[i] == PFK_AHX ? pdf_ahx_decode(in, inlen, next, room) :
-			    pdf_a85_decode(in, inlen, next, room);
+						   pdf_a85_decode(in, inlen, next, room);
 			if (room < need && nl + 4 > room)
-				pdf_limit(s, "stream decoding cut at the per-stream (16 MiB) or "
+				pdf_limit(s,
+				    "stream decoding cut at the per-stream (16 MiB) or "
 				    "per-file (64 MiB) cap");
 			s->decoded += nl;
 		}
@@ -578,7 +603,8 @@ pdf_stream_bytes(struct pdf_state *s, const unsigned char *b, const struct pdf_s
 	*own = NULL;
 	*n = st->end - st->data;
 	if (s->crypt != NULL && st->has_obj && b == s->in->data &&
-	    (*own = pdfcrypt_stream(s->crypt, st->obj, st->gen, b + st->data, *n, n)) != NULL)
+	    (*own = pdfcrypt_stream(s->crypt, st->obj, st->gen, b + st->data, *n, n)) !=
+		NULL)
 		return *own;
 	*n = st->end - st->data;
 	return b + st->data;
@@ -618,9 +644,9 @@ pdf_file(struct pdf_state *s, const unsigned char *b, const struct pdf_stream *s
 	if (fl.n > 0) {
 		if ((r = pdf_decode(s, &fl, data, n, &dec, &declen)) == EM_OK &&
 		    (fl.f[fl.n - 1] == PFK_FLATE ||
-		    (r = scan_budget_bytes(s->ctx, s->in->part, declen)) == EM_OK))
-			r = scan_child_mem(s->ctx, s->in, label, dec != NULL ? dec :
-			    (const unsigned char *)"", declen, NULL);
+			(r = scan_budget_bytes(s->ctx, s->in->part, declen)) == EM_OK))
+			r = scan_child_mem(s->ctx, s->in, label,
+			    dec != NULL ? dec : (const unsigned char *)"", declen, NULL);
 		free(dec);
 	} else if ((r = scan_budget_bytes(s->ctx, s->in->part, n)) == EM_OK) {
 		r = scan_child_mem(s->ctx, s->in, label, data, n, NULL);
@@ -671,10 +697,12 @@ pdf_walk(struct pdf_state *s, enum pdf_pass pass)
 		pdf_stream_at(b, len, from, kw, &st);
 		if (pass != PASS_NAMES && scan_budget_time(s->ctx, s->in->part) != EM_OK)
 			return EM_LIMIT;
-		if (pass == PASS_OBJSTM && pdf_lex_dict_is(b, st.dlo, st.dhi, "Type", "ObjStm"))
+		if (pass == PASS_OBJSTM &&
+		    pdf_lex_dict_is(b, st.dlo, st.dhi, "Type", "ObjStm"))
 			r = pdf_objstm(s, b, &st);
-		else if (pass == PASS_FILES && (pdf_map_find(s, &st) != NULL ||
-		    pdf_lex_dict_is(b, st.dlo, st.dhi, "Type", "EmbeddedFile")))
+		else if (pass == PASS_FILES &&
+		    (pdf_map_find(s, &st) != NULL ||
+			pdf_lex_dict_is(b, st.dlo, st.dhi, "Type", "EmbeddedFile")))
 			r = pdf_file(s, b, &st, pdf_map_find(s, &st));
 		from = st.next;
 	}
@@ -712,15 +740,18 @@ pdf_report(struct pdf_state *s)
 	int k;
 
 	if (s->encrypted && s->crypt_by == 1)
-		report_add(s->ctx->r, s->in->part, "doc.decrypted", "PDF encrypted (%s) "
+		report_add(s->ctx->r, s->in->part, "doc.decrypted",
+		    "PDF encrypted (%s) "
 		    "with an empty user password: its streams were decrypted and inspected",
 		    s->crypt_what);
 	else if (s->encrypted && s->crypt_by == 2)
-		report_add(s->ctx->r, s->in->part, "doc.unlocked", "PDF (%s) opened with "
-		    "one of %u password%s found in the message", s->crypt_what, s->ncand,
-		    s->ncand == 1 ? "" : "s");
+		report_add(s->ctx->r, s->in->part, "doc.unlocked",
+		    "PDF (%s) opened with "
+		    "one of %u password%s found in the message",
+		    s->crypt_what, s->ncand, s->ncand == 1 ? "" : "s");
 	else if (s->encrypted)
-		report_add(s->ctx->r, s->in->part, "doc.encrypted", "PDF with an "
+		report_add(s->ctx->r, s->in->part, "doc.encrypted",
+		    "PDF with an "
 		    "/Encrypt dictionary: encrypted strings and streams not inspected");
 	for (k = 0; k < PK__COUNT; k++) {
 		if (s->count[k] == 0)

@@ -26,7 +26,7 @@
 #include "pdf/pdf_crypt.h"
 #include "pdf/pdf_lex.h"
 
-#define PDC_PW_MAX 127     /* bytes of a password */
+#define PDC_PW_MAX 127 /* bytes of a password */
 
 enum pdc_method { PDC_RC4, PDC_AES128, PDC_AES256 };
 
@@ -37,9 +37,38 @@ struct pdfcrypt {
 };
 
 static const unsigned char pdc_pad[32] = {
-	0x28, 0xBF, 0x4E, 0x5E, 0x4E, 0x75, 0x8A, 0x41, 0x64, 0x00, 0x4E, 0x56, 0xFF, 0xFA,
-	0x01, 0x08, 0x2E, 0x2E, 0x00, 0xB6, 0xD0, 0x68, 0x3E, 0x80, 0x2F, 0x0C, 0xA9, 0xFE,
-	0x64, 0x53, 0x69, 0x7A,
+	0x28,
+	0xBF,
+	0x4E,
+	0x5E,
+	0x4E,
+	0x75,
+	0x8A,
+	0x41,
+	0x64,
+	0x00,
+	0x4E,
+	0x56,
+	0xFF,
+	0xFA,
+	0x01,
+	0x08,
+	0x2E,
+	0x2E,
+	0x00,
+	0xB6,
+	0xD0,
+	0x68,
+	0x3E,
+	0x80,
+	0x2F,
+	0x0C,
+	0xA9,
+	0xFE,
+	0x64,
+	0x53,
+	0x69,
+	0x7A,
 };
 
 /* The parsed /Encrypt dictionary. */
@@ -137,14 +166,14 @@ pdc_find_dict(const unsigned char *b, size_t len, size_t enc, size_t *lo, size_t
 		*lo = p;
 		return (*hi = pdc_dict_end(b, len, p)) != 0 ? 0 : -1;
 	}
-	if ((q = pdf_lex_uint(b, len, p, &obj)) == 0 || pdf_lex_uint(b, len, q, &gen) == 0 ||
-	    pdf_lex_ref(b, len, p, &obj) == 0)
+	if ((q = pdf_lex_uint(b, len, p, &obj)) == 0 ||
+	    pdf_lex_uint(b, len, q, &gen) == 0 || pdf_lex_ref(b, len, p, &obj) == 0)
 		return -1;
 	snprintf(pat, sizeof(pat), "%lu %lu obj", obj, gen);
 	/* from the end (the last definition wins); pdf_lex_rfind gives HI when none is left */
 	for (end = len; (o = pdf_lex_rfind(b, 0, end, pat)) < end; end = o) {
 		if (o > 0 && b[o - 1] >= '0' && b[o - 1] <= '9')
-			continue;                     /* "12 0 obj" is not "2 0 obj" */
+			continue; /* "12 0 obj" is not "2 0 obj" */
 		p = pdf_lex_skip_ws(b, len, o + strlen(pat));
 		if (p + 1 < len && b[p] == '<' && b[p + 1] == '<' &&
 		    (*hi = pdc_dict_end(b, len, p)) != 0) {
@@ -164,20 +193,22 @@ pdc_parse(const unsigned char *b, size_t len, size_t enc, struct pdc_dict *d)
 
 	if (pdc_find_dict(b, len, enc, &lo, &hi) != 0 ||
 	    (p = pdc_key(b, lo, hi, "Filter")) == 0 ||
-	    !pdf_lex_next_name(b, hi, &p, nm, sizeof(nm), &at) || strcmp(nm, "Standard") != 0)
+	    !pdf_lex_next_name(b, hi, &p, nm, sizeof(nm), &at) ||
+	    strcmp(nm, "Standard") != 0)
 		return -1;
 	d->v = pdc_int(b, hi, pdc_key(b, lo, hi, "V"), 0);
 	d->r = pdc_int(b, hi, pdc_key(b, lo, hi, "R"), 0);
 	d->length = pdc_int(b, hi, pdc_key(b, lo, hi, "Length"), 40);
 	d->p = pdc_int(b, hi, pdc_key(b, lo, hi, "P"), 0);
 	d->encmeta = !((p = pdc_key(b, lo, hi, "EncryptMetadata")) != 0 &&
-	    hi - pdf_lex_skip_ws(b, hi, p) >= 5 && memcmp(b + pdf_lex_skip_ws(b, hi, p), "false", 5) == 0);
+	    hi - pdf_lex_skip_ws(b, hi, p) >= 5 &&
+	    memcmp(b + pdf_lex_skip_ws(b, hi, p), "false", 5) == 0);
 	if (!pdf_lex_string_raw(b, hi, pdc_key(b, lo, hi, "O"), &d->o) ||
 	    !pdf_lex_string_raw(b, hi, pdc_key(b, lo, hi, "U"), &d->u))
 		return -1;
 	if (d->v == 5) {
-		if (!pdf_lex_string_raw(b, hi, pdc_key(b, lo, hi, "UE"), &d->ue) || d->u.len < 48 ||
-		    d->ue.len < 32)
+		if (!pdf_lex_string_raw(b, hi, pdc_key(b, lo, hi, "UE"), &d->ue) ||
+		    d->u.len < 48 || d->ue.len < 32)
 			return -1;
 		d->m = PDC_AES256;
 		return 0;
@@ -234,11 +265,12 @@ pdc_key_r4(const struct pdc_dict *d, const char *pw, struct pdfcrypt *pc)
 	memcpy(buf + pl, pdc_pad, 32 - pl);
 	p4[0] = (unsigned char)d->p, p4[1] = (unsigned char)(d->p >> 8);
 	p4[2] = (unsigned char)(d->p >> 16), p4[3] = (unsigned char)(d->p >> 24);
-	ok = EVP_DigestInit_ex(m, EVP_md5(), NULL) == 1 && EVP_DigestUpdate(m, buf, 32) == 1 &&
-	    EVP_DigestUpdate(m, sb_str(&d->o), 32) == 1 && EVP_DigestUpdate(m, p4, 4) == 1 &&
+	ok = EVP_DigestInit_ex(m, EVP_md5(), NULL) == 1 &&
+	    EVP_DigestUpdate(m, buf, 32) == 1 &&
+	    EVP_DigestUpdate(m, sb_str(&d->o), 32) == 1 &&
+	    EVP_DigestUpdate(m, p4, 4) == 1 &&
 	    EVP_DigestUpdate(m, sb_str(&d->id), d->id.len) == 1 &&
-	    (d->r < 4 || d->encmeta ||
-	    EVP_DigestUpdate(m, "\xff\xff\xff\xff", 4) == 1) &&
+	    (d->r < 4 || d->encmeta || EVP_DigestUpdate(m, "\xff\xff\xff\xff", 4) == 1) &&
 	    EVP_DigestFinal_ex(m, h, &hl) == 1;
 	EVP_MD_CTX_free(m);
 	if (!ok || hl != 16)
@@ -287,7 +319,9 @@ pdc_hash_r6(const char *pw, size_t pl, const unsigned char *salt, unsigned char 
 			return -1;
 		for (i = 0, sum = 0; i < 16; i++)
 			sum += e[i];
-		md = sum % 3 == 0 ? EVP_sha256() : sum % 3 == 1 ? EVP_sha384() : EVP_sha512();
+		md = sum % 3 == 0 ? EVP_sha256() :
+		    sum % 3 == 1  ? EVP_sha384() :
+				    EVP_sha512();
 		hl = cp_hash(md, e, k1l, NULL, 0, NULL, 0, h);
 		if (hl == 0)
 			return -1;
@@ -310,12 +344,12 @@ pdc_key_r6(const struct pdc_dict *d, const char *pw, struct pdfcrypt *pc)
 	if (pl > PDC_PW_MAX)
 		pl = PDC_PW_MAX;
 	if (d->r == 5 ? cp_hash(EVP_sha256(), pw, pl, u + 32, 8, NULL, 0, h) != 32 :
-	    pdc_hash_r6(pw, pl, u + 32, h) != 0)
+			pdc_hash_r6(pw, pl, u + 32, h) != 0)
 		return -1;
 	if (memcmp(h, u, 32) != 0)
 		return -1;
 	if (d->r == 5 ? cp_hash(EVP_sha256(), pw, pl, u + 40, 8, NULL, 0, h) != 32 :
-	    pdc_hash_r6(pw, pl, u + 40, h) != 0)
+			pdc_hash_r6(pw, pl, u + 40, h) != 0)
 		return -1;
 	memset(iv, 0, sizeof(iv));
 	if (cp_aes(0, 32, h, iv, (const unsigned char *)sb_str(&d->ue), 32, pc->key) != 0)
@@ -345,8 +379,10 @@ pdfcrypt_open(const unsigned char *b, size_t len, size_t enc, const char *const 
 			    (d.r >= 2 && d.r <= 4 ? pdc_key_r4(&d, pws[k], pc) : -1);
 			*which = k;
 		}
-		*what = d.m == PDC_AES256 ? "AES 256-bit" : d.m == PDC_AES128 ? "AES 128-bit" :
-		    d.length == 40 ? "RC4 40-bit" : "RC4 128-bit";
+		*what = d.m == PDC_AES256 ? "AES 256-bit" :
+		    d.m == PDC_AES128     ? "AES 128-bit" :
+		    d.length == 40        ? "RC4 40-bit" :
+					    "RC4 128-bit";
 	}
 	sb_free(&d.o), sb_free(&d.u), sb_free(&d.oe), sb_free(&d.ue), sb_free(&d.id);
 	if (rc != 0) {
@@ -370,7 +406,7 @@ pdfcrypt_stream(const struct pdfcrypt *pc, unsigned long obj, unsigned long gen,
 	size_t kl = pc->keylen, i;
 
 	if (pc->m == PDC_AES256) {
-		memcpy(k, pc->key, 16);     /* not used: AES-256 takes the file key */
+		memcpy(k, pc->key, 16); /* not used: AES-256 takes the file key */
 	} else {
 		memcpy(ok, pc->key, kl);
 		ok[kl] = (unsigned char)obj, ok[kl + 1] = (unsigned char)(obj >> 8);
@@ -394,12 +430,12 @@ pdfcrypt_stream(const struct pdfcrypt *pc, unsigned long obj, unsigned long gen,
 	}
 	if (n < 32 || (n - 16) % 16 != 0 ||
 	    cp_aes(0, pc->m == PDC_AES256 ? 32 : 16, pc->m == PDC_AES256 ? pc->key : k, d,
-	    d + 16, n - 16, out) != 0) {
+		d + 16, n - 16, out) != 0) {
 		free(out);
 		return NULL;
 	}
 	n -= 16;
-	if (out[n - 1] >= 1 && out[n - 1] <= 16)     /* PKCS#7 padding */
+	if (out[n - 1] >= 1 && out[n - 1] <= 16) /* PKCS#7 padding */
 		n -= out[n - 1];
 	*outlen = n;
 	return out;

@@ -63,7 +63,7 @@ pdf_a85_decode(const unsigned char *in, size_t n, unsigned char *out, size_t cap
 			v = 0;
 		}
 	}
-	if (k > 1) {                /* pad with 'u' (84), keep K - 1 bytes */
+	if (k > 1) { /* pad with 'u' (84), keep K - 1 bytes */
 		for (j = k; j < 5; j++)
 			v = v * 85 + 84;
 		for (j = 0; j < k - 1 && o < cap; j++)
@@ -75,10 +75,16 @@ pdf_a85_decode(const unsigned char *in, size_t n, unsigned char *out, size_t cap
 static void
 pdf_filter_add(struct pdf_filters *fl, const char *nm)
 {
-	static const struct { const char *name; enum pdf_fkind kind; } known[] = {
-		{ "FlateDecode", PFK_FLATE }, { "Fl", PFK_FLATE },
-		{ "ASCIIHexDecode", PFK_AHX }, { "AHx", PFK_AHX },
-		{ "ASCII85Decode", PFK_A85 }, { "A85", PFK_A85 },
+	static const struct {
+		const char *name;
+		enum pdf_fkind kind;
+	} known[] = {
+		{ "FlateDecode", PFK_FLATE },
+		{ "Fl", PFK_FLATE },
+		{ "ASCIIHexDecode", PFK_AHX },
+		{ "AHx", PFK_AHX },
+		{ "ASCII85Decode", PFK_A85 },
+		{ "A85", PFK_A85 },
 	};
 	size_t i;
 

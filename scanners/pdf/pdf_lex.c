@@ -54,8 +54,8 @@ pdf_lex_skip_string(const unsigned char *b, size_t len, size_t i)
  * strings are skipped. Returns 0 at the end.
  */
 int
-pdf_lex_next_name(const unsigned char *b, size_t len, size_t *pos, char *nm, size_t cap,
-    size_t *at)
+pdf_lex_next_name(
+    const unsigned char *b, size_t len, size_t *pos, char *nm, size_t cap, size_t *at)
 {
 	size_t i = *pos, k = 0;
 	int h1, h2;
@@ -68,7 +68,8 @@ pdf_lex_next_name(const unsigned char *b, size_t len, size_t *pos, char *nm, siz
 			i = pdf_lex_skip_string(b, len, i);
 		} else if (b[i] == '/') {
 			*at = i++;
-			while (i < len && !pdf_lex_is_ws(b[i]) && !pdf_lex_is_delim(b[i])) {
+			while (
+			    i < len && !pdf_lex_is_ws(b[i]) && !pdf_lex_is_delim(b[i])) {
 				unsigned char c = b[i++];
 
 				if (c == '#' && i + 1 < len && (h1 = hexval(b[i])) >= 0 &&
@@ -114,11 +115,12 @@ pdf_lex_ref(const unsigned char *b, size_t len, size_t i, unsigned long *obj)
 {
 	unsigned long gen;
 
-	if ((i = pdf_lex_uint(b, len, i, obj)) == 0 || (i = pdf_lex_uint(b, len, i, &gen)) == 0)
+	if ((i = pdf_lex_uint(b, len, i, obj)) == 0 ||
+	    (i = pdf_lex_uint(b, len, i, &gen)) == 0)
 		return 0;
 	i = pdf_lex_skip_ws(b, len, i);
-	if (i >= len || b[i] != 'R' || (i + 1 < len && !pdf_lex_is_ws(b[i + 1]) &&
-	    !pdf_lex_is_delim(b[i + 1])))
+	if (i >= len || b[i] != 'R' ||
+	    (i + 1 < len && !pdf_lex_is_ws(b[i + 1]) && !pdf_lex_is_delim(b[i + 1])))
 		return 0;
 	return i + 1;
 }
@@ -150,8 +152,8 @@ pdf_lex_dict_key(const unsigned char *b, size_t lo, size_t hi, const char *key)
 
 /* True when /KEY /VALUE is in the dictionary text. */
 int
-pdf_lex_dict_is(const unsigned char *b, size_t lo, size_t hi, const char *key,
-    const char *value)
+pdf_lex_dict_is(
+    const unsigned char *b, size_t lo, size_t hi, const char *key, const char *value)
 {
 	char nm[PDF_NAME_MAX];
 	size_t p = pdf_lex_dict_key(b, lo, hi, key), at;
@@ -159,8 +161,8 @@ pdf_lex_dict_is(const unsigned char *b, size_t lo, size_t hi, const char *key,
 	if (p == 0)
 		return 0;
 	p = pdf_lex_skip_ws(b, hi, p);
-	return p < hi && b[p] == '/' && pdf_lex_next_name(b, hi, &p, nm, sizeof(nm), &at) &&
-	    strcmp(nm, value) == 0;
+	return p < hi && b[p] == '/' &&
+	    pdf_lex_next_name(b, hi, &p, nm, sizeof(nm), &at) && strcmp(nm, value) == 0;
 }
 
 /* The bytes of the string (literal, escapes undone, or hex) at I after white space,
@@ -181,15 +183,20 @@ pdf_lex_string_raw(const unsigned char *b, size_t len, size_t i, struct strbuf *
 					unsigned v = 0, n;
 
 					for (n = 0; n < 3 && i < end - 1 && b[i] >= '0' &&
-					    b[i] <= '7'; n++)
+					     b[i] <= '7';
+					     n++)
 						v = v * 8 + (unsigned)(b[i++] - '0');
 					i--;
 					sb_addc(out, (char)(v & 0xff));
 					continue;
 				}
-				sb_addc(out, b[i] == 'n' ? '\n' : b[i] == 'r' ? '\r' :
-				    b[i] == 't' ? '\t' : b[i] == 'b' ? '\b' : b[i] == 'f' ? '\f' :
-				    (char)b[i]);
+				sb_addc(out,
+				    b[i] == 'n'     ? '\n' :
+					b[i] == 'r' ? '\r' :
+					b[i] == 't' ? '\t' :
+					b[i] == 'b' ? '\b' :
+					b[i] == 'f' ? '\f' :
+						      (char)b[i]);
 				continue;
 			}
 			sb_addc(out, (char)b[i]);
@@ -208,7 +215,7 @@ pdf_lex_string_raw(const unsigned char *b, size_t len, size_t i, struct strbuf *
 			}
 		}
 		if (hi >= 0)
-			sb_addc(out, (char)(hi << 4));   /* an odd digit count: 0 follows */
+			sb_addc(out, (char)(hi << 4)); /* an odd digit count: 0 follows */
 		return 1;
 	}
 	return 0;

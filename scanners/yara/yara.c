@@ -53,10 +53,10 @@
 #include "core/report.h"
 #include "yara/yara.h"
 
-#define YARA_MAX_SETS   16      /* rule sets (1 compiled + precompiled files) */
-#define YARA_MAX_FILES  4096    /* rule files read from one folder */
-#define YARA_MAX_EXT    32      /* bytes of extension handed to rules */
-#define YARA_DETAIL_MAX 900     /* bytes of namespace/tags/meta in a finding */
+#define YARA_MAX_SETS   16   /* rule sets (1 compiled + precompiled files) */
+#define YARA_MAX_FILES  4096 /* rule files read from one folder */
+#define YARA_MAX_EXT    32   /* bytes of extension handed to rules */
+#define YARA_DETAIL_MAX 900  /* bytes of namespace/tags/meta in a finding */
 
 struct yara_rules {
 	YR_RULES *set[YARA_MAX_SETS];
@@ -70,7 +70,7 @@ struct yara_msg {
 	const YR_RULES *key[YARA_MAX_SCANNERS];
 	YR_SCANNER *sc[YARA_MAX_SCANNERS];
 	size_t n;
-	double spent;           /* seconds of YARA in this message */
+	double spent; /* seconds of YARA in this message */
 	int budget_reported;
 };
 
@@ -82,7 +82,10 @@ struct yara_cbarg {
 };
 
 static const char *const yara_externals[] = {
-	"filename", "extension", "mime_type", "part_path",
+	"filename",
+	"extension",
+	"mime_type",
+	"part_path",
 };
 
 int
@@ -117,9 +120,11 @@ yara_define_externals(YR_COMPILER *c)
 	size_t i;
 
 	for (i = 0; i < sizeof(yara_externals) / sizeof(yara_externals[0]); i++)
-		if (yr_compiler_define_string_variable(c, yara_externals[i], "") != ERROR_SUCCESS)
+		if (yr_compiler_define_string_variable(c, yara_externals[i], "") !=
+		    ERROR_SUCCESS)
 			return -1;
-	return yr_compiler_define_integer_variable(c, "depth", 0) == ERROR_SUCCESS ? 0 : -1;
+	return yr_compiler_define_integer_variable(c, "depth", 0) == ERROR_SUCCESS ? 0 :
+										     -1;
 }
 
 /* 1 when PATH starts with the magic of compiled rules, 0 otherwise, -1 unreadable. */
@@ -206,13 +211,13 @@ yara_add_file(struct yara_load *L, const char *path)
 	}
 	if (k == 1) {
 		if (r->nset >= YARA_MAX_SETS) {
-			sb_printf(L->err, "%s:0: more than %d precompiled rule files\n", path,
-			    YARA_MAX_SETS - 1);
+			sb_printf(L->err, "%s:0: more than %d precompiled rule files\n",
+			    path, YARA_MAX_SETS - 1);
 			return -1;
 		}
 		if (yr_rules_load(path, &r->set[r->nset]) != ERROR_SUCCESS) {
-			sb_printf(L->err, "%s:0: not a compiled rule file this libyara reads\n",
-			    path);
+			sb_printf(L->err,
+			    "%s:0: not a compiled rule file this libyara reads\n", path);
 			return -1;
 		}
 		r->nset++;
@@ -275,8 +280,7 @@ yara_count_cb(const YR_RULES *set)
 	YR_RULE *rule;
 	int n = 0;
 
-	yr_rules_foreach(s, rule)
-		n++;
+	yr_rules_foreach(s, rule) n++;
 	return n;
 }
 
@@ -301,11 +305,12 @@ yara_rules_load(const char *const *paths, size_t npaths, struct strbuf *err)
 	size_t i;
 	int bad = 0;
 
-	if ((L.r = calloc(1, sizeof(*L.r))) == NULL || yr_compiler_create(&L.c) != ERROR_SUCCESS) {
+	if ((L.r = calloc(1, sizeof(*L.r))) == NULL ||
+	    yr_compiler_create(&L.c) != ERROR_SUCCESS) {
 		sb_adds(err, "yara: out of memory\n");
 		goto fail;
 	}
-	L.r->nset = 1;          /* set[0]: the compiled sources */
+	L.r->nset = 1; /* set[0]: the compiled sources */
 	yr_compiler_set_callback(L.c, yara_compile_cb, err);
 	if (yara_define_externals(L.c) != 0) {
 		sb_adds(err, "yara: cannot define external variables\n");
@@ -368,11 +373,13 @@ yara_msg_free(struct yara_msg *y)
 static enum severity
 yara_rule_sev(const YR_RULE *rule)
 {
-	static const char *const names[] = { "info", "low", "medium", "high", "critical" };
+	static const char *const names[] = { "info", "low", "medium", "high",
+		"critical" };
 	const YR_META *m;
 	size_t i;
 
-	yr_rule_metas_foreach(rule, m) {
+	yr_rule_metas_foreach(rule, m)
+	{
 		if (strcmp(m->identifier, "severity") != 0)
 			continue;
 		if (m->type == META_TYPE_INTEGER && m->integer >= SEV_INFO &&
@@ -396,18 +403,22 @@ yara_rule_detail(const YR_RULE *rule, struct strbuf *d)
 	int first = 1;
 
 	sb_printf(d, "namespace=%s", rule->ns != NULL ? rule->ns->name : "default");
-	yr_rule_tags_foreach(rule, tag) {
+	yr_rule_tags_foreach(rule, tag)
+	{
 		sb_adds(d, first ? ", tags=" : " ");
 		sb_adds(d, tag);
 		first = 0;
 	}
-	yr_rule_metas_foreach(rule, m) {
+	yr_rule_metas_foreach(rule, m)
+	{
 		if (m->type == META_TYPE_STRING)
-			sb_printf(d, ", %s=%s", m->identifier, m->string != NULL ? m->string : "");
+			sb_printf(d, ", %s=%s", m->identifier,
+			    m->string != NULL ? m->string : "");
 		else if (m->type == META_TYPE_INTEGER)
 			sb_printf(d, ", %s=%lld", m->identifier, (long long)m->integer);
 		else
-			sb_printf(d, ", %s=%s", m->identifier, m->integer ? "true" : "false");
+			sb_printf(
+			    d, ", %s=%s", m->identifier, m->integer ? "true" : "false");
 	}
 }
 
@@ -479,18 +490,22 @@ yara_extension(const char *name, char *ext, size_t esz)
 
 /* Set the externals for this part (precompiled sets may lack them: ignored). */
 static void
-yara_set_externals(YR_SCANNER *sc, const struct scan_ctx *ctx, const struct scan_input *in)
+yara_set_externals(
+    YR_SCANNER *sc, const struct scan_ctx *ctx, const struct scan_input *in)
 {
 	const struct report_part *p = report_part(ctx->r, in->part);
 	char ext[YARA_MAX_EXT + 1];
 
 	yara_extension(in->name, ext, sizeof(ext));
-	yr_scanner_define_string_variable(sc, "filename", in->name != NULL ? in->name : "");
+	yr_scanner_define_string_variable(
+	    sc, "filename", in->name != NULL ? in->name : "");
 	yr_scanner_define_string_variable(sc, "extension", ext);
-	yr_scanner_define_string_variable(sc, "mime_type", in->mime != NULL ? in->mime : "");
-	yr_scanner_define_string_variable(sc, "part_path",
-	    p != NULL && p->path != NULL ? p->path : "");
-	yr_scanner_define_integer_variable(sc, "depth", p != NULL ? (int64_t)p->depth : 0);
+	yr_scanner_define_string_variable(
+	    sc, "mime_type", in->mime != NULL ? in->mime : "");
+	yr_scanner_define_string_variable(
+	    sc, "part_path", p != NULL && p->path != NULL ? p->path : "");
+	yr_scanner_define_integer_variable(
+	    sc, "depth", p != NULL ? (int64_t)p->depth : 0);
 }
 
 /* Seconds this scan may take: the per-part timeout within the message's YARA
@@ -534,8 +549,7 @@ yara_scan_set(struct scan_ctx *ctx, struct scan_input *in, const YR_RULES *set)
 	y->spent += mono_now() - t0;
 	yr_scanner_set_callback(sc, NULL, NULL);
 	switch (rc) {
-	case ERROR_SUCCESS:
-		return a.st;
+	case ERROR_SUCCESS: return a.st;
 	case ERROR_SCAN_TIMEOUT:
 		report_add(ctx->r, in->part, "yara.limit",
 		    "YARA scan timed out after %d s on %zu bytes", tmo, in->len);
@@ -543,11 +557,8 @@ yara_scan_set(struct scan_ctx *ctx, struct scan_input *in, const YR_RULES *set)
 	case ERROR_TOO_MANY_MATCHES:
 		report_add(ctx->r, in->part, "yara.limit", "YARA: too many matches");
 		return a.st != EM_OK ? a.st : EM_LIMIT;
-	case ERROR_INSUFFICIENT_MEMORY:
-		return EM_TEMPFAIL;
-	default:
-		scan_error(ctx, in->part, "yara", "libyara scan error");
-		return a.st;
+	case ERROR_INSUFFICIENT_MEMORY: return EM_TEMPFAIL;
+	default: scan_error(ctx, in->part, "yara", "libyara scan error"); return a.st;
 	}
 }
 
@@ -569,7 +580,8 @@ yara_scan(struct scan_ctx *ctx, struct scan_input *in)
 				if (!ctx->yara->budget_reported)
 					report_add(ctx->r, in->part, "yara.limit",
 					    "the message's time budget (%u s) is spent: "
-					    "YARA skipped from here on", ctx->cfg->lim.yara_seconds);
+					    "YARA skipped from here on",
+					    ctx->cfg->lim.yara_seconds);
 				ctx->yara->budget_reported = 1;
 				return EM_LIMIT;
 			}

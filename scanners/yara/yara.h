@@ -17,8 +17,8 @@ struct yara_rules;
  * files are read in name order; precompiled rules where a file is one). Returns the
  * rules, or NULL with "file:line: message" lines appended to ERR.
  */
-struct yara_rules *yara_rules_load(const char *const *paths, size_t npaths,
-    struct strbuf *err);
+struct yara_rules *
+yara_rules_load(const char *const *paths, size_t npaths, struct strbuf *err);
 void yara_rules_free(struct yara_rules *rules);
 /* Number of rules compiled (for logs). */
 unsigned yara_rules_count(const struct yara_rules *rules);
