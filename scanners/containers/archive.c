@@ -43,7 +43,10 @@
  * request): a 7z whose header sevenzip.c finds malformed is no longer given to
  * it, but a 7z with a damaged encoded header still is; lazily backed with
  * overcommit, but only a bound inside libarchive or a process memory limit
- * really stops it.
+ * really stops it. libarchive 3.6 turns an allocation that fails in a format
+ * bidder into "Unrecognized archive format" and may then crash in
+ * archive_read_has_encrypted_entries: memory errors it does report (ENOMEM) are
+ * tempfails here (arc_error), the others we cannot see (test_failalloc.c).
  */
 #include <errno.h>
 #include <stdio.h>

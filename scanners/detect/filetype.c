@@ -26,7 +26,8 @@
  * Threads: libmagic is not thread-safe; each thread has its own handle.
  * BUGS: raw disk images other than FAT/NTFS (ext, HFS) are unknown;
  * the VHD and DMG trailers are read from the spool, so a part without a spool (unit
- * tests) only sees a window that holds the whole file.
+ * tests) only sees a window that holds the whole file. libmagic 5.44 can crash
+ * when an allocation fails inside magic_load (test_failalloc.c leaves them be).
  */
 #include <errno.h>
 #include <ctype.h>

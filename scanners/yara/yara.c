@@ -28,6 +28,8 @@
  * compiled with them (their values are then simply not set). Only the first
  * lim.scan_window bytes of a part are scanned (scan.c records scan.limit). Rules
  * that `include` files read them relative to the including file, unbounded by us.
+ * libyara 4.2's yr_scanner_create does not check all its allocations: one that
+ * fails crashes the scan that follows (tests/unit/test_failalloc.c leaves them be).
  */
 #include <ctype.h>
 #include <dirent.h>
