@@ -42,7 +42,14 @@
 #endif
 #endif
 
-#ifndef FA_SANITIZED
+#ifdef FA_SANITIZED
+int
+main(void)
+{
+	printf("[  SKIPPED ] failalloc: AddressSanitizer owns malloc\n");
+	return 0;
+}
+#else
 extern void *__libc_malloc(size_t);
 extern void *__libc_calloc(size_t, size_t);
 extern void *__libc_realloc(void *, size_t);
@@ -131,7 +138,6 @@ realloc(void *p, size_t n)
 {
 	return fa_fail() ? NULL : __libc_realloc(p, n);
 }
-#endif
 
 static struct scan_config cfg;
 static struct policy *pol;
@@ -328,10 +334,6 @@ main(void)
 		cmocka_unit_test(encrypted_archive_in_mail),
 	};
 
-#ifdef FA_SANITIZED
-	printf("[  SKIPPED ] failalloc: AddressSanitizer owns malloc\n");
-	return 0;
-#else
 	return cmocka_run_group_tests(tests, setup, teardown);
-#endif
 }
+#endif
