@@ -22,11 +22,11 @@ import sys
 import tempfile
 
 BUILD = os.environ.get("EMBARGO_BUILD", "build")
-CORPUS = os.environ.get("EMBARGO_CORPUS", "../shared/corpus")
+HERE = os.path.dirname(os.path.abspath(__file__))
+CORPUS = os.environ.get("EMBARGO_CORPUS", os.path.join(HERE, "..", "samples"))
 if not os.access(os.path.join(BUILD, "embargo-scan"), os.X_OK) and "//" in BUILD:
     BUILD = "/" + BUILD.split("//", 1)[1]
 SCAN = os.path.join(BUILD, "embargo-scan")
-HERE = os.path.dirname(os.path.abspath(__file__))
 MK = os.path.join(HERE, "..", "data", "ppap", "mkppap.py")
 MACRO = os.path.join(CORPUS, "vba_macro", "document_SimpleMacro.docm")
 results = []

@@ -30,7 +30,7 @@ import tempfile
 
 BUILD = os.environ.get("EMBARGO_BUILD", "build")
 ROOT = os.environ.get("EMBARGO_ROOT", ".")
-CORPUS = os.environ.get("EMBARGO_CORPUS", "../shared/corpus")
+CORPUS = os.environ.get("EMBARGO_CORPUS", os.path.join(ROOT, "tests", "samples"))
 if not os.access(os.path.join(BUILD, "embargo-scan"), os.X_OK) and "//" in BUILD:
     BUILD = "/" + BUILD.split("//", 1)[1]
 SCAN = os.path.join(BUILD, "embargo-scan")

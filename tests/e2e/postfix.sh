@@ -1,5 +1,5 @@
 # postfix.sh: a private Postfix instance on loopback for end-to-end tests (sourced).
-# Facts behind each setting: ../shared/POSTFIX-ON-LOOPBACK.md.
+# Each setting is there for a loopback test instance (Nagle, DNS, chroot, sink).
 #   pf_setup DIR MILTER   config, queue and data under DIR/pf, smtpd on $PF_PORT,
 #                         everything relayed to an smtp-sink on $SINK_PORT that
 #                         writes each message to DIR/sink/
