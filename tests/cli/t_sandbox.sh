@@ -16,7 +16,7 @@ mk() {   # mk NAME BODY-LINE: a small message with one text part
 mk clean "hello world"
 for k in CRASH OPEN SOCKET EXEC HANG OOM GARBAGE; do mk "$k" "EMBARGO-TEST-$k"; done
 
-for f in $(ls /work/shared/corpus/eml/vba_macro/*.eml 2>/dev/null | head -3) "$T/clean.eml"; do
+for f in $(ls "$EMBARGO_ROOT"/tests/samples/eml/vba_macro/*.eml | head -3) "$T/clean.eml"; do
 	"$S" -c "$C" --json "$f" > "$T/in.json" 2>&1
 	"$S" -c "$C" --json --worker "$EMBARGO_BUILD/embargo-worker" "$f" > "$T/sb.json" 2>&1
 	check "same JSON in the sandbox: $(basename "$f")" cmp -s "$T/in.json" "$T/sb.json"
