@@ -8,6 +8,7 @@
 #define EMBARGO_STORE_INT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "store/store.h"
 
@@ -57,6 +58,29 @@ void sidx_rollback(struct store *s);
 /* UPDATE/DELETE with ?1 = id, ?2 = text, ?3 = integer; returns changes or -1. */
 int
 sidx_change(struct store *s, const char *sql, const char *id, const char *a, int64_t n);
+/*
+ * The generic query, for every store file that needs SQL of its own (a back end
+ * implements it): portable SQL only (?1..?N placeholders, standard SQL that SQLite and
+ * PostgreSQL both accept). Text NULL binds SQL NULL.
+ * sidx_query: CB per result row (non-zero stops; may be NULL); returns the rows a
+ * change touched (0 for a SELECT) or -1 (reason in store_error).
+ * sidx_entries: SELECT every entry column FROM quarantine TAIL ("WHERE ... ORDER BY
+ * ... LIMIT ..."), CB per entry.
+ */
+struct sidx_val {
+	const char *t;
+	int64_t i;
+	int is_int;
+};
+#define SV_T(x) ((struct sidx_val){ .t = (x), .i = 0, .is_int = 0 })
+#define SV_I(x) ((struct sidx_val){ .t = NULL, .i = (x), .is_int = 1 })
+struct sidx_row;
+const char *sidx_text(const struct sidx_row *r, int col); /* "" for NULL */
+int64_t sidx_int(const struct sidx_row *r, int col);
+int sidx_query(struct store *s, const char *sql, const struct sidx_val *args,
+    size_t nargs, int (*cb)(void *arg, const struct sidx_row *r), void *arg);
+int sidx_entries(struct store *s, const char *tail, const struct sidx_val *args,
+    size_t nargs, int (*cb)(void *arg, const struct store_entry *e), void *arg);
 /* Awaiting-password rows of SENDER stored at or after SINCE, oldest first. */
 int sidx_await_rows(struct store *s, const char *sender, int64_t since,
     int (*cb)(void *arg, const struct store_entry *e), void *arg);

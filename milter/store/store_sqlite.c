@@ -472,9 +472,62 @@ store_entry_clear(struct store_entry *e)
 	memset(e, 0, sizeof(*e));
 }
 
-/* SELECT all columns ... WHERE (SQL tail); binds ?1 text, ?2 and ?3 integers. */
+/* The generic query (store_int.h): bind ARGS to ?1..?N, CB per row. */
+struct sidx_row {
+	sqlite3_stmt *st;
+};
+
+const char *
+sidx_text(const struct sidx_row *r, int col)
+{
+	const unsigned char *t = sqlite3_column_text(r->st, col);
+
+	return t ? (const char *)t : "";
+}
+
+int64_t
+sidx_int(const struct sidx_row *r, int col)
+{
+	return sqlite3_column_int64(r->st, col);
+}
+
 static int
-select_rows(struct store *s, const char *tail, const char *a, int64_t x, int64_t y,
+prepare_bound(struct store *s, const char *sql, const struct sidx_val *args, size_t nargs,
+    sqlite3_stmt **st)
+{
+	size_t i;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
+		return store_err(s, "index", sqlite3_errmsg(s->db));
+	for (i = 0; i < nargs; i++) {
+		if (args[i].is_int)
+			sqlite3_bind_int64(*st, (int)i + 1, args[i].i);
+		else if (args[i].t != NULL)
+			sqlite3_bind_text(*st, (int)i + 1, args[i].t, -1, SQLITE_STATIC);
+	}
+	return 0;
+}
+
+int
+sidx_query(struct store *s, const char *sql, const struct sidx_val *args, size_t nargs,
+    int (*cb)(void *arg, const struct sidx_row *r), void *arg)
+{
+	struct sidx_row r = { NULL };
+	int rc = SQLITE_DONE, stop = 0, ro;
+
+	if (prepare_bound(s, sql, args, nargs, &r.st) != 0)
+		return -1;
+	ro = sqlite3_stmt_readonly(r.st);
+	while (!stop && (rc = sqlite3_step(r.st)) == SQLITE_ROW)
+		stop = cb != NULL ? cb(arg, &r) : 0;
+	sqlite3_finalize(r.st);
+	if (!stop && rc != SQLITE_DONE)
+		return store_err(s, "index", sqlite3_errmsg(s->db));
+	return ro ? 0 : sqlite3_changes(s->db);
+}
+
+int
+sidx_entries(struct store *s, const char *tail, const struct sidx_val *args, size_t nargs,
     int (*cb)(void *, const struct store_entry *), void *arg)
 {
 	struct strbuf sql = STRBUF_INIT;
@@ -487,16 +540,11 @@ select_rows(struct store *s, const char *tail, const char *a, int64_t x, int64_t
 	for (i = 0; i < store_ntext; i++)
 		sb_printf(&sql, ", %s", store_text[i].col);
 	sb_printf(&sql, " FROM quarantine %s", tail);
-	if (sql.oom ||
-	    sqlite3_prepare_v2(s->db, sb_str(&sql), -1, &st, NULL) != SQLITE_OK) {
+	if (sql.oom || prepare_bound(s, sb_str(&sql), args, nargs, &st) != 0) {
 		sb_free(&sql);
-		return store_err(s, "index", sqlite3_errmsg(s->db));
+		return sql.oom ? store_err(s, "index", "out of memory") : -1;
 	}
 	sb_free(&sql);
-	if (a)
-		sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, x);
-	sqlite3_bind_int64(st, 3, y);
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (row_entry(st, &e) != 0) {
 			rc = SQLITE_NOMEM;
@@ -509,6 +557,16 @@ select_rows(struct store *s, const char *tail, const char *a, int64_t x, int64_t
 	if (!stop && rc != SQLITE_DONE)
 		return store_err(s, "index", sqlite3_errstr(rc));
 	return 0;
+}
+
+/* SELECT all columns ... WHERE (SQL tail); binds ?1 text, ?2 and ?3 integers. */
+static int
+select_rows(struct store *s, const char *tail, const char *a, int64_t x, int64_t y,
+    int (*cb)(void *, const struct store_entry *), void *arg)
+{
+	const struct sidx_val v[3] = { SV_T(a), SV_I(x), SV_I(y) };
+
+	return sidx_entries(s, tail, v, 3, cb, arg);
 }
 
 static int

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "store/store.h"
+#include "store/store_int.h"
 #include "store/store_mark.h"
 
 static char dir[256];
@@ -632,11 +633,68 @@ first_version_index_upgraded(void **state)
 	store_close(q);
 }
 
+static int
+state_count_cb(void *arg, const struct sidx_row *r)
+{
+	int64_t *n = arg;
+
+	assert_string_equal(sidx_text(r, 0), "quarantined");
+	*n = sidx_int(r, 1);
+	return 0;
+}
+
+static int
+entry_cb(void *arg, const struct store_entry *e)
+{
+	int *n = arg;
+
+	assert_string_equal(e->subject, "Invoice");
+	(*n)++;
+	return 0;
+}
+
+/* The generic query binds texts and integers, reads rows, counts changes. */
+static void
+generic_query(void **state)
+{
+	struct store *q = open_store();
+	char id[STORE_ID_LEN + 1], id2[STORE_ID_LEN + 1];
+	const struct sidx_val by_state[] = { SV_T("quarantined"), SV_I(0) };
+	const struct sidx_val none[] = { SV_T("no-such-state") };
+	int64_t n = -1;
+	int m = 0;
+
+	(void)state;
+	put_one(q, "Subject: a\r\n\r\nx\r\n", id);
+	put_one(q, "Subject: b\r\n\r\ny\r\n", id2);
+	assert_int_equal(sidx_query(q,
+			     "SELECT state, count(*) FROM quarantine WHERE state = ?1"
+			     " AND time >= ?2 GROUP BY state",
+			     by_state, 2, state_count_cb, &n),
+	    0);
+	assert_int_equal(n, 2);
+	assert_int_equal(sidx_entries(q, "WHERE state = ?1 ORDER BY time", by_state, 1,
+			     entry_cb, &m),
+	    0);
+	assert_int_equal(m, 2);
+	assert_int_equal(sidx_query(q, "UPDATE quarantine SET subject = 'x' WHERE state = ?1",
+			     none, 1, NULL, NULL),
+	    0);
+	assert_int_equal(sidx_query(q, "UPDATE quarantine SET rule = rule WHERE state = ?1",
+			     by_state, 1, NULL, NULL),
+	    2);
+	assert_int_equal(sidx_query(q, "SELECT nosuchcolumn FROM quarantine", NULL, 0,
+			     NULL, NULL),
+	    -1);
+	store_close(q);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(put_writes_file_meta_and_row, setup, teardown),
+		cmocka_unit_test_setup_teardown(generic_query, setup, teardown),
 		cmocka_unit_test_setup_teardown(failed_write_leaves_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(release_delete_purge_audit, setup, teardown),
 		cmocka_unit_test_setup_teardown(concurrent_releases_one_wins, setup, teardown),
