@@ -2,7 +2,8 @@
 # run.sh: end-to-end tests through a real Postfix on loopback. Starts a private
 # Postfix (its own config and queue, smtpd on a free port, everything relayed to
 # smtp-sink) with smtpd_milters pointing at a freshly started build/embargo, runs
-# every tests/e2e/t_*.sh (sourced in a subshell; each prints ok/not ok lines), and
+# every tests/e2e/t_*.sh (EMBARGO_E2E_ONLY=ppap: only t_ppap.sh), sourced in a
+# subshell (each prints ok/not ok lines), and
 # stops everything afterwards, also when a test fails.
 set -u
 . "$EMBARGO_ROOT/tests/lib.sh"
@@ -28,7 +29,7 @@ if ! pf_start; then
 fi
 ok "private postfix and embargo started"
 
-for t in "$EMBARGO_ROOT"/tests/e2e/t_*.sh; do
+for t in "$EMBARGO_ROOT"/tests/e2e/t_${EMBARGO_E2E_ONLY:-*}.sh; do
 	echo "# $(basename "$t")"
 	( . "$t" )
 done

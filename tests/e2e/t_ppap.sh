@@ -6,6 +6,7 @@
 #   - the later mail from the same sender to the same recipient ("パスワード: ...",
 #     UTF-8) is delivered, and the held message is delivered once with
 #     X-Embargo-Unlocked and X-Embargo-Released, not quarantined again;
+#   - the same with the password in an ISO-2022-JP mail ("パスワード：" full width);
 #   - a ZIP whose later password opens a macro document stays quarantined;
 #   - with no second mail, the entry falls back to quarantined when the window
 #     (3 s after a reload) passes.
@@ -75,6 +76,16 @@ check "ppap: entry released, not quarantined again" \
 check "ppap: state released" test "$(state_of "$Q1")" = released
 other=$(grep -L "^X-Embargo-Unlocked:" $(ls -t "$SINK"/* | head -2) 2>/dev/null | head -1)
 check "ppap: the second mail itself delivered normally" grep -q "^Subject: Password" "${other:-/nonexistent}"
+
+# The password in an ISO-2022-JP (7bit) mail with a full-width colon.
+before=$(ls "$SINK" | wc -l)
+J1=$(ppap_send first.eml yamada@sender.example sato@rcpt.example jis1)
+check "ppap jis: first mail held" wait_log "$J1: milter-discard"
+J2=$(ppap_send second_jis.eml yamada@sender.example sato@rcpt.example jis2)
+check "ppap jis: an ISO-2022-JP password mail unlocks the held entry" \
+    wait_plog "$J2: ppap: passwords brought to quarantine=[0-9a-f]* (queue id $J1): unlocked, released to 1 recipient"
+check "ppap jis: both delivered" wait_sink $((before + 2))
+check "ppap jis: state released" test "$(state_of "$J1")" = released
 
 # The password opens a macro document: it stays quarantined.
 before=$(ls "$SINK" | wc -l)
