@@ -44,7 +44,7 @@ usage_to(FILE *fp, int status)
 	    "usage: embargo-quarantine [-c config] list|stats [--since T] [--until T]"
 	    " [--sender A] [--rcpt A]\n"
 	    "         [--subject S] [--state S] [--rule G] [--finding G] [--message-id M]"
-	    " [--client IP] [--json] [--count]\n"
+	    " [--client IP] [--host H] [--json] [--count]\n"
 	    "       embargo-quarantine [-c config] show|export|delete ID...   (- reads ids from stdin)\n"
 	    "       embargo-quarantine [-c config] release ID... [--to addr]... [--rescan [--force]]"
 	    " [--retry]\n"
@@ -110,6 +110,7 @@ parse_cmd_opts(int argc, char **argv, struct qopts *o)
 		{ "finding", 1, NULL, 'f' },
 		{ "message-id", 1, NULL, 'm' },
 		{ "client", 1, NULL, 'C' },
+		{ "host", 1, NULL, 'H' },
 		{ "json", 0, NULL, 'J' },
 		{ "count", 0, NULL, 'n' },
 		{ "to", 1, NULL, 'T' },
@@ -133,6 +134,7 @@ parse_cmd_opts(int argc, char **argv, struct qopts *o)
 		case 'f': o->f.finding = optarg; break;
 		case 'm': o->f.message_id = optarg; break;
 		case 'C': o->f.client = optarg; break;
+		case 'H': o->f.host = optarg; break;
 		case 'J': o->json = 1; break;
 		case 'n': o->count = 1; break;
 		case 'T': add_to(o, optarg); break;

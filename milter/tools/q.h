@@ -21,7 +21,7 @@ enum { Q_OK = 0, Q_REFUSED = 1, Q_ERROR = 2 };
 struct qfilter {
 	int64_t since, until; /* 0: open */
 	const char *sender, *rcpt, *subject, *state, *rule, *finding, *message_id,
-	    *client;
+	    *client, *host;
 };
 
 struct qopts {
