@@ -1,0 +1,78 @@
+# fleet.sh: two MX hosts sharing one quarantine on PostgreSQL, for tests/e2e/t_fleet_*.sh
+# (sourced by a test, itself sourced by run.sh in a subshell; uses lib.sh, postfix.sh).
+#   fleet_start [SETTING...]  a private PostgreSQL 15 cluster (tests/pg.sh) in
+#                  $FLEET/pg, the schema (embargo-quarantine db init), and two hosts
+#                  mx1 and mx2 in $FLEET/mx1, $FLEET/mx2: each an embargo daemon (its
+#                  own config with host_name and quarantine_db, its own milter socket,
+#                  a release_command through its own Postfix) and a private Postfix
+#                  (own queue, smtpd port, smtp-sink). SETTINGs go into both configs.
+#                  Returns 2 when PostgreSQL 15 is not installed (the caller skips),
+#                  1 when something failed to start. A trap stops everything on exit,
+#                  also on failure.
+#   fleet_stop     stop both hosts and the cluster (safe to call twice)
+#   on_host H      make H's Postfix current (send, wait_log, wait_sink, $SINK, $PF)
+#   eq H ARGS...   embargo-quarantine -c H's config ARGS...
+#   fpsql SQL      one query on the shared database, unaligned output
+#   fleet_delivered  messages in both sinks together
+# Limits: both hosts are 127.0.0.1 with separate ports (no network namespaces);
+# PostgreSQL is reached over its unix socket with trust authentication.
+. "$EMBARGO_ROOT/tests/pg.sh"
+FLEET=$DIR/fleet.$$
+EQ="$EMBARGO_BUILD/embargo-quarantine"
+
+fleet_start() {
+	pg_have || return 2
+	mkdir -p "$FLEET"; chmod 755 "$FLEET"
+	trap fleet_stop EXIT
+	pg_start "$FLEET" || return 1
+	for h in mx1 mx2; do
+		hd=$FLEET/$h
+		em_config "$hd" "quarantine_db = \"$PG_CONNINFO\"" "host_name = \"$h\"" \
+		    "release_command = \"$hd/release.sh\"" "$@"
+		PF_HOSTNAME=$h.embargo.test pf_setup "$hd" "unix:$hd/embargo.sock"
+		printf '#!/bin/sh\nexec /usr/sbin/sendmail -C %s "$@"\n' "$PF/etc" > "$hd/release.sh"
+		chmod 755 "$hd/release.sh"
+	done
+	"$EQ" -c "$FLEET/mx1/embargo.conf" db init > "$FLEET/dbinit.out" 2>&1 ||
+	    echo "# fleet: db init: $(head -1 "$FLEET/dbinit.out")"
+	for h in mx1 mx2; do
+		hd=$FLEET/$h
+		em_start "$hd" "unix:$hd/embargo.sock" ||
+		    { echo "# fleet: $h embargo:"; tail -5 "$hd/embargo.log" | sed 's/^/# /'; return 1; }
+		pf_use "$hd"; pf_start || return 1
+	done
+}
+
+fleet_stop() {
+	for h in mx1 mx2; do
+		[ -f "$FLEET/$h/pf.ports" ] || continue
+		pf_use "$FLEET/$h"; pf_stop
+		em_stop "$FLEET/$h" >/dev/null
+	done
+	pg_stop "$FLEET"
+}
+
+on_host() { pf_use "$FLEET/$1"; }
+eq() { h=$1; shift; "$EQ" -c "$FLEET/$h/embargo.conf" "$@"; }
+fpsql() { _pg_as "$PG_BIN/psql" -h "$FLEET/pg" -U postgres -d embargo -qAtX -c "$1"; }
+fleet_delivered() { ls "$FLEET/mx1/sink" "$FLEET/mx2/sink" | grep -c '^[0-9]'; }
+
+# fleet_or_skip NAME: start the fleet; on a missing PostgreSQL say skip and leave the test.
+fleet_or_skip() {
+	fleet_start; rc=$?
+	if [ $rc = 2 ]; then ok "# SKIP $1: no PostgreSQL 15 binaries"; exit 0; fi
+	if [ $rc != 0 ]; then notok "$1: the fleet (PostgreSQL, mx1, mx2) starts"; exit 0; fi
+	ok "$1: PostgreSQL, mx1 and mx2 started"
+}
+
+# fleet_wait_state H QUEUEID: the store id of the entry Postfix queue id QUEUEID has on
+# host H, once the entry exists (at most 10 s).
+fleet_id_of() {
+	i=0
+	while [ $i -lt 100 ]; do
+		id=$(fpsql "SELECT id FROM quarantine WHERE queue_id = '$2' AND host_name = '$1'" 2>/dev/null)
+		[ -n "$id" ] && { echo "$id"; return 0; }
+		sleep 0.1; i=$((i + 1))
+	done
+	return 1
+}

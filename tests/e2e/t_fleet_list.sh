@@ -1,0 +1,31 @@
+# t_fleet_list.sh: two hosts, one quarantine. A macro document through mx1 and another
+# through mx2 are both in one `embargo-quarantine list`, asked on either host, each
+# with the host that received it; `--host mx1` and `--host mx2` narrow the list to
+# one host's entry; `embargo -t` on a host checks the database and its schema.
+. "$EMBARGO_ROOT/tests/e2e/fleet.sh"
+fleet_or_skip fleet-list
+macro=$EMBARGO_CORPUS/eml/vba_macro/document_SimpleMacro.doc.eml
+on_host mx1; send "$macro" --header "Subject: fleet list one" > "$FLEET/l1.swaks"
+Q1=$(qid_of "$FLEET/l1.swaks")
+check "fleet-list: mx1 quarantined its macro mail" wait_log "$Q1: milter-discard"
+on_host mx2; send "$macro" --header "Subject: fleet list two" > "$FLEET/l2.swaks"
+Q2=$(qid_of "$FLEET/l2.swaks")
+check "fleet-list: mx2 quarantined its macro mail" wait_log "$Q2: milter-discard"
+for h in mx1 mx2; do
+	eq $h list --json > "$FLEET/list.$h" 2>&1
+	check "fleet-list: list on $h shows mx1's entry, host mx1" \
+	    grep -q "\"queue_id\":\"$Q1\".*\"host\":\"mx1\"" "$FLEET/list.$h"
+	check "fleet-list: list on $h shows mx2's entry, host mx2" \
+	    grep -q "\"queue_id\":\"$Q2\".*\"host\":\"mx2\"" "$FLEET/list.$h"
+	check "fleet-list: list on $h counts both" test "$(eq $h list --count 2>&1)" = 2
+done
+eq mx2 list --json --host mx1 > "$FLEET/list.host1" 2>&1
+check "fleet-list: --host mx1 (asked on mx2) lists only mx1's entry" \
+    sh -c "grep -q '\"queue_id\":\"$Q1\"' '$FLEET/list.host1' && ! grep -q '\"queue_id\":\"$Q2\"' '$FLEET/list.host1'"
+check "fleet-list: --host mx2 counts one" test "$(eq mx1 list --count --host mx2 2>&1)" = 1
+check "fleet-list: --host of no host counts none" test "$(eq mx1 list --count --host mx3 2>&1)" = 0
+check "fleet-list: embargo -t on mx2 checks the database" \
+    "$EMBARGO_BUILD/embargo" -t -c "$FLEET/mx2/embargo.conf"
+pg_stop "$FLEET"
+"$EMBARGO_BUILD/embargo" -t -c "$FLEET/mx2/embargo.conf" > "$FLEET/t.down" 2>&1; rc=$?
+check "fleet-list: embargo -t fails when the database is down (rc $rc)" test "$rc" != 0
