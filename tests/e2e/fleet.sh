@@ -57,15 +57,17 @@ eq() { h=$1; shift; "$EQ" -c "$FLEET/$h/embargo.conf" "$@"; }
 fpsql() { _pg_as "$PG_BIN/psql" -h "$FLEET/pg" -U postgres -d embargo -qAtX -c "$1"; }
 fleet_delivered() { ls "$FLEET/mx1/sink" "$FLEET/mx2/sink" | grep -c '^[0-9]'; }
 
-# fleet_or_skip NAME: start the fleet; on a missing PostgreSQL say skip and leave the test.
+# fleet_or_skip NAME [SETTING...]: start the fleet; on a missing PostgreSQL say skip and
+# leave the test.
 fleet_or_skip() {
-	fleet_start; rc=$?
-	if [ $rc = 2 ]; then ok "# SKIP $1: no PostgreSQL 15 binaries"; exit 0; fi
-	if [ $rc != 0 ]; then notok "$1: the fleet (PostgreSQL, mx1, mx2) starts"; exit 0; fi
-	ok "$1: PostgreSQL, mx1 and mx2 started"
+	fn=$1; shift
+	fleet_start "$@"; rc=$?
+	if [ $rc = 2 ]; then ok "# SKIP $fn: no PostgreSQL 15 binaries"; exit 0; fi
+	if [ $rc != 0 ]; then notok "$fn: the fleet (PostgreSQL, mx1, mx2) starts"; exit 0; fi
+	ok "$fn: PostgreSQL, mx1 and mx2 started"
 }
 
-# fleet_wait_state H QUEUEID: the store id of the entry Postfix queue id QUEUEID has on
+# fleet_id_of H QUEUEID: the store id of the entry Postfix queue id QUEUEID has on
 # host H, once the entry exists (at most 10 s).
 fleet_id_of() {
 	i=0
