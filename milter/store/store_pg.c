@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
@@ -122,12 +123,21 @@ pg_connect(const char *conninfo, struct strbuf *err)
 	return c;
 }
 
+static int
+idle_closed(PGconn *c)
+{
+	struct pollfd p = { PQsocket(c), POLLIN, 0 };
+
+	return p.fd < 0 || poll(&p, 1, 0) != 0;
+}
+
 /* A pooled connection, or NULL after waiting pool_timeout seconds. *FRESH: new. */
 static PGconn *
 pool_get(const char *conninfo, int *fresh, struct strbuf *err)
 {
 	struct timespec dl;
 	PGconn *c = NULL;
+	int failed = 0;
 
 	clock_gettime(CLOCK_REALTIME, &dl);
 	dl.tv_sec += pool_timeout;
@@ -146,7 +156,23 @@ pool_get(const char *conninfo, int *fresh, struct strbuf *err)
 	}
 	pthread_mutex_unlock(&pool_mu);
 	*fresh = c == NULL;
-	if (c == NULL && (c = pg_connect(conninfo, err)) == NULL) {
+	/* An idle connection has nothing to read; one the server closed (restart,
+	 * terminate) has its goodbye or EOF waiting: seen without a round trip. */
+	if (c != NULL && (idle_closed(c) || PQstatus(c) != CONNECTION_OK)) {
+		PQreset(c);
+		stat_add(0, PQstatus(c) != CONNECTION_OK, 1);
+		*fresh = 1;
+		if (PQstatus(c) != CONNECTION_OK) {
+			sb_printf(err, "PostgreSQL: %.*s",
+			    (int)strcspn(PQerrorMessage(c), "\n"), PQerrorMessage(c));
+			PQfinish(c);
+			c = NULL;
+			failed = 1;
+		}
+	} else if (c == NULL && (c = pg_connect(conninfo, err)) == NULL) {
+		failed = 1;
+	}
+	if (failed) {
 		pthread_mutex_lock(&pool_mu);
 		pool_nopen--;
 		pthread_cond_signal(&pool_cv);
