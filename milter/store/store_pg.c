@@ -95,6 +95,14 @@ pg_fail(struct store *s, const char *what, const char *msg)
 	return store_err(s, what, line[0] ? line : "PostgreSQL error");
 }
 
+/* NOTICEs ("already exists, skipping") are not errors: not on stderr. */
+static void
+quiet(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
 static PGconn *
 pg_connect(const char *conninfo, struct strbuf *err)
 {
@@ -120,6 +128,7 @@ pg_connect(const char *conninfo, struct strbuf *err)
 		PQfinish(c);
 		return NULL;
 	}
+	PQsetNoticeProcessor(c, quiet, NULL);
 	return c;
 }
 
@@ -516,7 +525,8 @@ pg_open(struct store *s, const char *conninfo, int flags, struct strbuf *err)
 
 	if ((s->db = pool_get(conninfo, &fresh, err)) == NULL)
 		return -1;
-	if ((fresh || (flags & STORE_START)) && pg_check_schema(s, flags, err) != 0) {
+	if (!(flags & STORE_NOCHECK) && (fresh || (flags & STORE_START)) &&
+	    pg_check_schema(s, flags, err) != 0) {
 		pool_put(s->db);
 		s->db = NULL;
 		return -1;
