@@ -72,3 +72,24 @@ d=$(wc -l < "$T/delivered" 2>/dev/null || echo 0)
 check "two concurrent releases: delivered once ($d; exits $r1 $r2)" test "$d" = 1
 st=$(psql -qAtc "SELECT state FROM quarantine WHERE id = '$id'")
 check "the entry is released ($st)" test "$st" = released
+
+# Least privilege (contrib/postgresql): the owner creates the schema, the daemon
+# writes entries, review reads and cannot write, release releases.
+psql -qc "DROP TABLE quarantine, audit, msg_body, schema_version CASCADE"
+check "roles.sql applies" psql -q -v ON_ERROR_STOP=1 -f "$EMBARGO_ROOT/contrib/postgresql/roles.sql"
+em_config "$T/own" "quarantine_db = \"$PG_CONNINFO user=embargo_owner\""
+check "db init as embargo_owner" sh -c "'$Q' -c '$T/own/embargo.conf' db init >/dev/null"
+check "grants.sql applies" psql -q -v ON_ERROR_STOP=1 -f "$EMBARGO_ROOT/contrib/postgresql/grants.sql"
+check "embargo_daemon stores a message" "$EMBARGO_BUILD/bench/qwrite" "$T/own/q" \
+    "$PG_CONNINFO user=embargo_daemon" 1 1 100
+"$EMBARGO_BUILD/bench/qwrite" "$T/own/q" "$PG_CONNINFO user=embargo_review" 1 1 100 >/dev/null 2>&1
+check "embargo_review cannot store one" test $? = 1
+check "embargo_daemon cannot delete" sh -c "! psql -qc 'DELETE FROM msg_body' 'user=embargo_daemon' 2>/dev/null"
+em_config "$T/rev" "quarantine_db = \"$PG_CONNINFO user=embargo_review\""
+check "embargo_review lists it" sh -c "'$Q' -c '$T/rev/embargo.conf' list | grep -q sender@example.org"
+id=$(psql -qAtc "SELECT id FROM quarantine LIMIT 1")
+: > "$T/delivered"
+em_config "$T/rel" "quarantine_db = \"$PG_CONNINFO user=embargo_release\"" \
+    "release_command = \"$T/deliver.sh\"" "quarantine_dir = \"$T/mx1/q\""
+"$Q" -c "$T/rel/embargo.conf" release "$id" > "$T/r3.out" 2>&1
+check "embargo_release releases it (exit $?)" test "$(wc -l < "$T/delivered")" = 1
