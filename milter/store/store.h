@@ -41,7 +41,8 @@
 #define STORE_TMP_STALE  600   /* seconds before fsck (daemon running) removes a .tmp */
 #define STORE_ORPHAN_AGE 60 /* seconds before fsck (daemon running) re-indexes a file */
 
-enum { STORE_CREATE = 1, STORE_START = 2, STORE_REBUILD = 4 };
+/* STORE_NOCHECK: no schema version check (PostgreSQL; `db migrate|status`). */
+enum { STORE_CREATE = 1, STORE_START = 2, STORE_REBUILD = 4, STORE_NOCHECK = 8 };
 
 struct store;
 

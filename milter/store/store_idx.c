@@ -85,7 +85,9 @@ store_open(const char *dir, int flags, struct strbuf *err)
 	}
 	s->ops = sidx_conninfo ? &sidx_pg_ops : &sidx_sqlite_ops;
 	s->pg = sidx_conninfo != NULL;
-	if (s->ops->open(s, s->pg ? sidx_conninfo : dir, flags, err) != 0) {
+	/* PostgreSQL: DIR still holds this host's release key (store_mark.h). */
+	if ((s->pg && (flags & STORE_CREATE) && sfile_mkdirs(dir, 1, err) != 0) ||
+	    s->ops->open(s, s->pg ? sidx_conninfo : dir, flags, err) != 0) {
 		free(s->dir);
 		free(s);
 		return NULL;

@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
@@ -94,6 +95,14 @@ pg_fail(struct store *s, const char *what, const char *msg)
 	return store_err(s, what, line[0] ? line : "PostgreSQL error");
 }
 
+/* NOTICEs ("already exists, skipping") are not errors: not on stderr. */
+static void
+quiet(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
 static PGconn *
 pg_connect(const char *conninfo, struct strbuf *err)
 {
@@ -119,7 +128,16 @@ pg_connect(const char *conninfo, struct strbuf *err)
 		PQfinish(c);
 		return NULL;
 	}
+	PQsetNoticeProcessor(c, quiet, NULL);
 	return c;
+}
+
+static int
+idle_closed(PGconn *c)
+{
+	struct pollfd p = { PQsocket(c), POLLIN, 0 };
+
+	return p.fd < 0 || poll(&p, 1, 0) != 0;
 }
 
 /* A pooled connection, or NULL after waiting pool_timeout seconds. *FRESH: new. */
@@ -128,6 +146,7 @@ pool_get(const char *conninfo, int *fresh, struct strbuf *err)
 {
 	struct timespec dl;
 	PGconn *c = NULL;
+	int failed = 0;
 
 	clock_gettime(CLOCK_REALTIME, &dl);
 	dl.tv_sec += pool_timeout;
@@ -146,7 +165,23 @@ pool_get(const char *conninfo, int *fresh, struct strbuf *err)
 	}
 	pthread_mutex_unlock(&pool_mu);
 	*fresh = c == NULL;
-	if (c == NULL && (c = pg_connect(conninfo, err)) == NULL) {
+	/* An idle connection has nothing to read; one the server closed (restart,
+	 * terminate) has its goodbye or EOF waiting: seen without a round trip. */
+	if (c != NULL && (idle_closed(c) || PQstatus(c) != CONNECTION_OK)) {
+		PQreset(c);
+		stat_add(0, PQstatus(c) != CONNECTION_OK, 1);
+		*fresh = 1;
+		if (PQstatus(c) != CONNECTION_OK) {
+			sb_printf(err, "PostgreSQL: %.*s",
+			    (int)strcspn(PQerrorMessage(c), "\n"), PQerrorMessage(c));
+			PQfinish(c);
+			c = NULL;
+			failed = 1;
+		}
+	} else if (c == NULL && (c = pg_connect(conninfo, err)) == NULL) {
+		failed = 1;
+	}
+	if (failed) {
 		pthread_mutex_lock(&pool_mu);
 		pool_nopen--;
 		pthread_cond_signal(&pool_cv);
@@ -490,7 +525,8 @@ pg_open(struct store *s, const char *conninfo, int flags, struct strbuf *err)
 
 	if ((s->db = pool_get(conninfo, &fresh, err)) == NULL)
 		return -1;
-	if ((fresh || (flags & STORE_START)) && pg_check_schema(s, flags, err) != 0) {
+	if (!(flags & STORE_NOCHECK) && (fresh || (flags & STORE_START)) &&
+	    pg_check_schema(s, flags, err) != 0) {
 		pool_put(s->db);
 		s->db = NULL;
 		return -1;

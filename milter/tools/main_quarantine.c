@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "daemon/version.h"
+#include "daemon/store_start.h"
 #include "tools/q.h"
 #include "yara/yara.h"
 
@@ -50,6 +51,7 @@ usage_to(FILE *fp, int status)
 	    " [--retry]\n"
 	    "       embargo-quarantine [-c config] purge --older-than 30d\n"
 	    "       embargo-quarantine [-c config] fsck | reindex | sync-holds | ppap-expire\n"
+	    "       embargo-quarantine [-c config] db init | migrate | status\n"
 	    "       embargo-quarantine -h|--help, -V|--version\n"
 	    "Reviews, releases and purges the messages the milter quarantined. "
 	    "See embargo-quarantine(8).\n");
@@ -357,6 +359,9 @@ run(const struct em_config *cfg, const char *cmd, const struct qopts *o, int arg
 		return Q_REFUSED;
 
 	store_set_syslog(cfg->log_facility);
+	store_configure(cfg);
+	if (strcmp(cmd, "db") == 0)
+		return q_db(cfg, argc, argv);
 	if (strcmp(cmd, "reindex") == 0)
 		return argc ? (usage(), Q_ERROR) : reindex(cfg, c.who);
 	if ((c.s = store_open(cfg->quarantine_dir, 0, &err)) == NULL) {

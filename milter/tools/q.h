@@ -79,4 +79,7 @@ int q_unprivileged(const struct em_config *cfg, int (*fn)(void *), void *arg);
  * deliver (accept or tag), 1 would not, 2 error. Runs inside q_unprivileged. */
 int q_rescan(const struct em_config *cfg, int fd, const struct store_entry *e, int show);
 
+/* `db init|migrate|status` (q_db.c); ARGV after "db". */
+int q_db(const struct em_config *cfg, int argc, char **argv);
+
 #endif
