@@ -14,6 +14,10 @@
 #   eq H ARGS...   embargo-quarantine -c H's config ARGS...
 #   fpsql SQL      one query on the shared database, unaligned output
 #   fleet_delivered  messages in both sinks together
+#   FLEET_ROLES=1    (before fleet_start) the least-privilege set-up of contrib/postgresql:
+#                  roles.sql, db init as embargo_owner, grants.sql, the daemons connect
+#                  as embargo_daemon; fleet_conf ROLE makes $FLEET/ROLE.conf (mx2's
+#                  config connecting as ROLE) for embargo-quarantine -c
 # Limits: both hosts are 127.0.0.1 with separate ports (no network namespaces);
 # PostgreSQL is reached over its unix socket with trust authentication.
 . "$EMBARGO_ROOT/tests/pg.sh"
@@ -33,13 +37,34 @@ fleet_start() {
 		printf '#!/bin/sh\nexec /usr/sbin/sendmail -C %s "$@"\n' "$PF/etc" > "$hd/release.sh"
 		chmod 755 "$hd/release.sh"
 	done
-	"$EQ" -c "$FLEET/mx1/embargo.conf" db init > "$FLEET/dbinit.out" 2>&1 ||
-	    echo "# fleet: db init: $(head -1 "$FLEET/dbinit.out")"
+	if [ -n "${FLEET_ROLES:-}" ]; then
+		fleet_roles || return 1
+	else
+		"$EQ" -c "$FLEET/mx1/embargo.conf" db init > "$FLEET/dbinit.out" 2>&1 ||
+		    echo "# fleet: db init: $(head -1 "$FLEET/dbinit.out")"
+	fi
 	for h in mx1 mx2; do
 		hd=$FLEET/$h
 		em_start "$hd" "unix:$hd/embargo.sock" ||
 		    { echo "# fleet: $h embargo:"; tail -5 "$hd/embargo.log" | sed 's/^/# /'; return 1; }
 		pf_use "$hd"; pf_start || return 1
+	done
+}
+
+fleet_conf() {
+	sed "s|^quarantine_db = .*|quarantine_db = \"$(echo "$PG_CONNINFO" | sed "s/user=postgres/user=$1/")\";|" \
+	    "$FLEET/mx2/embargo.conf" > "$FLEET/$1.conf"
+}
+
+fleet_roles() {
+	_pg_as "$PG_BIN/psql" -h "$FLEET/pg" -U postgres -d embargo -qX -v ON_ERROR_STOP=1 \
+	    -f "$EMBARGO_ROOT/contrib/postgresql/roles.sql" > "$FLEET/roles.out" 2>&1 || return 1
+	fleet_conf embargo_owner
+	"$EQ" -c "$FLEET/embargo_owner.conf" db init > "$FLEET/dbinit.out" 2>&1 || return 1
+	_pg_as "$PG_BIN/psql" -h "$FLEET/pg" -U postgres -d embargo -qX -v ON_ERROR_STOP=1 \
+	    -f "$EMBARGO_ROOT/contrib/postgresql/grants.sql" > "$FLEET/grants.out" 2>&1 || return 1
+	for h in mx1 mx2; do
+		sed -i "s/user=postgres/user=embargo_daemon/" "$FLEET/$h/embargo.conf"
 	done
 }
 
