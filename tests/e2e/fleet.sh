@@ -21,7 +21,7 @@
 # Limits: both hosts are 127.0.0.1 with separate ports (no network namespaces);
 # PostgreSQL is reached over its unix socket with trust authentication.
 . "$EMBARGO_ROOT/tests/pg.sh"
-FLEET=$DIR/fleet.$$
+FLEET=$(mktemp -d "$DIR/fleet.XXXXXX")
 EQ="$EMBARGO_BUILD/embargo-quarantine"
 
 fleet_start() {
