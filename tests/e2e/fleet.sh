@@ -12,6 +12,8 @@
 #   fleet_stop     stop both hosts and the cluster (safe to call twice)
 #   on_host H      make H's Postfix current (send, wait_log, wait_sink, $SINK, $PF)
 #   eq H ARGS...   embargo-quarantine -c H's config ARGS...
+#   fleet_macro H SUBJECT  the macro document through H; prints Postfix's queue id once
+#                  H's milter discarded it into the quarantine (nothing when it did not)
 #   fpsql SQL      one query on the shared database, unaligned output
 #   fleet_delivered  messages in both sinks together
 #   FLEET_ROLES=1    (before fleet_start) the least-privilege set-up of contrib/postgresql:
@@ -75,6 +77,12 @@ fleet_stop() {
 		em_stop "$FLEET/$h" >/dev/null
 	done
 	pg_stop "$FLEET"
+}
+
+FLEET_MACRO=$EMBARGO_CORPUS/eml/vba_macro/document_SimpleMacro.doc.eml
+fleet_macro() {
+	on_host "$1"; send "$FLEET_MACRO" --header "Subject: $2" > "$FLEET/macro.swaks"
+	q=$(qid_of "$FLEET/macro.swaks"); wait_log "$q: milter-discard" && echo "$q"
 }
 
 on_host() { pf_use "$FLEET/$1"; }

@@ -4,13 +4,10 @@
 # one host's entry; `embargo -t` on a host checks the database and its schema.
 . "$EMBARGO_ROOT/tests/e2e/fleet.sh"
 fleet_or_skip fleet-list
-macro=$EMBARGO_CORPUS/eml/vba_macro/document_SimpleMacro.doc.eml
-on_host mx1; send "$macro" --header "Subject: fleet list one" > "$FLEET/l1.swaks"
-Q1=$(qid_of "$FLEET/l1.swaks")
-check "fleet-list: mx1 quarantined its macro mail" wait_log "$Q1: milter-discard"
-on_host mx2; send "$macro" --header "Subject: fleet list two" > "$FLEET/l2.swaks"
-Q2=$(qid_of "$FLEET/l2.swaks")
-check "fleet-list: mx2 quarantined its macro mail" wait_log "$Q2: milter-discard"
+Q1=$(fleet_macro mx1 "fleet list one")
+check "fleet-list: mx1 quarantined its macro mail" test -n "$Q1"
+Q2=$(fleet_macro mx2 "fleet list two")
+check "fleet-list: mx2 quarantined its macro mail" test -n "$Q2"
 for h in mx1 mx2; do
 	eq $h list --json > "$FLEET/list.$h" 2>&1
 	check "fleet-list: list on $h shows mx1's entry, host mx1" \

@@ -5,15 +5,7 @@
 # one "expired" event each and end quarantined. Digests: skipped until store_once()
 # (a claimed run per fleet) exists in milter/store/.
 . "$EMBARGO_ROOT/tests/e2e/fleet.sh"
-cat > "$DIR/fleet-once-policy.conf" <<'EOP'
-rules = (
-  { name = "t-macro"; action = "quarantine"; findings = [ "macro.*" ]; },
-  { name = "t-locked"; action = "quarantine"; await_password = true;
-    findings = [ "archive.encrypted", "doc.encrypted" ]; }
-);
-EOP
-fleet_or_skip fleet-once "policy_file = \"$DIR/fleet-once-policy.conf\"" "ppap_window = 2"
-macro=$EMBARGO_CORPUS/eml/vba_macro/document_SimpleMacro.doc.eml
+fleet_or_skip fleet-once "policy_file = \"$EMBARGO_ROOT/tests/data/ppap/policy.conf\"" "ppap_window = 2"
 mkdir -p "$FLEET/data"
 python3 "$EMBARGO_ROOT/tests/data/ppap/mktwomail.py" "$FLEET/data" "$EMBARGO_CORPUS" >/dev/null
 
@@ -46,9 +38,7 @@ check "fleet-once: both fell back to quarantined" \
 
 # Purge: four macro mails, two per host, then purge everything from both hosts at once.
 for n in 1 2; do for h in mx1 mx2; do
-	on_host $h
-	send "$macro" --header "Subject: purge $n $h" > "$FLEET/m.$h.$n"
-	wait_log "$(qid_of "$FLEET/m.$h.$n"): milter-discard" >/dev/null
+	fleet_macro $h "purge $n $h" >/dev/null
 done; done
 total=$(fpsql "SELECT count(*) FROM quarantine")
 check "fleet-once: six entries to purge ($total)" test "$total" = 6

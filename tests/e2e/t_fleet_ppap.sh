@@ -4,15 +4,7 @@
 # entry, unlocks it, and releases it through mx2's release path. The held message is
 # delivered exactly once (with X-Embargo-Unlocked), and the entry is released.
 . "$EMBARGO_ROOT/tests/e2e/fleet.sh"
-cat > "$DIR/fleet-ppap-policy.conf" <<'EOP'
-rules = (
-  { name = "t-macro"; action = "quarantine"; findings = [ "macro.*" ]; },
-  { name = "t-locked"; action = "quarantine"; await_password = true;
-    findings = [ "archive.encrypted", "doc.encrypted" ]; },
-  { name = "t-unlocked"; action = "tag"; findings = [ "archive.unlocked", "doc.unlocked" ]; }
-);
-EOP
-fleet_or_skip fleet-ppap "policy_file = \"$DIR/fleet-ppap-policy.conf\"" "ppap_window = 60"
+fleet_or_skip fleet-ppap "policy_file = \"$EMBARGO_ROOT/tests/data/ppap/policy.conf\"" "ppap_window = 60"
 mkdir -p "$FLEET/data"
 python3 "$EMBARGO_ROOT/tests/data/ppap/mktwomail.py" "$FLEET/data" "$EMBARGO_CORPUS" ||
     notok "fleet-ppap: fixtures made"

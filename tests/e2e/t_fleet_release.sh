@@ -5,10 +5,8 @@
 # other is refused, one delivery in all.
 . "$EMBARGO_ROOT/tests/e2e/fleet.sh"
 fleet_or_skip fleet-release
-macro=$EMBARGO_CORPUS/eml/vba_macro/document_SimpleMacro.doc.eml
-on_host mx1; send "$macro" --header "Subject: fleet release" > "$FLEET/r1.swaks"
-Q1=$(qid_of "$FLEET/r1.swaks")
-check "fleet-release: mx1 quarantined the macro mail" wait_log "$Q1: milter-discard"
+Q1=$(fleet_macro mx1 "fleet release")
+check "fleet-release: mx1 quarantined the macro mail" test -n "$Q1"
 ID=$(fleet_id_of mx1 "$Q1")
 check "fleet-release: the entry is in the shared store, host mx1 (${ID:-none})" test -n "$ID"
 eq mx2 release "${ID:-none}" > "$FLEET/rel.out" 2>&1
@@ -28,9 +26,7 @@ eq mx1 release "$ID" > "$FLEET/again.out" 2>&1; rc=$?
 check "fleet-release: a second release (from mx1) is refused" test "$rc" = 1
 
 # Two admins press release at once, on mx1 and on mx2.
-on_host mx1; send "$macro" --header "Subject: fleet race" > "$FLEET/r2.swaks"
-Q2=$(qid_of "$FLEET/r2.swaks")
-wait_log "$Q2: milter-discard" >/dev/null
+Q2=$(fleet_macro mx1 "fleet race")
 ID2=$(fleet_id_of mx1 "$Q2")
 check "fleet-release: a second entry to race for (${ID2:-none})" test -n "$ID2"
 before=$(fleet_delivered)
