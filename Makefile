@@ -15,7 +15,7 @@ B        ?= build
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 PKGS     := libarchive libmagic yara libconfig sqlite3 libcrypto zlib libsystemd libytnef \
-            libseccomp liblzma
+            libseccomp liblzma libpq
 WARN     := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wvla -Wimplicit-fallthrough
 ifneq ($(CI),)

@@ -5,7 +5,8 @@
 # Scenarios: mixed set at 1, 8 and 64 connections; small text mail at 8 connections
 # (p99 of messages without attachments); memory with 64 concurrent 20 MB attachments
 # and at 2/10/20 MB (flat beyond the in-memory spool limit); TCP without and with
-# TCP_NODELAY (the 40 ms trap); embargo-scan MB/s over the bench corpus; the bytes
+# TCP_NODELAY (the 40 ms trap); quarantine writes/s, SQLite against PostgreSQL (qwrite,
+# a private cluster from tests/pg.sh); embargo-scan MB/s over the bench corpus; the bytes
 # the mixed set gives YARA and libyara's own rate (yararate), which bound the ratio.
 # Output: a table on stdout and in $B/bench/results.md. Bounded by message counts.
 set -eu
@@ -18,7 +19,7 @@ CORPUS=${EMBARGO_CORPUS:-$ROOT/tests/samples}
 OUT=$B/bench; C=$OUT/corpus; W=$(mktemp -d /tmp/embargo-bench.XXXXXX)
 chmod 755 "$W"
 N=${BENCH_N:-2000}
-trap 'set +e; em_stop "$W" >/dev/null 2>&1; kill $(cat "$W"/noop.pid 2>/dev/null) 2>/dev/null; rm -rf "$W"; true' EXIT
+trap 'set +e; em_stop "$W" >/dev/null 2>&1; [ -f "$W/pg/data/postmaster.pid" ] && pg_stop "$W"; kill $(cat "$W"/noop.pid 2>/dev/null) 2>/dev/null; rm -rf "$W"; true' EXIT
 mkdir -p "$OUT"
 [ -f "$C/att25m.eml" ] || python3 "$ROOT/bench/mkcorpus.py" "$C" "$CORPUS" >/dev/null
 LOAD=$OUT/miltload
@@ -117,6 +118,31 @@ P=$(free_port)
 start_embargo "inet:$P@127.0.0.1"
 e=$(run "embargo tcp" "inet:$P@127.0.0.1" "$W/embargo.pid" 8 "$N" "$C/small.eml")
 row "small text over TCP, 8 conns" embargo "$e" "$(ratio "$(field "$e" msg_s)" "$(field "$a" msg_s)")"
+
+# Quarantine writes per second (store_put, committed): SQLite plus files against
+# PostgreSQL in a private cluster (tests/pg.sh, fsync on), same run, 20 kB bodies.
+if [ -x "$OUT/qwrite" ]; then
+	. "$ROOT/tests/pg.sh"
+	if pg_have && pg_start "$W" >/dev/null 2>&1; then
+		{
+		echo
+		echo "Quarantine writes per second (bench/qwrite: store_put of a 20 kB body and its row, committed; a handle per write as the daemon opens one), same run:"
+		echo
+		echo "| back end | writers | writes/s | errors |"
+		echo "|---|---|---|---|"
+		for t in 1 8; do
+			for be in sqlite postgresql; do
+				ci=""; [ $be = postgresql ] && ci=$PG_CONNINFO
+				l=$("$OUT/qwrite" "$W/qw-$be-$t" "$ci" $t $((t * 200)) 20000 || true)
+				echo "| $be | $t | $(field "$l" writes_s) | $(field "$l" errors) |"
+			done
+		done
+		} >> "$RES"
+		pg_stop "$W"
+	else
+		echo "(no PostgreSQL 15: quarantine write rows skipped)" >> "$RES"
+	fi
+fi
 
 # embargo-scan throughput over the bench corpus (one process, one thread).
 files="$C/small.eml $C/docx50k.eml $C/pdf1m.eml $C/zipexe.eml $C/nested.eml $C/att10m.eml $C/att20m.eml"

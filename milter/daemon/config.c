@@ -65,6 +65,9 @@ static const struct config_key config_keys[] = {
 	{ NULL, "release_command", K_STR, OFF(release_command), "/usr/sbin/sendmail", 0,
 	    0 },
 	{ NULL, "ppap_window", K_INT, OFF(ppap_window), "900", 1, 86400 },
+	{ NULL, "quarantine_db", K_STR, OFF(quarantine_db), "", 0, 0 },
+	{ NULL, "host_name", K_STR, OFF(host_name), "", 0, 0 },
+	{ NULL, "db_timeout", K_INT, OFF(db_timeout), "5", 1, 300 },
 	{ NULL, "review_group", K_STR, OFF(review_group), "embargo", 0, 0 },
 	{ NULL, "tmp_dir", K_STR, OFF(tmp_dir), "/var/lib/embargo/tmp", 0, 0 },
 	{ NULL, "policy_file", K_STR, OFF(policy_file), "/etc/embargo/policy.conf", 0,
@@ -465,6 +468,8 @@ config_free(struct em_config *c)
 	free(c->user);
 	free(c->pid_file);
 	free(c->quarantine_dir);
+	free(c->quarantine_db);
+	free(c->host_name);
 	free(c->release_command);
 	free(c->review_group);
 	free(c->tmp_dir);

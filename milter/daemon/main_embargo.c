@@ -185,6 +185,7 @@ prepare(const char *sock, int check, int foreground, struct startcheck_ids *ids)
 		fprintf(stderr, "%s", sb_str(&err));
 		goto fail;
 	}
+	store_configure(cfg);
 	if (sock != NULL) {
 		free(cfg->socket);
 		if ((cfg->socket = strdup(sock)) == NULL)

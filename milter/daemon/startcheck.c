@@ -30,6 +30,8 @@
 
 #include "daemon/listen.h"
 #include "daemon/startcheck.h"
+#include "daemon/store_start.h"
+#include "store/store.h"
 
 static int
 resolve_ids(const struct em_config *cfg, struct startcheck_ids *ids, struct strbuf *err)
@@ -132,6 +134,25 @@ socket_folder(const char *path, struct strbuf *err)
 	return r;
 }
 
+/* quarantine_db: connect and check the schema version (store_open, STORE_START).
+ * -t refuses both failures; a start refuses a wrong schema version only, since a
+ * database that is down now is waited for (its mail tempfailed meanwhile). */
+static void
+check_db(FILE *out, const struct em_config *cfg, int create)
+{
+	struct strbuf e = STRBUF_INIT;
+	struct store *s;
+
+	if (cfg->quarantine_db == NULL || cfg->quarantine_db[0] == '\0')
+		return;
+	store_configure(cfg);
+	if ((s = store_open(cfg->quarantine_dir, STORE_START, &e)) == NULL &&
+	    (!create || strstr(sb_str(&e), "schema version") != NULL))
+		fprintf(out, "%s\n", sb_str(&e));
+	store_close(s);
+	sb_free(&e);
+}
+
 /* The checks made as the run-as user; problems are written to OUT. */
 static void
 user_side(FILE *out, const struct em_config *cfg, const char *config_file,
@@ -148,6 +169,7 @@ user_side(FILE *out, const struct em_config *cfg, const char *config_file,
 	}
 	check_dir(out, "quarantine_dir", cfg->quarantine_dir, create);
 	check_dir(out, "tmp_dir", cfg->tmp_dir, create);
+	check_db(out, cfg, create);
 	check_parent(out, "pid_file folder", pid_file);
 	if (ids->change) {
 		if ((c = config_load(config_file, &e)) == NULL)

@@ -8,11 +8,25 @@
  * are tempfailed (the MTA keeps them) until it is fixed.
  */
 #include <grp.h>
+#include <unistd.h>
 
 #include "daemon/log.h"
 #include "daemon/store_start.h"
 #include "store/store.h"
 #include "store/store_mark.h"
+
+void
+store_configure(const struct em_config *cfg)
+{
+	char host[256] = "";
+
+	if (cfg->host_name && cfg->host_name[0])
+		snprintf(host, sizeof(host), "%s", cfg->host_name);
+	else if (gethostname(host, sizeof(host) - 1) != 0)
+		snprintf(host, sizeof(host), "unknown");
+	store_set_db(cfg->quarantine_db, host);
+	store_set_pool(cfg->scan.lim.scan_parallel, cfg->db_timeout);
+}
 
 static void
 review_group(const struct em_config *cfg)

@@ -41,7 +41,8 @@
 #define STORE_TMP_STALE  600   /* seconds before fsck (daemon running) removes a .tmp */
 #define STORE_ORPHAN_AGE 60 /* seconds before fsck (daemon running) re-indexes a file */
 
-enum { STORE_CREATE = 1, STORE_START = 2, STORE_REBUILD = 4 };
+/* STORE_NOCHECK: no schema version check (PostgreSQL; `db migrate|status`). */
+enum { STORE_CREATE = 1, STORE_START = 2, STORE_REBUILD = 4, STORE_NOCHECK = 8 };
 
 struct store;
 
@@ -66,9 +67,34 @@ struct store_entry {
 	uint64_t size;
 	char *findings, *rule, *action, *state, *changed_by, *explain, *report;
 	char *client_addr, *helo, *message_id, *auth_user, *release_to, *sha256;
+	char *host_name; /* the host that received it (store_set_db) */
 	int64_t release_done; /* recipients already delivered by a partial release */
 	int has_file;
 };
+
+/*
+ * The back end (store_idx.c, store_pg.c). store_set_db: CONNINFO (a libpq conninfo or
+ * postgresql:// URI; NULL or "" keeps SQLite plus files in DIR) for every later
+ * store_open, HOST the host_name recorded in new entries. store_set_pool: PostgreSQL
+ * connections shared by all handles of this process (store_open takes one, store_close
+ * gives it back; waits up to TIMEOUT seconds for a free one), connect_timeout and
+ * statement_timeout TIMEOUT seconds. Call both before any thread opens a handle.
+ */
+void store_set_db(const char *conninfo, const char *host_name);
+void store_set_pool(int size, int timeout);
+const char *store_db(void); /* the conninfo, or NULL for SQLite */
+/* Database round trips so far: count, total microseconds, errors (PostgreSQL only;
+ * for the metrics). */
+struct store_db_stats {
+	uint64_t queries, usec, errors, reconnects;
+};
+void store_db_stats(struct store_db_stats *st);
+/* Schema (store_schema.c): the version of the open store's schema and the version
+ * this build wants; store_db_migrate creates or upgrades it (PostgreSQL: the daemon
+ * never does this by itself, `embargo-quarantine db init|migrate` does). 0 or -1. */
+#define STORE_PG_SCHEMA 1
+int store_db_version(struct store *s, int *have, int *want);
+int store_db_migrate(struct store *s, int *from, int *to);
 
 /* Open the store in DIR (STORE_CREATE: make dirs and index). NULL, reason in ERR. */
 struct store *store_open(const char *dir, int flags, struct strbuf *err);

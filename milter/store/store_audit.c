@@ -12,7 +12,6 @@
 #include <string.h>
 #include <syslog.h>
 
-#include <sqlite3.h>
 
 #include "store/store_int.h"
 
@@ -44,24 +43,15 @@ int
 saudit_add(struct store *s, const char *id, const char *event, const char *who,
     const char *detail)
 {
-	sqlite3_stmt *st = NULL;
-	int ok;
+	const struct sidx_val v[5] = { SV_T(id), SV_I(store_now()), SV_T(event),
+		SV_T(who ? who : "?"), SV_T(detail ? detail : "") };
 
-	if (sqlite3_prepare_v2(s->db,
-		"INSERT INTO audit (id, time, event, user, detail)"
-		" VALUES (?1, ?2, ?3, ?4, ?5)",
-		-1, &st, NULL) != SQLITE_OK)
-		return store_err(s, "audit", sqlite3_errmsg(s->db));
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, store_now());
-	sqlite3_bind_text(st, 3, event, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, who ? who : "?", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, detail ? detail : "", -1, SQLITE_STATIC);
-	ok = sqlite3_step(st) == SQLITE_DONE;
-	if (!ok)
-		store_err(s, "audit", sqlite3_errmsg(s->db));
-	sqlite3_finalize(st);
-	return ok ? 0 : -1;
+	return sidx_query(s,
+		   "INSERT INTO audit (id, time, event, \"user\", detail)"
+		   " VALUES (?1, ?2, ?3, ?4, ?5)",
+		   v, 5, NULL, NULL) < 0
+	    ? -1
+	    : 0;
 }
 
 int
@@ -80,38 +70,38 @@ store_audit(struct store *s, const char *id, const char *event, const char *who,
 	return 0;
 }
 
-static const char *
-col(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
+struct hist {
+	const char *id;
+	int (*cb)(void *, const struct store_event *);
+	void *arg;
+};
 
-	return t ? (const char *)t : "";
+static int
+hist_cb(void *arg, const struct sidx_row *r)
+{
+	struct hist *h = arg;
+	struct store_event ev;
+
+	ev.time = sidx_int(r, 0);
+	ev.id = h->id;
+	ev.event = sidx_text(r, 1);
+	ev.user = sidx_text(r, 2);
+	ev.detail = sidx_text(r, 3);
+	return h->cb(h->arg, &ev);
 }
 
+/* rowid: SQLite's own; the PostgreSQL schema has a bigserial column of that name. */
 int
 store_history(struct store *s, const char *id,
     int (*cb)(void *, const struct store_event *), void *arg)
 {
-	struct store_event ev;
-	sqlite3_stmt *st = NULL;
-	int rc, stop = 0;
+	struct hist h = { id, cb, arg };
+	const struct sidx_val v[1] = { SV_T(id) };
 
-	if (sqlite3_prepare_v2(s->db,
-		"SELECT time, event, user, detail FROM audit"
-		" WHERE id = ?1 ORDER BY time, rowid",
-		-1, &st, NULL) != SQLITE_OK)
-		return store_err(s, "audit", sqlite3_errmsg(s->db));
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		ev.time = sqlite3_column_int64(st, 0);
-		ev.id = id;
-		ev.event = col(st, 1);
-		ev.user = col(st, 2);
-		ev.detail = col(st, 3);
-		stop = cb(arg, &ev);
-	}
-	sqlite3_finalize(st);
-	if (!stop && rc != SQLITE_DONE)
-		return store_err(s, "audit", sqlite3_errstr(rc));
-	return 0;
+	return sidx_query(s,
+		   "SELECT time, event, \"user\", detail FROM audit"
+		   " WHERE id = ?1 ORDER BY time, rowid",
+		   v, 1, hist_cb, &h) < 0
+	    ? -1
+	    : 0;
 }

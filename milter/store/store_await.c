@@ -17,7 +17,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <sqlite3.h>
 
 #include "store/store_int.h"
 
@@ -80,27 +79,15 @@ static int
 settle_row(struct store *s, const char *id, const char *who, const char *findings,
     const char *rule, const char *explain)
 {
-	sqlite3_stmt *st = NULL;
-	int rc;
+	const struct sidx_val v[6] = { SV_T(id), SV_T(findings), SV_T(rule),
+		SV_T(explain), SV_I(store_now()), SV_T(who ? who : "?") };
 
-	if (sqlite3_prepare_v2(s->db,
-		"UPDATE quarantine SET state = 'quarantined',"
-		" findings = coalesce(?2, findings), rule = coalesce(?3, rule),"
-		" explain = coalesce(?4, explain), changed_at = ?5, changed_by = ?6"
-		" WHERE id = ?1 AND state = '" STORE_AWAIT_STATE "'",
-		-1, &st, NULL) != SQLITE_OK)
-		return store_err(s, "index", sqlite3_errmsg(s->db));
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, findings, -1, SQLITE_STATIC); /* NULL binds NULL */
-	sqlite3_bind_text(st, 3, rule, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, explain, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, store_now());
-	sqlite3_bind_text(st, 6, who ? who : "?", -1, SQLITE_STATIC);
-	rc = sqlite3_step(st) == SQLITE_DONE ? sqlite3_changes(s->db) : -1;
-	if (rc < 0)
-		store_err(s, "index", sqlite3_errmsg(s->db));
-	sqlite3_finalize(st);
-	return rc;
+	return sidx_query(s,
+	    "UPDATE quarantine SET state = 'quarantined',"
+	    " findings = coalesce(?2, findings), rule = coalesce(?3, rule),"
+	    " explain = coalesce(?4, explain), changed_at = ?5, changed_by = ?6"
+	    " WHERE id = ?1 AND state = '" STORE_AWAIT_STATE "'",
+	    v, 6, NULL, NULL);
 }
 
 int
@@ -127,33 +114,39 @@ store_await_settle(struct store *s, const char *id, const char *who, const char 
 	return 0;
 }
 
+struct expire_ids {
+	char (*ids)[STORE_ID_LEN + 1];
+	size_t k;
+};
+
+static int
+expire_cb(void *arg, const struct sidx_row *r)
+{
+	struct expire_ids *x = arg;
+	const char *id = sidx_text(r, 0);
+
+	if (x->k < AWAIT_EXPIRE_MAX && store_id_valid(id))
+		memcpy(x->ids[x->k++], id, STORE_ID_LEN + 1);
+	return x->k >= AWAIT_EXPIRE_MAX;
+}
+
 int
 store_await_expire(struct store *s, int64_t before, const char *who,
     void (*cb)(void *arg, const char *id), void *arg, size_t *n)
 {
 	char ids[AWAIT_EXPIRE_MAX][STORE_ID_LEN + 1];
-	sqlite3_stmt *st = NULL;
-	size_t k = 0, i;
+	struct expire_ids x = { ids, 0 };
+	const struct sidx_val v[2] = { SV_I(before), SV_I(AWAIT_EXPIRE_MAX) };
+	size_t i;
 	int rc;
 
 	*n = 0;
-	if (sqlite3_prepare_v2(s->db,
+	if (sidx_query(s,
 		"SELECT id FROM quarantine WHERE state = '" STORE_AWAIT_STATE
 		"' AND time < ?1 ORDER BY time LIMIT ?2",
-		-1, &st, NULL) != SQLITE_OK)
-		return store_err(s, "index", sqlite3_errmsg(s->db));
-	sqlite3_bind_int64(st, 1, before);
-	sqlite3_bind_int(st, 2, AWAIT_EXPIRE_MAX);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && k < AWAIT_EXPIRE_MAX) {
-		const char *id = (const char *)sqlite3_column_text(st, 0);
-
-		if (id != NULL && store_id_valid(id))
-			memcpy(ids[k++], id, STORE_ID_LEN + 1);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return store_err(s, "index", sqlite3_errstr(rc));
-	for (i = 0; i < k; i++) {
+		v, 2, expire_cb, &x) < 0)
+		return -1;
+	for (i = 0; i < x.k; i++) {
 		rc = store_await_settle(s, ids[i], who, NULL, NULL, NULL, "expired",
 		    "no password came within the window: the policy's quarantine stands");
 		if (rc < 0)

@@ -219,6 +219,8 @@ sfile_meta_update(struct store *s, const struct store_entry *e)
 	struct strbuf text = STRBUF_INIT;
 	int rc = -1;
 
+	if (s->pg) /* no files: the row is the record */
+		return 0;
 	snprintf(tmp, sizeof(tmp), "%s/tmp/%s.meta.tmp", s->dir, e->id);
 	snprintf(d, sizeof(d), "%s/msg", s->dir);
 	if (store_msg_path(s, e->id, "meta", dst, sizeof(dst)) != 0)
@@ -240,7 +242,12 @@ void
 sfile_remove(struct store *s, const char *id)
 {
 	char p[4096];
+	const struct sidx_val v[1] = { SV_T(id) };
 
+	if (s->pg) { /* the body row; a failure leaves it for the next purge */
+		(void)sidx_query(s, "DELETE FROM msg_body WHERE id = ?1", v, 1, NULL, NULL);
+		return;
+	}
 	if (store_msg_path(s, id, "eml", p, sizeof(p)) == 0)
 		unlink(p);
 	if (store_msg_path(s, id, "meta", p, sizeof(p)) == 0)

@@ -253,6 +253,8 @@ store_fsck(struct store *s, int flags, const char *who, struct store_fsck *r)
 	size_t n = 0;
 
 	memset(r, 0, sizeof(*r));
+	if (s->pg) /* body and row commit together: only an interrupted purge to end */
+		return store_purge_finish(s, &r->finished);
 	if (quick_check(s) != 0)
 		return -1;
 	if (store_purge_finish(s, &n) != 0)
@@ -274,6 +276,11 @@ store_reindex(const char *dir, const char *who, size_t *n, struct strbuf *err)
 	struct stat st;
 	int rc;
 
+	if (store_db() != NULL) {
+		sb_adds(err, "reindex rebuilds a SQLite index from files; the PostgreSQL "
+			     "store has no files (restore the database from its backup)");
+		return -1;
+	}
 	snprintf(path, sizeof(path), "%s/index.db", dir);
 	if (stat(path, &st) == 0) {
 		snprintf(

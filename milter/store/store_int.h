@@ -1,8 +1,10 @@
 /*
  * store_int.h: what the store's own files share (not for front ends): the handle,
  * the field table that the index row, the .meta file and the reader all follow,
- * the index back end (store_sqlite.c) and the file side (store_file.c).
- * A PostgreSQL back end replaces store_sqlite.c's sidx_* functions.
+ * the index back ends (struct sidx_ops: store_sqlite.c, store_pg.c), the generic
+ * entry code over them (store_idx.c) and the file side (store_file.c).
+ * The SQLite back end keeps bodies as files in DIR/msg; the PostgreSQL back end keeps
+ * them in the database (body_put/body_open) and has no file side (s->pg).
  */
 #ifndef EMBARGO_STORE_INT_H
 #define EMBARGO_STORE_INT_H
@@ -12,12 +14,50 @@
 
 #include "store/store.h"
 
-struct sqlite3;
+struct sidx_ops;
+struct sidx_val;
+struct sidx_row;
 
 struct store {
 	char *dir;
-	struct sqlite3 *db;
+	void *db; /* sqlite3 * or PGconn * */
+	const struct sidx_ops *ops;
+	int pg;	   /* bodies in the database, no files */
+	int in_tx; /* PostgreSQL: inside BEGIN (no silent reconnect) */
 	char err[300];
+};
+
+/*
+ * An index back end. open fills s->db (WHERE: the directory or the conninfo);
+ * query as sidx_query; body_put stores RAW for ID in the open transaction and fills
+ * SHA (NULL: bodies are files); body_open returns a read-only fd of the body.
+ */
+struct sidx_ops {
+	const char *name;
+	int (*open)(struct store *s, const char *where, int flags, struct strbuf *err);
+	void (*close)(struct store *s);
+	int (*exec)(struct store *s, const char *sql);
+	int (*begin)(struct store *s);
+	int (*commit)(struct store *s);
+	void (*rollback)(struct store *s);
+	int (*query)(struct store *s, const char *sql, const struct sidx_val *args,
+	    size_t nargs, int (*cb)(void *arg, const struct sidx_row *r), void *arg);
+	const char *(*text)(const struct sidx_row *r, int col);
+	int64_t (*integer)(const struct sidx_row *r, int col);
+	int (*body_put)(struct store *s, const char *id, struct spool *raw, char sha[65]);
+	int (*body_open)(struct store *s, const char *id);
+	/* In the open transaction: 1 when this host is the one to run job NAME now
+	 * (PostgreSQL: a transaction advisory lock; SQLite: always 1), 0, -1. */
+	int (*fleet_lock)(struct store *s, const char *name);
+};
+#define STORE_SQLITE_SCHEMA 3
+extern const struct sidx_ops sidx_sqlite_ops, sidx_pg_ops;
+
+/* A result row as the back end sees it. */
+struct sidx_row {
+	const struct sidx_ops *ops;
+	void *p;
+	int n;
 };
 
 /* The text fields of a row, in column order (col is the index column name, also the
@@ -53,9 +93,11 @@ int smeta_read(struct store *s, const char *id, struct store_entry *e);
 int sidx_insert(struct store *s, const struct store_entry *e, const char *who);
 int sidx_exec(struct store *s, const char *sql);
 int sidx_begin(struct store *s);
+int sidx_fleet_lock(struct store *s, const char *name);
 int sidx_commit(struct store *s);
 void sidx_rollback(struct store *s);
-/* UPDATE/DELETE with ?1 = id, ?2 = text, ?3 = integer; returns changes or -1. */
+/* UPDATE/DELETE with ?1 = id, ?2 = text, ?3 = integer, ?4 = now (portable: no
+ * SQL time function); returns changes or -1. */
 int
 sidx_change(struct store *s, const char *sql, const char *id, const char *a, int64_t n);
 /*
@@ -74,7 +116,6 @@ struct sidx_val {
 };
 #define SV_T(x) ((struct sidx_val){ .t = (x), .i = 0, .is_int = 0 })
 #define SV_I(x) ((struct sidx_val){ .t = NULL, .i = (x), .is_int = 1 })
-struct sidx_row;
 const char *sidx_text(const struct sidx_row *r, int col); /* "" for NULL */
 int64_t sidx_int(const struct sidx_row *r, int col);
 int sidx_query(struct store *s, const char *sql, const struct sidx_val *args,

@@ -44,6 +44,7 @@ const struct store_field store_text[] = {
 	SF("auth_user", auth_user),
 	SF("release_to", release_to),
 	SF("sha256", sha256),
+	SF("host_name", host_name),
 };
 const size_t store_ntext = sizeof(store_text) / sizeof(store_text[0]);
 

@@ -80,7 +80,7 @@ store_release_end(struct store *s, const char *id, const char *who, int ok, int6
 
 	snprintf(sql, sizeof(sql),
 	    "UPDATE quarantine SET state = '%s', changed_by = ?2,"
-	    " changed_at = strftime('%%s','now'), release_done = ?3 WHERE id = ?1 AND"
+	    " changed_at = ?4, release_done = ?3 WHERE id = ?1 AND"
 	    " state = 'releasing'",
 	    ok ? "released" : "quarantined");
 	ch = transition(
@@ -165,6 +165,8 @@ finish_purge(struct store *s, struct idlist *l, const char *who, int log)
 
 	if (store_list_state(s, "purging", collect, l) != 0 || l->oom)
 		return store_err(s, "purge", l->oom ? "out of memory" : s->err);
+	if (l->n == 0) /* nothing to finish (and no DELETE a least-privilege role lacks) */
+		return 0;
 	for (i = 0; i < l->n; i++) {
 		sfile_remove(s, l->v[i]);
 		if (log)
@@ -183,15 +185,22 @@ int
 store_purge(struct store *s, int64_t before, const char *who, size_t *n)
 {
 	struct idlist l = { NULL, 0, 0, 0 };
+	const struct sidx_val pv[3] = { SV_I(store_now()), SV_T(who), SV_I(before) };
 	int ch, rc = -1;
 
+	*n = 0;
 	if (sidx_begin(s) != 0)
 		return -1;
-	if (sidx_change(s,
-		"INSERT INTO audit (id, time, event, user, detail) SELECT id,"
-		" strftime('%s','now'), 'purged', ?2, state FROM quarantine WHERE time < ?3"
+	/* Once per fleet: another host purging now does this run's work. */
+	if ((ch = sidx_fleet_lock(s, "embargo-purge")) <= 0) {
+		sidx_rollback(s);
+		return ch;
+	}
+	if (sidx_query(s,
+		"INSERT INTO audit (id, time, event, \"user\", detail) SELECT id,"
+		" ?1, 'purged', ?2, state FROM quarantine WHERE time < ?3"
 		" AND state NOT IN ('releasing', 'purging')",
-		"", who, before) < 0 ||
+		pv, 3, NULL, NULL) < 0 ||
 	    (ch = sidx_change(s,
 		 "UPDATE quarantine SET state = 'purging', has_file = 0"
 		 " WHERE time < ?3 AND state NOT IN ('releasing', 'purging') AND ?1 = ?1",

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "daemon/version.h"
+#include "daemon/store_start.h"
 #include "tools/q.h"
 #include "yara/yara.h"
 
@@ -44,12 +45,13 @@ usage_to(FILE *fp, int status)
 	    "usage: embargo-quarantine [-c config] list|stats [--since T] [--until T]"
 	    " [--sender A] [--rcpt A]\n"
 	    "         [--subject S] [--state S] [--rule G] [--finding G] [--message-id M]"
-	    " [--client IP] [--json] [--count]\n"
+	    " [--client IP] [--host H] [--json] [--count]\n"
 	    "       embargo-quarantine [-c config] show|export|delete ID...   (- reads ids from stdin)\n"
 	    "       embargo-quarantine [-c config] release ID... [--to addr]... [--rescan [--force]]"
 	    " [--retry]\n"
 	    "       embargo-quarantine [-c config] purge --older-than 30d\n"
 	    "       embargo-quarantine [-c config] fsck | reindex | sync-holds | ppap-expire\n"
+	    "       embargo-quarantine [-c config] db init | migrate | status\n"
 	    "       embargo-quarantine -h|--help, -V|--version\n"
 	    "Reviews, releases and purges the messages the milter quarantined. "
 	    "See embargo-quarantine(8).\n");
@@ -110,6 +112,7 @@ parse_cmd_opts(int argc, char **argv, struct qopts *o)
 		{ "finding", 1, NULL, 'f' },
 		{ "message-id", 1, NULL, 'm' },
 		{ "client", 1, NULL, 'C' },
+		{ "host", 1, NULL, 'H' },
 		{ "json", 0, NULL, 'J' },
 		{ "count", 0, NULL, 'n' },
 		{ "to", 1, NULL, 'T' },
@@ -133,6 +136,7 @@ parse_cmd_opts(int argc, char **argv, struct qopts *o)
 		case 'f': o->f.finding = optarg; break;
 		case 'm': o->f.message_id = optarg; break;
 		case 'C': o->f.client = optarg; break;
+		case 'H': o->f.host = optarg; break;
 		case 'J': o->json = 1; break;
 		case 'n': o->count = 1; break;
 		case 'T': add_to(o, optarg); break;
@@ -355,6 +359,9 @@ run(const struct em_config *cfg, const char *cmd, const struct qopts *o, int arg
 		return Q_REFUSED;
 
 	store_set_syslog(cfg->log_facility);
+	store_configure(cfg);
+	if (strcmp(cmd, "db") == 0)
+		return q_db(cfg, argc, argv);
 	if (strcmp(cmd, "reindex") == 0)
 		return argc ? (usage(), Q_ERROR) : reindex(cfg, c.who);
 	if ((c.s = store_open(cfg->quarantine_dir, 0, &err)) == NULL) {

@@ -21,7 +21,7 @@ enum { Q_OK = 0, Q_REFUSED = 1, Q_ERROR = 2 };
 struct qfilter {
 	int64_t since, until; /* 0: open */
 	const char *sender, *rcpt, *subject, *state, *rule, *finding, *message_id,
-	    *client;
+	    *client, *host;
 };
 
 struct qopts {
@@ -78,5 +78,8 @@ int q_unprivileged(const struct em_config *cfg, int (*fn)(void *), void *arg);
 /* Rescan the stored message FD; print the part tree (SHOW) or the verdict; 0 would
  * deliver (accept or tag), 1 would not, 2 error. Runs inside q_unprivileged. */
 int q_rescan(const struct em_config *cfg, int fd, const struct store_entry *e, int show);
+
+/* `db init|migrate|status` (q_db.c); ARGV after "db". */
+int q_db(const struct em_config *cfg, int argc, char **argv);
 
 #endif

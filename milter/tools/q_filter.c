@@ -6,6 +6,7 @@
  * case-insensitive. --subject: glob, or a case-insensitive substring. --state:
  * exact. --rule/--finding: globs on the rule name / each finding name. --message-id:
  * with or without <>. --client: an address, or a prefix ending in . or :.
+ * --host: the host_name that received the entry, exactly.
  * --to addresses: local@domain, no quoting, no | or / (MTA pipe and file targets).
  * Times: "90s", "15m", "2h", "7d", "1w" mean that long ago; dates are local time
  * "YYYY-MM-DD", "YYYY-MM-DD HH:MM[:SS]" or "YYYY-MM-DDTHH:MM[:SS]".
@@ -187,6 +188,8 @@ q_filter_match(const struct qfilter *f, const struct store_entry *e)
 	if (f->finding && !any_item(e->findings, ',', '@', f->finding, policy_glob))
 		return 0;
 	if (f->message_id && !msgid_match(f->message_id, e->message_id))
+		return 0;
+	if (f->host && strcmp(f->host, e->host_name ? e->host_name : "") != 0)
 		return 0;
 	if (f->client && !client_match(f->client, e->client_addr))
 		return 0;

@@ -154,6 +154,7 @@ q_print_json(const struct store_entry *e)
 	}
 	jstr(&sb, "changed_by", e->changed_by);
 	jtime(&sb, "changed_at", e->changed_at);
+	jstr(&sb, "host", e->host_name ? e->host_name : "");
 	jstr(&sb, "client_addr", e->client_addr);
 	jstr(&sb, "helo", e->helo);
 	jstr(&sb, "message_id", e->message_id);
@@ -208,6 +209,7 @@ q_print_details(struct store *s, const struct store_entry *e)
 	field("to:", e->rcpts);
 	field("subject:", e->subject);
 	field("message-id:", e->message_id);
+	field("host:", e->host_name ? e->host_name : "");
 	field("client:", e->client_addr);
 	field("helo:", e->helo);
 	field("auth user:", e->auth_user);

@@ -4,6 +4,9 @@
 #                         everything relayed to an smtp-sink on $SINK_PORT that
 #                         writes each message to DIR/sink/
 #   pf_start / pf_stop    start and stop Postfix and the sink
+#   pf_use DIR            switch to the instance set up in DIR (several may run side
+#                         by side: each has its own config, queue, ports and sink);
+#                         PF_HOSTNAME (before pf_setup) names it (default mx.embargo.test)
 #   pf_log                Postfix's log file
 #   wait_sink N           wait until N messages arrived at the sink (at most 30 s)
 #   wait_log PATTERN      wait until Postfix's log matches (at most 30 s)
@@ -14,13 +17,14 @@ pf_setup() {
 	mkdir -p "$PF/etc" "$PF/queue" "$PF/data" "$SINK"
 	chown postfix "$PF/data"; chmod 700 "$PF/data"
 	chmod 777 "$SINK"
+	printf 'PF_PORT=%s\nSINK_PORT=%s\n' "$PF_PORT" "$SINK_PORT" > "$1/pf.ports"
 	cp /usr/share/postfix/master.cf.dist "$PF/etc/master.cf"
 	: > "$PF/etc/main.cf"
 	postconf -c "$PF/etc" -e \
 	    "compatibility_level = 3.6" \
 	    "queue_directory = $PF/queue" "data_directory = $PF/data" \
 	    "maillog_file = $PF/maillog" "maillog_file_prefixes = /var, /dev/stdout, /tmp" \
-	    "myhostname = mx.embargo.test" "mydomain = embargo.test" \
+	    "myhostname = ${PF_HOSTNAME:-mx.embargo.test}" "mydomain = embargo.test" \
 	    "inet_interfaces = 127.0.0.1" "inet_protocols = ipv4" "mynetworks = 127.0.0.0/8" \
 	    "mydestination =" "alias_maps =" "alias_database =" "local_recipient_maps =" \
 	    "relay_domains =" "relayhost = [127.0.0.1]:$SINK_PORT" \
@@ -35,6 +39,11 @@ pf_setup() {
 	postconf -c "$PF/etc" -F '*/*/chroot = n'
 	postconf -c "$PF/etc" -MX smtp/inet
 	postconf -c "$PF/etc" -M "127.0.0.1:$PF_PORT/inet = 127.0.0.1:$PF_PORT inet n - n - - smtpd"
+}
+
+pf_use() {
+	PF=$1/pf; SINK=$1/sink
+	. "$1/pf.ports"
 }
 
 pf_start() {

@@ -18,14 +18,7 @@ em_config "$PD"
 mkdir -p "$PD/data"
 python3 "$EMBARGO_ROOT/tests/data/ppap/mktwomail.py" "$PD/data" "$EMBARGO_CORPUS" ||
     notok "ppap fixtures made"
-cat > "$PD/policy.conf" <<'EOP'
-rules = (
-  { name = "t-macro"; action = "quarantine"; findings = [ "macro.*" ]; },
-  { name = "t-locked"; action = "quarantine"; await_password = true;
-    findings = [ "archive.encrypted", "doc.encrypted" ]; },
-  { name = "t-unlocked"; action = "tag"; findings = [ "archive.unlocked", "doc.unlocked" ]; }
-);
-EOP
+cp "$EMBARGO_ROOT/tests/data/ppap/policy.conf" "$PD/policy.conf"
 printf '#!/bin/sh\nexec /usr/sbin/sendmail -C %s "$@"\n' "$PF/etc" > "$PD/release.sh"
 chmod 755 "$PD/release.sh"
 sed -i -e "/^policy_file = /d" -e "/^release_command = /d" -e "/^ppap_window = /d" "$PD/embargo.conf"

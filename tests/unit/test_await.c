@@ -19,6 +19,7 @@
 
 #include "policy/policy.h"
 #include "store/store.h"
+#include "store/store_int.h"
 
 static const char *POLICY =
     "rules = (\n"
@@ -108,6 +109,15 @@ setup(void **state)
 	snprintf(dir, sizeof(dir), "/tmp/test_await.XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	strncat(dir, "/q", sizeof(dir) - strlen(dir) - 1);
+	if (store_db() != NULL) { /* EMBARGO_TEST_DB: start from empty tables */
+		struct strbuf err = STRBUF_INIT;
+		struct store *q = store_open(dir, STORE_CREATE, &err);
+
+		assert_non_null(q);
+		assert_int_equal(sidx_exec(q, "TRUNCATE quarantine, audit, msg_body"), 0);
+		store_close(q);
+		sb_free(&err);
+	}
 	return 0;
 }
 
@@ -278,6 +288,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(settle_once_then_release_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(expire_after_the_window, setup, teardown),
 	};
+	const char *db = getenv("EMBARGO_TEST_DB"); /* PostgreSQL: t_pgstore.sh */
 
+	if (db != NULL && db[0] != '\0')
+		store_set_db(db, "mx-test");
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

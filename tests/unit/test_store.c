@@ -5,6 +5,10 @@
  * (orphan files, stale .tmp, rows without files), a truncated index refused and
  * rebuilt by reindex, release markers. Several writer threads while a reader lists:
  * every listed row has its file.
+ * Back ends: SQLite plus files by default; with EMBARGO_TEST_DB set (a libpq conninfo,
+ * tests/cli/t_pgstore.sh) the same tests run against PostgreSQL, where a "file" is a
+ * msg_body row and the tests of files, fsck and SQLite upgrades are skipped; the
+ * tests named pg_* run only there.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,6 +29,22 @@
 #include "store/store_mark.h"
 
 static char dir[256];
+static int pg; /* EMBARGO_TEST_DB: the PostgreSQL back end */
+
+/* PostgreSQL: every test starts from empty tables. */
+static void
+pg_empty(void)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct store *q = store_open(dir, STORE_CREATE, &err);
+
+	if (q == NULL)
+		fprintf(stderr, "store_open: %s\n", sb_str(&err));
+	assert_non_null(q);
+	assert_int_equal(sidx_exec(q, "TRUNCATE quarantine, audit, msg_body"), 0);
+	store_close(q);
+	sb_free(&err);
+}
 
 static int
 setup(void **state)
@@ -33,7 +53,39 @@ setup(void **state)
 	snprintf(dir, sizeof(dir), "/tmp/test_qstore.XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	strncat(dir, "/q", sizeof(dir) - strlen(dir) - 1);
+	if (pg)
+		pg_empty();
 	return 0;
+}
+
+#define FILES_ONLY() \
+	do { \
+		if (pg) \
+			skip(); \
+	} while (0)
+#define PG_ONLY() \
+	do { \
+		if (!pg) \
+			skip(); \
+	} while (0)
+
+static int
+n_cb(void *arg, const struct sidx_row *r)
+{
+	*(int64_t *)arg = sidx_int(r, 0);
+	return 1;
+}
+
+/* Whether ID's message is stored (a file, or a msg_body row). */
+static int
+msg_exists(struct store *q, const char *id)
+{
+	int fd = store_open_msg(q, id);
+
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
 }
 
 static int
@@ -64,6 +116,18 @@ count_files(const char *sub)
 	struct dirent *de;
 	int n = 0;
 
+	if (pg) { /* a body row stands for the .eml and .meta pair */
+		struct strbuf err = STRBUF_INIT;
+		struct store *q = store_open(dir, 0, &err);
+		int64_t rows = -1;
+
+		assert_non_null(q);
+		assert_int_equal(sidx_query(q, "SELECT count(*) FROM msg_body", NULL, 0,
+				     n_cb, &rows), 0);
+		store_close(q);
+		sb_free(&err);
+		return strcmp(sub, "msg") == 0 ? (int)rows * 2 : 0;
+	}
 	snprintf(p, sizeof(p), "%s/%s", dir, sub);
 	assert_non_null(d = opendir(p));
 	while ((de = readdir(d)) != NULL)
@@ -135,6 +199,8 @@ put_writes_file_meta_and_row(void **state)
 	(void)state;
 	put_one(q, "Subject: hi\r\n\r\nbody\r\n", id);
 	assert_true(store_id_valid(id));
+	if (pg)
+		goto row;
 	assert_int_equal(stat(dir, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0750);
 	assert_int_equal(store_msg_path(q, id, "eml", path, sizeof(path)), 0);
@@ -143,6 +209,7 @@ put_writes_file_meta_and_row(void **state)
 	assert_int_equal(store_msg_path(q, id, "meta", path, sizeof(path)), 0);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(count_files("tmp"), 0);
+row:
 	assert_true((fd = store_open_msg(q, id)) >= 0);
 	got = read(fd, buf, sizeof(buf));
 	close(fd);
@@ -201,6 +268,7 @@ failed_write_leaves_nothing(void **state)
 	FILE *fp;
 
 	(void)state;
+	FILES_ONLY();
 	snprintf(p, sizeof(p), "%s/tmp", dir);
 	assert_int_equal(rmdir(p), 0);
 	assert_non_null(fp = fopen(p, "w"));
@@ -251,6 +319,7 @@ release_delete_purge_audit(void **state)
 	assert_int_equal(store_delete(q, b, "bob"), 0);
 	assert_int_equal(store_msg_path(q, b, "eml", p, sizeof(p)), 0);
 	assert_int_not_equal(access(p, F_OK), 0);
+	assert_false(msg_exists(q, b));
 	assert_int_equal(store_get(q, b, &e), 0);
 	assert_string_equal(e.state, "deleted");
 	store_entry_clear(&e);
@@ -348,7 +417,10 @@ check_cb(void *arg, const struct store_entry *e)
 	char p[512];
 
 	c->rows++;
-	if (store_msg_path(c->q, e->id, "eml", p, sizeof(p)) != 0 || access(p, R_OK) != 0)
+	if (pg)
+		c->missing += !msg_exists(c->q, e->id);
+	else if (store_msg_path(c->q, e->id, "eml", p, sizeof(p)) != 0 ||
+	    access(p, R_OK) != 0)
 		c->missing++;
 	return 0;
 }
@@ -448,6 +520,7 @@ fsck_repairs_after_crash(void **state)
 	char a[STORE_ID_LEN + 1], b[STORE_ID_LEN + 1], c[STORE_ID_LEN + 1], p[512];
 
 	(void)state;
+	FILES_ONLY();
 	put_one(q, "Subject: a\r\n\r\na\r\n", a);
 	put_one(q, "Subject: b\r\n\r\nb\r\n", b);
 	put_one(q, "Subject: c\r\n\r\nc\r\n", c);
@@ -496,6 +569,7 @@ reindexed_release_stays_released(void **state)
 	char id[STORE_ID_LEN + 1];
 
 	(void)state;
+	FILES_ONLY();
 	put_one(q, "m\r\n", id);
 	assert_int_equal(store_release_begin(q, id, "admin", ""), 0);
 	assert_int_equal(store_release_end(q, id, "admin", 1, 2, "to 2"), 0);
@@ -521,6 +595,7 @@ truncated_index_refused_then_rebuilt(void **state)
 	int i, rows = 0;
 
 	(void)state;
+	FILES_ONLY();
 	for (i = 0; i < 5; i++)
 		put_one(q, "Subject: t\r\n\r\nt\r\n", id);
 	store_close(q);
@@ -546,6 +621,7 @@ garbage_index_is_an_error(void **state)
 	char id[STORE_ID_LEN + 1];
 
 	(void)state;
+	FILES_ONLY();
 	put_one(q, "m\r\n", id);
 	store_close(q);
 	sh("cd '%s' && rm -f index.db-wal index.db-shm && head -c 4096 /dev/urandom | "
@@ -607,6 +683,7 @@ first_version_index_upgraded(void **state)
 	struct store_entry e;
 
 	(void)state;
+	FILES_ONLY();
 	sh("mkdir -p '%s/msg' '%s/tmp' && sqlite3 '%s/index.db' \"PRAGMA journal_mode=WAL;"
 	    " CREATE TABLE quarantine (id TEXT PRIMARY KEY, time INTEGER NOT NULL, queue_id TEXT,"
 	    " sender TEXT, recipients TEXT, subject TEXT, size INTEGER, findings TEXT, rule TEXT,"
@@ -689,9 +766,152 @@ generic_query(void **state)
 	store_close(q);
 }
 
+/* A schema of another version is refused when a connection starts (the daemon's
+ * start check), naming the command that fixes it. */
+static void
+pg_schema_version_refused(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct store *q;
+	int have = 0, want = 0;
+
+	(void)state;
+	PG_ONLY();
+	q = open_store();
+	assert_int_equal(store_db_version(q, &have, &want), 0);
+	assert_int_equal(have, want);
+	assert_int_equal(sidx_exec(q, "UPDATE schema_version SET version = 99"), 0);
+	assert_null(store_open(dir, STORE_START, &err));
+	assert_non_null(strstr(sb_str(&err), "newer Embargo"));
+	sb_reset(&err);
+	assert_int_equal(sidx_exec(q, "UPDATE schema_version SET version = 0"), 0);
+	assert_null(store_open(dir, STORE_START, &err));
+	assert_non_null(strstr(sb_str(&err), "embargo-quarantine db init"));
+	assert_int_equal(sidx_exec(q, "UPDATE schema_version SET version = 1"), 0);
+	store_close(q);
+	q = open_store();
+	store_close(q);
+	sb_free(&err);
+}
+
+/* host_name is recorded; a body with NUL bytes comes back exactly; a subject that
+ * is not UTF-8 is stored (bad bytes as \xHH) rather than failing the insert. */
+static void
+pg_host_bytes_and_bad_utf8(void **state)
+{
+	static const char body[] = "Subject: z\r\n\r\na\0b\xff\r\n";
+	struct store *q;
+	struct spool *sp;
+	struct store_new n = mknew();
+	struct store_entry e;
+	char id[STORE_ID_LEN + 1], buf[64];
+	ssize_t got;
+	int fd;
+
+	(void)state;
+	PG_ONLY();
+	q = open_store();
+	assert_non_null(sp = spool_new(1 << 20, NULL));
+	assert_int_equal(spool_write(sp, body, sizeof(body) - 1), EM_OK);
+	n.subject = "caf\xe9 \xed\xa0\x80 ok \xc3\xa9";
+	assert_int_equal(store_put(q, &n, sp, id), 0);
+	spool_free(sp);
+	assert_int_equal(store_get(q, id, &e), 0);
+	assert_string_equal(e.host_name, "mx-test");
+	assert_string_equal(e.subject, "caf\\xe9 \\xed\\xa0\\x80 ok \xc3\xa9");
+	assert_int_equal(strlen(e.sha256), 64);
+	store_entry_clear(&e);
+	assert_true((fd = store_open_msg(q, id)) >= 0);
+	got = read(fd, buf, sizeof(buf));
+	close(fd);
+	assert_int_equal(got, sizeof(body) - 1);
+	assert_memory_equal(buf, body, sizeof(body) - 1);
+	store_close(q);
+}
+
+/* The server drops every connection (as a restart does): the pooled connection is
+ * reset on its next use, and the store works without a restart of ours. */
+static void
+pg_reconnect_after_terminate(void **state)
+{
+	struct store_db_stats before, after;
+	struct strbuf err = STRBUF_INIT;
+	struct store *q;
+	char id[STORE_ID_LEN + 1];
+	int64_t n = 0;
+
+	(void)state;
+	PG_ONLY();
+	q = open_store();
+	put_one(q, "m\r\n", id);
+	store_close(q);
+	store_db_stats(&before);
+	/* a connection of its own, outside the pool */
+	assert_int_equal(system("psql -qAtc \"SELECT count(pg_terminate_backend(pid)) FROM"
+				" pg_stat_activity WHERE application_name = 'embargo'\""
+				" >/dev/null"),
+	    0);
+	usleep(200000);
+	assert_non_null(q = store_open(dir, 0, &err));
+	put_one(q, "m\r\n", id);
+	assert_int_equal(sidx_query(q, "SELECT count(*) FROM quarantine", NULL, 0, n_cb, &n),
+	    0);
+	assert_int_equal(n, 2);
+	store_db_stats(&after);
+	assert_true(after.reconnects > before.reconnects);
+	assert_true(after.queries > before.queries);
+	store_close(q);
+	sb_free(&err);
+}
+
+/* Purge runs once per fleet: while another host holds the purge lock, a purge
+ * does nothing (0 purged, rows intact); after it, the purge runs. */
+static void
+pg_purge_once_per_fleet(void **state)
+{
+	struct store *q, *other;
+	char id[STORE_ID_LEN + 1];
+	size_t n = 99;
+
+	(void)state;
+	PG_ONLY();
+	q = open_store();
+	other = open_store();
+	put_one(q, "m\r\n", id);
+	assert_int_equal(sidx_begin(other), 0);
+	assert_int_equal(sidx_fleet_lock(other, "embargo-purge"), 1);
+	assert_int_equal(store_purge(q, (int64_t)time(NULL) + 10, "t", &n), 0);
+	assert_int_equal(n, 0);
+	assert_true(msg_exists(q, id));
+	sidx_rollback(other);
+	assert_int_equal(store_purge(q, (int64_t)time(NULL) + 10, "t", &n), 0);
+	assert_int_equal(n, 1);
+	assert_false(msg_exists(q, id));
+	store_close(other);
+	store_close(q);
+}
+
+/* A statement slower than the timeout fails (the daemon then tempfails). */
+static void
+pg_statement_timeout(void **state)
+{
+	struct store *q;
+	time_t t0;
+
+	(void)state;
+	PG_ONLY();
+	q = open_store();
+	t0 = time(NULL);
+	assert_int_equal(sidx_query(q, "SELECT pg_sleep(10)", NULL, 0, NULL, NULL), -1);
+	assert_true(time(NULL) - t0 < 6);
+	assert_non_null(strstr(store_error(q), "statement timeout"));
+	store_close(q);
+}
+
 int
 main(void)
 {
+	const char *db = getenv("EMBARGO_TEST_DB");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(put_writes_file_meta_and_row, setup, teardown),
 		cmocka_unit_test_setup_teardown(generic_query, setup, teardown),
@@ -706,7 +926,18 @@ main(void)
 		cmocka_unit_test_setup_teardown(garbage_index_is_an_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(release_marker, setup, teardown),
 		cmocka_unit_test_setup_teardown(first_version_index_upgraded, setup, teardown),
+		cmocka_unit_test_setup_teardown(pg_schema_version_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(pg_host_bytes_and_bad_utf8, setup, teardown),
+		cmocka_unit_test_setup_teardown(pg_reconnect_after_terminate, setup, teardown),
+		cmocka_unit_test_setup_teardown(pg_purge_once_per_fleet, setup, teardown),
+		cmocka_unit_test_setup_teardown(pg_statement_timeout, setup, teardown),
 	};
+
+	if (db != NULL && db[0] != '\0') {
+		pg = 1;
+		store_set_db(db, "mx-test");
+		store_set_pool(16, 2);
+	}
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
