@@ -39,9 +39,9 @@ struct em_config {
 	int milter_timeout; /* seconds, smfi_settimeout */
 	int backlog;        /* listen(2) backlog, smfi_setbacklog */
 	char *quarantine_dir;
-	char *quarantine_db; /* "": SQLite in quarantine_dir; else libpq conninfo/URI */
-	char *host_name;     /* recorded in each entry; "": gethostname() */
-	int db_timeout;	     /* seconds: PostgreSQL connect, statement, pool wait */
+	char *quarantine_db;   /* "": SQLite in quarantine_dir; else libpq conninfo/URI */
+	char *host_name;       /* recorded in each entry; "": gethostname() */
+	int db_timeout;        /* seconds: PostgreSQL connect, statement, pool wait */
 	char *release_command; /* sendmail-compatible program for releases */
 	int ppap_window;       /* seconds an awaiting-password entry waits (ppap.c) */
 	char *review_group;    /* group that may read the quarantine ("": none) */

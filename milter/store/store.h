@@ -25,6 +25,10 @@
  * (stored, waiting for a password in a later mail: store_await.c). The action that put
  * the message here (quarantine, strip, hold) is a separate field.
  * Threads: one handle per thread. Audit: see store_audit.c.
+ * Back ends (store_set_db): the above is SQLite plus files, the default. With
+ * quarantine_db the index and bodies are in PostgreSQL (store_pg.c): put commits
+ * body and row in one transaction; no files, fsck and reindex do not apply; DIR
+ * keeps only the release key. Handles share a per-process connection pool.
  */
 #ifndef EMBARGO_STORE_H
 #define EMBARGO_STORE_H
@@ -67,7 +71,7 @@ struct store_entry {
 	uint64_t size;
 	char *findings, *rule, *action, *state, *changed_by, *explain, *report;
 	char *client_addr, *helo, *message_id, *auth_user, *release_to, *sha256;
-	char *host_name; /* the host that received it (store_set_db) */
+	char *host_name;      /* the host that received it (store_set_db) */
 	int64_t release_done; /* recipients already delivered by a partial release */
 	int has_file;
 };

@@ -12,7 +12,6 @@
 #include <string.h>
 #include <syslog.h>
 
-
 #include "store/store_int.h"
 
 static int saudit_facility = -1; /* process-wide: set once at start, before threads */
@@ -49,9 +48,9 @@ saudit_add(struct store *s, const char *id, const char *event, const char *who,
 	return sidx_query(s,
 		   "INSERT INTO audit (id, time, event, \"user\", detail)"
 		   " VALUES (?1, ?2, ?3, ?4, ?5)",
-		   v, 5, NULL, NULL) < 0
-	    ? -1
-	    : 0;
+		   v, 5, NULL, NULL) < 0 ?
+	    -1 :
+	    0;
 }
 
 int
@@ -101,7 +100,7 @@ store_history(struct store *s, const char *id,
 	return sidx_query(s,
 		   "SELECT time, event, \"user\", detail FROM audit"
 		   " WHERE id = ?1 ORDER BY time, rowid",
-		   v, 1, hist_cb, &h) < 0
-	    ? -1
-	    : 0;
+		   v, 1, hist_cb, &h) < 0 ?
+	    -1 :
+	    0;
 }

@@ -17,7 +17,6 @@
 #include <string.h>
 #include <strings.h>
 
-
 #include "store/store_int.h"
 
 #define AWAIT_EXPIRE_MAX 256

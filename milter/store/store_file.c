@@ -245,7 +245,8 @@ sfile_remove(struct store *s, const char *id)
 	const struct sidx_val v[1] = { SV_T(id) };
 
 	if (s->pg) { /* the body row; a failure leaves it for the next purge */
-		(void)sidx_query(s, "DELETE FROM msg_body WHERE id = ?1", v, 1, NULL, NULL);
+		(void)sidx_query(
+		    s, "DELETE FROM msg_body WHERE id = ?1", v, 1, NULL, NULL);
 		return;
 	}
 	if (store_msg_path(s, id, "eml", p, sizeof(p)) == 0)

@@ -277,8 +277,9 @@ store_reindex(const char *dir, const char *who, size_t *n, struct strbuf *err)
 	int rc;
 
 	if (store_db() != NULL) {
-		sb_adds(err, "reindex rebuilds a SQLite index from files; the PostgreSQL "
-			     "store has no files (restore the database from its backup)");
+		sb_adds(err,
+		    "reindex rebuilds a SQLite index from files; the PostgreSQL "
+		    "store has no files (restore the database from its backup)");
 		return -1;
 	}
 	snprintf(path, sizeof(path), "%s/index.db", dir);

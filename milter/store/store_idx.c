@@ -416,8 +416,9 @@ store_list(struct store *s, int64_t since, int64_t until,
 {
 	const struct sidx_val v[2] = { SV_I(since), SV_I(until) };
 
-	return sidx_entries(s, "WHERE time >= ?1 AND (?2 = 0 OR time < ?2) ORDER BY time, id",
-	    v, 2, cb, arg);
+	return sidx_entries(s,
+	    "WHERE time >= ?1 AND (?2 = 0 OR time < ?2) ORDER BY time, id", v, 2, cb,
+	    arg);
 }
 
 int

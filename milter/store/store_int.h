@@ -22,7 +22,7 @@ struct store {
 	char *dir;
 	void *db; /* sqlite3 * or PGconn * */
 	const struct sidx_ops *ops;
-	int pg;	   /* bodies in the database, no files */
+	int pg;    /* bodies in the database, no files */
 	int in_tx; /* PostgreSQL: inside BEGIN (no silent reconnect) */
 	char err[300];
 };

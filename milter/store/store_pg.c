@@ -107,8 +107,8 @@ static PGconn *
 pg_connect(const char *conninfo, struct strbuf *err)
 {
 	char timeout[16], options[96];
-	const char *keys[] = { "connect_timeout", "options", "application_name",
-		"dbname", NULL };
+	const char *keys[] = { "connect_timeout", "options", "application_name", "dbname",
+		NULL };
 	const char *vals[5];
 	PGconn *c;
 
@@ -233,13 +233,13 @@ pg_run(struct store *s, const char *sql, int nargs, const Oid *types,
 	if (pg_ready(s) != 0)
 		return -1;
 	t0 = now_us();
-	r = nargs < 0 ? PQexec(s->db, sql)
-		      : PQexecParams(s->db, sql, nargs, types, vals, lens, fmts, rfmt);
+	r = nargs < 0 ? PQexec(s->db, sql) :
+			PQexecParams(s->db, sql, nargs, types, vals, lens, fmts, rfmt);
 	st = PQresultStatus(r);
 	stat_add(now_us() - t0, st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK, 0);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		pg_fail(s, "PostgreSQL",
-		    r ? PQresultErrorMessage(r) : PQerrorMessage(s->db));
+		pg_fail(
+		    s, "PostgreSQL", r ? PQresultErrorMessage(r) : PQerrorMessage(s->db));
 		PQclear(r);
 		return -1;
 	}
@@ -302,7 +302,8 @@ rewrite(const char *sql, struct strbuf *out)
 			q = 0;
 		else if (!q && (*sql == '\'' || *sql == '"'))
 			q = *sql;
-		sb_addc(out, !q && *sql == '?' && sql[1] >= '0' && sql[1] <= '9' ? '$' : *sql);
+		sb_addc(out,
+		    !q && *sql == '?' && sql[1] >= '0' && sql[1] <= '9' ? '$' : *sql);
 	}
 	return out->oom || out->truncated ? -1 : 0;
 }
@@ -316,18 +317,21 @@ utf8_safe(const char *t, struct strbuf *fix)
 	int bad = 0;
 
 	for (; p[i]; i += n) {
-		n = p[i] < 0x80 ? 1 : (p[i] & 0xe0) == 0xc0 && p[i] >= 0xc2 ? 2
-		    : (p[i] & 0xf0) == 0xe0				? 3
-		    : (p[i] & 0xf8) == 0xf0 && p[i] <= 0xf4		? 4
-									: 0;
+		n = p[i] < 0x80                           ? 1 :
+		    (p[i] & 0xe0) == 0xc0 && p[i] >= 0xc2 ? 2 :
+		    (p[i] & 0xf0) == 0xe0                 ? 3 :
+		    (p[i] & 0xf8) == 0xf0 && p[i] <= 0xf4 ? 4 :
+							    0;
 		for (k = 1; n && k < n; k++)
 			if ((p[i + k] & 0xc0) != 0x80)
 				n = 0;
 		/* overlong forms, surrogates, beyond U+10FFFF */
-		if ((n == 3 && ((p[i] == 0xe0 && p[i + 1] < 0xa0) ||
-				   (p[i] == 0xed && p[i + 1] >= 0xa0))) ||
-		    (n == 4 && ((p[i] == 0xf0 && p[i + 1] < 0x90) ||
-				   (p[i] == 0xf4 && p[i + 1] >= 0x90))))
+		if ((n == 3 &&
+			((p[i] == 0xe0 && p[i + 1] < 0xa0) ||
+			    (p[i] == 0xed && p[i + 1] >= 0xa0))) ||
+		    (n == 4 &&
+			((p[i] == 0xf0 && p[i + 1] < 0x90) ||
+			    (p[i] == 0xf4 && p[i + 1] >= 0x90))))
 			n = 0;
 		if (n == 0) {
 			bad = 1;
@@ -378,9 +382,9 @@ pg_query(struct store *s, const char *sql, const struct sidx_val *args, size_t n
 	for (i = 0; i < nargs; i++) {
 		types[i] = args[i].is_int ? INT8OID : TEXTOID;
 		snprintf(num[i], sizeof(num[i]), "%lld", (long long)args[i].i);
-		vals[i] = args[i].is_int ? num[i]
-		    : args[i].t	     ? utf8_safe(args[i].t, &fix[i])
-				     : NULL;
+		vals[i] = args[i].is_int ? num[i] :
+		    args[i].t            ? utf8_safe(args[i].t, &fix[i]) :
+					   NULL;
 		if (!args[i].is_int && args[i].t && vals[i] == NULL) {
 			store_err(s, "PostgreSQL", "out of memory");
 			goto out;
@@ -395,7 +399,8 @@ pg_query(struct store *s, const char *sql, const struct sidx_val *args, size_t n
 	row.p = r;
 	for (row.n = 0; !stop && cb != NULL && row.n < PQntuples(r); row.n++)
 		stop = cb(arg, &row);
-	rc = PQresultStatus(r) == PGRES_TUPLES_OK ? 0 : (int)strtol(PQcmdTuples(r), NULL, 10);
+	rc = PQresultStatus(r) == PGRES_TUPLES_OK ? 0 :
+						    (int)strtol(PQcmdTuples(r), NULL, 10);
 out:
 	for (i = 0; i < nargs; i++)
 		sb_free(&fix[i]);
@@ -462,9 +467,11 @@ pg_body_open(struct store *s, const char *id)
 	}
 	fd = memfd_create("embargo-msg", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (fd >= 0 &&
-	    (store_write_all(fd, PQgetvalue(r, 0, 0), (size_t)PQgetlength(r, 0, 0)) != 0 ||
+	    (store_write_all(fd, PQgetvalue(r, 0, 0), (size_t)PQgetlength(r, 0, 0)) !=
+		    0 ||
 		lseek(fd, 0, SEEK_SET) != 0 ||
-		fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK) != 0)) {
+		fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK) !=
+		    0)) {
 		close(fd);
 		fd = -1;
 	}
@@ -498,8 +505,7 @@ pg_check_schema(struct store *s, int flags, struct strbuf *err)
 		sb_printf(err, "%s", store_error(s));
 		return -1;
 	}
-	if (have == 0 && (flags & STORE_CREATE) &&
-	    store_db_migrate(s, &from, &to) == 0)
+	if (have == 0 && (flags & STORE_CREATE) && store_db_migrate(s, &from, &to) == 0)
 		return 0;
 	if (have == want)
 		return 0;

@@ -66,8 +66,8 @@ pg_version(struct store *s, int *have)
 		return 0;
 	}
 	v.v = 0;
-	if (sidx_query(s, "SELECT max(version) FROM schema_version", NULL, 0, ver_cb, &v) <
-	    0)
+	if (sidx_query(
+		s, "SELECT max(version) FROM schema_version", NULL, 0, ver_cb, &v) < 0)
 		return -1;
 	*have = v.v;
 	return 0;
@@ -98,8 +98,9 @@ pg_migrate(struct store *s, int *from)
 
 	if (sidx_exec(s, "SELECT pg_advisory_xact_lock(hashtext('embargo-migrate'))") !=
 		0 ||
-	    sidx_exec(s, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER"
-			 " NOT NULL)") != 0 ||
+	    sidx_exec(s,
+		"CREATE TABLE IF NOT EXISTS schema_version (version INTEGER"
+		" NOT NULL)") != 0 ||
 	    pg_version(s, from) != 0)
 		return -1;
 	if (*from > STORE_PG_SCHEMA)

@@ -165,7 +165,8 @@ finish_purge(struct store *s, struct idlist *l, const char *who, int log)
 
 	if (store_list_state(s, "purging", collect, l) != 0 || l->oom)
 		return store_err(s, "purge", l->oom ? "out of memory" : s->err);
-	if (l->n == 0) /* nothing to finish (and no DELETE a least-privilege role lacks) */
+	if (l->n ==
+	    0) /* nothing to finish (and no DELETE a least-privilege role lacks) */
 		return 0;
 	for (i = 0; i < l->n; i++) {
 		sfile_remove(s, l->v[i]);

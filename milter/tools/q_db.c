@@ -19,8 +19,8 @@ static int
 host_cb(void *arg, const struct sidx_row *r)
 {
 	(void)arg;
-	printf("  host %-20s %lld entries\n", sidx_text(r, 0)[0] ? sidx_text(r, 0) : "(none)",
-	    (long long)sidx_int(r, 1));
+	printf("  host %-20s %lld entries\n",
+	    sidx_text(r, 0)[0] ? sidx_text(r, 0) : "(none)", (long long)sidx_int(r, 1));
 	return 0;
 }
 
@@ -33,9 +33,9 @@ status(struct store *s)
 		return Q_ERROR;
 	printf("back end: %s\nschema: %d (this Embargo: %d)%s\n", s->ops->name, have,
 	    want,
-	    have == want ? ""
-	    : have < want ? ": run `embargo-quarantine db migrate`"
-			  : ": written by a newer Embargo");
+	    have == want    ? "" :
+		have < want ? ": run `embargo-quarantine db migrate`" :
+			      ": written by a newer Embargo");
 	if (have == want &&
 	    sidx_query(s,
 		"SELECT host_name, count(*) FROM quarantine GROUP BY host_name"
@@ -52,8 +52,9 @@ q_db(const struct em_config *cfg, int argc, char **argv)
 	struct store *s;
 	int from = 0, to = 0, rc;
 
-	if (argc != 1 || (strcmp(argv[0], "init") != 0 && strcmp(argv[0], "migrate") != 0 &&
-			     strcmp(argv[0], "status") != 0)) {
+	if (argc != 1 ||
+	    (strcmp(argv[0], "init") != 0 && strcmp(argv[0], "migrate") != 0 &&
+		strcmp(argv[0], "status") != 0)) {
 		fprintf(stderr, "usage: embargo-quarantine db init|migrate|status\n");
 		return Q_REFUSED;
 	}
