@@ -15,7 +15,7 @@ B        ?= build
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 PKGS     := libarchive libmagic yara libconfig sqlite3 libcrypto zlib libsystemd libytnef \
-            libseccomp liblzma
+            libseccomp liblzma libmicrohttpd libcrypt
 WARN     := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wvla -Wimplicit-fallthrough
 ifneq ($(CI),)
@@ -35,7 +35,8 @@ FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 SCAN_OBJ   := $(SCAN_SRC:%.c=$(B)/obj/%.o)
 COMMON_OBJ := $(COMMON_SRC:%.c=$(B)/obj/%.o) $(B)/obj/gen/policy_default.o
-PROGS      := $(B)/embargo $(B)/embargo-scan $(B)/embargo-quarantine $(B)/embargo-worker
+PROGS      := $(B)/embargo $(B)/embargo-scan $(B)/embargo-quarantine $(B)/embargo-worker \
+              $(B)/embargo-web
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 REGRESS_BIN:= $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(B)/tests/regress_%)
 
@@ -65,6 +66,9 @@ $(B)/embargo: $(B)/obj/milter/daemon/main_embargo.o $(B)/libcommon.a $(B)/libsca
 $(B)/embargo-scan: $(B)/obj/milter/tools/main_scan.o $(B)/libcommon.a $(B)/libscanners.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 $(B)/embargo-quarantine: $(B)/obj/milter/tools/main_quarantine.o $(B)/libcommon.a $(B)/libscanners.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/embargo-web: $(B)/obj/milter/web/main_web.o $(B)/libcommon.a $(B)/libscanners.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
 $(B)/embargo-worker: $(B)/obj/milter/worker/main_worker.o $(B)/libcommon.a $(B)/libscanners.a

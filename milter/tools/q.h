@@ -65,6 +65,9 @@ int q_ppap_expire(struct qctx *c, int verbose);
 /* q_release.c */
 int q_release(struct qctx *c, const struct store_entry *e);
 
+/* q_passwd.c: passwd USER [--role R] [--domains D] (ARGV[0] is "passwd"). */
+int q_passwd(const struct em_config *cfg, int argc, char **argv);
+
 /* q_cmds.c */
 int q_show(struct qctx *c, const struct store_entry *e);
 int q_export(struct qctx *c, const struct store_entry *e);
