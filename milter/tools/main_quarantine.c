@@ -349,7 +349,7 @@ run(const struct em_config *cfg, const char *cmd, const struct qopts *o, int arg
     char **argv)
 {
 	struct strbuf err = STRBUF_INIT;
-	struct qctx c = { cfg, NULL, o, acting_user() };
+	struct qctx c = { cfg, NULL, o, acting_user(), NULL, NULL };
 	int rc;
 
 	if (!setid_allowed(cfg, cmd))

@@ -57,6 +57,12 @@ html_esc_n(struct strbuf *sb, const char *s, size_t n)
 		case '\'': sb_adds(sb, "&#39;"); i++; continue;
 		case '\t':
 		case '\n': sb_addc(sb, (char)p[i]); i++; continue;
+		case '\r':
+			if (i + 1 < n && p[i + 1] == '\n') { /* CRLF shown as a line end */
+				i++;
+				continue;
+			}
+			break;
 		default: break;
 		}
 		if (p[i] < 0x20 || p[i] == 0x7f || (l = utf8_len(p + i, n - i)) == 0) {

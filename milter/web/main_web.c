@@ -67,6 +67,10 @@ serve(struct em_config *cfg, int test)
 
 	if ((s = store_open(cfg->quarantine_dir, STORE_CREATE, &err)) == NULL)
 		goto out;
+	if (store_query_init(s) != 0) {
+		sb_printf(&err, "%s", store_error(s));
+		goto out;
+	}
 	if ((srv = web_srv_new(cfg, s, &err)) == NULL || err.len > 0)
 		goto out;
 	if (test) {

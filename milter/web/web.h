@@ -175,6 +175,32 @@ int web_rl_blocked(struct web_srv *srv, const char *ip, const char *user);
 void web_rl_fail(struct web_srv *srv, const char *ip, const char *user);
 void web_rl_ok(struct web_srv *srv, const char *user);
 
+/* filter.c: the queue filter from the query string, scoped to the user. 0, or -1
+ * with WHY. web_filter_link appends "&amp;key=value" for each filter in the query
+ * (except SKIP), for links that keep them. */
+int web_filter_parse(struct web_req *rq, struct store_qfilter *f, struct store_qpage *pg,
+    const char **why);
+void web_filter_link(struct web_req *rq, struct strbuf *b, const char *skip);
+
+/* actions.c: permissions and actions on one entry (see there for the rules). */
+enum web_op {
+	WEB_OP_VIEW,
+	WEB_OP_RELEASE,
+	WEB_OP_RELEASE_TO,
+	WEB_OP_DELETE,
+	WEB_OP_DOWNLOAD,
+};
+/* NULL when RQ's user may do OP to E, else why not. */
+const char *web_may(const struct web_req *rq, const struct store_entry *e, enum web_op op);
+/* Release (with rescan; TO: another address, else NULL) or delete E, as RQ's user;
+ * the outcome text into MSG. Q_OK 0, Q_REFUSED 1, Q_ERROR 2. */
+int web_act(struct web_req *rq, const struct store_entry *e, enum web_op op, const char *to,
+    struct strbuf *msg);
+
+/* report_view.c: the stored report JSON drawn as a part tree with the findings at
+ * their parts (escaped). */
+void web_report_tree(struct strbuf *b, const char *json);
+
 /* server.c */
 struct web_srv *web_srv_new(const struct em_config *cfg, struct store *s,
     struct strbuf *err);
