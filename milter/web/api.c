@@ -4,7 +4,7 @@
  *   GET  /api/entries?FILTER   {"entries":[...],"next":{"after","after_id"}|null}
  *   GET  /api/entry/ID         the entry with its "history"
  *   GET  /api/counts?by=day|rule|state|findings[&FILTER]   {"counts":[{"key","n"}]}
- *   POST /api/release/ID       (csrf=, to=) {"ok":bool,"message":"..."}
+ *   POST /api/release/ID       (csrf=, to=, force=1: see web_act) {"ok":bool,"message":"..."}
  * Promises: the user's scope applies exactly as on the pages (an entry outside it
  * is 404 {"error":"no such entry"}); errors are JSON objects with "error".
  */
@@ -232,7 +232,8 @@ api_release(struct web_req *rq, struct web_resp *rs)
 	else if (web_may(rq, &e, to ? WEB_OP_RELEASE_TO : WEB_OP_RELEASE) != NULL)
 		rc = json_error(rs, 403, web_may(rq, &e, to ? WEB_OP_RELEASE_TO : WEB_OP_RELEASE));
 	else {
-		rc = web_act(rq, &e, to ? WEB_OP_RELEASE_TO : WEB_OP_RELEASE, to, &msg);
+		rc = web_act(rq, &e, to ? WEB_OP_RELEASE_TO : WEB_OP_RELEASE, to,
+		    web_form_get(&rq->form, "force") != NULL, &msg);
 		rs->ctype = "application/json";
 		sb_printf(&rs->body, "{\"ok\":%s", rc == Q_OK ? "true" : "false");
 		jkey(&rs->body, "message", sb_str(&msg), 1);

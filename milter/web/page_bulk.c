@@ -1,7 +1,8 @@
 /*
  * page_bulk.c: POST /bulk: release (with rescan) or delete every ticked entry
  * (fields id=ID, op=release|delete), each under the same rules as one at a time
- * (actions.c), and a page listing each outcome.
+ * (actions.c: a release is the reviewer's, as with FORCE), and a page listing each
+ * outcome.
  *
  * Promises: ids that are not ids, or entries the user may not see, are reported as
  * "no such entry" (nothing about them is shown); one refusal does not stop the
@@ -27,7 +28,7 @@ one(struct web_req *rq, struct strbuf *b, const char *id, enum web_op op)
 	    web_may(rq, &e, WEB_OP_VIEW) != NULL) {
 		sb_adds(b, "no such entry");
 	} else {
-		rc = web_act(rq, &e, op, NULL, &msg);
+		rc = web_act(rq, &e, op, NULL, 1, &msg);
 		sb_printf(b, "<span class=\"%s\">", rc == Q_OK ? "ok" : "error");
 		html_esc(b, sb_str(&msg));
 		sb_adds(b, "</span>");

@@ -151,8 +151,15 @@ action_forms(struct web_req *rq, struct strbuf *b, const struct store_entry *e,
 		sb_printf(b, "<form method=\"post\" action=\"/m/%s/release\" class=\"inline\">",
 		    e->id);
 		html_csrf_field(rq, rs);
-		sb_adds(b, "<button type=\"submit\" id=\"release\">Release (rescan)</button>"
+		sb_adds(b, "<input type=\"hidden\" name=\"force\" value=\"1\"><button "
+			   "type=\"submit\" id=\"release\" title=\"rescanned first: refused if "
+			   "the current policy now decides something stronger\">Release</button>"
 			   "</form> ");
+		sb_printf(b, "<form method=\"post\" action=\"/m/%s/release\" class=\"inline\">",
+		    e->id);
+		html_csrf_field(rq, rs);
+		sb_adds(b, "<button type=\"submit\" id=\"release-clean\">Release only if the "
+			   "rescan finds it clean</button></form> ");
 	} else {
 		sb_adds(b, "<span class=\"muted\">Release: ");
 		html_esc(b, why);
@@ -162,7 +169,8 @@ action_forms(struct web_req *rq, struct strbuf *b, const struct store_entry *e,
 		sb_printf(b, "<form method=\"post\" action=\"/m/%s/release\" class=\"inline\">",
 		    e->id);
 		html_csrf_field(rq, rs);
-		sb_adds(b, "<input name=\"to\" id=\"release-to\" placeholder=\"user@example\" "
+		sb_adds(b, "<input type=\"hidden\" name=\"force\" value=\"1\">"
+			   "<input name=\"to\" id=\"release-to\" placeholder=\"user@example\" "
 			   "size=\"24\"> <button type=\"submit\">Release to this address"
 			   "</button></form> ");
 		sb_printf(b, "<form method=\"post\" action=\"/m/%s/delete\" class=\"inline\">",
@@ -250,7 +258,7 @@ page_message_post(struct web_req *rq, struct web_resp *rs)
 	else if (to != NULL && !q_addr_valid(to))
 		rc = web_error(rq, rs, 400, "Not a plain address (local@domain).");
 	else {
-		st = web_act(rq, &e, op, to, &msg);
+		st = web_act(rq, &e, op, to, web_form_get(&rq->form, "force") != NULL, &msg);
 		if (st == Q_REFUSED && web_may(rq, &e, op) != NULL)
 			rs->status = 403;
 		memset(&after, 0, sizeof(after));

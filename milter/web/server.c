@@ -7,7 +7,8 @@
  *  - Every response carries the strict Content-Security-Policy below, nosniff,
  *    no-referrer, frame denial and Cache-Control: no-store.
  *  - A request target over WEB_URI_MAX is 414; a body over WEB_BODY_MAX is 413
- *    (refused from its Content-Length before it is read, or when it grows past);
+ *    (refused from its Content-Length before it is read, or when it grows past); a
+ *    POST without Content-Length (chunked) is 411;
  *    a path outside [A-Za-z0-9/._~-] is 404; a malformed query or form is 400; a
  *    POST body other than application/x-www-form-urlencoded is 415.
  *  - A route above WEB_PUBLIC without a session: 303 to /login for a GET, 401 for
@@ -21,11 +22,14 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <syslog.h>
 
 #include <microhttpd.h>
@@ -117,8 +121,10 @@ send_resp(struct MHD_Connection *c, struct web_resp *rs)
 	enum MHD_Result ok;
 
 	if (rs->fd >= 0) {
-		r = MHD_create_response_from_fd(MHD_SIZE_UNKNOWN, rs->fd);
-		if (r == NULL)
+		struct stat st;
+
+		if (fstat(rs->fd, &st) != 0 ||
+		    (r = MHD_create_response_from_fd((uint64_t)st.st_size, rs->fd)) == NULL)
 			return MHD_NO;
 		rs->fd = -1; /* MHD closes it */
 	} else {
@@ -327,6 +333,8 @@ access_cb(void *cls, struct MHD_Connection *c, const char *url, const char *meth
 		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 		if (cl != NULL && (strlen(cl) > 9 || strtoul(cl, NULL, 10) > WEB_BODY_MAX))
 			return send_plain(c, 413, "request body too large");
+		if (cl == NULL && strcmp(method, "POST") == 0)
+			return send_plain(c, 411, "a POST needs a Content-Length");
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
@@ -382,6 +390,15 @@ parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len)
 	return -1;
 }
 
+/* libmicrohttpd's own messages (refused connections, bad requests): syslog at
+ * debug, never the terminal: a flood must not fill a log. */
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	vsyslog(LOG_DEBUG, fmt, ap);
+}
+
 struct web_srv *
 web_srv_new(const struct em_config *cfg, struct store *s, struct strbuf *err)
 {
@@ -416,7 +433,8 @@ web_srv_start(struct web_srv *srv, struct strbuf *err)
 	    completed, NULL, MHD_OPTION_CONNECTION_LIMIT, (unsigned)WEB_CONN_MAX,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)WEB_CONN_PER_IP,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)WEB_CONN_TIMEOUT,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)WEB_CONN_MEMORY, MHD_OPTION_END);
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)WEB_CONN_MEMORY,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
 	if (srv->mhd == NULL) {
 		sb_printf(err, "cannot listen on %s", srv->cfg->web_listen);
 		return -1;

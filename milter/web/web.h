@@ -192,10 +192,13 @@ enum web_op {
 };
 /* NULL when RQ's user may do OP to E, else why not. */
 const char *web_may(const struct web_req *rq, const struct store_entry *e, enum web_op op);
-/* Release (with rescan; TO: another address, else NULL) or delete E, as RQ's user;
- * the outcome text into MSG. Q_OK 0, Q_REFUSED 1, Q_ERROR 2. */
+/* Release (always rescanned; TO: another address, else NULL) or delete E, as RQ's
+ * user; the outcome text into MSG. Without FORCE a release goes ahead only when the
+ * current policy would deliver the message; with FORCE (the reviewer's decision) also
+ * when the rescan decides nothing stronger than the action it was kept under, by a
+ * rule the user may release. Q_OK 0, Q_REFUSED 1, Q_ERROR 2. */
 int web_act(struct web_req *rq, const struct store_entry *e, enum web_op op, const char *to,
-    struct strbuf *msg);
+    int force, struct strbuf *msg);
 
 /* report_view.c: the stored report JSON drawn as a part tree with the findings at
  * their parts (escaped). */
