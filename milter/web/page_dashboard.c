@@ -83,7 +83,7 @@ chart(struct strbuf *b, const struct tally *days, int64_t since)
 		if (v[d] > max)
 			max = v[d];
 	}
-	sb_printf(b, "<svg id=\"chart\" width=\"%d\" height=\"180\" role=\"img\" "
+	sb_printf(b, "<svg id=\"chart\" width=\"%d\" height=\"195\" role=\"img\" "
 		     "aria-label=\"entries per day\" xmlns=\"http://www.w3.org/2000/svg\">",
 	    DASH_DAYS * 24 + 40);
 	for (d = 0; d < DASH_DAYS; d++) {
@@ -95,11 +95,11 @@ chart(struct strbuf *b, const struct tally *days, int64_t since)
 		strftime(label, sizeof(label), "%d", &tm);
 		sb_printf(b, "<rect class=\"bar\" x=\"%zu\" y=\"%d\" width=\"18\" height=\"%d\">"
 			     "<title>%s: %lld</title></rect>",
-		    30 + d * 24, 150 - h, h, label, (long long)v[d]);
-		sb_printf(b, "<text x=\"%zu\" y=\"165\">%s</text>", 30 + d * 24, label);
+		    30 + d * 24, 165 - h, h, label, (long long)v[d]);
+		sb_printf(b, "<text x=\"%zu\" y=\"182\">%s</text>", 30 + d * 24, label);
 		if (v[d] > 0)
 			sb_printf(b, "<text x=\"%zu\" y=\"%d\">%lld</text>", 30 + d * 24,
-			    145 - h, (long long)v[d]);
+			    160 - h, (long long)v[d]);
 	}
 	sb_adds(b, "</svg>\n");
 }

@@ -146,6 +146,8 @@ action_forms(struct web_req *rq, struct strbuf *b, const struct store_entry *e,
 {
 	const char *why = web_may(rq, e, WEB_OP_RELEASE);
 
+	if (strcmp(e->state, "quarantined") != 0 && strcmp(e->state, "releasing") != 0)
+		why = "nothing to release in this state";
 	sb_adds(b, "<h2>Actions</h2><div class=\"actions\">");
 	if (why == NULL) {
 		sb_printf(b, "<form method=\"post\" action=\"/m/%s/release\" class=\"inline\">",
@@ -165,7 +167,7 @@ action_forms(struct web_req *rq, struct strbuf *b, const struct store_entry *e,
 		html_esc(b, why);
 		sb_adds(b, ".</span> ");
 	}
-	if (web_may(rq, e, WEB_OP_RELEASE_TO) == NULL) {
+	if (why == NULL && web_may(rq, e, WEB_OP_RELEASE_TO) == NULL) {
 		sb_printf(b, "<form method=\"post\" action=\"/m/%s/release\" class=\"inline\">",
 		    e->id);
 		html_csrf_field(rq, rs);
@@ -173,12 +175,16 @@ action_forms(struct web_req *rq, struct strbuf *b, const struct store_entry *e,
 			   "<input name=\"to\" id=\"release-to\" placeholder=\"user@example\" "
 			   "size=\"24\"> <button type=\"submit\">Release to this address"
 			   "</button></form> ");
+	}
+	if (web_may(rq, e, WEB_OP_DELETE) == NULL) {
 		sb_printf(b, "<form method=\"post\" action=\"/m/%s/delete\" class=\"inline\">",
 		    e->id);
 		html_csrf_field(rq, rs);
 		sb_adds(b, "<button type=\"submit\" id=\"delete\" data-confirm=\"Delete this "
 			   "message?\">Delete</button></form> ");
-		sb_printf(b, "<a href=\"/m/%s/eml\" id=\"download\">Download .eml</a>", e->id);
+		if (e->has_file)
+			sb_printf(b, "<a href=\"/m/%s/eml\" id=\"download\">Download .eml</a>",
+			    e->id);
 	}
 	sb_adds(b, "</div>\n");
 }

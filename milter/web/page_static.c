@@ -18,7 +18,7 @@ static const char css[] =
     "table{border-collapse:collapse;width:100%;background:#fff}th,td{border:1px solid"
     " #ddd;padding:.25em .5em;text-align:left;vertical-align:top}\nth{background:#eceff1"
     "}th.sortable{cursor:pointer}tr:hover td{background:#f5f9ff}\n"
-    ".error{color:#b00020;font-weight:bold}.ok{color:#1b5e20;font-weight:bold}\n"
+    "#outcome{white-space:pre-line}.error{color:#b00020;font-weight:bold}.ok{color:#1b5e20;font-weight:bold}\n"
     ".finding{color:#b00020}.muted{color:#777}pre.preview{white-space:pre-wrap;"
     "background:#fff;border:1px solid #ddd;padding:.5em;max-height:30em;overflow:auto}"
     "\nform.filters label{display:inline-block;margin:0 .8em .4em 0}\n"
