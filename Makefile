@@ -178,7 +178,7 @@ install: all
 	install -d $(D)$(SBINDIR) $(D)$(BINDIR) $(D)$(MANDIR)/man1 $(D)$(MANDIR)/man5 \
 	    $(D)$(MANDIR)/man8 $(D)$(DOCDIR)/examples $(D)$(DATADIR) $(D)$(UNITDIR) \
 	    $(D)$(CONFDIR)/rules $(D)$(SYSCONFDIR)/logrotate.d
-	install -m 755 $(B)/embargo $(B)/embargo-quarantine $(D)$(SBINDIR)/
+	install -m 755 $(B)/embargo $(B)/embargo-quarantine $(B)/embargo-web $(D)$(SBINDIR)/
 	install -m 755 $(B)/embargo-scan $(D)$(BINDIR)/
 	install -d $(D)$(PREFIX)/libexec/embargo
 	install -m 755 $(B)/embargo-worker $(D)$(PREFIX)/libexec/embargo/
@@ -203,7 +203,8 @@ install: all
 # Config files are the admin's: uninstall leaves those that differ from the shipped
 # ones, and the state (quarantine) and the user always.
 uninstall:
-	rm -f $(D)$(SBINDIR)/embargo $(D)$(SBINDIR)/embargo-quarantine $(D)$(BINDIR)/embargo-scan \
+	rm -f $(D)$(SBINDIR)/embargo $(D)$(SBINDIR)/embargo-quarantine $(D)$(SBINDIR)/embargo-web \
+	    $(D)$(BINDIR)/embargo-scan \
 	    $(D)$(PREFIX)/libexec/embargo/embargo-worker
 	rmdir $(D)$(PREFIX)/libexec/embargo 2>/dev/null; true
 	for f in $(MANPAGES); do n=$${f#doc/}; rm -f $(D)$(MANDIR)/man$${n##*.}/$$n; done

@@ -7,12 +7,14 @@
  * from a pipe, as the first line of stdin; an empty password is refused. A new user
  * needs --role; a changed user keeps its role and domains unless given (--domains ""
  * clears them). The file is rewritten whole: a temporary file beside it, fsynced,
- * renamed over it, with the old file's owner, group and mode (new: 0640). Other
+ * renamed over it, with the old file's owner, group and mode (new: 0640, group of
+ * the configured user, who runs embargo-web). Other
  * lines are kept byte for byte. Not available through the set-user-id path.
  * Limits: lines over 8 KB are refused rather than cut.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,8 +146,9 @@ keep:
 
 /* Write OUT to FILE through a temporary file; owner, group and mode of the old one. */
 static int
-replace_file(const char *file, const struct strbuf *out)
+replace_file(const struct em_config *cfg, const char *file, const struct strbuf *out)
 {
+	struct passwd *pw = cfg->user && cfg->user[0] ? getpwnam(cfg->user) : NULL;
 	char tmp[4096];
 	struct stat st;
 	int fd, have = stat(file, &st) == 0;
@@ -156,6 +159,7 @@ replace_file(const char *file, const struct strbuf *out)
 		return -1;
 	if ((have && (fchown(fd, st.st_uid, st.st_gid) != 0 ||
 			 fchmod(fd, st.st_mode & 07777) != 0)) ||
+	    (!have && pw != NULL && fchown(fd, (uid_t)-1, pw->pw_gid) != 0) ||
 	    store_write_all(fd, out->s ? out->s : "", out->len) != 0 || fsync(fd) != 0) {
 		close(fd);
 		unlink(tmp);
@@ -215,7 +219,7 @@ q_passwd(const struct em_config *cfg, int argc, char **argv)
 		fprintf(stderr, "embargo-quarantine: %s: %s\n", cfg->web_users, strerror(errno));
 	else if (rewrite(in, &a, hash, &out) != 0)
 		rc = Q_REFUSED;
-	else if (replace_file(cfg->web_users, &out) != 0)
+	else if (replace_file(cfg, cfg->web_users, &out) != 0)
 		fprintf(stderr, "embargo-quarantine: cannot write %s: %s\n", cfg->web_users,
 		    strerror(errno));
 	else
