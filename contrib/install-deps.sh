@@ -9,7 +9,7 @@ RUN_PKGS="build-essential pkg-config libmilter-dev libarchive-dev libmagic-dev l
 libyara-dev libconfig-dev libsqlite3-dev libssl-dev zlib1g-dev libsystemd-dev libytnef0-dev
 libseccomp-dev liblzma-dev libmicrohttpd-dev libcrypt-dev"
 TEST_PKGS="libcmocka-dev miltertest postfix swaks clang libclang-rt-14-dev zip p7zip-full
-python3 sqlite3 procps qpdf strace curl chromium chromium-driver python3-selenium"
+python3 sqlite3 procps qpdf strace curl chromium chromium-driver python3-selenium nginx openssl"
 PACKAGE_PKGS="debhelper dpkg-dev fakeroot lintian debootstrap"
 
 want=$RUN_PKGS
