@@ -13,21 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bytes.h"
 #include "web/web.h"
 
 #define FORM_KEY_MAX 64
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Decode S[0..N) into a new string of at most MAX bytes; NULL on bad input or OOM. */
 static char *

@@ -15,33 +15,6 @@
 
 #include "web/web.h"
 
-/* Length of the valid UTF-8 sequence at P (N bytes left), or 0. */
-static size_t
-utf8_len(const unsigned char *p, size_t n)
-{
-	size_t len, i;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		len = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		len = 3;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0) ||
-	    (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90))
-		return 0;
-	return len;
-}
-
 void
 html_esc_n(struct strbuf *sb, const char *s, size_t n)
 {
@@ -65,7 +38,7 @@ html_esc_n(struct strbuf *sb, const char *s, size_t n)
 			break;
 		default: break;
 		}
-		if (p[i] < 0x20 || p[i] == 0x7f || (l = utf8_len(p + i, n - i)) == 0) {
+		if (p[i] < 0x20 || p[i] == 0x7f || (l = sb_utf8_len(p + i, n - i)) == 0) {
 			sb_adds(sb, "\xef\xbf\xbd");
 			i++;
 			continue;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bytes.h"
 #include "web/web.h"
 
 #define RV_PARTS    2000
@@ -75,13 +76,11 @@ hex4(const char *s, unsigned long *v)
 
 	*v = 0;
 	for (k = 0; k < 4; k++, s++) {
-		int c = *s;
+		int h = hexval(*s);
 
-		*v <<= 4;
-		if (c >= '0' && c <= '9') *v |= (unsigned long)(c - '0');
-		else if (c >= 'a' && c <= 'f') *v |= (unsigned long)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F') *v |= (unsigned long)(c - 'A' + 10);
-		else return NULL;
+		if (h < 0)
+			return NULL;
+		*v = *v << 4 | (unsigned long)h;
 	}
 	return s;
 }
