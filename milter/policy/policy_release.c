@@ -29,8 +29,8 @@ const char *
 policy_release_name(enum policy_release r)
 {
 	return (unsigned)r < sizeof(release_names) / sizeof(release_names[0]) ?
-		release_names[r] :
-		"?";
+	    release_names[r] :
+	    "?";
 }
 
 enum policy_release

@@ -116,8 +116,8 @@ qb_text(struct qb *b, const char *col, const char *s, int exact)
 	if (exact)
 		sb_printf(&b->sql, " AND %s = ?%d", col, qb_arg(b, SV_T(s)));
 	else
-		sb_printf(&b->sql, " AND LOWER(COALESCE(%s, '')) LIKE ?%d ESCAPE '\\'", col,
-		    qb_arg(b, SV_T(qb_like(b, "%", s, "%"))));
+		sb_printf(&b->sql, " AND LOWER(COALESCE(%s, '')) LIKE ?%d ESCAPE '\\'",
+		    col, qb_arg(b, SV_T(qb_like(b, "%", s, "%"))));
 }
 
 static void
@@ -159,7 +159,8 @@ qb_where(struct qb *b, const struct store_qfilter *f)
 
 		sb_printf(&b->sql,
 		    " AND (LOWER(COALESCE(client_addr, '')) LIKE ?%d ESCAPE '\\' OR "
-		    "LOWER(COALESCE(helo, '')) LIKE ?%d ESCAPE '\\')", h, h);
+		    "LOWER(COALESCE(helo, '')) LIKE ?%d ESCAPE '\\')",
+		    h, h);
 	}
 	if (f->since > 0)
 		sb_printf(&b->sql, " AND time >= ?%d", qb_arg(b, SV_I(f->since)));
@@ -175,21 +176,22 @@ store_query(struct store *s, const struct store_qfilter *f, const struct store_q
 	struct qb b;
 	int sort = pg->sort >= 0 && (size_t)pg->sort < NSORTS ? pg->sort : 0, rc, v, i;
 	const char *cmp = pg->desc ? "<" : ">", *dir = pg->desc ? "DESC" : "ASC";
-	size_t lim = pg->limit > 0 && pg->limit <= STORE_Q_PAGE_MAX ? pg->limit :
-								      STORE_Q_PAGE_MAX;
+	size_t lim =
+	    pg->limit > 0 && pg->limit <= STORE_Q_PAGE_MAX ? pg->limit : STORE_Q_PAGE_MAX;
 
 	memset(&b, 0, sizeof(b));
 	sb_init(&b.sql, 8192);
 	qb_where(&b, f);
 	if (pg->after_id != NULL && pg->after_id[0] != '\0') {
-		v = qb_arg(&b, sorts[sort].is_int ? SV_I(pg->after_int) :
-						    SV_T(pg->after_text ? pg->after_text : ""));
+		v = qb_arg(&b,
+		    sorts[sort].is_int ? SV_I(pg->after_int) :
+					 SV_T(pg->after_text ? pg->after_text : ""));
 		i = qb_arg(&b, SV_T(pg->after_id));
 		sb_printf(&b.sql, " AND (%s %s ?%d OR (%s = ?%d AND id %s ?%d))",
 		    sorts[sort].expr, cmp, v, sorts[sort].expr, v, cmp, i);
 	}
-	sb_printf(&b.sql, " ORDER BY %s %s, id %s LIMIT %zu", sorts[sort].expr, dir, dir,
-	    lim);
+	sb_printf(
+	    &b.sql, " ORDER BY %s %s, id %s LIMIT %zu", sorts[sort].expr, dir, dir, lim);
 	if (b.bad || b.sql.truncated || b.sql.oom) {
 		sb_free(&b.sql);
 		return store_err(s, "query", "filter too long or too many terms");

@@ -33,8 +33,9 @@ struct pw_args {
 static int
 pw_usage(void)
 {
-	fprintf(stderr, "usage: embargo-quarantine [-c config] passwd USER [--role "
-			"admin|helpdesk|auditor] [--domains D1,D2]\n");
+	fprintf(stderr,
+	    "usage: embargo-quarantine [-c config] passwd USER [--role "
+	    "admin|helpdesk|auditor] [--domains D1,D2]\n");
 	return Q_ERROR;
 }
 
@@ -94,7 +95,8 @@ new_line(const struct pw_args *a, const struct web_user *old, const char *hash,
 	size_t i;
 
 	if (a->role ? web_role_parse(a->role, &role) != 0 : old == NULL) {
-		fprintf(stderr, "embargo-quarantine: --role admin, helpdesk or auditor%s\n",
+		fprintf(stderr,
+		    "embargo-quarantine: --role admin, helpdesk or auditor%s\n",
 		    old ? "" : " (a new user needs one)");
 		return -1;
 	}
@@ -122,7 +124,8 @@ rewrite(FILE *in, const struct pw_args *a, const char *hash, struct strbuf *out)
 
 	while (in != NULL && fgets(line, sizeof(line), in) != NULL) {
 		if (strchr(line, '\n') == NULL && !feof(in))
-			return fprintf(stderr, "embargo-quarantine: a line over 8 KB\n"), -1;
+			return fprintf(stderr, "embargo-quarantine: a line over 8 KB\n"),
+			       -1;
 		snprintf(copy, sizeof(copy), "%s", line);
 		copy[strcspn(copy, "\r\n")] = '\0';
 		if (found || copy[0] == '#' || web_user_parse(&u, copy) != 0)
@@ -136,7 +139,7 @@ rewrite(FILE *in, const struct pw_args *a, const char *hash, struct strbuf *out)
 			continue;
 		}
 		web_user_clear(&u);
-keep:
+	keep:
 		sb_adds(out, line);
 		if (strchr(line, '\n') == NULL)
 			sb_addc(out, '\n');
@@ -153,12 +156,14 @@ replace_file(const struct em_config *cfg, const char *file, const struct strbuf 
 	struct stat st;
 	int fd, have = stat(file, &st) == 0;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp%ld", file, (long)getpid()) >= (int)sizeof(tmp))
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp%ld", file, (long)getpid()) >=
+	    (int)sizeof(tmp))
 		return -1;
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640)) < 0)
 		return -1;
-	if ((have && (fchown(fd, st.st_uid, st.st_gid) != 0 ||
-			 fchmod(fd, st.st_mode & 07777) != 0)) ||
+	if ((have &&
+		(fchown(fd, st.st_uid, st.st_gid) != 0 ||
+		    fchmod(fd, st.st_mode & 07777) != 0)) ||
 	    (!have && pw != NULL && fchown(fd, (uid_t)-1, pw->pw_gid) != 0) ||
 	    store_write_all(fd, out->s ? out->s : "", out->len) != 0 || fsync(fd) != 0) {
 		close(fd);
@@ -205,23 +210,27 @@ q_passwd(const struct em_config *cfg, int argc, char **argv)
 	if (parse_args(argc, argv, &a) != 0)
 		return pw_usage();
 	if (!web_user_name_valid(a.user) ||
-	    (a.domains && snprintf(probe, sizeof(probe), "x:h:helpdesk:%s", a.domains) > 0 &&
+	    (a.domains &&
+		snprintf(probe, sizeof(probe), "x:h:helpdesk:%s", a.domains) > 0 &&
 		(web_user_parse(&check, probe) != 0 || (web_user_clear(&check), 0)))) {
 		fprintf(stderr, "embargo-quarantine: bad user name or domain list\n");
 		return Q_REFUSED;
 	}
-	if (get_password(pw, sizeof(pw)) != 0 || web_hash_password(pw, hash, sizeof(hash)) != 0) {
-		fprintf(stderr, "embargo-quarantine: no password read, or hashing failed\n");
+	if (get_password(pw, sizeof(pw)) != 0 ||
+	    web_hash_password(pw, hash, sizeof(hash)) != 0) {
+		fprintf(
+		    stderr, "embargo-quarantine: no password read, or hashing failed\n");
 		return Q_REFUSED;
 	}
 	in = fopen(cfg->web_users, "re");
 	if (in == NULL && errno != ENOENT)
-		fprintf(stderr, "embargo-quarantine: %s: %s\n", cfg->web_users, strerror(errno));
+		fprintf(stderr, "embargo-quarantine: %s: %s\n", cfg->web_users,
+		    strerror(errno));
 	else if (rewrite(in, &a, hash, &out) != 0)
 		rc = Q_REFUSED;
 	else if (replace_file(cfg, cfg->web_users, &out) != 0)
-		fprintf(stderr, "embargo-quarantine: cannot write %s: %s\n", cfg->web_users,
-		    strerror(errno));
+		fprintf(stderr, "embargo-quarantine: cannot write %s: %s\n",
+		    cfg->web_users, strerror(errno));
 	else
 		rc = Q_OK;
 	if (in != NULL)

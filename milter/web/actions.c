@@ -55,7 +55,8 @@ web_may(const struct web_req *rq, const struct store_entry *e, enum web_op op)
  * one request thread and the main thread only waits for a signal, so nothing else
  * writes to descriptor 1 meanwhile. */
 static int
-run_captured(struct qctx *c, const struct store_entry *e, enum web_op op, struct strbuf *msg)
+run_captured(
+    struct qctx *c, const struct store_entry *e, enum web_op op, struct strbuf *msg)
 {
 	char buf[4096];
 	ssize_t n;
@@ -92,14 +93,16 @@ rescan_allows(const struct web_req *rq, const struct store_entry *e, const char 
 	char act[32], rule[80];
 	enum action now, was;
 
-	if (p == NULL || sscanf(p, "rescan: %31[a-z] by rule %79[A-Za-z0-9._-]", act, rule) < 1)
+	if (p == NULL ||
+	    sscanf(p, "rescan: %31[a-z] by rule %79[A-Za-z0-9._-]", act, rule) < 1)
 		return 0;
 	if (strstr(p, " by rule ") != p + 8 + strlen(act))
 		rule[0] = '\0';
-	if (action_parse(act, &now) != 0 || action_parse(e->action, &was) != 0 || now > was)
+	if (action_parse(act, &now) != 0 || action_parse(e->action, &was) != 0 ||
+	    now > was)
 		return 0;
 	return rq->user->role == WEB_ADMIN ||
-	       policy_rule_release(rq->cfg->policy, rule) != POLICY_RELEASE_ADMIN;
+	    policy_rule_release(rq->cfg->policy, rule) != POLICY_RELEASE_ADMIN;
 }
 
 int
@@ -125,9 +128,11 @@ web_act(struct web_req *rq, const struct store_entry *e, enum web_op op, const c
 	}
 	c.cfg = rq->cfg, c.s = rq->store, c.o = &o, c.who = rq->who;
 	rc = run_captured(&c, e, op, msg);
-	if (op != WEB_OP_DELETE && rc == Q_REFUSED && force && rescan_allows(rq, e, sb_str(msg))) {
-		sb_adds(msg, "released as reviewed: the rescan found nothing stronger than "
-			     "what was reviewed\n");
+	if (op != WEB_OP_DELETE && rc == Q_REFUSED && force &&
+	    rescan_allows(rq, e, sb_str(msg))) {
+		sb_adds(msg,
+		    "released as reviewed: the rescan found nothing stronger than "
+		    "what was reviewed\n");
 		o.rescan = 0;
 		rc = run_captured(&c, e, op, msg);
 	}

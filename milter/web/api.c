@@ -67,7 +67,8 @@ api_session(struct web_req *rq, struct web_resp *rs)
 	for (i = 0; i < rq->user->ndomains; i++) {
 		if (i)
 			sb_addc(&rs->body, ',');
-		sb_json_str(&rs->body, rq->user->domains[i], strlen(rq->user->domains[i]));
+		sb_json_str(
+		    &rs->body, rq->user->domains[i], strlen(rq->user->domains[i]));
 	}
 	sb_adds(&rs->body, "]}\n");
 	return 0;
@@ -94,9 +95,10 @@ alist_row(void *arg, const struct store_entry *e)
 		    (long long)(strcmp(s, "time") == 0 ? e->time : (int64_t)e->size));
 	else
 		snprintf(a->last, sizeof(a->last), "%s",
-		    strcmp(s, "sender") == 0 ? e->sender :
-		    strcmp(s, "subject") == 0 ? e->subject :
-		    strcmp(s, "rule") == 0 ? e->rule : e->state);
+		    strcmp(s, "sender") == 0      ? e->sender :
+			strcmp(s, "subject") == 0 ? e->subject :
+			strcmp(s, "rule") == 0    ? e->rule :
+						    e->state);
 	if (!web_user_may_see(a->rq->user, e))
 		return 0;
 	if (a->shown++)
@@ -206,8 +208,9 @@ api_counts(struct web_req *rq, struct web_resp *rs)
 
 	if (web_filter_parse(rq, &f, &pg, &why) != 0)
 		return json_error(rs, 400, why);
-	if (by == NULL || (strcmp(by, "day") && strcmp(by, "rule") && strcmp(by, "state") &&
-			      strcmp(by, "findings")))
+	if (by == NULL ||
+	    (strcmp(by, "day") && strcmp(by, "rule") && strcmp(by, "state") &&
+		strcmp(by, "findings")))
 		return json_error(rs, 400, "by: day, rule, state or findings");
 	rs->ctype = "application/json";
 	sb_adds(&rs->body, "{\"counts\":[");
@@ -230,7 +233,8 @@ api_release(struct web_req *rq, struct web_resp *rs)
 	if (to != NULL && (to[0] == '\0' || !q_addr_valid(to)))
 		rc = json_error(rs, 400, "to: a plain address (local@domain)");
 	else if (web_may(rq, &e, to ? WEB_OP_RELEASE_TO : WEB_OP_RELEASE) != NULL)
-		rc = json_error(rs, 403, web_may(rq, &e, to ? WEB_OP_RELEASE_TO : WEB_OP_RELEASE));
+		rc = json_error(
+		    rs, 403, web_may(rq, &e, to ? WEB_OP_RELEASE_TO : WEB_OP_RELEASE));
 	else {
 		rc = web_act(rq, &e, to ? WEB_OP_RELEASE_TO : WEB_OP_RELEASE, to,
 		    web_form_get(&rq->form, "force") != NULL, &msg);

@@ -17,8 +17,8 @@ static const char *const filter_keys[] = { "state", "sender", "rcpt", "subject",
 	"finding", "host", "since", "until", "sort", "dir" };
 
 int
-web_filter_parse(struct web_req *rq, struct store_qfilter *f, struct store_qpage *pg,
-    const char **why)
+web_filter_parse(
+    struct web_req *rq, struct store_qfilter *f, struct store_qpage *pg, const char **why)
 {
 	const struct web_form *q = &rq->query;
 	const char *v;
@@ -32,10 +32,14 @@ web_filter_parse(struct web_req *rq, struct store_qfilter *f, struct store_qpage
 	f->rule = web_form_get(q, "rule");
 	f->finding = web_form_get(q, "finding");
 	f->host = web_form_get(q, "host");
-	if ((v = web_form_get(q, "since")) != NULL && v[0] && (f->since = q_parse_when(v)) < 0)
-		return *why = "since: not a time (2h, 7d, 2026-12-01, 2026-12-01 10:00)", -1;
-	if ((v = web_form_get(q, "until")) != NULL && v[0] && (f->until = q_parse_when(v)) < 0)
-		return *why = "until: not a time (2h, 7d, 2026-12-01, 2026-12-01 10:00)", -1;
+	if ((v = web_form_get(q, "since")) != NULL && v[0] &&
+	    (f->since = q_parse_when(v)) < 0)
+		return *why = "since: not a time (2h, 7d, 2026-12-01, 2026-12-01 10:00)",
+		       -1;
+	if ((v = web_form_get(q, "until")) != NULL && v[0] &&
+	    (f->until = q_parse_when(v)) < 0)
+		return *why = "until: not a time (2h, 7d, 2026-12-01, 2026-12-01 10:00)",
+		       -1;
 	if (rq->user->role == WEB_HELPDESK) {
 		f->scoped = 1;
 		f->domains = (const char *const *)rq->user->domains;
@@ -47,14 +51,16 @@ web_filter_parse(struct web_req *rq, struct store_qfilter *f, struct store_qpage
 	v = web_form_get(q, "dir");
 	pg->desc = v == NULL || strcmp(v, "asc") != 0;
 	pg->after_id = web_form_get(q, "after_id");
-	if (pg->after_id != NULL && pg->after_id[0] != '\0' && !store_id_valid(pg->after_id))
+	if (pg->after_id != NULL && pg->after_id[0] != '\0' &&
+	    !store_id_valid(pg->after_id))
 		return *why = "after_id: not an id", -1;
 	if ((v = web_form_get(q, "after")) != NULL) {
 		pg->after_text = v;
 		pg->after_int = strtoll(v, NULL, 10);
 	}
 	pg->limit = 50;
-	if ((v = web_form_get(q, "limit")) != NULL && (pg->limit = strtoul(v, NULL, 10)) == 0)
+	if ((v = web_form_get(q, "limit")) != NULL &&
+	    (pg->limit = strtoul(v, NULL, 10)) == 0)
 		pg->limit = 50;
 	return 0;
 }
@@ -68,7 +74,8 @@ web_filter_link(struct web_req *rq, struct strbuf *b, const char *skip)
 	for (i = 0; i < sizeof(filter_keys) / sizeof(filter_keys[0]); i++) {
 		if (skip != NULL && strcmp(skip, filter_keys[i]) == 0)
 			continue;
-		if ((v = web_form_get(&rq->query, filter_keys[i])) == NULL || v[0] == '\0')
+		if ((v = web_form_get(&rq->query, filter_keys[i])) == NULL ||
+		    v[0] == '\0')
 			continue;
 		sb_printf(b, "&amp;%s=", filter_keys[i]);
 		url_esc(b, v);

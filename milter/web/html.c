@@ -23,15 +23,34 @@ html_esc_n(struct strbuf *sb, const char *s, size_t n)
 
 	while (i < n) {
 		switch (p[i]) {
-		case '&': sb_adds(sb, "&amp;"); i++; continue;
-		case '<': sb_adds(sb, "&lt;"); i++; continue;
-		case '>': sb_adds(sb, "&gt;"); i++; continue;
-		case '"': sb_adds(sb, "&quot;"); i++; continue;
-		case '\'': sb_adds(sb, "&#39;"); i++; continue;
+		case '&':
+			sb_adds(sb, "&amp;");
+			i++;
+			continue;
+		case '<':
+			sb_adds(sb, "&lt;");
+			i++;
+			continue;
+		case '>':
+			sb_adds(sb, "&gt;");
+			i++;
+			continue;
+		case '"':
+			sb_adds(sb, "&quot;");
+			i++;
+			continue;
+		case '\'':
+			sb_adds(sb, "&#39;");
+			i++;
+			continue;
 		case '\t':
-		case '\n': sb_addc(sb, (char)p[i]); i++; continue;
+		case '\n':
+			sb_addc(sb, (char)p[i]);
+			i++;
+			continue;
 		case '\r':
-			if (i + 1 < n && p[i + 1] == '\n') { /* CRLF shown as a line end */
+			if (i + 1 < n &&
+			    p[i + 1] == '\n') { /* CRLF shown as a line end */
 				i++;
 				continue;
 			}
@@ -96,11 +115,14 @@ nav(struct web_req *rq, struct web_resp *rs)
 {
 	struct strbuf *b = &rs->body;
 
-	sb_adds(b, "<nav><span class=\"brand\">Embargo</span> <a href=\"/\">Queue</a> "
-		   "<a href=\"/dashboard\">Dashboard</a> <span class=\"user\">");
+	sb_adds(b,
+	    "<nav><span class=\"brand\">Embargo</span> <a href=\"/\">Queue</a> "
+	    "<a href=\"/dashboard\">Dashboard</a> <span class=\"user\">");
 	html_esc(b, rq->user->name);
-	sb_printf(b, " (%s)</span> <form method=\"post\" action=\"/logout\" "
-		     "class=\"inline\">", web_role_name(rq->user->role));
+	sb_printf(b,
+	    " (%s)</span> <form method=\"post\" action=\"/logout\" "
+	    "class=\"inline\">",
+	    web_role_name(rq->user->role));
 	html_csrf_field(rq, rs);
 	sb_adds(b, "<button type=\"submit\">Sign out</button></form></nav>\n");
 }
@@ -110,10 +132,11 @@ html_begin(struct web_req *rq, struct web_resp *rs, const char *title)
 {
 	struct strbuf *b = &rs->body;
 
-	sb_adds(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-		   "<meta name=\"referrer\" content=\"no-referrer\">"
-		   "<link rel=\"stylesheet\" href=\"/static/embargo.css\">"
-		   "<script src=\"/static/embargo.js\" defer></script><title>");
+	sb_adds(b,
+	    "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	    "<meta name=\"referrer\" content=\"no-referrer\">"
+	    "<link rel=\"stylesheet\" href=\"/static/embargo.css\">"
+	    "<script src=\"/static/embargo.js\" defer></script><title>");
 	html_esc(b, title);
 	sb_adds(b, " - Embargo</title></head>\n<body>\n");
 	if (rq->user != NULL)

@@ -33,12 +33,14 @@ drop_root(const struct em_config *cfg)
 	if (geteuid() != 0)
 		return 0;
 	if (cfg->user == NULL || cfg->user[0] == '\0') {
-		fprintf(stderr, "embargo-web: refusing to run as root; set user in "
-				"embargo.conf or start it as an unprivileged user\n");
+		fprintf(stderr,
+		    "embargo-web: refusing to run as root; set user in "
+		    "embargo.conf or start it as an unprivileged user\n");
 		return -1;
 	}
 	if ((pw = getpwnam(cfg->user)) == NULL || pw->pw_uid == 0) {
-		fprintf(stderr, "embargo-web: user %s: no such user, or root\n", cfg->user);
+		fprintf(
+		    stderr, "embargo-web: user %s: no such user, or root\n", cfg->user);
 		return -1;
 	}
 	if (setgroups(0, NULL) != 0 || initgroups(pw->pw_name, pw->pw_gid) != 0 ||

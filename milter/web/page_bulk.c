@@ -52,8 +52,9 @@ page_bulk(struct web_req *rq, struct web_resp *rs)
 	else
 		return web_error(rq, rs, 400, "op: release or delete");
 	html_begin(rq, rs, o == WEB_OP_RELEASE ? "Bulk release" : "Bulk delete");
-	sb_adds(&rs->body, "<table id=\"bulk-result\"><thead><tr><th>Id</th><th>Outcome"
-			   "</th></tr></thead><tbody>\n");
+	sb_adds(&rs->body,
+	    "<table id=\"bulk-result\"><thead><tr><th>Id</th><th>Outcome"
+	    "</th></tr></thead><tbody>\n");
 	for (i = 0; i < rq->form.n; i++)
 		if (strcmp(rq->form.key[i], "id") == 0) {
 			one(rq, &rs->body, rq->form.val[i], o);

@@ -83,8 +83,9 @@ chart(struct strbuf *b, const struct tally *days, int64_t since)
 		if (v[d] > max)
 			max = v[d];
 	}
-	sb_printf(b, "<svg id=\"chart\" width=\"%d\" height=\"195\" role=\"img\" "
-		     "aria-label=\"entries per day\" xmlns=\"http://www.w3.org/2000/svg\">",
+	sb_printf(b,
+	    "<svg id=\"chart\" width=\"%d\" height=\"195\" role=\"img\" "
+	    "aria-label=\"entries per day\" xmlns=\"http://www.w3.org/2000/svg\">",
 	    DASH_DAYS * 24 + 40);
 	for (d = 0; d < DASH_DAYS; d++) {
 		int h = (int)(v[d] * 140 / max);
@@ -93,8 +94,9 @@ chart(struct strbuf *b, const struct tally *days, int64_t since)
 
 		gmtime_r(&t, &tm);
 		strftime(label, sizeof(label), "%d", &tm);
-		sb_printf(b, "<rect class=\"bar\" x=\"%zu\" y=\"%d\" width=\"18\" height=\"%d\">"
-			     "<title>%s: %lld</title></rect>",
+		sb_printf(b,
+		    "<rect class=\"bar\" x=\"%zu\" y=\"%d\" width=\"18\" height=\"%d\">"
+		    "<title>%s: %lld</title></rect>",
 		    30 + d * 24, 165 - h, h, label, (long long)v[d]);
 		sb_printf(b, "<text x=\"%zu\" y=\"182\">%s</text>", 30 + d * 24, label);
 		if (v[d] > 0)
@@ -109,8 +111,9 @@ table(struct strbuf *b, const char *title, const char *key, const struct tally *
 {
 	size_t i;
 
-	sb_printf(b, "<h2>%s</h2><table id=\"by-%s\"><thead><tr><th>%s</th><th>Entries"
-		     "</th></tr></thead><tbody>",
+	sb_printf(b,
+	    "<h2>%s</h2><table id=\"by-%s\"><thead><tr><th>%s</th><th>Entries"
+	    "</th></tr></thead><tbody>",
 	    title, key, key);
 	for (i = 0; i < t->len; i++) {
 		sb_printf(b, "<tr><td><a href=\"/?%s=", key);

@@ -26,14 +26,16 @@ login_page(struct web_req *rq, struct web_resp *rs, const char *msg)
 		html_esc(b, msg);
 		sb_adds(b, "</p>\n");
 	}
-	sb_adds(b, "<form method=\"post\" action=\"/login\" class=\"login\">"
-		   "<input type=\"hidden\" name=\"csrf\" value=\"");
+	sb_adds(b,
+	    "<form method=\"post\" action=\"/login\" class=\"login\">"
+	    "<input type=\"hidden\" name=\"csrf\" value=\"");
 	html_esc(b, tok);
-	sb_adds(b, "\"><label>User <input name=\"user\" id=\"user\" autocomplete=\"username\" "
-		   "required maxlength=\"64\"></label>\n<label>Password <input "
-		   "type=\"password\" name=\"password\" id=\"password\" "
-		   "autocomplete=\"current-password\" required></label>\n<button "
-		   "type=\"submit\" id=\"signin\">Sign in</button></form>\n");
+	sb_adds(b,
+	    "\"><label>User <input name=\"user\" id=\"user\" autocomplete=\"username\" "
+	    "required maxlength=\"64\"></label>\n<label>Password <input "
+	    "type=\"password\" name=\"password\" id=\"password\" "
+	    "autocomplete=\"current-password\" required></label>\n<button "
+	    "type=\"submit\" id=\"signin\">Sign in</button></form>\n");
 	html_end(rs);
 	return 0;
 }
@@ -61,14 +63,18 @@ page_login_post(struct web_req *rq, struct web_resp *rs)
 		return login_page(rq, rs, "User and password, please.");
 	}
 	if (web_rl_blocked(rq->srv, rq->ip, user)) {
-		syslog(LOG_WARNING, "embargo-web: sign-in of %s from %s refused: too many "
-				    "failures", user, rq->ip);
+		syslog(LOG_WARNING,
+		    "embargo-web: sign-in of %s from %s refused: too many "
+		    "failures",
+		    user, rq->ip);
 		rs->status = 429;
-		return login_page(rq, rs, "Too many failed sign-ins; wait a few minutes.");
+		return login_page(
+		    rq, rs, "Too many failed sign-ins; wait a few minutes.");
 	}
 	if (!web_user_check(rq->srv, user, pw)) {
 		web_rl_fail(rq->srv, rq->ip, user);
-		syslog(LOG_WARNING, "embargo-web: sign-in of %s from %s failed", user, rq->ip);
+		syslog(LOG_WARNING, "embargo-web: sign-in of %s from %s failed", user,
+		    rq->ip);
 		rs->status = 403;
 		return login_page(rq, rs, "Wrong user or password.");
 	}

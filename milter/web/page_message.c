@@ -98,7 +98,7 @@ source(struct web_req *rq, struct strbuf *b, const struct store_entry *e)
 		return;
 	}
 	while (got < (ssize_t)sizeof(buf) - 1 &&
-	       (n = read(fd, buf + got, sizeof(buf) - 1 - (size_t)got)) > 0)
+	    (n = read(fd, buf + got, sizeof(buf) - 1 - (size_t)got)) > 0)
 		got += n;
 	close(fd);
 	buf[got] = '\0';
@@ -110,9 +110,10 @@ source(struct web_req *rq, struct strbuf *b, const struct store_entry *e)
 		hl = WEB_HEADERS;
 	sb_adds(b, "<h2>Headers</h2><pre class=\"preview\" id=\"headers\">");
 	html_esc_n(b, buf, hl);
-	sb_adds(b, "</pre>\n<h2>Text preview</h2><p class=\"muted\">The message source "
-		   "after the headers, as plain text (never rendered).</p>"
-		   "<pre class=\"preview\" id=\"preview\">");
+	sb_adds(b,
+	    "</pre>\n<h2>Text preview</h2><p class=\"muted\">The message source "
+	    "after the headers, as plain text (never rendered).</p>"
+	    "<pre class=\"preview\" id=\"preview\">");
 	if (end != NULL) {
 		size_t start = hl + (buf[hl] == '\r' ? 4 : 2);
 		size_t pn = (size_t)got > start ? (size_t)got - start : 0;
@@ -150,40 +151,49 @@ action_forms(struct web_req *rq, struct strbuf *b, const struct store_entry *e,
 		why = "nothing to release in this state";
 	sb_adds(b, "<h2>Actions</h2><div class=\"actions\">");
 	if (why == NULL) {
-		sb_printf(b, "<form method=\"post\" action=\"/m/%s/release\" class=\"inline\">",
+		sb_printf(b,
+		    "<form method=\"post\" action=\"/m/%s/release\" class=\"inline\">",
 		    e->id);
 		html_csrf_field(rq, rs);
-		sb_adds(b, "<input type=\"hidden\" name=\"force\" value=\"1\"><button "
-			   "type=\"submit\" id=\"release\" title=\"rescanned first: refused if "
-			   "the current policy now decides something stronger\">Release</button>"
-			   "</form> ");
-		sb_printf(b, "<form method=\"post\" action=\"/m/%s/release\" class=\"inline\">",
+		sb_adds(b,
+		    "<input type=\"hidden\" name=\"force\" value=\"1\"><button "
+		    "type=\"submit\" id=\"release\" title=\"rescanned first: refused if "
+		    "the current policy now decides something stronger\">Release</button>"
+		    "</form> ");
+		sb_printf(b,
+		    "<form method=\"post\" action=\"/m/%s/release\" class=\"inline\">",
 		    e->id);
 		html_csrf_field(rq, rs);
-		sb_adds(b, "<button type=\"submit\" id=\"release-clean\">Release only if the "
-			   "rescan finds it clean</button></form> ");
+		sb_adds(b,
+		    "<button type=\"submit\" id=\"release-clean\">Release only if the "
+		    "rescan finds it clean</button></form> ");
 	} else {
 		sb_adds(b, "<span class=\"muted\">Release: ");
 		html_esc(b, why);
 		sb_adds(b, ".</span> ");
 	}
 	if (why == NULL && web_may(rq, e, WEB_OP_RELEASE_TO) == NULL) {
-		sb_printf(b, "<form method=\"post\" action=\"/m/%s/release\" class=\"inline\">",
+		sb_printf(b,
+		    "<form method=\"post\" action=\"/m/%s/release\" class=\"inline\">",
 		    e->id);
 		html_csrf_field(rq, rs);
-		sb_adds(b, "<input type=\"hidden\" name=\"force\" value=\"1\">"
-			   "<input name=\"to\" id=\"release-to\" placeholder=\"user@example\" "
-			   "size=\"24\"> <button type=\"submit\">Release to this address"
-			   "</button></form> ");
+		sb_adds(b,
+		    "<input type=\"hidden\" name=\"force\" value=\"1\">"
+		    "<input name=\"to\" id=\"release-to\" placeholder=\"user@example\" "
+		    "size=\"24\"> <button type=\"submit\">Release to this address"
+		    "</button></form> ");
 	}
 	if (web_may(rq, e, WEB_OP_DELETE) == NULL) {
-		sb_printf(b, "<form method=\"post\" action=\"/m/%s/delete\" class=\"inline\">",
+		sb_printf(b,
+		    "<form method=\"post\" action=\"/m/%s/delete\" class=\"inline\">",
 		    e->id);
 		html_csrf_field(rq, rs);
-		sb_adds(b, "<button type=\"submit\" id=\"delete\" data-confirm=\"Delete this "
-			   "message?\">Delete</button></form> ");
+		sb_adds(b,
+		    "<button type=\"submit\" id=\"delete\" data-confirm=\"Delete this "
+		    "message?\">Delete</button></form> ");
 		if (e->has_file)
-			sb_printf(b, "<a href=\"/m/%s/eml\" id=\"download\">Download .eml</a>",
+			sb_printf(b,
+			    "<a href=\"/m/%s/eml\" id=\"download\">Download .eml</a>",
 			    e->id);
 	}
 	sb_adds(b, "</div>\n");
@@ -207,8 +217,9 @@ view(struct web_req *rq, struct web_resp *rs, const struct store_entry *e,
 	web_report_tree(b, e->report);
 	sb_adds(b, "</div>\n");
 	source(rq, b, e);
-	sb_adds(b, "<h2>History</h2><table id=\"history\"><thead><tr><th>Time</th>"
-		   "<th>Event</th><th>By</th><th>Detail</th></tr></thead><tbody>");
+	sb_adds(b,
+	    "<h2>History</h2><table id=\"history\"><thead><tr><th>Time</th>"
+	    "<th>Event</th><th>By</th><th>Detail</th></tr></thead><tbody>");
 	if (store_history(rq->store, e->id, history_row, b) != 0)
 		return -1;
 	sb_adds(b, "</tbody></table>\n");
@@ -257,20 +268,21 @@ page_message_post(struct web_req *rq, struct web_resp *rs)
 	if (to != NULL && to[0] == '\0')
 		to = NULL;
 	op = strcmp(tail, "/delete") == 0 ? WEB_OP_DELETE :
-	     to != NULL			  ? WEB_OP_RELEASE_TO :
+	    to != NULL                    ? WEB_OP_RELEASE_TO :
 					    WEB_OP_RELEASE;
 	if (strcmp(tail, "/delete") != 0 && strcmp(tail, "/release") != 0)
 		rc = web_error(rq, rs, 404, "No such action.");
 	else if (to != NULL && !q_addr_valid(to))
 		rc = web_error(rq, rs, 400, "Not a plain address (local@domain).");
 	else {
-		st = web_act(rq, &e, op, to, web_form_get(&rq->form, "force") != NULL, &msg);
+		st = web_act(
+		    rq, &e, op, to, web_form_get(&rq->form, "force") != NULL, &msg);
 		if (st == Q_REFUSED && web_may(rq, &e, op) != NULL)
 			rs->status = 403;
 		memset(&after, 0, sizeof(after));
 		rc = store_get(rq->store, e.id, &after) == 0 ?
-			 view(rq, rs, &after, sb_str(&msg), st == Q_OK) :
-			 web_redirect(rs, "/");
+		    view(rq, rs, &after, sb_str(&msg), st == Q_OK) :
+		    web_redirect(rs, "/");
 		store_entry_clear(&after);
 	}
 	store_entry_clear(&e);

@@ -34,9 +34,9 @@ remember(struct qlist *q, const struct store_entry *e)
 {
 	const char *name = store_sort_name(q->sort);
 	const char *v = strcmp(name, "sender") == 0 ? e->sender :
-			strcmp(name, "subject") == 0 ? e->subject :
-			strcmp(name, "rule") == 0   ? e->rule :
-			strcmp(name, "state") == 0  ? e->state :
+	    strcmp(name, "subject") == 0            ? e->subject :
+	    strcmp(name, "rule") == 0               ? e->rule :
+	    strcmp(name, "state") == 0              ? e->state :
 						      NULL;
 
 	snprintf(q->last_id, sizeof(q->last_id), "%s", e->id);
@@ -59,8 +59,10 @@ row(void *arg, const struct store_entry *e)
 	if (!web_user_may_see(q->rq->user, e))
 		return 0;
 	web_time(e->time, t, sizeof(t));
-	sb_printf(b, "<tr><td><input type=\"checkbox\" name=\"id\" value=\"%s\"></td>"
-		     "<td><a href=\"/m/%s\">%s</a></td>", e->id, e->id, t);
+	sb_printf(b,
+	    "<tr><td><input type=\"checkbox\" name=\"id\" value=\"%s\"></td>"
+	    "<td><a href=\"/m/%s\">%s</a></td>",
+	    e->id, e->id, t);
 	cell(b, e->state);
 	cell(b, e->sender);
 	cell(b, e->rcpts);
@@ -76,7 +78,8 @@ row(void *arg, const struct store_entry *e)
 static void
 filter_input(struct web_req *rq, struct strbuf *b, const char *key, const char *label)
 {
-	sb_printf(b, "<label>%s <input name=\"%s\" id=\"f-%s\" value=\"", label, key, key);
+	sb_printf(
+	    b, "<label>%s <input name=\"%s\" id=\"f-%s\" value=\"", label, key, key);
 	html_esc(b, web_form_get(&rq->query, key));
 	sb_adds(b, "\" size=\"14\"></label>");
 }
@@ -89,8 +92,9 @@ filter_form(struct web_req *rq, struct strbuf *b)
 	const char *st = web_form_get(&rq->query, "state");
 	size_t i;
 
-	sb_adds(b, "<form method=\"get\" action=\"/\" class=\"filters\" id=\"filters\">"
-		   "<label>State <select name=\"state\" id=\"f-state\">");
+	sb_adds(b,
+	    "<form method=\"get\" action=\"/\" class=\"filters\" id=\"filters\">"
+	    "<label>State <select name=\"state\" id=\"f-state\">");
 	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++)
 		sb_printf(b, "<option value=\"%s\"%s>%s</option>", states[i],
 		    st && strcmp(st, states[i]) == 0 ? " selected" : "",
@@ -104,8 +108,9 @@ filter_form(struct web_req *rq, struct strbuf *b)
 	filter_input(rq, b, "host", "Host");
 	filter_input(rq, b, "since", "Since");
 	filter_input(rq, b, "until", "Until");
-	sb_adds(b, "<button type=\"submit\" id=\"apply\">Filter</button> "
-		   "<a href=\"/\">Clear</a></form>\n");
+	sb_adds(b,
+	    "<button type=\"submit\" id=\"apply\">Filter</button> "
+	    "<a href=\"/\">Clear</a></form>\n");
 }
 
 static void
@@ -124,13 +129,15 @@ table_head(struct web_req *rq, struct web_resp *rs)
 	sb_adds(b, "<form method=\"post\" action=\"/bulk\" id=\"bulk\">");
 	html_csrf_field(rq, rs);
 	if (rq->user->role >= WEB_HELPDESK)
-		sb_adds(b, "<div class=\"actions\">With the ticked: <button type=\"submit\" "
-			   "name=\"op\" value=\"release\" id=\"bulk-release\">Release (rescan)"
-			   "</button><button type=\"submit\" name=\"op\" value=\"delete\" "
-			   "id=\"bulk-delete\" data-confirm=\"Delete the ticked messages?\">"
-			   "Delete</button></div>\n");
-	sb_adds(b, "<table id=\"queue\"><thead><tr><th><input type=\"checkbox\" "
-		   "id=\"selall\" title=\"all\"></th>");
+		sb_adds(b,
+		    "<div class=\"actions\">With the ticked: <button type=\"submit\" "
+		    "name=\"op\" value=\"release\" id=\"bulk-release\">Release (rescan)"
+		    "</button><button type=\"submit\" name=\"op\" value=\"delete\" "
+		    "id=\"bulk-delete\" data-confirm=\"Delete the ticked messages?\">"
+		    "Delete</button></div>\n");
+	sb_adds(b,
+	    "<table id=\"queue\"><thead><tr><th><input type=\"checkbox\" "
+	    "id=\"selall\" title=\"all\"></th>");
 	head_link(rq, b, "time", "Time");
 	head_link(rq, b, "state", "State");
 	head_link(rq, b, "sender", "Sender");

@@ -54,8 +54,8 @@ put_utf8(char *o, size_t *i, size_t cap, unsigned long c)
 	if (c < 0x80)
 		b[0] = (unsigned char)c, n = 1;
 	else if (c < 0x800)
-		b[0] = (unsigned char)(0xc0 | (c >> 6)), b[1] = (unsigned char)(0x80 | (c & 63)),
-		n = 2;
+		b[0] = (unsigned char)(0xc0 | (c >> 6)),
+		b[1] = (unsigned char)(0x80 | (c & 63)), n = 2;
 	else if (c < 0x10000)
 		b[0] = (unsigned char)(0xe0 | (c >> 12)),
 		b[1] = (unsigned char)(0x80 | ((c >> 6) & 63)),
@@ -101,7 +101,9 @@ jstr(const char *s, char *o, size_t cap)
 			continue;
 		}
 		switch (*++s) {
-		case '"': case '\\': case '/': c = (unsigned char)*s; break;
+		case '"':
+		case '\\':
+		case '/': c = (unsigned char)*s; break;
 		case 'b': c = '\b'; break;
 		case 'f': c = '\f'; break;
 		case 'n': c = '\n'; break;
@@ -144,7 +146,7 @@ jval(const char *s, char *o, size_t cap, long long *n)
 	if (end == s)
 		return NULL;
 	while (*end == '.' || *end == 'e' || *end == 'E' || *end == '+' || *end == '-' ||
-	       (*end >= '0' && *end <= '9'))
+	    (*end >= '0' && *end <= '9'))
 		end++;
 	return end;
 }
@@ -157,17 +159,27 @@ set_field(struct rv *v, int is_part, const char *key, const char *val, long long
 
 #define CP(dst) snprintf(dst, sizeof(dst), "%s", val)
 	if (is_part) {
-		if (strcmp(key, "path") == 0) CP(p->path);
-		else if (strcmp(key, "filename") == 0) CP(p->name);
-		else if (strcmp(key, "detected_type") == 0 && val[0]) CP(p->type);
-		else if (strcmp(key, "declared_type") == 0 && !p->type[0]) CP(p->type);
-		else if (strcmp(key, "size") == 0) p->size = n;
-		else if (strcmp(key, "depth") == 0) p->depth = (int)(n < 0 ? 0 : n > 64 ? 64 : n);
+		if (strcmp(key, "path") == 0)
+			CP(p->path);
+		else if (strcmp(key, "filename") == 0)
+			CP(p->name);
+		else if (strcmp(key, "detected_type") == 0 && val[0])
+			CP(p->type);
+		else if (strcmp(key, "declared_type") == 0 && !p->type[0])
+			CP(p->type);
+		else if (strcmp(key, "size") == 0)
+			p->size = n;
+		else if (strcmp(key, "depth") == 0)
+			p->depth = (int)(n < 0 ? 0 : n > 64 ? 64 : n);
 	} else {
-		if (strcmp(key, "name") == 0) CP(f->name);
-		else if (strcmp(key, "severity") == 0) CP(f->sev);
-		else if (strcmp(key, "part") == 0) CP(f->part);
-		else if (strcmp(key, "detail") == 0) CP(f->detail);
+		if (strcmp(key, "name") == 0)
+			CP(f->name);
+		else if (strcmp(key, "severity") == 0)
+			CP(f->sev);
+		else if (strcmp(key, "part") == 0)
+			CP(f->part);
+		else if (strcmp(key, "detail") == 0)
+			CP(f->detail);
 	}
 #undef CP
 }
@@ -297,7 +309,8 @@ web_report_tree(struct strbuf *b, const char *json)
 	jarray(&v, json, "\"findings\":", 0);
 	draw(b, &v);
 	if (v.bad)
-		sb_adds(b, "<p class=\"error\">The stored report could not be read in full.</p>");
+		sb_adds(b,
+		    "<p class=\"error\">The stored report could not be read in full.</p>");
 out:
 	free(v.p);
 	free(v.f);

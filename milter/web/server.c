@@ -59,7 +59,7 @@ static const struct route routes[] = {
 
 /* Per-connection request state (MHD's con_cls). */
 struct conn {
-	char *uri;         /* the raw request target */
+	char *uri; /* the raw request target */
 	struct strbuf body;
 	int too_big, started;
 };
@@ -104,8 +104,8 @@ add_headers(struct MHD_Response *r, const struct web_resp *rs)
 	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
 	MHD_add_response_header(r, "Cache-Control", "no-store");
-	MHD_add_response_header(r, "Content-Type",
-	    rs->ctype ? rs->ctype : "text/html; charset=utf-8");
+	MHD_add_response_header(
+	    r, "Content-Type", rs->ctype ? rs->ctype : "text/html; charset=utf-8");
 	if (rs->location[0] != '\0')
 		MHD_add_response_header(r, "Location", rs->location);
 	if (rs->cookie[0] != '\0')
@@ -124,7 +124,8 @@ send_resp(struct MHD_Connection *c, struct web_resp *rs)
 		struct stat st;
 
 		if (fstat(rs->fd, &st) != 0 ||
-		    (r = MHD_create_response_from_fd((uint64_t)st.st_size, rs->fd)) == NULL)
+		    (r = MHD_create_response_from_fd((uint64_t)st.st_size, rs->fd)) ==
+			NULL)
 			return MHD_NO;
 		rs->fd = -1; /* MHD closes it */
 	} else {
@@ -188,8 +189,9 @@ client_ip(struct MHD_Connection *c, char *buf, size_t n)
 
 	snprintf(buf, n, "?");
 	if (sa != NULL && sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-		    buf, (socklen_t)n);
+		inet_ntop(AF_INET,
+		    &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
+		    (socklen_t)n);
 	else if (sa != NULL && sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6,
 		    &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf,
@@ -208,8 +210,9 @@ req_parse(struct web_req *rq, struct MHD_Connection *c, struct conn *k, char *pa
 	q = strchr(k->uri, '?');
 	plen = q ? (size_t)(q - k->uri) : strlen(k->uri);
 	if (plen == 0 || k->uri[0] != '/' ||
-	    strspn(k->uri, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			   "0123456789/._~-") < plen ||
+	    strspn(k->uri,
+		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		"0123456789/._~-") < plen ||
 	    strstr(k->uri, "..") != NULL)
 		return 404;
 	memcpy(pathbuf, k->uri, plen);
@@ -247,9 +250,11 @@ req_allowed(struct web_req *rq, struct web_resp *rs, const struct route *rt)
 	if (rq->user->role < rt->min)
 		return web_error(rq, rs, 403, "Your role may not do this."), 1;
 	if (strcmp(rq->method, "POST") == 0 &&
-	    ((tok = web_form_get(&rq->form, "csrf")) == NULL || !web_ct_equal(tok, rq->csrf)))
-		return web_error(rq, rs, 403, "Missing or wrong form token; reload the "
-					      "page and try again."),
+	    ((tok = web_form_get(&rq->form, "csrf")) == NULL ||
+		!web_ct_equal(tok, rq->csrf)))
+		return web_error(rq, rs, 403,
+			   "Missing or wrong form token; reload the "
+			   "page and try again."),
 		       1;
 	return 0;
 }
@@ -262,12 +267,13 @@ req_run(struct web_srv *srv, struct MHD_Connection *c, struct web_req *rq,
 	int other;
 
 	if (web_users_load(srv, srv->cfg->web_users) != 0 && srv->nusers == 0)
-		syslog(LOG_ERR, "embargo-web: no users (web_users %s)", srv->cfg->web_users);
+		syslog(
+		    LOG_ERR, "embargo-web: no users (web_users %s)", srv->cfg->web_users);
 	rq->cookie_header = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Cookie");
 	web_session_find(rq, rq->cookie_header);
 	if ((rt = route_find(rq->method, rq->path, &other)) == NULL) {
-		web_error(rq, rs, other ? 405 : 404, other ? "Method not allowed." :
-							      "No such page.");
+		web_error(rq, rs, other ? 405 : 404,
+		    other ? "Method not allowed." : "No such page.");
 		return;
 	}
 	rq->rest = rq->path + strlen(rt->path) - (rt->path[strlen(rt->path) - 1] == '*');
@@ -281,8 +287,8 @@ req_run(struct web_srv *srv, struct MHD_Connection *c, struct web_req *rq,
 }
 
 static enum MHD_Result
-dispatch(struct web_srv *srv, struct MHD_Connection *c, struct conn *k,
-    const char *method)
+dispatch(
+    struct web_srv *srv, struct MHD_Connection *c, struct conn *k, const char *method)
 {
 	struct web_req rq;
 	struct web_resp rs;
@@ -300,9 +306,11 @@ dispatch(struct web_srv *srv, struct MHD_Connection *c, struct conn *k,
 	if ((st = req_parse(&rq, c, k, path)) != 0) {
 		web_form_free(&rq.query);
 		sb_free(&rs.body);
-		return send_plain(c, st, st == 400 ? "bad request" :
-			st == 404 ? "not found" : st == 414 ? "request target too long" :
-								"unsupported body type");
+		return send_plain(c, st,
+		    st == 400     ? "bad request" :
+			st == 404 ? "not found" :
+			st == 414 ? "request target too long" :
+				    "unsupported body type");
 	}
 	req_run(srv, c, &rq, &rs);
 	ok = send_resp(c, &rs);
@@ -331,7 +339,8 @@ access_cb(void *cls, struct MHD_Connection *c, const char *url, const char *meth
 		    strcmp(method, "HEAD") != 0)
 			return send_plain(c, 405, "method not allowed");
 		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-		if (cl != NULL && (strlen(cl) > 9 || strtoul(cl, NULL, 10) > WEB_BODY_MAX))
+		if (cl != NULL &&
+		    (strlen(cl) > 9 || strtoul(cl, NULL, 10) > WEB_BODY_MAX))
 			return send_plain(c, 413, "request body too large");
 		if (cl == NULL && strcmp(method, "POST") == 0)
 			return send_plain(c, 411, "a POST needs a Content-Length");
@@ -343,7 +352,8 @@ access_cb(void *cls, struct MHD_Connection *c, const char *url, const char *meth
 		else
 			sb_add(&k->body, upload, *upload_size);
 		*upload_size = 0;
-		return k->too_big ? send_plain(c, 413, "request body too large") : MHD_YES;
+		return k->too_big ? send_plain(c, 413, "request body too large") :
+				    MHD_YES;
 	}
 	if (k->too_big)
 		return MHD_NO;
@@ -423,11 +433,12 @@ web_srv_start(struct web_srv *srv, struct strbuf *err)
 	socklen_t sl;
 
 	if (parse_listen(srv->cfg->web_listen, &ss, &sl) != 0) {
-		sb_printf(err, "web_listen \"%s\": not ADDRESS:PORT", srv->cfg->web_listen);
+		sb_printf(
+		    err, "web_listen \"%s\": not ADDRESS:PORT", srv->cfg->web_listen);
 		return -1;
 	}
 	srv->mhd = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
-					(ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+		(ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
 	    0, NULL, NULL, access_cb, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_URI_LOG_CALLBACK, uri_log, NULL, MHD_OPTION_NOTIFY_COMPLETED,
 	    completed, NULL, MHD_OPTION_CONNECTION_LIMIT, (unsigned)WEB_CONN_MAX,

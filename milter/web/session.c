@@ -113,7 +113,8 @@ web_session_find(struct web_req *rq, const char *cookie_header)
 	const struct web_user *u;
 	time_t now = time(NULL);
 
-	if (cookie_header == NULL || !cookie_get(cookie_header, WEB_COOKIE, tok, sizeof(tok)) ||
+	if (cookie_header == NULL ||
+	    !cookie_get(cookie_header, WEB_COOKIE, tok, sizeof(tok)) ||
 	    (s = session_lookup(rq->srv, tok)) == NULL)
 		return 0;
 	if (now - s->last > rq->cfg->web_session_idle ||
@@ -160,6 +161,6 @@ web_csrf_pre_check(struct web_req *rq, const char *cookie_header)
 	const char *f = web_form_get(&rq->form, "csrf");
 
 	return cookie_header != NULL && f != NULL &&
-	       cookie_get(cookie_header, PRE_COOKIE, tok, sizeof(tok)) &&
-	       strlen(tok) == 64 && web_ct_equal(tok, f);
+	    cookie_get(cookie_header, PRE_COOKIE, tok, sizeof(tok)) &&
+	    strlen(tok) == 64 && web_ct_equal(tok, f);
 }

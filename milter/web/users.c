@@ -53,8 +53,8 @@ web_user_name_valid(const char *s)
 	size_t n = strlen(s);
 
 	return n > 0 && n <= WEB_NAME_MAX &&
-	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
-		   n;
+	    strspn(s,
+		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n;
 }
 
 void
@@ -79,7 +79,8 @@ parse_domains(struct web_user *u, char *list)
 		if (*p == '\0')
 			continue;
 		if (u->ndomains >= WEB_DOMAINS_MAX || strlen(p) > 253 ||
-		    strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") !=
+		    strspn(p,
+			"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") !=
 			strlen(p))
 			return -1;
 		if ((u->domains[u->ndomains] = strdup(p)) == NULL)
@@ -141,9 +142,11 @@ users_read(FILE *fp, const char *file, struct web_user **out, size_t *nout)
 		line[strcspn(line, "\r\n")] = '\0';
 		if (line[0] == '\0' || line[0] == '#')
 			continue;
-		if (web_user_parse(&v[n], line) != 0 || web_user_find_in(v, n, v[n].name)) {
-			syslog(LOG_WARNING, "%s:%d: malformed or duplicate user line skipped",
-			    file, lineno);
+		if (web_user_parse(&v[n], line) != 0 ||
+		    web_user_find_in(v, n, v[n].name)) {
+			syslog(LOG_WARNING,
+			    "%s:%d: malformed or duplicate user line skipped", file,
+			    lineno);
 			web_user_clear(&v[n]);
 			continue;
 		}
@@ -215,8 +218,9 @@ web_user_check(struct web_srv *srv, const char *name, const char *password)
 
 	if (cd == NULL)
 		return 0;
-	if (dummy[0] == '\0' && (web_random_hex(pw, 16) != 0 ||
-				   web_hash_password(pw, dummy, sizeof(dummy)) != 0))
+	if (dummy[0] == '\0' &&
+	    (web_random_hex(pw, 16) != 0 ||
+		web_hash_password(pw, dummy, sizeof(dummy)) != 0))
 		snprintf(dummy, sizeof(dummy), "*");
 	h = crypt_rn(password, u ? u->hash : dummy, cd, sizeof(*cd));
 	if (u != NULL && h != NULL && h[0] != '*')

@@ -87,11 +87,11 @@ struct web_srv {
 
 struct web_req {
 	struct web_srv *srv;
-	const char *method; /* "GET", "POST" */
-	const char *path;   /* decoded path without the query */
-	const char *rest;   /* for a prefix route: what follows the prefix */
-	const char *ip;     /* client address */
-	const char *cookie_header; /* the Cookie header, or NULL */
+	const char *method;          /* "GET", "POST" */
+	const char *path;            /* decoded path without the query */
+	const char *rest;            /* for a prefix route: what follows the prefix */
+	const char *ip;              /* client address */
+	const char *cookie_header;   /* the Cookie header, or NULL */
 	struct web_form query, form; /* query string; urlencoded POST body */
 	const struct web_user *user; /* NULL when not signed in */
 	const char *csrf;            /* the session's CSRF token ("" without one) */
@@ -104,10 +104,10 @@ struct web_resp {
 	int status;        /* 200 unless set */
 	const char *ctype; /* NULL: text/html; charset=utf-8 */
 	struct strbuf body;
-	char location[512]; /* a redirect target, or "" */
-	char cookie[256];   /* a Set-Cookie value, or "" */
+	char location[512];    /* a redirect target, or "" */
+	char cookie[256];      /* a Set-Cookie value, or "" */
 	char disposition[128]; /* Content-Disposition, or "" */
-	int fd;            /* >= 0: send this file (body ignored), closed after */
+	int fd;                /* >= 0: send this file (body ignored), closed after */
 };
 
 typedef int (*web_handler)(struct web_req *rq, struct web_resp *rs);
@@ -118,9 +118,9 @@ typedef int (*web_handler)(struct web_req *rq, struct web_resp *rs);
 #undef ROUTE
 
 /* html.c: escaping and the page frame. */
-void html_esc(struct strbuf *sb, const char *s);      /* text and attribute values */
+void html_esc(struct strbuf *sb, const char *s); /* text and attribute values */
 void html_esc_n(struct strbuf *sb, const char *s, size_t n);
-void url_esc(struct strbuf *sb, const char *s);       /* a query value */
+void url_esc(struct strbuf *sb, const char *s); /* a query value */
 void html_begin(struct web_req *rq, struct web_resp *rs, const char *title);
 void html_end(struct web_resp *rs);
 void html_csrf_field(struct web_req *rq, struct web_resp *rs); /* hidden input */
@@ -137,8 +137,8 @@ int web_role_parse(const char *s, enum web_role *out);
 /* Read FILE into the server's user table when its mtime changed; 0 or -1. */
 int web_users_load(struct web_srv *srv, const char *file);
 const struct web_user *web_user_find(struct web_srv *srv, const char *name);
-const struct web_user *web_user_find_in(
-    const struct web_user *v, size_t n, const char *name);
+const struct web_user *
+web_user_find_in(const struct web_user *v, size_t n, const char *name);
 int web_user_name_valid(const char *s);
 /* Parse one web_users line (modified in place) into U; 0 or -1. */
 int web_user_parse(struct web_user *u, char *line);
@@ -191,22 +191,23 @@ enum web_op {
 	WEB_OP_DOWNLOAD,
 };
 /* NULL when RQ's user may do OP to E, else why not. */
-const char *web_may(const struct web_req *rq, const struct store_entry *e, enum web_op op);
+const char *
+web_may(const struct web_req *rq, const struct store_entry *e, enum web_op op);
 /* Release (always rescanned; TO: another address, else NULL) or delete E, as RQ's
  * user; the outcome text into MSG. Without FORCE a release goes ahead only when the
  * current policy would deliver the message; with FORCE (the reviewer's decision) also
  * when the rescan decides nothing stronger than the action it was kept under, by a
  * rule the user may release. Q_OK 0, Q_REFUSED 1, Q_ERROR 2. */
-int web_act(struct web_req *rq, const struct store_entry *e, enum web_op op, const char *to,
-    int force, struct strbuf *msg);
+int web_act(struct web_req *rq, const struct store_entry *e, enum web_op op,
+    const char *to, int force, struct strbuf *msg);
 
 /* report_view.c: the stored report JSON drawn as a part tree with the findings at
  * their parts (escaped). */
 void web_report_tree(struct strbuf *b, const char *json);
 
 /* server.c */
-struct web_srv *web_srv_new(const struct em_config *cfg, struct store *s,
-    struct strbuf *err);
+struct web_srv *
+web_srv_new(const struct em_config *cfg, struct store *s, struct strbuf *err);
 int web_srv_start(struct web_srv *srv, struct strbuf *err);
 void web_srv_free(struct web_srv *srv);
 

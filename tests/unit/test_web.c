@@ -53,8 +53,10 @@ shipped_policy_marks(void **state)
 
 	(void)state;
 	assert_non_null(p);
-	assert_int_equal(policy_rule_release(p, "quarantine-crashed"), POLICY_RELEASE_ADMIN);
-	assert_int_equal(policy_rule_release(p, "block-executables"), POLICY_RELEASE_ADMIN);
+	assert_int_equal(
+	    policy_rule_release(p, "quarantine-crashed"), POLICY_RELEASE_ADMIN);
+	assert_int_equal(
+	    policy_rule_release(p, "block-executables"), POLICY_RELEASE_ADMIN);
 	assert_int_equal(
 	    policy_rule_release(p, "quarantine-active-content"), POLICY_RELEASE_REVIEW);
 	policy_free(p);
@@ -168,8 +170,9 @@ escaping(void **state)
 
 	(void)state;
 	html_esc(&b, "<a href=\"x\" onclick='y'>&\x01\r\n\xff\xc3\xa9");
-	assert_string_equal(sb_str(&b), "&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;"
-					"\xef\xbf\xbd\n\xef\xbf\xbd\xc3\xa9");
+	assert_string_equal(sb_str(&b),
+	    "&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;"
+	    "\xef\xbf\xbd\n\xef\xbf\xbd\xc3\xa9");
 	sb_reset(&b);
 	url_esc(&b, "a b&c=d/é");
 	assert_string_equal(sb_str(&b), "a%20b%26c%3Dd%2F%C3%A9");
@@ -182,12 +185,14 @@ report_reader(void **state)
 	struct strbuf b = STRBUF_INIT;
 
 	(void)state;
-	web_report_tree(&b, "{\"parts\":[{\"path\":\"\",\"depth\":0,\"size\":1},"
-			    "{\"path\":\"1:<x>\",\"depth\":1,\"declared_type\":\"a\\u003cb\","
-			    "\"size\":2}],\"findings\":[{\"name\":\"macro.vba\",\"severity\":"
-			    "\"medium\",\"part\":\"1:<x>\",\"detail\":\"\\\"q\\\"\"}]}");
-	assert_non_null(strstr(sb_str(&b), "<code>1:&lt;x&gt;</code> a&lt;b, 2 bytes<ul>"
-					   "<li class=\"finding\">&#9888; <strong>macro.vba"));
+	web_report_tree(&b,
+	    "{\"parts\":[{\"path\":\"\",\"depth\":0,\"size\":1},"
+	    "{\"path\":\"1:<x>\",\"depth\":1,\"declared_type\":\"a\\u003cb\","
+	    "\"size\":2}],\"findings\":[{\"name\":\"macro.vba\",\"severity\":"
+	    "\"medium\",\"part\":\"1:<x>\",\"detail\":\"\\\"q\\\"\"}]}");
+	assert_non_null(strstr(sb_str(&b),
+	    "<code>1:&lt;x&gt;</code> a&lt;b, 2 bytes<ul>"
+	    "<li class=\"finding\">&#9888; <strong>macro.vba"));
 	assert_non_null(strstr(sb_str(&b), "&quot;q&quot;"));
 	assert_null(strstr(sb_str(&b), "could not be read"));
 	sb_reset(&b);
