@@ -3,7 +3,8 @@
  * key release and policy_rule_release (unknown rules are strictest), web_users lines,
  * a helpdesk user's domain scope (exact domains, case-insensitive, no suffix or
  * subdomain tricks), the form parser just under and over each bound, HTML escaping,
- * and the stored-report reader on hostile text.
+ * the stored-report reader on hostile text, and sessions (idle timeout, sign-out, a
+ * user who left the users file).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -204,6 +205,61 @@ report_reader(void **state)
 	sb_free(&b);
 }
 
+/* A session: found by its cookie, gone after web_session_idle without use, gone
+ * when its user leaves the users file, gone after sign-out. */
+static void
+session_idle_and_end(void **state)
+{
+	struct web_srv *srv = calloc(1, sizeof(*srv));
+	struct em_config cfg;
+	struct web_req rq;
+	struct web_resp rs;
+	char cookie[128];
+	size_t i;
+
+	(void)state;
+	assert_non_null(srv);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.web_session_idle = 60;
+	srv->cfg = &cfg;
+	srv->users = calloc(1, sizeof(struct web_user));
+	srv->nusers = 1;
+	assert_int_equal(parse(&srv->users[0], "alice:h:admin"), 0);
+	memset(&rq, 0, sizeof(rq));
+	memset(&rs, 0, sizeof(rs));
+	rq.srv = srv, rq.cfg = &cfg, rq.csrf = "";
+	assert_int_equal(web_session_start(&rq, &rs, "alice"), 0);
+	assert_int_equal(
+	    sscanf(rs.cookie, "embargo_session=%64[0-9a-f]", cookie + 16), 1);
+	memcpy(cookie, "embargo_session=", 16);
+	assert_int_equal(web_session_find(&rq, cookie), 1);
+	assert_string_equal(rq.who, "web:alice");
+	assert_int_equal(strlen(rq.csrf), 64);
+	assert_int_equal(web_session_find(&rq, "embargo_session=00"), 0);
+	for (i = 0; i < WEB_SESSIONS_MAX; i++)
+		if (srv->sess[i].last != 0)
+			srv->sess[i].last -= 59; /* used 59 s ago: still there */
+	assert_int_equal(web_session_find(&rq, cookie), 1);
+	for (i = 0; i < WEB_SESSIONS_MAX; i++)
+		if (srv->sess[i].last != 0)
+			srv->sess[i].last -= 61; /* idle 61 s: gone, and stays gone */
+	rq.user = NULL;
+	assert_int_equal(web_session_find(&rq, cookie), 0);
+	assert_int_equal(web_session_find(&rq, cookie), 0);
+	assert_int_equal(web_session_start(&rq, &rs, "alice"), 0);
+	sscanf(rs.cookie, "embargo_session=%64[0-9a-f]", cookie + 16);
+	assert_int_equal(web_session_find(&rq, cookie), 1);
+	web_session_end(&rq, &rs);
+	assert_int_equal(web_session_find(&rq, cookie), 0);
+	assert_int_equal(web_session_start(&rq, &rs, "alice"), 0);
+	sscanf(rs.cookie, "embargo_session=%64[0-9a-f]", cookie + 16);
+	snprintf(srv->users[0].name, sizeof(srv->users[0].name), "renamed");
+	assert_int_equal(web_session_find(&rq, cookie), 0); /* user left the file */
+	web_user_clear(&srv->users[0]);
+	free(srv->users);
+	free(srv);
+}
+
 int
 main(void)
 {
@@ -215,6 +271,7 @@ main(void)
 		cmocka_unit_test(form_bounds),
 		cmocka_unit_test(escaping),
 		cmocka_unit_test(report_reader),
+		cmocka_unit_test(session_idle_and_end),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
