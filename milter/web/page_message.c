@@ -1,7 +1,8 @@
 /*
  * page_message.c: one entry: GET /m/ID (the view), GET /m/ID/eml (the stored
- * message, admins only), POST /m/ID/release (with rescan; to= another address,
- * admins only) and POST /m/ID/delete.
+ * message, admins only), POST /m/ID/release (always rescanned; force=1: as the
+ * reviewer decided, see web_act; to= another address, admins only) and
+ * POST /m/ID/delete (admins).
  *
  * Promises: an entry the user may not see is "not found" (404), whatever the id;
  * the view shows the envelope, the headers (raw, escaped), the part tree from the
