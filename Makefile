@@ -15,7 +15,7 @@ B        ?= build
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 PKGS     := libarchive libmagic yara libconfig sqlite3 libcrypto zlib libsystemd libytnef \
-            libseccomp liblzma libpq
+            libseccomp liblzma libpq libmicrohttpd libcrypt
 WARN     := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wvla -Wimplicit-fallthrough
 ifneq ($(CI),)
@@ -35,7 +35,8 @@ FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 SCAN_OBJ   := $(SCAN_SRC:%.c=$(B)/obj/%.o)
 COMMON_OBJ := $(COMMON_SRC:%.c=$(B)/obj/%.o) $(B)/obj/gen/policy_default.o
-PROGS      := $(B)/embargo $(B)/embargo-scan $(B)/embargo-quarantine $(B)/embargo-worker
+PROGS      := $(B)/embargo $(B)/embargo-scan $(B)/embargo-quarantine $(B)/embargo-worker \
+              $(B)/embargo-web
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 REGRESS_BIN:= $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(B)/tests/regress_%)
 
@@ -65,6 +66,9 @@ $(B)/embargo: $(B)/obj/milter/daemon/main_embargo.o $(B)/libcommon.a $(B)/libsca
 $(B)/embargo-scan: $(B)/obj/milter/tools/main_scan.o $(B)/libcommon.a $(B)/libscanners.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 $(B)/embargo-quarantine: $(B)/obj/milter/tools/main_quarantine.o $(B)/libcommon.a $(B)/libscanners.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/embargo-web: $(B)/obj/milter/web/main_web.o $(B)/libcommon.a $(B)/libscanners.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
 $(B)/embargo-worker: $(B)/obj/milter/worker/main_worker.o $(B)/libcommon.a $(B)/libscanners.a
@@ -174,7 +178,7 @@ install: all
 	install -d $(D)$(SBINDIR) $(D)$(BINDIR) $(D)$(MANDIR)/man1 $(D)$(MANDIR)/man5 \
 	    $(D)$(MANDIR)/man8 $(D)$(DOCDIR)/examples $(D)$(DATADIR) $(D)$(UNITDIR) \
 	    $(D)$(CONFDIR)/rules $(D)$(SYSCONFDIR)/logrotate.d
-	install -m 755 $(B)/embargo $(B)/embargo-quarantine $(D)$(SBINDIR)/
+	install -m 755 $(B)/embargo $(B)/embargo-quarantine $(B)/embargo-web $(D)$(SBINDIR)/
 	install -m 755 $(B)/embargo-scan $(D)$(BINDIR)/
 	install -d $(D)$(PREFIX)/libexec/embargo
 	install -m 755 $(B)/embargo-worker $(D)$(PREFIX)/libexec/embargo/
@@ -199,7 +203,8 @@ install: all
 # Config files are the admin's: uninstall leaves those that differ from the shipped
 # ones, and the state (quarantine) and the user always.
 uninstall:
-	rm -f $(D)$(SBINDIR)/embargo $(D)$(SBINDIR)/embargo-quarantine $(D)$(BINDIR)/embargo-scan \
+	rm -f $(D)$(SBINDIR)/embargo $(D)$(SBINDIR)/embargo-quarantine $(D)$(SBINDIR)/embargo-web \
+	    $(D)$(BINDIR)/embargo-scan \
 	    $(D)$(PREFIX)/libexec/embargo/embargo-worker
 	rmdir $(D)$(PREFIX)/libexec/embargo 2>/dev/null; true
 	for f in $(MANPAGES); do n=$${f#doc/}; rm -f $(D)$(MANDIR)/man$${n##*.}/$$n; done

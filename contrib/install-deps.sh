@@ -7,9 +7,10 @@ set -eu
 
 RUN_PKGS="build-essential pkg-config libmilter-dev libarchive-dev libmagic-dev libmagic-mgc
 libyara-dev libconfig-dev libsqlite3-dev libssl-dev zlib1g-dev libsystemd-dev libytnef0-dev
-libseccomp-dev liblzma-dev libpq-dev"
+libseccomp-dev liblzma-dev libpq-dev libmicrohttpd-dev libcrypt-dev"
 TEST_PKGS="libcmocka-dev miltertest postfix swaks clang libclang-rt-14-dev zip p7zip-full
-python3 sqlite3 procps qpdf strace postgresql-15"
+python3 sqlite3 procps qpdf strace postgresql-15 curl chromium chromium-driver python3-selenium
+nginx openssl"
 PACKAGE_PKGS="debhelper dpkg-dev fakeroot lintian debootstrap"
 
 want=$RUN_PKGS

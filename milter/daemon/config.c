@@ -79,6 +79,9 @@ static const struct config_key config_keys[] = {
 	{ NULL, "worker_memory", K_SIZE, OFF(worker_memory), "2G", 64 << 20,
 	    (uint64_t)64 << 30 },
 	{ NULL, "worker_deadline", K_INT, OFF(worker_deadline), "300", 1, 86400 },
+	{ NULL, "web_listen", K_STR, OFF(web_listen), "127.0.0.1:8891", 0, 0 },
+	{ NULL, "web_users", K_STR, OFF(web_users), "/etc/embargo/web_users", 0, 0 },
+	{ NULL, "web_session_idle", K_INT, OFF(web_session_idle), "1800", 60, 86400 },
 #define LIMIT_KEY(name, type, min, def, text, ceil, what) \
 	{ "limits", #name, K_##type, LIM(name), text, min, (uint64_t)(ceil) },
 	LIMITS(LIMIT_KEY)
@@ -476,6 +479,8 @@ config_free(struct em_config *c)
 	free(c->policy_file);
 	free(c->worker_program);
 	free(c->worker_user);
+	free(c->web_listen);
+	free(c->web_users);
 	free(c);
 }
 

@@ -54,6 +54,9 @@ struct em_config {
 	char *worker_user;        /* "": the daemon's user */
 	size_t worker_memory;     /* RLIMIT_AS of a worker */
 	int worker_deadline;      /* seconds a worker may take on one message */
+	char *web_listen;         /* embargo-web: "HOST:PORT" ("[::1]:PORT") */
+	char *web_users;          /* embargo-web: user:hash:role[:domains] file */
+	int web_session_idle;     /* embargo-web: seconds a session may stay idle */
 	struct scan_config scan;  /* limits and compiled rules, for the scanners */
 	struct yara_rules *rules; /* owned; scan.rules[0] points here */
 	struct policy *policy;    /* owned */

@@ -311,6 +311,11 @@ rule_key(struct rule *ru, const config_setting_t *s, const char **why)
 		ru->has_sev = 1;
 		return 0;
 	}
+	if (strcmp(name, "release") == 0) {
+		if (v == NULL || policy_release_parse(v, &ru->release) != 0)
+			return *why = "release must be \"admin\", \"review\" or \"self\"", -1;
+		return 0;
+	}
 	if (strcmp(name, "quarantine") == 0) {
 		if (v == NULL || (strcmp(v, "discard") != 0 && strcmp(v, "reject") != 0))
 			return *why = "quarantine must be \"discard\" or \"reject\"", -1;
@@ -569,6 +574,8 @@ policy_dump(const struct policy *p, struct strbuf *out)
 			sb_adds(out, " quarantine=reject");
 		if (ru->await_password)
 			sb_adds(out, " await_password=1");
+		if (ru->release != POLICY_RELEASE_REVIEW)
+			sb_printf(out, " release=%s", policy_release_name(ru->release));
 		sb_addc(out, '\n');
 	}
 }

@@ -77,6 +77,22 @@ int policy_observe(const struct policy *p);
 size_t policy_nrules(const struct policy *p);
 void policy_dump(const struct policy *p, struct strbuf *out);
 
+/*
+ * Who may release what a rule kept (rule key release = "admin" | "review" | "self").
+ * POLICY_RELEASE_REVIEW (the default): an admin or a helpdesk user of the recipient's
+ * domain; POLICY_RELEASE_ADMIN: only an admin (executables, crashed scans);
+ * POLICY_RELEASE_SELF: also the recipient, from a digest link.
+ */
+enum policy_release {
+	POLICY_RELEASE_REVIEW = 0,
+	POLICY_RELEASE_ADMIN,
+	POLICY_RELEASE_SELF,
+};
+/* The release setting of rule RULE; a rule that is not (or no longer) in P, or RULE
+ * NULL or empty, gives POLICY_RELEASE_ADMIN: an unknown rule is never loosened. */
+enum policy_release policy_rule_release(const struct policy *p, const char *rule);
+const char *policy_release_name(enum policy_release r);
+
 /* Case-insensitive glob with * and ?, O(len(pat) * len(s)) at worst. 1 on match. */
 int policy_glob(const char *pat, const char *s);
 

@@ -37,6 +37,7 @@ struct rule {
 	char *subject_prefix;
 	int quarantine_reject;
 	int await_password; /* quarantine: wait ppap_window for a later password */
+	enum policy_release release; /* who may release what this rule kept */
 };
 
 struct policy {
@@ -44,6 +45,9 @@ struct policy {
 	struct rule *rules;
 	size_t nrules;
 };
+
+/* "admin" | "review" | "self" -> *OUT; 0 or -1 (policy_release.c). */
+int policy_release_parse(const char *s, enum policy_release *out);
 
 /* True when the rule has a recipient or recipient-domain condition. */
 int policy_rule_per_rcpt(const struct rule *ru);

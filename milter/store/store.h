@@ -176,6 +176,39 @@ store_await_settle(struct store *s, const char *id, const char *who, const char 
 int store_await_expire(struct store *s, int64_t before, const char *who,
     void (*cb)(void *arg, const char *id), void *arg, size_t *n);
 
+/*
+ * The console's queries (store_query.c). A filter: NULL or "" fields match all;
+ * state and rule exactly, the others as case-insensitive substrings; SINCE <= time
+ * < UNTIL (0: open). SCOPED: only entries with a recipient in one of DOMAINS (none:
+ * nothing). Paging: SORT (store_sort_parse), DESC, and the last row shown (AFTER_ID
+ * with AFTER_INT for time and size, AFTER_TEXT for the others); LIMIT rows.
+ */
+#define STORE_Q_PAGE_MAX 500 /* rows a page */
+#define STORE_Q_ARGS     80  /* bound values of one query (a scope takes 2 a domain) */
+#define STORE_Q_TEXT     256 /* bytes of one text filter */
+struct store_qfilter {
+	const char *state, *sender, *rcpt, *subject, *rule, *finding, *host;
+	int64_t since, until;
+	int scoped;
+	const char *const *domains;
+	size_t ndomains;
+};
+struct store_qpage {
+	int sort, desc;
+	const char *after_id, *after_text;
+	int64_t after_int;
+	size_t limit;
+};
+int store_query_init(struct store *s); /* the indexes the queries use */
+int store_sort_parse(const char *name); /* "time" "size" "sender" ...: >= 0, or -1 */
+const char *store_sort_name(int sort);
+int store_query(struct store *s, const struct store_qfilter *f, const struct store_qpage *pg,
+    int (*cb)(void *arg, const struct store_entry *e), void *arg);
+/* Counts grouped BY "day" (key: the day's first second), "rule", "state" or
+ * "findings" (the summary line; callers split it). 0 or -1. */
+int store_count_by(struct store *s, const struct store_qfilter *f, const char *by,
+    int (*cb)(void *arg, const char *key, int64_t n), void *arg);
+
 /* Consistency (store_fsck.c). Counts of what was found and repaired. */
 struct store_fsck {
 	size_t reindexed, missing, tmp_removed, finished, meta_removed, stuck, unreadable;

@@ -52,6 +52,7 @@ usage_to(FILE *fp, int status)
 	    "       embargo-quarantine [-c config] purge --older-than 30d\n"
 	    "       embargo-quarantine [-c config] fsck | reindex | sync-holds | ppap-expire\n"
 	    "       embargo-quarantine [-c config] db init | migrate | status\n"
+	    "       embargo-quarantine [-c config] passwd USER [--role R] [--domains D,...]\n"
 	    "       embargo-quarantine -h|--help, -V|--version\n"
 	    "Reviews, releases and purges the messages the milter quarantined. "
 	    "See embargo-quarantine(8).\n");
@@ -352,7 +353,7 @@ run(const struct em_config *cfg, const char *cmd, const struct qopts *o, int arg
     char **argv)
 {
 	struct strbuf err = STRBUF_INIT;
-	struct qctx c = { cfg, NULL, o, acting_user() };
+	struct qctx c = { cfg, NULL, o, acting_user(), NULL, NULL };
 	int rc;
 
 	if (!setid_allowed(cfg, cmd))
@@ -377,6 +378,30 @@ run(const struct em_config *cfg, const char *cmd, const struct qopts *o, int arg
 	if (rc == Q_ERROR && store_error(c.s)[0])
 		fprintf(stderr, "embargo-quarantine: %s\n", store_error(c.s));
 	store_close(c.s);
+	return rc;
+}
+
+/* passwd: root or the store's owner only, never through the set-user-id path. */
+static int
+passwd(const char *cfgfile, int argc, char **argv)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct em_config *cfg;
+	int rc;
+
+	if (getuid() != geteuid() || getgid() != getegid()) {
+		fprintf(stderr, "embargo-quarantine: passwd needs root\n");
+		return Q_REFUSED;
+	}
+	if (yara_global_init() != 0 ||
+	    (cfg = config_load(config_path(cfgfile), &err)) == NULL) {
+		fprintf(stderr, "%s", sb_str(&err));
+		sb_free(&err);
+		return Q_ERROR;
+	}
+	rc = q_passwd(cfg, argc, argv);
+	config_free(cfg);
+	yara_global_fini();
 	return rc;
 }
 
@@ -413,6 +438,8 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	optind = 0; /* GNU getopt: full reset for the second scan */
+	if (strcmp(cmd, "passwd") == 0)
+		return passwd(cfgfile, argc, argv);
 	parse_cmd_opts(argc, argv, &o);
 	if (yara_global_init() != 0 ||
 	    (cfg = config_load(config_path(cfgfile), &err)) == NULL) {

@@ -8,6 +8,7 @@
 #define EMBARGO_Q_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "daemon/config.h"
@@ -37,7 +38,10 @@ struct qctx {
 	struct store *s;
 	const struct qopts *o;
 	const char *who; /* the acting user (behind sudo) */
+	FILE *out, *err; /* where q_release reports (NULL: stdout, stderr) */
 };
+#define Q_OUT(c) ((c)->out ? (c)->out : stdout)
+#define Q_ERR(c) ((c)->err ? (c)->err : stderr)
 
 /* q_filter.c */
 int64_t q_parse_age(const char *s);  /* "90", "2h", "7d" -> seconds, -1 bad */
@@ -64,6 +68,9 @@ int q_ppap_expire(struct qctx *c, int verbose);
 
 /* q_release.c */
 int q_release(struct qctx *c, const struct store_entry *e);
+
+/* q_passwd.c: passwd USER [--role R] [--domains D] (ARGV[0] is "passwd"). */
+int q_passwd(const struct em_config *cfg, int argc, char **argv);
 
 /* q_cmds.c */
 int q_show(struct qctx *c, const struct store_entry *e);

@@ -188,9 +188,9 @@ q_delete(struct qctx *c, const struct store_entry *e)
 	int rc = store_delete(c->s, e->id, c->who);
 
 	if (rc == 0)
-		printf("%s deleted\n", e->id);
+		fprintf(Q_OUT(c), "%s deleted\n", e->id);
 	else if (rc == 1)
-		printf("%s is %s: not deleted\n", e->id, e->state);
+		fprintf(Q_OUT(c), "%s is %s: not deleted\n", e->id, e->state);
 	return rc == 0 ? Q_OK : rc == 1 ? Q_REFUSED : Q_ERROR;
 }
 

@@ -85,7 +85,7 @@ make_copy(struct qctx *c, const struct store_entry *e, int in, int *out)
 		       store_release_copy(
 			   c->cfg->quarantine_dir, e, sb_str(&who), NULL, in, out, &err);
 	if (rc != 0)
-		fprintf(stderr,
+		fprintf(Q_ERR(c),
 		    "embargo-quarantine: %s: no release copy (%s): a missing "
 		    "release key is made by the daemon's first start\n",
 		    e->id, sb_str(&err));
@@ -124,7 +124,7 @@ recipients(struct qctx *c, const struct store_entry *e, struct rel *r)
 	}
 	if (e->release_done > 0 && (size_t)e->release_done < r->n) {
 		r->start = (size_t)e->release_done;
-		printf("%s: resuming after %zu recipients already delivered\n", e->id,
+		fprintf(Q_OUT(c), "%s: resuming after %zu recipients already delivered\n", e->id,
 		    r->start);
 	}
 	return 0;
@@ -147,7 +147,7 @@ check(struct qctx *c, const struct store_entry *e, int *fd, char body[65])
 	char sha[65];
 
 	if (!e->has_file && strcmp(e->action, "hold") == 0) {
-		printf("%s is held in the MTA queue; release it there: postsuper -H %s\n",
+		fprintf(Q_OUT(c), "%s is held in the MTA queue; release it there: postsuper -H %s\n",
 		    e->id, e->queue_id);
 		return Q_REFUSED;
 	}
@@ -155,25 +155,25 @@ check(struct qctx *c, const struct store_entry *e, int *fd, char body[65])
 		char when[40];
 
 		q_time(e->changed_at, 0, when, sizeof(when));
-		printf(
+		fprintf(Q_OUT(c),
 		    "%s: a release is in progress, or was interrupted (started %s): if none "
 		    "is running, check the MTA log for \"%s: %s\", then `release --retry %s`\n",
 		    e->id, when, STORE_MARK_HDR, e->id, e->id);
 		return Q_REFUSED;
 	}
 	if (strcmp(e->state, "releasing") != 0 && strcmp(e->state, "quarantined") != 0) {
-		printf("%s is %s: nothing to release\n", e->id, e->state);
+		fprintf(Q_OUT(c), "%s is %s: nothing to release\n", e->id, e->state);
 		return Q_REFUSED;
 	}
 	if ((*fd = store_open_msg(c->s, e->id)) < 0) {
-		printf("%s: refused: the stored file is missing or unreadable (%s); run "
+		fprintf(Q_OUT(c), "%s: refused: the stored file is missing or unreadable (%s); run "
 		       "`embargo-quarantine fsck`\n",
 		    e->id, strerror(errno));
 		return Q_REFUSED;
 	}
 	if (hash_file(*fd, sha, body) != 0 ||
 	    (e->sha256[0] && strcmp(sha, e->sha256) != 0)) {
-		printf(
+		fprintf(Q_OUT(c),
 		    "%s: refused: the stored file is damaged (its SHA-256 differs from the "
 		    "one recorded when it was stored)\n",
 		    e->id);
@@ -217,12 +217,12 @@ deliver(struct qctx *c, const struct store_entry *e, struct rel *r)
 		    c->cfg->release_command, i, r->n);
 	if (store_release_end(
 		c->s, e->id, c->who, ok, c->o->nto ? 0 : (int64_t)i, sb_str(&d)) != 0)
-		fprintf(stderr, "embargo-quarantine: %s: %s but not recorded: %s\n",
+		fprintf(Q_ERR(c), "embargo-quarantine: %s: %s but not recorded: %s\n",
 		    e->id, sb_str(&d), store_error(c->s));
 	else if (ok)
-		printf("%s released %s\n", e->id, sb_str(&d));
+		fprintf(Q_OUT(c), "%s released %s\n", e->id, sb_str(&d));
 	else
-		fprintf(stderr, "embargo-quarantine: %s: %s; not released\n", e->id,
+		fprintf(Q_ERR(c), "embargo-quarantine: %s: %s; not released\n", e->id,
 		    sb_str(&d));
 	sb_free(&d);
 	return ok ? Q_OK : Q_ERROR;
@@ -241,7 +241,7 @@ q_release(struct qctx *c, const struct store_entry *e)
 		goto out;
 	rc = Q_ERROR;
 	if (recipients(c, e, &r) != 0 || r.n == 0) {
-		fprintf(stderr, "embargo-quarantine: %s: no recipients\n", e->id);
+		fprintf(Q_ERR(c), "embargo-quarantine: %s: no recipients\n", e->id);
 		goto out;
 	}
 	if (c->o->rescan) {
@@ -250,7 +250,7 @@ q_release(struct qctx *c, const struct store_entry *e)
 		if ((rc = q_unprivileged(c->cfg, rescan_child, &a)) != 0 &&
 		    !(rc == 1 && c->o->force)) {
 			if (rc == 1)
-				printf(
+				fprintf(Q_OUT(c),
 				    "%s: not released (the current policy would not deliver it; "
 				    "--force releases anyway)\n",
 				    e->id);
@@ -267,7 +267,7 @@ q_release(struct qctx *c, const struct store_entry *e)
 		sb_printf(&to, "%s%s", i ? "," : "", c->o->to[i]);
 	if ((rc = store_release_begin(c->s, e->id, c->who, sb_str(&to))) != 0) {
 		if (rc == 1)
-			printf(
+			fprintf(Q_OUT(c),
 			    "%s: refused: another release has it, or its state changed\n",
 			    e->id);
 		rc = rc == 1 ? Q_REFUSED : Q_ERROR;

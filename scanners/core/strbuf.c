@@ -142,8 +142,8 @@ sb_take(struct strbuf *sb)
 }
 
 /* Length of the valid UTF-8 sequence at p (at most n bytes), or 0 if invalid. */
-static size_t
-utf8_seq(const unsigned char *p, size_t n)
+size_t
+sb_utf8_len(const unsigned char *p, size_t n)
 {
 	size_t len, i;
 	unsigned cp;
@@ -193,7 +193,7 @@ sb_json_str(struct strbuf *sb, const char *p, size_t n)
 			sb_adds(sb, "\\t"), i++;
 		} else if (c < 0x20 || c == 0x7f) {
 			sb_printf(sb, "\\u%04x", c), i++;
-		} else if ((k = utf8_seq(u + i, n - i)) > 0) {
+		} else if ((k = sb_utf8_len(u + i, n - i)) > 0) {
 			sb_add(sb, u + i, k);
 			i += k;
 		} else {

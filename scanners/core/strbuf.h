@@ -40,6 +40,10 @@ const char *sb_str(const struct strbuf *sb);
 /* Hand the string to the caller (malloc'd, never NULL unless OOM); sb is reset. */
 char *sb_take(struct strbuf *sb);
 
+/* Length of the valid UTF-8 sequence at P (at most N bytes, N > 0), or 0 when the
+ * bytes there are not valid UTF-8 (overlong, surrogate, past U+10FFFF). */
+size_t sb_utf8_len(const unsigned char *p, size_t n);
+
 /* Append N bytes of P as a JSON string literal, quotes included. Bytes that are not
  * valid UTF-8 are written as \u00XX of the byte value, so output is always valid. */
 void sb_json_str(struct strbuf *sb, const char *p, size_t n);
