@@ -50,6 +50,7 @@ check "two macro mails quarantined by the daemon (${QID:-none}, ${OID:-none})" \
 echo admin-pw | "$EQ" -c "$W/embargo.conf" passwd alice --role admin
 echo help-pw | "$EQ" -c "$W/embargo.conf" passwd bob --role helpdesk --domains b.example
 chmod 644 "$W/web_users"
+qowner=$(stat -c %u:%g "$DIR/quarantine")
 chown -R nobody "$DIR/quarantine"
 : > "$W/web.log"
 "$EMBARGO_BUILD/embargo-web" -c "$W/embargo.conf" > "$W/web.log" 2>&1 &
@@ -76,3 +77,5 @@ if [ -n "${EMBARGO_SCREENSHOTS:-}" ]; then
 	mkdir -p "$EMBARGO_SCREENSHOTS" && cp "$W/shots"/*.png "$EMBARGO_SCREENSHOTS/"
 fi
 kill $WPID; wait $WPID 2>/dev/null
+# The shared e2e quarantine goes back to its owner for the tests after this one.
+chown -R "$qowner" "$DIR/quarantine"

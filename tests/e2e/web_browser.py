@@ -41,6 +41,18 @@ def wait_id(ident):
         return False
 
 
+def nav_click(el):
+    """Click EL and wait until its page is replaced: an element read before the
+    new page arrived would be stale."""
+    el.click()
+    try:
+        WebDriverWait(drv, 30).until(EC.staleness_of(el))
+        WebDriverWait(drv, 30).until(
+            lambda d: d.execute_script("return document.readyState") == "complete")
+    except Exception:
+        pass
+
+
 def sign_in(user, password):
     drv.get(url + "/login")
     drv.find_element(By.ID, "user").send_keys(user)
@@ -57,16 +69,16 @@ drv.set_page_load_timeout(120)
 try:
     shot_btn = sign_in("alice", "admin-pw")
     shot("login")
-    shot_btn.click()
+    nav_click(shot_btn)
     check("admin signed in (queue shown)", wait_id("queue"))
     drv.find_element(By.ID, "f-subject").send_keys("e2e web console")
-    drv.find_element(By.ID, "apply").click()
+    nav_click(drv.find_element(By.ID, "apply"))
     rows = drv.find_elements(By.CSS_SELECTOR, "#queue tbody tr")
     check("filter by subject lists the quarantined macro mail",
           any(qid in r.get_attribute("innerHTML") for r in rows) and
           all("e2e web console" in r.text for r in rows))
     shot("queue")
-    drv.find_element(By.CSS_SELECTOR, 'a[href="/m/%s"]' % qid).click()
+    nav_click(drv.find_element(By.CSS_SELECTOR, 'a[href="/m/%s"]' % qid))
     parts = drv.find_elements(By.CSS_SELECTOR, "#parts li.part")
     at = [p for p in parts if p.find_element(By.TAG_NAME, "code").text ==
           "2:document_SimpleMacro.doc"]
@@ -77,7 +89,7 @@ try:
     check("a plain-text preview, not rendered",
           drv.find_elements(By.CSS_SELECTOR, "pre#preview") != [])
     shot("message")
-    drv.find_element(By.ID, "release").click()
+    nav_click(drv.find_element(By.ID, "release"))
     wait_id("outcome")
     out = drv.find_element(By.ID, "outcome").text
     check("release reports success (%s)" % out.replace("\n", " | ")[:160],
@@ -89,9 +101,9 @@ try:
     drv.get(url + "/dashboard")
     check("dashboard draws its chart", drv.find_elements(By.CSS_SELECTOR, "svg#chart rect") != [])
     shot("dashboard")
-    drv.find_element(By.CSS_SELECTOR, "nav button[type=submit]").click()
+    nav_click(drv.find_element(By.CSS_SELECTOR, "nav button[type=submit]"))
     wait_id("signin")
-    sign_in("bob", "help-pw").click()
+    nav_click(sign_in("bob", "help-pw"))
     wait_id("queue")
     check("helpdesk's queue does not list another domain's entry",
           other not in drv.page_source and drv.find_elements(By.ID, "queue") != [])
