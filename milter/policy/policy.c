@@ -313,7 +313,8 @@ rule_key(struct rule *ru, const config_setting_t *s, const char **why)
 	}
 	if (strcmp(name, "release") == 0) {
 		if (v == NULL || policy_release_parse(v, &ru->release) != 0)
-			return *why = "release must be \"admin\", \"review\" or \"self\"", -1;
+			return *why = "release must be \"admin\", \"review\" or \"self\"",
+			       -1;
 		return 0;
 	}
 	if (strcmp(name, "quarantine") == 0) {

@@ -199,10 +199,11 @@ struct store_qpage {
 	int64_t after_int;
 	size_t limit;
 };
-int store_query_init(struct store *s); /* the indexes the queries use */
+int store_query_init(struct store *s);  /* the indexes the queries use */
 int store_sort_parse(const char *name); /* "time" "size" "sender" ...: >= 0, or -1 */
 const char *store_sort_name(int sort);
-int store_query(struct store *s, const struct store_qfilter *f, const struct store_qpage *pg,
+int
+store_query(struct store *s, const struct store_qfilter *f, const struct store_qpage *pg,
     int (*cb)(void *arg, const struct store_entry *e), void *arg);
 /* Counts grouped BY "day" (key: the day's first second), "rule", "state" or
  * "findings" (the summary line; callers split it). 0 or -1. */

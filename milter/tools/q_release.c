@@ -124,8 +124,8 @@ recipients(struct qctx *c, const struct store_entry *e, struct rel *r)
 	}
 	if (e->release_done > 0 && (size_t)e->release_done < r->n) {
 		r->start = (size_t)e->release_done;
-		fprintf(Q_OUT(c), "%s: resuming after %zu recipients already delivered\n", e->id,
-		    r->start);
+		fprintf(Q_OUT(c), "%s: resuming after %zu recipients already delivered\n",
+		    e->id, r->start);
 	}
 	return 0;
 }
@@ -147,7 +147,8 @@ check(struct qctx *c, const struct store_entry *e, int *fd, char body[65])
 	char sha[65];
 
 	if (!e->has_file && strcmp(e->action, "hold") == 0) {
-		fprintf(Q_OUT(c), "%s is held in the MTA queue; release it there: postsuper -H %s\n",
+		fprintf(Q_OUT(c),
+		    "%s is held in the MTA queue; release it there: postsuper -H %s\n",
 		    e->id, e->queue_id);
 		return Q_REFUSED;
 	}
@@ -166,8 +167,9 @@ check(struct qctx *c, const struct store_entry *e, int *fd, char body[65])
 		return Q_REFUSED;
 	}
 	if ((*fd = store_open_msg(c->s, e->id)) < 0) {
-		fprintf(Q_OUT(c), "%s: refused: the stored file is missing or unreadable (%s); run "
-		       "`embargo-quarantine fsck`\n",
+		fprintf(Q_OUT(c),
+		    "%s: refused: the stored file is missing or unreadable (%s); run "
+		    "`embargo-quarantine fsck`\n",
 		    e->id, strerror(errno));
 		return Q_REFUSED;
 	}

@@ -402,8 +402,8 @@ parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len)
 
 /* libmicrohttpd's own messages (refused connections, bad requests): syslog at
  * debug, never the terminal: a flood must not fill a log. */
-static void mhd_log(void *cls, const char *fmt, va_list ap)
-    __attribute__((format(printf, 2, 0)));
+static void
+mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 static void
 mhd_log(void *cls, const char *fmt, va_list ap)
