@@ -23,3 +23,8 @@ GRANT UPDATE (state, release_to, release_done, changed_at, changed_by, findings,
     explain) ON quarantine TO embargo_release;
 GRANT INSERT ON audit TO embargo_release;
 GRANT USAGE ON SEQUENCE audit_rowid_seq TO embargo_release;
+
+-- Single-use keys (schema 2, store_once.c): the digest and the admin notice
+-- (embargo-quarantine digest, run as the release role or the owner) and the digest
+-- links consumed by embargo-web (the release role).
+GRANT SELECT, INSERT, DELETE ON once TO embargo_release;

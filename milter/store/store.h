@@ -96,7 +96,7 @@ void store_db_stats(struct store_db_stats *st);
 /* Schema (store_schema.c): the version of the open store's schema and the version
  * this build wants; store_db_migrate creates or upgrades it (PostgreSQL: the daemon
  * never does this by itself, `embargo-quarantine db init|migrate` does). 0 or -1. */
-#define STORE_PG_SCHEMA 1
+#define STORE_PG_SCHEMA 2
 int store_db_version(struct store *s, int *have, int *want);
 int store_db_migrate(struct store *s, int *from, int *to);
 
@@ -209,6 +209,15 @@ store_query(struct store *s, const struct store_qfilter *f, const struct store_q
  * "findings" (the summary line; callers split it). 0 or -1. */
 int store_count_by(struct store *s, const struct store_qfilter *f, const char *by,
     int (*cb)(void *arg, const char *key, int64_t n), void *arg);
+
+/*
+ * Single-use keys (store_once.c), shared by every host of the store: 1 when this call
+ * claimed KEY (first ever, until EXPIRES, a time), 0 when it was already claimed, -1
+ * error. Expired keys are purged at each claim.
+ */
+int store_once_claim(struct store *s, const char *key, int64_t expires);
+/* Give KEY back (the claimed work failed and may be retried). 0 or -1. */
+int store_once_drop(struct store *s, const char *key);
 
 /* Consistency (store_fsck.c). Counts of what was found and repaired. */
 struct store_fsck {

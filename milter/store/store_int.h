@@ -50,7 +50,7 @@ struct sidx_ops {
 	 * (PostgreSQL: a transaction advisory lock; SQLite: always 1), 0, -1. */
 	int (*fleet_lock)(struct store *s, const char *name);
 };
-#define STORE_SQLITE_SCHEMA 3
+#define STORE_SQLITE_SCHEMA 4
 extern const struct sidx_ops sidx_sqlite_ops, sidx_pg_ops;
 
 /* A result row as the back end sees it. */

@@ -39,18 +39,25 @@ int
 store_key(
     const char *dir, int create, unsigned char key[STORE_KEY_LEN], struct strbuf *err)
 {
+	return store_key_file(dir, "release.key", create, key, err);
+}
+
+int
+store_key_file(const char *dir, const char *name, int create,
+    unsigned char key[STORE_KEY_LEN], struct strbuf *err)
+{
 	char path[4096], tmp[4200];
 	unsigned char k[STORE_KEY_LEN];
 	int fd, rc;
 
-	snprintf(path, sizeof(path), "%s/release.key", dir);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	if ((rc = read_key(path, key)) == 0)
 		return 0;
 	if (!create || rc == -2 || errno != ENOENT) {
 		sb_printf(err, "%s: %s", path, rc == -2 ? "too short" : strerror(errno));
 		return -1;
 	}
-	snprintf(tmp, sizeof(tmp), "%s/tmp/release.key.%ld.tmp", dir, (long)getpid());
+	snprintf(tmp, sizeof(tmp), "%s/tmp/%s.%ld.tmp", dir, name, (long)getpid());
 	if (getrandom(k, sizeof(k), 0) != (ssize_t)sizeof(k) ||
 	    (fd = open(
 		 tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0) {
@@ -64,7 +71,7 @@ store_key(
 		rc = -1;
 	unlink(tmp);
 	if (rc != 0 || read_key(path, key) != 0) {
-		sb_printf(err, "%s: cannot create the release key", path);
+		sb_printf(err, "%s: cannot create the key", path);
 		return -1;
 	}
 	return 0;

@@ -27,6 +27,9 @@
 /* DIR/release.key into KEY; with CREATE made when missing. 0 or -1 (reason in ERR). */
 int store_key(
     const char *dir, int create, unsigned char key[STORE_KEY_LEN], struct strbuf *err);
+/* The same for the key file DIR/NAME (the digest links' digest.key). */
+int store_key_file(const char *dir, const char *name, int create,
+    unsigned char key[STORE_KEY_LEN], struct strbuf *err);
 
 /* Body hash, fed in any chunks. HEADERS: the input starts with the header block,
  * which is skipped up to the first empty line. */

@@ -34,6 +34,8 @@ static const char *const pg_migrations[STORE_PG_SCHEMA] = {
 	"CREATE INDEX audit_id ON audit(id);"
 	"CREATE TABLE msg_body (id TEXT PRIMARY KEY REFERENCES quarantine(id)"
 	" ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED, body BYTEA NOT NULL);",
+	/* 2: single-use keys (store_once.c) */
+	"CREATE TABLE once (key TEXT PRIMARY KEY, expires BIGINT NOT NULL);",
 };
 
 struct ver {

@@ -3,7 +3,7 @@
  * store_int.h; the default, bodies are files in DIR/msg): open with WAL and a busy
  * timeout, schema and its upgrades (PRAGMA user_version: 1 -> 2 state 'held' for
  * everything, released_by/released_at; 2 -> 3 host_name and the (state, sender)
- * index of the PPAP lookup), the generic query.
+ * index of the PPAP lookup; 3 -> 4 the once table of store_once.c), the generic query.
  *
  * Locking: every change runs in BEGIN IMMEDIATE (store_state.c), so a writer
  * waits for the lock (busy timeout) instead of failing with "database is locked"
@@ -25,7 +25,7 @@
 
 #include "store/store_int.h"
 
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 
 static const char sidx_schema[] =
     "CREATE TABLE IF NOT EXISTS quarantine ("
@@ -105,7 +105,8 @@ has_column(struct store *s, const char *decl)
 }
 
 /* Version 1 -> 2: new columns; 'held' meant "stored" unless the action was hold.
- * 2 -> 3: host_name (added above) and the index of the PPAP lookup. */
+ * 2 -> 3: host_name (added above) and the index of the PPAP lookup.
+ * 3 -> 4: the once table (store_once.c). */
 static int
 upgrade(struct store *s)
 {
@@ -128,7 +129,9 @@ upgrade(struct store *s)
 		" AND action != 'hold'; UPDATE quarantine SET changed_by = released_by,"
 		" changed_at = released_at WHERE changed_by IS NULL AND released_at > 0;"
 		" CREATE INDEX IF NOT EXISTS quarantine_state_sender"
-		" ON quarantine(state, sender); PRAGMA user_version = 3") != 0)
+		" ON quarantine(state, sender);"
+		" CREATE TABLE IF NOT EXISTS once (key TEXT PRIMARY KEY,"
+		" expires BIGINT NOT NULL); PRAGMA user_version = 4") != 0)
 		goto fail;
 	return sq_commit(s);
 fail:

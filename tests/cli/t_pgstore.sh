@@ -23,14 +23,14 @@ check "test_store passes on PostgreSQL" test $? = 0
 grep -q "PASSED  \] 12 test" "$T/ut.log" || { notok "12 store tests ran on PostgreSQL"; cat "$T/ut.log"; }
 EMBARGO_TEST_DB="$PG_CONNINFO" "$EMBARGO_BUILD/tests/test_await" > "$T/ua.log" 2>&1
 check "test_await passes on PostgreSQL" test $? = 0
-psql -qc "DROP TABLE quarantine, audit, msg_body, schema_version CASCADE"
+psql -qc "DROP TABLE quarantine, audit, msg_body, once, schema_version CASCADE"
 
 # Schema: status on an empty database says so; init; migrate is idempotent.
 em_config "$T" "quarantine_db = \"$PG_CONNINFO\"" "host_name = \"mx1\""
 "$Q" -c "$T/embargo.conf" db status > "$T/st.out" 2>&1
-check "db status on an empty database: not ready (exit $?)" grep -q "schema: 0 (this Embargo: 1): run" "$T/st.out"
-check "db init" sh -c "'$Q' -c '$T/embargo.conf' db init | grep -q 'schema 0 -> 1 (postgresql)'"
-check "db migrate again changes nothing" sh -c "'$Q' -c '$T/embargo.conf' db migrate | grep -q 'schema 1 -> 1'"
+check "db status on an empty database: not ready (exit $?)" grep -q "schema: 0 (this Embargo: 2): run" "$T/st.out"
+check "db init" sh -c "'$Q' -c '$T/embargo.conf' db init | grep -q 'schema 0 -> 2 (postgresql)'"
+check "db migrate again changes nothing" sh -c "'$Q' -c '$T/embargo.conf' db migrate | grep -q 'schema 2 -> 2'"
 check "db status: ready" "$Q" -c "$T/embargo.conf" db status
 
 # embargo -t: connection and schema version.
@@ -40,7 +40,7 @@ psql -qc "UPDATE schema_version SET version = 7"
 check "-t refuses a schema of another version" grep -q "schema version 7 written by a newer Embargo" "$T/t.out"
 "$EMBARGO_BUILD/embargo" -c "$T/embargo.conf" > "$T/s.out" 2>&1
 check "a start refuses it too" grep -q "schema version 7" "$T/s.out"
-psql -qc "UPDATE schema_version SET version = 1"
+psql -qc "UPDATE schema_version SET version = 2"
 em_config "$T/bad" "quarantine_db = \"host=$T/nowhere dbname=embargo connect_timeout=1\""
 "$EMBARGO_BUILD/embargo" -t -c "$T/bad/embargo.conf" > "$T/t2.out" 2>&1
 check "-t refuses an unreachable database" grep -q "PostgreSQL: connection to server" "$T/t2.out"
@@ -75,7 +75,7 @@ check "the entry is released ($st)" test "$st" = released
 
 # Least privilege (contrib/postgresql): the owner creates the schema, the daemon
 # writes entries, review reads and cannot write, release releases.
-psql -qc "DROP TABLE quarantine, audit, msg_body, schema_version CASCADE"
+psql -qc "DROP TABLE quarantine, audit, msg_body, once, schema_version CASCADE"
 check "roles.sql applies" psql -q -v ON_ERROR_STOP=1 -f "$EMBARGO_ROOT/contrib/postgresql/roles.sql"
 em_config "$T/own" "quarantine_db = \"$PG_CONNINFO user=embargo_owner\""
 check "db init as embargo_owner" sh -c "'$Q' -c '$T/own/embargo.conf' db init >/dev/null"

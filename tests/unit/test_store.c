@@ -787,7 +787,7 @@ pg_schema_version_refused(void **state)
 	assert_int_equal(sidx_exec(q, "UPDATE schema_version SET version = 0"), 0);
 	assert_null(store_open(dir, STORE_START, &err));
 	assert_non_null(strstr(sb_str(&err), "embargo-quarantine db init"));
-	assert_int_equal(sidx_exec(q, "UPDATE schema_version SET version = 1"), 0);
+	assert_int_equal(sidx_exec(q, "UPDATE schema_version SET version = 2"), 0);
 	store_close(q);
 	q = open_store();
 	store_close(q);
