@@ -57,6 +57,13 @@ struct em_config {
 	char *web_listen;         /* embargo-web: "HOST:PORT" ("[::1]:PORT") */
 	char *web_users;          /* embargo-web: user:hash:role[:domains] file */
 	int web_session_idle;     /* embargo-web: seconds a session may stay idle */
+	char *digest_templates;   /* digest: folder of digest.LANG.txt/.html */
+	char *digest_language;    /* digest: "en" or "ja" */
+	char *digest_from;        /* digest: sender address of digests and notices */
+	char *web_url;            /* digest: embargo-web's base URL, for the links */
+	int digest_link_ttl;      /* digest: seconds a link stays valid */
+	char *admin_notice;       /* digest --notice: admin address ("": none) */
+	int admin_notice_interval; /* digest --notice: seconds between notices */
 	struct scan_config scan;  /* limits and compiled rules, for the scanners */
 	struct yara_rules *rules; /* owned; scan.rules[0] points here */
 	struct policy *policy;    /* owned */

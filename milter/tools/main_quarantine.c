@@ -7,6 +7,7 @@
  *   embargo-quarantine [-c CONFIG] release ID... [--to ADDR]... [--rescan [--force]] [--retry]
  *   embargo-quarantine [-c CONFIG] purge --older-than 30d | fsck | reindex | sync-holds |
  *       ppap-expire
+ *   embargo-quarantine [-c CONFIG] digest [--since 24h] [--dry-run] [--to ADDR]... [--notice]
  *
  * Privileges: run as root (directly or by sudo) or set-id, only a root-owned
  * configuration that group and others cannot write is read, and under sudo or
@@ -51,6 +52,8 @@ usage_to(FILE *fp, int status)
 	    " [--retry]\n"
 	    "       embargo-quarantine [-c config] purge --older-than 30d\n"
 	    "       embargo-quarantine [-c config] fsck | reindex | sync-holds | ppap-expire\n"
+	    "       embargo-quarantine [-c config] digest [--since T] [--dry-run] [--to addr]..."
+	    " [--notice]\n"
 	    "       embargo-quarantine [-c config] db init | migrate | status\n"
 	    "       embargo-quarantine [-c config] passwd USER [--role R] [--domains D,...]\n"
 	    "       embargo-quarantine -h|--help, -V|--version\n"
@@ -121,6 +124,8 @@ parse_cmd_opts(int argc, char **argv, struct qopts *o)
 		{ "force", 0, NULL, 'F' },
 		{ "retry", 0, NULL, 'Y' },
 		{ "older-than", 1, NULL, 'o' },
+		{ "dry-run", 0, NULL, 'd' },
+		{ "notice", 0, NULL, 'N' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -144,6 +149,8 @@ parse_cmd_opts(int argc, char **argv, struct qopts *o)
 		case 'X': o->rescan = 1; break;
 		case 'F': o->force = 1; break;
 		case 'Y': o->retry = 1; break;
+		case 'd': o->dry_run = 1; break;
+		case 'N': o->notice = 1; break;
 		case 'o':
 			if ((o->older = q_parse_age(optarg)) < 0)
 				bad("--older-than", optarg);
@@ -284,6 +291,8 @@ dispatch(struct qctx *c, const char *cmd, int argc, char **argv)
 		return q_ppap_expire(c, 1);
 	if (strcmp(cmd, "sync-holds") == 0 && argc == 0)
 		return q_sync_holds(c);
+	if (strcmp(cmd, "digest") == 0 && argc == 0)
+		return c->o->notice ? q_notice(c) : q_digest(c);
 	if (strcmp(cmd, "show") == 0 || strcmp(cmd, "export") == 0 ||
 	    strcmp(cmd, "release") == 0 || strcmp(cmd, "delete") == 0)
 		return each_id(c, cmd, argc, argv);

@@ -27,7 +27,7 @@ struct qfilter {
 
 struct qopts {
 	struct qfilter f;
-	int json, count, rescan, force, retry;
+	int json, count, rescan, force, retry, dry_run, notice;
 	const char **to;
 	size_t nto;
 	int64_t older; /* purge: seconds; -1 unset */
@@ -85,6 +85,17 @@ int q_unprivileged(const struct em_config *cfg, int (*fn)(void *), void *arg);
 /* Rescan the stored message FD; print the part tree (SHOW) or the verdict; 0 would
  * deliver (accept or tag), 1 would not, 2 error. Runs inside q_unprivileged. */
 int q_rescan(const struct em_config *cfg, int fd, const struct store_entry *e, int show);
+
+/* q_digest.c: `digest` (--dry-run, --to limits the recipients); q_notice.c:
+ * `digest --notice`. Helpers they share: a raw Subject as UTF-8 (malloc'd), a local
+ * time, digest_from (or postmaster@host), MSG sent to RCPT through release_command. */
+int q_digest(struct qctx *c);
+int q_notice(struct qctx *c);
+char *q_subject_utf8(const char *raw);
+void q_local_time(int64_t t, char *buf, size_t n);
+void q_digest_from(const struct em_config *cfg, char *buf, size_t n);
+int q_send_mail(const struct em_config *cfg, const char *from, const char *rcpt,
+    const struct strbuf *msg);
 
 /* `db init|migrate|status` (q_db.c); ARGV after "db". */
 int q_db(const struct em_config *cfg, int argc, char **argv);
