@@ -3,7 +3,8 @@
  *
  * Syntax: {{name}} is replaced by the variable's value; an unknown name by nothing;
  * one block {{#entry}}...{{/entry}} is repeated for each entry with the entry's
- * variables (and the top-level ones). The first line of the text template may be
+ * variables (and the top-level ones); a marker followed by a line end takes it
+ * along. The first line of the text template may be
  * "Subject: ..." (the caller takes it off).
  * Promises: values never become markup: in an HTML template every value is escaped
  * (& < > " '); in both, control bytes other than LF and TAB are dropped.
@@ -144,8 +145,12 @@ digest_tmpl_fill(const struct digest_tmpl *t, const struct digest_var *top, size
 		return out->oom ? -1 : 0;
 	}
 	fill_span(s, bo, t->html, NULL, 0, top, ntop, out);
+	/* A marker alone on its line takes its line end with it. */
+	bo += strlen(BLOCK_OPEN) + (bo[strlen(BLOCK_OPEN)] == '\n');
 	for (i = 0; i < nentries; i++)
-		fill_span(bo + strlen(BLOCK_OPEN), bc, t->html, entries[i], nv, top, ntop, out);
-	fill_span(bc + strlen(BLOCK_CLOSE), end, t->html, NULL, 0, top, ntop, out);
+		fill_span(bo, bc, t->html, entries[i], nv, top, ntop, out);
+	bc += strlen(BLOCK_CLOSE);
+	bc += bc < end && *bc == '\n';
+	fill_span(bc, end, t->html, NULL, 0, top, ntop, out);
 	return out->oom ? -1 : 0;
 }
