@@ -23,6 +23,8 @@ check "test_store passes on PostgreSQL" test $? = 0
 grep -q "PASSED  \] 12 test" "$T/ut.log" || { notok "12 store tests ran on PostgreSQL"; cat "$T/ut.log"; }
 EMBARGO_TEST_DB="$PG_CONNINFO" "$EMBARGO_BUILD/tests/test_await" > "$T/ua.log" 2>&1
 check "test_await passes on PostgreSQL" test $? = 0
+EMBARGO_TEST_DB="$PG_CONNINFO" "$EMBARGO_BUILD/tests/test_digest" > "$T/ud.log" 2>&1
+check "test_digest (the once table) passes on PostgreSQL" test $? = 0
 psql -qc "DROP TABLE quarantine, audit, msg_body, once, schema_version CASCADE"
 
 # Schema: status on an empty database says so; init; migrate is idempotent.
