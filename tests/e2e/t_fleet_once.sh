@@ -2,10 +2,12 @@
 # hosts; `purge --older-than 0s` started at once on mx1 and mx2 removes each entry
 # once (one "purged" audit event per entry, none left); awaiting-password entries
 # whose window passed, expired by `ppap-expire` started at once on both hosts, get
-# one "expired" event each and end quarantined. Digests: skipped until store_once()
-# (a claimed run per fleet) exists in milter/store/.
+# one "expired" event each and end quarantined. Digests: one macro mail through each
+# host to one recipient, `digest` started at once on both hosts: one digest is
+# delivered in all (the claim "digest:RCPT:DAY" in the once table), listing both.
 . "$EMBARGO_ROOT/tests/e2e/fleet.sh"
-fleet_or_skip fleet-once "policy_file = \"$EMBARGO_ROOT/tests/data/ppap/policy.conf\"" "ppap_window = 2"
+fleet_or_skip fleet-once "policy_file = \"$EMBARGO_ROOT/tests/data/ppap/policy.conf\"" "ppap_window = 2" \
+    "digest_templates = \"$EMBARGO_ROOT/conf/digest\"" "digest_from = \"postmaster@fleet.example\""
 mkdir -p "$FLEET/data"
 python3 "$EMBARGO_ROOT/tests/data/ppap/mktwomail.py" "$FLEET/data" "$EMBARGO_CORPUS" >/dev/null
 
@@ -50,8 +52,15 @@ check "fleet-once: no entry purged twice" \
     test -z "$(fpsql "SELECT id FROM audit WHERE event = 'purged' GROUP BY id HAVING count(*) > 1")"
 check "fleet-once: none left, bodies gone too" \
     test "$(fpsql "SELECT (SELECT count(*) FROM quarantine) + (SELECT count(*) FROM msg_body)")" = 0
-if grep -q "store_once" "$EMBARGO_ROOT/milter/store/store.h"; then
-	ok "# SKIP fleet-once: digests once per fleet (store_once() exists now: this case is still to write)"
-else
-	ok "# SKIP fleet-once: digests once per fleet (no store_once() yet)"
-fi
+# Digests: one per recipient and day for the whole fleet.
+for h in mx1 mx2; do fleet_macro $h "digest $h" >/dev/null; done
+check "fleet-once: two entries for the digest" \
+    test "$(fpsql "SELECT count(*) FROM quarantine WHERE state = 'quarantined'")" = 2
+d0=$(fleet_delivered)
+at_once digest --to rcpt@example.net
+sleep 3
+check "fleet-once: digest from both hosts: one sent, one skipped" \
+    sh -c "cat '$FLEET/once.mx1' '$FLEET/once.mx2' | grep -c 'digest sent, 2 entries' | grep -qx 1 && cat '$FLEET/once.mx1' '$FLEET/once.mx2' | grep -c 'already sent today' | grep -qx 1"
+check "fleet-once: one digest delivered in all ($(fleet_delivered) - $d0)" test "$(fleet_delivered)" = $((d0 + 1))
+check "fleet-once: one claim row for the recipient today" \
+    test "$(fpsql "SELECT count(*) FROM once WHERE key LIKE 'digest:rcpt@example.net:%'")" = 1
