@@ -169,6 +169,9 @@ DATADIR    := $(PREFIX)/share/embargo
 UNITDIR    ?= $(PREFIX)/lib/systemd/system
 CONFDIR    := $(SYSCONFDIR)/embargo
 MANPAGES   := $(wildcard doc/*.1 doc/*.5 doc/*.8)
+# Digest and admin notice units (installed, not enabled).
+DIGEST_UNITS := embargo-digest.service embargo-digest.timer embargo-notice.service \
+              embargo-notice.timer
 # Paths as the source tree says them -> as installed.
 INST_SED   := -e 's|/usr/sbin/embargo|$(SBINDIR)/embargo|g' -e 's|/etc/embargo|$(CONFDIR)|g' \
               -e 's|doc/policy\.md|$(DOCDIR)/policy.md|g'
@@ -190,6 +193,11 @@ install: all
 	install -m 755 contrib/setup-system.sh $(D)$(DATADIR)/
 	sed $(INST_SED) contrib/embargo.service > $(D)$(UNITDIR)/embargo.service
 	chmod 644 $(D)$(UNITDIR)/embargo.service
+	for f in $(DIGEST_UNITS); do sed $(INST_SED) contrib/systemd/$$f > $(D)$(UNITDIR)/$$f; \
+	  chmod 644 $(D)$(UNITDIR)/$$f; done
+	install -d $(D)$(CONFDIR)/digest
+	for f in conf/digest/*; do t=$(D)$(CONFDIR)/digest/$${f##*/}; \
+	  [ -e $$t ] || install -m 644 $$f $$t; done
 	for f in conf/*.conf conf/rules/*.yar conf/rules/README; do \
 	  t=$(D)$(CONFDIR)/$${f#conf/}; [ -e $$t ] || { sed $(INST_SED) $$f > $$t && chmod 644 $$t; }; \
 	done
@@ -211,6 +219,10 @@ uninstall:
 	rm -f $(D)$(DOCDIR)/policy.md $(D)$(DOCDIR)/examples/postfix-main.cf \
 	    $(D)$(DOCDIR)/examples/sendmail.mc $(D)$(DATADIR)/setup-system.sh \
 	    $(D)$(UNITDIR)/embargo.service
+	for f in $(DIGEST_UNITS); do rm -f $(D)$(UNITDIR)/$$f; done
+	for f in conf/digest/*; do t=$(D)$(CONFDIR)/digest/$${f##*/}; \
+	  cmp -s $$f $$t && rm -f $$t; true; done
+	rmdir $(D)$(CONFDIR)/digest 2>/dev/null; true
 	rmdir $(D)$(DOCDIR)/examples $(D)$(DOCDIR) $(D)$(DATADIR) 2>/dev/null; true
 	for f in conf/*.conf conf/rules/*.yar conf/rules/README; do \
 	  t=$(D)$(CONFDIR)/$${f#conf/}; sed $(INST_SED) $$f | cmp -s - $$t && rm -f $$t; true; \
