@@ -82,15 +82,14 @@ static const struct config_key config_keys[] = {
 	{ NULL, "web_listen", K_STR, OFF(web_listen), "127.0.0.1:8891", 0, 0 },
 	{ NULL, "web_users", K_STR, OFF(web_users), "/etc/embargo/web_users", 0, 0 },
 	{ NULL, "web_session_idle", K_INT, OFF(web_session_idle), "1800", 60, 86400 },
-	{ NULL, "digest_templates", K_STR, OFF(digest_templates), "/etc/embargo/digest", 0,
-	    0 },
+	{ NULL, "digest_templates", K_STR, OFF(digest_templates), "/etc/embargo/digest",
+	    0, 0 },
 	{ NULL, "digest_language", K_STR, OFF(digest_language), "en", 0, 0 },
 	{ NULL, "digest_from", K_STR, OFF(digest_from), "", 0, 0 },
 	{ NULL, "web_url", K_STR, OFF(web_url), "http://127.0.0.1:8891", 0, 0 },
 	{ NULL, "digest_link_ttl", K_INT, OFF(digest_link_ttl), "604800", 300, 7776000 },
 	{ NULL, "admin_notice", K_STR, OFF(admin_notice), "", 0, 0 },
-	{ NULL, "admin_notice_interval", K_INT, OFF(admin_notice_interval), "600", 60,
-	    86400 },
+	{ NULL, "admin_notice_interval", K_INT, OFF(notice_interval), "600", 60, 86400 },
 #define LIMIT_KEY(name, type, min, def, text, ceil, what) \
 	{ "limits", #name, K_##type, LIM(name), text, min, (uint64_t)(ceil) },
 	LIMITS(LIMIT_KEY)

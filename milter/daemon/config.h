@@ -63,7 +63,7 @@ struct em_config {
 	char *web_url;            /* digest: embargo-web's base URL, for the links */
 	int digest_link_ttl;      /* digest: seconds a link stays valid */
 	char *admin_notice;       /* digest --notice: admin address ("": none) */
-	int admin_notice_interval; /* digest --notice: seconds between notices */
+	int notice_interval;      /* admin_notice_interval: seconds between notices */
 	struct scan_config scan;  /* limits and compiled rules, for the scanners */
 	struct yara_rules *rules; /* owned; scan.rules[0] points here */
 	struct policy *policy;    /* owned */

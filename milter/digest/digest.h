@@ -30,8 +30,8 @@
 
 /* DIR/digest.key (32 random bytes, 0600), made on first use when CREATE; a key made
  * by root is given to DIR's owner (embargo-web reads it as that user). 0 or -1. */
-int digest_key(const char *dir, int create, unsigned char key[DIGEST_KEY_LEN],
-    struct strbuf *err);
+int digest_key(
+    const char *dir, int create, unsigned char key[DIGEST_KEY_LEN], struct strbuf *err);
 
 struct digest_link {
 	char id[STORE_ID_LEN + 1];
@@ -73,13 +73,14 @@ struct digest_tmpl {
 	int html;
 };
 /* DIR/digest.LANG.txt or .html into T. 0, or -1 with ERR. */
-int digest_tmpl_load(
-    struct digest_tmpl *t, const char *dir, const char *lang, int html, struct strbuf *err);
+int digest_tmpl_load(struct digest_tmpl *t, const char *dir, const char *lang, int html,
+    struct strbuf *err);
 void digest_tmpl_free(struct digest_tmpl *t);
 /* Fill T's head (before the block), each entry (VARS[i], NV each), then its tail, with
  * the top-level TOP variables; appended to OUT. 0 or -1. */
-int digest_tmpl_fill(const struct digest_tmpl *t, const struct digest_var *top, size_t ntop,
-    const struct digest_var *const *entries, size_t nentries, size_t nv, struct strbuf *out);
+int digest_tmpl_fill(const struct digest_tmpl *t, const struct digest_var *top,
+    size_t ntop, const struct digest_var *const *entries, size_t nentries, size_t nv,
+    struct strbuf *out);
 
 /* digest_mail.c: a complete message (CRLF lines) into OUT: From FROM, To TO, Subject
  * SUBJECT (UTF-8, RFC 2047 B-encoded when not plain ASCII), Date, Message-ID, Auto-

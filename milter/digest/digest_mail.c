@@ -71,7 +71,8 @@ digest_2047(const char *subject, struct strbuf *out)
 		if (k == 0)
 			k = n < WORD_BYTES ? n : WORD_BYTES;
 		len = EVP_EncodeBlock(w, p, (int)k);
-		sb_printf(out, "%s=?UTF-8?B?%.*s?=", first ? "" : "\r\n ", len, (char *)w);
+		sb_printf(
+		    out, "%s=?UTF-8?B?%.*s?=", first ? "" : "\r\n ", len, (char *)w);
 		first = 0;
 		p += k, n -= k;
 	}

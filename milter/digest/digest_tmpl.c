@@ -24,8 +24,8 @@
 #define BLOCK_CLOSE     "{{/entry}}"
 
 int
-digest_tmpl_load(
-    struct digest_tmpl *t, const char *dir, const char *lang, int html, struct strbuf *err)
+digest_tmpl_load(struct digest_tmpl *t, const char *dir, const char *lang, int html,
+    struct strbuf *err)
 {
 	struct strbuf b = STRBUF_INIT;
 	char path[4096], buf[8192];
@@ -34,7 +34,8 @@ digest_tmpl_load(
 
 	memset(t, 0, sizeof(*t));
 	if (!digest_lang_ok(lang))
-		return sb_printf(err, "digest_language \"%s\": en or ja", lang ? lang : ""),
+		return sb_printf(
+			   err, "digest_language \"%s\": en or ja", lang ? lang : ""),
 		       -1;
 	snprintf(path, sizeof(path), "%s/digest.%s.%s", dir, lang, html ? "html" : "txt");
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
@@ -50,7 +51,8 @@ digest_tmpl_load(
 	close(fd);
 	if (n < 0 || b.oom || b.truncated) {
 		sb_free(&b);
-		return sb_printf(err, "%s: unreadable or over %d bytes", path, DIGEST_TMPL_MAX),
+		return sb_printf(
+			   err, "%s: unreadable or over %d bytes", path, DIGEST_TMPL_MAX),
 		       -1;
 	}
 	t->len = b.len;
@@ -125,19 +127,21 @@ fill_span(const char *p, const char *end, int html, const struct digest_var *ent
 			continue;
 		}
 		sb_add(out, p, (size_t)(o - p));
-		put_value(out, lookup(entry, ne, top, nt, o + 2, (size_t)(c - o - 2)), html);
+		put_value(
+		    out, lookup(entry, ne, top, nt, o + 2, (size_t)(c - o - 2)), html);
 		p = c + 2;
 	}
 }
 
 int
 digest_tmpl_fill(const struct digest_tmpl *t, const struct digest_var *top, size_t ntop,
-    const struct digest_var *const *entries, size_t nentries, size_t nv, struct strbuf *out)
+    const struct digest_var *const *entries, size_t nentries, size_t nv,
+    struct strbuf *out)
 {
 	const char *s = t->text, *end = s + t->len;
 	const char *bo = memmem(s, t->len, BLOCK_OPEN, strlen(BLOCK_OPEN));
-	const char *bc = bo ? memmem(bo, (size_t)(end - bo), BLOCK_CLOSE, strlen(BLOCK_CLOSE)) :
-			      NULL;
+	const char *bc =
+	    bo ? memmem(bo, (size_t)(end - bo), BLOCK_CLOSE, strlen(BLOCK_CLOSE)) : NULL;
 	size_t i;
 
 	if (bo == NULL || bc == NULL) {

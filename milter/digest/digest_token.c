@@ -28,8 +28,8 @@ static const char b64u[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 int
-digest_key(const char *dir, int create, unsigned char key[DIGEST_KEY_LEN],
-    struct strbuf *err)
+digest_key(
+    const char *dir, int create, unsigned char key[DIGEST_KEY_LEN], struct strbuf *err)
 {
 	char path[4096];
 	struct stat ds;

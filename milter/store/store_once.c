@@ -28,8 +28,8 @@ store_once_claim(struct store *s, const char *key, int64_t expires)
 	if (sidx_query(s, "DELETE FROM once WHERE expires < ?1", now, 1, NULL, NULL) < 0)
 		return -1;
 	n = sidx_query(s,
-	    "INSERT INTO once (key, expires) VALUES (?1, ?2) ON CONFLICT DO NOTHING", v, 2,
-	    NULL, NULL);
+	    "INSERT INTO once (key, expires) VALUES (?1, ?2) ON CONFLICT DO NOTHING", v,
+	    2, NULL, NULL);
 	if (n < 0)
 		return -1;
 	return n > 0 ? 1 : 0;
@@ -41,6 +41,7 @@ store_once_drop(struct store *s, const char *key)
 	const struct sidx_val v[1] = { SV_T(key) };
 
 	s->err[0] = '\0';
-	return sidx_query(s, "DELETE FROM once WHERE key = ?1", v, 1, NULL, NULL) < 0 ? -1 :
-										     0;
+	return sidx_query(s, "DELETE FROM once WHERE key = ?1", v, 1, NULL, NULL) < 0 ?
+	    -1 :
+	    0;
 }

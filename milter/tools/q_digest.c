@@ -124,7 +124,8 @@ collect(void *arg, const struct store_entry *e)
 	d->findings = strdup(e->findings);
 	d->rcpts = strdup(e->rcpts);
 	r->nents++;
-	return !d->sender || !d->subject || !d->rule || !d->findings || !d->rcpts ? -1 : 0;
+	return !d->sender || !d->subject || !d->rule || !d->findings || !d->rcpts ? -1 :
+										    0;
 }
 
 static int
@@ -264,12 +265,12 @@ one_rcpt(struct run *r, const struct pair *p, size_t n)
 	struct tm tm;
 	int rc = -1, claim = 0;
 
-	if (render(r, p, n < DIGEST_LIST_MAX ? n : DIGEST_LIST_MAX, n, &subj, &txt, &html) !=
-	    0)
+	if (render(r, p, n < DIGEST_LIST_MAX ? n : DIGEST_LIST_MAX, n, &subj, &txt,
+		&html) != 0)
 		goto out;
 	if (c->o->dry_run) {
-		fprintf(Q_OUT(c), "To: %s\nSubject: %s\n\n%s\n-- \n", p[0].rcpt, sb_str(&subj),
-		    sb_str(&txt));
+		fprintf(Q_OUT(c), "To: %s\nSubject: %s\n\n%s\n-- \n", p[0].rcpt,
+		    sb_str(&subj), sb_str(&txt));
 		rc = 0;
 		goto out;
 	}
@@ -278,8 +279,8 @@ one_rcpt(struct run *r, const struct pair *p, size_t n)
 	if ((claim = store_once_claim(c->s, sb_str(&key), r->now + 2 * 86400)) < 0)
 		goto out;
 	if (claim == 0) {
-		fprintf(Q_OUT(c), "%s: digest already sent today (%s), skipped\n", p[0].rcpt,
-		    day);
+		fprintf(Q_OUT(c), "%s: digest already sent today (%s), skipped\n",
+		    p[0].rcpt, day);
 		rc = 0;
 		goto out;
 	}
@@ -289,11 +290,13 @@ one_rcpt(struct run *r, const struct pair *p, size_t n)
 		fprintf(Q_ERR(c), "embargo-quarantine: %s: digest not sent (%s failed)\n",
 		    p[0].rcpt, c->cfg->release_command);
 		if (store_once_drop(c->s, sb_str(&key)) != 0)
-			fprintf(Q_ERR(c), "embargo-quarantine: %s: not retried today: %s\n",
-			    p[0].rcpt, store_error(c->s));
+			fprintf(Q_ERR(c),
+			    "embargo-quarantine: %s: not retried today: %s\n", p[0].rcpt,
+			    store_error(c->s));
 		goto out;
 	}
-	fprintf(Q_OUT(c), "%s: digest sent, %zu entr%s\n", p[0].rcpt, n, n == 1 ? "y" : "ies");
+	fprintf(Q_OUT(c), "%s: digest sent, %zu entr%s\n", p[0].rcpt, n,
+	    n == 1 ? "y" : "ies");
 	rc = 0;
 out:
 	sb_free(&subj), sb_free(&txt), sb_free(&html), sb_free(&msg), sb_free(&key);
@@ -330,8 +333,8 @@ setup(struct run *r)
 		sb_printf(&err, "digest_from \"%s\": not a plain address", r->from);
 	else if (digest_tmpl_load(&r->txt, cfg->digest_templates, cfg->digest_language, 0,
 		     &err) == 0 &&
-	    digest_tmpl_load(&r->html, cfg->digest_templates, cfg->digest_language, 1,
-		&err) == 0 &&
+	    digest_tmpl_load(
+		&r->html, cfg->digest_templates, cfg->digest_language, 1, &err) == 0 &&
 	    digest_key(cfg->quarantine_dir, 1, r->key, &err) == 0 &&
 	    (r->ents = calloc(DIGEST_ENTRIES_MAX, sizeof(*r->ents))) != NULL &&
 	    store_list(r->c->s, since, 0, collect, r) == 0)
@@ -372,8 +375,10 @@ q_digest(struct qctx *c)
 		return Q_ERROR;
 	}
 	if (r.full)
-		fprintf(Q_ERR(c), "embargo-quarantine: digest: over %d entries: the oldest "
-		    "only; run it with a shorter --since\n", DIGEST_ENTRIES_MAX);
+		fprintf(Q_ERR(c),
+		    "embargo-quarantine: digest: over %d entries: the oldest "
+		    "only; run it with a shorter --since\n",
+		    DIGEST_ENTRIES_MAX);
 	for (i = 0; i < r.nents; i++)
 		if (add_pairs(&r, &r.ents[i]) != 0) {
 			run_free(&r);
@@ -382,7 +387,8 @@ q_digest(struct qctx *c)
 	if (r.npairs)
 		qsort(r.pairs, r.npairs, sizeof(*r.pairs), pair_cmp);
 	for (i = 0; i < r.npairs; i = j) {
-		for (j = i + 1; j < r.npairs && strcmp(r.pairs[j].rcpt, r.pairs[i].rcpt) == 0;)
+		for (j = i + 1;
+		     j < r.npairs && strcmp(r.pairs[j].rcpt, r.pairs[i].rcpt) == 0;)
 			j++;
 		if (one_rcpt(&r, r.pairs + i, j - i) != 0)
 			rc = Q_ERROR;

@@ -41,7 +41,8 @@ count_domain(struct notice *t, const char *rcpts)
 			continue;
 		len = (size_t)(end - at - 1);
 		for (i = 0; i < t->ndoms; i++)
-			if (strlen(t->dom[i]) == len && strncasecmp(t->dom[i], at + 1, len) == 0)
+			if (strlen(t->dom[i]) == len &&
+			    strncasecmp(t->dom[i], at + 1, len) == 0)
 				break;
 		if (i == t->ndoms && t->ndoms < NOTICE_DOMAINS &&
 		    (t->dom[i] = strndup(at + 1, len)) != NULL)
@@ -65,8 +66,8 @@ notice_cb(void *arg, const struct store_entry *e)
 		subj = q_subject_utf8(e->subject);
 		sb_printf(&t->list, "%s  %s  %s -> ", e->id, when, e->sender);
 		sb_safe(&t->list, e->rcpts, strcspn(e->rcpts, "\n"), 200);
-		sb_printf(&t->list, "%s\n    rule %s: ", strchr(e->rcpts, '\n') ? " ..." : "",
-		    e->rule);
+		sb_printf(&t->list,
+		    "%s\n    rule %s: ", strchr(e->rcpts, '\n') ? " ..." : "", e->rule);
 		sb_safe(&t->list, subj ? subj : "", strlen(subj ? subj : ""), 120);
 		sb_adds(&t->list, "\n");
 		free(subj);
@@ -86,8 +87,10 @@ notice_send(struct qctx *c, struct notice *t, int64_t from, int64_t to)
 	q_local_time(from, a, sizeof(a));
 	q_local_time(to, b, sizeof(b));
 	q_digest_from(c->cfg, sender, sizeof(sender));
-	sb_printf(&subj, "Embargo: %zu message%s quarantined", t->n, t->n == 1 ? "" : "s");
-	sb_printf(&body, "%zu message%s quarantined between %s and %s.\n\nBy recipient domain:\n",
+	sb_printf(
+	    &subj, "Embargo: %zu message%s quarantined", t->n, t->n == 1 ? "" : "s");
+	sb_printf(&body,
+	    "%zu message%s quarantined between %s and %s.\n\nBy recipient domain:\n",
 	    t->n, t->n == 1 ? "" : "s", a, b);
 	for (i = 0; i < t->ndoms; i++)
 		sb_printf(&body, "  %-40s %zu\n", t->dom[i], t->ndom[i]);
@@ -95,8 +98,8 @@ notice_send(struct qctx *c, struct notice *t, int64_t from, int64_t to)
 		sb_printf(&body, "  %-40s %zu\n", "(other domains)", t->other);
 	sb_printf(&body, "\n%s%s\nReview them with `embargo-quarantine list` or at %s\n",
 	    sb_str(&t->list), t->n > NOTICE_LIST ? "...\n" : "", c->cfg->web_url);
-	rc = digest_mail(sender, c->cfg->admin_notice, sb_str(&subj), sb_str(&body), "", &msg) ==
-		    0 &&
+	rc = digest_mail(sender, c->cfg->admin_notice, sb_str(&subj), sb_str(&body), "",
+		 &msg) == 0 &&
 		q_send_mail(c->cfg, sender, c->cfg->admin_notice, &msg) == 0 ?
 	    0 :
 	    -1;
@@ -109,7 +112,7 @@ q_notice(struct qctx *c)
 {
 	struct notice t;
 	char key[64];
-	int64_t iv = c->cfg->admin_notice_interval, now = (int64_t)time(NULL);
+	int64_t iv = c->cfg->notice_interval, now = (int64_t)time(NULL);
 	int64_t to = now / iv * iv, from = to - iv;
 	size_t i;
 	int rc = Q_OK, won;
@@ -117,7 +120,8 @@ q_notice(struct qctx *c)
 	if (c->cfg->admin_notice == NULL || c->cfg->admin_notice[0] == '\0')
 		return fprintf(Q_OUT(c), "admin_notice is not set: no notice\n"), Q_OK;
 	if (!digest_addr_ok(c->cfg->admin_notice))
-		return fprintf(Q_ERR(c), "embargo-quarantine: admin_notice: not a plain address\n"),
+		return fprintf(Q_ERR(c),
+			   "embargo-quarantine: admin_notice: not a plain address\n"),
 		       Q_ERROR;
 	memset(&t, 0, sizeof(t));
 	if (store_list(c->s, from, to, notice_cb, &t) != 0) {
@@ -142,8 +146,8 @@ q_notice(struct qctx *c)
 		(void)store_once_drop(c->s, key);
 		rc = Q_ERROR;
 	} else
-		fprintf(Q_OUT(c), "notice sent to %s: %zu quarantined\n", c->cfg->admin_notice,
-		    t.n);
+		fprintf(Q_OUT(c), "notice sent to %s: %zu quarantined\n",
+		    c->cfg->admin_notice, t.n);
 out:
 	for (i = 0; i < t.ndoms; i++)
 		free(t.dom[i]);

@@ -36,7 +36,8 @@ is_rcpt(const struct store_entry *e, const char *rcpt)
 
 	for (; p && *p; p = nl ? nl + 1 : NULL) {
 		nl = strchr(p, '\n');
-		if ((size_t)((nl ? nl : p + strlen(p)) - p) == n && strncasecmp(p, rcpt, n) == 0)
+		if ((size_t)((nl ? nl : p + strlen(p)) - p) == n &&
+		    strncasecmp(p, rcpt, n) == 0)
 			return 1;
 	}
 	return 0;
@@ -44,7 +45,8 @@ is_rcpt(const struct store_entry *e, const char *rcpt)
 
 /* Verify the token and load its entry: 0, or the status answered in RS. */
 static int
-load(struct web_req *rq, struct web_resp *rs, struct digest_link *l, struct store_entry *e)
+load(
+    struct web_req *rq, struct web_resp *rs, struct digest_link *l, struct store_entry *e)
 {
 	struct strbuf err = STRBUF_INIT;
 	unsigned char key[DIGEST_KEY_LEN];
@@ -66,14 +68,16 @@ load(struct web_req *rq, struct web_resp *rs, struct digest_link *l, struct stor
 	if (rc == 1 || !is_rcpt(e, l->rcpt)) {
 		store_entry_clear(e);
 		return web_error(rq, rs, rc == 1 ? 410 : 403,
-			   rc == 1 ? "This message is no longer held." : "This link is not valid."),
+			   rc == 1 ? "This message is no longer held." :
+				     "This link is not valid."),
 		       403;
 	}
 	if (strcmp(e->state, "quarantined") != 0) {
 		store_entry_clear(e);
 		return web_error(rq, rs, 410, "This message is no longer held."), 410;
 	}
-	snprintf(rq->who, sizeof(rq->who), "digest:%.*s", (int)sizeof(rq->who) - 8, l->rcpt);
+	snprintf(
+	    rq->who, sizeof(rq->who), "digest:%.*s", (int)sizeof(rq->who) - 8, l->rcpt);
 	return 0;
 }
 
@@ -106,7 +110,8 @@ page_digest(struct web_req *rq, struct web_resp *rs)
 	row(b, "From", e.sender);
 	row(b, "Subject", subj ? subj : "");
 	row(b, "Received", t);
-	row(b, "Why it is held", digest_reason(rq->cfg->digest_language, e.rule, e.findings));
+	row(b, "Why it is held",
+	    digest_reason(rq->cfg->digest_language, e.rule, e.findings));
 	sb_adds(b, "</table>\n<form method=\"post\" action=\"/d/");
 	html_esc(b, rq->rest);
 	sb_printf(b,
@@ -164,7 +169,8 @@ page_digest_post(struct web_req *rq, struct web_resp *rs)
 	digest_once_key(&l, once);
 	if ((rc = store_once_claim(rq->store, once, l.expires)) != 1) {
 		store_entry_clear(&e);
-		return rc < 0 ? -1 : web_error(rq, rs, 410, "This link was already used.");
+		return rc < 0 ? -1 :
+				web_error(rq, rs, 410, "This link was already used.");
 	}
 	self = policy_rule_release(rq->cfg->policy, e.rule) == POLICY_RELEASE_SELF;
 	if (self && self_release(rq, &e, &l, &msg) == Q_OK)
@@ -175,18 +181,21 @@ page_digest_post(struct web_req *rq, struct web_resp *rs)
 		    1 :
 		    -1;
 	else
-		rc = store_audit(rq->store, e.id, "release-requested", rq->who, "digest link");
+		rc = store_audit(
+		    rq->store, e.id, "release-requested", rq->who, "digest link");
 	store_entry_clear(&e);
 	if (rc < 0) {
 		sb_free(&msg);
 		return -1;
 	}
-	html_begin(rq, rs, rc == 0 ? (self ? "Released" : "Release requested") : "Not released");
+	html_begin(
+	    rq, rs, rc == 0 ? (self ? "Released" : "Release requested") : "Not released");
 	sb_adds(&rs->body, "<p id=\"digest-done\">");
-	html_esc(&rs->body, rc != 0 ? "The message could not be released; the administrators "
-				      "have been told in the audit trail." :
-			    self ? "The message was released to you; it arrives in a moment." :
-				   "Your request was recorded; the administrators will review it.");
+	html_esc(&rs->body,
+	    rc != 0  ? "The message could not be released; the administrators "
+		       "have been told in the audit trail." :
+		self ? "The message was released to you; it arrives in a moment." :
+		       "Your request was recorded; the administrators will review it.");
 	sb_adds(&rs->body, "</p>\n");
 	html_end(rs);
 	sb_free(&msg);

@@ -74,9 +74,11 @@ token_round_trip(void **state)
 	char once[DIGEST_ONCE_KEY], once2[DIGEST_ONCE_KEY];
 
 	(void)state;
-	assert_int_equal(digest_token_make(key, id, "Alice@B.example", 2000, "release", &t), 0);
-	assert_int_equal(strspn(sb_str(&t),
-			     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+	assert_int_equal(
+	    digest_token_make(key, id, "Alice@B.example", 2000, "release", &t), 0);
+	assert_int_equal(
+	    strspn(sb_str(&t),
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
 	    t.len);
 	assert_int_equal(digest_token_check(key, t.s, t.len, 1999, &l), DIGEST_TOK_OK);
 	assert_string_equal(l.id, id);
@@ -86,13 +88,16 @@ token_round_trip(void **state)
 	digest_once_key(&l, once);
 	assert_int_equal(strlen(once), DIGEST_ONCE_KEY - 1);
 	assert_int_equal(strncmp(once, "link:", 5), 0);
-	assert_int_equal(digest_token_check(key, t.s, t.len, 2000, &l), DIGEST_TOK_EXPIRED);
+	assert_int_equal(
+	    digest_token_check(key, t.s, t.len, 2000, &l), DIGEST_TOK_EXPIRED);
 	assert_int_equal(digest_token_check(key, t.s, t.len, 1000, &l), DIGEST_TOK_OK);
 	digest_once_key(&l, once2);
 	assert_string_equal(once, once2);
 	/* Bad fields are refused when making. */
-	assert_int_equal(digest_token_make(key, "xyz", "a@b.example", 1, "release", &t), -1);
-	assert_int_equal(digest_token_make(key, id, "a|b@c.example", 1, "release", &t), -1);
+	assert_int_equal(
+	    digest_token_make(key, "xyz", "a@b.example", 1, "release", &t), -1);
+	assert_int_equal(
+	    digest_token_make(key, id, "a|b@c.example", 1, "release", &t), -1);
 	assert_int_equal(digest_token_make(key, id, "a@b.example", 1, "delete", &t), -1);
 	sb_free(&t);
 }
@@ -111,13 +116,15 @@ token_forgeries(void **state)
 	(void)state;
 	memcpy(other, key, sizeof(other));
 	other[0] ^= 1;
-	assert_int_equal(digest_token_make(key, id, "a@b.example", 5000, "release", &t), 0);
+	assert_int_equal(
+	    digest_token_make(key, id, "a@b.example", 5000, "release", &t), 0);
 	c = strdup(t.s);
 	for (i = 0; i < t.len; i++) { /* every character changed: forged */
 		char was = c[i];
 
 		c[i] = alpha[(strchr(alpha, was) - alpha + 1) % 64];
-		assert_int_equal(digest_token_check(key, c, t.len, 1, &l), DIGEST_TOK_FORGED);
+		assert_int_equal(
+		    digest_token_check(key, c, t.len, 1, &l), DIGEST_TOK_FORGED);
 		c[i] = was;
 	}
 	assert_int_equal(digest_token_check(other, c, t.len, 1, &l), DIGEST_TOK_FORGED);
@@ -134,14 +141,16 @@ token_forgeries(void **state)
 static void
 token_signed_garbage(void **state)
 {
-	static const char *const bad[] = { "2|0123456789abcdef01234567|a@b.example|9|release",
+	static const char *const bad[] = {
+		"2|0123456789abcdef01234567|a@b.example|9|release",
 		"1|0123456789ABCDEF01234567|a@b.example|9|release",
 		"1|0123456789abcdef01234567|a@b.example|9|release|x",
 		"1|0123456789abcdef01234567|ab.example|9|release",
 		"1|0123456789abcdef01234567|a@b.example|-9|release",
 		"1|0123456789abcdef01234567|a@b.example|9|delete",
 		"1|0123456789abcdef01234567|a@b.example||release",
-		"1|0123456789abcdef01234567|a@b.example|1234567890123456789|release" };
+		"1|0123456789abcdef01234567|a@b.example|1234567890123456789|release"
+	};
 	static const char b64u[] =
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 	unsigned char raw[512];
@@ -154,18 +163,21 @@ token_signed_garbage(void **state)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		n = strlen(bad[i]);
 		memcpy(raw, bad[i], n);
-		assert_non_null(HMAC(EVP_sha256(), key, DIGEST_KEY_LEN, raw, n, raw + n, &mlen));
+		assert_non_null(
+		    HMAC(EVP_sha256(), key, DIGEST_KEY_LEN, raw, n, raw + n, &mlen));
 		n += mlen;
 		sb_reset(&t);
 		for (j = 0; j < n; j += 3) { /* base64url without padding */
-			unsigned v = (unsigned)raw[j] << 16 | (j + 1 < n ? raw[j + 1] << 8 : 0) |
+			unsigned v = (unsigned)raw[j] << 16 |
+			    (j + 1 < n ? raw[j + 1] << 8 : 0) |
 			    (j + 2 < n ? raw[j + 2] : 0);
 			size_t k, out = j + 2 < n ? 4 : j + 1 < n ? 3 : 2;
 
 			for (k = 0; k < out; k++)
 				sb_addc(&t, b64u[(v >> (18 - 6 * k)) & 63]);
 		}
-		assert_int_equal(digest_token_check(key, t.s, t.len, 1, &l), DIGEST_TOK_FORGED);
+		assert_int_equal(
+		    digest_token_check(key, t.s, t.len, 1, &l), DIGEST_TOK_FORGED);
 	}
 	sb_free(&t);
 }
@@ -243,7 +255,8 @@ templates(void **state)
 	struct strbuf o = STRBUF_INIT;
 
 	(void)state;
-	t.text = strdup("Hi {{recipient}} {{unknown}}{{\n{{#entry}}\n[{{n}}:{{subject}}]\n{{/entry}}\nend {{ x");
+	t.text = strdup(
+	    "Hi {{recipient}} {{unknown}}{{\n{{#entry}}\n[{{n}}:{{subject}}]\n{{/entry}}\nend {{ x");
 	t.len = strlen(t.text);
 	assert_int_equal(digest_tmpl_fill(&t, top, 1, ev, 2, 2, &o), 0);
 	assert_string_equal(sb_str(&o),
@@ -260,8 +273,9 @@ templates(void **state)
 static void
 subject_2047(void **state)
 {
-	const char *ja = "保留中のメール (alice@b.example 宛て 2 件) とても長い件名のテストです、"
-			 "折り返しが必要になるくらい長い件名";
+	const char *ja =
+	    "保留中のメール (alice@b.example 宛て 2 件) とても長い件名のテストです、"
+	    "折り返しが必要になるくらい長い件名";
 	struct strbuf o = STRBUF_INIT, d = STRBUF_INIT;
 	const char *p, *nl;
 
@@ -289,11 +303,14 @@ static void
 reasons(void **state)
 {
 	(void)state;
-	assert_non_null(strstr(digest_reason("en", "r", "pdf.uri@2:a.pdf,macro.vba@3:x"), "macros"));
+	assert_non_null(
+	    strstr(digest_reason("en", "r", "pdf.uri@2:a.pdf,macro.vba@3:x"), "macros"));
 	assert_non_null(strstr(digest_reason("ja", "r", "macro.xlm@2:x"), "マクロ"));
-	assert_non_null(strstr(digest_reason("en", "secret-rule-name", ""), "administrator"));
+	assert_non_null(
+	    strstr(digest_reason("en", "secret-rule-name", ""), "administrator"));
 	assert_null(strstr(digest_reason("en", "secret-rule-name", ""), "secret"));
-	assert_true(digest_lang_ok("ja") && digest_lang_ok("en") && !digest_lang_ok("fr"));
+	assert_true(
+	    digest_lang_ok("ja") && digest_lang_ok("en") && !digest_lang_ok("fr"));
 	assert_true(digest_addr_ok("a@b.example"));
 	assert_false(digest_addr_ok("a@b@c"));
 	assert_false(digest_addr_ok("a b@c"));
