@@ -85,7 +85,7 @@ int digest_tmpl_fill(const struct digest_tmpl *t, const struct digest_var *top,
 /* digest_mail.c: a complete message (CRLF lines) into OUT: From FROM, To TO, Subject
  * SUBJECT (UTF-8, RFC 2047 B-encoded when not plain ASCII), Date, Message-ID, Auto-
  * Submitted: auto-generated, and a multipart/alternative of TEXT and HTML (UTF-8,
- * base64). 0 or -1. */
+ * base64); HTML NULL: TEXT alone. 0 or -1. */
 int digest_mail(const char *from, const char *to, const char *subject, const char *text,
     const char *html, struct strbuf *out);
 /* SUBJECT as one or more RFC 2047 UTF-8 B-words (folded), appended to OUT. */

@@ -110,10 +110,19 @@ digest_mail(const char *from, const char *to, const char *subject, const char *t
 	digest_2047(subject, out);
 	sb_printf(out,
 	    "\r\nDate: %s\r\nMessage-ID: <digest.%lld.%s@%s>\r\n"
-	    "MIME-Version: 1.0\r\nAuto-Submitted: auto-generated\r\n"
+	    "MIME-Version: 1.0\r\nAuto-Submitted: auto-generated\r\n",
+	    date, (long long)now, mid, strchr(from, '@') + 1);
+	if (html == NULL) { /* text only */
+		sb_adds(out,
+		    "Content-Type: text/plain; charset=UTF-8\r\n"
+		    "Content-Transfer-Encoding: base64\r\n\r\n");
+		b64_lines(text, strlen(text), out);
+		return out->oom || out->truncated ? -1 : 0;
+	}
+	sb_printf(out,
 	    "Content-Type: multipart/alternative; boundary=\"%s\"\r\n\r\n"
 	    "This is a MIME message.\r\n",
-	    date, (long long)now, mid, strchr(from, '@') + 1, boundary);
+	    boundary);
 	part(out, boundary, "text/plain", text);
 	part(out, boundary, "text/html", html);
 	sb_printf(out, "--%s--\r\n", boundary);

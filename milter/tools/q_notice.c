@@ -98,7 +98,7 @@ notice_send(struct qctx *c, struct notice *t, int64_t from, int64_t to)
 		sb_printf(&body, "  %-40s %zu\n", "(other domains)", t->other);
 	sb_printf(&body, "\n%s%s\nReview them with `embargo-quarantine list` or at %s\n",
 	    sb_str(&t->list), t->n > NOTICE_LIST ? "...\n" : "", c->cfg->web_url);
-	rc = digest_mail(sender, c->cfg->admin_notice, sb_str(&subj), sb_str(&body), "",
+	rc = digest_mail(sender, c->cfg->admin_notice, sb_str(&subj), sb_str(&body), NULL,
 		 &msg) == 0 &&
 		q_send_mail(c->cfg, sender, c->cfg->admin_notice, &msg) == 0 ?
 	    0 :

@@ -103,6 +103,14 @@ web_time(int64_t t, char *buf, size_t n)
 }
 
 void
+html_kv(struct strbuf *b, const char *k, const char *v)
+{
+	sb_printf(b, "<tr><th>%s</th><td>", k);
+	html_esc(b, v);
+	sb_adds(b, "</td></tr>\n");
+}
+
+void
 html_csrf_field(struct web_req *rq, struct web_resp *rs)
 {
 	sb_adds(&rs->body, "<input type=\"hidden\" name=\"csrf\" value=\"");

@@ -14,7 +14,9 @@
  * recipient that is not the entry's; 410 an expired or used token, or an entry no
  * longer quarantined (released, deleted, purged).
  * BUGS: a self-release marks the whole entry released though only this recipient
- * got it (the others can ask the admins); a failed self-release has used the token.
+ * got it (the others can ask the admins); a failed self-release has used the token
+ * (it is recorded as release-requested with the reason instead). The page's own
+ * words are English; only the reason follows digest_language.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,17 +78,7 @@ load(
 		store_entry_clear(e);
 		return web_error(rq, rs, 410, "This message is no longer held."), 410;
 	}
-	snprintf(
-	    rq->who, sizeof(rq->who), "digest:%.*s", (int)sizeof(rq->who) - 8, l->rcpt);
 	return 0;
-}
-
-static void
-row(struct strbuf *b, const char *k, const char *v)
-{
-	sb_printf(b, "<tr><th>%s</th><td>", k);
-	html_esc(b, v);
-	sb_adds(b, "</td></tr>\n");
 }
 
 int
@@ -106,11 +98,11 @@ page_digest(struct web_req *rq, struct web_resp *rs)
 	q_local_time(e.time, t, sizeof(t));
 	html_begin(rq, rs, "Held message");
 	sb_adds(b, "<table class=\"kv\" id=\"digest-entry\">");
-	row(b, "For", l.rcpt);
-	row(b, "From", e.sender);
-	row(b, "Subject", subj ? subj : "");
-	row(b, "Received", t);
-	row(b, "Why it is held",
+	html_kv(b, "For", l.rcpt);
+	html_kv(b, "From", e.sender);
+	html_kv(b, "Subject", subj ? subj : "");
+	html_kv(b, "Received", t);
+	html_kv(b, "Why it is held",
 	    digest_reason(rq->cfg->digest_language, e.rule, e.findings));
 	sb_adds(b, "</table>\n<form method=\"post\" action=\"/d/");
 	html_esc(b, rq->rest);
@@ -131,12 +123,11 @@ page_digest(struct web_req *rq, struct web_resp *rs)
 /* Release E to L's recipient as "digest:RCPT" (q_release, no rescan: the rule lets
  * recipients decide). Q_OK or another Q_ value; its messages into MSG. */
 static int
-self_release(struct web_req *rq, const struct store_entry *e, const struct digest_link *l,
-    struct strbuf *msg)
+self_release(struct web_req *rq, const struct store_entry *e, const char *who,
+    const char *to, struct strbuf *msg)
 {
 	struct qopts o;
 	struct qctx c;
-	const char *to = l->rcpt;
 	char *text = NULL;
 	size_t n = 0;
 	FILE *fp = open_memstream(&text, &n);
@@ -147,7 +138,7 @@ self_release(struct web_req *rq, const struct store_entry *e, const struct diges
 	memset(&o, 0, sizeof(o));
 	memset(&c, 0, sizeof(c));
 	o.older = -1, o.to = &to, o.nto = 1;
-	c.cfg = rq->cfg, c.s = rq->store, c.o = &o, c.who = rq->who, c.out = c.err = fp;
+	c.cfg = rq->cfg, c.s = rq->store, c.o = &o, c.who = who, c.out = c.err = fp;
 	rc = q_release(&c, e);
 	fclose(fp);
 	sb_adds(msg, text ? text : "");
@@ -160,8 +151,8 @@ page_digest_post(struct web_req *rq, struct web_resp *rs)
 {
 	struct digest_link l;
 	struct store_entry e;
-	struct strbuf msg = STRBUF_INIT;
-	char once[DIGEST_ONCE_KEY];
+	struct strbuf msg = STRBUF_INIT, why = STRBUF_INIT;
+	char once[DIGEST_ONCE_KEY], who[8 + DIGEST_RCPT_MAX + 1];
 	int rc, self;
 
 	if ((rc = load(rq, rs, &l, &e)) != 0)
@@ -172,17 +163,21 @@ page_digest_post(struct web_req *rq, struct web_resp *rs)
 		return rc < 0 ? -1 :
 				web_error(rq, rs, 410, "This link was already used.");
 	}
+	snprintf(who, sizeof(who), "digest:%s", l.rcpt);
 	self = policy_rule_release(rq->cfg->policy, e.rule) == POLICY_RELEASE_SELF;
-	if (self && self_release(rq, &e, &l, &msg) == Q_OK)
+	if (self && self_release(rq, &e, who, l.rcpt, &msg) == Q_OK)
 		rc = 0;
-	else if (self) /* the admins decide instead */
-		rc = store_audit(rq->store, e.id, "release-requested", rq->who,
-			 "self-release failed") == 0 ?
+	else if (self) { /* the admins decide instead, told why */
+		sb_adds(&why, "self-release failed: ");
+		sb_safe(&why, sb_str(&msg), strcspn(sb_str(&msg), "\n"), 200);
+		rc = store_audit(
+			 rq->store, e.id, "release-requested", who, sb_str(&why)) == 0 ?
 		    1 :
 		    -1;
-	else
-		rc = store_audit(
-		    rq->store, e.id, "release-requested", rq->who, "digest link");
+	} else
+		rc =
+		    store_audit(rq->store, e.id, "release-requested", who, "digest link");
+	sb_free(&why);
 	store_entry_clear(&e);
 	if (rc < 0) {
 		sb_free(&msg);

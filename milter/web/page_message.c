@@ -50,14 +50,6 @@ load(struct web_req *rq, struct store_entry *e, const char **tail)
 }
 
 static void
-kv(struct strbuf *b, const char *k, const char *v)
-{
-	sb_printf(b, "<tr><th>%s</th><td>", k);
-	html_esc(b, v);
-	sb_adds(b, "</td></tr>\n");
-}
-
-static void
 envelope(struct strbuf *b, const struct store_entry *e)
 {
 	char t[32], sz[32];
@@ -65,22 +57,22 @@ envelope(struct strbuf *b, const struct store_entry *e)
 	web_time(e->time, t, sizeof(t));
 	snprintf(sz, sizeof(sz), "%llu", (unsigned long long)e->size);
 	sb_adds(b, "<h2>Envelope</h2><table class=\"kv\" id=\"envelope\">");
-	kv(b, "Id", e->id);
-	kv(b, "Received", t);
-	kv(b, "State", e->state);
-	kv(b, "Action", e->action);
-	kv(b, "Deciding rule", e->rule);
-	kv(b, "Why", e->explain);
-	kv(b, "Sender", e->sender);
-	kv(b, "Recipients", e->rcpts);
-	kv(b, "Subject", e->subject);
-	kv(b, "Client", e->client_addr);
-	kv(b, "HELO", e->helo);
-	kv(b, "Authenticated", e->auth_user);
-	kv(b, "Message-ID", e->message_id);
-	kv(b, "Size", sz);
-	kv(b, "SHA-256", e->sha256);
-	kv(b, "Changed by", e->changed_by);
+	html_kv(b, "Id", e->id);
+	html_kv(b, "Received", t);
+	html_kv(b, "State", e->state);
+	html_kv(b, "Action", e->action);
+	html_kv(b, "Deciding rule", e->rule);
+	html_kv(b, "Why", e->explain);
+	html_kv(b, "Sender", e->sender);
+	html_kv(b, "Recipients", e->rcpts);
+	html_kv(b, "Subject", e->subject);
+	html_kv(b, "Client", e->client_addr);
+	html_kv(b, "HELO", e->helo);
+	html_kv(b, "Authenticated", e->auth_user);
+	html_kv(b, "Message-ID", e->message_id);
+	html_kv(b, "Size", sz);
+	html_kv(b, "SHA-256", e->sha256);
+	html_kv(b, "Changed by", e->changed_by);
 	sb_adds(b, "</table>\n");
 }
 

@@ -124,6 +124,8 @@ void url_esc(struct strbuf *sb, const char *s); /* a query value */
 void html_begin(struct web_req *rq, struct web_resp *rs, const char *title);
 void html_end(struct web_resp *rs);
 void html_csrf_field(struct web_req *rq, struct web_resp *rs); /* hidden input */
+/* A table row: K (markup, the caller's constant) and V (escaped). */
+void html_kv(struct strbuf *b, const char *k, const char *v);
 /* A complete error page with STATUS and a plain message. Returns 0. */
 int web_error(struct web_req *rq, struct web_resp *rs, int status, const char *msg);
 /* A 303 redirect to TARGET (a local path). Returns 0. */

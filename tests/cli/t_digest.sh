@@ -186,7 +186,7 @@ n0=$(ls "$T"/out/*.eml | wc -l)
 "$EQ" -c "$T/embargo.conf" digest --notice > "$T/n2.out" 2>&1
 M=$(ls -t "$T"/out/*.eml | head -1)
 check "the notice names the count and the recipient domain" \
-    sh -c "grep -q 'To: admin@gw.example' '$M' && python3 -c 'import email,sys; m=email.message_from_bytes(open(sys.argv[1],\"rb\").read()); t=m.get_payload()[0].get_payload(decode=True).decode(); assert \"z.example\" in t and \"1 message quarantined\" in t, t' '$M'"
+    sh -c "grep -q 'To: admin@gw.example' '$M' && python3 -c 'import email,sys; m=email.message_from_bytes(open(sys.argv[1],\"rb\").read()); assert m.get_content_type() == \"text/plain\"; t=m.get_payload(decode=True).decode(); assert \"z.example\" in t and \"1 message quarantined\" in t, t' '$M'"
 check "--notice twice in a window: one notice to admin_notice" \
     sh -c "test \$(ls '$T'/out/*.eml | wc -l) = $((n0 + 1)) && grep -q 'notice sent to admin@gw.example' '$T/n1.out' && grep -q 'already sent' '$T/n2.out'"
 
