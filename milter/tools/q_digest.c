@@ -174,14 +174,17 @@ static int
 entry_vars(struct run *r, const struct pair *p, size_t n, struct digest_var *v,
     char (*times)[40], struct strbuf *links)
 {
-	const char *lang = r->c->cfg->digest_language;
-	size_t i;
+	const char *lang = r->c->cfg->digest_language, *url = r->c->cfg->web_url;
+	size_t i, url_len = strlen(url);
+
+	while (url_len > 0 && url[url_len - 1] == '/') /* "https://host/" works too */
+		url_len--;
 
 	for (i = 0; i < n; i++) {
 		struct strbuf *l = &links[i];
 
 		q_local_time(p[i].e->time, times[i], sizeof(times[i]));
-		sb_printf(l, "%s/d/", r->c->cfg->web_url);
+		sb_printf(l, "%.*s/d/", (int)url_len, url);
 		if (digest_token_make(r->key, p[i].e->id, p[i].rcpt,
 			r->now + r->c->cfg->digest_link_ttl, "release", l) != 0)
 			return -1;

@@ -77,6 +77,11 @@ check "dry run sends nothing" test -z "$(ls "$T/out")"
 check "--since 3d includes the older entry" grep -q 'old one' "$T/dry.since"
 "$EQ" -c "$T/embargo.conf" digest --dry-run --to erin@c.example > "$T/dry.to"
 check "--to limits the recipients" test "$(grep -c '^To: ' "$T/dry.to")" = 1
+sed -i "s|^web_url = .*|web_url = \"$U/\";|" "$T/embargo.conf"
+"$EQ" -c "$T/embargo.conf" digest --dry-run --to erin@c.example > "$T/dry.slash"
+check "a web_url ending in / gives links without //" \
+    sh -c "grep -q '^  $U/d/' '$T/dry.slash' && ! grep -q '//d/' '$T/dry.slash'"
+sed -i "s|^web_url = .*|web_url = \"$U\";|" "$T/embargo.conf"
 # Japanese.
 sed -i 's/^digest_language = .*/digest_language = "ja";/' "$T/embargo.conf"
 "$EQ" -c "$T/embargo.conf" digest --dry-run > "$T/dry.ja"
