@@ -38,12 +38,14 @@ em_config() {
 }
 
 # em_start DIR SOCKET: run the daemon in the foreground, log in DIR/embargo.log.
+# A restart waits for its own "listening on" line, not the previous start's.
 em_start() {
+	n0=$(grep -c "listening on" "$1/embargo.log" 2>/dev/null); n0=${n0:-0}
 	"$EMBARGO_BUILD/embargo" -f -c "$1/embargo.conf" -p "$2" >>"$1/embargo.log" 2>&1 &
 	echo $! > "$1/embargo.pid"
 	i=0
 	while [ $i -lt 100 ]; do
-		grep -q "listening on" "$1/embargo.log" 2>/dev/null && return 0
+		[ "$(grep -c "listening on" "$1/embargo.log" 2>/dev/null)" -gt "$n0" ] && return 0
 		kill -0 "$(cat "$1/embargo.pid")" 2>/dev/null || return 1
 		sleep 0.1; i=$((i + 1))
 	done
