@@ -150,6 +150,10 @@ int store_audit(struct store *s, const char *id, const char *event, const char *
     const char *detail);
 int store_history(struct store *s, const char *id,
     int (*cb)(void *arg, const struct store_event *ev), void *arg);
+/* Events named EVENT with SINCE <= time < UNTIL, every entry, oldest first
+ * (store_events.c). 0 or -1. */
+int store_events(struct store *s, const char *event, int64_t since, int64_t until,
+    int (*cb)(void *arg, const struct store_event *ev), void *arg);
 /* Syslog each audit event (facility as configured; 0: only the index). */
 void store_set_syslog(int facility);
 

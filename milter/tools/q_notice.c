@@ -6,7 +6,9 @@
  * Time is cut into windows of admin_notice_interval seconds. A run counts the entries
  * stored in the last complete window; when there are any it claims "notice:WINDOW"
  * in the once table and, when it won, sends one message: how many, per recipient
- * domain, and the first NOTICE_LIST of them (time, sender, recipients, rule). So at
+ * domain, and the first NOTICE_LIST of them (time, sender, recipients, rule), and the
+ * release requests made from digest links in that window (audit events
+ * release-requested: the admins decide them; a notice goes out for them alone too). So at
  * most one notice a window, once per fleet, whichever host's timer runs first.
  * Limits: a window in which no run happened (the timer stopped) is never noticed;
  * the notice lags by up to one window plus the timer's period. English only.
@@ -23,8 +25,8 @@
 #define NOTICE_DOMAINS 50
 
 struct notice {
-	size_t n;
-	struct strbuf list;
+	size_t n, nreq;
+	struct strbuf list, reqs;
 	char *dom[NOTICE_DOMAINS];
 	size_t ndom[NOTICE_DOMAINS], ndoms, other;
 };
@@ -77,6 +79,23 @@ notice_cb(void *arg, const struct store_entry *e)
 }
 
 static int
+req_cb(void *arg, const struct store_event *ev)
+{
+	struct notice *t = arg;
+	char when[40];
+
+	if (++t->nreq <= NOTICE_LIST) {
+		q_local_time(ev->time, when, sizeof(when));
+		sb_printf(&t->reqs, "%s  %s  by ", ev->id, when);
+		sb_safe(&t->reqs, ev->user, strlen(ev->user), 270);
+		sb_adds(&t->reqs, ": ");
+		sb_safe(&t->reqs, ev->detail, strlen(ev->detail), 200);
+		sb_adds(&t->reqs, "\n");
+	}
+	return 0;
+}
+
+static int
 notice_send(struct qctx *c, struct notice *t, int64_t from, int64_t to)
 {
 	struct strbuf body = STRBUF_INIT, msg = STRBUF_INIT, subj = STRBUF_INIT;
@@ -87,8 +106,8 @@ notice_send(struct qctx *c, struct notice *t, int64_t from, int64_t to)
 	q_local_time(from, a, sizeof(a));
 	q_local_time(to, b, sizeof(b));
 	q_digest_from(c->cfg, sender, sizeof(sender));
-	sb_printf(
-	    &subj, "Embargo: %zu message%s quarantined", t->n, t->n == 1 ? "" : "s");
+	sb_printf(&subj, "Embargo: %zu message%s quarantined, %zu release request%s",
+	    t->n, t->n == 1 ? "" : "s", t->nreq, t->nreq == 1 ? "" : "s");
 	sb_printf(&body,
 	    "%zu message%s quarantined between %s and %s.\n\nBy recipient domain:\n",
 	    t->n, t->n == 1 ? "" : "s", a, b);
@@ -96,8 +115,12 @@ notice_send(struct qctx *c, struct notice *t, int64_t from, int64_t to)
 		sb_printf(&body, "  %-40s %zu\n", t->dom[i], t->ndom[i]);
 	if (t->other)
 		sb_printf(&body, "  %-40s %zu\n", "(other domains)", t->other);
-	sb_printf(&body, "\n%s%s\nReview them with `embargo-quarantine list` or at %s\n",
-	    sb_str(&t->list), t->n > NOTICE_LIST ? "...\n" : "", c->cfg->web_url);
+	sb_printf(&body, "\n%s%s", sb_str(&t->list), t->n > NOTICE_LIST ? "...\n" : "");
+	if (t->nreq)
+		sb_printf(&body, "\nRelease requested from digest links:\n%s%s",
+		    sb_str(&t->reqs), t->nreq > NOTICE_LIST ? "...\n" : "");
+	sb_printf(&body, "\nReview them with `embargo-quarantine list` or at %s\n",
+	    c->cfg->web_url);
 	rc = digest_mail(sender, c->cfg->admin_notice, sb_str(&subj), sb_str(&body), NULL,
 		 &msg) == 0 &&
 		q_send_mail(c->cfg, sender, c->cfg->admin_notice, &msg) == 0 ?
@@ -124,14 +147,16 @@ q_notice(struct qctx *c)
 			   "embargo-quarantine: admin_notice: not a plain address\n"),
 		       Q_ERROR;
 	memset(&t, 0, sizeof(t));
-	if (store_list(c->s, from, to, notice_cb, &t) != 0) {
+	if (store_list(c->s, from, to, notice_cb, &t) != 0 ||
+	    store_events(c->s, "release-requested", from, to, req_cb, &t) != 0) {
 		rc = Q_ERROR;
 		goto out;
 	}
 	snprintf(key, sizeof(key), "notice:%lld", (long long)(to / iv));
-	if (t.n == 0 || c->o->dry_run) {
-		fprintf(Q_OUT(c), "%zu quarantined in the last window%s\n", t.n,
-		    t.n && c->o->dry_run ? " (dry run: no notice)" : "");
+	if ((t.n == 0 && t.nreq == 0) || c->o->dry_run) {
+		fprintf(Q_OUT(c),
+		    "%zu quarantined, %zu release requests in the last window%s\n", t.n,
+		    t.nreq, c->o->dry_run ? " (dry run: no notice)" : "");
 		goto out;
 	}
 	if ((won = store_once_claim(c->s, key, now + 2 * iv)) <= 0) {
@@ -146,11 +171,13 @@ q_notice(struct qctx *c)
 		(void)store_once_drop(c->s, key);
 		rc = Q_ERROR;
 	} else
-		fprintf(Q_OUT(c), "notice sent to %s: %zu quarantined\n",
-		    c->cfg->admin_notice, t.n);
+		fprintf(Q_OUT(c),
+		    "notice sent to %s: %zu quarantined, %zu release requests\n",
+		    c->cfg->admin_notice, t.n, t.nreq);
 out:
 	for (i = 0; i < t.ndoms; i++)
 		free(t.dom[i]);
 	sb_free(&t.list);
+	sb_free(&t.reqs);
 	return rc;
 }

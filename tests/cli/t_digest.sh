@@ -187,11 +187,13 @@ check "a link to an entry no longer held: 410" test "$(code "$LF")" = 410
 # The admin notice, rate-limited per window.
 sed -i 's/^admin_notice = .*/admin_notice = "admin@gw.example";/; s/^admin_notice_interval = .*/admin_notice_interval = 86400;/' "$T/embargo.conf"
 n0=$(ls "$T"/out/*.eml | wc -l)
+YNOON=$((NOW / 86400 * 86400 - 43200))
+sqlite3 "$Q/index.db" "INSERT INTO audit (id, time, event, user, detail) VALUES ('$C', $YNOON, 'release-requested', 'digest:carol@c.example', 'digest link')"
 "$EQ" -c "$T/embargo.conf" digest --notice > "$T/n1.out" 2>&1
 "$EQ" -c "$T/embargo.conf" digest --notice > "$T/n2.out" 2>&1
 M=$(ls -t "$T"/out/*.eml | head -1)
-check "the notice names the count and the recipient domain" \
-    sh -c "grep -q 'To: admin@gw.example' '$M' && python3 -c 'import email,sys; m=email.message_from_bytes(open(sys.argv[1],\"rb\").read()); assert m.get_content_type() == \"text/plain\"; t=m.get_payload(decode=True).decode(); assert \"z.example\" in t and \"1 message quarantined\" in t, t' '$M'"
+check "the notice names the count, the recipient domain and the release requests" \
+    sh -c "grep -q 'To: admin@gw.example' '$M' && python3 -c 'import email,sys; m=email.message_from_bytes(open(sys.argv[1],\"rb\").read()); assert m.get_content_type() == \"text/plain\"; t=m.get_payload(decode=True).decode(); assert \"z.example\" in t and \"1 message quarantined\" in t and \"Release requested from digest links:\n$C\" in t and \"by digest:carol@c.example\" in t, t' '$M'"
 check "--notice twice in a window: one notice to admin_notice" \
     sh -c "test \$(ls '$T'/out/*.eml | wc -l) = $((n0 + 1)) && grep -q 'notice sent to admin@gw.example' '$T/n1.out' && grep -q 'already sent' '$T/n2.out'"
 
