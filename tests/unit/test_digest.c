@@ -3,6 +3,7 @@
  * byte, a wrong key, truncation and garbage are forged; expiry; a validly signed
  * payload of the wrong shape is still refused), the once table (claim, reuse, drop,
  * purge of expired keys, concurrent claimers on separate handles: exactly one wins),
+ * audit events of one kind in a window (store_events),
  * templates (block repeat, HTML escaping, control bytes), the RFC 2047 Subject
  * (decodes back, lines short) and the plain reasons.
  * Back ends: SQLite; with EMBARGO_TEST_DB (tests/cli/t_pgstore.sh) the once tests run
@@ -205,6 +206,40 @@ once_claim(void **state)
 	store_close(s);
 }
 
+static int
+count_ev(void *arg, const struct store_event *ev)
+{
+	assert_string_equal(ev->event, "release-requested");
+	assert_string_equal(ev->user, "digest:a@b.example");
+	(*(int *)arg)++;
+	return 0;
+}
+
+/* store_events: one kind of event, in a time window, across entries. */
+static void
+events_window(void **state)
+{
+	struct store *s;
+	int64_t now = (int64_t)time(NULL);
+	int n = 0;
+
+	(void)state;
+	s = open_store();
+	if (pg)
+		assert_int_equal(sidx_exec(s, "DELETE FROM audit"), 0);
+	assert_int_equal(
+	    store_audit(s, id, "release-requested", "digest:a@b.example", "d"), 0);
+	assert_int_equal(store_audit(s, id, "exported", "root", ""), 0);
+	assert_int_equal(
+	    store_events(s, "release-requested", now - 10, now + 10, count_ev, &n), 0);
+	assert_int_equal(n, 1);
+	n = 0;
+	assert_int_equal(
+	    store_events(s, "release-requested", now + 10, now + 20, count_ev, &n), 0);
+	assert_int_equal(n, 0);
+	store_close(s);
+}
+
 static int wins;
 static pthread_mutex_t wins_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -328,6 +363,7 @@ main(void)
 		cmocka_unit_test(token_signed_garbage),
 		cmocka_unit_test_setup_teardown(once_claim, setup, teardown),
 		cmocka_unit_test_setup_teardown(once_concurrent, setup, teardown),
+		cmocka_unit_test_setup_teardown(events_window, setup, teardown),
 		cmocka_unit_test(templates),
 		cmocka_unit_test(subject_2047),
 		cmocka_unit_test(reasons),
