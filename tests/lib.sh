@@ -45,7 +45,8 @@ em_start() {
 	echo $! > "$1/embargo.pid"
 	i=0
 	while [ $i -lt 100 ]; do
-		[ "$(grep -c "listening on" "$1/embargo.log" 2>/dev/null)" -gt "$n0" ] && return 0
+		c=$(grep -c "listening on" "$1/embargo.log" 2>/dev/null)
+		[ "${c:-0}" -gt "$n0" ] && return 0
 		kill -0 "$(cat "$1/embargo.pid")" 2>/dev/null || return 1
 		sleep 0.1; i=$((i + 1))
 	done
