@@ -255,9 +255,12 @@ cause_of(const struct wpool *p, const struct slot *s, const char *why, int statu
 		return "seccomp";
 	if (sig == SIGXCPU)
 		return "cpu";
-	/* RLIMIT_AS makes allocations fail; what follows (abort, NULL, the kernel's
-	 * killer) is memory when the worker had grown to most of its limit */
-	if (p->o.mem_mb > 0 && s->maxrss_kb >= (long)p->o.mem_mb * 1024 / 4 * 3)
+	/* RLIMIT_AS makes allocations fail; what follows (abort, NULL) is memory when
+	 * the worker's peak plus what it had mapped but not touched at start nears
+	 * its limit */
+	if (p->o.mem_mb > 0 &&
+	    s->maxrss_kb + (s->pg->gap_kb > 0 ? s->pg->gap_kb : 0) >=
+		(long)p->o.mem_mb * 1024 / 8 * 7)
 		return "memory";
 	return sig == SIGKILL ? "killed" : "crash";
 }
@@ -276,8 +279,10 @@ crashed(const struct wpool *p, const struct slot *s, struct wp_result *res,
 	res->crash_part = part >= 0 && part < (1 << 24) ? (int)part : -1;
 	if ((res->r = report_new()) == NULL || report_part_add(res->r, -1, "", 1) != 0)
 		goto oom;
-	report_add(res->r, 0, "scan.crashed", "part %d: worker killed by SIG%s; cause: %s (%s)",
-	    res->crash_part, name ? name : "?", cause_of(p, s, why, status), why);
+	report_add(res->r, 0, "scan.crashed",
+	    "part %d: worker killed by SIG%s; cause: %s (%s; peak %ld MiB)",
+	    res->crash_part, name ? name : "?", cause_of(p, s, why, status), why,
+	    s->maxrss_kb / 1024);
 	if (report_status(res->r) == EM_OK)
 		return EM_OK;
 oom:

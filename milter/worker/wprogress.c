@@ -5,6 +5,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -49,6 +50,22 @@ on_part(const struct scan_input *in)
 		wprog_test_hook(in);
 }
 
+/* Mapped but not resident now (libraries, rules, reserved arenas), in KiB. */
+static int32_t
+gap_kb(void)
+{
+	unsigned long size = 0, res = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+	long pg = sysconf(_SC_PAGESIZE);
+
+	if (f == NULL)
+		return 0;
+	if (fscanf(f, "%lu %lu", &size, &res) != 2 || size < res || pg <= 0)
+		size = res = 0;
+	fclose(f);
+	return (int32_t)((size - res) * (unsigned long)(pg / 1024));
+}
+
 int
 wprog_attach(void)
 {
@@ -63,6 +80,7 @@ wprog_attach(void)
 	if (p == MAP_FAILED)
 		return -1;
 	page = p;
+	page->gap_kb = gap_kb();
 	scan_progress_hook = on_part;
 	return 0;
 }
