@@ -335,7 +335,15 @@ wpool_scan(struct wpool *p, int fd, uint64_t size, struct wp_result *res, int *d
 		checkin(p, s, 0);
 		return EM_TEMPFAIL;
 	}
-	if ((why = ask(p, s, fd, size, res)) == NULL) {
+	why = ask(p, s, fd, size, res);
+	if (why != NULL && s->pg->part < 0) {
+		/* it died before it began this message (killed while idle): not the
+		 * message's doing; once more with a new worker */
+		reap(s);
+		if (spawn(p, s) == 0)
+			why = ask(p, s, fd, size, res);
+	}
+	if (why == NULL) {
 		checkin(p, s, 0);
 		return EM_OK;
 	}

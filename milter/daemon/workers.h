@@ -14,6 +14,8 @@
  * The scan.crashed detail names the part the worker was on (read from the
  * worker's progress page, wprogress.h, after its death; also in RES->crash_part),
  * the signal and the cause: crash, seccomp, memory, cpu, deadline, protocol, killed.
+ * A worker found dead before it began the message (killed while idle) is replaced
+ * and the message tried once more, without a verdict or a death counted.
  * wpool_extract asks a fresh worker for the bytes of one part (the crashes/ copy).
  * Limits: the finding sits on part 0 (the worker's part tree died with it); the
  * memory cause is inferred from the worker's peak RSS (>= 3/4 of its limit).
