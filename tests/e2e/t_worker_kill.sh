@@ -2,8 +2,8 @@
 # Postfix. A private Postfix and embargo (scan_workers = 2) of its own; WKILL_N
 # messages (default 1000: a third macro documents, a third small texts, a third
 # clean zips) from an 8-thread sender that keeps what gets a 4xx, while a loop
-# kill -9's a random embargo-worker (a running one when
-# there is one: mid-scan) every 0.3 to 1.2 s. Then the killer stops, the
+# kill -9's an embargo-worker every 0.05 to 0.3 s: one
+# in four at random, the others caught in the middle of a message. Then the killer stops, the
 # back-off window passes, the sender retries what it kept and the Postfix queue is
 # flushed. Asserted: every message ends delivered or quarantined, exactly once
 # (delivered + quarantined = N, none lost, none twice), none rejected, no macro
@@ -30,10 +30,19 @@ if ! pf_start; then notok "wkill: its postfix starts"; exit 1; fi
 P=$(cat "$W/embargo.pid")
 (   # the killer
 	while kill -0 "$P" 2>/dev/null; do
-		sleep "$(shuf -i 3-12 -n 1 | sed 's/^\(.*\)$/0.\1/;s/^0\.1\([0-2]\)$/1.\1/')"
-		# a worker that is running (mid-scan) when there is one, else any
-		w=$(ps -o pid=,stat= --ppid "$P" | awk '$2 ~ /^R/ { print $1 }' | shuf -n 1)
-		[ -n "$w" ] || w=$(pgrep -P "$P" -x embargo-worker | shuf -n 1)
+		sleep "0.$(shuf -i 5-30 -n 1 | sed 's/^5$/05/')"
+		# one time in four any worker (idle, starting or busy); else wait up to
+		# 1 s for one in the middle of a message (it maps the message's memfd)
+		if [ "$(shuf -i 1-4 -n 1)" = 1 ]; then
+			w=$(pgrep -P "$P" -x embargo-worker | shuf -n 1)
+		else
+			j=0; w=
+			while [ -z "$w" ] && [ $j -lt 50 ]; do
+				w=$(for x in $(pgrep -P "$P" -x embargo-worker); do
+					grep -q embargo-msg "/proc/$x/maps" 2>/dev/null && echo "$x"; done | head -1)
+				j=$((j + 1)); [ -n "$w" ] || sleep 0.02
+			done
+		fi
 		[ -n "$w" ] && kill -9 "$w" 2>/dev/null && echo kill >> "$W/kills"
 	done
 ) & KP=$!
