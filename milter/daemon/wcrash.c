@@ -66,7 +66,8 @@ store(const char *dir, const char *hex, const unsigned char *p, size_t n)
 	if (!room(dir, n))
 		return "crashes/ is full";
 	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, hex);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0)
+	if ((fd = open(
+		 tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0)
 		return strerror(errno);
 	while (off < n && (w = write(fd, p + off, n - off)) > 0)
 		off += (size_t)w;
@@ -118,7 +119,8 @@ wcrash_keep(struct wpool *p, const char *qdir, int fd, uint64_t size, int part,
 		*why = "no quarantine_dir";
 	else if (mkdir(dir, 0700) != 0 && errno != EEXIST)
 		*why = "cannot make crashes/";
-	else if (wpool_extract(p, fd, size, part, &pfd) != 0 || (b = slurp(pfd, &n)) == NULL)
+	else if (wpool_extract(p, fd, size, part, &pfd) != 0 ||
+	    (b = slurp(pfd, &n)) == NULL)
 		*why = "the part could not be extracted again";
 	else if (sha256_hex(b, n, hex) != 0)
 		*why = "sha256 failed";

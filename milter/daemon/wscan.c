@@ -16,7 +16,7 @@
 #include "daemon/wscan.h"
 
 static struct wpool *pool; /* set before the milter thread starts, then read-only */
-static char *crash_dir;     /* quarantine_dir at start: crashes/ goes there */
+static char *crash_dir;    /* quarantine_dir at start: crashes/ goes there */
 
 int
 wscan_start(const struct em_config *cfg, const char *cfgfile)
@@ -104,7 +104,8 @@ log_death(struct msg *m, int fd, uint64_t size, em_status st)
 		if (strcmp(report_finding(r, i)->name, "scan.crashed") == 0)
 			detail = report_finding(r, i)->detail;
 	/* a worker killed from outside (an admin, a test) says nothing about the input */
-	if (st == EM_OK && m->m_wres.crash_part >= 0 && strstr(detail, "cause: killed") == NULL)
+	if (st == EM_OK && m->m_wres.crash_part >= 0 &&
+	    strstr(detail, "cause: killed") == NULL)
 		wcrash_keep(pool, crash_dir, fd, size, m->m_wres.crash_part, hex, &why);
 	wpool_stats(pool, &ps);
 	log_msg(LOG_WARNING, m->m_qid,

@@ -25,8 +25,8 @@
 #define WP_PART_MAX      (32u << 20)
 
 struct wp_progress {
-	volatile int32_t part; /* worker: the part being analysed; -1 before the scan */
-	volatile int32_t want; /* daemon: -1 scan; N extract part N */
+	volatile int32_t part;   /* worker: the part being analysed; -1 before the scan */
+	volatile int32_t want;   /* daemon: -1 scan; N extract part N */
 	volatile int32_t gap_kb; /* worker: address space not resident at start (KiB),
 	                            to tell an RLIMIT_AS death from its peak RSS */
 };
