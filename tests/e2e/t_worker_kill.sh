@@ -1,9 +1,9 @@
 # t_worker_kill.sh: random kill -9 of scan workers under load, through a real
 # Postfix. A private Postfix and embargo (scan_workers = 2) of its own; WKILL_N
 # messages (default 1000: a third macro documents, a third small texts, a third
-# clean zips) from an 8-thread sender that keeps what gets a 4xx, while a loop
-# kill -9's an embargo-worker every 0.05 to 0.3 s: one
-# in four at random, the others caught in the middle of a message. Then the killer stops, the
+# clean zips) from a 4-thread sender (fleet_load.py's) that keeps what gets a 4xx,
+# while a loop kill -9's an embargo-worker every 0.05 to 0.3 s: one time in four at
+# random, the others caught in the middle of a message. Then the killer stops, the
 # back-off window passes, the sender retries what it kept and the Postfix queue is
 # flushed. Asserted: every message ends delivered or quarantined, exactly once
 # (delivered + quarantined = N, none lost, none twice), none rejected, no macro
