@@ -28,23 +28,50 @@ if ! em_start "$W" "unix:$W/embargo.sock"; then notok "wkill: embargo starts wit
 pf_setup "$W" "unix:$W/embargo.sock"
 if ! pf_start; then notok "wkill: its postfix starts"; exit 1; fi
 P=$(cat "$W/embargo.pid")
-(   # the killer
-	while kill -0 "$P" 2>/dev/null; do
-		sleep "0.$(shuf -i 5-30 -n 1 | sed 's/^5$/05/')"
-		# one time in four any worker (idle, starting or busy); else wait up to
-		# 1 s for one in the middle of a message (it maps the message's memfd)
-		if [ "$(shuf -i 1-4 -n 1)" = 1 ]; then
-			w=$(pgrep -P "$P" -x embargo-worker | shuf -n 1)
-		else
-			j=0; w=
-			while [ -z "$w" ] && [ $j -lt 50 ]; do
-				w=$(for x in $(pgrep -P "$P" -x embargo-worker); do
-					grep -q embargo-msg "/proc/$x/maps" 2>/dev/null && echo "$x"; done | head -1)
-				j=$((j + 1)); [ -n "$w" ] || sleep 0.02
-			done
-		fi
-		[ -n "$w" ] && kill -9 "$w" 2>/dev/null && echo kill >> "$W/kills"
-	done
+(   # the killer (python: polling /proc every millisecond from a shell is too slow)
+	exec python3 - "$P" "$W/kills" <<'KILLER'
+import os, random, signal, sys, time
+daemon, log = int(sys.argv[1]), sys.argv[2]
+def workers():
+    try:
+        kids = open("/proc/%d/task/%d/children" % (daemon, daemon)).read().split()
+    except OSError:
+        return None
+    out = []
+    for k in kids:
+        try:
+            if open("/proc/%s/comm" % k).read().strip() == "embargo-worker":
+                out.append(int(k))
+        except OSError:
+            pass
+    return out
+def busy(pid):  # in the middle of a message: the message's memfd is mapped
+    try:
+        return "embargo-msg" in open("/proc/%d/maps" % pid).read()
+    except OSError:
+        return False
+while True:
+    time.sleep(random.uniform(0.05, 0.3))
+    ws = workers()
+    if ws is None:
+        break
+    w = None
+    if random.randrange(4) == 0:
+        w = random.choice(ws) if ws else None
+    else:
+        end = time.monotonic() + 1
+        while w is None and time.monotonic() < end:
+            b = [x for x in (workers() or []) if busy(x)]
+            w = random.choice(b) if b else None
+            if w is None:
+                time.sleep(0.001)
+    if w is not None:
+        try:
+            os.kill(w, signal.SIGKILL)
+            open(log, "a").write("kill %d\n" % w)
+        except OSError:
+            pass
+KILLER
 ) & KP=$!
 OUT=$W/load.out; : > "$OUT"; : > "$W/kills"
 t0=$(date +%s)
