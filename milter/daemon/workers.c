@@ -2,10 +2,13 @@
  * workers.c: the pool of embargo-worker processes (see workers.h): spawn, hand out,
  * replace, back off.
  */
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,12 +19,16 @@
 
 #include "daemon/workers.h"
 #include "worker/wchan.h"
+#include "worker/wprogress.h"
 
 struct slot {
 	pid_t pid; /* 0: not running */
 	int sock;
 	int busy;
 	unsigned gen; /* the pool generation it was started in */
+	int pgfd;     /* the progress page (wprogress.h), kept across workers */
+	struct wp_progress *pg;
+	long maxrss_kb; /* of the last worker reaped */
 };
 
 struct wpool {
@@ -75,12 +82,16 @@ wpool_new(const struct wpool_opts *o)
 static int
 reap(struct slot *s)
 {
+	struct rusage ru;
 	int status = 0;
 
+	s->maxrss_kb = 0;
 	if (s->pid > 0) {
 		kill(s->pid, SIGKILL);
-		while (waitpid(s->pid, &status, 0) < 0 && errno == EINTR)
+		memset(&ru, 0, sizeof(ru));
+		while (wait4(s->pid, &status, 0, &ru) < 0 && errno == EINTR)
 			;
+		s->maxrss_kb = ru.ru_maxrss;
 		close(s->sock);
 	}
 	s->pid = 0;
@@ -95,13 +106,38 @@ wpool_free(struct wpool *p)
 
 	if (p == NULL)
 		return;
-	for (i = 0; p->slots != NULL && i < p->o.n; i++)
+	for (i = 0; p->slots != NULL && i < p->o.n; i++) {
 		reap(&p->slots[i]);
+		if (p->slots[i].pg != NULL) {
+			munmap(p->slots[i].pg, WP_PROGRESS_SIZE);
+			close(p->slots[i].pgfd);
+		}
+	}
 	free(p->slots);
 	free(p->path);
 	free(p->config);
 	free(p->user);
 	free(p);
+}
+
+/* The slot's progress page: a shared memfd the workers it starts get on fd 4. */
+static int
+page_new(struct slot *s)
+{
+	void *m;
+	int fd = memfd_create("embargo-progress", MFD_CLOEXEC);
+
+	if (fd < 0 || ftruncate(fd, WP_PROGRESS_SIZE) != 0 ||
+	    (m = mmap(NULL, WP_PROGRESS_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		 0)) == MAP_FAILED) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	s->pgfd = fd;
+	s->pg = m;
+	s->pg->part = s->pg->want = -1;
+	return 0;
 }
 
 static int
@@ -125,6 +161,8 @@ spawn(struct wpool *p, struct slot *s)
 	argv[k++] = "-t";
 	argv[k++] = p->cpu;
 	argv[k] = NULL;
+	if (s->pg == NULL && page_new(s) != 0)
+		return -1;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
 		return -1;
 	if ((pid = fork()) < 0) {
@@ -133,9 +171,12 @@ spawn(struct wpool *p, struct slot *s)
 		return -1;
 	}
 	if (pid == 0) { /* only async-signal-safe calls until exec */
-		if (dup2(sv[1], 3) != 3)
+		int c = fcntl(sv[1], F_DUPFD, 10), g = fcntl(s->pgfd, F_DUPFD, 10);
+
+		if (c < 0 || g < 0 || dup2(c, 3) != 3 ||
+		    dup2(g, WP_PROGRESS_FD) != WP_PROGRESS_FD)
 			_exit(127);
-		close_range(4, ~0U, 0);
+		close_range(WP_PROGRESS_FD + 1, ~0U, 0);
 		execv(p->path, argv);
 		_exit(127);
 	}
@@ -156,15 +197,16 @@ backing_off(const struct wpool *p)
 	    now() - oldest < WPOOL_BACKOFF_SECONDS;
 }
 
+/* An idle slot, waiting for one; NULL while backing off (unless ANYWAY). */
 static struct slot *
-checkout(struct wpool *p)
+checkout(struct wpool *p, int anyway)
 {
 	struct slot *s = NULL;
 	unsigned i;
 	int restart;
 
 	pthread_mutex_lock(&p->mu);
-	while (s == NULL && !backing_off(p)) {
+	while (s == NULL && (anyway || !backing_off(p))) {
 		for (i = 0; i < p->o.n && s == NULL; i++)
 			if (!p->slots[i].busy)
 				s = &p->slots[i];
@@ -199,20 +241,48 @@ checkin(struct wpool *p, struct slot *s, int died)
 	pthread_mutex_unlock(&p->mu);
 }
 
-/* The report of a message whose worker died: part 0 and scan.crashed. */
-static em_status
-crashed(struct wp_result *res, const char *why, int status)
+/* Why a worker died, in a word (doc/embargo.8 lists them). */
+static const char *
+cause_of(const struct wpool *p, const struct slot *s, const char *why, int status)
 {
+	int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+
+	if (strcmp(why, "deadline passed") == 0)
+		return "deadline";
+	if (strncmp(why, "malformed", 9) == 0 || strcmp(why, "empty report") == 0)
+		return "protocol";
+	if (sig == SIGSYS)
+		return "seccomp";
+	if (sig == SIGXCPU)
+		return "cpu";
+	/* RLIMIT_AS makes allocations fail; what follows (abort, NULL) is memory when
+	 * the worker's peak plus what it had mapped but not touched at start nears
+	 * its limit */
+	if (p->o.mem_mb > 0 &&
+	    s->maxrss_kb + (s->pg->gap_kb > 0 ? s->pg->gap_kb : 0) >=
+		(long)p->o.mem_mb * 1024 / 8 * 7)
+		return "memory";
+	return sig == SIGKILL ? "killed" : "crash";
+}
+
+/* The report of a message whose worker died: part 0 and scan.crashed naming the
+ * part the worker was on (its progress page), the signal and the cause. */
+static em_status
+crashed(const struct wpool *p, const struct slot *s, struct wp_result *res,
+    const char *why, int status)
+{
+	int32_t part = s->pg != NULL ? s->pg->part : -1;
+	int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	const char *name = sig ? sigabbrev_np(sig) : NULL;
+
 	memset(res, 0, sizeof(*res));
+	res->crash_part = part >= 0 && part < (1 << 24) ? (int)part : -1;
 	if ((res->r = report_new()) == NULL || report_part_add(res->r, -1, "", 1) != 0)
 		goto oom;
-	if (WIFSIGNALED(status))
-		report_add(res->r, 0, "scan.crashed",
-		    "%s; worker killed by signal %d (%s)", why, WTERMSIG(status),
-		    strsignal(WTERMSIG(status)));
-	else
-		report_add(res->r, 0, "scan.crashed", "%s; worker exit status %d", why,
-		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	report_add(res->r, 0, "scan.crashed",
+	    "part %d: worker killed by SIG%s; cause: %s (%s; peak %ld MiB)",
+	    res->crash_part, name ? name : "?", cause_of(p, s, why, status), why,
+	    s->maxrss_kb / 1024);
 	if (report_status(res->r) == EM_OK)
 		return EM_OK;
 oom:
@@ -229,6 +299,8 @@ ask(struct wpool *p, struct slot *s, int fd, uint64_t size, struct wp_result *re
 
 	for (i = 0; i < 8; i++)
 		sz[i] = (unsigned char)(size >> (8 * i));
+	s->pg->part = -1;
+	s->pg->want = -1;
 	if (wc_send(s->sock, WP_SCAN, sz, 8, fd) != 0)
 		return "request not delivered";
 	rc = wc_recv(s->sock, WP_REPORT, (int)p->o.deadline_ms, &pl, &n, NULL);
@@ -250,8 +322,9 @@ ask(struct wpool *p, struct slot *s, int fd, uint64_t size, struct wp_result *re
 em_status
 wpool_scan(struct wpool *p, int fd, uint64_t size, struct wp_result *res, int *died)
 {
-	struct slot *s = checkout(p);
+	struct slot *s = checkout(p, 0);
 	const char *why;
+	em_status st;
 	int status;
 
 	memset(res, 0, sizeof(*res));
@@ -262,18 +335,65 @@ wpool_scan(struct wpool *p, int fd, uint64_t size, struct wp_result *res, int *d
 		checkin(p, s, 0);
 		return EM_TEMPFAIL;
 	}
-	if ((why = ask(p, s, fd, size, res)) == NULL) {
+	why = ask(p, s, fd, size, res);
+	if (why != NULL && s->pg->part < 0) {
+		/* it died before it began this message (killed while idle): not the
+		 * message's doing; once more with a new worker */
+		reap(s);
+		if (spawn(p, s) == 0)
+			why = ask(p, s, fd, size, res);
+	}
+	if (why == NULL) {
 		checkin(p, s, 0);
 		return EM_OK;
 	}
 	status = reap(s);
-	checkin(p, s, 1);
 	*died = 1;
 	/* a worker that exits by itself failed to start or gave up: not the message's
 	 * fault, so no verdict on it (the MTA retries) */
-	if (WIFEXITED(status))
-		return EM_TEMPFAIL;
-	return crashed(res, why, status);
+	st = WIFEXITED(status) ? EM_TEMPFAIL : crashed(p, s, res, why, status);
+	checkin(p, s, 1);
+	return st;
+}
+
+int
+wpool_extract(struct wpool *p, int fd, uint64_t size, int part, int *out)
+{
+	struct slot *s = checkout(p, 1);
+	unsigned char sz[8], *pl = NULL;
+	size_t n = 0;
+	int i, rc = -1;
+
+	*out = -1;
+	if (s == NULL || part < 0)
+		goto done;
+	if (s->pid > 0)
+		reap(s);
+	if (spawn(p, s) != 0)
+		goto done;
+	for (i = 0; i < 8; i++)
+		sz[i] = (unsigned char)(size >> (8 * i));
+	s->pg->part = -1;
+	s->pg->want = part;
+	if (wc_send(s->sock, WP_SCAN, sz, 8, fd) == 0 &&
+	    wc_recv(s->sock, WP_PART, (int)p->o.deadline_ms, &pl, &n, out) == 0 &&
+	    n == 8 && *out >= 0)
+		rc = 0;
+	free(pl);
+	reap(s); /* it exits after the part, or died before it */
+	s->pg->want = -1;
+done:
+	if (rc != 0 && *out >= 0) {
+		close(*out);
+		*out = -1;
+	}
+	if (s != NULL) {
+		pthread_mutex_lock(&p->mu);
+		s->busy = 0;
+		pthread_cond_signal(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+	}
+	return rc;
 }
 
 const char *

@@ -11,8 +11,14 @@
  * When WPOOL_BACKOFF_DEATHS workers died within WPOOL_BACKOFF_SECONDS, wpool_scan
  * returns EM_TEMPFAIL without trying (the MTA retries) until the window has passed.
  * Thread-safe: milter threads wait for an idle worker.
- * Limits: the part a worker was on when it died is not known (scan.crashed names
- * part 0, the message).
+ * The scan.crashed detail names the part the worker was on (read from the
+ * worker's progress page, wprogress.h, after its death; also in RES->crash_part),
+ * the signal and the cause: crash, seccomp, memory, cpu, deadline, protocol, killed.
+ * A worker found dead before it began the message (killed while idle) is replaced
+ * and the message tried once more, without a verdict or a death counted.
+ * wpool_extract asks a fresh worker for the bytes of one part (the crashes/ copy).
+ * Limits: the finding sits on part 0 (the worker's part tree died with it); the
+ * memory cause is inferred from the worker's peak RSS (>= 3/4 of its limit).
  */
 #ifndef EMBARGO_WORKERS_H
 #define EMBARGO_WORKERS_H
@@ -51,6 +57,12 @@ void wpool_free(struct wpool *p);
  * *DIED is set when the worker died on this message. */
 em_status
 wpool_scan(struct wpool *p, int fd, uint64_t size, struct wp_result *res, int *died);
+
+/* Run the pipeline on FD (SIZE bytes) in a fresh worker up to PART and get that
+ * part's bytes (at most WP_PART_MAX) in a memfd *OUT. Ignores the back-off (one
+ * run, after a death); not counted as a scan. 0, or -1 (the worker died before the
+ * part, or never reached it). */
+int wpool_extract(struct wpool *p, int fd, uint64_t size, int part, int *out);
 
 #define WPOOL_LIBEXEC "/usr/libexec/embargo/embargo-worker"
 

@@ -11,10 +11,12 @@
 
 #include "core/message.h"
 #include "daemon/log.h"
+#include "daemon/wcrash.h"
 #include "daemon/workers.h"
 #include "daemon/wscan.h"
 
 static struct wpool *pool; /* set before the milter thread starts, then read-only */
+static char *crash_dir;    /* quarantine_dir at start: crashes/ goes there */
 
 int
 wscan_start(const struct em_config *cfg, const char *cfgfile)
@@ -38,6 +40,7 @@ wscan_start(const struct em_config *cfg, const char *cfgfile)
 	o.mem_mb = (unsigned)(cfg->worker_memory >> 20);
 	if ((pool = wpool_new(&o)) == NULL)
 		return -1;
+	crash_dir = strdup(cfg->quarantine_dir ? cfg->quarantine_dir : "");
 	log_msg(LOG_NOTICE, NULL, "scanning in %d sandboxed workers (%s)",
 	    cfg->scan_workers, o.path);
 	return 0;
@@ -48,6 +51,8 @@ wscan_stop(void)
 {
 	wpool_free(pool);
 	pool = NULL;
+	free(crash_dir);
+	crash_dir = NULL;
 }
 
 void
@@ -84,6 +89,32 @@ raw_memfd(struct msg *m, uint64_t *size)
 	return fd;
 }
 
+/* One line per dead worker: the queue id, the part, signal and cause (the
+ * scan.crashed detail) and the copy kept under crashes/. */
+static void
+log_death(struct msg *m, int fd, uint64_t size, em_status st)
+{
+	const struct report *r = m->m_wres.r;
+	const char *detail = "no verdict (tempfail)", *why = "no scan.crashed verdict";
+	struct wpool_stats ps;
+	char hex[65] = "";
+	int i;
+
+	for (i = 0; st == EM_OK && r != NULL && i < report_nfindings(r); i++)
+		if (strcmp(report_finding(r, i)->name, "scan.crashed") == 0)
+			detail = report_finding(r, i)->detail;
+	/* a worker killed from outside (an admin, a test) says nothing about the input */
+	if (st == EM_OK && m->m_wres.crash_part >= 0 &&
+	    strstr(detail, "cause: killed") == NULL)
+		wcrash_keep(pool, crash_dir, fd, size, m->m_wres.crash_part, hex, &why);
+	wpool_stats(pool, &ps);
+	log_msg(LOG_WARNING, m->m_qid,
+	    "scan worker died on this message: %s; copy: %s%s%s (workers died: %lu, "
+	    "back-offs: %lu)",
+	    detail, hex[0] ? "crashes/" : why, hex, hex[0] ? ".bin" : "", ps.crashed,
+	    ps.backoffs);
+}
+
 em_status
 wscan_message(struct msg *m)
 {
@@ -95,15 +126,15 @@ wscan_message(struct msg *m)
 	if ((fd = raw_memfd(m, &size)) < 0)
 		return EM_TEMPFAIL;
 	st = wpool_scan(pool, fd, size, &m->m_wres, &died);
-	close(fd);
-	if (died || st != EM_OK) {
+	if (died) {
+		log_death(m, fd, size, st);
+	} else if (st != EM_OK) {
 		wpool_stats(pool, &ps);
 		log_msg(LOG_WARNING, m->m_qid,
-		    "scan worker %s (workers died: %lu, "
-		    "back-offs: %lu)",
-		    died ? "died on this message" : "unavailable", ps.crashed,
-		    ps.backoffs);
+		    "scan worker unavailable (workers died: %lu, back-offs: %lu)",
+		    ps.crashed, ps.backoffs);
 	}
+	close(fd);
 	if (st == EM_OK && m->m_wres.status != EM_OK)
 		st = (em_status)m->m_wres.status;
 	return st;

@@ -207,13 +207,14 @@ scan_one(const struct em_config *cfg, const struct opts *o, const char *file)
 {
 	struct msgscan *m = NULL;
 	struct report *own = NULL, *r;
-	struct wp_result res = { NULL, NULL, 0, 0 };
+	struct wp_result res;
 	struct envelope env;
 	struct decision d;
 	int fd, rc = 2;
 	em_status st;
 
 	memset(&d, 0, sizeof(d));
+	memset(&res, 0, sizeof(res));
 	fd = strcmp(file, "-") == 0 ? 0 : open(file, O_RDONLY);
 	if (fd < 0) {
 		fprintf(stderr, "embargo-scan: %s: %s\n", file, strerror(errno));

@@ -30,10 +30,12 @@
 #include "detect/filetype.h"
 #include "worker/sandbox.h"
 #include "worker/wchan.h"
+#include "worker/wprogress.h"
 #include "yara/yara.h"
 
 #ifdef EMBARGO_TEST_ANALYSERS
 void worker_test_hooks(int sock, const unsigned char *data, size_t len);
+void worker_test_part(const struct scan_input *in);
 #else
 #define worker_test_hooks(sock, data, len) ((void)0)
 #endif
@@ -94,6 +96,7 @@ serve_one(int sock, const struct scan_config *sc)
 		return -1;
 	}
 	close(fd);
+	wprog_begin(sock);
 	worker_test_hooks(sock, map, size);
 	scan_buffer(sc, map ? map : (const unsigned char *)"", size, &out);
 	if (map != NULL)
@@ -164,6 +167,10 @@ main(int argc, char **argv)
 		return 2;
 	}
 	warm_up(&cfg->scan);
+	(void)wprog_attach(); /* the daemon's progress page, when it gave one */
+#ifdef EMBARGO_TEST_ANALYSERS
+	wprog_test_hook = worker_test_part;
+#endif
 	if (sandbox_enter(&so, &err, &note) != 0) {
 		fprintf(stderr, "embargo-worker: %s\n", err);
 		return 2;

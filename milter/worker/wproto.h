@@ -10,6 +10,8 @@
  *              (headers and body, as embargo-scan reads a file). One fd attached.
  *   WP_REPORT  worker -> daemon, payload: u32 status (em_status), then the parts,
  *              the findings and the top-level MIME ranges (see wproto.c).
+ *   WP_PART    worker -> daemon, only when asked through the progress page
+ *              (wprogress.h): u64 size of one part's bytes in the attached memfd.
  *
  * Promises: wp_parse_report is a strict parser of hostile bytes (a compromised worker
  * is hostile input): every length is checked against what is left, every string is
@@ -34,7 +36,7 @@
 #define WP_MAX_PATH   8192        /* bytes of a part path */
 #define WP_MAX_RANGES 4096        /* top-level MIME entities kept for strip */
 
-enum wp_type { WP_SCAN = 1, WP_REPORT = 2 };
+enum wp_type { WP_SCAN = 1, WP_REPORT = 2, WP_PART = 3 };
 
 struct wp_range {
 	int part;
@@ -48,6 +50,7 @@ struct wp_result {
 	struct wp_range *ranges;
 	size_t nranges;
 	int status; /* em_status the worker's msgscan_end returned */
+	int crash_part; /* when the worker died: the part it was on, -1 unknown */
 };
 
 void wp_result_free(struct wp_result *res);

@@ -14,6 +14,7 @@
 #include "core/clock.h"
 #include "core/dispatch.h"
 #include "core/gate.h"
+#include "core/progress.h"
 
 struct scan_ctx *
 scan_new(const struct scan_config *cfg, struct report *r)
@@ -79,6 +80,7 @@ analyse(struct scan_ctx *ctx, struct scan_input *in)
 		report_add(ctx->r, in->part, "scan.limit",
 		    "only the first %zu of %llu bytes were given to content analysers",
 		    in->len, (unsigned long long)in->size);
+	scan_progress(in);
 	if (scan_budget_time(ctx, in->part) != EM_OK)
 		return EM_OK;
 	if ((st = filetype_scan(ctx, in)) != EM_OK && !em_status_local(st))
@@ -128,6 +130,7 @@ scan_child(struct scan_ctx *ctx, const struct scan_input *parent, const char *na
     struct spool *sp, int *child_part)
 {
 	struct scan_input in;
+	em_status st;
 	int id;
 
 	if (child_part != NULL)
@@ -160,7 +163,9 @@ scan_child(struct scan_ctx *ctx, const struct scan_input *parent, const char *na
 	in.size = spool_size(sp);
 	in.arch_depth = parent->arch_depth + 1;
 	in.container = dispatch_is_doc(parent->tc) ? parent->tc : parent->container;
-	return analyse(ctx, &in);
+	st = analyse(ctx, &in);
+	scan_progress(parent); /* back on the parent */
+	return st;
 }
 
 em_status

@@ -115,7 +115,8 @@ static const struct vocab_entry vocab_table[] = {
 	{ "scan.error", SEV_MEDIUM,
 	    "an analyser failed on this part: not fully inspected" },
 	{ "scan.crashed", SEV_HIGH,
-	    "the sandboxed scan worker died on this message (crash, filter, memory, deadline)" },
+	    "the sandboxed scan worker died on this message; the detail names the part, "
+	    "the signal and the cause (crash, seccomp, memory, cpu, deadline, protocol, killed)" },
 };
 
 const struct vocab_entry *

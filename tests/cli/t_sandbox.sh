@@ -23,26 +23,27 @@ for f in $(ls "$EMBARGO_ROOT"/tests/samples/eml/vba_macro/*.eml | head -3) "$T/c
 done
 
 "$S" -c "$C" --worker "$W" "$T/CRASH.eml" "$T/clean.eml" > "$T/out" 2>&1
-check "a crashing parser gives scan.crashed (SIGSEGV)" grep -q "scan.crashed (high): worker died; worker killed by signal 11" "$T/out"
+check "a crashing parser gives scan.crashed (part 1, SIGSEGV, cause crash)" grep -q "scan.crashed (high): part 1: worker killed by SIGSEGV; cause: crash (worker died" "$T/out"
 check "... which the shipped policy quarantines" grep -q "CRASH.eml: quarantine by rule quarantine-crashed" "$T/out"
 check "... and the next message is unaffected" grep -q "clean.eml: accept" "$T/out"
 
 "$S" -c "$C" --worker "$W" "$T/SOCKET.eml" > "$T/out" 2>&1
-check "socket() kills the worker (SIGSYS)" grep -q "killed by signal 31" "$T/out"
+check "socket() kills the worker (SIGSYS, cause seccomp)" grep -q "killed by SIGSYS; cause: seccomp" "$T/out"
 "$S" -c "$C" --worker "$W" "$T/EXEC.eml" > "$T/out" 2>&1
-check "execve() kills the worker (SIGSYS)" grep -q "killed by signal 31" "$T/out"
+check "execve() kills the worker (SIGSYS, cause seccomp)" grep -q "killed by SIGSYS; cause: seccomp" "$T/out"
 "$S" -c "$C" --worker "$W" "$T/OPEN.eml" > "$T/out" 2>&1; rc=$?
 check "open() of a path is refused (the scan goes on: accept)" sh -c "test $rc = 0 && grep -q 'OPEN.eml: accept' '$T/out'"
 
 "$S" -c "$C" --worker "$W" "$T/HANG.eml" "$T/clean.eml" > "$T/out" 2>&1
-check "a worker that never answers: deadline, scan.crashed" grep -q "scan.crashed (high): deadline passed" "$T/out"
+check "a worker that never answers: deadline, scan.crashed" grep -q "scan.crashed (high): part 1: worker killed by SIGKILL; cause: deadline (deadline passed" "$T/out"
 check "... and the next message is unaffected" grep -q "clean.eml: accept" "$T/out"
 
 "$S" -c "$C" --worker "$W" "$T/OOM.eml" > "$T/out" 2>&1
 check "memory exhaustion in a worker: scan.crashed" grep -q "OOM.eml: quarantine by rule quarantine-crashed" "$T/out"
+check "... cause memory" grep -q "scan.crashed (high): part 1: worker killed by SIG[A-Z]*; cause: memory" "$T/out"
 
 "$S" -c "$C" --worker "$W" "$T/GARBAGE.eml" "$T/clean.eml" > "$T/out" 2>&1
-check "garbage on the protocol: scan.crashed" grep -q "scan.crashed (high): malformed report" "$T/out"
+check "garbage on the protocol: scan.crashed" grep -q "scan.crashed (high): part [0-9]*: worker killed by SIGKILL; cause: protocol (malformed report" "$T/out"
 check "... and the next message is unaffected" grep -q "clean.eml: accept" "$T/out"
 
 "$S" -c "$C" --worker "$W" "$T/CRASH.eml" "$T/CRASH.eml" "$T/CRASH.eml" "$T/CRASH.eml" \

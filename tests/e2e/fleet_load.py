@@ -64,4 +64,5 @@ def main():
         run(out, sorted(i for i, r in last.items() if r == "deferred"),
             [int(p) for p in sys.argv[4:]], macro)
 
-main()
+if __name__ == "__main__":  # wkill_load.py imports run() and send_one()
+    main()

@@ -1,15 +1,19 @@
 /*
  * testhooks.c: test-only misbehaviour of embargo-worker, linked only into
  * build/tests/embargo-worker-test (compiled with -DEMBARGO_TEST_ANALYSERS), never
- * into a release build. A magic string anywhere in the message makes the worker,
- * once sandboxed:
+ * into a release build. Once sandboxed, a magic string in the bytes of a part
+ * (decoded: it may sit base64-encoded in an attachment, or in a zip member) makes
+ * the worker, as the analysis of that part starts (wprogress.c's hook, so the
+ * daemon sees the right part number):
  *   EMBARGO-TEST-CRASH    dereference NULL (SIGSEGV)
  *   EMBARGO-TEST-OPEN     open("/etc/passwd")      (refused: EACCES; exit 99 if not)
  *   EMBARGO-TEST-SOCKET   socket(AF_INET)          (SIGSYS)
  *   EMBARGO-TEST-EXEC     execve("/bin/sh")        (SIGSYS)
  *   EMBARGO-TEST-HANG     never answer (the daemon's deadline)
  *   EMBARGO-TEST-OOM      allocate and touch memory until RLIMIT_AS stops it
+ * and anywhere in the raw message:
  *   EMBARGO-TEST-GARBAGE  answer a frame of garbage
+ * Limits: a part is looked at through its scan window only.
  */
 #include <sys/socket.h>
 
@@ -19,14 +23,16 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/scan.h"
 #include "worker/wchan.h"
 
 void worker_test_hooks(int sock, const unsigned char *data, size_t len);
+void worker_test_part(const struct scan_input *in);
 
 static int
 has(const unsigned char *d, size_t len, const char *s)
 {
-	return memmem(d, len, s, strlen(s)) != NULL;
+	return d != NULL && memmem(d, len, s, strlen(s)) != NULL;
 }
 
 static void
@@ -42,10 +48,12 @@ oom(void)
 }
 
 void
-worker_test_hooks(int sock, const unsigned char *d, size_t len)
+worker_test_part(const struct scan_input *in)
 {
 	static char *const argv[] = { "sh", NULL };
 	volatile int *volatile np = NULL;
+	const unsigned char *d = in->data;
+	size_t len = in->len;
 
 	if (has(d, len, "EMBARGO-TEST-CRASH"))
 		*np = 1;
@@ -61,6 +69,11 @@ worker_test_hooks(int sock, const unsigned char *d, size_t len)
 			poll(NULL, 0, -1);
 	if (has(d, len, "EMBARGO-TEST-OOM"))
 		oom();
+}
+
+void
+worker_test_hooks(int sock, const unsigned char *d, size_t len)
+{
 	if (has(d, len, "EMBARGO-TEST-GARBAGE"))
 		(void)!wc_send(sock, WP_REPORT, "\xff\xff\xff\xff garbage", 13, -1);
 }
