@@ -57,6 +57,9 @@ struct em_config {
 	char *web_listen;         /* embargo-web: "HOST:PORT" ("[::1]:PORT") */
 	char *web_users;          /* embargo-web: user:hash:role[:domains] file */
 	int web_session_idle;     /* embargo-web: seconds a session may stay idle */
+	int log_json;             /* log_format: 0 "kv", 1 "json" (summary line) */
+	char *control_socket;     /* the daemon's stats socket ("": none) */
+	char *metrics_listen;     /* embargo-web: "HOST:PORT" for /metrics ("": none) */
 	struct scan_config scan;  /* limits and compiled rules, for the scanners */
 	struct yara_rules *rules; /* owned; scan.rules[0] points here */
 	struct policy *policy;    /* owned */

@@ -17,6 +17,7 @@
 
 #include "core/gate.h"
 #include "daemon/log.h"
+#include "daemon/metrics.h"
 #include "daemon/mlhooks.h"
 #include "daemon/notify.h"
 #include "daemon/reload.h"
@@ -88,6 +89,7 @@ reload_once(void)
 		log_msg(LOG_ERR, NULL, "reload failed, keeping the old configuration: %s",
 		    sb_str(&err));
 		notify_ready("reload failed, old configuration kept");
+		metrics_reload(0);
 	} else {
 		warn_restart_only(c);
 		log_set_level(c->log_level);
@@ -97,7 +99,9 @@ reload_once(void)
 		log_msg(LOG_NOTICE, NULL,
 		    "configuration reloaded from %s (%u YARA rules)", reload_file,
 		    yara_rules_count(c->rules));
+		metrics_rules(c->policy); /* before the first message can use them */
 		config_install(c);
+		metrics_reload(1);
 		wscan_reload(); /* workers are replaced on their next use */
 		notify_ready("configuration reloaded");
 	}
