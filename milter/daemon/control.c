@@ -6,6 +6,8 @@
  * an overall deadline (poll, so a slow client cannot stretch it byte by byte),
  * answers and closes. The answer is built from a copy of the counters
  * (metrics_snapshot), so a scrape never holds anything a message needs.
+ * The socket's group is looked up at each connection, so `chgrp GROUP socket`
+ * lets that group in without a restart.
  * BUGS: the group check sees only the peer's primary group (SO_PEERCRED).
  */
 #include <sys/socket.h>
@@ -156,9 +158,13 @@ peer_allowed(int fd)
 {
 	struct ucred cr;
 	socklen_t len = sizeof(cr);
+	struct stat st;
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) != 0)
 		return 0;
+	/* the socket's group now: an admin may chgrp it to let a group read */
+	if (stat(ctl.path, &st) == 0)
+		ctl.gid = st.st_gid;
 	return cr.uid == 0 || cr.uid == ctl.uid || cr.gid == ctl.gid;
 }
 

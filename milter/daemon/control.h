@@ -7,7 +7,7 @@
  *
  * Promises: the socket is made with mode 0660 (owner: the daemon's user, after it
  * dropped root); a peer is served only when SO_PEERCRED says it is root, the
- * daemon's user, or has the socket's group as its group; others get "error: not
+ * daemon's user, or has the socket's group (as it is now) as its primary group; others get "error: not
  * allowed". A request is one line of at most CONTROL_LINE_MAX bytes, read within
  * CONTROL_TIMEOUT_MS in all; at most CONTROL_MAX_CLIENTS are served at once (more
  * get "error: busy"); anything else gets one "error: ..." line. The connection is
