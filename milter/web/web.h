@@ -9,8 +9,10 @@
  * Every POST to a route above WEB_PUBLIC must carry the session's CSRF token in the
  * form field "csrf" (checked by the server before the handler runs); public POST
  * routes check what they need themselves (login: web_csrf_pre_check).
- * One thread serves every request (MHD's internal polling thread): handlers may
- * block briefly, and sessions, users and the store handle need no locks.
+ * One thread serves every request (MHD's internal polling thread; with
+ * metrics_listen a second listener's thread takes turns with it through server.c's
+ * serve_lock): handlers may block briefly, and sessions, users and the store handle
+ * need no locks of their own.
  */
 #ifndef EMBARGO_WEB_H
 #define EMBARGO_WEB_H
