@@ -137,9 +137,7 @@ client_thread(void *arg)
 	const char *e = NULL;
 
 	switch (read_request(fd, deadline)) {
-	case CTL_STATS:
-		answer_stats(fd, mono_now() + CONTROL_TIMEOUT_MS / 1000.0);
-		break;
+	case CTL_STATS: answer_stats(fd, mono_now() + CONTROL_TIMEOUT_MS / 1000.0); break;
 	case CTL_NEED_MORE: e = "error: timeout\n"; break;
 	case CTL_TOO_LONG: e = "error: request too long\n"; break;
 	case CTL_UNKNOWN:
@@ -206,7 +204,8 @@ accept_thread(void *arg)
 		fd = accept4(ctl.fd, NULL, NULL, SOCK_CLOEXEC);
 		if (fd < 0) {
 			if (errno == EMFILE || errno == ENFILE || errno == ENOMEM)
-				sleep(1); /* out of descriptors: let the milter have them */
+				sleep(
+				    1); /* out of descriptors: let the milter have them */
 			continue;
 		}
 		serve_one(fd);
@@ -251,8 +250,8 @@ control_start(const char *path)
 	ctl.uid = geteuid();
 	if ((ctl.fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
 	    bind_path(ctl.fd, path) != 0 || listen(ctl.fd, 16) != 0) {
-		log_msg(LOG_WARNING, NULL,
-		    "control_socket %s: %s: no live statistics", path, strerror(errno));
+		log_msg(LOG_WARNING, NULL, "control_socket %s: %s: no live statistics",
+		    path, strerror(errno));
 		goto fail;
 	}
 	memcpy(ctl.path, path, strlen(path) + 1);

@@ -48,8 +48,8 @@ log_summary_kv(const struct msg *m, const struct report *r, const struct decisio
 	    "from=<%s> to=<%s> size=%llu findings=%s rule=%s action=%s%s%s%s%s "
 	    "quarantine=%s time=%.3fs",
 	    sb_str(&from), sb_str(&rc), (unsigned long long)m->m_size, sb_str(&fs),
-	    d->rule ? d->rule : "-", action_name(res->done),
-	    d->observe ? " would=" : "", d->observe ? action_name(d->action) : "",
+	    d->rule ? d->rule : "-", action_name(res->done), d->observe ? " would=" : "",
+	    d->observe ? action_name(d->action) : "",
 	    !d->observe && res->done != d->action ? " decided=" : "",
 	    !d->observe && res->done != d->action ? action_name(d->action) : "",
 	    res->qid[0] ? res->qid : "-", elapsed);
@@ -83,7 +83,8 @@ log_summary_json(const struct msg *m, const struct report *r, const struct decis
 	in.rule = d->rule;
 	in.action = action_name(res->done);
 	in.would = d->observe ? action_name(d->action) : NULL;
-	in.decided = !d->observe && res->done != d->action ? action_name(d->action) : NULL;
+	in.decided =
+	    !d->observe && res->done != d->action ? action_name(d->action) : NULL;
 	in.quarantine_id = res->qid[0] ? res->qid : NULL;
 	in.elapsed = elapsed;
 	clock_gettime(CLOCK_REALTIME, &in.now);
@@ -117,7 +118,8 @@ log_summary(const struct msg *m, const struct report *r, const struct decision *
 		log_summary_json(m, r, d, res, elapsed);
 	else
 		log_summary_kv(m, r, d, res, elapsed);
-	metrics_message(res->done, d->rule, r, m->m_size, elapsed, tempfail_cause(d, res));
+	metrics_message(
+	    res->done, d->rule, r, m->m_size, elapsed, tempfail_cause(d, res));
 }
 
 /* Remove the copies of the first N of our headers the message arrived with (last
@@ -164,8 +166,8 @@ eom_act(SMFICTX *ctx, struct conn *c, struct msg *m)
 
 	st = m->m_sandboxed ? wscan_message(m) : msgscan_end(m->m_scan);
 	if (st != EM_OK && !em_status_local(st))
-		return status_reply(ctx, m->m_cfg, m->m_qid, st,
-		    m->m_sandboxed ? "scan worker" : "scan");
+		return status_reply(
+		    ctx, m->m_cfg, m->m_qid, st, m->m_sandboxed ? "scan worker" : "scan");
 	r = m->m_sandboxed ? m->m_wres.r : msgscan_report(m->m_scan);
 	if ((rp = release_pass(ctx, m, rqid)) != 0) {
 		if (rp < 0 || remove_forged_headers(ctx, m, EMBARGO_NHDRS - 1) != 0 ||
@@ -174,8 +176,8 @@ eom_act(SMFICTX *ctx, struct conn *c, struct msg *m)
 			    ctx, m->m_cfg, m->m_qid, EM_TEMPFAIL, "header");
 		log_msg(LOG_INFO, m->m_qid, "size=%llu action=accept release=%s",
 		    (unsigned long long)m->m_size, rqid);
-		metrics_message(ACT_ACCEPT, NULL, r, m->m_size, mono_now() - m->m_start,
-		    MC_INTERNAL);
+		metrics_message(
+		    ACT_ACCEPT, NULL, r, m->m_size, mono_now() - m->m_start, MC_INTERNAL);
 		return SMFIS_CONTINUE;
 	}
 	memset(&env, 0, sizeof(env));

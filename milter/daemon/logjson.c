@@ -95,7 +95,8 @@ add_findings(const struct logjson_in *in, struct strbuf *sb)
 	for (i = 0; i < n; i++) {
 		f = report_finding(in->r, i);
 		for (j = 0; j < i; j++)
-			if ((g = report_finding(in->r, j)) && strcmp(g->name, f->name) == 0)
+			if ((g = report_finding(in->r, j)) &&
+			    strcmp(g->name, f->name) == 0)
 				break;
 		if (j < i)
 			continue;

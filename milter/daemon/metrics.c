@@ -43,11 +43,11 @@ static struct {
 
 static pthread_mutex_t rules_lock = PTHREAD_MUTEX_INITIALIZER;
 
-const double metrics_buckets[METRICS_NBUCKETS] = { 0.005, 0.01, 0.025, 0.05, 0.1,
-	0.25, 0.5, 1, 2.5, 5, 10, 30 };
+const double metrics_buckets[METRICS_NBUCKETS] = { 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+	0.5, 1, 2.5, 5, 10, 30 };
 
-static const char *const cause_names[MC_NCAUSES] = { "scan", "worker", "store",
-	"policy", "header", "body", "spool", "memory", "rule", "internal" };
+static const char *const cause_names[MC_NCAUSES] = { "scan", "worker", "store", "policy",
+	"header", "body", "spool", "memory", "rule", "internal" };
 
 const char *
 metrics_cause_name(enum metrics_cause c)
@@ -115,8 +115,8 @@ rule_find(const char *name, int create)
 		if (strcmp(have, name) == 0)
 			return &mx.rules[i];
 	}
-	if (!create || k == RULE_SLOTS ||
-	    atomic_load(&mx.nrules) >= METRICS_MAX_RULES || (dup = strdup(name)) == NULL)
+	if (!create || k == RULE_SLOTS || atomic_load(&mx.nrules) >= METRICS_MAX_RULES ||
+	    (dup = strdup(name)) == NULL)
 		return NULL;
 	atomic_store_explicit(&mx.rules[i].name, dup, memory_order_release);
 	atomic_fetch_add(&mx.nrules, 1);
@@ -173,8 +173,8 @@ count_latency(double seconds)
 }
 
 void
-metrics_message(enum action done, const char *rule, const struct report *r,
-    uint64_t size, double seconds, enum metrics_cause cause)
+metrics_message(enum action done, const char *rule, const struct report *r, uint64_t size,
+    double seconds, enum metrics_cause cause)
 {
 	struct rule_slot *rs;
 

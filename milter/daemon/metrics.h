@@ -83,9 +83,9 @@ struct metrics_snapshot {
 	uint64_t buckets[METRICS_NBUCKETS + 1]; /* not cumulative; last is +Inf */
 	uint64_t lat_count, lat_usec;
 	uint64_t reloads, reload_failures;
-	int last_reload_ok;     /* 1 before any reload */
-	int64_t last_reload;    /* unix seconds, 0 before any reload */
-	int64_t started;        /* unix seconds */
+	int last_reload_ok;  /* 1 before any reload */
+	int64_t last_reload; /* unix seconds, 0 before any reload */
+	int64_t started;     /* unix seconds */
 	uint64_t rule_other;
 	struct metrics_rule_count rules[METRICS_MAX_RULES];
 	size_t nrules;
@@ -95,8 +95,8 @@ void metrics_snapshot(struct metrics_snapshot *s);
 /* The Prometheus text of S plus the worker and database figures (metrics_prom.c).
  * WORKERS: whether a worker pool runs (its wpool_stats follow). */
 struct wpool_stats;
-void metrics_render(const struct metrics_snapshot *s, const struct wpool_stats *w,
-    struct strbuf *out);
+void metrics_render(
+    const struct metrics_snapshot *s, const struct wpool_stats *w, struct strbuf *out);
 
 /* For tests: forget every count and rule name (not thread-safe). */
 void metrics_reset(void);

@@ -25,8 +25,8 @@ render_actions(const struct metrics_snapshot *s, struct strbuf *out)
 	for (a = 0; a < METRICS_NACTIONS; a++)
 		prom_u64(out, "embargo_messages_total", "action",
 		    action_name((enum action)a), s->actions[a]);
-	prom_head(out, "embargo_tempfails_total", "counter",
-	    "Messages tempfailed, by cause.");
+	prom_head(
+	    out, "embargo_tempfails_total", "counter", "Messages tempfailed, by cause.");
 	for (c = 0; c < MC_NCAUSES; c++)
 		prom_u64(out, "embargo_tempfails_total", "cause",
 		    metrics_cause_name((enum metrics_cause)c), s->causes[c]);
@@ -67,8 +67,8 @@ render_findings(const struct metrics_snapshot *s, struct strbuf *out)
 	prom_head(out, "embargo_findings_total", "counter",
 	    "Findings by name (every yara.<rule> under yara.*).");
 	for (i = 0; i < n; i++)
-		prom_u64(out, "embargo_findings_total", "finding", v[i].name,
-		    s->findings[i]);
+		prom_u64(
+		    out, "embargo_findings_total", "finding", v[i].name, s->findings[i]);
 	prom_head(out, "embargo_limits_hit_total", "counter",
 	    "Bounds crossed, by the finding that says so.");
 	for (i = 0; i < n; i++)
@@ -121,14 +121,14 @@ render_reloads(const struct metrics_snapshot *s, struct strbuf *out)
 	prom_u64(out, "embargo_reload_failures_total", NULL, NULL, s->reload_failures);
 	prom_head(out, "embargo_last_reload_success", "gauge",
 	    "1 when the last reload succeeded (or there was none), else 0.");
-	prom_u64(out, "embargo_last_reload_success", NULL, NULL,
-	    (uint64_t)s->last_reload_ok);
+	prom_u64(
+	    out, "embargo_last_reload_success", NULL, NULL, (uint64_t)s->last_reload_ok);
 	prom_head(out, "embargo_last_reload_timestamp_seconds", "gauge",
 	    "Unix time of the last reload, 0 before any.");
 	prom_u64(out, "embargo_last_reload_timestamp_seconds", NULL, NULL,
 	    (uint64_t)(s->last_reload > 0 ? s->last_reload : 0));
-	prom_head(out, "embargo_start_time_seconds", "gauge",
-	    "Unix time the daemon started.");
+	prom_head(
+	    out, "embargo_start_time_seconds", "gauge", "Unix time the daemon started.");
 	prom_u64(out, "embargo_start_time_seconds", NULL, NULL,
 	    (uint64_t)(s->started > 0 ? s->started : 0));
 }
@@ -171,8 +171,8 @@ render_db(struct strbuf *out)
 }
 
 void
-metrics_render(const struct metrics_snapshot *s, const struct wpool_stats *w,
-    struct strbuf *out)
+metrics_render(
+    const struct metrics_snapshot *s, const struct wpool_stats *w, struct strbuf *out)
 {
 	render_actions(s, out);
 	render_rules(s, out);

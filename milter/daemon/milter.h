@@ -46,7 +46,7 @@ struct msg {
 	const char *m_conn_addr; /* the connection's c_addr and c_helo (it outlives us) */
 	const char *m_helo;
 	const char *m_conn_name; /* the connection's c_name */
-	char *m_auth; /* {auth_authen} at MAIL FROM, or NULL */
+	char *m_auth;            /* {auth_authen} at MAIL FROM, or NULL */
 };
 
 /* The headers Embargo writes; copies arriving with the message are removed so a

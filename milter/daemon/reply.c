@@ -31,8 +31,8 @@ status_reply(SMFICTX *ctx, const struct em_config *cfg, const char *qid, em_stat
 	log_msg(LOG_ERR, qid, "%s: %s; on_error=%s", where, em_status_name(st),
 	    config_on_error_name(mode));
 	metrics_failure(mode == ON_ERROR_ACCEPT ? ACT_ACCEPT :
-		mode == ON_ERROR_REJECT             ? ACT_REJECT :
-						      ACT_TEMPFAIL,
+		mode == ON_ERROR_REJECT         ? ACT_REJECT :
+						  ACT_TEMPFAIL,
 	    metrics_cause_of(where));
 	switch (mode) {
 	case ON_ERROR_ACCEPT: return SMFIS_ACCEPT;

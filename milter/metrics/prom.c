@@ -62,16 +62,16 @@ sample_name(struct strbuf *sb, const char *name, const char *label, const char *
 }
 
 void
-prom_u64(struct strbuf *sb, const char *name, const char *label, const char *value,
-    uint64_t n)
+prom_u64(
+    struct strbuf *sb, const char *name, const char *label, const char *value, uint64_t n)
 {
 	sample_name(sb, name, label, value);
 	sb_printf(sb, " %llu\n", (unsigned long long)n);
 }
 
 void
-prom_f64(struct strbuf *sb, const char *name, const char *label, const char *value,
-    double v)
+prom_f64(
+    struct strbuf *sb, const char *name, const char *label, const char *value, double v)
 {
 	sample_name(sb, name, label, value);
 	if (isnan(v))

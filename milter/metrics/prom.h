@@ -25,7 +25,7 @@ void prom_label_value(struct strbuf *sb, const char *v);
 void prom_u64(struct strbuf *sb, const char *name, const char *label, const char *value,
     uint64_t n);
 /* The same with a floating-point value (%.9g; +Inf, -Inf, NaN as the format has them). */
-void prom_f64(struct strbuf *sb, const char *name, const char *label, const char *value,
-    double v);
+void prom_f64(
+    struct strbuf *sb, const char *name, const char *label, const char *value, double v);
 
 #endif

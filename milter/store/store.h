@@ -217,7 +217,8 @@ struct store_state_count {
 	char state[32];
 	uint64_t count, bytes;
 };
-int store_state_counts(struct store *s, struct store_state_count *v, size_t max, size_t *n);
+int
+store_state_counts(struct store *s, struct store_state_count *v, size_t max, size_t *n);
 
 /* Consistency (store_fsck.c). Counts of what was found and repaired. */
 struct store_fsck {

@@ -30,13 +30,15 @@ q_live(const struct em_config *cfg, const struct qopts *o)
 		return Q_REFUSED;
 	}
 	if (path == NULL || *path == '\0') {
-		fprintf(stderr, "embargo-quarantine: control_socket is \"\": no live "
-				"statistics\n");
+		fprintf(stderr,
+		    "embargo-quarantine: control_socket is \"\": no live "
+		    "statistics\n");
 		return Q_ERROR;
 	}
 	sb_init(&out, CTL_CLIENT_MAX + 1);
 	if (ctl_fetch(path, "stats", &out, &err) != 0) {
-		fprintf(stderr, "embargo-quarantine: live statistics: %s\n", sb_str(&err));
+		fprintf(
+		    stderr, "embargo-quarantine: live statistics: %s\n", sb_str(&err));
 		rc = Q_ERROR;
 	} else {
 		fwrite(sb_str(&out), 1, out.len, stdout);

@@ -310,7 +310,8 @@ dispatch(
 	client_ip(c, ip, sizeof(ip));
 	rq.srv = srv, rq.method = method, rq.ip = ip, rq.csrf = "";
 	rq.store = srv->store, rq.cfg = srv->cfg;
-	rq.via_metrics = srv->mhd_metrics != NULL && web_conn_daemon(c) == srv->mhd_metrics;
+	rq.via_metrics =
+	    srv->mhd_metrics != NULL && web_conn_daemon(c) == srv->mhd_metrics;
 	if (rq.via_metrics && strcmp(k->uri ? k->uri : "", "/metrics") != 0) {
 		sb_free(&rs.body);
 		return send_plain(c, 404, "not found");
@@ -497,8 +498,8 @@ web_srv_start(struct web_srv *srv, struct strbuf *err)
 	const char *ml = srv->cfg->metrics_listen;
 	int lo;
 
-	if ((srv->mhd = mhd_on(srv, "web_listen", srv->cfg->web_listen, &srv->loopback,
-		 err)) == NULL)
+	if ((srv->mhd = mhd_on(
+		 srv, "web_listen", srv->cfg->web_listen, &srv->loopback, err)) == NULL)
 		return -1;
 	if (ml != NULL && *ml != '\0' &&
 	    (srv->mhd_metrics = mhd_on(srv, "metrics_listen", ml, &lo, err)) == NULL)

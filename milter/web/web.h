@@ -77,7 +77,7 @@ struct web_rl {
 struct web_srv {
 	const struct em_config *cfg;
 	struct store *store;
-	void *mhd; /* struct MHD_Daemon */
+	void *mhd;         /* struct MHD_Daemon */
 	void *mhd_metrics; /* the metrics_listen daemon (serves /metrics only), or NULL */
 	int loopback;      /* web_listen is a loopback address: /metrics without auth */
 	struct web_user *users;

@@ -120,8 +120,10 @@ counters(void **state)
 static void
 reload_keeps_names(void **state)
 {
-	struct policy *p1 = policy_of("rules = ( { name = \"old\"; action = \"tag\"; } );");
-	struct policy *p2 = policy_of("rules = ( { name = \"new\"; action = \"tag\"; } );");
+	struct policy *p1 =
+	    policy_of("rules = ( { name = \"old\"; action = \"tag\"; } );");
+	struct policy *p2 =
+	    policy_of("rules = ( { name = \"new\"; action = \"tag\"; } );");
 	struct metrics_snapshot *s = malloc(sizeof(*s));
 	int found;
 
@@ -230,7 +232,8 @@ sample_ok(const char *line, size_t n)
 static void
 text_format(void **state)
 {
-	struct policy *p = policy_of("rules = ( { name = \"r.1-x\"; action = \"tag\"; } );");
+	struct policy *p =
+	    policy_of("rules = ( { name = \"r.1-x\"; action = \"tag\"; } );");
 	struct strbuf out = STRBUF_INIT;
 	const char *s, *nl;
 	size_t lines = 0;
@@ -240,18 +243,25 @@ text_format(void **state)
 	metrics_reset();
 	metrics_rules(p);
 	metrics_message(ACT_TAG, "r.1-x", NULL, 1, 0.01, MC_INTERNAL);
-	metrics_message(ACT_TAG, "q\"uote\n", NULL, 1, 0.01, MC_INTERNAL); /* not loaded */
+	metrics_message(
+	    ACT_TAG, "q\"uote\n", NULL, 1, 0.01, MC_INTERNAL); /* not loaded */
 	render(&out);
-	assert_non_null(strstr(sb_str(&out), "embargo_rule_messages_total{rule=\"r.1-x\"} 1\n"));
-	assert_non_null(strstr(sb_str(&out), "embargo_rule_messages_total{rule=\"(other)\"} 1\n"));
+	assert_non_null(
+	    strstr(sb_str(&out), "embargo_rule_messages_total{rule=\"r.1-x\"} 1\n"));
+	assert_non_null(
+	    strstr(sb_str(&out), "embargo_rule_messages_total{rule=\"(other)\"} 1\n"));
 	assert_null(strstr(sb_str(&out), "uote"));
-	assert_non_null(strstr(sb_str(&out), "embargo_messages_total{action=\"tag\"} 2\n"));
-	assert_non_null(strstr(sb_str(&out), "embargo_limits_hit_total{limit=\"mime.limit\"} 0\n"));
-	assert_null(strstr(sb_str(&out), "embargo_limits_hit_total{limit=\"macro.vba\"}"));
+	assert_non_null(
+	    strstr(sb_str(&out), "embargo_messages_total{action=\"tag\"} 2\n"));
+	assert_non_null(
+	    strstr(sb_str(&out), "embargo_limits_hit_total{limit=\"mime.limit\"} 0\n"));
+	assert_null(
+	    strstr(sb_str(&out), "embargo_limits_hit_total{limit=\"macro.vba\"}"));
 	for (s = sb_str(&out); *s != '\0'; s = nl + 1, lines++) {
 		nl = strchr(s, '\n');
 		assert_non_null(nl);
-		if (strncmp(s, "# HELP embargo_", 15) == 0 || strncmp(s, "# TYPE embargo_", 15) == 0)
+		if (strncmp(s, "# HELP embargo_", 15) == 0 ||
+		    strncmp(s, "# TYPE embargo_", 15) == 0)
 			continue;
 		if (!sample_ok(s, (size_t)(nl - s)))
 			fail_msg("bad line: %.*s", (int)(nl - s), s);
@@ -267,13 +277,18 @@ label_escaping(void **state)
 	struct strbuf out = STRBUF_INIT;
 
 	(void)state;
-	prom_u64(&out, "embargo_x", "l", "a\"b\\c\nd\xff" "e\xe6\x97\xa5", 3);
+	prom_u64(&out, "embargo_x", "l",
+	    "a\"b\\c\nd\xff"
+	    "e\xe6\x97\xa5",
+	    3);
 	assert_string_equal(sb_str(&out),
-	    "embargo_x{l=\"a\\\"b\\\\c\\nd\xef\xbf\xbd" "e\xe6\x97\xa5\"} 3\n");
+	    "embargo_x{l=\"a\\\"b\\\\c\\nd\xef\xbf\xbd"
+	    "e\xe6\x97\xa5\"} 3\n");
 	sb_reset(&out);
 	prom_head(&out, "embargo_y", "gauge", "with \\ and\nnewline \"kept\"");
-	assert_string_equal(sb_str(&out), "# HELP embargo_y with \\\\ and\\nnewline \"kept\"\n"
-					  "# TYPE embargo_y gauge\n");
+	assert_string_equal(sb_str(&out),
+	    "# HELP embargo_y with \\\\ and\\nnewline \"kept\"\n"
+	    "# TYPE embargo_y gauge\n");
 	sb_reset(&out);
 	prom_f64(&out, "embargo_z", NULL, NULL, INFINITY);
 	assert_string_equal(sb_str(&out), "embargo_z +Inf\n");
@@ -299,7 +314,8 @@ control_requests(void **state)
 	memset(big, 'x', sizeof(big));
 	assert_int_equal(control_parse(big, CONTROL_LINE_MAX - 1, 0), CTL_NEED_MORE);
 	assert_int_equal(control_parse(big, CONTROL_LINE_MAX, 0), CTL_TOO_LONG);
-	big[CONTROL_LINE_MAX - 1] = '\n'; /* a line of exactly the cap, newline included */
+	big[CONTROL_LINE_MAX - 1] =
+	    '\n'; /* a line of exactly the cap, newline included */
 	assert_int_equal(control_parse(big, CONTROL_LINE_MAX, 0), CTL_UNKNOWN);
 	big[CONTROL_LINE_MAX - 1] = 'x';
 	big[CONTROL_LINE_MAX] = '\n';
@@ -324,14 +340,17 @@ json_escaper(void **state)
 	json_str(NULL, 10, "null");
 	json_str("", 10, "\"\"");
 	json_str("a\"b\\c", 10, "\"a\\\"b\\\\c\"");
-	json_str("\n\r\t\b\f\x01\x1f\x7f", 20, "\"\\n\\r\\t\\b\\f\\u0001\\u001f\\u007f\"");
+	json_str(
+	    "\n\r\t\b\f\x01\x1f\x7f", 20, "\"\\n\\r\\t\\b\\f\\u0001\\u001f\\u007f\"");
 	json_str("</script>", 20, "\"</script>\"");
 	json_str("\xe6\x97\xa5\xe6\x9c\xac", 20, "\"\xe6\x97\xa5\xe6\x9c\xac\"");
-	json_str("x\xffy", 20, "\"x\\ufffdy\"");            /* not UTF-8 */
-	json_str("\xc0\xaf", 20, "\"\\ufffd\\ufffd\"");     /* overlong '/' */
+	json_str("x\xffy", 20, "\"x\\ufffdy\"");                   /* not UTF-8 */
+	json_str("\xc0\xaf", 20, "\"\\ufffd\\ufffd\"");            /* overlong '/' */
 	json_str("\xed\xa0\x80", 20, "\"\\ufffd\\ufffd\\ufffd\""); /* a surrogate */
-	json_str("\xe6\x97", 20, "\"\\ufffd\\ufffd\"");     /* cut sequence */
-	json_str("a\xe2\x80\xa8" "b\xe2\x80\xa9", 20, "\"a\\u2028b\\u2029\"");
+	json_str("\xe6\x97", 20, "\"\\ufffd\\ufffd\"");            /* cut sequence */
+	json_str("a\xe2\x80\xa8"
+		 "b\xe2\x80\xa9",
+	    20, "\"a\\u2028b\\u2029\"");
 	json_str("abcdef", 3, "\"abc...\"");
 	json_str("ab\xe6\x97\xa5", 3, "\"ab\\ufffd...\""); /* cut inside a character */
 }
