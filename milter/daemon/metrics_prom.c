@@ -14,6 +14,15 @@
 #include "metrics/prom.h"
 #include "store/store.h"
 
+/* A metric of one unlabelled sample. */
+static void
+single(
+    struct strbuf *out, const char *name, const char *type, const char *help, uint64_t v)
+{
+	prom_head(out, name, type, help);
+	prom_u64(out, name, NULL, NULL, v);
+}
+
 static void
 render_actions(const struct metrics_snapshot *s, struct strbuf *out)
 {
@@ -103,51 +112,40 @@ render_latency(const struct metrics_snapshot *s, struct strbuf *out)
 static void
 render_scanned(const struct metrics_snapshot *s, struct strbuf *out)
 {
-	prom_head(out, "embargo_parts_scanned_total", "counter",
-	    "MIME parts and archive members analysed.");
-	prom_u64(out, "embargo_parts_scanned_total", NULL, NULL, s->parts);
-	prom_head(out, "embargo_bytes_scanned_total", "counter",
-	    "Message bytes (headers and body) scanned.");
-	prom_u64(out, "embargo_bytes_scanned_total", NULL, NULL, s->bytes);
+	single(out, "embargo_parts_scanned_total", "counter",
+	    "MIME parts and archive members analysed.", s->parts);
+	single(out, "embargo_bytes_scanned_total", "counter",
+	    "Message bytes (headers and body) scanned.", s->bytes);
 }
 
 static void
 render_reloads(const struct metrics_snapshot *s, struct strbuf *out)
 {
-	prom_head(out, "embargo_reloads_total", "counter", "Reloads (SIGHUP) done.");
-	prom_u64(out, "embargo_reloads_total", NULL, NULL, s->reloads);
-	prom_head(out, "embargo_reload_failures_total", "counter",
-	    "Reloads that failed (the old configuration was kept).");
-	prom_u64(out, "embargo_reload_failures_total", NULL, NULL, s->reload_failures);
-	prom_head(out, "embargo_last_reload_success", "gauge",
-	    "1 when the last reload succeeded (or there was none), else 0.");
-	prom_u64(
-	    out, "embargo_last_reload_success", NULL, NULL, (uint64_t)s->last_reload_ok);
-	prom_head(out, "embargo_last_reload_timestamp_seconds", "gauge",
-	    "Unix time of the last reload, 0 before any.");
-	prom_u64(out, "embargo_last_reload_timestamp_seconds", NULL, NULL,
+	single(out, "embargo_reloads_total", "counter", "Reloads (SIGHUP) done.",
+	    s->reloads);
+	single(out, "embargo_reload_failures_total", "counter",
+	    "Reloads that failed (the old configuration was kept).", s->reload_failures);
+	single(out, "embargo_last_reload_success", "gauge",
+	    "1 when the last reload succeeded (or there was none), else 0.",
+	    (uint64_t)s->last_reload_ok);
+	single(out, "embargo_last_reload_timestamp_seconds", "gauge",
+	    "Unix time of the last reload, 0 before any.",
 	    (uint64_t)(s->last_reload > 0 ? s->last_reload : 0));
-	prom_head(
-	    out, "embargo_start_time_seconds", "gauge", "Unix time the daemon started.");
-	prom_u64(out, "embargo_start_time_seconds", NULL, NULL,
-	    (uint64_t)(s->started > 0 ? s->started : 0));
+	single(out, "embargo_start_time_seconds", "gauge",
+	    "Unix time the daemon started.", (uint64_t)(s->started > 0 ? s->started : 0));
 }
 
 static void
 render_workers(const struct wpool_stats *w, struct strbuf *out)
 {
-	prom_head(out, "embargo_worker_scans_total", "counter",
-	    "Messages handed to sandboxed scan workers.");
-	prom_u64(out, "embargo_worker_scans_total", NULL, NULL, w->scanned);
-	prom_head(out, "embargo_workers_crashed_total", "counter",
-	    "Scan workers that died on a message.");
-	prom_u64(out, "embargo_workers_crashed_total", NULL, NULL, w->crashed);
-	prom_head(out, "embargo_worker_backoffs_total", "counter",
-	    "Messages tempfailed because workers died too often.");
-	prom_u64(out, "embargo_worker_backoffs_total", NULL, NULL, w->backoffs);
-	prom_head(out, "embargo_workers_spawned_total", "counter",
-	    "Scan worker processes started.");
-	prom_u64(out, "embargo_workers_spawned_total", NULL, NULL, w->spawned);
+	single(out, "embargo_worker_scans_total", "counter",
+	    "Messages handed to sandboxed scan workers.", w->scanned);
+	single(out, "embargo_workers_crashed_total", "counter",
+	    "Scan workers that died on a message.", w->crashed);
+	single(out, "embargo_worker_backoffs_total", "counter",
+	    "Messages tempfailed because workers died too often.", w->backoffs);
+	single(out, "embargo_workers_spawned_total", "counter",
+	    "Scan worker processes started.", w->spawned);
 }
 
 static void
@@ -156,18 +154,15 @@ render_db(struct strbuf *out)
 	struct store_db_stats d;
 
 	store_db_stats(&d);
-	prom_head(out, "embargo_db_queries_total", "counter",
-	    "PostgreSQL round trips of the daemon (0 with SQLite).");
-	prom_u64(out, "embargo_db_queries_total", NULL, NULL, d.queries);
+	single(out, "embargo_db_queries_total", "counter",
+	    "PostgreSQL round trips of the daemon (0 with SQLite).", d.queries);
 	prom_head(out, "embargo_db_query_seconds_total", "counter",
 	    "Seconds spent in PostgreSQL round trips.");
 	prom_f64(out, "embargo_db_query_seconds_total", NULL, NULL, (double)d.usec / 1e6);
-	prom_head(out, "embargo_db_errors_total", "counter",
-	    "PostgreSQL round trips that failed.");
-	prom_u64(out, "embargo_db_errors_total", NULL, NULL, d.errors);
-	prom_head(out, "embargo_db_reconnects_total", "counter",
-	    "PostgreSQL connections made again after a failure.");
-	prom_u64(out, "embargo_db_reconnects_total", NULL, NULL, d.reconnects);
+	single(out, "embargo_db_errors_total", "counter",
+	    "PostgreSQL round trips that failed.", d.errors);
+	single(out, "embargo_db_reconnects_total", "counter",
+	    "PostgreSQL connections made again after a failure.", d.reconnects);
 }
 
 void
