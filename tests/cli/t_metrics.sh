@@ -191,6 +191,7 @@ printf 'rules = ( { name = "m-tag"; action = "tag"; } );\n' > "$T/policy.conf"
 # embargo-web's /metrics.
 "$EQ" -c "$T/embargo.conf" reindex > /dev/null
 chown -R nobody "$T/quarantine"
+: > "$T/web.log"
 "$EMBARGO_BUILD/embargo-web" -c "$T/embargo.conf" > "$T/web.log" 2>&1 &
 WPID=$!
 i=0; while ! grep -q "listening on" "$T/web.log" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
@@ -220,13 +221,15 @@ kill "$WPID"; wait "$WPID" 2>/dev/null
 # A main listener that is not loopback: /metrics 404 there, served on metrics_listen.
 P2=$(free_port); P3=$(free_port)
 sed -e "s/^web_listen = .*/web_listen = \"0.0.0.0:$P2\";/" "$T/embargo.conf" > "$T/pub.conf"
+: > "$T/web2.log"
 "$EMBARGO_BUILD/embargo-web" -c "$T/pub.conf" > "$T/web2.log" 2>&1 &
 WPID=$!
 i=0; while ! grep -q "listening on" "$T/web2.log" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 check "/metrics on a non-loopback web_listen: 404" \
     test "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P2/metrics")" = 404
 kill "$WPID"; wait "$WPID" 2>/dev/null
-echo "metrics_listen = \"127.0.0.1:$P3\";" >> "$T/pub.conf"
+sed -i "s/^metrics_listen = .*/metrics_listen = \"127.0.0.1:$P3\";/" "$T/pub.conf"
+: > "$T/web3.log"
 "$EMBARGO_BUILD/embargo-web" -c "$T/pub.conf" > "$T/web3.log" 2>&1 &
 WPID=$!
 i=0; while ! grep -q "listening on" "$T/web3.log" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
