@@ -24,6 +24,7 @@ em_config() {
 	    -e "s|^socket_mode = .*|socket_mode = \"0666\";|" \
 	    -e "s|^socket = .*|socket = \"unix:$dir/embargo.sock\";|" \
 	    -e "s|^pid_file = .*|pid_file = \"$dir/embargo.pid\";|" \
+	    -e "s|^control_socket = .*|control_socket = \"$dir/control\";|" \
 	    -e "s|^quarantine_dir = .*|quarantine_dir = \"$dir/quarantine\";|" \
 	    -e "s|^tmp_dir = .*|tmp_dir = \"$dir/tmp\";|" \
 	    -e "s|^policy_file = .*|policy_file = \"$EMBARGO_ROOT/conf/policy.conf\";|" \

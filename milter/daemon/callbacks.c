@@ -152,7 +152,7 @@ cb_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *sa)
 	if (c == NULL && (c = calloc(1, sizeof(*c))) == NULL)
 		return SMFIS_TEMPFAIL; /* negotiation allocated none: a reply is awaited */
 	smfi_setpriv(ctx, c);
-	(void)host;
+	snprintf(c->c_name, sizeof(c->c_name), "%s", host ? host : "");
 	if (sa != NULL && sa->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)sa)->sin_addr,
 		    c->c_addr, sizeof(c->c_addr));
@@ -193,6 +193,7 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 	m->m_sender = addr_dup(argv ? argv[0] : NULL);
 	m->m_conn_addr = c->c_addr;
 	m->m_helo = c->c_helo;
+	m->m_conn_name = c->c_name;
 	if (mta_macro(ctx, "{auth_authen}") != NULL)
 		m->m_auth = strndup(mta_macro(ctx, "{auth_authen}"), 256);
 	m->m_scan = msgscan_new(&m->m_cfg->scan, 0);

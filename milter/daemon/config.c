@@ -32,6 +32,7 @@ enum key_type {
 	K_FACILITY, /* int, syslog facility name */
 	K_LEVEL,    /* int, syslog level name */
 	K_ONERROR,  /* enum on_error */
+	K_LOGFMT,   /* int: 0 "kv", 1 "json" */
 	K_STRLIST,  /* char **, size_t count right after */
 };
 
@@ -90,6 +91,10 @@ static const struct config_key config_keys[] = {
 	{ NULL, "digest_link_ttl", K_INT, OFF(digest_link_ttl), "604800", 300, 7776000 },
 	{ NULL, "admin_notice", K_STR, OFF(admin_notice), "", 0, 0 },
 	{ NULL, "admin_notice_interval", K_INT, OFF(notice_interval), "600", 60, 86400 },
+	{ NULL, "log_format", K_LOGFMT, OFF(log_json), "kv", 0, 0 },
+	{ NULL, "control_socket", K_STR, OFF(control_socket), "/run/embargo/control", 0,
+	    0 },
+	{ NULL, "metrics_listen", K_STR, OFF(metrics_listen), "", 0, 0 },
 #define LIMIT_KEY(name, type, min, def, text, ceil, what) \
 	{ "limits", #name, K_##type, LIM(name), text, min, (uint64_t)(ceil) },
 	LIMITS(LIMIT_KEY)
@@ -244,6 +249,10 @@ store_text(
 			return *why = "must be \"tempfail\", \"accept\" or \"reject\"",
 			       -1;
 		return 0;
+	case K_LOGFMT:
+		if (strcmp(v, "kv") != 0 && strcmp(v, "json") != 0)
+			return *why = "must be \"kv\" or \"json\"", -1;
+		return *(int *)p = strcmp(v, "json") == 0, 0;
 	case K_STRLIST: return *why = "internal: list given as text", -1;
 	}
 	return *why = "internal: bad key type", -1;
@@ -307,7 +316,7 @@ load_setting(struct em_config *c, config_setting_t *s, const char *group,
 				why = "must not be negative";
 			else if (k->type == K_STR || k->type == K_MODE ||
 			    k->type == K_FACILITY || k->type == K_LEVEL ||
-			    k->type == K_ONERROR)
+			    k->type == K_ONERROR || k->type == K_LOGFMT)
 				why = "must be a string in quotes";
 			else {
 				snprintf(num, sizeof(num), "%lld", v);
@@ -494,6 +503,8 @@ config_free(struct em_config *c)
 	free(c->digest_from);
 	free(c->web_url);
 	free(c->admin_notice);
+	free(c->control_socket);
+	free(c->metrics_listen);
 	free(c);
 }
 

@@ -64,6 +64,9 @@ struct em_config {
 	int digest_link_ttl;      /* digest: seconds a link stays valid */
 	char *admin_notice;       /* digest --notice: admin address ("": none) */
 	int notice_interval;      /* admin_notice_interval: seconds between notices */
+	int log_json;             /* log_format: 0 "kv", 1 "json" (summary line) */
+	char *control_socket;     /* the daemon's stats socket ("": none) */
+	char *metrics_listen;     /* embargo-web: "HOST:PORT" for /metrics ("": none) */
 	struct scan_config scan;  /* limits and compiled rules, for the scanners */
 	struct yara_rules *rules; /* owned; scan.rules[0] points here */
 	struct policy *policy;    /* owned */

@@ -10,9 +10,12 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "daemon/actions.h"
 #include "daemon/log.h"
+#include "daemon/logjson.h"
+#include "daemon/metrics.h"
 #include "daemon/milter.h"
 #include "daemon/mta.h"
 #include "daemon/ppap.h"
@@ -23,9 +26,10 @@
 
 #define SUMMARY_MAX 900 /* bytes of findings in a header or log line */
 
+/* The key=value summary line (log_format = "kv"). */
 static void
-log_summary(const struct msg *m, const struct report *r, const struct decision *d,
-    const struct action_result *res)
+log_summary_kv(const struct msg *m, const struct report *r, const struct decision *d,
+    const struct action_result *res, double elapsed)
 {
 	struct strbuf rc = STRBUF_INIT, fs = STRBUF_INIT, from = STRBUF_INIT;
 	size_t i;
@@ -41,18 +45,81 @@ log_summary(const struct msg *m, const struct report *r, const struct decision *
 	sb_safe(&from, m->m_sender, strlen(m->m_sender), 256);
 	report_summary(r, &fs, SUMMARY_MAX);
 	log_msg(LOG_INFO, m->m_qid,
-	    "from=<%s> to=<%s> size=%llu findings=%s rule=%s action=%s%s%s%s%s%s "
+	    "from=<%s> to=<%s> size=%llu findings=%s rule=%s action=%s%s%s%s%s "
 	    "quarantine=%s time=%.3fs",
 	    sb_str(&from), sb_str(&rc), (unsigned long long)m->m_size, sb_str(&fs),
-	    d->rule ? d->rule : "-", action_name(res->done),
-	    d->observe ? " (observe: would " : "",
-	    d->observe ? action_name(d->action) : "", d->observe ? ")" : "",
+	    d->rule ? d->rule : "-", action_name(res->done), d->observe ? " would=" : "",
+	    d->observe ? action_name(d->action) : "",
 	    !d->observe && res->done != d->action ? " decided=" : "",
 	    !d->observe && res->done != d->action ? action_name(d->action) : "",
-	    res->qid[0] ? res->qid : "-", mono_now() - m->m_start);
+	    res->qid[0] ? res->qid : "-", elapsed);
 	sb_free(&rc);
 	sb_free(&fs);
 	sb_free(&from);
+}
+
+/* The JSON summary line (log_format = "json"), logged without the queue id prefix
+ * so the whole line is one object (the queue id is inside). */
+static void
+log_summary_json(const struct msg *m, const struct report *r, const struct decision *d,
+    const struct action_result *res, double elapsed)
+{
+	struct logjson_in in;
+	struct strbuf sb = STRBUF_INIT;
+	char msgid[LOGJSON_STR_MAX + 1];
+
+	memset(&in, 0, sizeof(in));
+	in.qid = m->m_qid;
+	in.client_addr = m->m_conn_addr && *m->m_conn_addr ? m->m_conn_addr : NULL;
+	in.client_name = m->m_conn_name && *m->m_conn_name ? m->m_conn_name : NULL;
+	in.auth = m->m_auth;
+	in.msgid = actions_message_id(m, msgid, sizeof(msgid)) == 0 ? msgid : NULL;
+	in.from = m->m_sender;
+	in.to = (const char *const *)m->m_rcpts;
+	in.nto = m->m_nrcpts;
+	in.to_dropped = m->m_rcpts_dropped;
+	in.size = m->m_size;
+	in.r = r;
+	in.rule = d->rule;
+	in.action = action_name(res->done);
+	in.would = d->observe ? action_name(d->action) : NULL;
+	in.decided =
+	    !d->observe && res->done != d->action ? action_name(d->action) : NULL;
+	in.quarantine_id = res->qid[0] ? res->qid : NULL;
+	in.elapsed = elapsed;
+	clock_gettime(CLOCK_REALTIME, &in.now);
+	sb_init(&sb, 8192);
+	logjson_summary(&in, &sb);
+	log_msg(LOG_INFO, NULL, "%s", sb_str(&sb));
+	sb_free(&sb);
+}
+
+/* Why a decided message was tempfailed, for the counters. */
+static enum metrics_cause
+tempfail_cause(const struct decision *d, const struct action_result *res)
+{
+	if (d->action == ACT_TEMPFAIL && !d->observe)
+		return MC_RULE;
+	if (res->note != NULL && strstr(res->note, "store") != NULL)
+		return MC_STORE;
+	if (res->note != NULL && strstr(res->note, "body") != NULL)
+		return MC_BODY;
+	return MC_HEADER;
+}
+
+/* The one summary line and the counters of a decided message. */
+static void
+log_summary(const struct msg *m, const struct report *r, const struct decision *d,
+    const struct action_result *res)
+{
+	double elapsed = mono_now() - m->m_start;
+
+	if (m->m_cfg->log_json)
+		log_summary_json(m, r, d, res, elapsed);
+	else
+		log_summary_kv(m, r, d, res, elapsed);
+	metrics_message(
+	    res->done, d->rule, r, m->m_size, elapsed, tempfail_cause(d, res));
 }
 
 /* Remove the copies of the first N of our headers the message arrived with (last
@@ -99,7 +166,8 @@ eom_act(SMFICTX *ctx, struct conn *c, struct msg *m)
 
 	st = m->m_sandboxed ? wscan_message(m) : msgscan_end(m->m_scan);
 	if (st != EM_OK && !em_status_local(st))
-		return status_reply(ctx, m->m_cfg, m->m_qid, st, "scan");
+		return status_reply(
+		    ctx, m->m_cfg, m->m_qid, st, m->m_sandboxed ? "scan worker" : "scan");
 	r = m->m_sandboxed ? m->m_wres.r : msgscan_report(m->m_scan);
 	if ((rp = release_pass(ctx, m, rqid)) != 0) {
 		if (rp < 0 || remove_forged_headers(ctx, m, EMBARGO_NHDRS - 1) != 0 ||
@@ -108,6 +176,8 @@ eom_act(SMFICTX *ctx, struct conn *c, struct msg *m)
 			    ctx, m->m_cfg, m->m_qid, EM_TEMPFAIL, "header");
 		log_msg(LOG_INFO, m->m_qid, "size=%llu action=accept release=%s",
 		    (unsigned long long)m->m_size, rqid);
+		metrics_message(
+		    ACT_ACCEPT, NULL, r, m->m_size, mono_now() - m->m_start, MC_INTERNAL);
 		return SMFIS_CONTINUE;
 	}
 	memset(&env, 0, sizeof(env));

@@ -30,8 +30,10 @@
 
 #include "core/gate.h"
 #include "daemon/config.h"
+#include "daemon/control.h"
 #include "daemon/listen.h"
 #include "daemon/log.h"
+#include "daemon/metrics.h"
 #include "daemon/store_start.h"
 #include "daemon/ppap.h"
 #include "daemon/milter.h"
@@ -230,6 +232,8 @@ serve(struct em_config *cfg, const struct startcheck_ids *ids, const char *pidna
 		log_msg(LOG_ERR, NULL, "start failed");
 		return 1;
 	}
+	metrics_rules(cfg->policy);
+	(void)control_start(cfg->control_socket); /* logged; the milter works without */
 	store_start(cfg); /* fsck, release key, review group: never fatal */
 	if ((gate = gate_new(cfg->scan.lim.scan_parallel)) == NULL ||
 	    mlhooks_start(cfg->milter_timeout) != 0 ||
@@ -307,6 +311,7 @@ main(int argc, char **argv)
 		(void)unlink(pidname);
 	if (sockname != NULL)
 		listen_remove(sockname);
+	control_stop();
 	notify_failed(rc); /* no-op once ready was reported */
 	log_msg(rc ? LOG_ERR : LOG_NOTICE, NULL, "stopped (exit status %d)", rc);
 	yara_global_fini();

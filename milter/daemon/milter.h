@@ -45,7 +45,8 @@ struct msg {
 	    m_ours[EMBARGO_NHDRS]; /* incoming X-Embargo, -Action, -Findings, -Unlocked */
 	const char *m_conn_addr; /* the connection's c_addr and c_helo (it outlives us) */
 	const char *m_helo;
-	char *m_auth; /* {auth_authen} at MAIL FROM, or NULL */
+	const char *m_conn_name; /* the connection's c_name */
+	char *m_auth;            /* {auth_authen} at MAIL FROM, or NULL */
 };
 
 /* The headers Embargo writes; copies arriving with the message are removed so a
@@ -55,6 +56,7 @@ extern const char *const embargo_headers[EMBARGO_NHDRS];
 struct conn {
 	char c_addr[64];  /* client address, "" when unknown */
 	char c_helo[256]; /* HELO/EHLO name as given (bounded), "" when none */
+	char c_name[256]; /* client host name from the MTA (bounded), "" when none */
 	struct msg *c_msg;
 	unsigned long c_noreply; /* SMFIP_NR_* steps the MTA expects no reply to */
 	em_status c_fail; /* a failure in such a step, answered at end of message */

@@ -5,7 +5,7 @@
  * A reload loads the whole configuration again as the run-as user (the daemon has
  * dropped root), swaps it in whole, resizes the analysis gate and applies
  * log_level and milter_timeout. Settings used only at start (socket, socket_mode,
- * socket_group, user, pid_file, log_facility, backlog) cannot change in a running
+ * socket_group, user, pid_file, log_facility, backlog, control_socket) cannot change in a running
  * daemon: a reload that finds one changed logs a warning naming it and keeps the
  * value in force. A failed load keeps the old configuration. systemd is told
  * RELOADING=1 before and READY=1 after. Limits: requests arriving during a reload
@@ -17,6 +17,7 @@
 
 #include "core/gate.h"
 #include "daemon/log.h"
+#include "daemon/metrics.h"
 #include "daemon/mlhooks.h"
 #include "daemon/notify.h"
 #include "daemon/reload.h"
@@ -25,7 +26,7 @@
 
 /* The restart-only settings as the daemon started with them. */
 static struct {
-	char *socket, *socket_group, *user, *pid_file;
+	char *socket, *socket_group, *user, *pid_file, *control_socket;
 	int socket_mode, log_facility, backlog, sock_fixed;
 } boot;
 
@@ -74,6 +75,8 @@ warn_restart_only(const struct em_config *c)
 		warn_kept("log_facility");
 	if (boot.backlog != c->backlog)
 		warn_kept("backlog");
+	if (str_changed(boot.control_socket, c->control_socket))
+		warn_kept("control_socket");
 }
 
 static void
@@ -88,6 +91,7 @@ reload_once(void)
 		log_msg(LOG_ERR, NULL, "reload failed, keeping the old configuration: %s",
 		    sb_str(&err));
 		notify_ready("reload failed, old configuration kept");
+		metrics_reload(0);
 	} else {
 		warn_restart_only(c);
 		log_set_level(c->log_level);
@@ -97,7 +101,9 @@ reload_once(void)
 		log_msg(LOG_NOTICE, NULL,
 		    "configuration reloaded from %s (%u YARA rules)", reload_file,
 		    yara_rules_count(c->rules));
+		metrics_rules(c->policy); /* before the first message can use them */
 		config_install(c);
+		metrics_reload(1);
 		wscan_reload(); /* workers are replaced on their next use */
 		notify_ready("configuration reloaded");
 	}
@@ -140,12 +146,14 @@ reload_start(const char *config_file, const struct em_config *b, int sock_fixed,
 	boot.socket_group = dup_or_empty(b->socket_group);
 	boot.user = dup_or_empty(b->user);
 	boot.pid_file = dup_or_empty(b->pid_file);
+	boot.control_socket = dup_or_empty(b->control_socket);
 	boot.socket_mode = b->socket_mode;
 	boot.log_facility = b->log_facility;
 	boot.backlog = b->backlog;
 	boot.sock_fixed = sock_fixed;
 	if (boot.socket == NULL || boot.socket_group == NULL || boot.user == NULL ||
-	    boot.pid_file == NULL || pthread_create(&t, NULL, reload_thread, NULL) != 0)
+	    boot.pid_file == NULL || boot.control_socket == NULL ||
+	    pthread_create(&t, NULL, reload_thread, NULL) != 0)
 		return -1;
 	pthread_detach(t);
 	return 0;

@@ -4,12 +4,14 @@
  * neither depends on the other.
  *
  * status_reply is the one mapping from a failure status to an SMFIS_* reply, by the
- * configured on_error mode; it logs the failure once.
+ * configured on_error mode; it logs the failure once and counts the message
+ * (metrics.c: by the action answered, and a tempfail by WHERE's cause).
  * Threads: no state; the reply text goes through mta.c.
  */
 #include "core/status.h"
 #include "daemon/config.h"
 #include "daemon/log.h"
+#include "daemon/metrics.h"
 #include "daemon/milter.h"
 #include "daemon/mta.h"
 
@@ -28,6 +30,10 @@ status_reply(SMFICTX *ctx, const struct em_config *cfg, const char *qid, em_stat
 
 	log_msg(LOG_ERR, qid, "%s: %s; on_error=%s", where, em_status_name(st),
 	    config_on_error_name(mode));
+	metrics_failure(mode == ON_ERROR_ACCEPT ? ACT_ACCEPT :
+		mode == ON_ERROR_REJECT         ? ACT_REJECT :
+						  ACT_TEMPFAIL,
+	    metrics_cause_of(where));
 	switch (mode) {
 	case ON_ERROR_ACCEPT: return SMFIS_ACCEPT;
 	case ON_ERROR_REJECT:

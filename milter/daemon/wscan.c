@@ -141,6 +141,15 @@ wscan_message(struct msg *m)
 }
 
 int
+wscan_stats(struct wpool_stats *out)
+{
+	if (pool == NULL)
+		return -1;
+	wpool_stats(pool, out);
+	return 0;
+}
+
+int
 msg_part_range(const struct msg *m, int part, uint64_t *start, uint64_t *end)
 {
 	uint64_t s, e;

@@ -26,6 +26,10 @@ void wscan_reload(void);
 /* Whether messages go to workers. */
 int wscan_enabled(void);
 
+/* The pool's wpool_stats into OUT: 0, or -1 when no pool runs (for metrics.c). */
+struct wpool_stats;
+int wscan_stats(struct wpool_stats *out);
+
 /* Scan M through a worker; M->m_wres holds the result. */
 em_status wscan_message(struct msg *m);
 

@@ -75,6 +75,8 @@ struct policy *policy_load_text(const char *text, const char *name, struct strbu
 int policy_observe(const struct policy *p);
 /* Number of rules, and a canonical text form of all rules (for tests and -t). */
 size_t policy_nrules(const struct policy *p);
+/* The name of rule I (0 .. policy_nrules - 1), or NULL (policy_names.c). */
+const char *policy_rule_name(const struct policy *p, size_t i);
 void policy_dump(const struct policy *p, struct strbuf *out);
 
 /*

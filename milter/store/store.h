@@ -222,6 +222,15 @@ int store_count_by(struct store *s, const struct store_qfilter *f, const char *b
 int store_once_claim(struct store *s, const char *key, int64_t expires);
 /* Give KEY back (the claimed work failed and may be retried). 0 or -1. */
 int store_once_drop(struct store *s, const char *key);
+/* Entries and stored bytes by state, for the metrics (store_stats.c): up to MAX rows
+ * into V, sorted by state; *N gets how many. 0 or -1. */
+#define STORE_STATS_MAX 32
+struct store_state_count {
+	char state[32];
+	uint64_t count, bytes;
+};
+int
+store_state_counts(struct store *s, struct store_state_count *v, size_t max, size_t *n);
 
 /* Consistency (store_fsck.c). Counts of what was found and repaired. */
 struct store_fsck {

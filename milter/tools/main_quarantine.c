@@ -3,6 +3,7 @@
  * argument parsing, the privilege rules, id resolution, and the dispatch to q_*.c.
  *
  *   embargo-quarantine [-c CONFIG] list|stats [filters] [--json] [--count]
+ *   embargo-quarantine [-c CONFIG] stats --live [--socket PATH]
  *   embargo-quarantine [-c CONFIG] show|export|delete ID...      (ID "-": stdin)
  *   embargo-quarantine [-c CONFIG] release ID... [--to ADDR]... [--rescan [--force]] [--retry]
  *   embargo-quarantine [-c CONFIG] purge --older-than 30d | fsck | reindex | sync-holds |
@@ -47,6 +48,7 @@ usage_to(FILE *fp, int status)
 	    " [--sender A] [--rcpt A]\n"
 	    "         [--subject S] [--state S] [--rule G] [--finding G] [--message-id M]"
 	    " [--client IP] [--host H] [--json] [--count]\n"
+	    "       embargo-quarantine [-c config] stats --live [--socket PATH]\n"
 	    "       embargo-quarantine [-c config] show|export|delete ID...   (- reads ids from stdin)\n"
 	    "       embargo-quarantine [-c config] release ID... [--to addr]... [--rescan [--force]]"
 	    " [--retry]\n"
@@ -126,6 +128,8 @@ parse_cmd_opts(int argc, char **argv, struct qopts *o)
 		{ "older-than", 1, NULL, 'o' },
 		{ "dry-run", 0, NULL, 'd' },
 		{ "notice", 0, NULL, 'N' },
+		{ "live", 0, NULL, 'L' },
+		{ "socket", 1, NULL, 'K' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -151,6 +155,8 @@ parse_cmd_opts(int argc, char **argv, struct qopts *o)
 		case 'Y': o->retry = 1; break;
 		case 'd': o->dry_run = 1; break;
 		case 'N': o->notice = 1; break;
+		case 'L': o->live = 1; break;
+		case 'K': o->socket = optarg; break;
 		case 'o':
 			if ((o->older = q_parse_age(optarg)) < 0)
 				bad("--older-than", optarg);
@@ -367,6 +373,9 @@ run(const struct em_config *cfg, const char *cmd, const struct qopts *o, int arg
 
 	if (!setid_allowed(cfg, cmd))
 		return Q_REFUSED;
+	if (o->live || o->socket != NULL)
+		return strcmp(cmd, "stats") == 0 && argc == 0 ? q_live(cfg, o) :
+								(usage(), Q_ERROR);
 
 	store_set_syslog(cfg->log_facility);
 	store_configure(cfg);

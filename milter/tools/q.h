@@ -28,6 +28,8 @@ struct qfilter {
 struct qopts {
 	struct qfilter f;
 	int json, count, rescan, force, retry, dry_run, notice;
+	int live;           /* stats --live: the daemon's counters (q_live.c) */
+	const char *socket; /* --socket: instead of control_socket */
 	const char **to;
 	size_t nto;
 	int64_t older; /* purge: seconds; -1 unset */
@@ -58,6 +60,8 @@ void q_print_details(struct store *s, const struct store_entry *e);
 void q_time(int64_t t, int iso, char *buf, size_t n);
 int q_list(struct qctx *c);
 int q_stats(struct qctx *c);
+/* q_live.c: stats --live, the daemon's counters from its control socket. */
+int q_live(const struct em_config *cfg, const struct qopts *o);
 
 /* q_ppap.c: entries awaiting a password (daemon/ppap.c). */
 void q_ppap_window(int seconds);

@@ -14,6 +14,8 @@
  *  - A route above WEB_PUBLIC without a session: 303 to /login for a GET, 401 for
  *    anything else and for every /api/ path; a role below the route's: 403.
  *  - A POST to a route above WEB_PUBLIC without the session's CSRF token: 403.
+ *  - A second listener on metrics_listen (when set) answers /metrics only, 404
+ *    to everything else (page_metrics.c decides who else may read /metrics).
  *  - Against many or slow clients: at most WEB_CONN_MAX connections,
  *    WEB_CONN_PER_IP from one address, WEB_CONN_TIMEOUT seconds idle, and
  *    WEB_CONN_MEMORY bytes of header memory per connection (MHD options).
@@ -22,6 +24,7 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +59,10 @@ static const struct route routes[] = {
 #include "web/routes.def"
 #undef ROUTE
 };
+
+/* The listeners' threads (web_listen, metrics_listen) take turns running handlers,
+ * so handlers keep the one-thread model of web.h. */
+static pthread_mutex_t serve_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Per-connection request state (MHD's con_cls). */
 struct conn {
@@ -303,6 +310,12 @@ dispatch(
 	client_ip(c, ip, sizeof(ip));
 	rq.srv = srv, rq.method = method, rq.ip = ip, rq.csrf = "";
 	rq.store = srv->store, rq.cfg = srv->cfg;
+	rq.via_metrics =
+	    srv->mhd_metrics != NULL && web_conn_daemon(c) == srv->mhd_metrics;
+	if (rq.via_metrics && strcmp(k->uri ? k->uri : "", "/metrics") != 0) {
+		sb_free(&rs.body);
+		return send_plain(c, 404, "not found");
+	}
 	if ((st = req_parse(&rq, c, k, path)) != 0) {
 		web_form_free(&rq.query);
 		sb_free(&rs.body);
@@ -312,7 +325,9 @@ dispatch(
 			st == 414 ? "request target too long" :
 				    "unsupported body type");
 	}
+	pthread_mutex_lock(&serve_lock);
 	req_run(srv, c, &rq, &rs);
+	pthread_mutex_unlock(&serve_lock);
 	ok = send_resp(c, &rs);
 	if (rs.fd >= 0)
 		close(rs.fd);
@@ -429,18 +444,41 @@ web_srv_new(const struct em_config *cfg, struct store *s, struct strbuf *err)
 	return srv;
 }
 
-int
-web_srv_start(struct web_srv *srv, struct strbuf *err)
+static int
+is_loopback(const struct sockaddr_storage *ss)
 {
+	const struct sockaddr_in *a4 = (const struct sockaddr_in *)ss;
+	const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)ss;
+
+	if (ss->ss_family == AF_INET)
+		return (ntohl(a4->sin_addr.s_addr) >> 24) == 127;
+	return ss->ss_family == AF_INET6 && IN6_IS_ADDR_LOOPBACK(&a6->sin6_addr);
+}
+
+void *
+web_conn_daemon(void *conn)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+	    (struct MHD_Connection *)conn, MHD_CONNECTION_INFO_DAEMON);
+
+	return ci != NULL ? ci->daemon : NULL;
+}
+
+/* An MHD daemon serving access_cb on KEY = LISTEN; NULL with ERR. */
+static struct MHD_Daemon *
+mhd_on(struct web_srv *srv, const char *key, const char *listen, int *loopback,
+    struct strbuf *err)
+{
+	struct MHD_Daemon *d;
 	struct sockaddr_storage ss;
 	socklen_t sl;
 
-	if (parse_listen(srv->cfg->web_listen, &ss, &sl) != 0) {
-		sb_printf(
-		    err, "web_listen \"%s\": not ADDRESS:PORT", srv->cfg->web_listen);
-		return -1;
+	if (parse_listen(listen, &ss, &sl) != 0) {
+		sb_printf(err, "%s \"%s\": not ADDRESS:PORT", key, listen);
+		return NULL;
 	}
-	srv->mhd = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
+	*loopback = is_loopback(&ss);
+	d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
 		(ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
 	    0, NULL, NULL, access_cb, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_URI_LOG_CALLBACK, uri_log, NULL, MHD_OPTION_NOTIFY_COMPLETED,
@@ -449,10 +487,23 @@ web_srv_start(struct web_srv *srv, struct strbuf *err)
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)WEB_CONN_TIMEOUT,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)WEB_CONN_MEMORY,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
-	if (srv->mhd == NULL) {
-		sb_printf(err, "cannot listen on %s", srv->cfg->web_listen);
+	if (d == NULL)
+		sb_printf(err, "cannot listen on %s", listen);
+	return d;
+}
+
+int
+web_srv_start(struct web_srv *srv, struct strbuf *err)
+{
+	const char *ml = srv->cfg->metrics_listen;
+	int lo;
+
+	if ((srv->mhd = mhd_on(
+		 srv, "web_listen", srv->cfg->web_listen, &srv->loopback, err)) == NULL)
 		return -1;
-	}
+	if (ml != NULL && *ml != '\0' &&
+	    (srv->mhd_metrics = mhd_on(srv, "metrics_listen", ml, &lo, err)) == NULL)
+		return -1;
 	return 0;
 }
 
@@ -465,6 +516,8 @@ web_srv_free(struct web_srv *srv)
 		return;
 	if (srv->mhd != NULL)
 		MHD_stop_daemon(srv->mhd);
+	if (srv->mhd_metrics != NULL)
+		MHD_stop_daemon(srv->mhd_metrics);
 	for (i = 0; i < srv->nusers; i++) {
 		free(srv->users[i].hash);
 		for (j = 0; j < srv->users[i].ndomains; j++)

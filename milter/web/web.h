@@ -9,8 +9,10 @@
  * Every POST to a route above WEB_PUBLIC must carry the session's CSRF token in the
  * form field "csrf" (checked by the server before the handler runs); public POST
  * routes check what they need themselves (login: web_csrf_pre_check).
- * One thread serves every request (MHD's internal polling thread): handlers may
- * block briefly, and sessions, users and the store handle need no locks.
+ * One thread serves every request (MHD's internal polling thread; with
+ * metrics_listen a second listener's thread takes turns with it through server.c's
+ * serve_lock): handlers may block briefly, and sessions, users and the store handle
+ * need no locks of their own.
  */
 #ifndef EMBARGO_WEB_H
 #define EMBARGO_WEB_H
@@ -75,7 +77,9 @@ struct web_rl {
 struct web_srv {
 	const struct em_config *cfg;
 	struct store *store;
-	void *mhd; /* struct MHD_Daemon */
+	void *mhd;         /* struct MHD_Daemon */
+	void *mhd_metrics; /* the metrics_listen daemon (serves /metrics only), or NULL */
+	int loopback;      /* web_listen is a loopback address: /metrics without auth */
 	struct web_user *users;
 	size_t nusers;
 	time_t users_mtime;
@@ -95,6 +99,7 @@ struct web_req {
 	struct web_form query, form; /* query string; urlencoded POST body */
 	const struct web_user *user; /* NULL when not signed in */
 	const char *csrf;            /* the session's CSRF token ("" without one) */
+	int via_metrics;             /* came in on metrics_listen */
 	char who[WEB_NAME_MAX + 8];  /* "web:NAME" for the audit trail */
 	struct store *store;
 	const struct em_config *cfg;
@@ -212,5 +217,7 @@ struct web_srv *
 web_srv_new(const struct em_config *cfg, struct store *s, struct strbuf *err);
 int web_srv_start(struct web_srv *srv, struct strbuf *err);
 void web_srv_free(struct web_srv *srv);
+/* The MHD daemon a connection (struct MHD_Connection *) came in on. */
+void *web_conn_daemon(void *conn);
 
 #endif
