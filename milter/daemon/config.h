@@ -78,4 +78,12 @@ void config_put(struct em_config *c);     /* -1 reference; NULL-safe */
 int config_parse_on_error(const char *s, enum on_error *out);
 const char *config_on_error_name(enum on_error e);
 
+/* Compile YARA rules at config_load with LOAD (freed with RELEASE). Without it
+ * (the daemon) rules are left to the workers; config_use_yara sets libyara's. */
+struct yara_rules;
+void config_rules_ops(struct yara_rules *(*load)(const char *const *, size_t,
+			  struct strbuf *),
+    void (*release)(struct yara_rules *));
+void config_use_yara(void);
+
 #endif

@@ -221,15 +221,18 @@ oom:
 }
 
 static const char *
-ask(struct wpool *p, struct slot *s, int fd, uint64_t size, struct wp_result *res)
+ask(struct wpool *p, struct slot *s, int fd, uint64_t size, const char *const *pw,
+    size_t npw, struct wp_result *res)
 {
-	unsigned char sz[8], *pl;
+	struct strbuf rq = STRBUF_INIT;
+	unsigned char *pl;
 	size_t n;
-	int i, rc;
+	int rc;
 
-	for (i = 0; i < 8; i++)
-		sz[i] = (unsigned char)(size >> (8 * i));
-	if (wc_send(s->sock, WP_SCAN, sz, 8, fd) != 0)
+	wp_put_scan(&rq, size, pw, npw);
+	rc = rq.oom ? -1 : wc_send(s->sock, WP_SCAN, rq.s, rq.len, fd);
+	sb_free(&rq);
+	if (rc != 0)
 		return "request not delivered";
 	rc = wc_recv(s->sock, WP_REPORT, (int)p->o.deadline_ms, &pl, &n, NULL);
 	if (rc == -2)
@@ -250,6 +253,13 @@ ask(struct wpool *p, struct slot *s, int fd, uint64_t size, struct wp_result *re
 em_status
 wpool_scan(struct wpool *p, int fd, uint64_t size, struct wp_result *res, int *died)
 {
+	return wpool_scan_pw(p, fd, size, NULL, 0, res, died);
+}
+
+em_status
+wpool_scan_pw(struct wpool *p, int fd, uint64_t size, const char *const *pw, size_t npw,
+    struct wp_result *res, int *died)
+{
 	struct slot *s = checkout(p);
 	const char *why;
 	int status;
@@ -262,7 +272,7 @@ wpool_scan(struct wpool *p, int fd, uint64_t size, struct wp_result *res, int *d
 		checkin(p, s, 0);
 		return EM_TEMPFAIL;
 	}
-	if ((why = ask(p, s, fd, size, res)) == NULL) {
+	if ((why = ask(p, s, fd, size, pw, npw, res)) == NULL) {
 		checkin(p, s, 0);
 		return EM_OK;
 	}

@@ -51,6 +51,9 @@ void wpool_free(struct wpool *p);
  * *DIED is set when the worker died on this message. */
 em_status
 wpool_scan(struct wpool *p, int fd, uint64_t size, struct wp_result *res, int *died);
+/* The same, with passwords the worker tries on encrypted parts (PPAP). */
+em_status wpool_scan_pw(struct wpool *p, int fd, uint64_t size, const char *const *pw,
+    size_t npw, struct wp_result *res, int *died);
 
 #define WPOOL_LIBEXEC "/usr/libexec/embargo/embargo-worker"
 

@@ -3,6 +3,7 @@
  * wscan.h).
  */
 #include <sys/mman.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <stdlib.h>
@@ -22,24 +23,21 @@ wscan_start(const struct em_config *cfg, const char *cfgfile)
 	struct wpool_opts o;
 	char path[4096];
 
-	if (cfg->scan_workers <= 0)
-		return 0;
 	memset(&o, 0, sizeof(o));
 	o.path = wpool_program(cfg->worker_program, path, sizeof(path));
 	if (access(o.path, X_OK) != 0) {
-		log_msg(LOG_ERR, NULL, "scan_workers = %d but %s cannot be run: %s",
-		    cfg->scan_workers, o.path, strerror(errno));
+		log_msg(LOG_ERR, NULL, "the scan worker %s cannot be run: %s", o.path,
+		    strerror(errno));
 		return -1;
 	}
 	o.config = cfgfile;
 	o.user = cfg->worker_user;
-	o.n = (unsigned)cfg->scan_workers;
+	o.n = wscan_count(cfg);
 	o.deadline_ms = (unsigned)cfg->worker_deadline * 1000u;
 	o.mem_mb = (unsigned)(cfg->worker_memory >> 20);
 	if ((pool = wpool_new(&o)) == NULL)
 		return -1;
-	log_msg(LOG_NOTICE, NULL, "scanning in %d sandboxed workers (%s)",
-	    cfg->scan_workers, o.path);
+	log_msg(LOG_NOTICE, NULL, "scanning in %u sandboxed workers (%s)", o.n, o.path);
 	return 0;
 }
 
@@ -57,10 +55,14 @@ wscan_reload(void)
 		wpool_restart(pool);
 }
 
-int
-wscan_enabled(void)
+unsigned
+wscan_count(const struct em_config *cfg)
 {
-	return pool != NULL;
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (cfg->scan_workers > 0)
+		return (unsigned)cfg->scan_workers;
+	return n < 1 ? 1u : n > 256 ? 256u : (unsigned)n;
 }
 
 /* The raw message in a memfd: the one copy of its bytes. */
@@ -92,7 +94,7 @@ wscan_message(struct msg *m)
 	em_status st;
 	int fd, died;
 
-	if ((fd = raw_memfd(m, &size)) < 0)
+	if (pool == NULL || (fd = raw_memfd(m, &size)) < 0)
 		return EM_TEMPFAIL;
 	st = wpool_scan(pool, fd, size, &m->m_wres, &died);
 	close(fd);
@@ -109,14 +111,25 @@ wscan_message(struct msg *m)
 	return st;
 }
 
+em_status
+wscan_fd(int fd, const char *const *pw, size_t npw, struct wp_result *res)
+{
+	struct stat st;
+	int died;
+
+	memset(res, 0, sizeof(*res));
+	if (pool == NULL || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		return EM_TEMPFAIL;
+	return wpool_scan_pw(pool, fd, (uint64_t)st.st_size, pw, npw, res, &died);
+}
+
 int
 msg_part_range(const struct msg *m, int part, uint64_t *start, uint64_t *end)
 {
 	uint64_t s, e;
 
-	if (m->m_wres.r == NULL)
-		return msgscan_part_range(m->m_scan, part, start, end);
-	if (wp_part_range(&m->m_wres, part, &s, &e) != 0 || s < m->m_body_off ||
+	if (m->m_wres.r == NULL ||
+	    wp_part_range(&m->m_wres, part, &s, &e) != 0 || s < m->m_body_off ||
 	    e - m->m_body_off > m->m_body_size)
 		return -1;
 	*start = s - m->m_body_off;

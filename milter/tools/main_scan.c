@@ -207,13 +207,14 @@ scan_one(const struct em_config *cfg, const struct opts *o, const char *file)
 {
 	struct msgscan *m = NULL;
 	struct report *own = NULL, *r;
-	struct wp_result res = { NULL, NULL, 0, 0 };
+	struct wp_result res;
 	struct envelope env;
 	struct decision d;
 	int fd, rc = 2;
 	em_status st;
 
 	memset(&d, 0, sizeof(d));
+	memset(&res, 0, sizeof(res));
 	fd = strcmp(file, "-") == 0 ? 0 : open(file, O_RDONLY);
 	if (fd < 0) {
 		fprintf(stderr, "embargo-scan: %s: %s\n", file, strerror(errno));
@@ -314,6 +315,7 @@ main(int argc, char **argv)
 		usage();
 	if (cfgfile == NULL && access(DEFAULT_CONFIG, R_OK) == 0)
 		cfgfile = DEFAULT_CONFIG;
+	config_use_yara();
 	if (yara_global_init() != 0) {
 		fprintf(stderr, "embargo-scan: libyara initialisation failed\n");
 		return 2;

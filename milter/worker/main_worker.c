@@ -47,15 +47,30 @@ range_of(void *arg, int part, uint64_t *s, uint64_t *e)
 	return msgscan_part_range(arg, part, s, e);
 }
 
-/* The pipeline on DATA; the serialised report appended to OUT. */
+/* The password candidates of the message's text, for the daemon's PPAP. */
+static void
+put_found_passwords(struct strbuf *out, const struct msgscan *m)
+{
+	const char *pw[WP_MAX_PW];
+	size_t n = 0;
+
+	while (m != NULL && n < WP_MAX_PW && (pw[n] = msgscan_password(m, (unsigned)n)))
+		n++;
+	wp_put_passwords(out, pw, n);
+}
+
+/* The pipeline on DATA, trying PW (NPW) on encrypted parts; the serialised report
+ * appended to OUT. */
 static void
 scan_buffer(const struct scan_config *sc, const unsigned char *data, size_t len,
-    struct strbuf *out)
+    char **pw, size_t npw, struct strbuf *out)
 {
 	struct msgscan *m = msgscan_new(sc, 1);
 	em_status st = m ? EM_OK : EM_TEMPFAIL;
 	size_t off, n;
 
+	if (m != NULL && npw > 0)
+		msgscan_add_passwords(m, (const char *const *)pw, npw);
 	for (off = 0; st == EM_OK && off < len; off += n) {
 		n = len - off < FEED_CHUNK ? len - off : FEED_CHUNK;
 		st = msgscan_body(m, data + off, n);
@@ -63,9 +78,11 @@ scan_buffer(const struct scan_config *sc, const unsigned char *data, size_t len,
 	if (m != NULL && (st == EM_OK || em_status_local(st)))
 		st = msgscan_end(m);
 	wp_put_report(out, (int)st, m ? msgscan_report(m) : NULL, range_of, m);
+	put_found_passwords(out, m);
 	if (out->oom || out->len > WP_MAX_FRAME - WP_HDR) {
 		sb_reset(out);
 		wp_put_report(out, EM_TEMPFAIL, NULL, NULL, NULL);
+		wp_put_passwords(out, NULL, 0);
 	}
 	msgscan_free(m);
 }
@@ -76,26 +93,28 @@ serve_one(int sock, const struct scan_config *sc)
 {
 	struct strbuf out = STRBUF_INIT;
 	unsigned char *pl, *map = NULL;
+	char *pw[WP_MAX_PW];
 	struct stat st;
 	uint64_t size = 0;
-	size_t n, i;
+	size_t n, npw = 0;
 	int fd, rc;
 
 	if ((rc = wc_recv(sock, WP_SCAN, -1, &pl, &n, &fd)) != 0)
 		return -1;
-	for (i = 0; i < n && i < 8; i++)
-		size |= (uint64_t)pl[i] << (8 * i);
+	rc = wp_parse_scan(pl, n, &size, pw, &npw);
 	free(pl);
-	if (n != 8 || fd < 0 || fstat(fd, &st) != 0 || (uint64_t)st.st_size < size ||
+	if (rc != 0 || fd < 0 || fstat(fd, &st) != 0 || (uint64_t)st.st_size < size ||
 	    (size > 0 &&
 		(map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED)) {
 		if (fd >= 0)
 			close(fd);
+		wp_pw_free(pw, npw);
 		return -1;
 	}
 	close(fd);
 	worker_test_hooks(sock, map, size);
-	scan_buffer(sc, map ? map : (const unsigned char *)"", size, &out);
+	scan_buffer(sc, map ? map : (const unsigned char *)"", size, pw, npw, &out);
+	wp_pw_free(pw, npw);
 	if (map != NULL)
 		munmap(map, size);
 	rc = out.oom ? -1 : wc_send(sock, WP_REPORT, out.s, out.len, -1);
@@ -116,7 +135,7 @@ warm_up(const struct scan_config *sc)
 	int i;
 
 	for (i = 0; i < 4; i++) { /* every libmagic slot of filetype.c */
-		scan_buffer(sc, (const unsigned char *)msg, sizeof(msg) - 1, &out);
+		scan_buffer(sc, (const unsigned char *)msg, sizeof(msg) - 1, NULL, 0, &out);
 		sb_reset(&out);
 	}
 	sb_free(&out);
@@ -130,26 +149,28 @@ main(int argc, char **argv)
 	struct strbuf e = STRBUF_INIT;
 	struct em_config *cfg;
 	sigset_t none;
-	int ch;
+	int ch, check = 0;
 
 	sigemptyset(&none); /* the daemon blocks HUP, TERM and INT in its threads */
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
 	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
 		setlocale(LC_CTYPE, "");
-	while ((ch = getopt(argc, argv, "c:u:m:t:")) != -1) {
+	while ((ch = getopt(argc, argv, "Cc:u:m:t:")) != -1) {
 		switch (ch) {
+		case 'C': check = 1; break;
 		case 'c': cfgfile = optarg; break;
 		case 'u': so.user = optarg; break;
 		case 'm': so.mem_bytes = strtoull(optarg, NULL, 10) << 20; break;
 		case 't': so.cpu_seconds = strtoull(optarg, NULL, 10); break;
 		default:
 			fprintf(stderr,
-			    "usage: embargo-worker [-c config] [-u user] "
+			    "usage: embargo-worker [-C] [-c config] [-u user] "
 			    "[-m MiB] [-t cpu-seconds] (socket on fd 3)\n");
 			return 2;
 		}
 	}
+	config_use_yara();
 	if (yara_global_init() != 0 || (cfg = config_load(cfgfile, &e)) == NULL) {
 		fprintf(
 		    stderr, "embargo-worker: %s\n", e.s ? sb_str(&e) : "libyara init");
@@ -162,6 +183,10 @@ main(int argc, char **argv)
 	if (filetype_warm() != 0) {
 		fprintf(stderr, "embargo-worker: libmagic cannot load its database\n");
 		return 2;
+	}
+	if (check) { /* embargo -t, start and reload: the configuration loads */
+		printf("embargo-worker: %u YARA rules\n", yara_rules_count(cfg->rules));
+		return 0;
 	}
 	warm_up(&cfg->scan);
 	if (sandbox_enter(&so, &err, &note) != 0) {
