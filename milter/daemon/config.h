@@ -49,7 +49,7 @@ struct em_config {
 	char *policy_file;
 	char **yara_paths;
 	size_t nyara;
-	int scan_workers;         /* 0: scan in-process; N: a pool of N embargo-worker */
+	int scan_workers;         /* N embargo-worker; 0: one per online core */
 	char *worker_program;     /* the embargo-worker program */
 	char *worker_user;        /* "": the daemon's user */
 	size_t worker_memory;     /* RLIMIT_AS of a worker */

@@ -124,6 +124,10 @@ spawn(struct wpool *p, struct slot *s)
 	argv[k++] = p->mem;
 	argv[k++] = "-t";
 	argv[k++] = p->cpu;
+	if (p->o.rules != NULL) {
+		argv[k++] = "-R";
+		argv[k++] = (char *)p->o.rules;
+	}
 	argv[k] = NULL;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
 		return -1;
@@ -221,17 +225,17 @@ oom:
 }
 
 static const char *
-ask(struct wpool *p, struct slot *s, int fd, uint64_t size, const char *const *pw,
-    size_t npw, struct wp_result *res)
+ask(struct wpool *p, struct slot *s, int fd, const struct wp_request *rq,
+    struct wp_result *res)
 {
-	struct strbuf rq = STRBUF_INIT;
+	struct strbuf b = STRBUF_INIT;
 	unsigned char *pl;
 	size_t n;
 	int rc;
 
-	wp_put_scan(&rq, size, pw, npw);
-	rc = rq.oom ? -1 : wc_send(s->sock, WP_SCAN, rq.s, rq.len, fd);
-	sb_free(&rq);
+	wp_put_scan(&b, rq);
+	rc = b.oom ? -1 : wc_send(s->sock, WP_SCAN, b.s, b.len, fd);
+	sb_free(&b);
 	if (rc != 0)
 		return "request not delivered";
 	rc = wc_recv(s->sock, WP_REPORT, (int)p->o.deadline_ms, &pl, &n, NULL);
@@ -253,11 +257,13 @@ ask(struct wpool *p, struct slot *s, int fd, uint64_t size, const char *const *p
 em_status
 wpool_scan(struct wpool *p, int fd, uint64_t size, struct wp_result *res, int *died)
 {
-	return wpool_scan_pw(p, fd, size, NULL, 0, res, died);
+	struct wp_request rq = { size, NULL, NULL, 0 };
+
+	return wpool_scan_req(p, fd, &rq, res, died);
 }
 
 em_status
-wpool_scan_pw(struct wpool *p, int fd, uint64_t size, const char *const *pw, size_t npw,
+wpool_scan_req(struct wpool *p, int fd, const struct wp_request *rq,
     struct wp_result *res, int *died)
 {
 	struct slot *s = checkout(p);
@@ -272,7 +278,7 @@ wpool_scan_pw(struct wpool *p, int fd, uint64_t size, const char *const *pw, siz
 		checkin(p, s, 0);
 		return EM_TEMPFAIL;
 	}
-	if ((why = ask(p, s, fd, size, pw, npw, res)) == NULL) {
+	if ((why = ask(p, s, fd, rq, res)) == NULL) {
 		checkin(p, s, 0);
 		return EM_OK;
 	}

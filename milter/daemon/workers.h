@@ -33,6 +33,8 @@ struct wpool_opts {
 	unsigned deadline_ms; /* per message */
 	unsigned mem_mb;      /* RLIMIT_AS of a worker; 0: none */
 	unsigned cpu_seconds; /* RLIMIT_CPU of a worker (lifetime); 0: none */
+	const char *rules;    /* extra YARA rules (-R, embargo-scan --rules); NULL: none,
+				 the string must outlive the pool */
 };
 
 struct wpool_stats {
@@ -51,9 +53,10 @@ void wpool_free(struct wpool *p);
  * *DIED is set when the worker died on this message. */
 em_status
 wpool_scan(struct wpool *p, int fd, uint64_t size, struct wp_result *res, int *died);
-/* The same, with passwords the worker tries on encrypted parts (PPAP). */
-em_status wpool_scan_pw(struct wpool *p, int fd, uint64_t size, const char *const *pw,
-    size_t npw, struct wp_result *res, int *died);
+/* The same for a request: a message or one attachment (raw), with passwords the
+ * worker tries on encrypted parts (PPAP). */
+em_status wpool_scan_req(struct wpool *p, int fd, const struct wp_request *rq,
+    struct wp_result *res, int *died);
 
 #define WPOOL_LIBEXEC "/usr/libexec/embargo/embargo-worker"
 

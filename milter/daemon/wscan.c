@@ -114,13 +114,17 @@ wscan_message(struct msg *m)
 em_status
 wscan_fd(int fd, const char *const *pw, size_t npw, struct wp_result *res)
 {
+	struct wp_request rq = { 0, NULL, NULL, 0 };
 	struct stat st;
 	int died;
 
 	memset(res, 0, sizeof(*res));
 	if (pool == NULL || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
 		return EM_TEMPFAIL;
-	return wpool_scan_pw(pool, fd, (uint64_t)st.st_size, pw, npw, res, &died);
+	rq.size = (uint64_t)st.st_size;
+	rq.pw = pw;
+	rq.npw = npw;
+	return wpool_scan_req(pool, fd, &rq, res, &died);
 }
 
 int

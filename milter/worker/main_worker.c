@@ -4,9 +4,12 @@
  *
  * It loads the configuration (scan limits, YARA rules), warms libmagic and OpenSSL,
  * then locks itself down (sandbox.h) and serves: each WP_SCAN frame brings a memfd
- * with a whole message; the worker maps it, runs the same pipeline as the daemon did
- * in-process (msgscan, headers in the body) and answers one WP_REPORT. Spools are
- * memfds (SPOOL_MEMFD). It exits when the socket closes.
+ * (or a read-only file) with a whole message, or one attachment (embargo-scan --raw);
+ * the worker maps it, runs the pipeline (msgscan, headers in the body; or
+ * scan_raw_file) and answers one WP_REPORT with the password candidates of the text.
+ * Spools are memfds (SPOOL_MEMFD). It exits when the socket closes.
+ * -C loads the configuration (YARA rules compiled) and exits: the daemon's check.
+ * -R adds a YARA rules file (embargo-scan --rules), compiled before the lockdown.
  *
  * Built with -DEMBARGO_TEST_ANALYSERS only for tests (build/tests/embargo-worker-test),
  * never in release builds: magic strings in a message make it crash, try to escape,
@@ -87,13 +90,32 @@ scan_buffer(const struct scan_config *sc, const unsigned char *data, size_t len,
 	msgscan_free(m);
 }
 
+/* One attachment (embargo-scan --raw) named NAME from FD. */
+static void
+scan_raw(const struct scan_config *sc, const char *name, int fd, struct strbuf *out)
+{
+	struct report *r = report_new();
+	em_status st = EM_TEMPFAIL;
+
+	if (r != NULL && lseek(fd, 0, SEEK_SET) == 0)
+		st = scan_raw_file(sc, name, fd, r);
+	wp_put_report(out, (int)st, r, NULL, NULL);
+	wp_put_passwords(out, NULL, 0);
+	if (out->oom || out->len > WP_MAX_FRAME - WP_HDR) {
+		sb_reset(out);
+		wp_put_report(out, EM_TEMPFAIL, NULL, NULL, NULL);
+		wp_put_passwords(out, NULL, 0);
+	}
+	report_free(r);
+}
+
 /* One request: 0 to go on, -1 to exit. */
 static int
 serve_one(int sock, const struct scan_config *sc)
 {
 	struct strbuf out = STRBUF_INIT;
 	unsigned char *pl, *map = NULL;
-	char *pw[WP_MAX_PW];
+	char *pw[WP_MAX_PW], *raw = NULL;
 	struct stat st;
 	uint64_t size = 0;
 	size_t n, npw = 0;
@@ -101,7 +123,7 @@ serve_one(int sock, const struct scan_config *sc)
 
 	if ((rc = wc_recv(sock, WP_SCAN, -1, &pl, &n, &fd)) != 0)
 		return -1;
-	rc = wp_parse_scan(pl, n, &size, pw, &npw);
+	rc = wp_parse_scan(pl, n, &size, &raw, pw, &npw);
 	free(pl);
 	if (rc != 0 || fd < 0 || fstat(fd, &st) != 0 || (uint64_t)st.st_size < size ||
 	    (size > 0 &&
@@ -109,17 +131,35 @@ serve_one(int sock, const struct scan_config *sc)
 		if (fd >= 0)
 			close(fd);
 		wp_pw_free(pw, npw);
+		free(raw);
 		return -1;
 	}
-	close(fd);
 	worker_test_hooks(sock, map, size);
-	scan_buffer(sc, map ? map : (const unsigned char *)"", size, pw, npw, &out);
+	if (raw != NULL)
+		scan_raw(sc, raw, fd, &out);
+	else
+		scan_buffer(sc, map ? map : (const unsigned char *)"", size, pw, npw, &out);
+	close(fd);
 	wp_pw_free(pw, npw);
+	free(raw);
 	if (map != NULL)
 		munmap(map, size);
 	rc = out.oom ? -1 : wc_send(sock, WP_REPORT, out.s, out.len, -1);
 	sb_free(&out);
 	return rc;
+}
+
+/* The extra rules file PATH beside the configured ones (never freed: the process's
+ * lifetime). */
+static int
+add_rules(struct em_config *cfg, const char *path, struct strbuf *e)
+{
+	struct yara_rules *x = yara_rules_load(&path, 1, e);
+
+	if (x == NULL)
+		return -1;
+	cfg->scan.rules[cfg->scan.rules[0] ? 1 : 0] = x;
+	return 0;
 }
 
 static void
@@ -145,7 +185,7 @@ int
 main(int argc, char **argv)
 {
 	struct sandbox_opts so = { NULL, 0, 0, 0 };
-	const char *cfgfile = NULL, *err, *note;
+	const char *cfgfile = NULL, *extra = NULL, *err, *note;
 	struct strbuf e = STRBUF_INIT;
 	struct em_config *cfg;
 	sigset_t none;
@@ -156,16 +196,17 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_DFL);
 	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
 		setlocale(LC_CTYPE, "");
-	while ((ch = getopt(argc, argv, "Cc:u:m:t:")) != -1) {
+	while ((ch = getopt(argc, argv, "Cc:u:m:t:R:")) != -1) {
 		switch (ch) {
 		case 'C': check = 1; break;
+		case 'R': extra = optarg; break;
 		case 'c': cfgfile = optarg; break;
 		case 'u': so.user = optarg; break;
 		case 'm': so.mem_bytes = strtoull(optarg, NULL, 10) << 20; break;
 		case 't': so.cpu_seconds = strtoull(optarg, NULL, 10); break;
 		default:
 			fprintf(stderr,
-			    "usage: embargo-worker [-C] [-c config] [-u user] "
+			    "usage: embargo-worker [-C] [-c config] [-R rules] [-u user] "
 			    "[-m MiB] [-t cpu-seconds] (socket on fd 3)\n");
 			return 2;
 		}
@@ -174,6 +215,10 @@ main(int argc, char **argv)
 	if (yara_global_init() != 0 || (cfg = config_load(cfgfile, &e)) == NULL) {
 		fprintf(
 		    stderr, "embargo-worker: %s\n", e.s ? sb_str(&e) : "libyara init");
+		return 2;
+	}
+	if (extra != NULL && add_rules(cfg, extra, &e) != 0) {
+		fprintf(stderr, "embargo-worker: %s", sb_str(&e));
 		return 2;
 	}
 	cfg->scan.tmpdir = SPOOL_MEMFD;

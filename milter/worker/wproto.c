@@ -6,7 +6,7 @@
  *   u32 status, u32 nparts, nparts x part, u32 nfindings, nfindings x finding,
  *   u32 nranges, nranges x (u32 part, u64 start, u64 end),
  *   u16 npasswords, npasswords x str (at most WP_MAX_PW of WP_MAX_PWLEN bytes)
- * WP_SCAN payload: u64 size, u16 npasswords, npasswords x str.
+ * WP_SCAN payload: u64 size, ostr raw file name, u16 npasswords, npasswords x str.
  *   part:    i32 parent (-1 only for part 0, else < own id), str path, ostr filename,
  *            ostr declared, ostr detected, ostr class, u64 size, ostr sha256
  *   finding: str name, u8 severity, u32 part, ostr detail
@@ -135,10 +135,11 @@ wp_put_passwords(struct strbuf *o, const char *const *pw, size_t npw)
 }
 
 void
-wp_put_scan(struct strbuf *o, uint64_t size, const char *const *pw, size_t npw)
+wp_put_scan(struct strbuf *o, const struct wp_request *rq)
 {
-	put_u(o, size, 8);
-	wp_put_passwords(o, pw, npw);
+	put_u(o, rq->size, 8);
+	put_str(o, rq->raw, REPORT_MAX_TEXT);
+	wp_put_passwords(o, rq->pw, rq->npw);
 }
 
 /* ---- parsing: a cursor that fails once and stays failed ---- */
@@ -314,18 +315,19 @@ wp_pw_free(char **pw, size_t npw)
 }
 
 int
-wp_parse_scan(const unsigned char *p, size_t n, uint64_t *size,
+wp_parse_scan(const unsigned char *p, size_t n, uint64_t *size, char **raw,
     char *pw[WP_MAX_PW], size_t *npw)
 {
 	struct cur c = { p, n, 0 };
 
 	*npw = 0;
 	*size = get_u(&c, 8);
-	if (c.bad || parse_pw(&c, pw, npw) != 0)
-		return -1;
-	if (c.n != 0) {
+	*raw = get_str(&c, REPORT_MAX_TEXT, 1);
+	if (c.bad || parse_pw(&c, pw, npw) != 0 || c.n != 0) {
 		wp_pw_free(pw, *npw);
 		*npw = 0;
+		free(*raw);
+		*raw = NULL;
 		return -1;
 	}
 	return 0;

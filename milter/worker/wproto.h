@@ -7,8 +7,9 @@
  * Frame: "EMBW" (4), version (1), type (1), 2 zero bytes, payload length (u32 LE),
  * payload. Types:
  *   WP_SCAN    daemon -> worker, payload: u64 size of the message in the memfd
- *              (headers and body, as embargo-scan reads a file), then u16 count and
- *              that many passwords to try (PPAP rescans). One fd attached.
+ *              (headers and body, as embargo-scan reads a file), the file name when
+ *              the bytes are one attachment (embargo-scan --raw) else none, then u16
+ *              count and that many passwords to try (PPAP rescans). One fd attached.
  *   WP_REPORT  worker -> daemon, payload: u32 status (em_status), then the parts,
  *              the findings, the top-level MIME ranges and the password candidates
  *              the message's text offers (PPAP; see wproto.c).
@@ -71,11 +72,18 @@ void wp_put_report(
 /* Append the password candidates (the end of a WP_REPORT payload). */
 void wp_put_passwords(struct strbuf *out, const char *const *pw, size_t npw);
 
-/* The WP_SCAN payload: SIZE and the passwords to try. */
-void wp_put_scan(struct strbuf *out, uint64_t size, const char *const *pw, size_t npw);
-/* Parse a WP_SCAN payload: 0 with *SIZE and PW (NPW entries, NUL-terminated strings
- * pointing into a copy the caller frees with wp_pw_free), or -1. */
-int wp_parse_scan(const unsigned char *p, size_t n, uint64_t *size,
+/* A scan request: SIZE bytes of the descriptor; RAW the file name when they are one
+ * attachment (NULL: a message); PW (NPW) passwords to try. */
+struct wp_request {
+	uint64_t size;
+	const char *raw;
+	const char *const *pw;
+	size_t npw;
+};
+void wp_put_scan(struct strbuf *out, const struct wp_request *rq);
+/* Parse a WP_SCAN payload: 0 with *SIZE, *RAW (malloc'd, or NULL) and PW (NPW
+ * malloc'd strings, freed with wp_pw_free), or -1 with nothing to free. */
+int wp_parse_scan(const unsigned char *p, size_t n, uint64_t *size, char **raw,
     char *pw[WP_MAX_PW], size_t *npw);
 void wp_pw_free(char **pw, size_t npw);
 

@@ -160,29 +160,45 @@ static void
 scan_request_is_strict(void **state)
 {
 	const char *many[WP_MAX_PW + 1];
+	struct wp_request rq = { 123456789, "a.docm", pws, 2 };
 	struct strbuf sb = STRBUF_INIT;
-	char *pw[WP_MAX_PW];
+	char *pw[WP_MAX_PW], *raw;
 	uint64_t size;
 	size_t npw, n, i;
+	const unsigned char *u;
 
 	(void)state;
-	wp_put_scan(&sb, 123456789, pws, 2);
-	assert_int_equal(wp_parse_scan((unsigned char *)sb.s, sb.len, &size, pw, &npw), 0);
+	wp_put_scan(&sb, &rq);
+	u = (const unsigned char *)sb.s;
+	assert_int_equal(wp_parse_scan(u, sb.len, &size, &raw, pw, &npw), 0);
 	assert_int_equal(size, 123456789);
+	assert_string_equal(raw, "a.docm");
 	assert_int_equal(npw, 2);
 	assert_string_equal(pw[0], "s3cret");
 	wp_pw_free(pw, npw);
+	free(raw);
 	for (n = 0; n < sb.len; n++)
-		assert_int_equal(wp_parse_scan((unsigned char *)sb.s, n, &size, pw, &npw), -1);
+		assert_int_equal(wp_parse_scan(u, n, &size, &raw, pw, &npw), -1);
 	sb_add(&sb, "x", 1);
-	assert_int_equal(wp_parse_scan((unsigned char *)sb.s, sb.len, &size, pw, &npw), -1);
+	u = (const unsigned char *)sb.s;
+	assert_int_equal(wp_parse_scan(u, sb.len, &size, &raw, pw, &npw), -1);
+	assert_null(raw);
 	sb_reset(&sb);
 	for (i = 0; i <= WP_MAX_PW; i++)
 		many[i] = "p";
-	wp_put_scan(&sb, 1, many, WP_MAX_PW); /* the writer caps at WP_MAX_PW */
-	sb.s[8] = (char)(WP_MAX_PW + 1);       /* a hostile count */
+	rq.raw = NULL;
+	rq.pw = many;
+	rq.npw = WP_MAX_PW + 1; /* the writer caps at WP_MAX_PW */
+	wp_put_scan(&sb, &rq);
+	u = (const unsigned char *)sb.s;
+	assert_int_equal(wp_parse_scan(u, sb.len, &size, &raw, pw, &npw), 0);
+	assert_int_equal(npw, WP_MAX_PW);
+	assert_null(raw);
+	wp_pw_free(pw, npw);
+	sb.s[10] = (char)(WP_MAX_PW + 1); /* a hostile count (after size and no raw) */
 	sb_add(&sb, "\x01\x00p", 3);
-	assert_int_equal(wp_parse_scan((unsigned char *)sb.s, sb.len, &size, pw, &npw), -1);
+	u = (const unsigned char *)sb.s;
+	assert_int_equal(wp_parse_scan(u, sb.len, &size, &raw, pw, &npw), -1);
 	sb_free(&sb);
 }
 
