@@ -331,3 +331,14 @@ wpool_stats(struct wpool *p, struct wpool_stats *out)
 	*out = p->st;
 	pthread_mutex_unlock(&p->mu);
 }
+
+int
+wpool_start(struct wpool *p)
+{
+	unsigned i;
+
+	for (i = 0; i < p->o.n; i++)
+		if (p->slots[i].pid == 0 && spawn(p, &p->slots[i]) != 0)
+			return -1;
+	return 0;
+}

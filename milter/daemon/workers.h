@@ -65,6 +65,16 @@ em_status wpool_scan_req(struct wpool *p, int fd, const struct wp_request *rq,
  * BUF (N bytes) may hold the answer. */
 const char *wpool_program(const char *configured, char *buf, size_t n);
 
+/* The options CFG (loaded from CFGFILE) asks for, N workers; PATH (PATHLEN bytes)
+ * may hold the program's path (wopts.c). */
+struct em_config;
+void wpool_opts_of(const struct em_config *cfg, const char *cfgfile, unsigned n,
+    char *path, size_t pathlen, struct wpool_opts *o);
+
+/* Start every worker now rather than on first use (a caller about to drop the
+ * rights the worker needs to read its configuration). 0 or -1. */
+int wpool_start(struct wpool *p);
+
 /* Config reloaded: each worker is replaced on its next use (rules, limits). */
 void wpool_restart(struct wpool *p);
 

@@ -23,18 +23,12 @@ wscan_start(const struct em_config *cfg, const char *cfgfile)
 	struct wpool_opts o;
 	char path[4096];
 
-	memset(&o, 0, sizeof(o));
-	o.path = wpool_program(cfg->worker_program, path, sizeof(path));
+	wpool_opts_of(cfg, cfgfile, wscan_count(cfg), path, sizeof(path), &o);
 	if (access(o.path, X_OK) != 0) {
 		log_msg(LOG_ERR, NULL, "the scan worker %s cannot be run: %s", o.path,
 		    strerror(errno));
 		return -1;
 	}
-	o.config = cfgfile;
-	o.user = cfg->worker_user;
-	o.n = wscan_count(cfg);
-	o.deadline_ms = (unsigned)cfg->worker_deadline * 1000u;
-	o.mem_mb = (unsigned)(cfg->worker_memory >> 20);
 	if ((pool = wpool_new(&o)) == NULL)
 		return -1;
 	log_msg(LOG_NOTICE, NULL, "scanning in %u sandboxed workers (%s)", o.n, o.path);

@@ -192,15 +192,10 @@ start_pool(const struct em_config *cfg, const char *cfgfile, const char *worker,
 	static char path[4096];
 	struct wpool_opts wo;
 
-	memset(&wo, 0, sizeof(wo));
+	wpool_opts_of(cfg, cfgfile, 1, path, sizeof(path), &wo);
 	wo.rules = rules;
-	wo.path =
-	    worker ? worker : wpool_program(cfg->worker_program, path, sizeof(path));
-	wo.config = cfgfile;
-	wo.user = cfg->worker_user;
-	wo.n = 1;
-	wo.deadline_ms = (unsigned)cfg->worker_deadline * 1000u;
-	wo.mem_mb = (unsigned)(cfg->worker_memory >> 20);
+	if (worker != NULL)
+		wo.path = worker;
 	return wpool_new(&wo);
 }
 
