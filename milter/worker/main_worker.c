@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/charset.h"
 #include "core/message.h"
 #include "daemon/config.h"
 #include "detect/filetype.h"
@@ -224,7 +225,10 @@ main(int argc, char **argv)
 	cfg->scan.tmpdir = SPOOL_MEMFD;
 	cfg->scan.gate = NULL;
 	so.fsize_bytes = cfg->scan.lim.archive_bytes + cfg->scan.lim.decoded_bytes;
+	if (getenv("TZ") == NULL) /* or localtime() looks at the file again on each call */
+		setenv("TZ", ":/etc/localtime", 1);
 	tzset(); /* archive timestamps: /etc/localtime read now, not after */
+	charset_warm(); /* iconv modules: none can be opened after the lockdown */
 	if (filetype_warm() != 0) {
 		fprintf(stderr, "embargo-worker: libmagic cannot load its database\n");
 		return 2;
