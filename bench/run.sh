@@ -90,12 +90,14 @@ pair "mixed, 8 conns" 8 "$N" $MIXED
 if [ -n "${BENCH_INPROC:-}" ] && [ -x "$BENCH_INPROC/embargo" ]; then
 	ew=$e
 	ob=$EMBARGO_BUILD; EMBARGO_BUILD=$BENCH_INPROC
+	cp "$W/embargo.conf" "$W/embargo.conf.w"
+	sed -i "s/^scan_workers = .*/scan_workers = 0;/" "$W/embargo.conf" # in-process there
 	start_embargo "$S"
-	EMBARGO_BUILD=$ob
+	EMBARGO_BUILD=$ob; mv "$W/embargo.conf.w" "$W/embargo.conf"
 	e=$(run "embargo in-process mixed 8" "$S" "$W/embargo.pid" 8 "$N" $MIXED)
 	em_stop "$W" >/dev/null 2>&1 || true
 	row "mixed, 8 conns, in-process ($BENCH_INPROC)" "embargo, no sandbox" "$e" ""
-	row "mixed, 8 conns, scan_workers = 0 ($(nproc) workers)" "embargo, sandboxed" "$ew" \
+	row "mixed, 8 conns, $(sed -n 's/^\(scan_workers = [0-9]*\).*/\1/p' "$W/embargo.conf") (0: $(nproc))" "embargo, sandboxed" "$ew" \
 	    "$(ratio "$(field "$ew" msg_s)" "$(field "$e" msg_s)") of in-process"
 fi
 pair "mixed, 64 conns" 64 "$N" $MIXED

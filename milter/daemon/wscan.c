@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -59,24 +61,32 @@ wscan_count(const struct em_config *cfg)
 	return n < 1 ? 1u : n > 256 ? 256u : (unsigned)n;
 }
 
-/* The raw message in a memfd: the one copy of its bytes. */
+/* The raw message for the worker, read-only: a large message (its spool already an
+ * unlinked file) is that file opened again without write access, no copy; a small one
+ * (in memory) is written once into a memfd. */
 static int
 raw_memfd(struct msg *m, uint64_t *size)
 {
-	unsigned char buf[65536];
-	uint64_t off = 0;
-	size_t got;
-	int fd = memfd_create("embargo-msg", MFD_CLOEXEC);
+	const unsigned char *data;
+	char path[64];
+	size_t len, off;
+	ssize_t w;
+	int fd, sfd = spool_fd(m->m_raw);
 
 	*size = spool_size(m->m_raw);
-	while (fd >= 0 && off < *size) {
-		if (spool_pread(m->m_raw, off, buf, sizeof(buf), &got) != EM_OK ||
-		    got == 0 || write(fd, buf, got) != (ssize_t)got) {
+	if (sfd >= 0) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", sfd);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0)
+			return fd;
+	}
+	if (spool_map(m->m_raw, (size_t)*size, &data, &len) != EM_OK || len != *size ||
+	    (fd = memfd_create("embargo-msg", MFD_CLOEXEC)) < 0)
+		return -1;
+	for (off = 0; off < len; off += (size_t)w)
+		if ((w = write(fd, data + off, len - off)) <= 0) {
 			close(fd);
 			return -1;
 		}
-		off += got;
-	}
 	return fd;
 }
 

@@ -128,7 +128,8 @@ serve_one(int sock, const struct scan_config *sc)
 	free(pl);
 	if (rc != 0 || fd < 0 || fstat(fd, &st) != 0 || (uint64_t)st.st_size < size ||
 	    (size > 0 &&
-		(map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED)) {
+		(map = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0)) ==
+		    MAP_FAILED)) {
 		if (fd >= 0)
 			close(fd);
 		wp_pw_free(pw, npw);
