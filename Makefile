@@ -5,7 +5,8 @@
 #   make fuzz       run each fuzz target for FUZZ_SECONDS (clang, libFuzzer)
 #   make asan       the unit and fuzz-regression tests under ASan/UBSan
 #   make bench      benchmarks (see bench/README.md)
-#   make lint       banned functions and the include rules (contrib/lint-includes.sh)
+#   make lint       banned functions, the include rules (contrib/lint-includes.sh) and
+#                   the daemon linking no parser (contrib/lint-daemon.sh)
 #   make fmt        clang-format the tree; make check-fmt: only report
 #   make install    PREFIX=/usr/local, DESTDIR; make uninstall
 #   make deb        build/embargo_<version>_<arch>.deb (dpkg-buildpackage, lintian)
@@ -23,6 +24,11 @@ WARN     += -Werror
 endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# The daemon links no format parser (every parser runs in embargo-worker): only
+# these, and from scanners/ only the core helpers of libscancore.a (make lint checks).
+DAEMON_PKGS := libconfig sqlite3 libcrypto libsystemd libpq
+DAEMON_LIBS = $(shell pkg-config --libs $(DAEMON_PKGS) 2>/dev/null) -lmilter -lpthread -lm \
+              $(EXTRA_LDFLAGS)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(CFLAGS) $(WARN) -fstack-protector-strong \
              -D_FORTIFY_SOURCE=2 -MMD -MP -Iscanners -Imilter $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LIBS       = $(PKG_LIBS) -lmilter -lpthread -lm $(EXTRA_LDFLAGS)
@@ -34,6 +40,8 @@ UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 SCAN_OBJ   := $(SCAN_SRC:%.c=$(B)/obj/%.o)
+SCANCORE_OBJ := $(addprefix $(B)/obj/scanners/core/,strbuf.o status.o vocab.o report.o \
+                spool.o gate.o)
 COMMON_OBJ := $(COMMON_SRC:%.c=$(B)/obj/%.o) $(B)/obj/gen/policy_default.o
 PROGS      := $(B)/embargo $(B)/embargo-scan $(B)/embargo-quarantine $(B)/embargo-worker \
               $(B)/embargo-web
@@ -58,11 +66,13 @@ $(B)/obj/gen/policy_default.o: $(B)/gen/policy_default.c
 
 $(B)/libscanners.a: $(SCAN_OBJ)
 	rm -f $@; ar rcs $@ $^
+$(B)/libscancore.a: $(SCANCORE_OBJ)
+	rm -f $@; ar rcs $@ $^
 $(B)/libcommon.a: $(COMMON_OBJ)
 	rm -f $@; ar rcs $@ $^
 
-$(B)/embargo: $(B)/obj/milter/daemon/main_embargo.o $(B)/libcommon.a $(B)/libscanners.a
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+$(B)/embargo: $(B)/obj/milter/daemon/main_embargo.o $(B)/libcommon.a $(B)/libscancore.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(DAEMON_LIBS)
 $(B)/embargo-scan: $(B)/obj/milter/tools/main_scan.o $(B)/libcommon.a $(B)/libscanners.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 $(B)/embargo-quarantine: $(B)/obj/milter/tools/main_quarantine.o $(B)/libcommon.a $(B)/libscanners.a
@@ -140,10 +150,11 @@ bench: deps-test all
 	@$(MAKE) --no-print-directory -C bench B=$(abspath $(B)) all
 	@B=$(B) sh bench/run.sh
 
-lint:
+lint: $(B)/embargo
 	@! grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|strtok|alloca)[[:space:]]*\(' \
 	    scanners/*/*.[ch] milter/*/*.[ch] tests/unit/*.c || { echo "lint: banned function"; exit 1; }
 	@sh contrib/lint-includes.sh
+	@B=$(B) sh contrib/lint-daemon.sh
 	@echo "lint: ok"
 
 # make fmt rewrites in place; make check-fmt only reports (clang-format, .clang-format).

@@ -81,17 +81,25 @@ pair() { # scenario conns count files...
 
 pair "mixed, 1 conn" 1 $((N / 4)) $MIXED
 pair "mixed, 8 conns" 8 "$N" $MIXED
-# The worker hop: the same mixed set and connections, scanned in scan_workers =
-# cores sandboxed workers (embargo-worker), against the in-process row just above.
-# Peak RSS is the daemon's only (the workers are separate processes). Every other
-# row runs in-process (scan_workers = 0).
-ein=$e
-sed -i "s/^scan_workers = .*/scan_workers = $(nproc);/" "$W/embargo.conf"
-start_embargo "$S"
-e=$(run "embargo workers mixed 8" "$S" "$W/embargo.pid" 8 "$N" $MIXED)
-row "mixed, 8 conns, scan_workers = $(nproc)" "embargo, sandboxed" "$e" \
-    "$(ratio "$(field "$e" msg_s)" "$(field "$ein" msg_s)") of in-process"
-sed -i "s/^scan_workers = .*/scan_workers = 0;/" "$W/embargo.conf"
+# The worker hop. Every row runs the daemon as shipped: no parser in it, every message
+# scanned in embargo-worker (scan_workers = 0: one per core); peak RSS is the daemon's
+# only. The daemon has no in-process scan any more: BENCH_INPROC=DIR (the build folder
+# of a tree from before it was removed, e.g. `git archive <commit> | tar -x` then
+# make) adds the same mixed set through that daemon's in-process pipeline, in this
+# run, and the ratio is the cost of the hop.
+if [ -n "${BENCH_INPROC:-}" ] && [ -x "$BENCH_INPROC/embargo" ]; then
+	ew=$e
+	ob=$EMBARGO_BUILD; EMBARGO_BUILD=$BENCH_INPROC
+	cp "$W/embargo.conf" "$W/embargo.conf.w"
+	sed -i "s/^scan_workers = .*/scan_workers = 0;/" "$W/embargo.conf" # in-process there
+	start_embargo "$S"
+	EMBARGO_BUILD=$ob; mv "$W/embargo.conf.w" "$W/embargo.conf"
+	e=$(run "embargo in-process mixed 8" "$S" "$W/embargo.pid" 8 "$N" $MIXED)
+	em_stop "$W" >/dev/null 2>&1 || true
+	row "mixed, 8 conns, in-process ($BENCH_INPROC)" "embargo, no sandbox" "$e" ""
+	row "mixed, 8 conns, $(sed -n 's/^\(scan_workers = [0-9]*\).*/\1/p' "$W/embargo.conf") (0: $(nproc))" "embargo, sandboxed" "$ew" \
+	    "$(ratio "$(field "$ew" msg_s)" "$(field "$e" msg_s)") of in-process"
+fi
 pair "mixed, 64 conns" 64 "$N" $MIXED
 pair "small text, 8 conns" 8 "$N" "$C/small.eml"
 

@@ -53,7 +53,6 @@ msg_reset(struct conn *c)
 	if ((m = c->c_msg) == NULL)
 		return;
 	c->c_msg = NULL;
-	msgscan_free(m->m_scan);
 	wp_result_free(&m->m_wres);
 	spool_free(m->m_raw);
 	for (i = 0; i < m->m_nrcpts; i++)
@@ -196,10 +195,8 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 	m->m_conn_name = c->c_name;
 	if (mta_macro(ctx, "{auth_authen}") != NULL)
 		m->m_auth = strndup(mta_macro(ctx, "{auth_authen}"), 256);
-	m->m_scan = msgscan_new(&m->m_cfg->scan, 0);
-	m->m_sandboxed = wscan_enabled();
 	m->m_raw = spool_new(m->m_cfg->scan.lim.spool_memory, m->m_cfg->tmp_dir);
-	if (m->m_sender == NULL || m->m_scan == NULL || m->m_raw == NULL)
+	if (m->m_sender == NULL || m->m_raw == NULL)
 		return step_fail(ctx, c, SMFIP_NR_MAIL, EM_TEMPFAIL, "out of memory");
 	spool_unhashed(m->m_raw); /* kept for the quarantine, never looked up */
 	return step_ok(c, SMFIP_NR_MAIL);
@@ -277,8 +274,6 @@ cb_header(SMFICTX *ctx, char *name, char *value)
 		st = raw_add(m, value);
 	if (st == EM_OK)
 		st = raw_add(m, "\n");
-	if (st == EM_OK && !m->m_sandboxed)
-		st = msgscan_header(m->m_scan, name, value);
 	if (st != EM_OK && !em_status_local(st))
 		return step_fail(ctx, c, SMFIP_NR_HDR, st, "header");
 	return step_ok(c, SMFIP_NR_HDR);
@@ -313,8 +308,6 @@ cb_body(SMFICTX *ctx, unsigned char *buf, size_t len)
 	m->m_size += len;
 	m->m_body_size += len;
 	st = spool_write(m->m_raw, buf, len);
-	if (st == EM_OK && !m->m_sandboxed)
-		st = msgscan_body(m->m_scan, buf, len);
 	if (st != EM_OK && !em_status_local(st))
 		return step_fail(ctx, c, SMFIP_NR_BODY, st, "body");
 	return step_ok(c, SMFIP_NR_BODY);

@@ -20,7 +20,6 @@
 
 #include "daemon/config.h"
 #include "policy/policy.h"
-#include "yara/yara.h"
 
 enum key_type {
 	K_STR,      /* char * */
@@ -394,6 +393,21 @@ resolve(char **path, const char *cfgfile)
 }
 
 /* Compile rules and load the policy named by the snapshot. */
+/* How YARA rule files become compiled rules: set by the programs that scan
+ * (config_use_yara, config_yara.c); NULL in the daemon, which links no parser: its
+ * workers compile the rules (wscan_check runs one on every load). */
+static struct yara_rules *(*rules_load)(
+    const char *const *paths, size_t n, struct strbuf *err);
+static void (*rules_free)(struct yara_rules *rules);
+
+void
+config_rules_ops(struct yara_rules *(*load)(const char *const *, size_t, struct strbuf *),
+    void (*release)(struct yara_rules *))
+{
+	rules_load = load;
+	rules_free = release;
+}
+
 static int
 load_dependents(struct em_config *c, struct strbuf *err)
 {
@@ -405,9 +419,8 @@ load_dependents(struct em_config *c, struct strbuf *err)
 		if (resolve(&c->yara_paths[i], c->file) != 0)
 			return -1;
 	c->scan.tmpdir = c->tmp_dir;
-	if (c->nyara > 0) {
-		c->rules =
-		    yara_rules_load((const char *const *)c->yara_paths, c->nyara, err);
+	if (c->nyara > 0 && rules_load != NULL) {
+		c->rules = rules_load((const char *const *)c->yara_paths, c->nyara, err);
 		if (c->rules == NULL)
 			return -1;
 		c->scan.rules[0] = c->rules;
@@ -478,7 +491,8 @@ config_free(struct em_config *c)
 	if (c == NULL)
 		return;
 	policy_free(c->policy);
-	yara_rules_free(c->rules);
+	if (c->rules != NULL && rules_free != NULL)
+		rules_free(c->rules);
 	for (i = 0; i < c->nyara; i++)
 		free(c->yara_paths[i]);
 	free(c->yara_paths);

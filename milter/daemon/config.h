@@ -49,7 +49,7 @@ struct em_config {
 	char *policy_file;
 	char **yara_paths;
 	size_t nyara;
-	int scan_workers;         /* 0: scan in-process; N: a pool of N embargo-worker */
+	int scan_workers;         /* N embargo-worker; 0: one per online core */
 	char *worker_program;     /* the embargo-worker program */
 	char *worker_user;        /* "": the daemon's user */
 	size_t worker_memory;     /* RLIMIT_AS of a worker */
@@ -87,5 +87,13 @@ void config_put(struct em_config *c);     /* -1 reference; NULL-safe */
 /* Parse "0660"-style modes and on_error names; exposed for tests. */
 int config_parse_on_error(const char *s, enum on_error *out);
 const char *config_on_error_name(enum on_error e);
+
+/* Compile YARA rules at config_load with LOAD (freed with RELEASE). Without it
+ * (the daemon) rules are left to the workers; config_use_yara sets libyara's. */
+struct yara_rules;
+void
+config_rules_ops(struct yara_rules *(*load)(const char *const *, size_t, struct strbuf *),
+    void (*release)(struct yara_rules *));
+void config_use_yara(void);
 
 #endif

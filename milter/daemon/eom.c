@@ -164,11 +164,10 @@ eom_act(SMFICTX *ctx, struct conn *c, struct msg *m)
 	char rqid[STORE_ID_LEN + 1];
 	int rp;
 
-	st = m->m_sandboxed ? wscan_message(m) : msgscan_end(m->m_scan);
+	st = wscan_message(m);
 	if (st != EM_OK && !em_status_local(st))
-		return status_reply(
-		    ctx, m->m_cfg, m->m_qid, st, m->m_sandboxed ? "scan worker" : "scan");
-	r = m->m_sandboxed ? m->m_wres.r : msgscan_report(m->m_scan);
+		return status_reply(ctx, m->m_cfg, m->m_qid, st, "scan worker");
+	r = m->m_wres.r;
 	if ((rp = release_pass(ctx, m, rqid)) != 0) {
 		if (rp < 0 || remove_forged_headers(ctx, m, EMBARGO_NHDRS - 1) != 0 ||
 		    add_embargo_header(ctx, m, r) != 0)

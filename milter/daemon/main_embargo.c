@@ -43,7 +43,6 @@
 #include "daemon/startcheck.h"
 #include "daemon/version.h"
 #include "daemon/wscan.h"
-#include "yara/yara.h"
 
 static const char *config_file = "/etc/embargo/embargo.conf";
 
@@ -194,13 +193,14 @@ prepare(const char *sock, int check, int foreground, struct startcheck_ids *ids)
 			goto fail;
 	}
 	if (startcheck_run(cfg, config_file, cfg->socket,
-		foreground && !check ? NULL : cfg->pid_file, !check, ids, &err) != 0) {
+		foreground && !check ? NULL : cfg->pid_file, !check, ids, &err) != 0 ||
+	    wscan_check(cfg, config_file, &err) != 0) {
 		print_lines(sb_str(&err));
 		goto fail;
 	}
 	if (check) {
-		printf("%s: configuration OK (%u YARA rules, policy %s)\n", config_file,
-		    yara_rules_count(cfg->rules), cfg->policy_file);
+		printf("%s: configuration OK (%s, policy %s)\n", config_file,
+		    sb_str(&err), cfg->policy_file);
 		config_free(cfg);
 		sb_free(&err);
 		exit(0);
@@ -285,10 +285,6 @@ main(int argc, char **argv)
 	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
 		setlocale(LC_CTYPE, "");
 	sock = options(argc, argv, &foreground, &check);
-	if (yara_global_init() != 0) {
-		fprintf(stderr, "embargo: libyara initialisation failed\n");
-		return 1;
-	}
 	sigemptyset(&set);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGTERM);
@@ -314,7 +310,6 @@ main(int argc, char **argv)
 	control_stop();
 	notify_failed(rc); /* no-op once ready was reported */
 	log_msg(rc ? LOG_ERR : LOG_NOTICE, NULL, "stopped (exit status %d)", rc);
-	yara_global_fini();
 	free(sockname);
 	free(pidname);
 	return rc;

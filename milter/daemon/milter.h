@@ -33,9 +33,7 @@ struct msg {
 	char **m_rcpts;
 	size_t m_nrcpts, m_rcpts_dropped;
 	char *m_subject;         /* raw Subject header value, bounded */
-	struct msgscan *m_scan;  /* the pipeline (in-process) */
-	struct wp_result m_wres; /* the worker's report (scan_workers > 0) */
-	int m_sandboxed;         /* scanned by a worker at end of message */
+	struct wp_result m_wres; /* the worker's report, parts and passwords */
 	struct spool *m_raw;     /* the message as received, for the quarantine */
 	uint64_t m_size;         /* header + body bytes */
 	uint64_t m_body_size;

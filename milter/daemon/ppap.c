@@ -38,6 +38,7 @@
 #include "daemon/actions.h"
 #include "daemon/log.h"
 #include "daemon/ppap.h"
+#include "daemon/wscan.h"
 #include "policy/policy.h"
 #include "store/store_deliver.h"
 
@@ -185,21 +186,22 @@ try_one(struct store *s, const struct em_config *cfg, const struct msg *m, const
 {
 	struct strbuf out = STRBUF_INIT;
 	struct store_entry e;
-	struct msgscan *scan = NULL;
+	struct wp_result scan;
 	struct decision d;
 	int fd = -1, have_d = 0;
 
+	memset(&scan, 0, sizeof(scan));
 	if (store_get(s, id, &e) != 0)
 		return;
-	if ((fd = store_open_msg(s, id)) < 0 ||
-	    (scan = msgscan_fd(&cfg->scan, fd, pw, npw)) == NULL)
+	if ((fd = store_open_msg(s, id)) < 0 || wscan_fd(fd, pw, npw, &scan) != EM_OK ||
+	    scan.r == NULL)
 		sb_adds(&out, "rescan failed: left awaiting");
-	else if (decide(cfg, &e, msgscan_report(scan), &d) != 0)
+	else if (decide(cfg, &e, scan.r, &d) != 0)
 		sb_adds(&out, "policy failed: left awaiting");
 	else if ((have_d = 1) && d.await_password)
 		sb_adds(&out, "still locked: left awaiting");
 	else
-		settle(s, cfg, m, &e, fd, msgscan_report(scan), &d, &out);
+		settle(s, cfg, m, &e, fd, scan.r, &d, &out);
 	log_msg(LOG_NOTICE, m->m_qid,
 	    "ppap: passwords brought to quarantine=%s (queue id %s): %s", id, e.queue_id,
 	    sb_str(&out));
@@ -207,7 +209,7 @@ try_one(struct store *s, const struct em_config *cfg, const struct msg *m, const
 	    "ppap: quarantine=%s: passwords from %s: %s", id, m->m_qid, sb_str(&out));
 	if (have_d)
 		decision_clear(&d);
-	msgscan_free(scan);
+	wp_result_free(&scan);
 	if (fd >= 0)
 		close(fd);
 	store_entry_clear(&e);
@@ -224,9 +226,8 @@ ppap_correlate(const struct msg *m, const char *self)
 	struct store *s;
 	size_t npw = 0, i;
 
-	while (
-	    npw < PPAP_PW_MAX && (pw[npw] = msgscan_password(m->m_scan, (unsigned)npw)))
-		npw++;
+	for (npw = 0; npw < PPAP_PW_MAX && npw < m->m_wres.npw; npw++)
+		pw[npw] = m->m_wres.pw[npw];
 	if (npw == 0 || m->m_sender == NULL || m->m_sender[0] == '\0')
 		return;
 	h.n = 0;

@@ -22,7 +22,6 @@
 #include "daemon/notify.h"
 #include "daemon/reload.h"
 #include "daemon/wscan.h"
-#include "yara/yara.h"
 
 /* The restart-only settings as the daemon started with them. */
 static struct {
@@ -87,6 +86,10 @@ reload_once(void)
 
 	notify_reloading();
 	c = config_load(reload_file, &err);
+	if (c != NULL && wscan_check(c, reload_file, &err) != 0) {
+		config_free(c);
+		c = NULL;
+	}
 	if (c == NULL) {
 		log_msg(LOG_ERR, NULL, "reload failed, keeping the old configuration: %s",
 		    sb_str(&err));
@@ -98,9 +101,8 @@ reload_once(void)
 		mlhooks_set_idle(c->milter_timeout);
 		gate_set_places(reload_gate, c->scan.lim.scan_parallel);
 		c->scan.gate = reload_gate;
-		log_msg(LOG_NOTICE, NULL,
-		    "configuration reloaded from %s (%u YARA rules)", reload_file,
-		    yara_rules_count(c->rules));
+		log_msg(LOG_NOTICE, NULL, "configuration reloaded from %s (%s)",
+		    reload_file, sb_str(&err));
 		metrics_rules(c->policy); /* before the first message can use them */
 		config_install(c);
 		metrics_reload(1);

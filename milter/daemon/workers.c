@@ -160,6 +160,10 @@ spawn(struct wpool *p, struct slot *s)
 	argv[k++] = p->mem;
 	argv[k++] = "-t";
 	argv[k++] = p->cpu;
+	if (p->o.rules != NULL) {
+		argv[k++] = "-R";
+		argv[k++] = (char *)p->o.rules;
+	}
 	argv[k] = NULL;
 	if (s->pg == NULL && page_new(s) != 0)
 		return -1;
@@ -291,17 +295,20 @@ oom:
 }
 
 static const char *
-ask(struct wpool *p, struct slot *s, int fd, uint64_t size, struct wp_result *res)
+ask(struct wpool *p, struct slot *s, int fd, const struct wp_request *rq,
+    struct wp_result *res)
 {
-	unsigned char sz[8], *pl;
+	struct strbuf b = STRBUF_INIT;
+	unsigned char *pl;
 	size_t n;
-	int i, rc;
+	int rc;
 
-	for (i = 0; i < 8; i++)
-		sz[i] = (unsigned char)(size >> (8 * i));
 	s->pg->part = -1;
 	s->pg->want = -1;
-	if (wc_send(s->sock, WP_SCAN, sz, 8, fd) != 0)
+	wp_put_scan(&b, rq);
+	rc = b.oom ? -1 : wc_send(s->sock, WP_SCAN, b.s, b.len, fd);
+	sb_free(&b);
+	if (rc != 0)
 		return "request not delivered";
 	rc = wc_recv(s->sock, WP_REPORT, (int)p->o.deadline_ms, &pl, &n, NULL);
 	if (rc == -2)
@@ -322,6 +329,15 @@ ask(struct wpool *p, struct slot *s, int fd, uint64_t size, struct wp_result *re
 em_status
 wpool_scan(struct wpool *p, int fd, uint64_t size, struct wp_result *res, int *died)
 {
+	struct wp_request rq = { size, NULL, NULL, 0 };
+
+	return wpool_scan_req(p, fd, &rq, res, died);
+}
+
+em_status
+wpool_scan_req(struct wpool *p, int fd, const struct wp_request *rq,
+    struct wp_result *res, int *died)
+{
 	struct slot *s = checkout(p, 0);
 	const char *why;
 	em_status st;
@@ -335,13 +351,13 @@ wpool_scan(struct wpool *p, int fd, uint64_t size, struct wp_result *res, int *d
 		checkin(p, s, 0);
 		return EM_TEMPFAIL;
 	}
-	why = ask(p, s, fd, size, res);
+	why = ask(p, s, fd, rq, res);
 	if (why != NULL && s->pg->part < 0) {
 		/* it died before it began this message (killed while idle): not the
 		 * message's doing; once more with a new worker */
 		reap(s);
 		if (spawn(p, s) == 0)
-			why = ask(p, s, fd, size, res);
+			why = ask(p, s, fd, rq, res);
 	}
 	if (why == NULL) {
 		checkin(p, s, 0);
@@ -360,9 +376,11 @@ int
 wpool_extract(struct wpool *p, int fd, uint64_t size, int part, int *out)
 {
 	struct slot *s = checkout(p, 1);
-	unsigned char sz[8], *pl = NULL;
+	struct wp_request rq = { size, NULL, NULL, 0 };
+	struct strbuf b = STRBUF_INIT;
+	unsigned char *pl = NULL;
 	size_t n = 0;
-	int i, rc = -1;
+	int rc = -1;
 
 	*out = -1;
 	if (s == NULL || part < 0)
@@ -371,15 +389,15 @@ wpool_extract(struct wpool *p, int fd, uint64_t size, int part, int *out)
 		reap(s);
 	if (spawn(p, s) != 0)
 		goto done;
-	for (i = 0; i < 8; i++)
-		sz[i] = (unsigned char)(size >> (8 * i));
 	s->pg->part = -1;
 	s->pg->want = part;
-	if (wc_send(s->sock, WP_SCAN, sz, 8, fd) == 0 &&
+	wp_put_scan(&b, &rq);
+	if (!b.oom && wc_send(s->sock, WP_SCAN, b.s, b.len, fd) == 0 &&
 	    wc_recv(s->sock, WP_PART, (int)p->o.deadline_ms, &pl, &n, out) == 0 &&
 	    n == 8 && *out >= 0)
 		rc = 0;
 	free(pl);
+	sb_free(&b);
 	reap(s); /* it exits after the part, or died before it */
 	s->pg->want = -1;
 done:
@@ -434,4 +452,15 @@ wpool_stats(struct wpool *p, struct wpool_stats *out)
 	pthread_mutex_lock(&p->mu);
 	*out = p->st;
 	pthread_mutex_unlock(&p->mu);
+}
+
+int
+wpool_start(struct wpool *p)
+{
+	unsigned i;
+
+	for (i = 0; i < p->o.n; i++)
+		if (p->slots[i].pid == 0 && spawn(p, &p->slots[i]) != 0)
+			return -1;
+	return 0;
 }

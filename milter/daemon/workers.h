@@ -39,6 +39,8 @@ struct wpool_opts {
 	unsigned deadline_ms; /* per message */
 	unsigned mem_mb;      /* RLIMIT_AS of a worker; 0: none */
 	unsigned cpu_seconds; /* RLIMIT_CPU of a worker (lifetime); 0: none */
+	const char *rules;    /* extra YARA rules (-R, embargo-scan --rules); NULL: none,
+				 the string must outlive the pool */
 };
 
 struct wpool_stats {
@@ -57,6 +59,10 @@ void wpool_free(struct wpool *p);
  * *DIED is set when the worker died on this message. */
 em_status
 wpool_scan(struct wpool *p, int fd, uint64_t size, struct wp_result *res, int *died);
+/* The same for a request: a message or one attachment (raw), with passwords the
+ * worker tries on encrypted parts (PPAP). */
+em_status wpool_scan_req(struct wpool *p, int fd, const struct wp_request *rq,
+    struct wp_result *res, int *died);
 
 /* Run the pipeline on FD (SIZE bytes) in a fresh worker up to PART and get that
  * part's bytes (at most WP_PART_MAX) in a memfd *OUT. Ignores the back-off (one
@@ -70,6 +76,16 @@ int wpool_extract(struct wpool *p, int fd, uint64_t size, int part, int *out);
  * embargo-worker beside the running program (a build tree), else WPOOL_LIBEXEC.
  * BUF (N bytes) may hold the answer. */
 const char *wpool_program(const char *configured, char *buf, size_t n);
+
+/* The options CFG (loaded from CFGFILE) asks for, N workers; PATH (PATHLEN bytes)
+ * may hold the program's path (wopts.c). */
+struct em_config;
+void wpool_opts_of(const struct em_config *cfg, const char *cfgfile, unsigned n,
+    char *path, size_t pathlen, struct wpool_opts *o);
+
+/* Start every worker now rather than on first use (a caller about to drop the
+ * rights the worker needs to read its configuration). 0 or -1. */
+int wpool_start(struct wpool *p);
 
 /* Config reloaded: each worker is replaced on its next use (rules, limits). */
 void wpool_restart(struct wpool *p);

@@ -3,8 +3,11 @@
  * wscan.h).
  */
 #include <sys/mman.h>
+#include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,25 +27,16 @@ wscan_start(const struct em_config *cfg, const char *cfgfile)
 	struct wpool_opts o;
 	char path[4096];
 
-	if (cfg->scan_workers <= 0)
-		return 0;
-	memset(&o, 0, sizeof(o));
-	o.path = wpool_program(cfg->worker_program, path, sizeof(path));
+	wpool_opts_of(cfg, cfgfile, wscan_count(cfg), path, sizeof(path), &o);
 	if (access(o.path, X_OK) != 0) {
-		log_msg(LOG_ERR, NULL, "scan_workers = %d but %s cannot be run: %s",
-		    cfg->scan_workers, o.path, strerror(errno));
+		log_msg(LOG_ERR, NULL, "the scan worker %s cannot be run: %s", o.path,
+		    strerror(errno));
 		return -1;
 	}
-	o.config = cfgfile;
-	o.user = cfg->worker_user;
-	o.n = (unsigned)cfg->scan_workers;
-	o.deadline_ms = (unsigned)cfg->worker_deadline * 1000u;
-	o.mem_mb = (unsigned)(cfg->worker_memory >> 20);
 	if ((pool = wpool_new(&o)) == NULL)
 		return -1;
 	crash_dir = strdup(cfg->quarantine_dir ? cfg->quarantine_dir : "");
-	log_msg(LOG_NOTICE, NULL, "scanning in %d sandboxed workers (%s)",
-	    cfg->scan_workers, o.path);
+	log_msg(LOG_NOTICE, NULL, "scanning in %u sandboxed workers (%s)", o.n, o.path);
 	return 0;
 }
 
@@ -62,30 +56,42 @@ wscan_reload(void)
 		wpool_restart(pool);
 }
 
-int
-wscan_enabled(void)
+unsigned
+wscan_count(const struct em_config *cfg)
 {
-	return pool != NULL;
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (cfg->scan_workers > 0)
+		return (unsigned)cfg->scan_workers;
+	return n < 1 ? 1u : n > 256 ? 256u : (unsigned)n;
 }
 
-/* The raw message in a memfd: the one copy of its bytes. */
+/* The raw message for the worker, read-only: a large message (its spool already an
+ * unlinked file) is that file opened again without write access, no copy; a small one
+ * (in memory) is written once into a memfd. */
 static int
 raw_memfd(struct msg *m, uint64_t *size)
 {
-	unsigned char buf[65536];
-	uint64_t off = 0;
-	size_t got;
-	int fd = memfd_create("embargo-msg", MFD_CLOEXEC);
+	const unsigned char *data;
+	char path[64];
+	size_t len, off;
+	ssize_t w;
+	int fd, sfd = spool_fd(m->m_raw);
 
 	*size = spool_size(m->m_raw);
-	while (fd >= 0 && off < *size) {
-		if (spool_pread(m->m_raw, off, buf, sizeof(buf), &got) != EM_OK ||
-		    got == 0 || write(fd, buf, got) != (ssize_t)got) {
+	if (sfd >= 0) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", sfd);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0)
+			return fd;
+	}
+	if (spool_map(m->m_raw, (size_t)*size, &data, &len) != EM_OK || len != *size ||
+	    (fd = memfd_create("embargo-msg", MFD_CLOEXEC)) < 0)
+		return -1;
+	for (off = 0; off < len; off += (size_t)w)
+		if ((w = write(fd, data + off, len - off)) <= 0) {
 			close(fd);
 			return -1;
 		}
-		off += got;
-	}
 	return fd;
 }
 
@@ -123,7 +129,7 @@ wscan_message(struct msg *m)
 	em_status st;
 	int fd, died;
 
-	if ((fd = raw_memfd(m, &size)) < 0)
+	if (pool == NULL || (fd = raw_memfd(m, &size)) < 0)
 		return EM_TEMPFAIL;
 	st = wpool_scan(pool, fd, size, &m->m_wres, &died);
 	if (died) {
@@ -140,6 +146,22 @@ wscan_message(struct msg *m)
 	return st;
 }
 
+em_status
+wscan_fd(int fd, const char *const *pw, size_t npw, struct wp_result *res)
+{
+	struct wp_request rq = { 0, NULL, NULL, 0 };
+	struct stat st;
+	int died;
+
+	memset(res, 0, sizeof(*res));
+	if (pool == NULL || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		return EM_TEMPFAIL;
+	rq.size = (uint64_t)st.st_size;
+	rq.pw = pw;
+	rq.npw = npw;
+	return wpool_scan_req(pool, fd, &rq, res, &died);
+}
+
 int
 wscan_stats(struct wpool_stats *out)
 {
@@ -154,10 +176,8 @@ msg_part_range(const struct msg *m, int part, uint64_t *start, uint64_t *end)
 {
 	uint64_t s, e;
 
-	if (m->m_wres.r == NULL)
-		return msgscan_part_range(m->m_scan, part, start, end);
-	if (wp_part_range(&m->m_wres, part, &s, &e) != 0 || s < m->m_body_off ||
-	    e - m->m_body_off > m->m_body_size)
+	if (m->m_wres.r == NULL || wp_part_range(&m->m_wres, part, &s, &e) != 0 ||
+	    s < m->m_body_off || e - m->m_body_off > m->m_body_size)
 		return -1;
 	*start = s - m->m_body_off;
 	*end = e - m->m_body_off;

@@ -1,13 +1,14 @@
 /*
- * wscan.h: the daemon's side of sandboxed scanning (scan_workers > 0): the one pool
- * of embargo-worker processes, and a message's scan through it.
+ * wscan.h: the daemon's side of scanning: the one pool of sandboxed embargo-worker
+ * processes (scan_workers, 0: one per online core), and a message's scan through it.
+ * The daemon has no parser of its own: every scan goes through this pool.
  *
  * Promises: wscan_message copies the message as received (m_raw: headers and body)
  * once into a memfd, hands it to a worker and keeps the strictly parsed report and
  * strip ranges on the message (m_wres). A worker that died gives a scan.crashed
  * report; back-off and internal failures give EM_TEMPFAIL. msg_part_range answers
- * for either mode (in-process msgscan or the worker's ranges, checked to lie inside
- * the body).
+ * from the worker's ranges, checked to lie inside the body. wscan_fd scans a stored
+ * message (a regular file) with passwords to try (PPAP).
  * Limits: scan_workers is read at start; a reload replaces workers, not the pool size.
  */
 #ifndef EMBARGO_WSCAN_H
@@ -18,13 +19,18 @@
 #include "daemon/config.h"
 #include "daemon/milter.h"
 
-/* Start the pool when CFG asks for workers (no-op otherwise). 0 or -1. */
+/* Start the pool; -1 when the worker program cannot be run or no memory. */
 int wscan_start(const struct em_config *cfg, const char *cfgfile);
 void wscan_stop(void);
 /* After a reload: replace workers as they are next used. */
 void wscan_reload(void);
-/* Whether messages go to workers. */
-int wscan_enabled(void);
+/* Run the worker program once on CFGFILE (`embargo-worker -C`): 0 when it loads
+ * (YARA rules compile) with its one line in ERR, else -1 with why in ERR
+ * (wcheck.c). */
+int wscan_check(const struct em_config *cfg, const char *cfgfile, struct strbuf *err);
+
+/* The pool size CFG asks for: scan_workers, or the online cores when 0. */
+unsigned wscan_count(const struct em_config *cfg);
 
 /* The pool's wpool_stats into OUT: 0, or -1 when no pool runs (for metrics.c). */
 struct wpool_stats;
@@ -32,6 +38,8 @@ int wscan_stats(struct wpool_stats *out);
 
 /* Scan M through a worker; M->m_wres holds the result. */
 em_status wscan_message(struct msg *m);
+/* Scan the stored message FD trying PW (NPW); RES as wpool_scan fills it. */
+em_status wscan_fd(int fd, const char *const *pw, size_t npw, struct wp_result *res);
 
 /* Where top-level PART lies in the body (see msgscan_part_range). */
 int msg_part_range(const struct msg *m, int part, uint64_t *start, uint64_t *end);

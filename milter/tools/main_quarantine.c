@@ -411,6 +411,7 @@ passwd(const char *cfgfile, int argc, char **argv)
 		fprintf(stderr, "embargo-quarantine: passwd needs root\n");
 		return Q_REFUSED;
 	}
+	config_use_yara();
 	if (yara_global_init() != 0 ||
 	    (cfg = config_load(config_path(cfgfile), &err)) == NULL) {
 		fprintf(stderr, "%s", sb_str(&err));
@@ -459,6 +460,7 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "passwd") == 0)
 		return passwd(cfgfile, argc, argv);
 	parse_cmd_opts(argc, argv, &o);
+	config_use_yara();
 	if (yara_global_init() != 0 ||
 	    (cfg = config_load(config_path(cfgfile), &err)) == NULL) {
 		fprintf(stderr, "%s", sb_str(&err));

@@ -35,7 +35,7 @@
 
 struct opts {
 	int json, raw;
-	struct wpool *pool; /* --sandbox or scan_workers > 0: scan in embargo-worker */
+	struct wpool *pool; /* embargo-worker; NULL only with --in-process */
 	const char *from;
 	const char *rcpts[MAX_RCPTS];
 	size_t nrcpts;
@@ -46,12 +46,14 @@ usage_to(FILE *fp, int status)
 {
 	fprintf(fp,
 	    "usage: embargo-scan [-c config] [--json] [--raw] [--rules path]\n"
-	    "                    [--from addr] [--rcpt addr]... [--sandbox] [--worker path]\n"
-	    "                    file...\n"
+	    "                    [--from addr] [--rcpt addr]... [--worker path]\n"
+	    "                    [--in-process] file...\n"
 	    "       embargo-scan --list-findings\n"
 	    "       embargo-scan -h|--help, -V|--version\n"
 	    "Scans each file (a message, or with --raw an attachment) as the milter does and\n"
-	    "prints the findings and the policy's action. See embargo-scan(1).\n");
+	    "prints the findings and the policy's action, parsing it in a sandboxed\n"
+	    "embargo-worker (--in-process: in this process, for debugging only).\n"
+	    "See embargo-scan(1).\n");
 	exit(status);
 }
 
@@ -162,17 +164,18 @@ mappable(int fd, uint64_t *size)
 	return mfd;
 }
 
-/* The message in FD through a sandboxed worker. */
+/* The message (or with RAW the attachment so named) in FD through a sandboxed
+ * worker. */
 static em_status
-scan_sandboxed(struct wpool *pool, int fd, struct wp_result *res)
+scan_sandboxed(struct wpool *pool, int fd, const char *raw, struct wp_result *res)
 {
-	uint64_t size;
-	int mfd = mappable(fd, &size), died;
+	struct wp_request rq = { 0, raw, NULL, 0 };
+	int mfd = mappable(fd, &rq.size), died;
 	em_status st;
 
 	if (mfd < 0)
 		return EM_TEMPFAIL;
-	st = wpool_scan(pool, mfd, size, res, &died);
+	st = wpool_scan_req(pool, mfd, &rq, res, &died);
 	if (mfd != fd)
 		close(mfd);
 	if (st == EM_OK && res->status != EM_OK)
@@ -181,23 +184,18 @@ scan_sandboxed(struct wpool *pool, int fd, struct wp_result *res)
 }
 
 /* One sandboxed worker for embargo-scan: the program from --worker, $EMBARGO_WORKER
- * or worker_program, with the same config file (extra --rules cannot follow). */
+ * or worker_program, with the same config file and the --rules file. */
 static struct wpool *
-start_pool(const struct em_config *cfg, const char *cfgfile, const char *worker)
+start_pool(const struct em_config *cfg, const char *cfgfile, const char *worker,
+    const char *rules)
 {
 	static char path[4096];
 	struct wpool_opts wo;
 
-	if (cfg->scan.rules[1] != NULL || (cfg->scan.rules[0] && !cfg->rules))
-		return NULL;
-	memset(&wo, 0, sizeof(wo));
-	wo.path =
-	    worker ? worker : wpool_program(cfg->worker_program, path, sizeof(path));
-	wo.config = cfgfile;
-	wo.user = cfg->worker_user;
-	wo.n = 1;
-	wo.deadline_ms = (unsigned)cfg->worker_deadline * 1000u;
-	wo.mem_mb = (unsigned)(cfg->worker_memory >> 20);
+	wpool_opts_of(cfg, cfgfile, 1, path, sizeof(path), &wo);
+	wo.rules = rules;
+	if (worker != NULL)
+		wo.path = worker;
 	return wpool_new(&wo);
 }
 
@@ -220,15 +218,18 @@ scan_one(const struct em_config *cfg, const struct opts *o, const char *file)
 		fprintf(stderr, "embargo-scan: %s: %s\n", file, strerror(errno));
 		return 2;
 	}
-	if (o->raw) {
+	if (o->pool != NULL) {
+		const char *base = strrchr(file, '/');
+
+		st = scan_sandboxed(
+		    o->pool, fd, o->raw ? base ? base + 1 : file : NULL, &res);
+		r = res.r;
+	} else if (o->raw) {
 		const char *base = strrchr(file, '/');
 
 		if ((r = own = report_new()) == NULL)
 			goto out;
 		st = scan_raw_file(&cfg->scan, base ? base + 1 : file, fd, r);
-	} else if (o->pool != NULL) {
-		st = scan_sandboxed(o->pool, fd, &res);
-		r = res.r;
 	} else {
 		if ((m = msgscan_new(&cfg->scan, 1)) == NULL)
 			goto out;
@@ -271,7 +272,8 @@ main(int argc, char **argv)
 		{ "list-findings", no_argument, NULL, 'L' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
-		{ "sandbox", no_argument, NULL, 'S' },
+		{ "sandbox", no_argument, NULL, 'S' }, /* the default; kept for scripts */
+		{ "in-process", no_argument, NULL, 'I' },
 		{ "worker", required_argument, NULL, 'W' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -280,7 +282,7 @@ main(int argc, char **argv)
 	struct yara_rules *extra = NULL;
 	struct em_config *cfg;
 	struct opts o;
-	int ch, i, worst = 0, rc, sandbox = 0;
+	int ch, i, worst = 0, rc, inproc = 0;
 
 	/* Archive member names are UTF-8 on the wire: libarchive converts them
 	 * through the C library, which needs a UTF-8 character type. */
@@ -303,11 +305,9 @@ main(int argc, char **argv)
 		case 'L': list_findings(); return 0;
 		case 'V': printf("embargo-scan %s\n", EMBARGO_VERSION); return 0;
 		case 'h': usage_to(stdout, 0); break;
-		case 'S': sandbox = 1; break;
-		case 'W':
-			worker = optarg;
-			sandbox = 1;
-			break;
+		case 'S': break;
+		case 'I': inproc = 1; break;
+		case 'W': worker = optarg; break;
 		default: usage();
 		}
 	}
@@ -315,6 +315,7 @@ main(int argc, char **argv)
 		usage();
 	if (cfgfile == NULL && access(DEFAULT_CONFIG, R_OK) == 0)
 		cfgfile = DEFAULT_CONFIG;
+	config_use_yara();
 	if (yara_global_init() != 0) {
 		fprintf(stderr, "embargo-scan: libyara initialisation failed\n");
 		return 2;
@@ -327,7 +328,7 @@ main(int argc, char **argv)
 	/* Spool files go to $TMPDIR (or /tmp), not the daemon's tmp_dir: an admin
 	 * trying a file need not be able to write there. */
 	cfg->scan.tmpdir = NULL;
-	if (rules[0] != NULL) {
+	if (rules[0] != NULL && inproc) {
 		if ((extra = yara_rules_load(rules, 1, &err)) == NULL) {
 			fprintf(stderr, "%s", sb_str(&err));
 			sb_free(&err);
@@ -336,12 +337,8 @@ main(int argc, char **argv)
 		}
 		cfg->scan.rules[cfg->scan.rules[0] ? 1 : 0] = extra;
 	}
-	/* scan_workers > 0 sandboxes messages too, unless --rules asks for extra rules
-	 * (only the configured ones reach a worker) */
-	if ((sandbox || (cfg->scan_workers > 0 && rules[0] == NULL)) && !o.raw &&
-	    (o.pool = start_pool(cfg, cfgfile, worker)) == NULL) {
-		fprintf(stderr,
-		    "embargo-scan: no worker pool (--rules needs no --sandbox)\n");
+	if (!inproc && (o.pool = start_pool(cfg, cfgfile, worker, rules[0])) == NULL) {
+		fprintf(stderr, "embargo-scan: out of memory for the worker pool\n");
 		config_free(cfg);
 		return 2;
 	}

@@ -83,8 +83,10 @@ int q_delete(struct qctx *c, const struct store_entry *e);
 int q_purge(struct qctx *c);
 int q_fsck(struct qctx *c);
 int q_sync_holds(struct qctx *c);
-/* Run FN(ARG) in a child process without root (the daemon's user, or nobody):
- * whatever parses message content. Returns FN's result, or Q_ERROR. */
+/* Run FN(ARG) in a child process without root (the daemon's user, or nobody),
+ * with one sandboxed embargo-worker started before the drop (it runs as
+ * worker_user, else that user): the rescan parses in the worker. Returns FN's
+ * result, or Q_ERROR. */
 int q_unprivileged(const struct em_config *cfg, int (*fn)(void *), void *arg);
 /* Rescan the stored message FD; print the part tree (SHOW) or the verdict; 0 would
  * deliver (accept or tag), 1 would not, 2 error. Runs inside q_unprivileged. */

@@ -1,7 +1,9 @@
 /*
  * q_cmds.c: embargo-quarantine's other commands: show, export, delete, purge,
  * fsck, sync-holds; and the rescan of stored content, which runs in a child
- * without root (the daemon's user, or nobody), never as root.
+ * without root (the daemon's user, or nobody), never as root, and parses the
+ * message in a sandboxed embargo-worker, as the daemon does (show, release --rescan,
+ * and embargo-web's release, which calls it).
  *
  * sync-holds asks Postfix (`postqueue -j`, honouring MAIL_CONFIG) which messages
  * are in its hold queue; entries held by Embargo whose queue id is no longer there
@@ -19,11 +21,34 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/message.h"
+#include <sys/stat.h>
+
+#include "daemon/workers.h"
 #include "policy/policy.h"
 #include "tools/q.h"
 
 #define Q_POSTQUEUE "/usr/sbin/postqueue"
+
+/* The rescan's worker: started before the drop of root (it reads the configuration
+ * as embargo-quarantine could), then used by the unprivileged child. */
+static struct wpool *qpool;
+
+static struct wpool *
+rescan_pool(const struct em_config *cfg)
+{
+	char path[4096];
+	struct wpool_opts o;
+	struct wpool *p;
+
+	wpool_opts_of(cfg, cfg->file, 1, path, sizeof(path), &o);
+	if (o.user == NULL || o.user[0] == '\0') /* as root: never a root worker */
+		o.user = cfg->user && cfg->user[0] ? cfg->user : "nobody";
+	if ((p = wpool_new(&o)) != NULL && wpool_start(p) != 0) {
+		wpool_free(p);
+		p = NULL;
+	}
+	return p;
+}
 
 static int
 drop_root(const struct em_config *cfg)
@@ -52,8 +77,14 @@ q_unprivileged(const struct em_config *cfg, int (*fn)(void *), void *arg)
 	int status;
 
 	fflush(NULL);
-	if ((pid = fork()) < 0)
+	if ((qpool = rescan_pool(cfg)) == NULL) {
+		fprintf(stderr, "embargo-quarantine: cannot start the scan worker\n");
 		return Q_ERROR;
+	}
+	if ((pid = fork()) < 0) {
+		wpool_free(qpool);
+		return Q_ERROR;
+	}
 	if (pid == 0) {
 		if (drop_root(cfg) != 0) {
 			fprintf(stderr,
@@ -65,8 +96,12 @@ q_unprivileged(const struct em_config *cfg, int (*fn)(void *), void *arg)
 		_exit(status);
 	}
 	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
+		if (errno != EINTR) {
+			wpool_free(qpool);
 			return Q_ERROR;
+		}
+	wpool_free(qpool);
+	qpool = NULL;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : Q_ERROR;
 }
 
@@ -85,25 +120,44 @@ split(char *buf, const char **v, size_t max)
 	return n;
 }
 
+/* The stored message FD through the sandboxed worker: 0 with RES, or -1. */
+static int
+worker_scan(int fd, struct wp_result *res)
+{
+	struct stat st;
+	em_status s;
+	int died;
+
+	memset(res, 0, sizeof(*res));
+	if (qpool == NULL || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		return -1;
+	s = wpool_scan(qpool, fd, (uint64_t)st.st_size, res, &died);
+	if (s == EM_OK && res->r != NULL &&
+	    (res->status == EM_OK || em_status_local((em_status)res->status)))
+		return 0;
+	wp_result_free(res);
+	return -1;
+}
+
 int
 q_rescan(const struct em_config *cfg, int fd, const struct store_entry *e, int show)
 {
-	struct msgscan *m = msgscan_fd(&cfg->scan, fd, NULL, 0);
+	struct wp_result m;
 	const char *rc[1000];
 	struct envelope env;
 	struct decision d;
 	char *buf = NULL;
 	int r = Q_ERROR;
 
-	if (m == NULL) {
+	if (worker_scan(fd, &m) != 0) {
 		fprintf(stderr, "embargo-quarantine: %s: cannot rescan the stored copy\n",
 		    e->id);
 		return Q_ERROR;
 	}
 	if (show) {
 		printf("parts and findings (rescanned with the current scanners):\n");
-		report_print(msgscan_report(m), stdout);
-		msgscan_free(m);
+		report_print(m.r, stdout);
+		wp_result_free(&m);
 		return Q_OK;
 	}
 	memset(&env, 0, sizeof(env));
@@ -113,7 +167,7 @@ q_rescan(const struct em_config *cfg, int fd, const struct store_entry *e, int s
 	if ((buf = strdup(e->rcpts)) != NULL) {
 		env.nrcpts = split(buf, rc, sizeof(rc) / sizeof(rc[0]));
 		env.rcpts = rc;
-		if (policy_decide(cfg->policy, msgscan_report(m), &env, &d) == 0) {
+		if (policy_decide(cfg->policy, m.r, &env, &d) == 0) {
 			r = d.action <= ACT_TAG ? Q_OK : Q_REFUSED;
 			printf("rescan: %s%s%s: %s\n", action_name(d.action),
 			    d.rule ? " by rule " : "", d.rule ? d.rule : "",
@@ -122,7 +176,7 @@ q_rescan(const struct em_config *cfg, int fd, const struct store_entry *e, int s
 		}
 	}
 	free(buf);
-	msgscan_free(m);
+	wp_result_free(&m);
 	return r;
 }
 

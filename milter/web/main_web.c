@@ -117,6 +117,7 @@ main(int argc, char **argv)
 		}
 	if (optind != argc)
 		return usage();
+	config_use_yara();
 	if (yara_global_init() != 0 || (cfg = config_load(file, &err)) == NULL) {
 		fprintf(stderr, "embargo-web: %s", sb_str(&err));
 		sb_free(&err);

@@ -4,9 +4,12 @@
  *
  * It loads the configuration (scan limits, YARA rules), warms libmagic and OpenSSL,
  * then locks itself down (sandbox.h) and serves: each WP_SCAN frame brings a memfd
- * with a whole message; the worker maps it, runs the same pipeline as the daemon did
- * in-process (msgscan, headers in the body) and answers one WP_REPORT. Spools are
- * memfds (SPOOL_MEMFD). It exits when the socket closes.
+ * (or a read-only file) with a whole message, or one attachment (embargo-scan --raw);
+ * the worker maps it, runs the pipeline (msgscan, headers in the body; or
+ * scan_raw_file) and answers one WP_REPORT with the password candidates of the text.
+ * Spools are memfds (SPOOL_MEMFD). It exits when the socket closes.
+ * -C loads the configuration (YARA rules compiled) and exits: the daemon's check.
+ * -R adds a YARA rules file (embargo-scan --rules), compiled before the lockdown.
  *
  * Built with -DEMBARGO_TEST_ANALYSERS only for tests (build/tests/embargo-worker-test),
  * never in release builds: magic strings in a message make it crash, try to escape,
@@ -25,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/charset.h"
 #include "core/message.h"
 #include "daemon/config.h"
 #include "detect/filetype.h"
@@ -49,15 +53,30 @@ range_of(void *arg, int part, uint64_t *s, uint64_t *e)
 	return msgscan_part_range(arg, part, s, e);
 }
 
-/* The pipeline on DATA; the serialised report appended to OUT. */
+/* The password candidates of the message's text, for the daemon's PPAP. */
+static void
+put_found_passwords(struct strbuf *out, const struct msgscan *m)
+{
+	const char *pw[WP_MAX_PW];
+	size_t n = 0;
+
+	while (m != NULL && n < WP_MAX_PW && (pw[n] = msgscan_password(m, (unsigned)n)))
+		n++;
+	wp_put_passwords(out, pw, n);
+}
+
+/* The pipeline on DATA, trying PW (NPW) on encrypted parts; the serialised report
+ * appended to OUT. */
 static void
 scan_buffer(const struct scan_config *sc, const unsigned char *data, size_t len,
-    struct strbuf *out)
+    char **pw, size_t npw, struct strbuf *out)
 {
 	struct msgscan *m = msgscan_new(sc, 1);
 	em_status st = m ? EM_OK : EM_TEMPFAIL;
 	size_t off, n;
 
+	if (m != NULL && npw > 0)
+		msgscan_add_passwords(m, (const char *const *)pw, npw);
 	for (off = 0; st == EM_OK && off < len; off += n) {
 		n = len - off < FEED_CHUNK ? len - off : FEED_CHUNK;
 		st = msgscan_body(m, data + off, n);
@@ -65,11 +84,32 @@ scan_buffer(const struct scan_config *sc, const unsigned char *data, size_t len,
 	if (m != NULL && (st == EM_OK || em_status_local(st)))
 		st = msgscan_end(m);
 	wp_put_report(out, (int)st, m ? msgscan_report(m) : NULL, range_of, m);
+	put_found_passwords(out, m);
 	if (out->oom || out->len > WP_MAX_FRAME - WP_HDR) {
 		sb_reset(out);
 		wp_put_report(out, EM_TEMPFAIL, NULL, NULL, NULL);
+		wp_put_passwords(out, NULL, 0);
 	}
 	msgscan_free(m);
+}
+
+/* One attachment (embargo-scan --raw) named NAME from FD. */
+static void
+scan_raw(const struct scan_config *sc, const char *name, int fd, struct strbuf *out)
+{
+	struct report *r = report_new();
+	em_status st = EM_TEMPFAIL;
+
+	if (r != NULL && lseek(fd, 0, SEEK_SET) == 0)
+		st = scan_raw_file(sc, name, fd, r);
+	wp_put_report(out, (int)st, r, NULL, NULL);
+	wp_put_passwords(out, NULL, 0);
+	if (out->oom || out->len > WP_MAX_FRAME - WP_HDR) {
+		sb_reset(out);
+		wp_put_report(out, EM_TEMPFAIL, NULL, NULL, NULL);
+		wp_put_passwords(out, NULL, 0);
+	}
+	report_free(r);
 }
 
 /* One request: 0 to go on, -1 to exit. */
@@ -78,32 +118,54 @@ serve_one(int sock, const struct scan_config *sc)
 {
 	struct strbuf out = STRBUF_INIT;
 	unsigned char *pl, *map = NULL;
+	char *pw[WP_MAX_PW], *raw = NULL;
 	struct stat st;
 	uint64_t size = 0;
-	size_t n, i;
+	size_t n, npw = 0;
 	int fd, rc;
 
 	if ((rc = wc_recv(sock, WP_SCAN, -1, &pl, &n, &fd)) != 0)
 		return -1;
-	for (i = 0; i < n && i < 8; i++)
-		size |= (uint64_t)pl[i] << (8 * i);
+	rc = wp_parse_scan(pl, n, &size, &raw, pw, &npw);
 	free(pl);
-	if (n != 8 || fd < 0 || fstat(fd, &st) != 0 || (uint64_t)st.st_size < size ||
+	if (rc != 0 || fd < 0 || fstat(fd, &st) != 0 || (uint64_t)st.st_size < size ||
 	    (size > 0 &&
-		(map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED)) {
+		(map = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0)) ==
+		    MAP_FAILED)) {
 		if (fd >= 0)
 			close(fd);
+		wp_pw_free(pw, npw);
+		free(raw);
 		return -1;
 	}
-	close(fd);
 	wprog_begin(sock);
 	worker_test_hooks(sock, map, size);
-	scan_buffer(sc, map ? map : (const unsigned char *)"", size, &out);
+	if (raw != NULL)
+		scan_raw(sc, raw, fd, &out);
+	else
+		scan_buffer(
+		    sc, map ? map : (const unsigned char *)"", size, pw, npw, &out);
+	close(fd);
+	wp_pw_free(pw, npw);
+	free(raw);
 	if (map != NULL)
 		munmap(map, size);
 	rc = out.oom ? -1 : wc_send(sock, WP_REPORT, out.s, out.len, -1);
 	sb_free(&out);
 	return rc;
+}
+
+/* The extra rules file PATH beside the configured ones (never freed: the process's
+ * lifetime). */
+static int
+add_rules(struct em_config *cfg, const char *path, struct strbuf *e)
+{
+	struct yara_rules *x = yara_rules_load(&path, 1, e);
+
+	if (x == NULL)
+		return -1;
+	cfg->scan.rules[cfg->scan.rules[0] ? 1 : 0] = x;
+	return 0;
 }
 
 static void
@@ -119,7 +181,8 @@ warm_up(const struct scan_config *sc)
 	int i;
 
 	for (i = 0; i < 4; i++) { /* every libmagic slot of filetype.c */
-		scan_buffer(sc, (const unsigned char *)msg, sizeof(msg) - 1, &out);
+		scan_buffer(
+		    sc, (const unsigned char *)msg, sizeof(msg) - 1, NULL, 0, &out);
 		sb_reset(&out);
 	}
 	sb_free(&out);
@@ -129,42 +192,57 @@ int
 main(int argc, char **argv)
 {
 	struct sandbox_opts so = { NULL, 0, 0, 0 };
-	const char *cfgfile = NULL, *err, *note;
+	const char *cfgfile = NULL, *extra = NULL, *err, *note;
 	struct strbuf e = STRBUF_INIT;
 	struct em_config *cfg;
 	sigset_t none;
-	int ch;
+	int ch, check = 0;
 
 	sigemptyset(&none); /* the daemon blocks HUP, TERM and INT in its threads */
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
 	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
 		setlocale(LC_CTYPE, "");
-	while ((ch = getopt(argc, argv, "c:u:m:t:")) != -1) {
+	while ((ch = getopt(argc, argv, "Cc:u:m:t:R:")) != -1) {
 		switch (ch) {
+		case 'C': check = 1; break;
+		case 'R': extra = optarg; break;
 		case 'c': cfgfile = optarg; break;
 		case 'u': so.user = optarg; break;
 		case 'm': so.mem_bytes = strtoull(optarg, NULL, 10) << 20; break;
 		case 't': so.cpu_seconds = strtoull(optarg, NULL, 10); break;
 		default:
 			fprintf(stderr,
-			    "usage: embargo-worker [-c config] [-u user] "
+			    "usage: embargo-worker [-C] [-c config] [-R rules] [-u user] "
 			    "[-m MiB] [-t cpu-seconds] (socket on fd 3)\n");
 			return 2;
 		}
 	}
+	config_use_yara();
 	if (yara_global_init() != 0 || (cfg = config_load(cfgfile, &e)) == NULL) {
 		fprintf(
 		    stderr, "embargo-worker: %s\n", e.s ? sb_str(&e) : "libyara init");
 		return 2;
 	}
+	if (extra != NULL && add_rules(cfg, extra, &e) != 0) {
+		fprintf(stderr, "embargo-worker: %s", sb_str(&e));
+		return 2;
+	}
 	cfg->scan.tmpdir = SPOOL_MEMFD;
 	cfg->scan.gate = NULL;
 	so.fsize_bytes = cfg->scan.lim.archive_bytes + cfg->scan.lim.decoded_bytes;
-	tzset(); /* archive timestamps: /etc/localtime read now, not after */
+	if (getenv("TZ") ==
+	    NULL) /* or localtime() looks at the file again on each call */
+		setenv("TZ", ":/etc/localtime", 1);
+	tzset();        /* archive timestamps: /etc/localtime read now, not after */
+	charset_warm(); /* iconv modules: none can be opened after the lockdown */
 	if (filetype_warm() != 0) {
 		fprintf(stderr, "embargo-worker: libmagic cannot load its database\n");
 		return 2;
+	}
+	if (check) { /* embargo -t, start and reload: the configuration loads */
+		printf("embargo-worker: %u YARA rules\n", yara_rules_count(cfg->rules));
+		return 0;
 	}
 	warm_up(&cfg->scan);
 	(void)wprog_attach(); /* the daemon's progress page, when it gave one */

@@ -1,11 +1,13 @@
 /*
  * wchan.h: frames of the worker protocol (wproto.h) over a SOCK_SEQPACKET socket:
- * one frame per packet, an optional descriptor attached with SCM_RIGHTS.
+ * one frame in one packet, or in several of WC_PACKET bytes when larger, an
+ * optional descriptor attached to the first with SCM_RIGHTS.
  *
- * Promises: wc_recv reads one packet of at most WP_MAX_FRAME bytes into a buffer it
- * allocates, refuses a truncated packet (MSG_TRUNC) or unexpected descriptors (they
- * are closed), and checks the frame header. Used by both sides; the daemon side gives
- * a deadline (poll) so a worker that never answers costs at most that.
+ * Promises: wc_recv reads one frame of at most WP_MAX_FRAME bytes into a buffer of
+ * the size its header claims, refuses a truncated packet (MSG_TRUNC), a packet past
+ * the claimed length, unexpected descriptors (they are closed) or a bad header. Used
+ * by both sides; the daemon side gives a deadline (poll) for the whole frame, so a
+ * worker that never answers, or trickles, costs at most that.
  */
 #ifndef EMBARGO_WCHAN_H
 #define EMBARGO_WCHAN_H
@@ -13,6 +15,8 @@
 #include <stddef.h>
 
 #include "worker/wproto.h"
+
+#define WC_PACKET (64u * 1024) /* bytes of one packet, header included */
 
 /* Send TYPE with LEN payload bytes, and FD when >= 0. Returns 0 or -1. */
 int wc_send(int sock, enum wp_type type, const void *payload, size_t len, int fd);

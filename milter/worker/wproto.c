@@ -4,7 +4,9 @@
  *
  * WP_REPORT payload:
  *   u32 status, u32 nparts, nparts x part, u32 nfindings, nfindings x finding,
- *   u32 nranges, nranges x (u32 part, u64 start, u64 end)
+ *   u32 nranges, nranges x (u32 part, u64 start, u64 end),
+ *   u16 npasswords, npasswords x str (at most WP_MAX_PW of WP_MAX_PWLEN bytes)
+ * WP_SCAN payload: u64 size, ostr raw file name, u16 npasswords, npasswords x str.
  *   part:    i32 parent (-1 only for part 0, else < own id), str path, ostr filename,
  *            ostr declared, ostr detected, ostr class, u64 size, ostr sha256
  *   finding: str name, u8 severity, u32 part, ostr detail
@@ -118,6 +120,26 @@ wp_put_report(
 	if (!o->oom && o->s != NULL)
 		for (i = 0; i < 4; i++)
 			o->s[mark + (size_t)i] = (char)(nr >> (8 * i));
+}
+
+void
+wp_put_passwords(struct strbuf *o, const char *const *pw, size_t npw)
+{
+	size_t i;
+
+	if (npw > WP_MAX_PW)
+		npw = WP_MAX_PW;
+	put_u(o, npw, 2);
+	for (i = 0; i < npw; i++)
+		put_str(o, pw[i], WP_MAX_PWLEN);
+}
+
+void
+wp_put_scan(struct strbuf *o, const struct wp_request *rq)
+{
+	put_u(o, rq->size, 8);
+	put_str(o, rq->raw, REPORT_MAX_TEXT);
+	wp_put_passwords(o, rq->pw, rq->npw);
 }
 
 /* ---- parsing: a cursor that fails once and stays failed ---- */
@@ -262,6 +284,55 @@ parse_ranges(struct cur *c, struct wp_result *res, int np)
 	return 0;
 }
 
+/* u16 count and the strings: 0, or -1 (what was copied is freed). */
+static int
+parse_pw(struct cur *c, char *pw[WP_MAX_PW], size_t *npw)
+{
+	size_t n = (size_t)get_u(c, 2), i;
+
+	*npw = 0;
+	if (c->bad || n > WP_MAX_PW)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if ((pw[i] = get_str(c, WP_MAX_PWLEN, 0)) == NULL) {
+			wp_pw_free(pw, i);
+			return -1;
+		}
+	}
+	*npw = n;
+	return 0;
+}
+
+void
+wp_pw_free(char **pw, size_t npw)
+{
+	size_t i;
+
+	for (i = 0; i < npw; i++) {
+		free(pw[i]);
+		pw[i] = NULL;
+	}
+}
+
+int
+wp_parse_scan(const unsigned char *p, size_t n, uint64_t *size, char **raw,
+    char *pw[WP_MAX_PW], size_t *npw)
+{
+	struct cur c = { p, n, 0 };
+
+	*npw = 0;
+	*size = get_u(&c, 8);
+	*raw = get_str(&c, REPORT_MAX_TEXT, 1);
+	if (c.bad || parse_pw(&c, pw, npw) != 0 || c.n != 0) {
+		wp_pw_free(pw, *npw);
+		*npw = 0;
+		free(*raw);
+		*raw = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 int
 wp_parse_report(const unsigned char *p, size_t n, struct wp_result *res)
 {
@@ -285,7 +356,8 @@ wp_parse_report(const unsigned char *p, size_t n, struct wp_result *res)
 	for (i = 0; i < nf; i++)
 		if (parse_finding(&c, res->r, (int)np) != 0)
 			goto bad;
-	if (parse_ranges(&c, res, (int)np) != 0 || c.n != 0)
+	if (parse_ranges(&c, res, (int)np) != 0 ||
+	    parse_pw(&c, res->pw, &res->npw) != 0 || c.n != 0)
 		goto bad;
 	return 0;
 bad:
@@ -312,5 +384,6 @@ wp_result_free(struct wp_result *res)
 {
 	report_free(res->r);
 	free(res->ranges);
+	wp_pw_free(res->pw, res->npw);
 	memset(res, 0, sizeof(*res));
 }

@@ -7,9 +7,12 @@
  * Frame: "EMBW" (4), version (1), type (1), 2 zero bytes, payload length (u32 LE),
  * payload. Types:
  *   WP_SCAN    daemon -> worker, payload: u64 size of the message in the memfd
- *              (headers and body, as embargo-scan reads a file). One fd attached.
+ *              (headers and body, as embargo-scan reads a file), the file name when
+ *              the bytes are one attachment (embargo-scan --raw) else none, then u16
+ *              count and that many passwords to try (PPAP rescans). One fd attached.
  *   WP_REPORT  worker -> daemon, payload: u32 status (em_status), then the parts,
- *              the findings and the top-level MIME ranges (see wproto.c).
+ *              the findings, the top-level MIME ranges and the password candidates
+ *              the message's text offers (PPAP; see wproto.c).
  *   WP_PART    worker -> daemon, only when asked through the progress page
  *              (wprogress.h): u64 size of one part's bytes in the attached memfd.
  *
@@ -30,11 +33,13 @@
 #include "core/report.h"
 #include "core/strbuf.h"
 
-#define WP_VERSION    1
+#define WP_VERSION    2
 #define WP_HDR        12
 #define WP_MAX_FRAME  (16u << 20) /* bytes of one frame, header included */
 #define WP_MAX_PATH   8192        /* bytes of a part path */
 #define WP_MAX_RANGES 4096        /* top-level MIME entities kept for strip */
+#define WP_MAX_PW     16          /* passwords in a request or a report */
+#define WP_MAX_PWLEN  256         /* bytes of one password */
 
 enum wp_type { WP_SCAN = 1, WP_REPORT = 2, WP_PART = 3 };
 
@@ -49,8 +54,10 @@ struct wp_result {
 	struct report *r;
 	struct wp_range *ranges;
 	size_t nranges;
-	int status; /* em_status the worker's msgscan_end returned */
-	int crash_part; /* when the worker died: the part it was on, -1 unknown */
+	int status;          /* em_status the worker's msgscan_end returned */
+	int crash_part;      /* when the worker died: the part it was on, -1 unknown */
+	char *pw[WP_MAX_PW]; /* password candidates found in the message's text */
+	size_t npw;
 };
 
 void wp_result_free(struct wp_result *res);
@@ -65,6 +72,23 @@ long wp_check_header(const unsigned char *hdr, size_t n, enum wp_type type);
 typedef int (*wp_range_fn)(void *arg, int part, uint64_t *start, uint64_t *end);
 void wp_put_report(
     struct strbuf *out, int status, const struct report *r, wp_range_fn range, void *arg);
+/* Append the password candidates (the end of a WP_REPORT payload). */
+void wp_put_passwords(struct strbuf *out, const char *const *pw, size_t npw);
+
+/* A scan request: SIZE bytes of the descriptor; RAW the file name when they are one
+ * attachment (NULL: a message); PW (NPW) passwords to try. */
+struct wp_request {
+	uint64_t size;
+	const char *raw;
+	const char *const *pw;
+	size_t npw;
+};
+void wp_put_scan(struct strbuf *out, const struct wp_request *rq);
+/* Parse a WP_SCAN payload: 0 with *SIZE, *RAW (malloc'd, or NULL) and PW (NPW
+ * malloc'd strings, freed with wp_pw_free), or -1 with nothing to free. */
+int wp_parse_scan(const unsigned char *p, size_t n, uint64_t *size, char **raw,
+    char *pw[WP_MAX_PW], size_t *npw);
+void wp_pw_free(char **pw, size_t npw);
 
 /* Parse a WP_REPORT payload into RES (zeroed first). Returns 0, or -1 on any
  * deviation (RES is then empty). */

@@ -95,6 +95,30 @@ cs_skip(const char *conv, const char *ip, size_t il)
 	return 1;
 }
 
+/* Charsets of mail beyond the aliases, loaded by charset_warm. */
+static const char *const cs_common[] = { "ISO-8859-2", "ISO-8859-5", "ISO-8859-7",
+	"ISO-8859-9", "ISO-8859-15", "WINDOWS-1250", "WINDOWS-1251", "WINDOWS-1252",
+	"WINDOWS-1253", "WINDOWS-1254", "WINDOWS-1256", "KOI8-R", "KOI8-U", "EUC-JP",
+	"SHIFT_JIS", "EUC-KR", "BIG5", "GB18030", "UTF-7", "UTF-16" };
+
+/* Never closed: an open descriptor keeps its module loaded. */
+static iconv_t cs_kept[sizeof(cs_alias) / sizeof(cs_alias[0]) +
+    sizeof(cs_common) / sizeof(cs_common[0])];
+
+size_t
+charset_warm(void)
+{
+	size_t i, n = 0, ok = 0;
+
+	for (i = 0; i < sizeof(cs_alias) / sizeof(cs_alias[0]); i++)
+		cs_kept[n++] = iconv_open("UTF-8", cs_alias[i].conv);
+	for (i = 0; i < sizeof(cs_common) / sizeof(cs_common[0]); i++)
+		cs_kept[n++] = iconv_open("UTF-8", cs_common[i]);
+	for (i = 0; i < n; i++)
+		ok += cs_kept[i] != (iconv_t)-1;
+	return ok;
+}
+
 long
 charset_to_utf8(const char *label, const char *in, size_t len, char *out, size_t outmax,
     size_t *skipped)

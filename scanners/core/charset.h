@@ -24,6 +24,10 @@
  * be taken as they are (none, UTF-8, US-ASCII) or the label is refused. */
 const char *charset_iconv_name(const char *label, char *buf, size_t bufsz);
 
+/* Load the iconv modules of the aliases and common mail charsets now and keep them
+ * loaded: a sandboxed worker (embargo-worker) can open no module later. */
+size_t charset_warm(void); /* how many could be loaded */
+
 /* Convert LEN bytes of IN, in charset LABEL, to UTF-8 in OUT (room for OUTMAX
  * bytes). Returns the bytes written, or -1 when LABEL names no conversion (the
  * caller keeps the bytes as they are). Unconvertible bytes are skipped and counted

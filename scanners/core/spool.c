@@ -246,6 +246,14 @@ spool_map(struct spool *s, size_t max, const unsigned char **data, size_t *len)
 	return EM_OK;
 }
 
+int
+spool_fd(struct spool *s)
+{
+	if (s->fd < 0 || spool_flush(s) != EM_OK)
+		return -1;
+	return s->fd;
+}
+
 em_status
 spool_pread(struct spool *s, uint64_t off, void *buf, size_t n, size_t *got)
 {

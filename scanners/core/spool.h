@@ -34,6 +34,10 @@ uint64_t spool_size(const struct spool *s);
  */
 em_status spool_map(struct spool *s, size_t max, const unsigned char **data, size_t *len);
 
+/* A file spool's descriptor, its bytes all written (flushed); -1 while the spool is
+ * in memory or when the flush fails. Still the spool's: never closed by the caller. */
+int spool_fd(struct spool *s);
+
 /* Read up to N bytes at OFF into BUF; *got is 0 at the end. */
 em_status spool_pread(struct spool *s, uint64_t off, void *buf, size_t n, size_t *got);
 

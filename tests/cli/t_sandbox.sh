@@ -17,7 +17,7 @@ mk clean "hello world"
 for k in CRASH OPEN SOCKET EXEC HANG OOM GARBAGE; do mk "$k" "EMBARGO-TEST-$k"; done
 
 for f in $(ls "$EMBARGO_ROOT"/tests/samples/eml/vba_macro/*.eml | head -3) "$T/clean.eml"; do
-	"$S" -c "$C" --json "$f" > "$T/in.json" 2>&1
+	"$S" -c "$C" --json --in-process "$f" > "$T/in.json" 2>&1
 	"$S" -c "$C" --json --worker "$EMBARGO_BUILD/embargo-worker" "$f" > "$T/sb.json" 2>&1
 	check "same JSON in the sandbox: $(basename "$f")" cmp -s "$T/in.json" "$T/sb.json"
 done

@@ -136,6 +136,7 @@ static int
 setup(void **state)
 {
 	(void)state;
+	config_use_yara(); /* as the worker: yara_rules compiled at load */
 	return mkdtemp(dir) ? 0 : -1;
 }
 

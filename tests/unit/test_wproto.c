@@ -28,6 +28,8 @@ fake_range(void *arg, int part, uint64_t *s, uint64_t *e)
 	return 0;
 }
 
+static const char *const pws[] = { "s3cret", "Passw0rd!" };
+
 static void
 sample(struct strbuf *out)
 {
@@ -46,6 +48,7 @@ sample(struct strbuf *out)
 	report_add(r, root, "mime.malformed", NULL);
 	report_add_sev(r, m, "yara.evil", SEV_CRITICAL, "rule %s", "evil");
 	wp_put_report(out, 0, r, fake_range, NULL);
+	wp_put_passwords(out, pws, 2);
 	report_free(r);
 }
 
@@ -81,6 +84,8 @@ round_trip_keeps_everything(void **state)
 	assert_int_equal(s, 10);
 	assert_int_equal(e, 20);
 	assert_int_equal(wp_part_range(&res, 2, &s, &e), -1);
+	assert_int_equal(res.npw, 2);
+	assert_string_equal(res.pw[1], "Passw0rd!");
 	wp_result_free(&res);
 	sb_free(&sb);
 }
@@ -145,8 +150,56 @@ counts_and_headers_are_checked(void **state)
 	assert_int_equal(wp_check_header(h, WP_HDR, WP_REPORT), 0);
 	assert_int_equal(wp_check_header(h, WP_HDR, WP_SCAN), -1);
 	assert_int_equal(wp_check_header(h, WP_HDR + 1, WP_REPORT), -1);
-	h[4] = 2;
+	h[4] = WP_VERSION + 1;
 	assert_int_equal(wp_check_header(h, WP_HDR, WP_REPORT), -1);
+}
+
+/* The request: size and passwords back, truncations, trailing bytes and too many
+ * passwords refused. */
+static void
+scan_request_is_strict(void **state)
+{
+	const char *many[WP_MAX_PW + 1];
+	struct wp_request rq = { 123456789, "a.docm", pws, 2 };
+	struct strbuf sb = STRBUF_INIT;
+	char *pw[WP_MAX_PW], *raw;
+	uint64_t size;
+	size_t npw, n, i;
+	const unsigned char *u;
+
+	(void)state;
+	wp_put_scan(&sb, &rq);
+	u = (const unsigned char *)sb.s;
+	assert_int_equal(wp_parse_scan(u, sb.len, &size, &raw, pw, &npw), 0);
+	assert_int_equal(size, 123456789);
+	assert_string_equal(raw, "a.docm");
+	assert_int_equal(npw, 2);
+	assert_string_equal(pw[0], "s3cret");
+	wp_pw_free(pw, npw);
+	free(raw);
+	for (n = 0; n < sb.len; n++)
+		assert_int_equal(wp_parse_scan(u, n, &size, &raw, pw, &npw), -1);
+	sb_add(&sb, "x", 1);
+	u = (const unsigned char *)sb.s;
+	assert_int_equal(wp_parse_scan(u, sb.len, &size, &raw, pw, &npw), -1);
+	assert_null(raw);
+	sb_reset(&sb);
+	for (i = 0; i <= WP_MAX_PW; i++)
+		many[i] = "p";
+	rq.raw = NULL;
+	rq.pw = many;
+	rq.npw = WP_MAX_PW + 1; /* the writer caps at WP_MAX_PW */
+	wp_put_scan(&sb, &rq);
+	u = (const unsigned char *)sb.s;
+	assert_int_equal(wp_parse_scan(u, sb.len, &size, &raw, pw, &npw), 0);
+	assert_int_equal(npw, WP_MAX_PW);
+	assert_null(raw);
+	wp_pw_free(pw, npw);
+	sb.s[10] = (char)(WP_MAX_PW + 1); /* a hostile count (after size and no raw) */
+	sb_add(&sb, "\x01\x00p", 3);
+	u = (const unsigned char *)sb.s;
+	assert_int_equal(wp_parse_scan(u, sb.len, &size, &raw, pw, &npw), -1);
+	sb_free(&sb);
 }
 
 int
@@ -157,6 +210,7 @@ main(void)
 		cmocka_unit_test(every_truncation_and_trailing_byte_is_refused),
 		cmocka_unit_test(hostile_fields_are_refused),
 		cmocka_unit_test(counts_and_headers_are_checked),
+		cmocka_unit_test(scan_request_is_strict),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
