@@ -74,7 +74,7 @@ sleep 10
 # back-off: 8 crashing messages in a row, then clean mail (miltload counts the
 # daemon's "451 4.3.0" reply code under reject; the log says it was a tempfail)
 N=8 send crash8 "$T/CRASH.eml" > "$T/b.out"
-tf() { grep -c "scan: temporary failure; on_error=tempfail" "$T/embargo.log"; }
+tf() { grep -c "scan\( worker\)\?: temporary failure; on_error=tempfail" "$T/embargo.log"; }
 check "8 crashes in a row: 5 quarantined, then the daemon tempfails (4xx) the other 3" \
     sh -c "test '$(f "$T/b.out" discard)' = 5 && test '$(f "$T/b.out" reject)' = 3 && test $(tf) = 3"
 send during "$T/clean.eml" > "$T/d.out"
