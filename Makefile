@@ -150,7 +150,7 @@ bench: deps-test all
 	@$(MAKE) --no-print-directory -C bench B=$(abspath $(B)) all
 	@B=$(B) sh bench/run.sh
 
-lint: $(B)/embargo
+lint: $(B)/embargo $(B)/libscanners.a
 	@! grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|strtok|alloca)[[:space:]]*\(' \
 	    scanners/*/*.[ch] milter/*/*.[ch] tests/unit/*.c || { echo "lint: banned function"; exit 1; }
 	@sh contrib/lint-includes.sh

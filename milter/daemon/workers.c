@@ -241,7 +241,9 @@ checkin(struct wpool *p, struct slot *s, int died)
 	}
 	p->st.scanned++;
 	s->busy = 0;
-	pthread_cond_signal(&p->cv);
+	/* every waiter: one woken while the pool backs off leaves without the slot, and
+	 * with a signal the others would wait for the next checkin, maybe forever */
+	pthread_cond_broadcast(&p->cv);
 	pthread_mutex_unlock(&p->mu);
 }
 
@@ -408,7 +410,7 @@ done:
 	if (s != NULL) {
 		pthread_mutex_lock(&p->mu);
 		s->busy = 0;
-		pthread_cond_signal(&p->cv);
+		pthread_cond_broadcast(&p->cv);
 		pthread_mutex_unlock(&p->mu);
 	}
 	return rc;
