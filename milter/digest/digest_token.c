@@ -70,29 +70,22 @@ digest_addr_ok(const char *a)
 	return strchr(a, '@') == at;
 }
 
+/* base64url without padding: OpenSSL's base64, then - for +, _ for /, no '='. */
 static void
 b64u_enc(const unsigned char *p, size_t n, struct strbuf *out)
 {
-	size_t i;
-	unsigned v;
+	unsigned char b[DIGEST_TOKEN_MAX + 4];
+	int i, len;
 
-	for (i = 0; i + 2 < n; i += 3) {
-		v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
-		sb_addc(out, b64u[v >> 18]);
-		sb_addc(out, b64u[(v >> 12) & 63]);
-		sb_addc(out, b64u[(v >> 6) & 63]);
-		sb_addc(out, b64u[v & 63]);
+	if (n > DIGEST_TOKEN_MAX / 4 * 3) {
+		out->truncated = 1;
+		return;
 	}
-	if (n - i == 1) {
-		v = (unsigned)p[i] << 16;
-		sb_addc(out, b64u[v >> 18]);
-		sb_addc(out, b64u[(v >> 12) & 63]);
-	} else if (n - i == 2) {
-		v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8;
-		sb_addc(out, b64u[v >> 18]);
-		sb_addc(out, b64u[(v >> 12) & 63]);
-		sb_addc(out, b64u[(v >> 6) & 63]);
-	}
+	len = EVP_EncodeBlock(b, p, (int)n);
+	while (len > 0 && b[len - 1] == '=')
+		len--;
+	for (i = 0; i < len; i++)
+		sb_addc(out, b[i] == '+' ? '-' : b[i] == '/' ? '_' : (char)b[i]);
 }
 
 static int
