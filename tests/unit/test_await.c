@@ -20,6 +20,7 @@
 #include "policy/policy.h"
 #include "store/store.h"
 #include "store/store_int.h"
+#include "store_testlib.h"
 
 static const char *POLICY =
     "rules = (\n"
@@ -100,15 +101,12 @@ policy_rejects_a_bad_flag(void **state)
 	sb_free(&err);
 }
 
-static char dir[256];
 
 static int
 setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/test_await.XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	strncat(dir, "/q", sizeof(dir) - strlen(dir) - 1);
+	st_mkdir("test_await");
 	if (store_db() != NULL) { /* EMBARGO_TEST_DB: start from empty tables */
 		struct strbuf err = STRBUF_INIT;
 		struct store *q = store_open(dir, STORE_CREATE, &err);
@@ -119,27 +117,6 @@ setup(void **state)
 		sb_free(&err);
 	}
 	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	char cmd[512];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%.*s'", (int)(strlen(dir) - 2), dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-static struct store *
-open_store(void)
-{
-	struct strbuf err = STRBUF_INIT;
-	struct store *q = store_open(dir, STORE_CREATE, &err);
-
-	sb_free(&err);
-	assert_non_null(q);
-	return q;
 }
 
 static const char *two[] = { "sato@rcpt.example", "ito@rcpt.example" };

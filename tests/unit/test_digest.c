@@ -28,8 +28,8 @@
 #include "mime/mimehdr.h"
 #include "store/store.h"
 #include "store/store_int.h"
+#include "store_testlib.h"
 
-static char dir[256];
 static int pg;
 static const unsigned char key[DIGEST_KEY_LEN] = "0123456789abcdef0123456789abcdef";
 static const char *const id = "0123456789abcdef01234567";
@@ -38,33 +38,8 @@ static int
 setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/test_digest.XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	strncat(dir, "/q", sizeof(dir) - strlen(dir) - 1);
+	st_mkdir("test_digest");
 	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	char cmd[512];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%.*s'", (int)(strlen(dir) - 2), dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-static struct store *
-open_store(void)
-{
-	struct strbuf err = STRBUF_INIT;
-	struct store *s = store_open(dir, STORE_CREATE, &err);
-
-	if (s == NULL)
-		fprintf(stderr, "store_open: %s\n", sb_str(&err));
-	assert_non_null(s);
-	sb_free(&err);
-	return s;
 }
 
 static void

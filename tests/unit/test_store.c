@@ -26,9 +26,9 @@
 
 #include "store/store.h"
 #include "store/store_int.h"
+#include "store_testlib.h"
 #include "store/store_mark.h"
 
-static char dir[256];
 static int pg; /* EMBARGO_TEST_DB: the PostgreSQL back end */
 
 /* PostgreSQL: every test starts from empty tables. */
@@ -50,9 +50,7 @@ static int
 setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/test_qstore.XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	strncat(dir, "/q", sizeof(dir) - strlen(dir) - 1);
+	st_mkdir("test_qstore");
 	if (pg)
 		pg_empty();
 	return 0;
@@ -86,16 +84,6 @@ msg_exists(struct store *q, const char *id)
 		return 0;
 	close(fd);
 	return 1;
-}
-
-static int
-teardown(void **state)
-{
-	char cmd[512];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%.*s'", (int)(strlen(dir) - 2), dir);
-	return system(cmd) == 0 ? 0 : -1;
 }
 
 static struct spool *
@@ -158,19 +146,6 @@ mknew(void)
 	return n;
 }
 
-
-static struct store *
-open_store(void)
-{
-	struct strbuf err = STRBUF_INIT;
-	struct store *q = store_open(dir, STORE_CREATE, &err);
-
-	if (q == NULL)
-		fprintf(stderr, "store_open: %s\n", sb_str(&err));
-	sb_free(&err);
-	assert_non_null(q);
-	return q;
-}
 
 static void
 put_one(struct store *q, const char *text, char *id)
