@@ -448,6 +448,17 @@ cmpd(const void *a, const void *b)
 }
 
 static double
+sumlat(void)
+{
+	double t = 0;
+	size_t i;
+
+	for (i = 0; i < nlat; i++)
+		t += lat[i];
+	return t;
+}
+
+static double
 pct(double p)
 {
 	size_t i;
@@ -549,10 +560,10 @@ main(int argc, char **argv)
 	cpu1 = pid ? cpu_secs(pid) : -1;
 	qsort(lat, nlat, sizeof(double), cmpd);
 	printf("%s msgs=%ld secs=%.2f msg_s=%.1f mb_s=%.2f p50_ms=%.2f p95_ms=%.2f "
-	    "p99_ms=%.2f errors=%ld accept=%ld continue=%ld reject=%ld tempfail=%ld "
+	    "p99_ms=%.2f max_ms=%.2f sum_s=%.2f errors=%ld accept=%ld continue=%ld reject=%ld tempfail=%ld "
 	    "discard=%ld other=%ld hwm_kb=%ld cpu_us=%.0f driver_cpu_us=%.0f\n", label, done_msgs, secs,
 	    (double)done_msgs / secs, (double)bytes_sent / secs / 1e6, pct(0.50), pct(0.95),
-	    pct(0.99), errors, results[SMFIR_ACCEPT], results[SMFIR_CONTINUE],
+	    pct(0.99), nlat ? lat[nlat - 1] * 1000 : 0, sumlat(), errors, results[SMFIR_ACCEPT], results[SMFIR_CONTINUE],
 	    results[SMFIR_REJECT] + results[SMFIR_REPLYCODE], results[SMFIR_TEMPFAIL],
 	    results[SMFIR_DISCARD],
 	    done_msgs - results[SMFIR_ACCEPT] - results[SMFIR_CONTINUE] -

@@ -9,7 +9,7 @@
 ok() { echo "ok - $*"; }
 notok() { echo "not ok - $*"; }
 # check "description" command...: ok when the command succeeds.
-check() { d=$1; shift; if "$@"; then ok "$d"; else notok "$d"; fi; }
+check() { local d=$1; shift; if "$@"; then ok "$d"; else notok "$d"; fi; }
 
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
@@ -18,7 +18,7 @@ free_port() {
 # A test config: the shipped one with state in DIR, no user switch, a world-writable
 # socket (Postfix's smtpd runs as user postfix) and the given extra settings.
 em_config() {
-	dir=$1; shift
+	local dir=$1 s key; shift
 	mkdir -p "$dir/quarantine" "$dir/tmp"
 	sed -e "s|^user = .*|user = \"\";|" \
 	    -e "s|^socket_mode = .*|socket_mode = \"0666\";|" \
@@ -38,9 +38,12 @@ em_config() {
 	done
 }
 
+# The helpers keep their variables local: a caller's $c or $i is not touched.
+
 # em_start DIR SOCKET: run the daemon in the foreground, log in DIR/embargo.log.
 # A restart waits for its own "listening on" line, not the previous start's.
 em_start() {
+	local n0 i c
 	n0=$(grep -c "listening on" "$1/embargo.log" 2>/dev/null); n0=${n0:-0}
 	"$EMBARGO_BUILD/embargo" -f -c "$1/embargo.conf" -p "$2" >>"$1/embargo.log" 2>&1 &
 	echo $! > "$1/embargo.pid"
@@ -57,6 +60,7 @@ em_start() {
 # em_stop DIR: SIGTERM and wait up to 10 s (libmilter notices a stop at its next
 # 5 s poll timeout). Returns 0 when it exited by itself.
 em_stop() {
+	local pid i
 	pid=$(cat "$1/embargo.pid" 2>/dev/null) || return 0
 	kill -TERM "$pid" 2>/dev/null || return 0
 	i=0
