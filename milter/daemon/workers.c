@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "daemon/workers.h"
+#include "worker/warena.h"
 #include "worker/wchan.h"
 #include "worker/wprogress.h"
 
@@ -28,7 +29,9 @@ struct slot {
 	unsigned gen; /* the pool generation it was started in */
 	int pgfd;     /* the progress page (wprogress.h), kept across workers */
 	struct wp_progress *pg;
-	long maxrss_kb; /* of the last worker reaped */
+	long maxrss_kb;   /* of the last worker reaped */
+	size_t arena_cap; /* the message arena (warena.h), kept across workers; 0: none */
+	int arena_rw, arena_ro;
 };
 
 struct wpool {
@@ -112,6 +115,10 @@ wpool_free(struct wpool *p)
 			munmap(p->slots[i].pg, WP_PROGRESS_SIZE);
 			close(p->slots[i].pgfd);
 		}
+		if (p->slots[i].arena_cap > 0) {
+			close(p->slots[i].arena_rw);
+			close(p->slots[i].arena_ro);
+		}
 	}
 	free(p->slots);
 	free(p->path);
@@ -167,6 +174,9 @@ spawn(struct wpool *p, struct slot *s)
 	argv[k] = NULL;
 	if (s->pg == NULL && page_new(s) != 0)
 		return -1;
+	if (s->arena_cap == 0 && p->o.arena_bytes > 0 &&
+	    warena_new(p->o.arena_bytes, &s->arena_rw, &s->arena_ro) == 0)
+		s->arena_cap = p->o.arena_bytes; /* else messages go in their own memfd */
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
 		return -1;
 	if ((pid = fork()) < 0) {
@@ -176,11 +186,13 @@ spawn(struct wpool *p, struct slot *s)
 	}
 	if (pid == 0) { /* only async-signal-safe calls until exec */
 		int c = fcntl(sv[1], F_DUPFD, 10), g = fcntl(s->pgfd, F_DUPFD, 10);
+		int a = s->arena_cap > 0 ? fcntl(s->arena_ro, F_DUPFD, 10) : -1;
 
 		if (c < 0 || g < 0 || dup2(c, 3) != 3 ||
-		    dup2(g, WP_PROGRESS_FD) != WP_PROGRESS_FD)
+		    dup2(g, WP_PROGRESS_FD) != WP_PROGRESS_FD ||
+		    (a >= 0 && dup2(a, WP_ARENA_FD) != WP_ARENA_FD))
 			_exit(127);
-		close_range(WP_PROGRESS_FD + 1, ~0U, 0);
+		close_range(a >= 0 ? WP_ARENA_FD + 1 : WP_PROGRESS_FD + 1, ~0U, 0);
 		execv(p->path, argv);
 		_exit(127);
 	}
@@ -217,10 +229,14 @@ checkout(struct wpool *p, int anyway)
 		if (s == NULL)
 			pthread_cond_wait(&p->cv, &p->mu);
 	}
-	if (s != NULL)
+	if (s != NULL) {
 		s->busy = 1;
-	else
+	} else {
 		p->st.backoffs++;
+		/* the wake-up this thread may have taken goes on to the next waiter,
+		 * which leaves too while the pool backs off */
+		pthread_cond_signal(&p->cv);
+	}
 	restart = s != NULL && s->pid > 0 && s->gen != p->gen;
 	if (s != NULL)
 		s->gen = p->gen;
@@ -241,9 +257,9 @@ checkin(struct wpool *p, struct slot *s, int died)
 	}
 	p->st.scanned++;
 	s->busy = 0;
-	/* every waiter: one woken while the pool backs off leaves without the slot, and
-	 * with a signal the others would wait for the next checkin, maybe forever */
-	pthread_cond_broadcast(&p->cv);
+	/* one waiter for the one slot (a broadcast woke every milter thread waiting, to
+	 * find the slot taken); one that leaves for the back-off passes it on */
+	pthread_cond_signal(&p->cv);
 	pthread_mutex_unlock(&p->mu);
 }
 
@@ -296,20 +312,60 @@ oom:
 	return EM_TEMPFAIL;
 }
 
+/* Write N bytes of DATA at offset 0 of FD. 0 or -1. */
+static int
+put_bytes(int fd, const unsigned char *data, size_t n)
+{
+	size_t off;
+	ssize_t w;
+
+	for (off = 0; off < n; off += (size_t)w)
+		if ((w = pwrite(fd, data + off, n - off, (off_t)off)) <= 0)
+			return -1;
+	return 0;
+}
+
+/* The descriptor a request for DATA (RQ->size bytes) goes with: -1 when the bytes
+ * are now in the slot's arena, else a new memfd holding them (*OWN set); -2 when
+ * they could not be written. */
+static int
+data_fd(struct slot *s, const unsigned char *data, uint64_t size, int *own)
+{
+	int fd;
+
+	*own = 0;
+	if (s->arena_cap >= size)
+		return put_bytes(s->arena_rw, data, (size_t)size) == 0 ? -1 : -2;
+	if ((fd = memfd_create("embargo-msg", MFD_CLOEXEC)) < 0)
+		return -2;
+	if (put_bytes(fd, data, (size_t)size) != 0) {
+		close(fd);
+		return -2;
+	}
+	*own = 1;
+	return fd;
+}
+
+/* One request to the slot's worker: the bytes in FD, or DATA when not NULL. NULL
+ * with RES filled, or why it failed. */
 static const char *
-ask(struct wpool *p, struct slot *s, int fd, const struct wp_request *rq,
-    struct wp_result *res)
+ask(struct wpool *p, struct slot *s, int fd, const unsigned char *data,
+    const struct wp_request *rq, struct wp_result *res)
 {
 	struct strbuf b = STRBUF_INIT;
 	unsigned char *pl;
 	size_t n;
-	int rc;
+	int rc, own = 0;
 
 	s->pg->part = -1;
 	s->pg->want = -1;
+	if (data != NULL && (fd = data_fd(s, data, rq->size, &own)) == -2)
+		return "request not delivered";
 	wp_put_scan(&b, rq);
 	rc = b.oom ? -1 : wc_send(s->sock, WP_SCAN, b.s, b.len, fd);
 	sb_free(&b);
+	if (own)
+		close(fd);
 	if (rc != 0)
 		return "request not delivered";
 	rc = wc_recv(s->sock, WP_REPORT, (int)p->o.deadline_ms, &pl, &n, NULL);
@@ -336,8 +392,9 @@ wpool_scan(struct wpool *p, int fd, uint64_t size, struct wp_result *res, int *d
 	return wpool_scan_req(p, fd, &rq, res, died);
 }
 
-em_status
-wpool_scan_req(struct wpool *p, int fd, const struct wp_request *rq,
+/* A request for the bytes of FD, or of DATA when not NULL. */
+static em_status
+scan_req(struct wpool *p, int fd, const unsigned char *data, const struct wp_request *rq,
     struct wp_result *res, int *died)
 {
 	struct slot *s = checkout(p, 0);
@@ -353,13 +410,13 @@ wpool_scan_req(struct wpool *p, int fd, const struct wp_request *rq,
 		checkin(p, s, 0);
 		return EM_TEMPFAIL;
 	}
-	why = ask(p, s, fd, rq, res);
+	why = ask(p, s, fd, data, rq, res);
 	if (why != NULL && s->pg->part < 0) {
 		/* it died before it began this message (killed while idle): not the
 		 * message's doing; once more with a new worker */
 		reap(s);
 		if (spawn(p, s) == 0)
-			why = ask(p, s, fd, rq, res);
+			why = ask(p, s, fd, data, rq, res);
 	}
 	if (why == NULL) {
 		checkin(p, s, 0);
@@ -372,6 +429,22 @@ wpool_scan_req(struct wpool *p, int fd, const struct wp_request *rq,
 	st = WIFEXITED(status) ? EM_TEMPFAIL : crashed(p, s, res, why, status);
 	checkin(p, s, 1);
 	return st;
+}
+
+em_status
+wpool_scan_req(struct wpool *p, int fd, const struct wp_request *rq,
+    struct wp_result *res, int *died)
+{
+	return scan_req(p, fd, NULL, rq, res, died);
+}
+
+em_status
+wpool_scan_mem(
+    struct wpool *p, const void *data, size_t len, struct wp_result *res, int *died)
+{
+	struct wp_request rq = { len, NULL, NULL, 0 };
+
+	return scan_req(p, -1, data, &rq, res, died);
 }
 
 int

@@ -3,7 +3,8 @@
  * embargo-scan --sandbox.
  *
  * Promises: wpool_scan hands one whole message (a descriptor the worker can mmap:
- * a memfd or a read-only file) to an idle worker and returns the worker's report,
+ * a memfd or a read-only file; wpool_scan_mem: bytes copied once into the worker's
+ * arena) to an idle worker and returns the worker's report,
  * parsed strictly (wproto.h). A worker that dies (signal, seccomp, memory), breaks
  * the protocol or passes the deadline is killed and reaped; the message then gets a
  * report whose only finding is scan.crashed (detail: the signal or the cause), and
@@ -23,6 +24,7 @@
 #ifndef EMBARGO_WORKERS_H
 #define EMBARGO_WORKERS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/status.h"
@@ -39,6 +41,7 @@ struct wpool_opts {
 	unsigned deadline_ms; /* per message */
 	unsigned mem_mb;      /* RLIMIT_AS of a worker; 0: none */
 	unsigned cpu_seconds; /* RLIMIT_CPU of a worker (lifetime); 0: none */
+	size_t arena_bytes;   /* message arena per worker (warena.h); 0: none */
 	const char *rules;    /* extra YARA rules (-R, embargo-scan --rules); NULL: none,
 				 the string must outlive the pool */
 };
@@ -63,6 +66,11 @@ wpool_scan(struct wpool *p, int fd, uint64_t size, struct wp_result *res, int *d
  * worker tries on encrypted parts (PPAP). */
 em_status wpool_scan_req(struct wpool *p, int fd, const struct wp_request *rq,
     struct wp_result *res, int *died);
+
+/* The same for LEN bytes of a message in memory: written into the worker's arena
+ * when they fit (warena.h), else into a memfd of their own. */
+em_status wpool_scan_mem(
+    struct wpool *p, const void *data, size_t len, struct wp_result *res, int *died);
 
 /* Run the pipeline on FD (SIZE bytes) in a fresh worker up to PART and get that
  * part's bytes (at most WP_PART_MAX) in a memfd *OUT. Ignores the back-off (one

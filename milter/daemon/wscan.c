@@ -28,6 +28,8 @@ wscan_start(const struct em_config *cfg, const char *cfgfile)
 	char path[4096];
 
 	wpool_opts_of(cfg, cfgfile, wscan_count(cfg), path, sizeof(path), &o);
+	o.arena_bytes =
+	    (size_t)cfg->scan.lim.spool_memory; /* what m_raw keeps in memory */
 	if (access(o.path, X_OK) != 0) {
 		log_msg(LOG_ERR, NULL, "the scan worker %s cannot be run: %s", o.path,
 		    strerror(errno));
@@ -66,11 +68,11 @@ wscan_count(const struct em_config *cfg)
 	return n < 1 ? 1u : n > 256 ? 256u : (unsigned)n;
 }
 
-/* The raw message for the worker, read-only: a large message (its spool already an
- * unlinked file) is that file opened again without write access, no copy; a small one
- * (in memory) is written once into a memfd. */
+/* The raw message as a descriptor, read-only for the worker: a large message (its
+ * spool already an unlinked file) is that file opened again without write access,
+ * no copy; a small one (in memory) is written into a memfd. */
 static int
-raw_memfd(struct msg *m, uint64_t *size)
+raw_fd(struct msg *m, uint64_t *size)
 {
 	const unsigned char *data;
 	char path[64];
@@ -110,7 +112,7 @@ log_death(struct msg *m, int fd, uint64_t size, em_status st)
 		if (strcmp(report_finding(r, i)->name, "scan.crashed") == 0)
 			detail = report_finding(r, i)->detail;
 	/* a worker killed from outside (an admin, a test) says nothing about the input */
-	if (st == EM_OK && m->m_wres.crash_part >= 0 &&
+	if (st == EM_OK && fd >= 0 && m->m_wres.crash_part >= 0 &&
 	    strstr(detail, "cause: killed") == NULL)
 		wcrash_keep(pool, crash_dir, fd, size, m->m_wres.crash_part, hex, &why);
 	wpool_stats(pool, &ps);
@@ -124,15 +126,26 @@ log_death(struct msg *m, int fd, uint64_t size, em_status st)
 em_status
 wscan_message(struct msg *m)
 {
+	const unsigned char *data;
 	struct wpool_stats ps;
-	uint64_t size;
+	uint64_t size = spool_size(m->m_raw);
+	size_t len;
 	em_status st;
-	int fd, died;
+	int fd = -1, died;
 
-	if (pool == NULL || (fd = raw_memfd(m, &size)) < 0)
+	if (pool == NULL)
 		return EM_TEMPFAIL;
-	st = wpool_scan(pool, fd, size, &m->m_wres, &died);
+	/* in memory: copied once into the worker's arena; on disk: the file itself */
+	if (spool_fd(m->m_raw) < 0 &&
+	    spool_map(m->m_raw, (size_t)size, &data, &len) == EM_OK && len == size)
+		st = wpool_scan_mem(pool, data, len, &m->m_wres, &died);
+	else if ((fd = raw_fd(m, &size)) >= 0)
+		st = wpool_scan(pool, fd, size, &m->m_wres, &died);
+	else
+		return EM_TEMPFAIL;
 	if (died) {
+		if (fd < 0) /* the copy for crashes/ */
+			fd = raw_fd(m, &size);
 		log_death(m, fd, size, st);
 	} else if (st != EM_OK) {
 		wpool_stats(pool, &ps);
@@ -140,7 +153,8 @@ wscan_message(struct msg *m)
 		    "scan worker unavailable (workers died: %lu, back-offs: %lu)",
 		    ps.crashed, ps.backoffs);
 	}
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	if (st == EM_OK && m->m_wres.status != EM_OK)
 		st = (em_status)m->m_wres.status;
 	return st;

@@ -4,7 +4,8 @@
  * The daemon has no parser of its own: every scan goes through this pool.
  *
  * Promises: wscan_message copies the message as received (m_raw: headers and body)
- * once into a memfd, hands it to a worker and keeps the strictly parsed report and
+ * once into the worker's arena (warena.h) when it is in memory, or hands over its
+ * spool file read-only when it is on disk, to a worker and keeps the strictly parsed report and
  * strip ranges on the message (m_wres). A worker that died gives a scan.crashed
  * report; back-off and internal failures give EM_TEMPFAIL. msg_part_range answers
  * from the worker's ranges, checked to lie inside the body. wscan_fd scans a stored

@@ -4,7 +4,8 @@
  *
  * It loads the configuration (scan limits, YARA rules), warms libmagic and OpenSSL,
  * then locks itself down (sandbox.h) and serves: each WP_SCAN frame brings a memfd
- * (or a read-only file) with a whole message, or one attachment (embargo-scan --raw);
+ * (or a read-only file) with a whole message, or one attachment (embargo-scan --raw),
+ * or no descriptor: a message in the daemon's arena (warena.h, mapped once);
  * the worker maps it, runs the pipeline (msgscan, headers in the body; or
  * scan_raw_file) and answers one WP_REPORT with the password candidates of the text.
  * Spools are memfds (SPOOL_MEMFD). It exits when the socket closes.
@@ -33,6 +34,7 @@
 #include "daemon/config.h"
 #include "detect/filetype.h"
 #include "worker/sandbox.h"
+#include "worker/warena.h"
 #include "worker/wchan.h"
 #include "worker/wprogress.h"
 #include "yara/yara.h"
@@ -46,6 +48,9 @@ void worker_test_part(const struct scan_input *in);
 
 #define WORKER_SOCK 3
 #define FEED_CHUNK  65536
+
+static const unsigned char *arena; /* the daemon's message arena (warena.h), or NULL */
+static size_t arena_len;
 
 static int
 range_of(void *arg, int part, uint64_t *s, uint64_t *e)
@@ -117,6 +122,7 @@ static int
 serve_one(int sock, const struct scan_config *sc)
 {
 	struct strbuf out = STRBUF_INIT;
+	const unsigned char *data = NULL;
 	unsigned char *pl, *map = NULL;
 	char *pw[WP_MAX_PW], *raw = NULL;
 	struct stat st;
@@ -128,10 +134,20 @@ serve_one(int sock, const struct scan_config *sc)
 		return -1;
 	rc = wp_parse_scan(pl, n, &size, &raw, pw, &npw);
 	free(pl);
-	if (rc != 0 || fd < 0 || fstat(fd, &st) != 0 || (uint64_t)st.st_size < size ||
-	    (size > 0 &&
-		(map = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0)) ==
-		    MAP_FAILED)) {
+	if (rc == 0 && fd < 0) { /* no descriptor: the bytes are in the arena */
+		data = arena;
+		rc = raw == NULL && size <= arena_len ? 0 : -1;
+	} else if (rc == 0 &&
+	    (fstat(fd, &st) != 0 || (uint64_t)st.st_size < size ||
+		(size > 0 &&
+		    (map = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd,
+			 0)) == MAP_FAILED))) {
+		map = NULL;
+		rc = -1;
+	} else {
+		data = map;
+	}
+	if (rc != 0) {
 		if (fd >= 0)
 			close(fd);
 		wp_pw_free(pw, npw);
@@ -139,13 +155,14 @@ serve_one(int sock, const struct scan_config *sc)
 		return -1;
 	}
 	wprog_begin(sock);
-	worker_test_hooks(sock, map, size);
+	worker_test_hooks(sock, data, size);
 	if (raw != NULL)
 		scan_raw(sc, raw, fd, &out);
 	else
 		scan_buffer(
-		    sc, map ? map : (const unsigned char *)"", size, pw, npw, &out);
-	close(fd);
+		    sc, size > 0 ? data : (const unsigned char *)"", size, pw, npw, &out);
+	if (fd >= 0)
+		close(fd);
 	wp_pw_free(pw, npw);
 	free(raw);
 	if (map != NULL)
@@ -246,6 +263,7 @@ main(int argc, char **argv)
 	}
 	warm_up(&cfg->scan);
 	(void)wprog_attach(); /* the daemon's progress page, when it gave one */
+	(void)warena_attach(&arena, &arena_len); /* and its message arena */
 #ifdef EMBARGO_TEST_ANALYSERS
 	wprog_test_hook = worker_test_part;
 #endif

@@ -2,14 +2,15 @@
  * wproto.h: the protocol between the daemon (or embargo-scan) and a sandboxed scan
  * worker (embargo-worker). Small, versioned, length-prefixed messages over a
  * SOCK_SEQPACKET socketpair; the message bytes travel in a memfd passed with
- * SCM_RIGHTS, never through the socket.
+ * SCM_RIGHTS or in the worker's arena, never through the socket.
  *
  * Frame: "EMBW" (4), version (1), type (1), 2 zero bytes, payload length (u32 LE),
  * payload. Types:
  *   WP_SCAN    daemon -> worker, payload: u64 size of the message in the memfd
  *              (headers and body, as embargo-scan reads a file), the file name when
  *              the bytes are one attachment (embargo-scan --raw) else none, then u16
- *              count and that many passwords to try (PPAP rescans). One fd attached.
+ *              count and that many passwords to try (PPAP rescans). One fd attached,
+ *              or none: a message at the start of the worker's arena (warena.h).
  *   WP_REPORT  worker -> daemon, payload: u32 status (em_status), then the parts,
  *              the findings, the top-level MIME ranges and the password candidates
  *              the message's text offers (PPAP; see wproto.c).
@@ -33,7 +34,7 @@
 #include "core/report.h"
 #include "core/strbuf.h"
 
-#define WP_VERSION    2
+#define WP_VERSION    3 /* 3: a WP_SCAN without descriptor reads the arena */
 #define WP_HDR        12
 #define WP_MAX_FRAME  (16u << 20) /* bytes of one frame, header included */
 #define WP_MAX_PATH   8192        /* bytes of a part path */
