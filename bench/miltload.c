@@ -8,11 +8,13 @@
  *
  * Each FILE is a message (headers, blank line, body). Latency is measured from MAIL
  * FROM to the final reply at end of message. Prints one result line:
- *   LABEL msgs=N secs=S msg_s=R mb_s=R p50_ms p95_ms p99_ms errors=E
- *   accept=A continue=C reject=R tempfail=T discard=D other=O hwm_kb=K
+ *   LABEL msgs=N secs=S msg_s=R mb_s=R p50_ms p95_ms p99_ms max_ms sum_s errors=E
+ *   accept=A continue=C reject=R tempfail=T discard=D other=O hwm_kb=K whwm_kb=W
  *   cpu_us=M driver_cpu_us=D
- * With -p, hwm_kb is the peak RSS (VmHWM) of that process after the run and cpu_us
- * the CPU time (user + system) it spent during the run, per message; driver_cpu_us
+ * sum_s is the sum of the latencies: sum_s / secs is the concurrency achieved.
+ * With -p, hwm_kb is the peak RSS (VmHWM) of that process after the run, whwm_kb the
+ * sum of its child processes' peaks (Embargo's scan workers), and cpu_us the CPU time
+ * (user + system) it and its children spent during the run, per message; driver_cpu_us
  * is this driver's own CPU time per message. Both milter and driver share the
  * machine's cores, so the two together bound what the messages/s can be.
  * Bounded: message count or time, per-read timeouts of 120 s.
@@ -26,6 +28,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -486,6 +489,82 @@ hwm_kb(long pid)
 	return kb;
 }
 
+/* The processes whose parent is PID (the daemon's embargo-worker processes), at most
+ * MAX into OUT; returns the count. */
+static int
+children(long pid, long *out, int max)
+{
+	char path[300], buf[512], *p;
+	struct dirent *e;
+	long ppid;
+	int n = 0;
+	DIR *d = opendir("/proc");
+	FILE *fp;
+	size_t k;
+
+	while (d != NULL && n < max && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+		if ((fp = fopen(path, "r")) == NULL)
+			continue;
+		k = fread(buf, 1, sizeof(buf) - 1, fp);
+		fclose(fp);
+		buf[k] = '\0';
+		if ((p = strrchr(buf, ')')) != NULL && sscanf(p + 1, " %*c %ld", &ppid) == 1 &&
+		    ppid == pid)
+			out[n++] = atol(e->d_name);
+	}
+	if (d != NULL)
+		closedir(d);
+	return n;
+}
+
+/* The sum of the peak RSS of PID's children (its scan workers), in kB. */
+static long
+children_hwm_kb(long pid)
+{
+	long kids[256], sum = 0, kb;
+	int i, n = children(pid, kids, 256);
+
+	for (i = 0; i < n; i++)
+		if ((kb = hwm_kb(kids[i])) > 0)
+			sum += kb;
+	return sum;
+}
+
+static double cpu_secs(long pid);
+
+/* CPU seconds of PID, its live children and those it has reaped (fields 16, 17):
+ * the daemon with its scan workers. */
+static double
+tree_cpu_secs(long pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long cut, cst;
+	long kids[256];
+	double t = cpu_secs(pid);
+	int i, n = children(pid, kids, 256);
+	FILE *fp;
+	size_t k;
+
+	if (t < 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		t += cpu_secs(kids[i]) > 0 ? cpu_secs(kids[i]) : 0;
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	if ((fp = fopen(path, "r")) == NULL)
+		return t;
+	k = fread(buf, 1, sizeof(buf) - 1, fp);
+	fclose(fp);
+	buf[k] = '\0';
+	if ((p = strrchr(buf, ')')) != NULL &&
+	    sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %lu %lu",
+		&cut, &cst) == 2)
+		t += (double)(cut + cst) / (double)sysconf(_SC_CLK_TCK);
+	return t;
+}
+
 /* CPU seconds (user + system) PID has used, from /proc/PID/stat; -1 when unknown. */
 static double
 cpu_secs(long pid)
@@ -549,7 +628,7 @@ main(int argc, char **argv)
 	for (i = optind; i < argc; i++)
 		load_message(argv[i], &msgs[i - optind]);
 	th = calloc((size_t)conns, sizeof(*th));
-	cpu0 = pid ? cpu_secs(pid) : -1;
+	cpu0 = pid ? tree_cpu_secs(pid) : -1;
 	self0 = self_cpu_secs();
 	t0 = now();
 	for (i = 0; i < conns; i++)
@@ -557,18 +636,18 @@ main(int argc, char **argv)
 	for (i = 0; i < conns; i++)
 		pthread_join(th[i], NULL);
 	secs = now() - t0;
-	cpu1 = pid ? cpu_secs(pid) : -1;
+	cpu1 = pid ? tree_cpu_secs(pid) : -1;
 	qsort(lat, nlat, sizeof(double), cmpd);
 	printf("%s msgs=%ld secs=%.2f msg_s=%.1f mb_s=%.2f p50_ms=%.2f p95_ms=%.2f "
 	    "p99_ms=%.2f max_ms=%.2f sum_s=%.2f errors=%ld accept=%ld continue=%ld reject=%ld tempfail=%ld "
-	    "discard=%ld other=%ld hwm_kb=%ld cpu_us=%.0f driver_cpu_us=%.0f\n", label, done_msgs, secs,
+	    "discard=%ld other=%ld hwm_kb=%ld whwm_kb=%ld cpu_us=%.0f driver_cpu_us=%.0f\n", label, done_msgs, secs,
 	    (double)done_msgs / secs, (double)bytes_sent / secs / 1e6, pct(0.50), pct(0.95),
 	    pct(0.99), nlat ? lat[nlat - 1] * 1000 : 0, sumlat(), errors, results[SMFIR_ACCEPT], results[SMFIR_CONTINUE],
 	    results[SMFIR_REJECT] + results[SMFIR_REPLYCODE], results[SMFIR_TEMPFAIL],
 	    results[SMFIR_DISCARD],
 	    done_msgs - results[SMFIR_ACCEPT] - results[SMFIR_CONTINUE] -
 	    results[SMFIR_REJECT] - results[SMFIR_REPLYCODE] - results[SMFIR_TEMPFAIL] -
-	    results[SMFIR_DISCARD], pid ? hwm_kb(pid) : -1,
+	    results[SMFIR_DISCARD], pid ? hwm_kb(pid) : -1, pid ? children_hwm_kb(pid) : -1,
 	    cpu0 >= 0 && cpu1 >= 0 && done_msgs ? (cpu1 - cpu0) * 1e6 / (double)done_msgs : -1,
 	    done_msgs ? (self_cpu_secs() - self0) * 1e6 / (double)done_msgs : -1);
 	return errors ? 1 : 0;

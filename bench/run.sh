@@ -58,14 +58,17 @@ echo "# Embargo benchmark"
 echo
 echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1); $(uname -sr)."
 echo "Embargo $("$B/embargo" -V | cut -d' ' -f2), config conf/embargo.conf (starter YARA rules, shipped policy), unix sockets unless noted."
-echo "Each row: messages/s, MB/s, latency p50/p95/p99 (ms), errors, peak RSS of the milter, CPU time per message of the milter and of the load driver (they share the cores); ratio = Embargo / no-op milter in the same run."
+echo "Each row: messages/s, MB/s, latency p50/p95/p99 (ms), errors, peak RSS of the milter (Embargo: the daemon + the sum of its scan workers' peaks), CPU time per message of the milter (Embargo: daemon and workers) and of the load driver (they share the cores); ratio = Embargo / no-op milter in the same run."
 echo
 echo "| scenario | milter | msg/s | MB/s | p50 | p95 | p99 | errors | peak RSS | milter CPU/msg | driver CPU/msg | ratio |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 } > "$RES"
 
 row() { # scenario milter line ratio
-	echo "| $1 | $2 | $(field "$3" msg_s) | $(field "$3" mb_s) | $(field "$3" p50_ms) | $(field "$3" p95_ms) | $(field "$3" p99_ms) | $(field "$3" errors) | $(( $(field "$3" hwm_kb) / 1024 )) MB | $(field "$3" cpu_us) us | $(field "$3" driver_cpu_us) us | $4 |" >> "$RES"
+	w=$(field "$3" whwm_kb); w=${w:-0}
+	rss="$(( $(field "$3" hwm_kb) / 1024 )) MB"
+	[ "$w" -gt 0 ] && rss="$rss + $((w / 1024)) MB"
+	echo "| $1 | $2 | $(field "$3" msg_s) | $(field "$3" mb_s) | $(field "$3" p50_ms) | $(field "$3" p95_ms) | $(field "$3" p99_ms) | $(field "$3" errors) | $rss | $(field "$3" cpu_us) us | $(field "$3" driver_cpu_us) us | $4 |" >> "$RES"
 }
 
 pair() { # scenario conns count files...
@@ -89,11 +92,14 @@ pair "mixed, 8 conns" 8 "$N" $MIXED
 # run, and the ratio is the cost of the hop.
 if [ -n "${BENCH_INPROC:-}" ] && [ -x "$BENCH_INPROC/embargo" ]; then
 	ew=$e
-	ob=$EMBARGO_BUILD; EMBARGO_BUILD=$BENCH_INPROC
+	ob=$EMBARGO_BUILD ort=$EMBARGO_ROOT
+	EMBARGO_BUILD=$BENCH_INPROC EMBARGO_ROOT=$(cd "$BENCH_INPROC/.." && pwd)
 	cp "$W/embargo.conf" "$W/embargo.conf.w"
-	sed -i "s/^scan_workers = .*/scan_workers = 0;/" "$W/embargo.conf" # in-process there
+	# that tree's own shipped config (it knows none of the later keys); in-process
+	# there with scan_workers = 0
+	em_config "$W" "log_level = \"notice\"" "scan_workers = 0" "${EMBARGO_TEST_SETTINGS:-}"
 	start_embargo "$S"
-	EMBARGO_BUILD=$ob; mv "$W/embargo.conf.w" "$W/embargo.conf"
+	EMBARGO_BUILD=$ob EMBARGO_ROOT=$ort; mv "$W/embargo.conf.w" "$W/embargo.conf"
 	e=$(run "embargo in-process mixed 8" "$S" "$W/embargo.pid" 8 "$N" $MIXED)
 	em_stop "$W" >/dev/null 2>&1 || true
 	row "mixed, 8 conns, in-process ($BENCH_INPROC)" "embargo, no sandbox" "$e" ""
