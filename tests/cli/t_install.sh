@@ -9,7 +9,8 @@ check "PREFIX defaults to /usr/local: programs in sbin and bin" \
     test -x "$L/sbin/embargo" -a -x "$L/sbin/embargo-quarantine" -a -x "$L/bin/embargo-scan"
 check "man pages in sections 1, 5 and 8" test -f "$L/share/man/man1/embargo-scan.1" \
     -a -f "$L/share/man/man5/embargo.conf.5" -a -f "$L/share/man/man8/embargo.8" \
-    -a -f "$L/share/man/man8/embargo-quarantine.8"
+    -a -f "$L/share/man/man8/embargo-quarantine.8" \
+    -a -f "$L/share/man/man8/embargo-worker.8"
 U=$L/lib/systemd/system/embargo.service
 check "the unit is installed" test -f "$U"
 check "the unit's ExecStart names the installed program" \
