@@ -2,6 +2,7 @@
  * sandbox.c: namespaces, user, limits, no_new_privs and the seccomp allow-list of an
  * embargo-worker (see sandbox.h).
  */
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
@@ -12,6 +13,8 @@
 #include <sched.h>
 #include <seccomp.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "worker/sandbox.h"
@@ -53,11 +56,9 @@ static const int allowed[] = {
 	SCMP_SYS(rt_sigreturn),
 	SCMP_SYS(rt_sigprocmask),
 	SCMP_SYS(rt_sigaction),
-	SCMP_SYS(tgkill),
 	SCMP_SYS(getrusage),
 	SCMP_SYS(clock_nanosleep),
 	SCMP_SYS(nanosleep),
-	SCMP_SYS(prlimit64),
 };
 
 /* Calls that name a path: they fail with EACCES. */
@@ -83,7 +84,16 @@ load_filter(void)
 		return -1;
 	for (i = 0; i < sizeof(allowed) / sizeof(allowed[0]) && rc == 0; i++)
 		rc = seccomp_rule_add(f, SCMP_ACT_ALLOW, allowed[i], 0);
-	/* fstat(2) is newfstatat(fd, "", buf, AT_EMPTY_PATH) in glibc */
+	/* signals (abort, raise) and limits of this process only: the daemon and
+	 * embargo-web may run as the same user */
+	if (rc == 0)
+		rc = seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,
+		    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()));
+	if (rc == 0)
+		rc = seccomp_rule_add(
+		    f, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), 1, SCMP_A0(SCMP_CMP_EQ, 0));
+	/* fstat(2) is newfstatat(fd, "", buf, AT_EMPTY_PATH) in glibc; a path given
+	 * with AT_EMPTY_PATH is still looked up, in the empty root (empty_root) */
 	if (rc == 0)
 		rc = seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(newfstatat), 1,
 		    SCMP_A3(SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH, AT_EMPTY_PATH));
@@ -101,8 +111,63 @@ load_filter(void)
 	return rc == 0 ? 0 : -1;
 }
 
+/* Write S to the file PATH (the user namespace's maps). */
 static int
-become(const char *user)
+put_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, s, strlen(s)) == (ssize_t)strlen(s);
+	return close(fd) == 0 && ok ? 0 : -1;
+}
+
+/* A private, empty, read-only root: after it a path names nothing, so what seccomp
+ * cannot check (the path of newfstatat) finds nothing either. Root makes it in new
+ * mount and IPC namespaces; another user first in a new user namespace of its own
+ * (uid 0 inside maps to itself outside: no right over anything outside). -1 when the
+ * kernel does not permit it. */
+static int
+empty_root(void)
+{
+	static const char *const dirs[] = { "/tmp", "/proc" };
+	char map[64];
+	size_t i;
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+
+	if (uid != 0) {
+		if (unshare(CLONE_NEWUSER) != 0 ||
+		    put_file("/proc/self/setgroups", "deny") != 0)
+			return -1;
+		snprintf(map, sizeof(map), "0 %u 1", (unsigned)uid);
+		if (put_file("/proc/self/uid_map", map) != 0)
+			return -1;
+		snprintf(map, sizeof(map), "0 %u 1", (unsigned)gid);
+		if (put_file("/proc/self/gid_map", map) != 0)
+			return -1;
+	}
+	/* private first: the new mount must not propagate to the host; then an empty
+	 * tmpfs over a folder every system has (a mount over / itself would not be
+	 * entered: a walk never crosses mounts stacked on the process's root) */
+	if (unshare(CLONE_NEWNS | CLONE_NEWIPC) != 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+		return -1;
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (mount("embargo-worker", dirs[i], "tmpfs",
+			MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			"size=4k,nr_inodes=1,mode=0555") == 0)
+			return chdir(dirs[i]) == 0 && chroot(".") == 0 &&
+				chdir("/") == 0 ?
+			    0 :
+			    -1;
+	return -1;
+}
+
+/* The worker user's ids, looked up while /etc/passwd can still be read. */
+static int
+lookup(const char *user, uid_t *uid, gid_t *gid)
 {
 	struct passwd *pw;
 
@@ -110,7 +175,15 @@ become(const char *user)
 		return 0;
 	if ((pw = getpwnam(user)) == NULL)
 		return -1;
-	if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0)
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
+	return 1;
+}
+
+static int
+become(uid_t uid, gid_t gid)
+{
+	if (setgroups(0, NULL) != 0 || setgid(gid) != 0 || setuid(uid) != 0)
 		return -1;
 	return setuid(0) == 0 ? -1 : 0; /* must not be able to come back */
 }
@@ -131,13 +204,26 @@ sandbox_enter(const struct sandbox_opts *o, const char **err, const char **note)
 {
 	struct rlimit none = { 0, 0 };
 
+	uid_t uid = 0;
+	gid_t gid = 0;
+	int sw;
+
 	*err = *note = NULL;
-	if (unshare(CLONE_NEWNS | CLONE_NEWIPC) != 0)
-		*note = "new mount/IPC namespaces not permitted here: skipped";
-	if (become(o->user) != 0) {
+	if ((sw = lookup(o->user, &uid, &gid)) < 0) {
+		*err = "no such worker user";
+		return -1;
+	}
+	if (empty_root() != 0)
+		*note = "user/mount namespaces not permitted here: paths stay visible to "
+			"fstatat (open is still refused)";
+	if (sw > 0 && become(uid, gid) != 0) {
 		*err = "cannot switch to the worker user";
 		return -1;
 	}
+	/* root with no worker user: a user namespace of its own sheds its capabilities
+	 * over everything outside */
+	if (sw == 0 && geteuid() == 0)
+		(void)unshare(CLONE_NEWUSER);
 	if (limit(RLIMIT_AS, o->mem_bytes) != 0 ||
 	    limit(RLIMIT_CPU, o->cpu_seconds) != 0 ||
 	    limit(RLIMIT_FSIZE, o->fsize_bytes) != 0 ||

@@ -14,7 +14,7 @@ mk() {   # mk NAME BODY-LINE: a small message with one text part
 	printf 'From: a@example.org\r\nTo: b@example.org\r\nSubject: t\r\n\r\n%s\r\n' "$2" > "$T/$1.eml"
 }
 mk clean "hello world"
-for k in CRASH OPEN SOCKET EXEC HANG OOM GARBAGE; do mk "$k" "EMBARGO-TEST-$k"; done
+for k in CRASH OPEN STAT SIGNAL SOCKET EXEC HANG OOM GARBAGE; do mk "$k" "EMBARGO-TEST-$k"; done
 
 for f in $(ls "$EMBARGO_ROOT"/tests/samples/eml/vba_macro/*.eml | head -3) "$T/clean.eml"; do
 	"$S" -c "$C" --json --in-process "$f" > "$T/in.json" 2>&1
@@ -34,6 +34,12 @@ check "execve() kills the worker (SIGSYS, cause seccomp)" grep -q "killed by SIG
 "$S" -c "$C" --worker "$W" "$T/OPEN.eml" > "$T/out" 2>&1; rc=$?
 check "open() of a path is refused (the scan goes on: accept)" sh -c "test $rc = 0 && grep -q 'OPEN.eml: accept' '$T/out'"
 
+"$S" -c "$C" --worker "$W" "$T/STAT.eml" > "$T/out" 2>&1; rc=$?
+check "fstatat() of a path finds nothing (an empty root; the scan goes on: accept)" sh -c "test $rc = 0 && grep -q 'STAT.eml: accept' '$T/out'"
+"$S" -c "$C" --worker "$W" "$T/SIGNAL.eml" "$T/clean.eml" > "$T/out" 2>&1; rc=$?
+check "setrlimit or a signal on its parent kills the worker (SIGSYS, cause seccomp)" grep -q "killed by SIGSYS; cause: seccomp" "$T/out"
+check "... and the parent lives on to the next message" grep -q "clean.eml: accept" "$T/out"
+
 "$S" -c "$C" --worker "$W" "$T/HANG.eml" "$T/clean.eml" > "$T/out" 2>&1
 check "a worker that never answers: deadline, scan.crashed" grep -q "scan.crashed (high): part 1: worker killed by SIGKILL; cause: deadline (deadline passed" "$T/out"
 check "... and the next message is unaffected" grep -q "clean.eml: accept" "$T/out"
@@ -50,6 +56,6 @@ check "... and the next message is unaffected" grep -q "clean.eml: accept" "$T/o
     "$T/CRASH.eml" "$T/CRASH.eml" "$T/clean.eml" > "$T/out" 2>&1
 check "five deaths in 10 s: the pool backs off (tempfail)" \
     sh -c "test \$(grep -c 'by rule quarantine-crashed' '$T/out') = 5 && grep -q 'CRASH.eml: temporary failure' '$T/out' && grep -q 'clean.eml: temporary failure' '$T/out'"
-check "no misbehaving message was ever accepted" sh -c "! grep -E '(CRASH|SOCKET|EXEC|HANG|OOM|GARBAGE).eml: accept' '$T/out'"
+check "no misbehaving message was ever accepted" sh -c "! grep -E '(CRASH|SIGNAL|SOCKET|EXEC|HANG|OOM|GARBAGE).eml: accept' '$T/out'"
 
 rm -rf "$T"

@@ -7,6 +7,11 @@
  * daemon sees the right part number):
  *   EMBARGO-TEST-CRASH    dereference NULL (SIGSEGV)
  *   EMBARGO-TEST-OPEN     open("/etc/passwd")      (refused: EACCES; exit 99 if not)
+ *   EMBARGO-TEST-STAT     fstatat("/etc/passwd", AT_EMPTY_PATH), the one path call
+ *                         seccomp lets through (the empty root: ENOENT; exit 99 if
+ *                         found)
+ *   EMBARGO-TEST-SIGNAL   SIGTERM to its parent (the daemon or embargo-scan), and
+ *                         setrlimit on it (SIGSYS)
  *   EMBARGO-TEST-SOCKET   socket(AF_INET)          (SIGSYS)
  *   EMBARGO-TEST-EXEC     execve("/bin/sh")        (SIGSYS)
  *   EMBARGO-TEST-HANG     never answer (the daemon's deadline)
@@ -15,10 +20,13 @@
  *   EMBARGO-TEST-GARBAGE  answer a frame of garbage
  * Limits: a part is looked at through its scan window only.
  */
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -59,7 +67,19 @@ worker_test_part(const struct scan_input *in)
 		*np = 1;
 	if (has(d, len, "EMBARGO-TEST-OPEN"))
 		if (open("/etc/passwd", O_RDONLY) >= 0)
-			_exit(99);   /* escaped: the pool turns this exit into a tempfail */
+			_exit(99); /* escaped: the pool turns this exit into a tempfail */
+	if (has(d, len, "EMBARGO-TEST-STAT")) {
+		struct stat st;
+
+		if (fstatat(AT_FDCWD, "/etc/passwd", &st, AT_EMPTY_PATH) == 0)
+			_exit(99);
+	}
+	if (has(d, len, "EMBARGO-TEST-SIGNAL")) {
+		struct rlimit rl = { 0, 0 };
+
+		(void)!prlimit(getppid(), RLIMIT_NOFILE, &rl, NULL);
+		(void)!kill(getppid(), SIGTERM);
+	}
 	if (has(d, len, "EMBARGO-TEST-SOCKET"))
 		(void)!socket(AF_INET, SOCK_STREAM, 0);
 	if (has(d, len, "EMBARGO-TEST-EXEC"))
