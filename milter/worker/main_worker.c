@@ -20,6 +20,8 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
+#include <fcntl.h>
+#include <errno.h>
 #include <getopt.h>
 #include <locale.h>
 #include <signal.h>
@@ -208,7 +210,7 @@ warm_up(const struct scan_config *sc)
 int
 main(int argc, char **argv)
 {
-	struct sandbox_opts so = { NULL, 0, 0, 0 };
+	struct sandbox_opts so = { NULL, 0, 0, 0, -1, 0 };
 	const char *cfgfile = NULL, *extra = NULL, *err, *note;
 	struct strbuf e = STRBUF_INIT;
 	struct em_config *cfg;
@@ -267,12 +269,20 @@ main(int argc, char **argv)
 #ifdef EMBARGO_TEST_ANALYSERS
 	wprog_test_hook = worker_test_part;
 #endif
-	if (sandbox_enter(&so, &err, &note) != 0) {
-		fprintf(stderr, "embargo-worker: %s\n", err);
+	/* what the worker never needs: the store's connection string (it may hold a
+	 * password) is wiped before any hostile byte is read */
+	if (cfg->quarantine_db != NULL)
+		explicit_bzero(cfg->quarantine_db, strlen(cfg->quarantine_db));
+	if ((so.stdio_fd = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0) {
+		fprintf(stderr, "embargo-worker: /dev/null: %s\n", strerror(errno));
 		return 2;
 	}
-	if (note != NULL && getenv("EMBARGO_WORKER_QUIET") == NULL)
-		fprintf(stderr, "embargo-worker: %s\n", note);
+	so.quiet = getenv("EMBARGO_WORKER_QUIET") != NULL;
+	if (sandbox_enter(&so, &err, &note) != 0) {
+		fprintf(stderr, "embargo-worker: %s\n", err); /* unless stderr is gone */
+		return 2;
+	}
+	close(so.stdio_fd);
 	while (serve_one(WORKER_SOCK, &cfg->scan) == 0)
 		;
 	return 0;

@@ -235,6 +235,16 @@ sandbox_enter(const struct sandbox_opts *o, const char **err, const char **note)
 		*err = "PR_SET_NO_NEW_PRIVS failed";
 		return -1;
 	}
+	if (*note != NULL && !o->quiet)
+		fprintf(stderr, "embargo-worker: %s\n", *note);
+	/* nothing more to say: a compromised parser cannot write lines into the
+	 * daemon's log through inherited stdout and stderr */
+	fflush(NULL);
+	if (o->stdio_fd >= 0 &&
+	    (dup2(o->stdio_fd, 1) != 1 || dup2(o->stdio_fd, 2) != 2)) {
+		*err = "cannot close stdout and stderr";
+		return -1;
+	}
 	if (load_filter() != 0) {
 		*err = "seccomp filter not loaded";
 		return -1;

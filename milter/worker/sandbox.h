@@ -26,10 +26,13 @@ struct sandbox_opts {
 	uint64_t mem_bytes;   /* RLIMIT_AS; 0: none */
 	uint64_t cpu_seconds; /* RLIMIT_CPU; 0: none */
 	uint64_t fsize_bytes; /* RLIMIT_FSIZE (memfd spools); 0: none */
+	int stdio_fd;         /* >= 0: made stdout and stderr before the filter */
+	int quiet;            /* the note is not printed */
 };
 
 /* Returns 0, or -1 with ERR set (a step that must not be skipped failed). NOTE is set
- * to a one-line remark when an optional step (namespaces) was skipped, else NULL. */
+ * to a one-line remark when an optional step (namespaces) was skipped, else NULL; it
+ * is printed on stderr (unless quiet) before stdout and stderr become STDIO_FD. */
 int sandbox_enter(const struct sandbox_opts *o, const char **err, const char **note);
 
 #endif
