@@ -19,6 +19,7 @@
 #include <libconfig.h>
 
 #include "daemon/config.h"
+#include "daemon/workers.h"
 #include "policy/policy.h"
 
 enum key_type {
@@ -79,6 +80,11 @@ static const struct config_key config_keys[] = {
 	{ NULL, "worker_memory", K_SIZE, OFF(worker_memory), "2G", 64 << 20,
 	    (uint64_t)64 << 30 },
 	{ NULL, "worker_deadline", K_INT, OFF(worker_deadline), "300", 1, 86400 },
+	/* defaults: WPOOL_BACKOFF_DEATHS, WPOOL_BACKOFF_SECONDS (test_config) */
+	{ NULL, "worker_backoff_deaths", K_INT, OFF(worker_backoff_deaths), "5", 1,
+	    WPOOL_BACKOFF_DEATHS_MAX },
+	{ NULL, "worker_backoff_seconds", K_INT, OFF(worker_backoff_seconds), "10", 1,
+	    WPOOL_BACKOFF_SECONDS_MAX },
 	{ NULL, "web_listen", K_STR, OFF(web_listen), "127.0.0.1:8891", 0, 0 },
 	{ NULL, "web_users", K_STR, OFF(web_users), "/etc/embargo/web_users", 0, 0 },
 	{ NULL, "web_session_idle", K_INT, OFF(web_session_idle), "1800", 60, 86400 },

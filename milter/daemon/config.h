@@ -70,6 +70,11 @@ struct em_config {
 	struct scan_config scan;  /* limits and compiled rules, for the scanners */
 	struct yara_rules *rules; /* owned; scan.rules[0] points here */
 	struct policy *policy;    /* owned */
+
+	/* the workers' back-off (workers.h), read at start: worker_backoff_deaths
+	 * deaths within worker_backoff_seconds make the daemon tempfail */
+	int worker_backoff_deaths;
+	int worker_backoff_seconds;
 };
 
 /* Load and validate FILE (NULL: the built-in defaults and the built-in policy, for

@@ -2,7 +2,8 @@
  * wopts.c: wpool_opts_of, the worker pool options a configuration asks for: one
  * place for the daemon's pool (wscan.c), embargo-scan's and embargo-quarantine's
  * rescans (q_cmds.c), so that every scan runs in the same locked-down worker
- * (worker_program, worker_user, worker_memory, worker_deadline).
+ * (worker_program, worker_user, worker_memory, worker_deadline), with the same
+ * back-off (worker_backoff_deaths, worker_backoff_seconds).
  */
 #include <string.h>
 
@@ -20,4 +21,6 @@ wpool_opts_of(const struct em_config *cfg, const char *cfgfile, unsigned n, char
 	o->n = n;
 	o->deadline_ms = (unsigned)cfg->worker_deadline * 1000u;
 	o->mem_mb = (unsigned)(cfg->worker_memory >> 20);
+	o->backoff_deaths = (unsigned)cfg->worker_backoff_deaths;
+	o->backoff_seconds = (unsigned)cfg->worker_backoff_seconds;
 }

@@ -41,7 +41,7 @@ struct wpool {
 	struct slot *slots;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	double deaths[WPOOL_BACKOFF_DEATHS]; /* ring of the last death times */
+	double *deaths; /* ring of the last o.backoff_deaths death times */
 	unsigned ndeath;
 	unsigned gen; /* +1 per wpool_restart */
 	struct wpool_stats st;
@@ -56,6 +56,13 @@ now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* A back-off option: 0 is the default, past the ceiling is the ceiling. */
+static unsigned
+backoff_opt(unsigned v, unsigned def, unsigned max)
+{
+	return v == 0 ? def : v > max ? max : v;
+}
+
 struct wpool *
 wpool_new(const struct wpool_opts *o)
 {
@@ -68,7 +75,13 @@ wpool_new(const struct wpool_opts *o)
 	p->config = o->config ? strdup(o->config) : NULL;
 	p->user = o->user && *o->user ? strdup(o->user) : NULL;
 	p->slots = calloc(o->n ? o->n : 1, sizeof(*p->slots));
-	if (p->path == NULL || p->slots == NULL || (o->config && p->config == NULL) ||
+	p->o.backoff_deaths = backoff_opt(
+	    o->backoff_deaths, WPOOL_BACKOFF_DEATHS, WPOOL_BACKOFF_DEATHS_MAX);
+	p->o.backoff_seconds = backoff_opt(
+	    o->backoff_seconds, WPOOL_BACKOFF_SECONDS, WPOOL_BACKOFF_SECONDS_MAX);
+	p->deaths = calloc(p->o.backoff_deaths, sizeof(*p->deaths));
+	if (p->path == NULL || p->slots == NULL || p->deaths == NULL ||
+	    (o->config && p->config == NULL) ||
 	    (o->user && *o->user && p->user == NULL)) {
 		wpool_free(p);
 		return NULL;
@@ -121,6 +134,7 @@ wpool_free(struct wpool *p)
 		}
 	}
 	free(p->slots);
+	free(p->deaths);
 	free(p->path);
 	free(p->config);
 	free(p->user);
@@ -207,10 +221,10 @@ spawn(struct wpool *p, struct slot *s)
 static int
 backing_off(const struct wpool *p)
 {
-	double oldest = p->deaths[p->ndeath % WPOOL_BACKOFF_DEATHS];
+	double oldest = p->deaths[p->ndeath % p->o.backoff_deaths];
 
-	return p->ndeath >= WPOOL_BACKOFF_DEATHS &&
-	    now() - oldest < WPOOL_BACKOFF_SECONDS;
+	return p->ndeath >= p->o.backoff_deaths &&
+	    now() - oldest < (double)p->o.backoff_seconds;
 }
 
 /* An idle slot, waiting for one; NULL while backing off (unless ANYWAY). */
@@ -251,7 +265,7 @@ checkin(struct wpool *p, struct slot *s, int died)
 {
 	pthread_mutex_lock(&p->mu);
 	if (died) {
-		p->deaths[p->ndeath % WPOOL_BACKOFF_DEATHS] = now();
+		p->deaths[p->ndeath % p->o.backoff_deaths] = now();
 		p->ndeath++;
 		p->st.crashed++;
 	}

@@ -9,8 +9,11 @@
  * the protocol or passes the deadline is killed and reaped; the message then gets a
  * report whose only finding is scan.crashed (detail: the signal or the cause), and
  * the slot starts a new worker on its next use. Other messages are not affected.
- * When WPOOL_BACKOFF_DEATHS workers died within WPOOL_BACKOFF_SECONDS, wpool_scan
- * returns EM_TEMPFAIL without trying (the MTA retries) until the window has passed.
+ * When backoff_deaths workers died within backoff_seconds (worker_backoff_deaths,
+ * worker_backoff_seconds in embargo.conf; 5 in 10 s by default), wpool_scan returns
+ * EM_TEMPFAIL without trying (the MTA retries) until the oldest of those deaths is
+ * backoff_seconds old. The window is fixed when the pool is made: wpool_restart (a
+ * reload) keeps it.
  * Thread-safe: milter threads wait for an idle worker.
  * The scan.crashed detail names the part the worker was on (read from the
  * worker's progress page, wprogress.h, after its death; also in RES->crash_part),
@@ -30,8 +33,12 @@
 #include "core/status.h"
 #include "worker/wproto.h"
 
-#define WPOOL_BACKOFF_DEATHS  5
-#define WPOOL_BACKOFF_SECONDS 10
+/* The back-off: defaults (an option of 0) and ceilings (a larger option is cut to
+ * it; the deaths ring holds that many times). */
+#define WPOOL_BACKOFF_DEATHS      5
+#define WPOOL_BACKOFF_DEATHS_MAX  1000
+#define WPOOL_BACKOFF_SECONDS     10
+#define WPOOL_BACKOFF_SECONDS_MAX 3600
 
 struct wpool_opts {
 	const char *path;     /* the embargo-worker program */
@@ -44,6 +51,10 @@ struct wpool_opts {
 	size_t arena_bytes;   /* message arena per worker (warena.h); 0: none */
 	const char *rules;    /* extra YARA rules (-R, embargo-scan --rules); NULL: none,
 				 the string must outlive the pool */
+
+	/* the back-off; 0: WPOOL_BACKOFF_DEATHS, WPOOL_BACKOFF_SECONDS */
+	unsigned backoff_deaths;  /* deaths that make the pool tempfail */
+	unsigned backoff_seconds; /* ... within this many seconds */
 };
 
 struct wpool_stats {

@@ -40,6 +40,23 @@ refused "a pid file in a missing folder" "pid_file folder $T/nopid: No such file
 refused "an unknown socket_group" "socket_group 'nosuchgroup' does not exist" \
     'socket_group = "nosuchgroup"'
 
+# worker back-off out of range: refused naming the file and the line (the setting is
+# appended last); its edges are accepted
+for kv in "worker_backoff_deaths = 0" "worker_backoff_deaths = 1001" \
+    "worker_backoff_seconds = 0" "worker_backoff_seconds = 3601"; do
+	em_config "$T" "socket = \"unix:$T/e.sock\"" "pid_file = \"$T/e.pid\"" "$kv"
+	n=$(wc -l < "$T/embargo.conf")
+	check "the setting '$kv' is on line $n" sh -c "sed -n ${n}p '$T/embargo.conf' | grep -qx '$kv;'"
+	refused "$kv" "$T/embargo.conf:$n: ${kv%% *}: out of range" "$kv"
+done
+em_config "$T" "socket = \"unix:$T/e.sock\"" "pid_file = \"$T/e.pid\"" \
+    "worker_backoff_deaths = 1000" "worker_backoff_seconds = 3600"
+check "-t accepts worker_backoff_deaths = 1000, worker_backoff_seconds = 3600" \
+    "$E" -t -c "$T/embargo.conf"
+em_config "$T" "socket = \"unix:$T/e.sock\"" "pid_file = \"$T/e.pid\"" \
+    "worker_backoff_deaths = 1" "worker_backoff_seconds = 1"
+check "-t accepts worker_backoff_deaths = 1, worker_backoff_seconds = 1" "$E" -t -c "$T/embargo.conf"
+
 # A socket another process accepts on is not stolen.
 python3 -c "import socket,time,os; s=socket.socket(socket.AF_UNIX); s.bind('$T/e.sock'); s.listen(); open('$T/ready','w'); time.sleep(20)" &
 holder=$!

@@ -5,10 +5,11 @@
 # queue id), the shipped policy quarantines it, a copy of the crashing part is kept
 # under crashes/ (0600, named by its SHA-256), clean mail sent at the same time is
 # accepted, and workers that keep dying make the daemon tempfail for the back-off
-# window, then recover.
+# window, then recover; worker_backoff_deaths and worker_backoff_seconds set that
+# window.
 T=$(mktemp -d /tmp/embargo-wfail.XXXXXX)
 L=$EMBARGO_BUILD/bench/miltload
-trap 'em_stop "$T" >/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
+trap 'em_stop "$T" >/dev/null; em_stop "$T/b2" >/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
 em_config "$T" "scan_workers = 2" "worker_deadline = 3" "worker_memory = \"256M\"" \
     "worker_program = \"$EMBARGO_BUILD/tests/embargo-worker-test\"" "log_level = \"info\""
 export EMBARGO_WORKER_QUIET=1
@@ -85,3 +86,29 @@ sleep 10
 send after "$T/clean.eml" > "$T/a.out"
 check "after the window: clean mail passes again" sh -c "test '$(f "$T/a.out" continue)' = 1 && test $(tf) = 4"
 check "the daemon survived" em_alive "$T"
+
+# the back-off from embargo.conf: 2 deaths in 4 s (a fresh daemon, its own counts)
+em_stop "$T" >/dev/null
+B2=$T/b2
+em_config "$B2" "scan_workers = 2" "worker_deadline = 3" "worker_memory = \"256M\"" \
+    "worker_program = \"$EMBARGO_BUILD/tests/embargo-worker-test\"" "log_level = \"info\"" \
+    "worker_backoff_deaths = 2" "worker_backoff_seconds = 4"
+em_start "$B2" "unix:$B2/embargo.sock" || { notok "embargo starts with worker_backoff_deaths = 2"; cat "$B2/embargo.log"; exit 1; }
+send2() { "$L" -s "unix:$B2/embargo.sock" -c 1 -n 1 -l "$@" 2>&1; }
+tf2() { grep -c "scan\( worker\)\?: temporary failure; on_error=tempfail" "$B2/embargo.log"; }
+send2 one "$T/CRASH.eml" > "$T/b2a.out"
+send2 clean1 "$T/clean.eml" > "$T/b2b.out"
+check "worker_backoff_deaths = 2: after 1 death clean mail still gets a verdict (continue)" \
+    sh -c "test '$(f "$T/b2a.out" discard)' = 1 && test '$(f "$T/b2b.out" continue)' = 1 && test $(tf2) = 0"
+send2 two "$T/CRASH.eml" > "$T/b2c.out"
+check "... and so does a second crashing message (quarantined, discard)" \
+    sh -c "test '$(f "$T/b2c.out" discard)' = 1 && test $(tf2) = 0"
+send2 clean2 "$T/clean.eml" > "$T/b2d.out"
+check "... after exactly 2 deaths the daemon tempfails (4xx) the next message" \
+    sh -c "test '$(f "$T/b2d.out" reject)' = 1 && test $(tf2) = 1"
+check "... logged with 2 deaths" grep -q "scan worker unavailable (workers died: 2, back-offs: 1)" "$B2/embargo.log"
+sleep 4.5   # past the 4 s window (the default, 10 s, would still back off)
+send2 after2 "$T/clean.eml" > "$T/b2e.out"
+check "... after worker_backoff_seconds (4) clean mail passes again" \
+    sh -c "test '$(f "$T/b2e.out" continue)' = 1 && test $(tf2) = 1"
+check "the daemon survived" em_alive "$B2"

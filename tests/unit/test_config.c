@@ -1,6 +1,7 @@
 /*
  * test_config.c: the config key table: defaults equal the scanner defaults, sizes
- * with suffixes, ceilings, relative paths beside the config file, snapshots.
+ * with suffixes, ceilings, relative paths beside the config file, snapshots, the
+ * worker back-off keys and their way into the pool's options.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include <cmocka.h>
 
 #include "daemon/config.h"
+#include "daemon/workers.h"
 
 static char dir[] = "/tmp/embargo-test-config.XXXXXX";
 
@@ -110,6 +112,56 @@ wrong_types_are_rejected_with_line(void **state)
 }
 
 static void
+backoff_keys_defaults_ranges_and_pool_options(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct em_config *c;
+	struct wpool_opts o;
+	char path[256];
+
+	(void)state;
+	c = config_load(write_conf("bd.conf", ""), &err);
+	assert_non_null(c);
+	assert_int_equal(c->worker_backoff_deaths, WPOOL_BACKOFF_DEATHS);
+	assert_int_equal(c->worker_backoff_seconds, WPOOL_BACKOFF_SECONDS);
+	config_free(c);
+	/* the edges are accepted and reach the pool's options */
+	c = config_load(write_conf("be.conf",
+			    "worker_backoff_deaths = 1000;\nworker_backoff_seconds = 1;\n"),
+	    &err);
+	assert_non_null(c);
+	wpool_opts_of(c, "be.conf", 1, path, sizeof(path), &o);
+	assert_int_equal(o.backoff_deaths, 1000);
+	assert_int_equal(o.backoff_seconds, 1);
+	config_free(c);
+	c = config_load(write_conf("bf.conf",
+			    "worker_backoff_deaths = 1;\nworker_backoff_seconds = 3600;\n"),
+	    &err);
+	assert_non_null(c);
+	wpool_opts_of(c, "bf.conf", 1, path, sizeof(path), &o);
+	assert_int_equal(o.backoff_deaths, 1);
+	assert_int_equal(o.backoff_seconds, 3600);
+	config_free(c);
+	/* just past them: refused, naming the file and line */
+	assert_null(config_load(write_conf("b0.conf", "worker_backoff_deaths = 0;\n"), &err));
+	assert_non_null(strstr(sb_str(&err), "b0.conf:2: worker_backoff_deaths: out of range"));
+	sb_reset(&err);
+	assert_null(
+	    config_load(write_conf("b1.conf", "\nworker_backoff_deaths = 1001;\n"), &err));
+	assert_non_null(
+	    strstr(sb_str(&err), "b1.conf:3: worker_backoff_deaths: out of range"));
+	sb_reset(&err);
+	assert_null(config_load(write_conf("s0.conf", "worker_backoff_seconds = 0;\n"), &err));
+	assert_non_null(strstr(sb_str(&err), "s0.conf:2: worker_backoff_seconds: out of range"));
+	sb_reset(&err);
+	assert_null(
+	    config_load(write_conf("s1.conf", "worker_backoff_seconds = 3601;\n"), &err));
+	assert_non_null(
+	    strstr(sb_str(&err), "s1.conf:2: worker_backoff_seconds: out of range"));
+	sb_free(&err);
+}
+
+static void
 snapshots_are_refcounted(void **state)
 {
 	struct strbuf err = STRBUF_INIT;
@@ -158,6 +210,7 @@ main(void)
 		cmocka_unit_test(sizes_suffixes_and_ceilings),
 		cmocka_unit_test(relative_paths_are_beside_the_config),
 		cmocka_unit_test(wrong_types_are_rejected_with_line),
+		cmocka_unit_test(backoff_keys_defaults_ranges_and_pool_options),
 		cmocka_unit_test(snapshots_are_refcounted),
 	};
 
