@@ -81,6 +81,7 @@ static const struct config_key config_keys[] = {
 	    (uint64_t)64 << 30 },
 	{ NULL, "worker_deadline", K_INT, OFF(worker_deadline), "300", 1, 86400 },
 	/* defaults: WPOOL_BACKOFF_DEATHS, WPOOL_BACKOFF_SECONDS (test_config) */
+	{ NULL, "worker_max_use", K_INT, OFF(worker_max_use), "10000", 0, 100000000 },
 	{ NULL, "worker_backoff_deaths", K_INT, OFF(worker_backoff_deaths), "5", 1,
 	    WPOOL_BACKOFF_DEATHS_MAX },
 	{ NULL, "worker_backoff_seconds", K_INT, OFF(worker_backoff_seconds), "10", 1,

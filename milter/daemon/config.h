@@ -71,10 +71,11 @@ struct em_config {
 	struct yara_rules *rules; /* owned; scan.rules[0] points here */
 	struct policy *policy;    /* owned */
 
-	/* the workers' back-off (workers.h), read at start: worker_backoff_deaths
-	 * deaths within worker_backoff_seconds make the daemon tempfail */
+	/* the workers' back-off (workers.h): worker_backoff_deaths deaths within
+	 * worker_backoff_seconds make the daemon tempfail */
 	int worker_backoff_deaths;
 	int worker_backoff_seconds;
+	int worker_max_use; /* messages per worker, then a fresh one; 0: no limit */
 };
 
 /* Load and validate FILE (NULL: the built-in defaults and the built-in policy, for

@@ -26,7 +26,7 @@
 /* The restart-only settings as the daemon started with them. */
 static struct {
 	char *socket, *socket_group, *user, *pid_file, *control_socket;
-	int socket_mode, log_facility, backlog, sock_fixed;
+	int socket_mode, log_facility, backlog, sock_fixed, scan_workers;
 } boot;
 
 static const char *reload_file;
@@ -76,6 +76,8 @@ warn_restart_only(const struct em_config *c)
 		warn_kept("backlog");
 	if (str_changed(boot.control_socket, c->control_socket))
 		warn_kept("control_socket");
+	if (boot.scan_workers != c->scan_workers)
+		warn_kept("scan_workers");
 }
 
 static void
@@ -106,7 +108,7 @@ reload_once(void)
 		metrics_rules(c->policy); /* before the first message can use them */
 		config_install(c);
 		metrics_reload(1);
-		wscan_reload(); /* workers are replaced on their next use */
+		wscan_reload(c, reload_file); /* workers replaced on their next use */
 		notify_ready("configuration reloaded");
 	}
 	sb_free(&err);
@@ -152,6 +154,7 @@ reload_start(const char *config_file, const struct em_config *b, int sock_fixed,
 	boot.socket_mode = b->socket_mode;
 	boot.log_facility = b->log_facility;
 	boot.backlog = b->backlog;
+	boot.scan_workers = b->scan_workers;
 	boot.sock_fixed = sock_fixed;
 	if (boot.socket == NULL || boot.socket_group == NULL || boot.user == NULL ||
 	    boot.pid_file == NULL || boot.control_socket == NULL ||

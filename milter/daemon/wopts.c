@@ -23,4 +23,5 @@ wpool_opts_of(const struct em_config *cfg, const char *cfgfile, unsigned n, char
 	o->mem_mb = (unsigned)(cfg->worker_memory >> 20);
 	o->backoff_deaths = (unsigned)cfg->worker_backoff_deaths;
 	o->backoff_seconds = (unsigned)cfg->worker_backoff_seconds;
+	o->max_use = (unsigned)cfg->worker_max_use;
 }

@@ -29,7 +29,10 @@ struct slot {
 	unsigned gen; /* the pool generation it was started in */
 	int pgfd;     /* the progress page (wprogress.h), kept across workers */
 	struct wp_progress *pg;
-	long maxrss_kb;   /* of the last worker reaped */
+	long maxrss_kb;       /* of the last worker reaped */
+	unsigned uses;        /* messages its worker has scanned */
+	unsigned deadline_ms; /* the pool's, when it was checked out */
+	unsigned mem_mb;
 	size_t arena_cap; /* the message arena (warena.h), kept across workers; 0: none */
 	int arena_rw, arena_ro;
 };
@@ -79,7 +82,8 @@ wpool_new(const struct wpool_opts *o)
 	    o->backoff_deaths, WPOOL_BACKOFF_DEATHS, WPOOL_BACKOFF_DEATHS_MAX);
 	p->o.backoff_seconds = backoff_opt(
 	    o->backoff_seconds, WPOOL_BACKOFF_SECONDS, WPOOL_BACKOFF_SECONDS_MAX);
-	p->deaths = calloc(p->o.backoff_deaths, sizeof(*p->deaths));
+	p->deaths = calloc(WPOOL_BACKOFF_DEATHS_MAX, sizeof(*p->deaths)); /* a reload may
+									   change the count */
 	if (p->path == NULL || p->slots == NULL || p->deaths == NULL ||
 	    (o->config && p->config == NULL) ||
 	    (o->user && *o->user && p->user == NULL)) {
@@ -168,6 +172,19 @@ spawn(struct wpool *p, struct slot *s)
 	int sv[2], k = 0;
 	pid_t pid;
 
+	if (s->pg == NULL && page_new(s) != 0)
+		return -1;
+	if (s->arena_cap == 0 && p->o.arena_bytes > 0 &&
+	    warena_new(p->o.arena_bytes, &s->arena_rw, &s->arena_ro) == 0)
+		s->arena_cap = p->o.arena_bytes; /* else messages go in their own memfd */
+	/* nothing of an earlier message stays readable by the new worker */
+	if (s->arena_cap > 0)
+		(void)fallocate(s->arena_rw, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		    0, (off_t)s->arena_cap);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+		return -1;
+	/* the options a reload may change are read and forked under the lock */
+	pthread_mutex_lock(&p->mu);
 	argv[k++] = p->path;
 	if (p->config) {
 		argv[k++] = "-c";
@@ -186,14 +203,8 @@ spawn(struct wpool *p, struct slot *s)
 		argv[k++] = (char *)p->o.rules;
 	}
 	argv[k] = NULL;
-	if (s->pg == NULL && page_new(s) != 0)
-		return -1;
-	if (s->arena_cap == 0 && p->o.arena_bytes > 0 &&
-	    warena_new(p->o.arena_bytes, &s->arena_rw, &s->arena_ro) == 0)
-		s->arena_cap = p->o.arena_bytes; /* else messages go in their own memfd */
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
-		return -1;
 	if ((pid = fork()) < 0) {
+		pthread_mutex_unlock(&p->mu);
 		close(sv[0]);
 		close(sv[1]);
 		return -1;
@@ -207,12 +218,14 @@ spawn(struct wpool *p, struct slot *s)
 		    (a >= 0 && dup2(a, WP_ARENA_FD) != WP_ARENA_FD))
 			_exit(127);
 		close_range(a >= 0 ? WP_ARENA_FD + 1 : WP_PROGRESS_FD + 1, ~0U, 0);
-		execv(p->path, argv);
+		execv(argv[0], argv);
 		_exit(127);
 	}
+	pthread_mutex_unlock(&p->mu);
 	close(sv[1]);
 	s->pid = pid;
 	s->sock = sv[0];
+	s->uses = 0;
 	p->st.spawned++;
 	return 0;
 }
@@ -252,8 +265,11 @@ checkout(struct wpool *p, int anyway)
 		pthread_cond_signal(&p->cv);
 	}
 	restart = s != NULL && s->pid > 0 && s->gen != p->gen;
-	if (s != NULL)
+	if (s != NULL) {
 		s->gen = p->gen;
+		s->deadline_ms = p->o.deadline_ms;
+		s->mem_mb = p->o.mem_mb;
+	}
 	pthread_mutex_unlock(&p->mu);
 	if (restart)
 		reap(s); /* started before the last reload: a new one reads the config */
@@ -279,7 +295,7 @@ checkin(struct wpool *p, struct slot *s, int died)
 
 /* Why a worker died, in a word (doc/embargo.8 lists them). */
 static const char *
-cause_of(const struct wpool *p, const struct slot *s, const char *why, int status)
+cause_of(const struct slot *s, const char *why, int status)
 {
 	int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 
@@ -294,9 +310,9 @@ cause_of(const struct wpool *p, const struct slot *s, const char *why, int statu
 	/* RLIMIT_AS makes allocations fail; what follows (abort, NULL) is memory when
 	 * the worker's peak plus what it had mapped but not touched at start nears
 	 * its limit */
-	if (p->o.mem_mb > 0 &&
+	if (s->mem_mb > 0 &&
 	    s->maxrss_kb + (s->pg->gap_kb > 0 ? s->pg->gap_kb : 0) >=
-		(long)p->o.mem_mb * 1024 / 8 * 7)
+		(long)s->mem_mb * 1024 / 8 * 7)
 		return "memory";
 	return sig == SIGKILL ? "killed" : "crash";
 }
@@ -304,8 +320,7 @@ cause_of(const struct wpool *p, const struct slot *s, const char *why, int statu
 /* The report of a message whose worker died: part 0 and scan.crashed naming the
  * part the worker was on (its progress page), the signal and the cause. */
 static em_status
-crashed(const struct wpool *p, const struct slot *s, struct wp_result *res,
-    const char *why, int status)
+crashed(const struct slot *s, struct wp_result *res, const char *why, int status)
 {
 	int32_t part = s->pg != NULL ? s->pg->part : -1;
 	int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
@@ -317,7 +332,7 @@ crashed(const struct wpool *p, const struct slot *s, struct wp_result *res,
 		goto oom;
 	report_add(res->r, 0, "scan.crashed",
 	    "part %d: worker killed by SIG%s; cause: %s (%s; peak %ld MiB)",
-	    res->crash_part, name ? name : "?", cause_of(p, s, why, status), why,
+	    res->crash_part, name ? name : "?", cause_of(s, why, status), why,
 	    s->maxrss_kb / 1024);
 	if (report_status(res->r) == EM_OK)
 		return EM_OK;
@@ -363,8 +378,8 @@ data_fd(struct slot *s, const unsigned char *data, uint64_t size, int *own)
 /* One request to the slot's worker: the bytes in FD, or DATA when not NULL. NULL
  * with RES filled, or why it failed. */
 static const char *
-ask(struct wpool *p, struct slot *s, int fd, const unsigned char *data,
-    const struct wp_request *rq, struct wp_result *res)
+ask(struct slot *s, int fd, const unsigned char *data, const struct wp_request *rq,
+    struct wp_result *res)
 {
 	struct strbuf b = STRBUF_INIT;
 	unsigned char *pl;
@@ -382,7 +397,7 @@ ask(struct wpool *p, struct slot *s, int fd, const unsigned char *data,
 		close(fd);
 	if (rc != 0)
 		return "request not delivered";
-	rc = wc_recv(s->sock, WP_REPORT, (int)p->o.deadline_ms, &pl, &n, NULL);
+	rc = wc_recv(s->sock, WP_REPORT, (int)s->deadline_ms, &pl, &n, NULL);
 	if (rc == -2)
 		return "deadline passed";
 	if (rc != 0)
@@ -424,15 +439,19 @@ scan_req(struct wpool *p, int fd, const unsigned char *data, const struct wp_req
 		checkin(p, s, 0);
 		return EM_TEMPFAIL;
 	}
-	why = ask(p, s, fd, data, rq, res);
+	why = ask(s, fd, data, rq, res);
 	if (why != NULL && s->pg->part < 0) {
 		/* it died before it began this message (killed while idle): not the
 		 * message's doing; once more with a new worker */
 		reap(s);
 		if (spawn(p, s) == 0)
-			why = ask(p, s, fd, data, rq, res);
+			why = ask(s, fd, data, rq, res);
 	}
 	if (why == NULL) {
+		/* a worker serves max_use messages, then a fresh one: a parser compromised
+		 * by one message answers for a bounded number of later ones */
+		if (p->o.max_use > 0 && ++s->uses >= p->o.max_use)
+			reap(s);
 		checkin(p, s, 0);
 		return EM_OK;
 	}
@@ -440,7 +459,7 @@ scan_req(struct wpool *p, int fd, const unsigned char *data, const struct wp_req
 	*died = 1;
 	/* a worker that exits by itself failed to start or gave up: not the message's
 	 * fault, so no verdict on it (the MTA retries) */
-	st = WIFEXITED(status) ? EM_TEMPFAIL : crashed(p, s, res, why, status);
+	st = WIFEXITED(status) ? EM_TEMPFAIL : crashed(s, res, why, status);
 	checkin(p, s, 1);
 	return st;
 }
@@ -482,8 +501,8 @@ wpool_extract(struct wpool *p, int fd, uint64_t size, int part, int *out)
 	s->pg->want = part;
 	wp_put_scan(&b, &rq);
 	if (!b.oom && wc_send(s->sock, WP_SCAN, b.s, b.len, fd) == 0 &&
-	    wc_recv(s->sock, WP_PART, (int)p->o.deadline_ms, &pl, &n, out) == 0 &&
-	    n == 8 && *out >= 0)
+	    wc_recv(s->sock, WP_PART, (int)s->deadline_ms, &pl, &n, out) == 0 && n == 8 &&
+	    *out >= 0)
 		rc = 0;
 	free(pl);
 	sb_free(&b);
@@ -515,16 +534,60 @@ wpool_program(const char *configured, char *buf, size_t n)
 	if (configured != NULL && *configured != '\0')
 		return configured;
 	len = readlink("/proc/self/exe", buf, n - 1);
-	if (len > 0 && (size_t)len < n - 16) {
+	if (len > 0 && (size_t)len < n - 40) {
 		buf[len] = '\0';
 		if ((slash = strrchr(buf, '/')) != NULL) {
+			/* beside the program (a build tree), then PREFIX/libexec/embargo/
+			 * for a program in PREFIX/sbin or PREFIX/bin (make install) */
 			snprintf(
 			    slash + 1, n - (size_t)(slash + 1 - buf), "embargo-worker");
+			if (access(buf, X_OK) == 0)
+				return buf;
+			snprintf(slash + 1, n - (size_t)(slash + 1 - buf),
+			    "../libexec/embargo/embargo-worker");
 			if (access(buf, X_OK) == 0)
 				return buf;
 		}
 	}
 	return WPOOL_LIBEXEC;
+}
+
+int
+wpool_set_opts(struct wpool *p, const struct wpool_opts *o)
+{
+	char *path = strdup(o->path), *config = o->config ? strdup(o->config) : NULL;
+	char *user = o->user && *o->user ? strdup(o->user) : NULL;
+	unsigned d = backoff_opt(
+	    o->backoff_deaths, WPOOL_BACKOFF_DEATHS, WPOOL_BACKOFF_DEATHS_MAX);
+
+	if (path == NULL || (o->config && config == NULL) ||
+	    (o->user && *o->user && user == NULL)) {
+		free(path);
+		free(config);
+		free(user);
+		return -1;
+	}
+	pthread_mutex_lock(&p->mu);
+	free(p->path);
+	free(p->config);
+	free(p->user);
+	p->path = path;
+	p->config = config;
+	p->user = user;
+	p->o.deadline_ms = o->deadline_ms;
+	p->o.mem_mb = o->mem_mb;
+	p->o.cpu_seconds = o->cpu_seconds;
+	p->o.max_use = o->max_use;
+	snprintf(p->mem, sizeof(p->mem), "%u", o->mem_mb);
+	snprintf(p->cpu, sizeof(p->cpu), "%u", o->cpu_seconds);
+	if (d != p->o.backoff_deaths)
+		p->ndeath = 0;
+	p->o.backoff_deaths = d;
+	p->o.backoff_seconds = backoff_opt(
+	    o->backoff_seconds, WPOOL_BACKOFF_SECONDS, WPOOL_BACKOFF_SECONDS_MAX);
+	p->gen++;
+	pthread_mutex_unlock(&p->mu);
+	return 0;
 }
 
 void

@@ -22,7 +22,7 @@
  * and the message tried once more, without a verdict or a death counted.
  * wpool_extract asks a fresh worker for the bytes of one part (the crashes/ copy).
  * Limits: the finding sits on part 0 (the worker's part tree died with it); the
- * memory cause is inferred from the worker's peak RSS (>= 3/4 of its limit).
+ * memory cause is inferred from the worker's peak RSS (>= 7/8 of its limit).
  */
 #ifndef EMBARGO_WORKERS_H
 #define EMBARGO_WORKERS_H
@@ -49,6 +49,7 @@ struct wpool_opts {
 	unsigned mem_mb;      /* RLIMIT_AS of a worker; 0: none */
 	unsigned cpu_seconds; /* RLIMIT_CPU of a worker (lifetime); 0: none */
 	size_t arena_bytes;   /* message arena per worker (warena.h); 0: none */
+	unsigned max_use;     /* messages per worker, then a new one; 0: no limit */
 	const char *rules;    /* extra YARA rules (-R, embargo-scan --rules); NULL: none,
 				 the string must outlive the pool */
 
@@ -92,7 +93,9 @@ int wpool_extract(struct wpool *p, int fd, uint64_t size, int part, int *out);
 #define WPOOL_LIBEXEC "/usr/libexec/embargo/embargo-worker"
 
 /* The worker program: $EMBARGO_WORKER, else CONFIGURED when not empty, else
- * embargo-worker beside the running program (a build tree), else WPOOL_LIBEXEC.
+ * embargo-worker beside the running program (a build tree), else
+ * ../libexec/embargo/embargo-worker from the running program's folder (make install
+ * with any PREFIX), else WPOOL_LIBEXEC.
  * BUF (N bytes) may hold the answer. */
 const char *wpool_program(const char *configured, char *buf, size_t n);
 
@@ -108,6 +111,11 @@ int wpool_start(struct wpool *p);
 
 /* Config reloaded: each worker is replaced on its next use (rules, limits). */
 void wpool_restart(struct wpool *p);
+/* The same with new options: program, config file, user, memory, CPU, deadline,
+ * max_use and back-off (a changed death count starts its count afresh); the number
+ * of workers, the arena size and the extra rules stay. 0, or -1 (no memory: the old
+ * options stay). */
+int wpool_set_opts(struct wpool *p, const struct wpool_opts *o);
 
 void wpool_stats(struct wpool *p, struct wpool_stats *out);
 

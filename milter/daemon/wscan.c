@@ -52,9 +52,15 @@ wscan_stop(void)
 }
 
 void
-wscan_reload(void)
+wscan_reload(const struct em_config *cfg, const char *cfgfile)
 {
-	if (pool != NULL)
+	struct wpool_opts o;
+	char path[4096];
+
+	if (pool == NULL)
+		return;
+	wpool_opts_of(cfg, cfgfile, wscan_count(cfg), path, sizeof(path), &o);
+	if (wpool_set_opts(pool, &o) != 0)
 		wpool_restart(pool);
 }
 

@@ -10,7 +10,8 @@
  * report; back-off and internal failures give EM_TEMPFAIL. msg_part_range answers
  * from the worker's ranges, checked to lie inside the body. wscan_fd scans a stored
  * message (a regular file) with passwords to try (PPAP).
- * Limits: scan_workers is read at start; a reload replaces workers, not the pool size.
+ * Limits: scan_workers and the arena size (spool_memory) are read at start; a reload
+ * replaces workers with the new worker_* options, not the pool size.
  */
 #ifndef EMBARGO_WSCAN_H
 #define EMBARGO_WSCAN_H
@@ -23,8 +24,9 @@
 /* Start the pool; -1 when the worker program cannot be run or no memory. */
 int wscan_start(const struct em_config *cfg, const char *cfgfile);
 void wscan_stop(void);
-/* After a reload: replace workers as they are next used. */
-void wscan_reload(void);
+/* After a reload: the worker options of CFG (loaded from CFGFILE), and workers
+ * replaced as they are next used. */
+void wscan_reload(const struct em_config *cfg, const char *cfgfile);
 /* Run the worker program once on CFGFILE (`embargo-worker -C`): 0 when it loads
  * (YARA rules compile) with its one line in ERR, else -1 with why in ERR
  * (wcheck.c). */

@@ -11,6 +11,10 @@ check "man pages in sections 1, 5 and 8" test -f "$L/share/man/man1/embargo-scan
     -a -f "$L/share/man/man5/embargo.conf.5" -a -f "$L/share/man/man8/embargo.8" \
     -a -f "$L/share/man/man8/embargo-quarantine.8" \
     -a -f "$L/share/man/man8/embargo-worker.8"
+em_config "$T" "log_level = \"notice\""
+(unset EMBARGO_WORKER; "$L/sbin/embargo" -t -c "$T/embargo.conf" > "$T/t.out" 2>&1)
+check "the installed daemon finds its worker under PREFIX/libexec/embargo (-t runs it)" \
+    grep -q "embargo-worker: [0-9]* YARA rules" "$T/t.out"
 U=$L/lib/systemd/system/embargo.service
 check "the unit is installed" test -f "$U"
 check "the unit's ExecStart names the installed program" \
