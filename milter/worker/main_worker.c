@@ -273,7 +273,7 @@ main(int argc, char **argv)
 	 * password) is wiped before any hostile byte is read */
 	if (cfg->quarantine_db != NULL)
 		explicit_bzero(cfg->quarantine_db, strlen(cfg->quarantine_db));
-	if ((so.stdio_fd = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0) {
+	if ((so.stdio_fd = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) {
 		fprintf(stderr, "embargo-worker: /dev/null: %s\n", strerror(errno));
 		return 2;
 	}

@@ -206,13 +206,14 @@ sandbox_enter(const struct sandbox_opts *o, const char **err, const char **note)
 
 	uid_t uid = 0;
 	gid_t gid = 0;
-	int sw;
+	int sw, root;
 
 	*err = *note = NULL;
 	if ((sw = lookup(o->user, &uid, &gid)) < 0) {
 		*err = "no such worker user";
 		return -1;
 	}
+	root = geteuid() == 0; /* in the namespace it started in */
 	if (empty_root() != 0)
 		*note = "user/mount namespaces not permitted here: paths stay visible to "
 			"fstatat (open is still refused)";
@@ -222,7 +223,7 @@ sandbox_enter(const struct sandbox_opts *o, const char **err, const char **note)
 	}
 	/* root with no worker user: a user namespace of its own sheds its capabilities
 	 * over everything outside */
-	if (sw == 0 && geteuid() == 0)
+	if (sw == 0 && root)
 		(void)unshare(CLONE_NEWUSER);
 	if (limit(RLIMIT_AS, o->mem_bytes) != 0 ||
 	    limit(RLIMIT_CPU, o->cpu_seconds) != 0 ||
@@ -241,8 +242,9 @@ sandbox_enter(const struct sandbox_opts *o, const char **err, const char **note)
 	 * daemon's log through inherited stdout and stderr */
 	fflush(NULL);
 	if (o->stdio_fd >= 0 &&
-	    (dup2(o->stdio_fd, 1) != 1 || dup2(o->stdio_fd, 2) != 2)) {
-		*err = "cannot close stdout and stderr";
+	    (dup2(o->stdio_fd, 0) != 0 || dup2(o->stdio_fd, 1) != 1 ||
+		dup2(o->stdio_fd, 2) != 2)) {
+		*err = "cannot close stdin, stdout and stderr";
 		return -1;
 	}
 	if (load_filter() != 0) {

@@ -32,24 +32,30 @@ P=$(cat "$W/embargo.pid")
 	exec python3 - "$P" "$W/kills" <<'KILLER'
 import os, random, signal, sys, time
 daemon, log = int(sys.argv[1]), sys.argv[2]
-def workers():
-    try:
-        kids = open("/proc/%d/task/%d/children" % (daemon, daemon)).read().split()
-    except OSError:
+def workers():  # the daemon's embargo-worker children (forked by any of its threads)
+    if not os.path.exists("/proc/%d" % daemon):
         return None
     out = []
-    for k in kids:
+    for k in os.listdir("/proc"):
+        if not k.isdigit():
+            continue
         try:
-            if open("/proc/%s/comm" % k).read().strip() == "embargo-worker":
-                out.append(int(k))
+            st = open("/proc/%s/stat" % k).read()
         except OSError:
-            pass
+            continue
+        f = st[st.rindex(")") + 2:].split()
+        if int(f[1]) == daemon and st[st.index("(") + 1:st.rindex(")")] == "embargo-worker":
+            out.append(int(k))
     return out
-def busy(pid):  # in the middle of a message: the message's memfd is mapped
+# In the middle of a message: not waiting for a request in poll(7), ppoll(271) or
+# recvmsg(47) (a message in memory sits in the worker's arena, mapped all its life,
+# so its mappings no longer tell).
+def busy(pid):
     try:
-        return "embargo-msg" in open("/proc/%d/maps" % pid).read()
+        s = open("/proc/%d/syscall" % pid).read().split()
     except OSError:
         return False
+    return bool(s) and s[0] not in ("7", "271", "47")
 while True:
     time.sleep(random.uniform(0.05, 0.3))
     ws = workers()
