@@ -90,8 +90,7 @@ pair "mixed, 8 conns" 8 "$N" $MIXED
 # of a tree from before it was removed, e.g. `git archive <commit> | tar -x` then
 # make) adds the same mixed set through that daemon's in-process pipeline, in this
 # run, and the ratio is the cost of the hop.
-if [ -n "${BENCH_INPROC:-}" ] && [ -x "$BENCH_INPROC/embargo" ]; then
-	ew=$e
+inproc() { # the mixed set at 8 connections through BENCH_INPROC's in-process daemon
 	ob=$EMBARGO_BUILD ort=$EMBARGO_ROOT
 	EMBARGO_BUILD=$BENCH_INPROC EMBARGO_ROOT=$(cd "$BENCH_INPROC/.." && pwd)
 	cp "$W/embargo.conf" "$W/embargo.conf.w"
@@ -100,11 +99,34 @@ if [ -n "${BENCH_INPROC:-}" ] && [ -x "$BENCH_INPROC/embargo" ]; then
 	em_config "$W" "log_level = \"notice\"" "scan_workers = 0" "${EMBARGO_TEST_SETTINGS:-}"
 	start_embargo "$S"
 	EMBARGO_BUILD=$ob EMBARGO_ROOT=$ort; mv "$W/embargo.conf.w" "$W/embargo.conf"
-	e=$(run "embargo in-process mixed 8" "$S" "$W/embargo.pid" 8 "$N" $MIXED)
+	run "embargo in-process mixed 8" "$S" "$W/embargo.pid" 8 "$N" $MIXED
 	em_stop "$W" >/dev/null 2>&1 || true
+}
+if [ -n "${BENCH_INPROC:-}" ] && [ -x "$BENCH_INPROC/embargo" ]; then
+	ew=$e
+	e=$(inproc)
 	row "mixed, 8 conns, in-process ($BENCH_INPROC)" "embargo, no sandbox" "$e" ""
 	row "mixed, 8 conns, $(sed -n 's/^\(scan_workers = [0-9]*\).*/\1/p' "$W/embargo.conf") (0: $(nproc))" "embargo, sandboxed" "$ew" \
 	    "$(ratio "$(field "$ew" msg_s)" "$(field "$e" msg_s)") of in-process"
+	# BENCH_HOP_PAIRS=K: K alternated pairs in all (this machine's noise is larger
+	# than the hop), each ratio and the median
+	r="$(field "$ew" msg_s)/$(field "$e" msg_s)"
+	i=1
+	while [ "$i" -lt "${BENCH_HOP_PAIRS:-1}" ]; do
+		start_embargo "$S"
+		a=$(run "embargo sandboxed mixed 8" "$S" "$W/embargo.pid" 8 "$N" $MIXED)
+		b=$(inproc)
+		r="$r $(field "$a" msg_s)/$(field "$b" msg_s)"
+		i=$((i + 1))
+	done
+	if [ "${BENCH_HOP_PAIRS:-1}" -gt 1 ]; then
+		python3 - "$r" > "$W/hop.md" <<'PY'
+import statistics, sys
+rs = [eval(x) for x in sys.argv[1].split()]
+print("The worker hop, %d alternated pairs (sandboxed / in-process msg/s, mixed set, 8 conns): %s; median %.0f%%.\n"
+      % (len(rs), ", ".join("%.0f%%" % (100 * x) for x in rs), 100 * statistics.median(rs)))
+PY
+	fi
 fi
 pair "mixed, 64 conns" 64 "$N" $MIXED
 pair "small text, 8 conns" 8 "$N" "$C/small.eml"
@@ -132,6 +154,9 @@ P=$(free_port)
 start_embargo "inet:$P@127.0.0.1"
 e=$(run "embargo tcp" "inet:$P@127.0.0.1" "$W/embargo.pid" 8 "$N" "$C/small.eml")
 row "small text over TCP, 8 conns" embargo "$e" "$(ratio "$(field "$e" msg_s)" "$(field "$a" msg_s)")"
+
+# after the table: the hop's pairs, when asked for
+[ -f "$W/hop.md" ] && { echo; cat "$W/hop.md"; } >> "$RES"
 
 # Quarantine writes per second (store_put, committed): SQLite plus files against
 # PostgreSQL in a private cluster (tests/pg.sh, fsync on), same run, 20 kB bodies.
