@@ -10,13 +10,16 @@
  * FROM to the final reply at end of message. Prints one result line:
  *   LABEL msgs=N secs=S msg_s=R mb_s=R p50_ms p95_ms p99_ms max_ms sum_s errors=E
  *   accept=A continue=C reject=R tempfail=T discard=D other=O hwm_kb=K whwm_kb=W
- *   cpu_us=M driver_cpu_us=D
+ *   cpu_us=M driver_cpu_us=D ctxt=X
  * sum_s is the sum of the latencies: sum_s / secs is the concurrency achieved.
  * With -p, hwm_kb is the peak RSS (VmHWM) of that process after the run, whwm_kb the
  * sum of its child processes' peaks (Embargo's scan workers), and cpu_us the CPU time
  * (user + system) it and its children spent during the run, per message; driver_cpu_us
  * is this driver's own CPU time per message. Both milter and driver share the
- * machine's cores, so the two together bound what the messages/s can be.
+ * machine's cores, so the two together bound what the messages/s can be. ctxt is the
+ * context switches of the whole machine per message (/proc/stat: milter, workers,
+ * driver, idle; per-thread counts die with libmilter's thread per connection): the
+ * worker hop's price where a switch is dear (bench/pingpong measures one).
  * Bounded: message count or time, per-read timeouts of 120 s.
  */
 #define _GNU_SOURCE
@@ -587,6 +590,22 @@ cpu_secs(long pid)
 	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
 
+/* Context switches of the whole machine so far (/proc/stat ctxt); -1 when unknown. */
+static long long
+machine_ctxt(void)
+{
+	char line[256];
+	long long n = -1;
+	FILE *fp = fopen("/proc/stat", "r");
+
+	while (fp != NULL && fgets(line, sizeof(line), fp))
+		if (sscanf(line, "ctxt %lld", &n) == 1)
+			break;
+	if (fp != NULL)
+		fclose(fp);
+	return n;
+}
+
 static double
 self_cpu_secs(void)
 {
@@ -605,6 +624,7 @@ main(int argc, char **argv)
 	const char *label = "run";
 	pthread_t *th;
 	double secs, cpu0, cpu1, self0;
+	long long ctxt0, ctxt1;
 
 	while ((ch = getopt(argc, argv, "s:c:n:t:m:p:l:")) != -1) {
 		switch (ch) {
@@ -630,6 +650,7 @@ main(int argc, char **argv)
 	th = calloc((size_t)conns, sizeof(*th));
 	cpu0 = pid ? tree_cpu_secs(pid) : -1;
 	self0 = self_cpu_secs();
+	ctxt0 = machine_ctxt();
 	t0 = now();
 	for (i = 0; i < conns; i++)
 		pthread_create(&th[i], NULL, worker, NULL);
@@ -637,10 +658,11 @@ main(int argc, char **argv)
 		pthread_join(th[i], NULL);
 	secs = now() - t0;
 	cpu1 = pid ? tree_cpu_secs(pid) : -1;
+	ctxt1 = machine_ctxt();
 	qsort(lat, nlat, sizeof(double), cmpd);
 	printf("%s msgs=%ld secs=%.2f msg_s=%.1f mb_s=%.2f p50_ms=%.2f p95_ms=%.2f "
 	    "p99_ms=%.2f max_ms=%.2f sum_s=%.2f errors=%ld accept=%ld continue=%ld reject=%ld tempfail=%ld "
-	    "discard=%ld other=%ld hwm_kb=%ld whwm_kb=%ld cpu_us=%.0f driver_cpu_us=%.0f\n", label, done_msgs, secs,
+	    "discard=%ld other=%ld hwm_kb=%ld whwm_kb=%ld cpu_us=%.0f driver_cpu_us=%.0f ctxt=%.1f\n", label, done_msgs, secs,
 	    (double)done_msgs / secs, (double)bytes_sent / secs / 1e6, pct(0.50), pct(0.95),
 	    pct(0.99), nlat ? lat[nlat - 1] * 1000 : 0, sumlat(), errors, results[SMFIR_ACCEPT], results[SMFIR_CONTINUE],
 	    results[SMFIR_REJECT] + results[SMFIR_REPLYCODE], results[SMFIR_TEMPFAIL],
@@ -649,6 +671,8 @@ main(int argc, char **argv)
 	    results[SMFIR_REJECT] - results[SMFIR_REPLYCODE] - results[SMFIR_TEMPFAIL] -
 	    results[SMFIR_DISCARD], pid ? hwm_kb(pid) : -1, pid ? children_hwm_kb(pid) : -1,
 	    cpu0 >= 0 && cpu1 >= 0 && done_msgs ? (cpu1 - cpu0) * 1e6 / (double)done_msgs : -1,
-	    done_msgs ? (self_cpu_secs() - self0) * 1e6 / (double)done_msgs : -1);
+	    done_msgs ? (self_cpu_secs() - self0) * 1e6 / (double)done_msgs : -1,
+	    ctxt0 >= 0 && ctxt1 >= 0 && done_msgs ? (double)(ctxt1 - ctxt0) / (double)done_msgs
+						      : -1);
 	return errors ? 1 : 0;
 }

@@ -52,23 +52,25 @@ ratio() { python3 -c "print('%.0f%%' % (100.0 * $1 / $2) if $2 else 'n/a')"; }
 
 em_config "$W" "log_level = \"notice\"" "scan_workers = 0" "${EMBARGO_TEST_SETTINGS:-}"
 : > "$W/raw"
+PP=$("$OUT/pingpong" 2>/dev/null || echo "rtt_us=? same_cpu_us=? cross_cpu_us=?")
 S=unix:$W/embargo.sock; NS=unix:$W/noop.sock
 {
 echo "# Embargo benchmark"
 echo
 echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1); $(uname -sr)."
 echo "Embargo $("$B/embargo" -V | cut -d' ' -f2), config conf/embargo.conf (starter YARA rules, shipped policy), unix sockets unless noted."
-echo "Each row: messages/s, MB/s, latency p50/p95/p99 (ms), errors, peak RSS of the milter (Embargo: the daemon + the sum of its scan workers' peaks), CPU time per message of the milter (Embargo: daemon and workers) and of the load driver (they share the cores); ratio = Embargo / no-op milter in the same run."
+echo "A context-switch round trip between two processes (bench/pingpong: a byte there and back over a socketpair) costs here $(echo "$PP" | sed 's/rtt_us=\([^ ]*\) same_cpu_us=\([^ ]*\) cross_cpu_us=\([^ ]*\)/\1 us unpinned, \2 us on one CPU, \3 us across two/')."
+echo "Each row: messages/s, MB/s, latency p50/p95/p99 (ms), errors, peak RSS of the milter (Embargo: the daemon + the sum of its scan workers' peaks), CPU time per message of the milter (Embargo: daemon and workers) and of the load driver (they share the cores), context switches of the whole machine per message (/proc/stat); ratio = Embargo / no-op milter in the same run."
 echo
-echo "| scenario | milter | msg/s | MB/s | p50 | p95 | p99 | errors | peak RSS | milter CPU/msg | driver CPU/msg | ratio |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| scenario | milter | msg/s | MB/s | p50 | p95 | p99 | errors | peak RSS | milter CPU/msg | driver CPU/msg | switches/msg | ratio |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 } > "$RES"
 
 row() { # scenario milter line ratio
 	w=$(field "$3" whwm_kb); w=${w:-0}
 	rss="$(( $(field "$3" hwm_kb) / 1024 )) MB"
 	[ "$w" -gt 0 ] && rss="$rss + $((w / 1024)) MB"
-	echo "| $1 | $2 | $(field "$3" msg_s) | $(field "$3" mb_s) | $(field "$3" p50_ms) | $(field "$3" p95_ms) | $(field "$3" p99_ms) | $(field "$3" errors) | $rss | $(field "$3" cpu_us) us | $(field "$3" driver_cpu_us) us | $4 |" >> "$RES"
+	echo "| $1 | $2 | $(field "$3" msg_s) | $(field "$3" mb_s) | $(field "$3" p50_ms) | $(field "$3" p95_ms) | $(field "$3" p99_ms) | $(field "$3" errors) | $rss | $(field "$3" cpu_us) us | $(field "$3" driver_cpu_us) us | $(field "$3" ctxt) | $4 |" >> "$RES"
 }
 
 pair() { # scenario conns count files...
@@ -110,21 +112,31 @@ if [ -n "${BENCH_INPROC:-}" ] && [ -x "$BENCH_INPROC/embargo" ]; then
 	    "$(ratio "$(field "$ew" msg_s)" "$(field "$e" msg_s)") of in-process"
 	# BENCH_HOP_PAIRS=K: K alternated pairs in all (this machine's noise is larger
 	# than the hop), each ratio and the median
-	r="$(field "$ew" msg_s)/$(field "$e" msg_s)"
+	pf() { # sandboxed-line in-process-line: msg/s, CPU/msg and switches/msg of both
+		echo "$(field "$1" msg_s):$(field "$2" msg_s):$(field "$1" cpu_us):$(field "$2" cpu_us):$(field "$1" ctxt):$(field "$2" ctxt)"
+	}
+	r=$(pf "$ew" "$e")
 	i=1
 	while [ "$i" -lt "${BENCH_HOP_PAIRS:-1}" ]; do
 		start_embargo "$S"
 		a=$(run "embargo sandboxed mixed 8" "$S" "$W/embargo.pid" 8 "$N" $MIXED)
 		b=$(inproc)
-		r="$r $(field "$a" msg_s)/$(field "$b" msg_s)"
+		r="$r $(pf "$a" "$b")"
 		i=$((i + 1))
 	done
 	if [ "${BENCH_HOP_PAIRS:-1}" -gt 1 ]; then
-		python3 - "$r" > "$W/hop.md" <<'PY'
+		python3 - "$r" "$PP" > "$W/hop.md" <<'PY'
 import statistics, sys
-rs = [eval(x) for x in sys.argv[1].split()]
-print("The worker hop, %d alternated pairs (sandboxed / in-process msg/s, mixed set, 8 conns): %s; median %.0f%%.\n"
-      % (len(rs), ", ".join("%.0f%%" % (100 * x) for x in rs), 100 * statistics.median(rs)))
+ps = [[float(v) for v in x.split(":")] for x in sys.argv[1].split()]
+rtt = float(sys.argv[2].split()[1].split("=")[1])  # on one CPU: wall time is CPU time
+med = lambda i: statistics.median(p[i] for p in ps)
+print("The worker hop, %d alternated pairs (sandboxed / in-process msg/s, mixed set, 8 conns): %s; median %.0f%%."
+      % (len(ps), ", ".join("%.0f%%" % (100 * p[0] / p[1]) for p in ps),
+         100 * statistics.median(p[0] / p[1] for p in ps)))
+print("Medians per message, sandboxed against in-process: CPU of the milter %.0f us against %.0f us; context switches of the machine %.1f against %.1f."
+      % (med(2), med(3), med(4), med(5)))
+print("At %.1f us per round trip of two switches on one CPU (bench/pingpong), the %.1f switches more cost about %.0f us of the %.0f us more CPU.\n"
+      % (rtt, med(4) - med(5), (med(4) - med(5)) / 2 * rtt, med(2) - med(3)))
 PY
 	fi
 fi
