@@ -1,6 +1,7 @@
 /*
  * main_worker.c: embargo-worker, the sandboxed scanner process. Started by embargo
- * (or embargo-scan) with its end of a SOCK_SEQPACKET socketpair on descriptor 3.
+ * (or embargo-scan) with its end of a SOCK_SEQPACKET socketpair on descriptor 3, and
+ * of one per further lane (wproto.h) on 6, 7, 8.
  *
  * It loads the configuration (scan limits, YARA rules), warms libmagic and OpenSSL,
  * then locks itself down (sandbox.h) and serves: each WP_SCAN frame brings a memfd
@@ -8,20 +9,24 @@
  * or no descriptor: a message in the daemon's arena (warena.h, mapped once);
  * the worker maps it, runs the pipeline (msgscan, headers in the body; or
  * scan_raw_file) and answers one WP_REPORT with the password candidates of the text.
- * Spools are memfds (SPOOL_MEMFD). It exits when the socket closes.
+ * Spools are memfds (SPOOL_MEMFD). Ready lanes are served in turn, one message at a
+ * time, each lane's arena message in its own part of the arena. It exits when a
+ * socket closes.
  * -C loads the configuration (YARA rules compiled) and exits: the daemon's check.
  * -R adds a YARA rules file (embargo-scan --rules), compiled before the lockdown.
  *
  * Built with -DEMBARGO_TEST_ANALYSERS only for tests (build/tests/embargo-worker-test),
  * never in release builds: magic strings in a message make it crash, try to escape,
  * hang, exhaust memory, or answer garbage (tests/sandbox/testhooks.c).
- * Limits: one message at a time; a report larger than a frame is sent empty.
+ * Limits: one message at a time (a request waits in its lane while another lane's is
+ * scanned); a report larger than a frame is sent empty.
  */
 #include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <fcntl.h>
 #include <errno.h>
+#include <poll.h>
 #include <getopt.h>
 #include <locale.h>
 #include <signal.h>
@@ -48,11 +53,10 @@ void worker_test_part(const struct scan_input *in);
 #define worker_test_hooks(sock, data, len) ((void)0)
 #endif
 
-#define WORKER_SOCK 3
-#define FEED_CHUNK  65536
+#define FEED_CHUNK 65536
 
 static const unsigned char *arena; /* the daemon's message arena (warena.h), or NULL */
-static size_t arena_len;
+static size_t arena_len;           /* of one lane's part of it */
 
 static int
 range_of(void *arg, int part, uint64_t *s, uint64_t *e)
@@ -121,7 +125,7 @@ scan_raw(const struct scan_config *sc, const char *name, int fd, struct strbuf *
 
 /* One request: 0 to go on, -1 to exit. */
 static int
-serve_one(int sock, const struct scan_config *sc)
+serve_one(int sock, int lane, const struct scan_config *sc)
 {
 	struct strbuf out = STRBUF_INIT;
 	const unsigned char *data = NULL;
@@ -136,9 +140,9 @@ serve_one(int sock, const struct scan_config *sc)
 		return -1;
 	rc = wp_parse_scan(pl, n, &size, &raw, pw, &npw);
 	free(pl);
-	if (rc == 0 && fd < 0) { /* no descriptor: the bytes are in the arena */
-		data = arena;
-		rc = raw == NULL && size <= arena_len ? 0 : -1;
+	if (rc == 0 && fd < 0) { /* no descriptor: the bytes are in the lane's arena */
+		data = arena != NULL ? arena + (size_t)lane * arena_len : NULL;
+		rc = raw == NULL && data != NULL && size <= arena_len ? 0 : -1;
 	} else if (rc == 0 &&
 	    (fstat(fd, &st) != 0 || (uint64_t)st.st_size < size ||
 		(size > 0 &&
@@ -156,7 +160,7 @@ serve_one(int sock, const struct scan_config *sc)
 		free(raw);
 		return -1;
 	}
-	wprog_begin(sock);
+	wprog_begin(sock, lane);
 	worker_test_hooks(sock, data, size);
 	if (raw != NULL)
 		scan_raw(sc, raw, fd, &out);
@@ -169,9 +173,48 @@ serve_one(int sock, const struct scan_config *sc)
 	free(raw);
 	if (map != NULL)
 		munmap(map, size);
+	wprog_end();
 	rc = out.oom ? -1 : wc_send(sock, WP_REPORT, out.s, out.len, -1);
 	sb_free(&out);
 	return rc;
+}
+
+/* The lanes the daemon gave (descriptor 3, then WP_LANE_FD(1)...), into PFD; their
+ * count. Called before the lockdown. */
+static int
+lanes_open(struct pollfd *pfd)
+{
+	int n = 0;
+
+	while (n < WP_LANES && fcntl(WP_LANE_FD(n), F_GETFD) >= 0) {
+		pfd[n].fd = WP_LANE_FD(n);
+		pfd[n].events = POLLIN;
+		n++;
+	}
+	return n;
+}
+
+/* Serve the NL lanes of PFD, ready ones in turn, until one closes or fails. */
+static void
+serve(struct pollfd *pfd, int nl, const struct scan_config *sc)
+{
+	int last = nl - 1, i, k = 0;
+
+	for (;;) {
+		if (poll(pfd, (nfds_t)nl, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		for (i = 1; i <= nl; i++) /* the next ready lane after the last served */
+			if (pfd[k = (last + i) % nl].revents != 0)
+				break;
+		if (i > nl)
+			continue;
+		last = k;
+		if (serve_one(pfd[k].fd, k, sc) != 0)
+			return;
+	}
 }
 
 /* The extra rules file PATH beside the configured ones (never freed: the process's
@@ -211,11 +254,12 @@ int
 main(int argc, char **argv)
 {
 	struct sandbox_opts so = { NULL, 0, 0, 0, -1, 0 };
+	struct pollfd pfd[WP_LANES];
 	const char *cfgfile = NULL, *extra = NULL, *err, *note;
 	struct strbuf e = STRBUF_INIT;
 	struct em_config *cfg;
 	sigset_t none;
-	int ch, check = 0;
+	int ch, check = 0, nl;
 
 	sigemptyset(&none); /* the daemon blocks HUP, TERM and INT in its threads */
 	sigprocmask(SIG_SETMASK, &none, NULL);
@@ -266,6 +310,11 @@ main(int argc, char **argv)
 	warm_up(&cfg->scan);
 	(void)wprog_attach(); /* the daemon's progress page, when it gave one */
 	(void)warena_attach(&arena, &arena_len); /* and its message arena */
+	if ((nl = lanes_open(pfd)) == 0) {
+		fprintf(stderr, "embargo-worker: no socket on descriptor 3\n");
+		return 2;
+	}
+	arena_len /= (size_t)nl; /* each lane's part */
 #ifdef EMBARGO_TEST_ANALYSERS
 	wprog_test_hook = worker_test_part;
 #endif
@@ -283,7 +332,6 @@ main(int argc, char **argv)
 		return 2;
 	}
 	close(so.stdio_fd);
-	while (serve_one(WORKER_SOCK, &cfg->scan) == 0)
-		;
+	serve(pfd, nl, &cfg->scan);
 	return 0;
 }

@@ -132,7 +132,8 @@ wait_in(int sock, long long end)
 }
 
 /* One packet of at most N bytes into BUF (a descriptor only when FD). Returns the
- * bytes, 0 when the peer closed, -1 on error, truncation or an unwanted descriptor,
+ * bytes, 0 when the peer closed (or reset the connection), -1 on error, truncation or
+ * an unwanted descriptor,
  * -2 on timeout. */
 static ssize_t
 recv_packet(int sock, long long end, unsigned char *buf, size_t n, int *fd)
@@ -156,6 +157,8 @@ recv_packet(int sock, long long end, unsigned char *buf, size_t n, int *fd)
 	do
 		r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
 	while (r < 0 && errno == EINTR);
+	if (r < 0 && errno == ECONNRESET)
+		return 0; /* the peer is gone, with a request of ours it never read */
 	nfd = r >= 0 ? take_fds(&mh, fd) : 0;
 	if (r > 0 &&
 	    ((mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) || (fd == NULL && nfd > 0)))

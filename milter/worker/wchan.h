@@ -25,7 +25,7 @@ int wc_send(int sock, enum wp_type type, const void *payload, size_t len, int fd
  * Wait at most TIMEOUT_MS (-1: forever) for one frame of TYPE. Returns 0 with
  * *PAYLOAD (malloc'd, the caller frees) and *LEN, and *FD (-1 when none; only when
  * FD is not NULL, else a descriptor is refused); -1 on error or malformed frame,
- * -2 on timeout, -3 when the peer closed.
+ * -2 on timeout, -3 when the peer closed (or reset: it died with a frame of ours unread).
  */
 int wc_recv(int sock, enum wp_type type, int timeout_ms, unsigned char **payload,
     size_t *len, int *fd);

@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/progress.h"
@@ -86,9 +87,22 @@ wprog_attach(void)
 }
 
 void
-wprog_begin(int sock)
+wprog_begin(int sock, int lane)
 {
+	struct timespec ts;
+
 	chan = sock;
+	if (page == NULL)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	page->begin_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	page->part = 0;
+	page->lane = lane;
+}
+
+void
+wprog_end(void)
+{
 	if (page != NULL)
-		page->part = 0;
+		page->lane = -1;
 }

@@ -34,7 +34,7 @@
 #include "core/report.h"
 #include "core/strbuf.h"
 
-#define WP_VERSION    3 /* 3: a WP_SCAN without descriptor reads the arena */
+#define WP_VERSION    4 /* 3: a WP_SCAN without descriptor reads the arena; 4: lanes */
 #define WP_HDR        12
 #define WP_MAX_FRAME  (16u << 20) /* bytes of one frame, header included */
 #define WP_MAX_PATH   8192        /* bytes of a part path */
@@ -43,6 +43,15 @@
 #define WP_MAX_PWLEN  256         /* bytes of one password */
 
 enum wp_type { WP_SCAN = 1, WP_REPORT = 2, WP_PART = 3 };
+
+/* Lanes: a worker holds up to WP_LANES requests at a time, each on a socket of its
+ * own (lane 0 on descriptor 3, lane K on WP_LANE_FD(K)) with its own part of the
+ * arena (warena.h: the arena in WP_LANES equal parts, lane K's the Kth), and scans
+ * them one at a time, taking ready lanes in turn: it never waits for the daemon
+ * between two messages, and no milter thread waits for a free worker while a lane
+ * is free. A worker given fewer sockets has that many lanes. */
+#define WP_LANES      4
+#define WP_LANE_FD(k) ((k) == 0 ? 3 : 5 + (k))
 
 struct wp_range {
 	int part;
