@@ -3,9 +3,9 @@
  * embargo-scan --sandbox.
  *
  * Promises: wpool_scan hands one whole message (a descriptor the worker can mmap:
- * a memfd or a read-only file; wpool_scan_mem: bytes copied once into the worker's
- * arena) to an idle worker and returns the worker's report,
- * parsed strictly (wproto.h). A worker that dies (signal, seccomp, memory), breaks
+ * a memfd or a read-only file; wpool_scan_mem: bytes copied once into the lane's
+ * part of the worker's arena) to a free lane (wproto.h) of the worker with the
+ * fewest busy, and returns the worker's report, parsed strictly (wproto.h). A worker that dies (signal, seccomp, memory), breaks
  * the protocol or passes the deadline is killed and reaped; the message then gets a
  * report whose only finding is scan.crashed (detail: the signal or the cause), and
  * the slot starts a new worker on its next use. Other messages are not affected.
@@ -14,12 +14,17 @@
  * EM_TEMPFAIL without trying (the MTA retries) until the oldest of those deaths is
  * backoff_seconds old. The window is fixed when the pool is made: wpool_restart (a
  * reload) keeps it.
- * Thread-safe: milter threads wait for an idle worker.
+ * The deadline counts from when the worker began the message (its progress page),
+ * at most WP_LANES deadlines from the request.
+ * Thread-safe: milter threads wait for a free lane.
  * The scan.crashed detail names the part the worker was on (read from the
  * worker's progress page, wprogress.h, after its death; also in RES->crash_part),
  * the signal and the cause: crash, seccomp, memory, cpu, deadline, protocol, killed.
- * A worker found dead before it began the message (killed while idle) is replaced
- * and the message tried once more, without a verdict or a death counted.
+ * A request whose worker died before it began it (killed while idle, or on another
+ * lane's message) is sent to a new worker, up to WP_LANES times (then EM_TEMPFAIL),
+ * without a verdict. A death is counted once, when the worker was on a message,
+ * broke the protocol or exited by itself. A worker to be replaced (a reload,
+ * max_use) takes no new request and goes once its lanes are idle.
  * wpool_extract asks a fresh worker for the bytes of one part (the crashes/ copy).
  * Limits: the finding sits on part 0 (the worker's part tree died with it); the
  * memory cause is inferred from the worker's peak RSS (>= 7/8 of its limit).

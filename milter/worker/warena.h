@@ -8,9 +8,11 @@
  * Promises: the worker's descriptor is a read-only reopening of the memfd: it can
  * neither write the daemon's bytes nor map them writable. The daemon never reads the
  * arena back (the copy kept for crashes/ comes from its own spool). A WP_SCAN with no
- * descriptor attached means "SIZE bytes at the start of the arena" (wproto.h).
- * Limits: one message at a time per arena (a slot's worker scans one at a time); a
- * message larger than the arena travels in its own memfd or file, as before.
+ * descriptor attached means "SIZE bytes at the start of the lane's part" (wproto.h).
+ * The arena holds one part per lane (wproto.h): the daemon makes it WP_LANES times
+ * the in-memory spool limit, the worker divides what it mapped by the lanes it has.
+ * Limits: one message at a time per lane's part; a message larger than a part
+ * travels in its own memfd or file, as before.
  */
 #ifndef EMBARGO_WARENA_H
 #define EMBARGO_WARENA_H

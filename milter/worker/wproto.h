@@ -10,7 +10,8 @@
  *              (headers and body, as embargo-scan reads a file), the file name when
  *              the bytes are one attachment (embargo-scan --raw) else none, then u16
  *              count and that many passwords to try (PPAP rescans). One fd attached,
- *              or none: a message at the start of the worker's arena (warena.h).
+ *              or none: a message at the start of its lane's part of the arena
+ *              (warena.h).
  *   WP_REPORT  worker -> daemon, payload: u32 status (em_status), then the parts,
  *              the findings, the top-level MIME ranges and the password candidates
  *              the message's text offers (PPAP; see wproto.c).
