@@ -37,6 +37,7 @@ struct slot {
 	struct lane lanes[WP_LANES];
 	int nbusy;    /* lanes checked out */
 	int whole;    /* checked out whole (wpool_extract) */
+	int drain;    /* no new lane: a whole checkout waits for this slot */
 	int retire;   /* replace its worker once its lanes are idle (max_use) */
 	unsigned gen; /* the pool generation its worker was started in */
 	int pgfd;     /* the progress page (wprogress.h), kept across workers */
@@ -224,6 +225,8 @@ spawn(struct wpool *p, struct slot *s)
 
 	if (s->pg == NULL && page_new(s) != 0)
 		return -1;
+	/* what the last worker left there says nothing of the new one */
+	s->pg->lane = s->pg->part = -1;
 	if (s->arena_cap == 0 && p->o.arena_bytes > 0 &&
 	    warena_new(p->o.arena_bytes * WP_LANES, &s->arena_rw, &s->arena_ro) == 0)
 		s->arena_cap = p->o.arena_bytes; /* else messages go in their own memfd */
@@ -329,7 +332,7 @@ pick(struct wpool *p, int whole)
 	for (i = 0; i < p->o.n; i++) {
 		s = &p->slots[i];
 		if (s->whole || s->nbusy >= WP_LANES || (whole && s->nbusy > 0) ||
-		    (stale(p, s) && s->nbusy > 0))
+		    (!whole && s->drain) || (stale(p, s) && s->nbusy > 0))
 			continue;
 		if (best == NULL || s->nbusy < best->nbusy)
 			best = s;
@@ -350,6 +353,25 @@ lease_renew(struct lease *L)
 	L->epoch = L->s->epoch;
 }
 
+/* Locked: a whole checkout waits: the least busy slot takes no new lane until it is
+ * idle (under load no slot might ever be). */
+static void
+drain_one(struct wpool *p)
+{
+	struct slot *best = NULL;
+	unsigned i;
+
+	for (i = 0; i < p->o.n; i++) {
+		if (p->slots[i].drain)
+			return;
+		if (!p->slots[i].whole &&
+		    (best == NULL || p->slots[i].nbusy < best->nbusy))
+			best = &p->slots[i];
+	}
+	if (best != NULL)
+		best->drain = 1;
+}
+
 /* A lane of a running worker, waiting for one; 0, or -1 while backing off (unless
  * ANYWAY) or when no worker could start. WHOLE takes every lane of a slot (its
  * worker is the caller's to replace: wpool_extract). */
@@ -363,8 +385,11 @@ checkout(struct wpool *p, int anyway, int whole, struct lease *L)
 	L->sock = -1;
 	pthread_mutex_lock(&p->mu);
 	while (s == NULL && (anyway || !backing_off(p)))
-		if ((s = pick(p, whole)) == NULL)
+		if ((s = pick(p, whole)) == NULL) {
+			if (whole)
+				drain_one(p);
 			pthread_cond_wait(&p->cv, &p->mu);
+		}
 	if (s == NULL) {
 		p->st.backoffs++;
 		/* the wake-up this thread may have taken goes on to the next waiter,
@@ -380,6 +405,7 @@ checkout(struct wpool *p, int anyway, int whole, struct lease *L)
 			s->lanes[l].busy = 1;
 		s->nbusy = WP_LANES;
 		s->whole = 1;
+		s->drain = 0;
 		l = 0;
 	} else {
 		s->lanes[l].busy = 1;
@@ -439,6 +465,10 @@ checkin(struct wpool *p, struct lease *L, int scanned)
 		/* a worker to be replaced goes as soon as it answered its last lane */
 		if (stale(p, s) && s->nbusy == 0)
 			reap(s);
+		/* a drained slot is for the whole checkout waiting, which a signal
+		 * might not reach */
+		if (s->drain && s->nbusy == 0)
+			pthread_cond_broadcast(&p->cv);
 		/* one waiter for the one lane (a broadcast woke every milter thread
 		 * waiting, to find it taken); one that leaves for the back-off passes
 		 * it on */
