@@ -88,10 +88,17 @@ pair "mixed, 1 conn" 1 $((N / 4)) $MIXED
 pair "mixed, 8 conns" 8 "$N" $MIXED
 # The worker hop. Every row runs the daemon as shipped: no parser in it, every message
 # scanned in embargo-worker (scan_workers = 0: one per core); peak RSS is the daemon's
-# only. The daemon has no in-process scan any more: BENCH_INPROC=DIR (the build folder
-# of a tree from before it was removed, e.g. `git archive <commit> | tar -x` then
-# make) adds the same mixed set through that daemon's in-process pipeline, in this
-# run, and the ratio is the cost of the hop.
+# plus its workers'. The daemon has no in-process scan any more: BENCH_INPROC=DIR (the
+# build folder of a tree from before it was removed, e.g. `git archive <commit> | tar
+# -x` then make) runs the mixed set at 8 connections through the sandboxed daemon and
+# through that daemon's in-process pipeline, in this run, each BENCH_HOP_N messages
+# (5000) after 400 unmeasured, and the ratio is the cost of the hop.
+HN=${BENCH_HOP_N:-5000}
+hoprun() { # label: the mixed set at 8 connections, HN messages, after 400 unmeasured
+	# (steady state: the workers' and the daemon's caches, the arena's pages)
+	"$LOAD" -s "$S" -c 8 -n 400 -l warm $MIXED > /dev/null
+	run "$1" "$S" "$W/embargo.pid" 8 "$HN" $MIXED
+}
 inproc() { # the mixed set at 8 connections through BENCH_INPROC's in-process daemon
 	ob=$EMBARGO_BUILD ort=$EMBARGO_ROOT
 	EMBARGO_BUILD=$BENCH_INPROC EMBARGO_ROOT=$(cd "$BENCH_INPROC/.." && pwd)
@@ -101,11 +108,12 @@ inproc() { # the mixed set at 8 connections through BENCH_INPROC's in-process da
 	em_config "$W" "log_level = \"notice\"" "scan_workers = 0" "${EMBARGO_TEST_SETTINGS:-}"
 	start_embargo "$S"
 	EMBARGO_BUILD=$ob EMBARGO_ROOT=$ort; mv "$W/embargo.conf.w" "$W/embargo.conf"
-	run "embargo in-process mixed 8" "$S" "$W/embargo.pid" 8 "$N" $MIXED
+	hoprun "embargo in-process mixed 8"
 	em_stop "$W" >/dev/null 2>&1 || true
 }
 if [ -n "${BENCH_INPROC:-}" ] && [ -x "$BENCH_INPROC/embargo" ]; then
-	ew=$e
+	start_embargo "$S"
+	ew=$(hoprun "embargo sandboxed mixed 8")
 	e=$(inproc)
 	row "mixed, 8 conns, in-process ($BENCH_INPROC)" "embargo, no sandbox" "$e" ""
 	row "mixed, 8 conns, $(sed -n 's/^\(scan_workers = [0-9]*\).*/\1/p' "$W/embargo.conf") (0: $(nproc))" "embargo, sandboxed" "$ew" \
@@ -119,7 +127,7 @@ if [ -n "${BENCH_INPROC:-}" ] && [ -x "$BENCH_INPROC/embargo" ]; then
 	i=1
 	while [ "$i" -lt "${BENCH_HOP_PAIRS:-1}" ]; do
 		start_embargo "$S"
-		a=$(run "embargo sandboxed mixed 8" "$S" "$W/embargo.pid" 8 "$N" $MIXED)
+		a=$(hoprun "embargo sandboxed mixed 8")
 		b=$(inproc)
 		r="$r $(pf "$a" "$b")"
 		i=$((i + 1))
@@ -135,7 +143,7 @@ print("The worker hop, %d alternated pairs (sandboxed / in-process msg/s, mixed 
          100 * statistics.median(p[0] / p[1] for p in ps)))
 print("Medians per message, sandboxed against in-process: CPU of the milter %.0f us against %.0f us; context switches of the machine %.1f against %.1f."
       % (med(2), med(3), med(4), med(5)))
-print("At %.1f us per round trip of two switches on one CPU (bench/pingpong), the %.1f switches more cost about %.0f us of the %.0f us more CPU.\n"
+print("At %.1f us per round trip of two switches on one CPU (bench/pingpong), the %.1f switches more cost about %.0f us a message; the CPU per message differs by %+.0f us (sandboxed minus in-process).\n"
       % (rtt, med(4) - med(5), (med(4) - med(5)) / 2 * rtt, med(2) - med(3)))
 PY
 	fi
