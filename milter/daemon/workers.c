@@ -1,6 +1,8 @@
 /*
- * workers.c: the pool of embargo-worker processes (see workers.h): spawn, hand out,
- * replace, back off.
+ * workers.c: the pool of embargo-worker processes (see workers.h): spawn, hand out
+ * lanes (wproto.h), blame and replace, back off. One mutex guards the slots, and
+ * spawning and reaping happen under it; a lane's socket is used and closed only by
+ * the thread holding the lane.
  */
 #include <sys/mman.h>
 #include <sys/resource.h>
