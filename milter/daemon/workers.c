@@ -76,15 +76,6 @@ struct wpool {
 	struct wpool_stats st;
 };
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static long long
 now_ms(void)
 {
@@ -312,7 +303,7 @@ backing_off(const struct wpool *p)
 	double oldest = p->deaths[p->ndeath % p->o.backoff_deaths];
 
 	return p->ndeath >= p->o.backoff_deaths &&
-	    now() - oldest < (double)p->o.backoff_seconds;
+	    (double)now_ms() / 1000 - oldest < (double)p->o.backoff_seconds;
 }
 
 /* Locked: whether the slot's worker is to be replaced (a reload, max_use). */
@@ -400,8 +391,6 @@ checkout(struct wpool *p, int anyway, int whole, struct lease *L)
 		pthread_mutex_unlock(&p->mu);
 		return -1;
 	}
-	for (l = 0; l < WP_LANES && s->lanes[l].busy; l++)
-		;
 	if (whole) {
 		for (l = 0; l < WP_LANES; l++)
 			s->lanes[l].busy = 1;
@@ -410,6 +399,8 @@ checkout(struct wpool *p, int anyway, int whole, struct lease *L)
 		s->drain = 0;
 		l = 0;
 	} else {
+		for (l = 0; s->lanes[l].busy; l++) /* pick() left one free */
+			;
 		s->lanes[l].busy = 1;
 		s->nbusy++;
 	}
@@ -436,7 +427,7 @@ checkout(struct wpool *p, int anyway, int whole, struct lease *L)
 static void
 count_death(struct wpool *p)
 {
-	p->deaths[p->ndeath % p->o.backoff_deaths] = now();
+	p->deaths[p->ndeath % p->o.backoff_deaths] = (double)now_ms() / 1000;
 	p->ndeath++;
 	p->st.crashed++;
 }

@@ -147,16 +147,18 @@ recv_packet(int sock, long long end, unsigned char *buf, size_t n, int *fd)
 	ssize_t r;
 	int nfd;
 
-	if ((r = wait_in(sock, end)) <= 0)
-		return r == 0 ? -2 : -1;
-	memset(&mh, 0, sizeof(mh));
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = u.b;
-	mh.msg_controllen = sizeof(u.b);
-	do
-		r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-	while (r < 0 && errno == EINTR);
+	for (;;) { /* what is there already, else wait (the caller often polled) */
+		memset(&mh, 0, sizeof(mh));
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		mh.msg_control = u.b;
+		mh.msg_controllen = sizeof(u.b);
+		r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+		if (r >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+			break;
+		if (errno != EINTR && (r = wait_in(sock, end)) <= 0)
+			return r == 0 ? -2 : -1;
+	}
 	if (r < 0 && errno == ECONNRESET)
 		return 0; /* the peer is gone, with a request of ours it never read */
 	nfd = r >= 0 ? take_fds(&mh, fd) : 0;
